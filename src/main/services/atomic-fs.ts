@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { dirname, basename, join } from 'node:path'
+import { MicroforgeError } from '../../shared/errors'
+
+/**
+ * Writes a file so that a crash, a kill -9 or a full disk leaves either the old file or the new
+ * one, never a torn one: temporary file in the same folder, fsync, rename, fsync of the folder.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path)
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  let handle: fs.FileHandle | undefined
+  try {
+    handle = await fs.open(tmp, 'w', 0o644)
+    await handle.writeFile(data)
+    await handle.sync()
+    await handle.close()
+    handle = undefined
+    await fs.rename(tmp, path)
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined)
+    await fs.rm(tmp, { force: true }).catch(() => undefined)
+    throw wrapFsError(err, path)
+  }
+  await syncDir(dir)
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Directory fsync makes the rename durable; some platforms (Windows) do not allow it.
+  let h: fs.FileHandle | undefined
+  try {
+    h = await fs.open(dir, 'r')
+    await h.sync()
+  } catch {
+    /* best effort */
+  } finally {
+    await h?.close().catch(() => undefined)
+  }
+}
+
+/** Maps Node fs errors to errors a user can act on. */
+export function wrapFsError(err: unknown, path: string): Error {
+  if (err instanceof MicroforgeError) return err
+  const code = (err as { code?: string })?.code
+  if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', `The disk is full; could not save ${basename(path)}.`, 'Free some space and try again. Everything saved before is still on disk.')
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new MicroforgeError('IO_ERROR', `Cannot write to ${dirname(path)} (permission denied).`, 'Choose a folder you can write to.')
+  if (code === 'ENOENT') return new MicroforgeError('NOT_FOUND', `${path} does not exist.`, 'Check the path, or create the project again.')
+  return new MicroforgeError('IO_ERROR', `Could not write ${path}: ${(err as Error)?.message ?? String(err)}`)
+}

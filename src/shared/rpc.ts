@@ -1,0 +1,117 @@
+/**
+ * The wire protocol every transport speaks (Electron IPC, WebSocket, in-memory pair):
+ * requests carry a method path and an argument tuple; responses carry a result or error data;
+ * events are pushed from the services. All payloads are plain JSON-compatible data.
+ */
+import type { Api, Events, EventName } from './contract'
+import { MicroforgeError, type ErrorData } from './errors'
+
+export interface RpcRequest {
+  type: 'request'
+  id: number
+  method: string
+  args: unknown[]
+}
+
+export type RpcResponse =
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: ErrorData }
+
+export interface RpcEvent {
+  type: 'event'
+  event: string
+  payload: unknown
+}
+
+export type RpcMessage = RpcRequest | RpcResponse | RpcEvent
+
+/** What a renderer-side transport must provide; the client is built on top of it. */
+export interface ClientTransport {
+  request(method: string, args: unknown[]): Promise<unknown>
+  subscribe(event: string, handler: (payload: unknown) => void): () => void
+}
+
+export type EventHandler<E extends EventName> = (payload: Events[E]) => void
+
+export type ApiClient = Api & {
+  on<E extends EventName>(event: E, handler: EventHandler<E>): () => void
+}
+
+/**
+ * Builds the typed client from a transport. Services and methods are resolved lazily through
+ * proxies, so the client never needs to be updated when the contract grows.
+ */
+export function createClient(transport: ClientTransport): ApiClient {
+  const services = new Map<string, unknown>()
+  const on = <E extends EventName>(event: E, handler: EventHandler<E>): (() => void) =>
+    transport.subscribe(event, handler as (p: unknown) => void)
+  return new Proxy({} as ApiClient, {
+    get(_t, service: string | symbol) {
+      if (service === 'on') return on
+      if (typeof service !== 'string' || service === 'then') return undefined
+      let proxy = services.get(service)
+      if (!proxy) {
+        proxy = new Proxy(
+          {},
+          {
+            get(_s, method: string | symbol) {
+              if (typeof method !== 'string' || method === 'then') return undefined
+              return (...args: unknown[]) => transport.request(`${service}.${method}`, args)
+            }
+          }
+        )
+        services.set(service, proxy)
+      }
+      return proxy
+    }
+  })
+}
+
+/** Client side of a message-based transport (WebSocket, in-memory pair). */
+export class MessageClientTransport implements ClientTransport {
+  private nextId = 1
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+  private handlers = new Map<string, Set<(payload: unknown) => void>>()
+
+  constructor(private readonly send: (msg: RpcRequest) => void) {}
+
+  request(method: string, args: unknown[]): Promise<unknown> {
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      try {
+        this.send({ type: 'request', id, method, args })
+      } catch (err) {
+        this.pending.delete(id)
+        reject(err)
+      }
+    })
+  }
+
+  subscribe(event: string, handler: (payload: unknown) => void): () => void {
+    let set = this.handlers.get(event)
+    if (!set) this.handlers.set(event, (set = new Set()))
+    set.add(handler)
+    return () => set.delete(handler)
+  }
+
+  /** Feed every message received from the other side here. */
+  receive(msg: RpcMessage): void {
+    if (msg.type === 'response') {
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      if (msg.ok) p.resolve(msg.result)
+      else p.reject(MicroforgeError.fromData(msg.error))
+    } else if (msg.type === 'event') {
+      const set = this.handlers.get(msg.event)
+      if (set) for (const h of [...set]) h(msg.payload)
+    }
+  }
+
+  /** The connection is gone: every call in flight fails with a clear error. */
+  failAll(error: ErrorData): void {
+    for (const p of this.pending.values()) p.reject(MicroforgeError.fromData(error))
+    this.pending.clear()
+  }
+}

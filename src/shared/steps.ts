@@ -1,0 +1,63 @@
+/** The six steps and whether each is done, ready, or blocked (and why). Pure, shared by UI and CLI. */
+export const STEP_IDS = ['connect', 'capture', 'train', 'optimize', 'deploy', 'profile'] as const
+export type StepId = (typeof STEP_IDS)[number]
+
+export const STEP_TITLES: Record<StepId, string> = {
+  connect: 'Connect',
+  capture: 'Capture',
+  train: 'Train',
+  optimize: 'Optimize',
+  deploy: 'Deploy',
+  profile: 'Profile'
+}
+
+export type StepState = 'done' | 'ready' | 'blocked'
+
+export interface StepStatus {
+  id: StepId
+  title: string
+  state: StepState
+  /** Why it is blocked, or what "done" means here. */
+  detail: string
+}
+
+export interface StepFacts {
+  sensorKnown: boolean
+  sampleCount: number
+  classesWithSamples: number
+  hasFloatModel: boolean
+  variantCount: number
+  firmwareCount: number
+  profileCount: number
+}
+
+export function computeSteps(f: StepFacts): StepStatus[] {
+  const s = (id: StepId, state: StepState, detail: string): StepStatus => ({ id, title: STEP_TITLES[id], state, detail })
+  const enoughData = f.classesWithSamples >= 2
+  return [
+    f.sensorKnown ? s('connect', 'done', 'Sensor columns and rate are known.') : s('connect', 'ready', 'Connect a board, or import data in Capture.'),
+    enoughData
+      ? s('capture', 'done', `${f.sampleCount} windows in ${f.classesWithSamples} classes.`)
+      : s('capture', 'ready', 'Record or import windows for at least 2 classes.'),
+    f.hasFloatModel
+      ? s('train', 'done', 'A float32 model is trained.')
+      : enoughData
+        ? s('train', 'ready', 'Train a float32 model.')
+        : s('train', 'blocked', 'Needs windows for at least 2 classes (Capture).'),
+    f.variantCount > 0
+      ? s('optimize', 'done', `${f.variantCount} optimized variants.`)
+      : f.hasFloatModel
+        ? s('optimize', 'ready', 'Quantize and compress the trained model.')
+        : s('optimize', 'blocked', 'Needs a trained float32 model (Train).'),
+    f.firmwareCount > 0
+      ? s('deploy', 'done', `${f.firmwareCount} firmware projects generated.`)
+      : f.hasFloatModel
+        ? s('deploy', 'ready', 'Generate firmware for your board.')
+        : s('deploy', 'blocked', 'Needs a trained model (Train), ideally optimized (Optimize).'),
+    f.profileCount > 0
+      ? s('profile', 'done', `${f.profileCount} profiling sessions saved.`)
+      : f.firmwareCount > 0
+        ? s('profile', 'ready', 'Flash the profile firmware and measure.')
+        : s('profile', 'blocked', 'Needs a firmware project (Deploy).')
+  ]
+}
