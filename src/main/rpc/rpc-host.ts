@@ -26,7 +26,7 @@ export class RpcHost {
     const [service, name] = method.split('.') as [keyof Api, string]
     const impl = this.services[service] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
     try {
-      const result = await impl[name].apply(impl, parsed.data)
+      const result = await impl[name](...parsed.data)
       return { ok: true, result: result === undefined ? null : result }
     } catch (err) {
       return { ok: false, error: toErrorData(err) }

@@ -1,0 +1,53 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { Api } from '../../shared/contract'
+import type { SystemInfo } from '../../shared/contract/system'
+import { EventBus } from '../rpc/event-bus'
+import { JobService } from './job-service'
+import { ProjectService } from './project-service'
+import { SystemService } from './system-service'
+
+export interface ServicesOptions {
+  host: SystemInfo['host']
+  /** Where app settings (the recent list) live. Tests pass a temporary folder. */
+  configDir?: string
+}
+
+export interface Services {
+  api: Api
+  bus: EventBus
+  jobs: JobService
+  projects: ProjectService
+  /** Closes ports, stops workers. */
+  dispose(): Promise<void>
+}
+
+/** Settings folder: MICROFORGE_HOME when set (tests, portable installs), else ~/.config/microforge. */
+export function defaultConfigDir(): string {
+  return process.env.MICROFORGE_HOME || join(homedir(), '.config', 'microforge')
+}
+
+/**
+ * Builds every service once; the Electron IPC, the WebSocket server, the CLI and the tests all
+ * reach them through the same Api object.
+ */
+export function createServices(opts: ServicesOptions): Services {
+  const bus = new EventBus()
+  const jobs = new JobService(bus)
+  const projects = new ProjectService(opts.configDir ?? defaultConfigDir())
+  const disposers: Array<() => Promise<void> | void> = []
+  const api: Api = {
+    system: new SystemService(opts.host),
+    project: projects,
+    jobs
+  }
+  return {
+    api,
+    bus,
+    jobs,
+    projects,
+    async dispose() {
+      for (const d of disposers.reverse()) await d()
+    }
+  }
+}

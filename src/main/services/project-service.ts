@@ -1,0 +1,170 @@
+import { promises as fs } from 'node:fs'
+import { basename, isAbsolute, join, resolve } from 'node:path'
+import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
+import { MicroforgeError } from '../../shared/errors'
+import { newProjectFile, PROJECT_DIRS } from '../../shared/project-schema'
+import { computeSteps } from '../../shared/steps'
+import { wrapFsError, writeJsonAtomic } from './atomic-fs'
+import { PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
+
+const MAX_RECENT = 12
+
+/** Owns project folders on disk: layout, project.json, the recent list. */
+export class ProjectService implements ProjectApi {
+  /** Serialises read-modify-write of each project.json so concurrent updates never lose one. */
+  private locks = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly configDir: string) {}
+
+  async create(dir: string, name: string): Promise<ProjectSummary> {
+    const abs = absolute(dir)
+    try {
+      await fs.access(join(abs, PROJECT_FILE))
+      throw new MicroforgeError('ALREADY_EXISTS', `${abs} already holds a Microforge project.`, 'Open it instead, or choose an empty folder.')
+    } catch (err) {
+      if (err instanceof MicroforgeError) throw err
+    }
+    try {
+      await fs.mkdir(abs, { recursive: true })
+      for (const d of PROJECT_DIRS) await fs.mkdir(join(abs, d), { recursive: true })
+    } catch (err) {
+      throw wrapFsError(err, abs)
+    }
+    await writeProjectFile(abs, newProjectFile(name.trim()))
+    return this.open(abs)
+  }
+
+  async open(dir: string): Promise<ProjectSummary> {
+    const abs = absolute(dir)
+    const summary = await this.summarize(abs)
+    await this.remember(abs, summary.project.name)
+    return summary
+  }
+
+  async update(dir: string, patch: ProjectPatch): Promise<ProjectSummary> {
+    const abs = absolute(dir)
+    await this.withLock(abs, async () => {
+      const project = await readProjectFile(abs)
+      const next = { ...project, ...patch }
+      if (patch.classes) {
+        const names = patch.classes.map((c) => c.name.trim())
+        if (new Set(names).size !== names.length) {
+          throw new MicroforgeError('INVALID_ARGUMENT', 'Two classes have the same name.', 'Give every class its own name.')
+        }
+      }
+      await writeProjectFile(abs, next)
+    })
+    return this.summarize(abs)
+  }
+
+  async recent(): Promise<RecentProject[]> {
+    const list = await this.readRecent()
+    return Promise.all(
+      list.map(async (r) => ({ ...r, available: await fs.access(join(r.dir, PROJECT_FILE)).then(() => true, () => false) }))
+    )
+  }
+
+  async forget(dir: string): Promise<void> {
+    const abs = absolute(dir)
+    const list = (await this.readRecent()).filter((r) => r.dir !== abs)
+    await this.writeRecent(list)
+  }
+
+  /** Reads the project and counts what each step has produced. */
+  async summarize(dir: string): Promise<ProjectSummary> {
+    const project = await readProjectFile(dir)
+    const samplesPerClass = await countSamples(join(dir, 'samples'))
+    const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
+    const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
+    const variantCount = await countEntries(join(dir, 'models', 'variants'), (n) => n.endsWith('.tflite'))
+    const firmwareCount = await countEntries(join(dir, 'firmware'), () => true, true)
+    const profileCount = await countEntries(join(dir, 'profiles'), (n) => n.endsWith('.json'))
+    const steps = computeSteps({
+      sensorKnown: project.sensor !== null,
+      sampleCount,
+      classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
+      hasFloatModel,
+      variantCount,
+      firmwareCount,
+      profileCount
+    })
+    return { dir, project, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, steps }
+  }
+
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve()
+    const run = prev.then(fn, fn)
+    this.locks.set(key, run.catch(() => undefined))
+    return run
+  }
+
+  private recentPath(): string {
+    return join(this.configDir, 'recent.json')
+  }
+
+  private async readRecent(): Promise<Omit<RecentProject, 'available'>[]> {
+    try {
+      const raw = JSON.parse(await fs.readFile(this.recentPath(), 'utf8')) as unknown
+      if (!Array.isArray(raw)) return []
+      return raw.filter((r): r is Omit<RecentProject, 'available'> => !!r && typeof r.dir === 'string' && typeof r.name === 'string')
+    } catch {
+      // A missing or damaged recent list only costs the list, never a project.
+      return []
+    }
+  }
+
+  private async writeRecent(list: Omit<RecentProject, 'available'>[]): Promise<void> {
+    await fs.mkdir(this.configDir, { recursive: true })
+    await writeJsonAtomic(this.recentPath(), list)
+  }
+
+  private async remember(dir: string, name: string): Promise<void> {
+    const list = (await this.readRecent()).filter((r) => r.dir !== dir)
+    list.unshift({ dir, name, openedAt: new Date().toISOString() })
+    await this.writeRecent(list.slice(0, MAX_RECENT))
+  }
+}
+
+function absolute(dir: string): string {
+  const trimmed = dir.trim()
+  if (!trimmed) throw new MicroforgeError('INVALID_ARGUMENT', 'No folder given.', 'Type or pick a folder for the project.')
+  return isAbsolute(trimmed) ? resolve(trimmed) : resolve(process.cwd(), trimmed)
+}
+
+async function exists(path: string): Promise<boolean> {
+  return fs.access(path).then(() => true, () => false)
+}
+
+async function countEntries(dir: string, keep: (name: string) => boolean, dirsOnly = false): Promise<number> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true })
+    return entries.filter((e) => !e.name.startsWith('.') && (!dirsOnly || e.isDirectory()) && keep(e.name)).length
+  } catch {
+    return 0
+  }
+}
+
+/** Counts sample files per label without loading their values (labels sit near the top of each file). */
+async function countSamples(dir: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  let names: string[]
+  try {
+    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+  } catch {
+    return out
+  }
+  for (const name of names) {
+    try {
+      const text = await fs.readFile(join(dir, name), 'utf8')
+      const label = (JSON.parse(text) as { label?: unknown }).label
+      if (typeof label === 'string') out[label] = (out[label] ?? 0) + 1
+    } catch {
+      // An unreadable sample is reported by the dataset view; it does not stop the project opening.
+    }
+  }
+  return out
+}
+
+export function defaultProjectName(dir: string): string {
+  return basename(resolve(dir)) || 'My project'
+}

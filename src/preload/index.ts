@@ -1,0 +1,34 @@
+/**
+ * The renderer's only door to the services: one function per contract method and one subscribe per
+ * event, never ipcRenderer itself. Runs sandboxed with contextIsolation.
+ */
+import { contextBridge, ipcRenderer } from 'electron'
+import { methodPaths } from '../shared/contract'
+import type { ErrorData } from '../shared/errors'
+
+const IPC_CALL = 'microforge:call'
+const IPC_EVENT = 'microforge:event'
+
+type CallResult = { ok: true; result: unknown } | { ok: false; error: ErrorData }
+
+const methods: Record<string, (...args: unknown[]) => Promise<CallResult>> = {}
+for (const m of methodPaths()) {
+  methods[m] = (...args: unknown[]) => ipcRenderer.invoke(`${IPC_CALL}:${m}`, args) as Promise<CallResult>
+}
+
+const listeners = new Map<string, Set<(payload: unknown) => void>>()
+ipcRenderer.on(IPC_EVENT, (_e, event: string, payload: unknown) => {
+  const set = listeners.get(event)
+  if (set) for (const l of [...set]) l(payload)
+})
+
+contextBridge.exposeInMainWorld('microforge', {
+  methods,
+  subscribe(event: string, handler: (payload: unknown) => void): () => void {
+    if (typeof event !== 'string' || typeof handler !== 'function') throw new TypeError('subscribe(event, handler)')
+    let set = listeners.get(event)
+    if (!set) listeners.set(event, (set = new Set()))
+    set.add(handler)
+    return () => set.delete(handler)
+  }
+})

@@ -1,0 +1,16 @@
+/// <reference types="vite/client" />
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue'
+  const component: DefineComponent<object, object, unknown>
+  export default component
+}
+
+interface MicroforgeBridge {
+  methods: Record<string, (...args: unknown[]) => Promise<{ ok: true; result: unknown } | { ok: false; error: import('../../shared/errors').ErrorData }>>
+  subscribe(event: string, handler: (payload: unknown) => void): () => void
+}
+
+interface Window {
+  microforge?: MicroforgeBridge
+}

@@ -1,0 +1,66 @@
+import { defineStore } from 'pinia'
+import { ref, watch } from 'vue'
+import type { SystemInfo } from '../../../shared/contract/system'
+import type { JobUpdate } from '../../../shared/contract/jobs'
+import { describeError, toErrorData } from '../../../shared/errors'
+import { api } from '../api'
+
+export type Theme = 'light' | 'dark'
+
+export interface Toast {
+  id: number
+  kind: 'error' | 'info'
+  text: string
+}
+
+/** App-wide state: system info, theme, running jobs and messages for the user. */
+export const useAppStore = defineStore('app', () => {
+  const system = ref<SystemInfo | null>(null)
+  const stored = localStorage.getItem('microforge.theme')
+  const theme = ref<Theme>(stored === 'dark' || stored === 'light' ? stored : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')
+  const jobs = ref<Record<string, JobUpdate>>({})
+  const toasts = ref<Toast[]>([])
+  const deviceLabel = ref('No board connected')
+  let nextToast = 1
+
+  watch(
+    theme,
+    (t) => {
+      document.documentElement.dataset.theme = t
+      localStorage.setItem('microforge.theme', t)
+    },
+    { immediate: true }
+  )
+
+  function toggleTheme(): void {
+    theme.value = theme.value === 'dark' ? 'light' : 'dark'
+  }
+
+  function notify(kind: Toast['kind'], text: string): void {
+    const id = nextToast++
+    toasts.value.push({ id, kind, text })
+    setTimeout(() => dismiss(id), kind === 'error' ? 12_000 : 5_000)
+  }
+
+  function dismiss(id: number): void {
+    toasts.value = toasts.value.filter((t) => t.id !== id)
+  }
+
+  /** Shows any thrown error as the message-plus-next-step the services produce. */
+  function reportError(err: unknown): void {
+    notify('error', describeError(toErrorData(err)))
+  }
+
+  async function init(): Promise<void> {
+    api.on('jobs.update', (u) => {
+      jobs.value = { ...jobs.value, [u.jobId]: u }
+    })
+    try {
+      system.value = await api.system.info()
+    } catch (err) {
+      reportError(err)
+    }
+  }
+
+  return { system, theme, jobs, toasts, deviceLabel, toggleTheme, notify, dismiss, reportError, init }
+})

@@ -1,0 +1,97 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ProjectPatch, ProjectSummary, RecentProject } from '../../../shared/contract/project'
+import type { StepId } from '../../../shared/steps'
+import { api } from '../api'
+import { useAppStore } from './app'
+
+const LAST_PROJECT = 'microforge.lastProject'
+const LAST_STEP = 'microforge.lastStep'
+
+/** The open project and the recent list. The last project and step are reopened after a reload. */
+export const useProjectStore = defineStore('project', () => {
+  const current = ref<ProjectSummary | null>(null)
+  const recent = ref<RecentProject[]>([])
+  const busy = ref(false)
+  const step = ref<StepId>((localStorage.getItem(LAST_STEP) as StepId | null) ?? 'connect')
+
+  const dir = computed(() => current.value?.dir ?? null)
+
+  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    try {
+      return await fn()
+    } catch (err) {
+      useAppStore().reportError(err)
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  function setCurrent(s: ProjectSummary): void {
+    current.value = s
+    localStorage.setItem(LAST_PROJECT, s.dir)
+  }
+
+  async function loadRecent(): Promise<void> {
+    const r = await guarded(() => api.project.recent())
+    if (r) recent.value = r
+  }
+
+  async function create(folder: string, name: string): Promise<boolean> {
+    const s = await guarded(() => api.project.create(folder, name))
+    if (s) {
+      setCurrent(s)
+      goTo('connect')
+    }
+    return !!s
+  }
+
+  async function open(folder: string): Promise<boolean> {
+    const s = await guarded(() => api.project.open(folder))
+    if (s) setCurrent(s)
+    return !!s
+  }
+
+  async function update(patch: ProjectPatch): Promise<void> {
+    if (!current.value) return
+    const d = current.value.dir
+    const s = await guarded(() => api.project.update(d, patch))
+    if (s) current.value = s
+  }
+
+  /** Re-reads the project after another step changed it (samples, models, firmware). */
+  async function refresh(): Promise<void> {
+    if (!current.value) return
+    const d = current.value.dir
+    const s = await guarded(() => api.project.open(d))
+    if (s) current.value = s
+  }
+
+  function close(): void {
+    current.value = null
+    localStorage.removeItem(LAST_PROJECT)
+    void loadRecent()
+  }
+
+  async function restore(): Promise<void> {
+    const last = localStorage.getItem(LAST_PROJECT)
+    if (last) {
+      try {
+        setCurrent(await api.project.open(last))
+        return
+      } catch {
+        localStorage.removeItem(LAST_PROJECT)
+      }
+    }
+    await loadRecent()
+  }
+
+  function goTo(id: StepId): void {
+    step.value = id
+    localStorage.setItem(LAST_STEP, id)
+  }
+
+  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo }
+})

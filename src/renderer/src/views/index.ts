@@ -1,0 +1,8 @@
+import type { Component } from 'vue'
+import type { StepId } from '../../../shared/steps'
+
+/**
+ * The view of each step. A step without an entry shows StepOverview (its state and what it needs).
+ * Each step's view is loaded on demand so a heavy one (charts) does not slow the first paint.
+ */
+export const stepViews: Partial<Record<StepId, () => Promise<Component>>> = {}

@@ -1,0 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'microforge-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export const repoRoot = join(import.meta.dirname, '..', '..')
+/** ../shared beside the repository: real datasets and converter-produced models. */
+export const sharedDir = join(repoRoot, '..', 'shared')

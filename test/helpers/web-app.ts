@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { repoRoot, tempDir } from './tmp'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+export interface WebApp {
+  url: string
+  home: string
+  workDir: string
+  browser: Browser
+  page: Page
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the real `npm run web` (scripts/web.mjs) on a random port with its own settings folder,
+ * and Debian's Chromium driven by playwright-core.
+ */
+export async function startWebApp(): Promise<WebApp> {
+  const tmp = tempDir('microforge-e2e-')
+  const home = join(tmp.dir, 'home')
+  mkdirSync(home)
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'scripts', 'web.mjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, MICROFORGE_PORT: '0', MICROFORGE_HOME: home, HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm run web did not print its URL:\n${output}`)), 150_000)
+    const onData = (d: Buffer): void => {
+      output += d.toString()
+      const m = output.match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`npm run web exited with ${code}:\n${output}`))
+    })
+  })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+  })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  return {
+    url,
+    home,
+    workDir: tmp.dir,
+    browser,
+    page,
+    async stop() {
+      await browser.close().catch(() => undefined)
+      child.kill('SIGTERM')
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+      tmp.cleanup()
+      if (errors.length) throw new Error(`Errors in the page: ${errors.join('\n')}`)
+    }
+  }
+}
+
+export const artifactsDir = join(repoRoot, 'test-results')

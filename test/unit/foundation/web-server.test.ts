@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { createServices, type Services } from '../../../src/main/services'
+import { startWebServer, type RunningWebServer } from '../../../src/main/web-server'
+import { tempDir } from '../../helpers/tmp'
+
+function connect(url: string, origin?: string): Promise<{ ws: WebSocket } | { status: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, origin ? { origin } : {})
+    ws.once('open', () => resolve({ ws }))
+    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }))
+    ws.once('error', () => resolve({ status: -1 }))
+  })
+}
+
+describe('web server (npm run web)', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let services: Services
+  let web: RunningWebServer
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    const staticDir = join(tmp.dir, 'renderer')
+    mkdirSync(staticDir)
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>')
+    writeFileSync(join(tmp.dir, 'secret.txt'), 'secret')
+    services = createServices({ host: 'web', configDir: join(tmp.dir, 'config') })
+    web = await startWebServer({ services, staticDir })
+  })
+  afterAll(async () => {
+    await web.close()
+    await services.dispose()
+    tmp.cleanup()
+  })
+
+  it('binds to 127.0.0.1 only', () => {
+    const addr = web.server.address()
+    expect(typeof addr === 'object' && addr?.address).toBe('127.0.0.1')
+  })
+
+  it('accepts the right token from its own origin and answers calls', async () => {
+    const r = await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, web.origin)
+    expect('ws' in r).toBe(true)
+    if (!('ws' in r)) return
+    const reply = await new Promise<unknown>((resolve) => {
+      r.ws.once('message', (d) => resolve(JSON.parse(d.toString())))
+      r.ws.send(JSON.stringify({ type: 'request', id: 7, method: 'system.info', args: [] }))
+    })
+    expect(reply).toMatchObject({ type: 'response', id: 7, ok: true, result: { host: 'web' } })
+    r.ws.close()
+  })
+
+  it('refuses a wrong or missing token', async () => {
+    expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=wrong`, web.origin)).toEqual({ status: 401 })
+    expect(await connect(`ws://127.0.0.1:${web.port}/rpc`, web.origin)).toEqual({ status: 401 })
+  })
+
+  it('refuses a foreign or missing Origin even with the right token', async () => {
+    expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, 'http://evil.example')).toEqual({ status: 403 })
+    expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, `http://127.0.0.1:${web.port + 1}`)).toEqual({ status: 403 })
+    expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`)).toEqual({ status: 403 })
+  })
+
+  it('serves the renderer with a CSP and nothing outside its folder', async () => {
+    const res = await fetch(`${web.origin}/`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/)
+    expect(res.headers.get('content-security-policy')).not.toMatch(/'unsafe-eval'/)
+    const traversal = await fetch(`${web.origin}/..%2Fsecret.txt`)
+    expect([403, 404]).toContain(traversal.status)
+    expect(await traversal.text()).not.toBe('secret')
+  })
+
+  it('ignores malformed messages and keeps serving', async () => {
+    const r = await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, web.origin)
+    if (!('ws' in r)) throw new Error('no socket')
+    r.ws.send('not json')
+    r.ws.send(JSON.stringify({ type: 'request', id: 'x', method: 'system.info', args: [] }))
+    const reply = await new Promise<unknown>((resolve) => {
+      r.ws.once('message', (d) => resolve(JSON.parse(d.toString())))
+      r.ws.send(JSON.stringify({ type: 'request', id: 8, method: 'project.open', args: [123] }))
+    })
+    expect(reply).toMatchObject({ id: 8, ok: false, error: { code: 'INVALID_ARGUMENT' } })
+    r.ws.close()
+  })
+})
