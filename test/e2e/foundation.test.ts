@@ -45,7 +45,7 @@ describe('the app in Chromium against npm run web', () => {
     mkdirSync(artifactsDir, { recursive: true })
     await page.screenshot({ path: join(artifactsDir, 'foundation-light.png') })
     await page.getByTestId('theme').click()
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark')
     await page.screenshot({ path: join(artifactsDir, 'foundation-dark.png') })
 
     // The recent list offers it after switching away.
