@@ -10,7 +10,8 @@ export interface Token {
 }
 
 const SEPARATORS = /[,;\t ]+/
-const KEY_VALUE = /^([A-Za-z_][\w.-]*)\s*[:=]\s*(.*)$/
+// Keys are labels like `aX`, `acc.x` or the `a/g` prefix of the i2cdevlib MPU6050 example sketch.
+const KEY_VALUE = /^([A-Za-z_µ][^\s:=,;]*)[:=](.*)$/
 
 export function splitTokens(line: string): Token[] {
   const trimmed = line.trim()
