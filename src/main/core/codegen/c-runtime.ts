@@ -1,0 +1,372 @@
+/**
+ * Code generator for Microforge's own C runtime: an int8 .tflite becomes plain C99 with the
+ * weights as const arrays, every operator's parameters precomputed, a static arena laid out by
+ * the lifetime planner, and a model_invoke() that calls the kernels of
+ * resources/firmware/c-runtime/mf_runtime.c in order. No interpreter, no flatbuffer parsing and no
+ * op registry on the board: only the kernels the model uses are linked.
+ */
+import { MicroforgeError } from '../../../shared/errors'
+import { cArrayBody, cComment, cDouble, cFloat, cIdentifier, cInt32 } from './c-literals'
+import { activationRange, meanMultiplier, quantizeMultiplier, softmaxParams } from './fixed-point'
+import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
+import { planArena, type LifetimeRequest } from './lifetime-planner'
+
+export const C_RUNTIME_OPS = [
+  'FULLY_CONNECTED',
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'MAX_POOL_2D',
+  'AVERAGE_POOL_2D',
+  'MEAN',
+  'SOFTMAX',
+  'RESHAPE',
+  'EXPAND_DIMS',
+  'SQUEEZE',
+  'QUANTIZE',
+  'DEQUANTIZE'
+] as const
+
+export interface GeneratedFile {
+  path: string
+  contents: string
+}
+
+export interface CRuntimeModel {
+  /** mf_model.h and mf_model.c (the runtime's own mf_runtime.c/.h are copied from resources). */
+  files: GeneratedFile[]
+  arenaBytes: number
+  /** Bytes of constant weight and bias data in flash. */
+  weightBytes: number
+  ops: string[]
+  input: CIoDescription
+  output: CIoDescription
+}
+
+export interface CIoDescription {
+  type: 'int8' | 'float32'
+  count: number
+  shape: number[]
+  scale: number
+  zeroPoint: number
+}
+
+interface Emitter {
+  decls: string[]
+  calls: string[]
+}
+
+const ALIASES = new Set(['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'])
+
+export function generateCRuntimeModel(model: CgModel, opts: { modelName?: string } = {}): CRuntimeModel {
+  const unsupported = [...new Set(model.operators.map((o) => o.op).filter((op) => !(C_RUNTIME_OPS as readonly string[]).includes(op)))]
+  if (unsupported.length) {
+    throw new MicroforgeError(
+      'UNSUPPORTED',
+      `The Microforge C runtime has no kernel for ${unsupported.join(', ')}.`,
+      'Generate the firmware with the TensorFlow Lite Micro runtime (--runtime tflm) instead.'
+    )
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new MicroforgeError('UNSUPPORTED', `The model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the C runtime supports one of each.`, 'Export a single-input, single-output model.')
+  }
+  const t = (i: number): CgTensor => model.tensors[i]
+  for (const op of model.operators) checkTypes(op, model)
+
+  // Lifetimes of every non-constant tensor, in operator order.
+  const lifetimes = new Map<number, LifetimeRequest>()
+  const touch = (idx: number, at: number): void => {
+    const tensor = t(idx)
+    if (idx < 0 || tensor.data) return
+    const r = lifetimes.get(idx)
+    const bytes = elementCount(tensor.shape) * bytesPerElement(tensor.type)
+    if (!r) lifetimes.set(idx, { id: idx, bytes, first: at, last: at })
+    else {
+      r.first = Math.min(r.first, at)
+      r.last = Math.max(r.last, at)
+    }
+  }
+  touch(model.inputs[0], -1)
+  model.operators.forEach((op, i) => {
+    for (const x of op.inputs) if (x >= 0) touch(x, i)
+    for (const y of op.outputs) touch(y, i)
+  })
+  touch(model.outputs[0], model.operators.length)
+  const plan = planArena([...lifetimes.values()])
+
+  const e: Emitter = { decls: [], calls: [] }
+  const constNames = new Map<number, string>()
+  let weightBytes = 0
+  const constArray = (idx: number, cType: 'int8_t' | 'int32_t'): string => {
+    const existing = constNames.get(idx)
+    if (existing) return existing
+    const tensor = t(idx)
+    const data = tensor.data
+    if (!data) throw new MicroforgeError('MODEL_ERROR', `Tensor ${tensor.name} should hold constant weights but has no data.`, 'Export the variant again.')
+    const id = `w${idx}_${cIdentifier(tensor.name).slice(0, 40)}`
+    const view = cType === 'int8_t' ? new Int8Array(data.buffer, data.byteOffset, data.byteLength) : int32View(data)
+    weightBytes += view.length * (cType === 'int8_t' ? 1 : 4)
+    e.decls.push(`/* ${cComment(tensor.name)} ${JSON.stringify(tensor.shape)} */\nstatic const ${cType} ${id}[${view.length}] = {\n${cArrayBody(view, cType === 'int8_t' ? 24 : 8, cInt32)}\n};`)
+    constNames.set(idx, id)
+    return id
+  }
+  const arenaRef = (idx: number, cType: string): string => {
+    const off = plan.offsets.get(idx)
+    if (off === undefined) throw new Error(`tensor ${idx} has no arena slot`)
+    return `(${cType} *)(MF_ARENA + ${off})`
+  }
+
+  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef))
+
+  const inT = t(model.inputs[0])
+  const outT = t(model.outputs[0])
+  const io = (tensor: CgTensor): CIoDescription => ({
+    type: tensor.type === 'float32' ? 'float32' : 'int8',
+    count: elementCount(tensor.shape),
+    shape: tensor.shape,
+    scale: tensor.scale[0] ?? 0,
+    zeroPoint: tensor.zeroPoint[0] ?? 0
+  })
+  const input = io(inT)
+  const output = io(outT)
+  const ops = [...new Set(model.operators.map((o) => o.op))]
+  const name = opts.modelName ?? 'model'
+
+  const header = `/* Generated by Microforge for ${cComment(name)}: the int8 model as plain C (no TensorFlow Lite Micro). */
+#ifndef MF_MODEL_H
+#define MF_MODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MF_MODEL_INPUT_COUNT ${input.count}
+#define MF_MODEL_OUTPUT_COUNT ${output.count}
+#define MF_MODEL_INPUT_IS_FLOAT ${input.type === 'float32' ? 1 : 0}
+#define MF_MODEL_OUTPUT_IS_FLOAT ${output.type === 'float32' ? 1 : 0}
+/* Quantization of the input and output tensors: real = scale * (q - zero_point). */
+#define MF_MODEL_INPUT_SCALE ${cFloat(input.scale)}
+#define MF_MODEL_INPUT_ZERO_POINT ${input.zeroPoint}
+#define MF_MODEL_OUTPUT_SCALE ${cFloat(output.scale)}
+#define MF_MODEL_OUTPUT_ZERO_POINT ${output.zeroPoint}
+/* Static arena for every activation, laid out at generation time. */
+#define MF_MODEL_ARENA_BYTES ${plan.bytes}
+
+typedef ${input.type === 'float32' ? 'float' : 'int8_t'} mf_model_input_t;
+typedef ${output.type === 'float32' ? 'float' : 'int8_t'} mf_model_output_t;
+
+/* Where to write the ${input.count} input values before mf_model_invoke(). */
+mf_model_input_t *mf_model_input(void);
+/* The ${output.count} output values after mf_model_invoke(). */
+const mf_model_output_t *mf_model_output(void);
+/* Runs the model: ${model.operators.length} operators (${ops.join(', ')}). */
+void mf_model_invoke(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MF_MODEL_H */
+`
+  const source = `/* Generated by Microforge for ${cComment(name)}. Do not edit: regenerate from the Deploy step. */
+#include "mf_model.h"
+#include "mf_runtime.h"
+
+/* int32 words keep every tensor 4-byte aligned (offsets are multiples of 16). */
+static int32_t mf_arena_words[${Math.max(1, plan.bytes / 4)}];
+#define MF_ARENA ((int8_t *)mf_arena_words)
+
+${e.decls.join('\n\n')}
+
+mf_model_input_t *mf_model_input(void) { return ${arenaRef(model.inputs[0], 'mf_model_input_t')}; }
+
+const mf_model_output_t *mf_model_output(void) { return ${arenaRef(model.outputs[0], 'const mf_model_output_t')}; }
+
+void mf_model_invoke(void) {
+${e.calls.join('\n')}
+}
+`
+  return {
+    files: [
+      { path: 'mf_model.h', contents: header },
+      { path: 'mf_model.c', contents: source }
+    ],
+    arenaBytes: plan.bytes,
+    weightBytes,
+    ops,
+    input,
+    output
+  }
+}
+
+function int32View(data: Uint8Array): Int32Array {
+  const copy = new Uint8Array(data) // aligned copy; flatbuffer data need not be 4-byte aligned
+  return new Int32Array(copy.buffer, 0, copy.byteLength >> 2)
+}
+
+function checkTypes(op: CgOperator, model: CgModel): void {
+  const t = (i: number): CgTensor => model.tensors[i]
+  const out = t(op.outputs[0])
+  const bad = (what: string): never => {
+    throw new MicroforgeError(
+      'UNSUPPORTED',
+      `${op.op} with ${what} is not an int8 operator; the Microforge C runtime runs fully int8-quantized models only.`,
+      'Pick the full-integer (int8) variant in the Optimize step, or use the TensorFlow Lite Micro runtime.'
+    )
+  }
+  if (op.op === 'QUANTIZE') {
+    if (out.type !== 'int8' || (t(op.inputs[0]).type !== 'float32' && t(op.inputs[0]).type !== 'int8')) bad(`${t(op.inputs[0]).type} input and ${out.type} output`)
+    return
+  }
+  if (op.op === 'DEQUANTIZE') {
+    if (t(op.inputs[0]).type !== 'int8' || out.type !== 'float32') bad(`${t(op.inputs[0]).type} input`)
+    return
+  }
+  if (t(op.inputs[0]).type !== 'int8' || out.type !== 'int8') bad(`${t(op.inputs[0]).type} input and ${out.type} output`)
+  if (op.options.activation === 'unsupported') bad('a fused activation other than ReLU/ReLU6')
+  if (op.op === 'FULLY_CONNECTED' || op.op === 'CONV_2D' || op.op === 'DEPTHWISE_CONV_2D') {
+    const w = t(op.inputs[1])
+    if (w.type !== 'int8' || !w.data) bad(`${w.type} weights`)
+    const b = op.inputs[2] ?? -1
+    if (b >= 0 && (t(b).type !== 'int32' || !t(b).data)) bad(`${t(b).type} bias`)
+  }
+}
+
+function to4d(shape: number[]): [number, number, number, number] {
+  const s = [...shape]
+  while (s.length < 4) s.unshift(1)
+  if (s.length > 4) throw new MicroforgeError('UNSUPPORTED', `A tensor of rank ${shape.length} is beyond the C runtime's 4-D kernels.`, 'Use the TensorFlow Lite Micro runtime.')
+  return s as [number, number, number, number]
+}
+
+function shape4(shape: number[]): string {
+  const [n, h, w, c] = to4d(shape)
+  return `{${n}, ${h}, ${w}, ${c}}`
+}
+
+function samePadding(inSize: number, filter: number, stride: number, dilation: number, outSize: number, padding: 'same' | 'valid'): number {
+  if (padding === 'valid') return 0
+  const effective = (filter - 1) * dilation + 1
+  return Math.floor(Math.max((outSize - 1) * stride + effective - inSize, 0) / 2)
+}
+
+function emitOperator(
+  op: CgOperator,
+  i: number,
+  model: CgModel,
+  e: Emitter,
+  constArray: (idx: number, cType: 'int8_t' | 'int32_t') => string,
+  arenaRef: (idx: number, cType: string) => string
+): void {
+  const t = (k: number): CgTensor => model.tensors[k]
+  const input = t(op.inputs[0])
+  const output = t(op.outputs[0])
+  const inRef = arenaRef(op.inputs[0], input.type === 'float32' ? 'const float' : 'const int8_t')
+  const outRef = arenaRef(op.outputs[0], output.type === 'float32' ? 'float' : 'int8_t')
+  const p = `op${i}`
+  const act = (): { min: number; max: number } => activationRange(op.options.activation, output.scale[0], output.zeroPoint[0])
+  const comment = `  /* ${i}: ${op.op} ${JSON.stringify(input.shape)} -> ${JSON.stringify(output.shape)} */`
+  const bias = (): string => ((op.inputs[2] ?? -1) >= 0 ? constArray(op.inputs[2], 'int32_t') : 'NULL')
+
+  switch (op.op) {
+    case 'FULLY_CONNECTED': {
+      const w = t(op.inputs[1])
+      if (w.scale.length > 1) {
+        throw new MicroforgeError('UNSUPPORTED', 'Per-channel quantized FULLY_CONNECTED weights are not supported by the C runtime.', 'Quantize dense layers per-tensor, or use the TensorFlow Lite Micro runtime.')
+      }
+      const depth = w.shape[1]
+      const units = w.shape[0]
+      const q = quantizeMultiplier((input.scale[0] * w.scale[0]) / output.scale[0])
+      const a = act()
+      e.decls.push(
+        `static const mf_fc_params ${p} = {${elementCount(input.shape) / depth}, ${depth}, ${units}, ${-input.zeroPoint[0]}, ${-(w.zeroPoint[0] ?? 0)}, ${output.zeroPoint[0]}, ${cInt32(q.multiplier)}, ${q.shift}, ${a.min}, ${a.max}};`
+      )
+      e.calls.push(comment, `  mf_fully_connected_s8(&${p}, ${inRef}, ${constArray(op.inputs[1], 'int8_t')}, ${bias()}, ${outRef});`)
+      return
+    }
+    case 'CONV_2D':
+    case 'DEPTHWISE_CONV_2D': {
+      const w = t(op.inputs[1])
+      const [, inH, inW, inC] = to4d(input.shape)
+      const [, fH, fW, fLast] = to4d(w.shape)
+      const [, outH, outW, outC] = to4d(output.shape)
+      const o = op.options
+      const mults: number[] = []
+      const shifts: number[] = []
+      for (let c = 0; c < outC; c++) {
+        const ws = w.scale.length > 1 ? w.scale[c] : w.scale[0]
+        const q = quantizeMultiplier((input.scale[0] * ws) / output.scale[0])
+        mults.push(q.multiplier)
+        shifts.push(q.shift)
+      }
+      e.decls.push(`static const int32_t ${p}_mult[${outC}] = {\n${cArrayBody(mults, 8, cInt32)}\n};`)
+      e.decls.push(`static const int32_t ${p}_shift[${outC}] = {\n${cArrayBody(shifts, 16)}\n};`)
+      const a = act()
+      const padH = samePadding(inH, fH, o.strideH, o.dilationH, outH, o.padding)
+      const padW = samePadding(inW, fW, o.strideW, o.dilationW, outW, o.padding)
+      const depthMultiplier = op.op === 'DEPTHWISE_CONV_2D' ? fLast / inC : 1
+      e.decls.push(
+        `static const mf_conv_params ${p} = {${shape4(input.shape)}, ${shape4(w.shape)}, ${shape4(output.shape)}, ${o.strideH}, ${o.strideW}, ${o.dilationH}, ${o.dilationW}, ${padH}, ${padW}, ${depthMultiplier}, ${-input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${a.min}, ${a.max}, ${p}_mult, ${p}_shift};`
+      )
+      const fn = op.op === 'CONV_2D' ? 'mf_conv_2d_s8' : 'mf_depthwise_conv_2d_s8'
+      e.calls.push(comment, `  ${fn}(&${p}, ${inRef}, ${constArray(op.inputs[1], 'int8_t')}, ${bias()}, ${outRef});`)
+      return
+    }
+    case 'MAX_POOL_2D':
+    case 'AVERAGE_POOL_2D': {
+      const [, inH, inW] = to4d(input.shape)
+      const [, outH, outW] = to4d(output.shape)
+      const o = op.options
+      const a = act()
+      const padH = samePadding(inH, o.filterH, o.strideH, 1, outH, o.padding)
+      const padW = samePadding(inW, o.filterW, o.strideW, 1, outW, o.padding)
+      e.decls.push(`static const mf_pool_params ${p} = {${shape4(input.shape)}, ${shape4(output.shape)}, ${o.filterH}, ${o.filterW}, ${o.strideH}, ${o.strideW}, ${padH}, ${padW}, ${a.min}, ${a.max}};`)
+      e.calls.push(comment, `  ${op.op === 'MAX_POOL_2D' ? 'mf_max_pool_s8' : 'mf_avg_pool_s8'}(&${p}, ${inRef}, ${outRef});`)
+      return
+    }
+    case 'MEAN': {
+      const axisT = t(op.inputs[1])
+      if (!axisT.data) throw new MicroforgeError('UNSUPPORTED', 'MEAN with axes computed at run time is not supported.', 'Use the TensorFlow Lite Micro runtime.')
+      const rank = input.shape.length
+      const dims = to4d(input.shape)
+      const reduce = [0, 0, 0, 0]
+      for (const ax of int32View(axisT.data)) reduce[(ax < 0 ? ax + rank : ax) + (4 - rank)] = 1
+      const count = dims.reduce((acc, d, k) => (reduce[k] ? acc * d : acc), 1)
+      const same = input.scale[0] === output.scale[0] && input.zeroPoint[0] === output.zeroPoint[0]
+      const q = meanMultiplier(input.scale[0], output.scale[0], count)
+      e.decls.push(
+        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${same ? 1 : 0}, ${cInt32(q.multiplier)}, ${q.shift}};`
+      )
+      e.calls.push(comment, `  mf_mean_s8(&${p}, ${inRef}, ${outRef});`)
+      return
+    }
+    case 'SOFTMAX': {
+      const depth = input.shape[input.shape.length - 1]
+      const s = softmaxParams(op.options.beta, input.scale[0])
+      e.decls.push(`static const mf_softmax_params ${p} = {${elementCount(input.shape) / depth}, ${depth}, ${cInt32(s.multiplier)}, ${s.leftShift}, ${s.diffMin}};`)
+      e.calls.push(comment, `  mf_softmax_s8(&${p}, ${inRef}, ${outRef});`)
+      return
+    }
+    case 'QUANTIZE': {
+      const n = elementCount(output.shape)
+      if (input.type === 'float32') {
+        e.calls.push(comment, `  mf_quantize_f32_s8(${inRef}, ${outRef}, ${n}, ${cDouble(output.scale[0])}, ${output.zeroPoint[0]});`)
+      } else {
+        const q = quantizeMultiplier(input.scale[0] / output.scale[0])
+        e.calls.push(comment, `  mf_requantize_s8(${inRef}, ${outRef}, ${n}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${cInt32(q.multiplier)}, ${q.shift});`)
+      }
+      return
+    }
+    case 'DEQUANTIZE':
+      e.calls.push(comment, `  mf_dequantize_s8_f32(${inRef}, ${outRef}, ${elementCount(input.shape)}, ${cDouble(input.scale[0])}, ${input.zeroPoint[0]});`)
+      return
+    default:
+      if (ALIASES.has(op.op)) {
+        // Same bytes, new shape: a copy unless the planner happened to give both the same slot.
+        e.calls.push(comment, `  mf_copy(${outRef}, ${inRef}, ${elementCount(input.shape) * bytesPerElement(input.type)});`)
+        return
+      }
+      throw new Error(`unhandled operator ${op.op}`)
+  }
+}
