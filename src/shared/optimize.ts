@@ -1,0 +1,123 @@
+/**
+ * Optimization data shared by the services, the renderer and the CLI: the variants the Optimize
+ * step produces, the latency model's assumptions, budgets and recommendations. Plain JSON only.
+ * Accuracies are fractions (0..1); sizes are bytes; times are milliseconds.
+ */
+
+export const VARIANT_KINDS = [
+  'float32',
+  'ptq',
+  'ptq-per-tensor',
+  'dynamic',
+  'fp16',
+  'qat',
+  'prune',
+  'prune-structured',
+  'distill',
+  'student-scratch',
+  'cluster'
+] as const
+
+export type VariantKind = (typeof VARIANT_KINDS)[number]
+
+/** What the numbers of a .tflite run in: int8 kernels, or float kernels (float32, fp16 and dynamic-range weights). */
+export type VariantFormat = 'int8' | 'float32' | 'fp16' | 'dynamic'
+
+export type TargetId = 'nrf52840' | 'esp32' | 'stm32f4' | 'rp2040'
+
+export interface TargetLatency {
+  target: TargetId
+  /** Estimated ms per inference, with the target's correction factor applied. */
+  ms: number
+  rawMs: number
+  cycles: number
+  correction: number
+}
+
+export interface LayerSparsityRow {
+  name: string
+  weights: number
+  zeros: number
+  sparsity: number
+}
+
+export interface VariantRecord {
+  /** Unique within the project; also the file name models/variants/<name>.tflite. */
+  name: string
+  kind: VariantKind
+  title: string
+  format: VariantFormat
+  /** Test-split accuracy of the exported .tflite (int8 interpreter for int8 variants). */
+  accuracy: number
+  /** accuracy - the float32 model's test accuracy, in fraction units (-0.02 is 2 points lost). */
+  accuracyDelta: number
+  /** How accuracy was measured. */
+  accuracySource: 'int8-interpreter' | 'float-forward'
+  tfliteBytes: number
+  gzipBytes: number
+  params: number
+  macs: number
+  /** Tensor arena the planner needs for activations (bytes). */
+  arenaBytes: number
+  latency: TargetLatency[]
+  /** Median ms per window of the interpreter on this computer. */
+  hostLatencyMs: number
+  /** Unstructured zeros across prunable kernels, 0..1. */
+  sparsity: number
+  sparsityPerLayer?: LayerSparsityRow[]
+  /** Distinct values per clustered kernel. */
+  clusters?: number
+  /** Wall-clock time of the job that produced it (ms). */
+  jobMs: number
+  /** Relative to the project folder. */
+  path: string
+  /** Technique settings, for the table's tooltip and reproducibility. */
+  settings: Record<string, unknown>
+  /** For distillation: the same student trained from scratch, test accuracy. */
+  baselineAccuracy?: number
+  createdAt: string
+}
+
+export interface SweepPoint {
+  sparsity: number
+  accuracy: number
+  tfliteBytes: number
+  gzipBytes: number
+  variant: string
+}
+
+export interface VariantIndex {
+  version: 1
+  floatAccuracy: number | null
+  variants: VariantRecord[]
+  sweeps: Array<{ name: string; createdAt: string; points: SweepPoint[] }>
+}
+
+export interface Budget {
+  flashKB: number
+  ramKB: number
+  latencyMs: number
+  /** 0..1 */
+  minAccuracy: number
+  target: TargetId
+  /** Size limit of an over-the-air update (gzip of the .tflite), when updates go over the air. */
+  otaKB?: number
+}
+
+export type RecommendationAction = 'deploy-ptq' | 'deploy-qat' | 'run-qat' | 'smaller-architecture' | 'train-smaller' | 'prune-compress' | 'none'
+
+export interface VariantFit {
+  name: string
+  fits: boolean
+  /** Why it does not fit, one phrase per failed limit, with units. */
+  failures: string[]
+}
+
+export interface Recommendation {
+  variant: string | null
+  action: RecommendationAction
+  reason: string
+  /** The decision tree's steps as they were taken. */
+  trail: string[]
+  fits: VariantFit[]
+}

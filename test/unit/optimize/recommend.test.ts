@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { checkFit, recommend } from '../../../src/main/core/optimize/recommend'
+import type { Budget, TargetLatency, VariantKind, VariantRecord } from '../../../src/shared/optimize'
+
+type V = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency'>
+
+const lat = (ms: number): TargetLatency[] => [{ target: 'nrf52840', ms, rawMs: ms, cycles: ms * 64000, correction: 1 }]
+const v = (kind: VariantKind, accuracy: number, kb: number, extra: Partial<V> = {}): V => ({
+  name: kind,
+  kind,
+  format: kind === 'float32' ? 'float32' : 'int8',
+  accuracy,
+  tfliteBytes: kb * 1024,
+  gzipBytes: kb * 800,
+  arenaBytes: 4 * 1024,
+  latency: lat(2),
+  ...extra
+})
+const budget: Budget = { flashKB: 64, ramKB: 16, latencyMs: 10, minAccuracy: 0.9, target: 'nrf52840' }
+
+describe('checkFit', () => {
+  it('names every limit a variant breaks, with units', () => {
+    const f = checkFit(v('ptq', 0.85, 80, { arenaBytes: 20 * 1024, latency: lat(12) }), budget)
+    expect(f.fits).toBe(false)
+    expect(f.failures).toEqual(['model 80.0 KB > flash 64 KB', 'arena 20.0 KB > RAM 16 KB', '12.00 ms > 10 ms on nrf52840', 'accuracy 85.0% < 90.0%'])
+  })
+})
+
+describe('recommend (the decision tree of the quantization lesson)', () => {
+  it('1-2: PTQ that loses 2 points or less and fits is deployed as it is', () => {
+    const r = recommend([v('float32', 0.95, 120), v('ptq', 0.94, 30), v('qat', 0.95, 30)], 0.95, budget)
+    expect(r).toMatchObject({ variant: 'ptq', action: 'deploy-ptq' })
+    expect(r.reason).toMatch(/loses 1\.0 points/)
+    expect(r.fits.find((f) => f.name === 'float32')!.fits).toBe(false)
+  })
+
+  it('3: PTQ losing more than 2 points asks for QAT, and picks QAT when it exists', () => {
+    expect(recommend([v('ptq', 0.9, 30)], 0.95, budget)).toMatchObject({ variant: null, action: 'run-qat' })
+    const r = recommend([v('ptq', 0.9, 30), v('qat', 0.94, 30)], 0.95, budget)
+    expect(r).toMatchObject({ variant: 'qat', action: 'deploy-qat' })
+    expect(r.trail.join('\n')).toMatch(/5\.0 points/)
+  })
+
+  it('4: an int8 model still too big goes to a smaller architecture, or says to train one', () => {
+    const big = [v('ptq', 0.95, 100), v('qat', 0.95, 100)]
+    expect(recommend(big, 0.955, budget)).toMatchObject({ variant: null, action: 'train-smaller' })
+    const r = recommend([...big, v('prune-structured', 0.93, 40), v('distill', 0.94, 20)], 0.955, budget)
+    expect(r).toMatchObject({ variant: 'distill', action: 'smaller-architecture' })
+  })
+
+  it('5: over-the-air limits pick a pruned model whose gzip is small enough', () => {
+    const variants = [v('ptq', 0.95, 30), v('prune', 0.94, 30, { gzipBytes: 9 * 1024 })]
+    expect(recommend(variants, 0.955, { ...budget, otaKB: 12 })).toMatchObject({ variant: 'prune', action: 'prune-compress' })
+    expect(recommend(variants, 0.955, { ...budget, otaKB: 40 })).toMatchObject({ variant: 'ptq', action: 'deploy-ptq' })
+  })
+
+  it('says what to do when nothing reaches the accuracy minimum', () => {
+    const r = recommend([v('ptq', 0.7, 30), v('qat', 0.72, 30)], 0.75, budget)
+    expect(r.variant).toBeNull()
+    expect(r.reason).toMatch(/Record more windows/)
+  })
+})
