@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
+import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
 import { systemArgs, type SystemApi } from './contract/system'
 import type { ArgSchemas } from './contract/types'
@@ -13,15 +14,17 @@ export interface Api {
   system: SystemApi
   project: ProjectApi
   jobs: JobsApi
+  profile: ProfileApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   system: systemArgs,
   project: projectArgs,
-  jobs: jobsArgs
+  jobs: jobsArgs,
+  profile: profileArgs
 }
 
-export type Events = JobsEvents
+export type Events = JobsEvents & ProfileEvents
 
 export type ServiceName = keyof Api
 export type EventName = keyof Events

@@ -4,6 +4,8 @@ import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
 import { EventBus } from '../rpc/event-bus'
 import { JobService } from './job-service'
+import { openSerialLines } from './profile-serial-source'
+import { ProfileService } from './profile-service'
 import { ProjectService } from './project-service'
 import { SystemService } from './system-service'
 
@@ -36,10 +38,13 @@ export function createServices(opts: ServicesOptions): Services {
   const jobs = new JobService(bus)
   const projects = new ProjectService(opts.configDir ?? defaultConfigDir())
   const disposers: Array<() => Promise<void> | void> = []
+  const profile = new ProfileService(bus, { serial: openSerialLines }, projects)
+  disposers.push(() => profile.dispose())
   const api: Api = {
     system: new SystemService(opts.host),
     project: projects,
-    jobs
+    jobs,
+    profile
   }
   return {
     api,

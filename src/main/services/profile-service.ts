@@ -1,0 +1,368 @@
+import { randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import type {
+  LiveState,
+  ProfileApi,
+  ProfileComparison,
+  ProfileCsv,
+  ProfileLiveUpdate,
+  ProfileOptions,
+  ProfileSession,
+  ProfileSessionSummary,
+  ProfileSource,
+  ProfileStarted,
+  TimingOrigin
+} from '../../shared/contract/profile'
+import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
+import { compareSessions } from '../core/profile/compare'
+import { correctionFactor, measuredOverEstimated } from '../core/profile/latency-ratio'
+import { profileCsv } from '../core/profile/profile-csv'
+import { ProfileRecorder } from '../core/profile/profile-recorder'
+import { profileStats } from '../core/profile/stage-stats'
+import type { EventBus } from '../rpc/event-bus'
+import { wrapFsError, writeFileAtomic, writeJsonAtomic } from './atomic-fs'
+import type { ProjectService } from './project-service'
+
+/** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */
+const LIVE_INTERVAL_MS = 100
+
+/** Where lines come from: a serial port, or the virtual board's pseudo-terminal. */
+export interface LineSourceHandle {
+  /** The pseudo-terminal path, for the virtual board. */
+  link?: string
+  /** What ran the code, for host timings ("x86_64, gcc 12.2 -O2"). */
+  hostDescription?: string
+  close(): Promise<void>
+}
+
+export interface LineSink {
+  line(text: string): void
+  /** The source ended by itself (board unplugged, firmware exited); err says why when it failed. */
+  end(err?: ErrorData): void
+}
+
+export interface ProfileLineSources {
+  serial(port: string, baud: number, sink: LineSink): Promise<LineSourceHandle>
+  virtual?(dir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle>
+}
+
+interface LiveSession {
+  id: string
+  dir: string
+  source: ProfileSource
+  origin: TimingOrigin
+  options: ProfileOptions
+  createdAt: Date
+  started: number
+  recorder: ProfileRecorder
+  handle: LineSourceHandle | null
+  state: LiveState
+  timer: ReturnType<typeof setInterval> | null
+  error?: ErrorData
+  savedId?: string
+  /** Set once stop or end began, so both paths save exactly once. */
+  finishing: Promise<ProfileSessionSummary | null> | null
+  lastEmittedLines: number
+}
+
+export const PROFILE_FORMAT = 'microforge-profile'
+
+/**
+ * Profiling sessions: reads per-stage timing lines from a board or the virtual board, sends live
+ * batches as 'profile.live' events, and keeps finished sessions in <project>/profiles/<id>.json.
+ */
+export class ProfileService implements ProfileApi {
+  private sessions = new Map<string, LiveSession>()
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly sources: ProfileLineSources,
+    private readonly projects?: ProjectService,
+    private readonly now: () => number = () => performance.now()
+  ) {}
+
+  async start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted> {
+    const abs = absolute(dir)
+    await fs.mkdir(join(abs, 'profiles'), { recursive: true }).catch((err: unknown) => {
+      throw wrapFsError(err, join(abs, 'profiles'))
+    })
+    if (source.kind === 'serial') {
+      for (const s of this.sessions.values()) {
+        if (s.source.kind === 'serial' && s.source.port === source.port && (s.state === 'running' || s.state === 'starting')) {
+          throw new MicroforgeError('DEVICE_ERROR', `${source.port} is already being profiled.`, 'Stop that session first.')
+        }
+      }
+    }
+    const createdAt = new Date()
+    const session: LiveSession = {
+      id: newSessionId(createdAt),
+      dir: abs,
+      source,
+      origin: source.kind === 'virtual' ? 'host' : 'board',
+      options,
+      createdAt,
+      started: this.now(),
+      recorder: new ProfileRecorder(),
+      handle: null,
+      state: 'starting',
+      timer: null,
+      finishing: null,
+      lastEmittedLines: -1
+    }
+    this.sessions.set(session.id, session)
+    const sink: LineSink = {
+      line: (text) => this.onLine(session, text),
+      end: (err) => void this.finish(session, err)
+    }
+    try {
+      if (source.kind === 'serial') session.handle = await this.sources.serial(source.port, source.baud, sink)
+      else {
+        if (!this.sources.virtual) {
+          throw new MicroforgeError('UNSUPPORTED', 'The virtual board is not available in this build.', 'Connect a board running the profile firmware instead.')
+        }
+        session.handle = await this.sources.virtual(abs, source, sink)
+      }
+    } catch (err) {
+      this.sessions.delete(session.id)
+      throw err
+    }
+    // The source may have ended while it was opening (a firmware that exits at once).
+    if (session.finishing) return { sessionId: session.id, ...(session.handle.link ? { link: session.handle.link } : {}) }
+    session.state = 'running'
+    session.timer = setInterval(() => this.emit(session), LIVE_INTERVAL_MS)
+    this.emit(session, true)
+    return { sessionId: session.id, ...(session.handle.link ? { link: session.handle.link } : {}) }
+  }
+
+  async stop(sessionId: string): Promise<ProfileSessionSummary | null> {
+    const session = this.sessions.get(sessionId)
+    if (!session) throw new MicroforgeError('NOT_FOUND', `No running profiling session ${sessionId}.`, 'It may have stopped already; look for it in the saved sessions.')
+    return this.finish(session)
+  }
+
+  async live(): Promise<ProfileLiveUpdate[]> {
+    return [...this.sessions.values()].map((s) => this.snapshot(s, []))
+  }
+
+  async list(dir: string): Promise<ProfileSessionSummary[]> {
+    const folder = join(absolute(dir), 'profiles')
+    let names: string[]
+    try {
+      names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return []
+      throw wrapFsError(err, folder)
+    }
+    const out: ProfileSessionSummary[] = []
+    for (const n of names) {
+      try {
+        out.push(summaryOf(await readSession(join(folder, n))))
+      } catch {
+        // A damaged file costs only itself in the list; get() reports why.
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  }
+
+  async get(dir: string, id: string): Promise<ProfileSession> {
+    return readSession(sessionPath(absolute(dir), id))
+  }
+
+  async remove(dir: string, id: string): Promise<void> {
+    const path = sessionPath(absolute(dir), id)
+    try {
+      await fs.rm(path)
+    } catch (err) {
+      throw (err as { code?: string }).code === 'ENOENT'
+        ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
+        : wrapFsError(err, path)
+    }
+  }
+
+  async compare(dir: string, ids: string[]): Promise<ProfileComparison> {
+    const abs = absolute(dir)
+    const sessions = await Promise.all(ids.map((id) => readSession(sessionPath(abs, id))))
+    return compareSessions(
+      sessions.map((s) => ({
+        id: s.id,
+        name: s.name,
+        origin: s.origin,
+        inferences: s.inferences,
+        stats: s.stats,
+        memory: s.memory,
+        ...(s.estimatedInferenceUs === undefined ? {} : { estimatedInferenceUs: s.estimatedInferenceUs })
+      }))
+    )
+  }
+
+  async exportCsv(dir: string, id: string, path?: string): Promise<ProfileCsv> {
+    const s = await readSession(sessionPath(absolute(dir), id))
+    const csv = profileCsv(s.samples)
+    const fileName = `${s.id}.csv`
+    if (!path) return { fileName, csv }
+    const target = absolute(path)
+    await writeFileAtomic(target, csv)
+    return { fileName, csv, path: target }
+  }
+
+  /** Stops every running session (app quit); their data is saved. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => this.finish(s).catch(() => null)))
+  }
+
+  private onLine(session: LiveSession, text: string): void {
+    if (session.finishing) return
+    session.recorder.push(text, this.now() - session.started)
+    const max = session.options.maxInferences
+    if (max !== undefined && session.recorder.samples.length >= max) void this.finish(session)
+  }
+
+  private finish(session: LiveSession, err?: ErrorData): Promise<ProfileSessionSummary | null> {
+    session.finishing ??= (async () => {
+      if (session.timer) clearInterval(session.timer)
+      session.timer = null
+      await session.handle?.close().catch(() => undefined)
+      let summary: ProfileSessionSummary | null = null
+      try {
+        summary = await this.save(session)
+      } catch (saveErr) {
+        err ??= toErrorData(saveErr)
+      }
+      session.state = err ? 'failed' : 'stopped'
+      if (err) session.error = err
+      this.emit(session, true)
+      this.sessions.delete(session.id)
+      if (err && !summary) throw MicroforgeError.fromData(err)
+      return summary
+    })()
+    return session.finishing
+  }
+
+  private async save(session: LiveSession): Promise<ProfileSessionSummary | null> {
+    const r = session.recorder
+    if (r.samples.length === 0) return null
+    const stats = profileStats(r.samples)
+    const medians: Record<string, number> = {}
+    for (const st of stats.stages) medians[st.stage] = st.median
+    const o = session.options
+    const inference = stats.stages.find((s) => s.stage === 'inference')
+    const ratio = measuredOverEstimated(inference?.median, o.estimatedInferenceUs)
+    const file: ProfileSession = {
+      format: PROFILE_FORMAT,
+      version: 1,
+      id: session.id,
+      name: o.name ?? defaultName(session),
+      createdAt: session.createdAt.toISOString(),
+      durationMs: Math.round(this.now() - session.started),
+      origin: session.origin,
+      source: session.source,
+      ...(o.variant ? { variant: o.variant } : {}),
+      ...(o.target ? { target: o.target } : {}),
+      inferences: r.samples.length,
+      medians,
+      totalMedian: stats.total?.median ?? null,
+      memory: { ...r.memory },
+      ...(o.estimatedInferenceUs === undefined ? {} : { estimatedInferenceUs: o.estimatedInferenceUs }),
+      ...(ratio === null ? {} : { measuredOverEstimated: ratio }),
+      samples: r.samples,
+      classifications: r.classifications,
+      counts: { ...r.counts },
+      stats,
+      ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {})
+    }
+    await writeJsonAtomic(sessionPath(session.dir, session.id), file)
+    session.savedId = session.id
+    if (session.origin === 'board' && o.target && ratio !== null) await this.updateCorrection(session.dir, o.target)
+    return summaryOf(file)
+  }
+
+  /**
+   * Board sessions with an estimate correct that target's later estimates (Optimize reads
+   * settings.latencyCorrections). Host timings never do: this computer is not the target.
+   */
+  private async updateCorrection(dir: string, target: string): Promise<void> {
+    if (!this.projects) return
+    const ratios = (await this.list(dir)).filter((s) => s.origin === 'board' && s.target === target && s.measuredOverEstimated !== undefined).map((s) => s.measuredOverEstimated!)
+    const factor = correctionFactor(ratios)
+    if (factor === null) return
+    const { project } = await this.projects.summarize(dir)
+    const prev = (project.settings.latencyCorrections ?? {}) as Record<string, number>
+    await this.projects.update(dir, { settings: { ...project.settings, latencyCorrections: { ...prev, [target]: factor } } })
+  }
+
+  private emit(session: LiveSession, force = false): void {
+    const samples = session.recorder.takeNew()
+    // Nothing new since the last event: stay quiet, a silent board should not flood the renderer.
+    if (!force && samples.length === 0 && session.recorder.counts.lines === session.lastEmittedLines) return
+    session.lastEmittedLines = session.recorder.counts.lines
+    this.bus.emit('profile.live', this.snapshot(session, samples))
+  }
+
+  private snapshot(session: LiveSession, samples: ProfileLiveUpdate['samples']): ProfileLiveUpdate {
+    const r = session.recorder
+    const u: ProfileLiveUpdate = {
+      sessionId: session.id,
+      dir: session.dir,
+      state: session.state,
+      origin: session.origin,
+      samples,
+      inferences: r.samples.length,
+      stats: profileStats(r.samples),
+      memory: { ...r.memory },
+      counts: { ...r.counts },
+      recentText: [...r.recentText]
+    }
+    if (r.lastClassification) u.lastClassification = r.lastClassification
+    if (session.handle?.link) u.link = session.handle.link
+    if (session.savedId) u.savedId = session.savedId
+    if (session.error) u.error = session.error
+    return u
+  }
+}
+
+function defaultName(s: LiveSession): string {
+  const what = s.options.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
+  const when = s.createdAt.toISOString().slice(0, 16).replace('T', ' ')
+  return `${what}${s.origin === 'host' ? ' (host)' : ''} ${when}`
+}
+
+function newSessionId(d: Date): string {
+  const stamp = d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+function sessionPath(dir: string, id: string): string {
+  if (!/^[\w.-]{1,100}$/.test(id) || id.startsWith('.')) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a profiling session id.`, 'Pick a session from the list.')
+  return join(dir, 'profiles', `${id}.json`)
+}
+
+async function readSession(path: string): Promise<ProfileSession> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No saved profiling session at ${path}.`, 'Refresh the list of sessions.')
+    throw wrapFsError(err, path)
+  }
+  let data: ProfileSession
+  try {
+    data = JSON.parse(text) as ProfileSession
+  } catch {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not valid JSON.`, 'Delete this session and profile again.')
+  }
+  if (data?.format !== PROFILE_FORMAT || !Array.isArray(data.samples)) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not a Microforge profiling session.`, 'Delete this file from the profiles folder.')
+  }
+  if (data.version > 1) throw new MicroforgeError('PROJECT_TOO_NEW', `${path} was saved by a newer Microforge.`, 'Update Microforge to open it.')
+  return data
+}
+
+function summaryOf(s: ProfileSession): ProfileSessionSummary {
+  const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, ...summary } = s
+  return summary
+}
+
+function absolute(p: string): string {
+  return isAbsolute(p) ? p : resolve(p)
+}

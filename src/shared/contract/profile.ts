@@ -1,0 +1,229 @@
+import { z } from 'zod'
+import type { ErrorData } from '../errors'
+import type { ArgSchemas } from './types'
+
+/**
+ * Profile: per-stage timings read from a board running profile firmware (or any sketch printing
+ * `sensor:180 preprocess:210 inference:1200 output:5 us`), or from the virtual board that runs the
+ * generated C firmware on this computer. Sessions are saved as <project>/profiles/<id>.json.
+ */
+
+/** One inference as the board reported it: microseconds per stage, and when it arrived. */
+export interface ProfileSample {
+  /** Milliseconds since the session started (arrival time on this computer). */
+  t: number
+  /** Stage name -> µs. Stages are whatever the board printed: usually sensor, preprocess, inference, output. */
+  stages: Record<string, number>
+}
+
+/** Memory the firmware reported at start. Bytes. */
+export interface ProfileMemory {
+  arenaUsed?: number
+  arenaSize?: number
+  freeHeap?: number
+  /** Other byte counts the board printed (`stack_free:1024`). */
+  other?: Record<string, number>
+}
+
+export interface ProfileClassification {
+  t: number
+  label: string
+  /** Class index when the firmware printed one. */
+  index?: number
+  /** The line exactly as printed, so the UI can show what the board said. */
+  raw: string
+}
+
+/** How many lines of each kind arrived; garbage is counted, never fatal. */
+export interface ProfileLineCounts {
+  lines: number
+  timing: number
+  memory: number
+  classification: number
+  /** Words the board printed (banners, logs). */
+  text: number
+  blank: number
+  /** Binary noise, a wrong baud rate, a line cut in half, negative or non-numeric timings. */
+  garbage: number
+}
+
+export interface HistogramBins {
+  /** Lower edge of the first bin, µs. */
+  start: number
+  /** Width of every bin, µs. */
+  width: number
+  counts: number[]
+}
+
+export interface StageStats {
+  stage: string
+  count: number
+  min: number
+  max: number
+  mean: number
+  median: number
+  p95: number
+  std: number
+  histogram: HistogramBins
+}
+
+export interface ProfileStats {
+  /** Stages in display order (sensor, preprocess, inference, output first). */
+  stages: StageStats[]
+  /** Sum of the stages of each inference. */
+  total: StageStats | null
+}
+
+export type ProfileSource =
+  | { kind: 'serial'; port: string; baud: number }
+  /**
+   * The generated firmware compiled for this computer, run on a pseudo-terminal. firmwareDir
+   * defaults to the newest profile-mode C-runtime firmware in the project.
+   */
+  | { kind: 'virtual'; firmwareDir?: string; windows?: 'dataset' | 'synthetic' }
+
+/** Where the timings come from: a real board, or this computer running the generated code. */
+export type TimingOrigin = 'board' | 'host'
+
+export interface ProfileOptions {
+  /** Shown in lists and as the comparison column title. */
+  name?: string
+  /** The model variant the firmware runs (float32, ptq, qat, ...). */
+  variant?: string
+  /** The board the firmware runs on (nano33ble, esp32, ...), for the estimate correction. */
+  target?: string
+  /** The Optimize step's estimated inference latency for this variant and target, µs. */
+  estimatedInferenceUs?: number
+  /** Stop by itself after this many inferences. */
+  maxInferences?: number
+}
+
+export interface ProfileSessionSummary {
+  id: string
+  name: string
+  createdAt: string
+  durationMs: number
+  origin: TimingOrigin
+  source: ProfileSource
+  variant?: string
+  target?: string
+  inferences: number
+  /** Median µs per stage. */
+  medians: Record<string, number>
+  totalMedian: number | null
+  memory: ProfileMemory
+  estimatedInferenceUs?: number
+  /** Measured median inference / estimated inference. */
+  measuredOverEstimated?: number
+}
+
+export interface ProfileSession extends ProfileSessionSummary {
+  format: 'microforge-profile'
+  version: 1
+  samples: ProfileSample[]
+  classifications: ProfileClassification[]
+  counts: ProfileLineCounts
+  stats: ProfileStats
+  /** What the virtual board ran on, e.g. "host x64, gcc 12.2 -O2". */
+  hostDescription?: string
+}
+
+export type LiveState = 'starting' | 'running' | 'stopped' | 'failed'
+
+/** Batched live data of a running session (about every 100 ms). */
+export interface ProfileLiveUpdate {
+  sessionId: string
+  dir: string
+  state: LiveState
+  origin: TimingOrigin
+  /** The inferences that arrived since the previous update. */
+  samples: ProfileSample[]
+  inferences: number
+  stats: ProfileStats
+  memory: ProfileMemory
+  counts: ProfileLineCounts
+  lastClassification?: ProfileClassification
+  /** The last few non-timing lines, so the user sees what the board says. */
+  recentText: string[]
+  /** The pseudo-terminal of the virtual board, to connect other tools to. */
+  link?: string
+  /** Set when state is 'stopped' and the session was saved. */
+  savedId?: string
+  error?: ErrorData
+}
+
+export interface ProfileComparisonColumn {
+  id: string
+  name: string
+  origin: TimingOrigin
+}
+
+export interface ProfileComparison {
+  columns: ProfileComparisonColumn[]
+  rows: { metric: string; values: string[] }[]
+  markdown: string
+}
+
+export interface ProfileCsv {
+  fileName: string
+  csv: string
+  /** Where it was written, when a path was given. */
+  path?: string
+}
+
+export interface ProfileStarted {
+  sessionId: string
+  link?: string
+}
+
+export interface ProfileApi {
+  /** Starts reading profile lines; live data arrives as 'profile.live' events. */
+  start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted>
+  /** Stops the session and saves it in <dir>/profiles/<id>.json (unless it has no inference). */
+  stop(sessionId: string): Promise<ProfileSessionSummary | null>
+  /** The running sessions' latest state. */
+  live(): Promise<ProfileLiveUpdate[]>
+  list(dir: string): Promise<ProfileSessionSummary[]>
+  get(dir: string, id: string): Promise<ProfileSession>
+  remove(dir: string, id: string): Promise<void>
+  compare(dir: string, ids: string[]): Promise<ProfileComparison>
+  /** One row per inference; written to path when given, else only returned. */
+  exportCsv(dir: string, id: string, path?: string): Promise<ProfileCsv>
+}
+
+const dir = z.string().min(1).max(4096)
+const id = z.string().regex(/^[\w.-]{1,100}$/)
+const source: z.ZodType<ProfileSource> = z.union([
+  z.object({ kind: z.literal('serial'), port: z.string().min(1).max(4096), baud: z.number().int().positive().max(10_000_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('virtual'),
+      firmwareDir: z.string().min(1).max(4096).optional(),
+      windows: z.enum(['dataset', 'synthetic']).optional()
+    })
+    .strict()
+])
+const options: z.ZodType<ProfileOptions> = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    variant: z.string().min(1).max(200).optional(),
+    target: z.string().min(1).max(100).optional(),
+    estimatedInferenceUs: z.number().positive().finite().optional(),
+    maxInferences: z.number().int().positive().max(10_000_000).optional()
+  })
+  .strict()
+
+export const profileArgs: ArgSchemas<ProfileApi> = {
+  start: z.tuple([dir, source, options]),
+  stop: z.tuple([z.string().min(1).max(100)]),
+  live: z.tuple([]),
+  list: z.tuple([dir]),
+  get: z.tuple([dir, id]),
+  remove: z.tuple([dir, id]),
+  compare: z.tuple([dir, z.array(id).min(1).max(12)]),
+  exportCsv: z.union([z.tuple([dir, id]), z.tuple([dir, id, z.string().min(1).max(4096)])]) as z.ZodType<[string, string, string?]>
+}
+
+export interface ProfileEvents {
+  'profile.live': ProfileLiveUpdate
+}
