@@ -23,7 +23,10 @@ export type VariantKind = (typeof VARIANT_KINDS)[number]
 /** What the numbers of a .tflite run in: int8 kernels, or float kernels (float32, fp16 and dynamic-range weights). */
 export type VariantFormat = 'int8' | 'float32' | 'fp16' | 'dynamic'
 
-export type TargetId = 'nrf52840' | 'esp32' | 'stm32f4' | 'rp2040'
+import type { TargetId } from './boards'
+
+/** Latency targets are the firmware boards (src/shared/boards.ts), so measured corrections line up. */
+export type { TargetId }
 
 export interface TargetLatency {
   target: TargetId

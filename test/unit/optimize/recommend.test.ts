@@ -4,7 +4,7 @@ import type { Budget, TargetLatency, VariantKind, VariantRecord } from '../../..
 
 type V = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency'>
 
-const lat = (ms: number): TargetLatency[] => [{ target: 'nrf52840', ms, rawMs: ms, cycles: ms * 64000, correction: 1 }]
+const lat = (ms: number): TargetLatency[] => [{ target: 'nano33ble', ms, rawMs: ms, cycles: ms * 64000, correction: 1 }]
 const v = (kind: VariantKind, accuracy: number, kb: number, extra: Partial<V> = {}): V => ({
   name: kind,
   kind,
@@ -16,13 +16,13 @@ const v = (kind: VariantKind, accuracy: number, kb: number, extra: Partial<V> = 
   latency: lat(2),
   ...extra
 })
-const budget: Budget = { flashKB: 64, ramKB: 16, latencyMs: 10, minAccuracy: 0.9, target: 'nrf52840' }
+const budget: Budget = { flashKB: 64, ramKB: 16, latencyMs: 10, minAccuracy: 0.9, target: 'nano33ble' }
 
 describe('checkFit', () => {
   it('names every limit a variant breaks, with units', () => {
     const f = checkFit(v('ptq', 0.85, 80, { arenaBytes: 20 * 1024, latency: lat(12) }), budget)
     expect(f.fits).toBe(false)
-    expect(f.failures).toEqual(['model 80.0 KB > flash 64 KB', 'arena 20.0 KB > RAM 16 KB', '12.00 ms > 10 ms on nrf52840', 'accuracy 85.0% < 90.0%'])
+    expect(f.failures).toEqual(['model 80.0 KB > flash 64 KB', 'arena 20.0 KB > RAM 16 KB', '12.00 ms > 10 ms on nano33ble', 'accuracy 85.0% < 90.0%'])
   })
 })
 

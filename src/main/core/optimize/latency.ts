@@ -29,8 +29,8 @@ export interface TargetModel {
 
 export const TARGETS: TargetModel[] = [
   {
-    id: 'nrf52840',
-    name: 'nRF52840',
+    id: 'nano33ble',
+    name: 'nRF52840 (Nano 33 BLE)',
     core: 'Cortex-M4F',
     clockMHz: 64,
     cyclesPerMac: { int8: { conv: 1.0, depthwise: 2.0, dense: 1.2 }, float32: { conv: 5, depthwise: 6, dense: 5 } },
@@ -59,11 +59,11 @@ export const TARGETS: TargetModel[] = [
     cyclesPerElement: { int8: 6, float32: 10 },
     cyclesPerOp: 2000,
     notes:
-      'Same core and CMSIS-NN kernels as the nRF52840; at 168 MHz flash has 5 wait states, which the ART accelerator hides for straight code but not for weight reads, hence about 10% more cycles per MAC.'
+      'STM32F405/F407 at 168 MHz: same core and CMSIS-NN kernels as the nRF52840; flash has 5 wait states, which the ART accelerator hides for straight code but not for weight reads, hence about 10% more cycles per MAC. The Black Pill (STM32F411) runs at 100 MHz: a profile measured on it sets the correction (about 1.7).'
   },
   {
-    id: 'rp2040',
-    name: 'RP2040',
+    id: 'pico',
+    name: 'RP2040 (Pico)',
     core: 'Cortex-M0+',
     clockMHz: 133,
     cyclesPerMac: { int8: { conv: 5, depthwise: 6, dense: 5 }, float32: { conv: 60, depthwise: 60, dense: 60 } },
