@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs'
+import { MicroforgeError } from '../../../shared/errors'
+import type { EpochMetrics, EvaluationResult, ModelSpec, OptimizerName } from '../../../shared/training'
+import { buildModel } from './build-model'
+import { evaluatePredictions } from './metrics'
+import { mulberry32, shuffleInPlace } from './rng'
+
+/** Preprocessed windows: x is [n, windowLength, axes] flat, y the class index of each window. */
+export interface WindowSet {
+  x: Float32Array
+  y: number[]
+  ids: string[]
+}
+
+export interface TrainLoopConfig {
+  spec: ModelSpec
+  inputShape: [number, number]
+  classes: string[]
+  epochs: number
+  batchSize: number
+  learningRate: number
+  optimizer: OptimizerName
+  earlyStoppingPatience: number
+  seed: number
+}
+
+export interface TrainLoopHooks {
+  /** Checked between batches: true stops training within the current epoch. */
+  cancelled(): boolean
+  /** After every epoch; awaited, which also lets the thread take messages (cancel). */
+  onEpoch(metrics: EpochMetrics): Promise<void> | void
+}
+
+export interface TrainLoopResult {
+  model: tf.Sequential
+  history: EpochMetrics[]
+  stoppedEarly: boolean
+  bestEpoch: number
+}
+
+function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
+  if (name === 'sgd') return tf.train.sgd(lr)
+  if (name === 'rmsprop') return tf.train.rmsprop(lr)
+  return tf.train.adam(lr)
+}
+
+/** Categorical cross-entropy on softmax outputs, clipped as Keras does so log(0) never happens. */
+function crossEntropy(yTrue: tf.Tensor, probs: tf.Tensor): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar
+}
+
+function toTensors(set: WindowSet, inputShape: [number, number], classes: number): { x: tf.Tensor3D; y: tf.Tensor2D } {
+  const n = set.y.length
+  const x = tf.tensor3d(set.x, [n, inputShape[0], inputShape[1]])
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(set.y, 'int32'), classes).toFloat() as tf.Tensor2D)
+  return { x, y }
+}
+
+/** Softmax outputs for every window, in batches so memory stays flat for large sets. */
+export function predictProbs(model: tf.LayersModel, x: Float32Array, n: number, inputShape: number[], batch = 256): Float32Array {
+  const k = (model.outputs[0].shape[1] as number) ?? 0
+  const out = new Float32Array(n * k)
+  const per = inputShape[0] * inputShape[1]
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i)
+    const probs = tf.tidy(() => model.predict(tf.tensor3d(x.subarray(i * per, (i + m) * per), [m, inputShape[0], inputShape[1]])) as tf.Tensor)
+    out.set(probs.dataSync(), i * k)
+    probs.dispose()
+  }
+  return out
+}
+
+function lossOf(probs: Float32Array, y: number[], k: number): number {
+  let s = 0
+  y.forEach((c, i) => (s -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, probs[i * k + c])))))
+  return y.length ? s / y.length : 0
+}
+
+export function evaluateModel(model: tf.LayersModel, set: WindowSet, inputShape: number[], classes: string[]): EvaluationResult {
+  const probs = predictProbs(model, set.x, set.y.length, inputShape)
+  return evaluatePredictions(probs, set.y, classes, set.ids, lossOf(probs, set.y, classes.length))
+}
+
+/**
+ * tfjs draws dropout masks (and unseeded initializers) from Math.random. Swapping in a seeded
+ * generator for the duration of training makes a run repeatable; training runs in its own worker
+ * thread, so nothing else sees the swap.
+ */
+async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random
+  Math.random = mulberry32(seed ^ 0x5eed)
+  try {
+    return await fn()
+  } finally {
+    Math.random = original
+  }
+}
+
+/**
+ * The training loop: seeded shuffles, mini-batches, per-epoch validation, early stopping on the
+ * validation loss with the best weights restored. Tensors created here are all disposed again
+ * except the returned model (tests hold tf.memory().numTensors to that).
+ */
+export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: WindowSet | null, hooks: TrainLoopHooks): Promise<TrainLoopResult> {
+  if (train.y.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows.', 'Record or import windows for every class first.')
+  return withSeededRandom(cfg.seed, async () => {
+    const k = cfg.classes.length
+    const model = buildModel(cfg.spec, cfg.inputShape, k, cfg.seed)
+    const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate)
+    const data = toTensors(train, cfg.inputShape, k)
+    const random = mulberry32(cfg.seed)
+    const order = train.y.map((_, i) => i)
+    const history: EpochMetrics[] = []
+    let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null }
+    let stoppedEarly = false
+    try {
+      for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+        const started = performance.now()
+        shuffleInPlace(order, random)
+        let lossSum = tf.scalar(0)
+        let correctSum = tf.scalar(0)
+        let seen = 0
+        for (let i = 0; i < order.length; i += cfg.batchSize) {
+          if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
+          const idx = order.slice(i, i + cfg.batchSize)
+          // The accuracy count is made inside the loss function (one forward pass) and kept out of its scope.
+          const kept: { correct?: tf.Tensor } = {}
+          const [nextLoss, nextCorrect] = tf.tidy(() => {
+            const sel = tf.tensor1d(idx, 'int32')
+            const xb = tf.gather(data.x, sel)
+            const yb = tf.gather(data.y, sel)
+            const cost = optimizer.minimize(() => {
+              const probs = model.apply(xb, { training: true }) as tf.Tensor
+              kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
+              return crossEntropy(yb, probs)
+            }, true)!
+            return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, kept.correct!)]
+          })
+          kept.correct?.dispose()
+          lossSum.dispose()
+          correctSum.dispose()
+          lossSum = nextLoss
+          correctSum = nextCorrect
+          seen += idx.length
+        }
+        const loss = lossSum.dataSync()[0] / seen
+        const acc = correctSum.dataSync()[0] / seen
+        lossSum.dispose()
+        correctSum.dispose()
+        const v = val && val.y.length ? evaluateModel(model, val, cfg.inputShape, cfg.classes) : null
+        const ms = performance.now() - started
+        const metrics: EpochMetrics = { epoch, epochs: cfg.epochs, loss, acc, valLoss: v ? v.loss : null, valAcc: v ? v.accuracy : null, ms, windowsPerSecond: (seen / ms) * 1000 }
+        history.push(metrics)
+        const monitored = v ? v.loss : loss
+        if (monitored < best.loss - 1e-6) {
+          if (best.weights) tf.dispose(best.weights)
+          best = { loss: monitored, epoch, weights: model.getWeights().map((w) => w.clone()) }
+        }
+        await hooks.onEpoch(metrics)
+        if (cfg.earlyStoppingPatience > 0 && epoch - best.epoch >= cfg.earlyStoppingPatience && epoch < cfg.epochs) {
+          stoppedEarly = true
+          break
+        }
+      }
+      if (best.weights && best.epoch !== history.length) model.setWeights(best.weights)
+      return { model, history, stoppedEarly, bestEpoch: best.epoch || history.length }
+    } catch (err) {
+      model.dispose()
+      throw err
+    } finally {
+      if (best.weights) tf.dispose(best.weights)
+      tf.dispose([data.x, data.y])
+      optimizer.dispose()
+    }
+  })
+}

@@ -1,0 +1,222 @@
+import { promises as fs } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { SampleFile, SampleWindow } from '../../shared/dataset'
+import type { JobStarted } from '../../shared/contract/jobs'
+import type { TrainingApi } from '../../shared/contract/training'
+import { MicroforgeError } from '../../shared/errors'
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  type EpochMetrics,
+  type EvaluationResult,
+  type ModelPreset,
+  type ModelSpec,
+  type ModelSummary,
+  type Preprocessing,
+  type TrainOptions,
+  type TrainRequest,
+  type TrainResult
+} from '../../shared/training'
+import type { ModelJson } from '../core/train/artifacts'
+import { PRESETS, presetSpec } from '../core/train/presets'
+import { applyPreprocessing } from '../core/train/preprocess'
+import { prepareData } from '../core/train/prepare'
+import { summarizeSpec } from '../core/train/summary'
+import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
+import { writeJsonAtomic, wrapFsError } from './atomic-fs'
+import { readModelFolder, writeModelFolder } from './model-io'
+import type { JobService } from './job-service'
+import type { ProjectService } from './project-service'
+import { readProjectFile } from './project-store'
+import { runWorker } from './worker-host'
+
+export const FLOAT_MODEL_DIR = join('models', 'float')
+const TRAINING_FILE = 'training.json'
+
+/** Reads every samples/<id>.json of a project (format in src/shared/dataset.ts). */
+export async function readSamples(projectDir: string): Promise<SampleWindow[]> {
+  const dir = join(projectDir, 'samples')
+  let names: string[]
+  try {
+    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return []
+    throw wrapFsError(err, dir)
+  }
+  const out: SampleWindow[] = []
+  for (const name of names) {
+    let file: SampleFile
+    try {
+      file = JSON.parse(await fs.readFile(join(dir, name), 'utf8')) as SampleFile
+    } catch {
+      throw new MicroforgeError('PROJECT_CORRUPT', `samples/${name} is damaged (not valid JSON).`, 'Delete that window or restore it from a backup.')
+    }
+    if (file.format !== 'microforge-sample' || !Array.isArray(file.values) || !Array.isArray(file.axes)) {
+      throw new MicroforgeError('PROJECT_CORRUPT', `samples/${name} is not a Microforge window.`, 'Remove files Microforge did not write from the samples folder.')
+    }
+    out.push(file)
+  }
+  return out
+}
+
+/** Fills every option the request leaves out from the project's last choice, then the defaults. */
+export function resolveOptions(request: TrainRequest, previous: Partial<TrainOptions> | undefined): TrainOptions {
+  const base = { ...DEFAULT_TRAIN_OPTIONS, ...(previous ?? {}) }
+  const spec: ModelSpec = request.spec ?? (request.preset ? presetSpec(request.preset) : (previous?.spec ?? presetSpec('cnn1d')))
+  return {
+    spec,
+    preprocessing: request.preprocessing ?? base.preprocessing,
+    epochs: request.epochs ?? base.epochs,
+    batchSize: request.batchSize ?? base.batchSize,
+    learningRate: request.learningRate ?? base.learningRate,
+    optimizer: request.optimizer ?? base.optimizer,
+    earlyStoppingPatience: request.earlyStoppingPatience ?? base.earlyStoppingPatience,
+    validationSplit: request.validationSplit ?? base.validationSplit,
+    seed: request.seed ?? base.seed,
+    backend: request.backend ?? base.backend
+  }
+}
+
+/**
+ * The Train step: reads the project's windows, fits the preprocessing, trains in a worker thread as
+ * a job, and saves model.json + weights.bin + training.json under models/float (atomic writes).
+ * The preprocessing recipe and the options go into project.json for firmware and the next run.
+ */
+export class TrainingService implements TrainingApi {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly projects: ProjectService
+  ) {}
+
+  async presets(): Promise<ModelPreset[]> {
+    return structuredClone(PRESETS)
+  }
+
+  async summary(spec: ModelSpec, inputShape: number[], classes: number): Promise<ModelSummary> {
+    return summarizeSpec(spec, inputShape, classes)
+  }
+
+  async start(projectDir: string, request: TrainRequest): Promise<JobStarted> {
+    const dir = resolve(projectDir)
+    const project = await readProjectFile(dir)
+    const options = resolveOptions(request, project.settings.training as Partial<TrainOptions> | undefined)
+    const samples = await readSamples(dir)
+    if (samples.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'This project has no windows to train on.', 'Record or import windows in the Capture step first.')
+    const data = prepareData(samples, project.classes.map((c) => c.name), options.preprocessing, project.windowLength, options.validationSplit, options.seed)
+    // Checked before the job starts so a model that does not fit the window fails at once.
+    const summary = summarizeSpec(options.spec, data.inputShape, data.classes.length)
+
+    return this.jobs.start(
+      'train',
+      async (ctx) => {
+        const started = Date.now()
+        const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+        const req: TrainWorkerRequest = {
+          kind: 'train',
+          backend: options.backend,
+          config: {
+            spec: options.spec,
+            inputShape: data.inputShape,
+            classes: data.classes,
+            epochs: options.epochs,
+            batchSize: options.batchSize,
+            learningRate: options.learningRate,
+            optimizer: options.optimizer,
+            earlyStoppingPatience: options.earlyStoppingPatience,
+            seed: options.seed
+          },
+          train: data.train,
+          val: data.val,
+          test: data.test,
+          cancelFlag
+        }
+        ctx.report(0, 'Starting the training worker…')
+        const out = await runWorker<TrainWorkerResult, WorkerOut>('train-worker', req, {
+          signal: ctx.signal,
+          onCancel: () => Atomics.store(cancelFlag, 0, 1),
+          onMessage: (msg) => {
+            if (msg.type !== 'epoch') return
+            const m: EpochMetrics = msg.metrics
+            const perEpoch = (Date.now() - started) / m.epoch
+            const val = m.valAcc === null ? '' : `, val acc ${(m.valAcc * 100).toFixed(1)}%`
+            ctx.report(m.epoch / m.epochs, `Epoch ${m.epoch}/${m.epochs}: loss ${m.loss.toFixed(3)}, acc ${(m.acc * 100).toFixed(1)}%${val}`, m, Math.round(perEpoch * (m.epochs - m.epoch)))
+          }
+        })
+        const modelDir = join(dir, FLOAT_MODEL_DIR)
+        const result: TrainResult = {
+          backend: out.backend,
+          modelPath: join(modelDir, 'model.json'),
+          testAccuracy: out.test.accuracy,
+          test: out.test,
+          history: out.history,
+          stoppedEarly: out.stoppedEarly,
+          bestEpoch: out.bestEpoch,
+          epochsRun: out.history.length,
+          trainWindows: data.train.y.length,
+          validationWindows: data.val?.y.length ?? 0,
+          testWindows: data.test.y.length,
+          testIds: data.test.ids,
+          summary,
+          preprocessing: data.preprocessing,
+          options,
+          classes: data.classes,
+          trainMs: Date.now() - started,
+          finishedAt: new Date().toISOString()
+        }
+        await this.save(dir, out, result)
+        return result
+      },
+      dir
+    )
+  }
+
+  private async save(dir: string, out: TrainWorkerResult, result: TrainResult): Promise<void> {
+    const modelJson: ModelJson = {
+      ...out.modelJson,
+      userDefinedMetadata: { classes: result.classes, inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length], preprocessing: result.preprocessing }
+    }
+    const modelDir = join(dir, FLOAT_MODEL_DIR)
+    await writeModelFolder(modelDir, modelJson, out.weights)
+    await writeJsonAtomic(join(modelDir, TRAINING_FILE), result)
+    const project = await readProjectFile(dir)
+    await this.projects.update(dir, {
+      preprocessing: { ...result.preprocessing },
+      settings: { ...project.settings, training: result.options }
+    })
+  }
+
+  async result(projectDir: string): Promise<TrainResult | null> {
+    const path = join(resolve(projectDir), FLOAT_MODEL_DIR, TRAINING_FILE)
+    try {
+      return JSON.parse(await fs.readFile(path, 'utf8')) as TrainResult
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return null
+      throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Train the model again.')
+    }
+  }
+
+  async evaluate(projectDir: string): Promise<EvaluationResult> {
+    const dir = resolve(projectDir)
+    const modelDir = join(dir, FLOAT_MODEL_DIR)
+    const { modelJson } = await readModelFolder(modelDir)
+    const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
+    if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
+    const classes = meta.classes
+    const p = meta.preprocessing
+    const last = await this.result(dir)
+    const all = (await readSamples(dir)).filter((s) => classes.includes(s.label))
+    // Windows marked test; when the split was drawn at training time, the ids recorded then.
+    let test = all.filter((s) => s.split === 'test')
+    if (test.length === 0 && last) test = all.filter((s) => last.testIds.includes(s.id))
+    if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to evaluate on.', 'Mark some windows as test in the Capture step.')
+    const req: TrainWorkerRequest = {
+      kind: 'evaluate',
+      backend: last?.options.backend ?? 'auto',
+      modelDir,
+      inputShape: [p.windowLength, p.axes.length],
+      classes,
+      test: { x: applyPreprocessing(p, test[0].axes, test.map((s) => s.values)), y: test.map((s) => classes.indexOf(s.label)), ids: test.map((s) => s.id) }
+    }
+    const out = await runWorker<EvaluateWorkerResult>('train-worker', req)
+    return out.test
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Training and evaluation off the main thread: tfjs on wasm blocks for hundreds of milliseconds per
+ * epoch. Receives its request as workerData, posts one 'epoch' message per epoch and one 'result'
+ * (weights transferred) or 'error', then exits.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { toErrorData } from '../../shared/errors'
+import { modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
+import '../core/train/depthwise-conv1d'
+import { initTrainingBackend, tf } from '../core/train/backend'
+import { evaluateModel, trainLoop } from '../core/train/train-loop'
+import { modelFolderIO } from '../services/model-io'
+import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
+
+const port = parentPort!
+const request = workerData as TrainWorkerRequest
+let cancelled = false
+const onMessage = (msg: WorkerIn): void => {
+  if (msg.type === 'cancel') cancelled = true
+}
+port.on('message', onMessage)
+const post = (msg: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer)
+
+async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promise<void> {
+  const backend = await initTrainingBackend(req.backend)
+  const baseline = tf.memory().numTensors
+  const result = await trainLoop(req.config, req.train, req.val, {
+    cancelled: () => cancelled || Atomics.load(req.cancelFlag, 0) === 1,
+    onEpoch: async (metrics) => {
+      post({ type: 'epoch', metrics })
+      // Give the 'cancel' message a chance to arrive between epochs.
+      await new Promise((r) => setImmediate(r))
+    }
+  })
+  const test = evaluateModel(result.model, req.test, req.config.inputShape, req.config.classes)
+  const artifacts = await modelToArtifacts(result.model)
+  result.model.dispose()
+  const weights = weightBytes(artifacts)
+  const out: TrainWorkerResult = {
+    backend,
+    history: result.history,
+    stoppedEarly: result.stoppedEarly,
+    bestEpoch: result.bestEpoch,
+    test,
+    modelJson: toModelJson(artifacts),
+    weights,
+    leakedTensors: tf.memory().numTensors - baseline
+  }
+  post({ type: 'result', result: out }, [weights])
+}
+
+async function evaluate(req: Extract<TrainWorkerRequest, { kind: 'evaluate' }>): Promise<void> {
+  const backend = await initTrainingBackend(req.backend)
+  const baseline = tf.memory().numTensors
+  const model = await tf.loadLayersModel(modelFolderIO(req.modelDir))
+  const test = evaluateModel(model, req.test, req.inputShape, req.classes)
+  model.dispose()
+  const out: EvaluateWorkerResult = { backend, test, leakedTensors: tf.memory().numTensors - baseline }
+  post({ type: 'result', result: out })
+}
+
+try {
+  if (request.kind === 'train') await train(request)
+  else await evaluate(request)
+} catch (err) {
+  post({ type: 'error', error: toErrorData(err) })
+} finally {
+  // Without a listener the thread exits by itself once the last message is flushed.
+  port.off('message', onMessage)
+}

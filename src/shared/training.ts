@@ -1,0 +1,250 @@
+/**
+ * Training data types shared by the services, the renderer and the CLI: model specs (what the user
+ * edits before training), the preprocessing recipe (stored in project.json so firmware repeats it
+ * exactly), training options and results. Plain JSON only.
+ */
+import { z } from 'zod'
+
+export type SpecActivation = 'linear' | 'relu' | 'relu6'
+export type SpecPadding = 'valid' | 'same'
+
+/** One hidden layer. The output Dense(classes, softmax) is always appended by the builder. */
+export type LayerSpec =
+  | { type: 'conv1d'; filters: number; kernelSize: number; strides?: number; padding?: SpecPadding; activation: SpecActivation }
+  | { type: 'depthwiseConv1d'; kernelSize: number; depthMultiplier?: number; strides?: number; padding?: SpecPadding; activation: SpecActivation }
+  | { type: 'maxPool1d'; poolSize: number }
+  | { type: 'avgPool1d'; poolSize: number }
+  | { type: 'globalAvgPool1d' }
+  | { type: 'flatten' }
+  | { type: 'dense'; units: number; activation: SpecActivation }
+  | { type: 'dropout'; rate: number }
+
+export type PresetId = 'dense' | 'cnn1d' | 'dscnn'
+
+export interface ModelSpec {
+  /** The preset it started from; the layers may have been edited since. */
+  preset: PresetId | 'custom'
+  layers: LayerSpec[]
+}
+
+export interface ModelPreset {
+  id: PresetId
+  title: string
+  description: string
+  spec: ModelSpec
+}
+
+const activation = z.enum(['linear', 'relu', 'relu6'])
+const padding = z.enum(['valid', 'same'])
+const size = (max: number) => z.number().int().min(1).max(max)
+
+export const layerSpecSchema: z.ZodType<LayerSpec> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('conv1d'), filters: size(1024), kernelSize: size(256), strides: size(64).optional(), padding: padding.optional(), activation }).strict(),
+  z
+    .object({
+      type: z.literal('depthwiseConv1d'),
+      kernelSize: size(256),
+      depthMultiplier: size(16).optional(),
+      strides: size(64).optional(),
+      padding: padding.optional(),
+      activation
+    })
+    .strict(),
+  z.object({ type: z.literal('maxPool1d'), poolSize: size(64) }).strict(),
+  z.object({ type: z.literal('avgPool1d'), poolSize: size(64) }).strict(),
+  z.object({ type: z.literal('globalAvgPool1d') }).strict(),
+  z.object({ type: z.literal('flatten') }).strict(),
+  z.object({ type: z.literal('dense'), units: size(4096), activation }).strict(),
+  z.object({ type: z.literal('dropout'), rate: z.number().min(0).max(0.95) }).strict()
+])
+
+export const modelSpecSchema: z.ZodType<ModelSpec> = z
+  .object({ preset: z.enum(['dense', 'cnn1d', 'dscnn', 'custom']), layers: z.array(layerSpecSchema).max(64) })
+  .strict()
+
+/**
+ * How raw sensor values become model inputs: x' = (x - offset[a]) * scale[a] for each selected axis,
+ * after cutting or edge-padding the window to windowLength samples. offset and scale are always
+ * stored, whatever the method, so firmware needs only this formula.
+ */
+export interface Preprocessing {
+  version: 1
+  /** Selected axes in model-input order (names from the samples). */
+  axes: string[]
+  windowLength: number
+  method: 'fixed-range' | 'zscore' | 'none'
+  /** fixed-range: the sensor's full scale per axis, mapped to [0, 1]. */
+  ranges?: Array<{ min: number; max: number }>
+  /** zscore: statistics of the training split. */
+  mean?: number[]
+  std?: number[]
+  offset: number[]
+  scale: number[]
+}
+
+export const preprocessingSchema: z.ZodType<Preprocessing> = z
+  .object({
+    version: z.literal(1),
+    axes: z.array(z.string().min(1).max(32)).min(1).max(32),
+    windowLength: z.number().int().min(1).max(100_000),
+    method: z.enum(['fixed-range', 'zscore', 'none']),
+    ranges: z.array(z.object({ min: z.number(), max: z.number() })).optional(),
+    mean: z.array(z.number()).optional(),
+    std: z.array(z.number()).optional(),
+    offset: z.array(z.number()),
+    scale: z.array(z.number())
+  })
+  .strict()
+
+/** What the user chooses for preprocessing; the service derives the full recipe from the data. */
+export interface PreprocessingChoice {
+  method?: 'fixed-range' | 'zscore' | 'none'
+  /** Default: every axis of the samples. */
+  axes?: string[]
+  /** Default: the project's window length. */
+  windowLength?: number
+  /** fixed-range only; default: the smallest standard sensor range that holds the data. */
+  ranges?: Array<{ min: number; max: number }>
+}
+
+export const preprocessingChoiceSchema: z.ZodType<PreprocessingChoice> = z
+  .object({
+    method: z.enum(['fixed-range', 'zscore', 'none']).optional(),
+    axes: z.array(z.string().min(1).max(32)).min(1).max(32).optional(),
+    windowLength: z.number().int().min(1).max(100_000).optional(),
+    ranges: z.array(z.object({ min: z.number(), max: z.number() })).optional()
+  })
+  .strict()
+
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop'
+
+export interface TrainOptions {
+  spec: ModelSpec
+  preprocessing: PreprocessingChoice
+  epochs: number
+  batchSize: number
+  learningRate: number
+  optimizer: OptimizerName
+  /** Stop after this many epochs without a better validation loss (0: never); the best weights are kept. */
+  earlyStoppingPatience: number
+  /** Fraction of the training windows held out for validation (stratified). */
+  validationSplit: number
+  /** Seeds weight initialisation, dropout and shuffling: same seed, same data, same model. */
+  seed: number
+  /** 'auto': tfjs-node when it loads, else wasm, else cpu. */
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'
+}
+
+export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'spec'> = {
+  preprocessing: {},
+  epochs: 60,
+  batchSize: 16,
+  learningRate: 0.002,
+  optimizer: 'adam',
+  earlyStoppingPatience: 15,
+  validationSplit: 0.2,
+  seed: 42,
+  backend: 'auto'
+}
+
+export const trainOptionsSchema = z
+  .object({
+    spec: modelSpecSchema.optional(),
+    preset: z.enum(['dense', 'cnn1d', 'dscnn']).optional(),
+    preprocessing: preprocessingChoiceSchema.optional(),
+    epochs: z.number().int().min(1).max(10_000).optional(),
+    batchSize: z.number().int().min(1).max(4096).optional(),
+    learningRate: z.number().positive().max(10).optional(),
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).optional(),
+    earlyStoppingPatience: z.number().int().min(0).max(10_000).optional(),
+    validationSplit: z.number().min(0).max(0.5).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional()
+  })
+  .strict()
+
+/** What training.start accepts: every field optional (a preset name is enough). */
+export type TrainRequest = z.infer<typeof trainOptionsSchema>
+
+/** One row of a model summary (computed without tfjs). */
+export interface LayerSummary {
+  name: string
+  /** Keras class name: Conv1D, Dense, ... */
+  kind: string
+  /** Output shape without the batch dimension. */
+  outputShape: number[]
+  params: number
+  macs: number
+}
+
+export interface ModelSummary {
+  inputShape: number[]
+  classes: number
+  layers: LayerSummary[]
+  totalParams: number
+  totalMacs: number
+  /** Weights as float32. */
+  float32Bytes: number
+  /** Keras-like text table. */
+  text: string
+}
+
+/** Progress data of one epoch, sent as the job update's data. */
+export interface EpochMetrics {
+  epoch: number
+  epochs: number
+  loss: number
+  acc: number
+  valLoss: number | null
+  valAcc: number | null
+  ms: number
+  windowsPerSecond: number
+}
+
+export interface ClassMetrics {
+  label: string
+  precision: number
+  recall: number
+  support: number
+}
+
+export interface Misclassified {
+  id: string
+  label: string
+  predicted: string
+  confidence: number
+}
+
+export interface EvaluationResult {
+  accuracy: number
+  loss: number
+  /** confusion[true][predicted], in class order. */
+  confusion: number[][]
+  classes: string[]
+  perClass: ClassMetrics[]
+  misclassified: Misclassified[]
+  windows: number
+}
+
+/** What a finished training job returns (also saved as models/float/training.json). */
+export interface TrainResult {
+  backend: string
+  modelPath: string
+  testAccuracy: number
+  test: EvaluationResult
+  history: EpochMetrics[]
+  stoppedEarly: boolean
+  bestEpoch: number
+  epochsRun: number
+  trainWindows: number
+  validationWindows: number
+  testWindows: number
+  /** Ids of the test windows, so a later evaluation uses the same ones. */
+  testIds: string[]
+  summary: ModelSummary
+  preprocessing: Preprocessing
+  options: TrainOptions
+  classes: string[]
+  trainMs: number
+  finishedAt: string
+}
