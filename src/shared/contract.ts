@@ -4,6 +4,8 @@
  * joins them. Adding a service: add its file, then one line in Api, apiArgs and Events.
  */
 import type { z } from 'zod'
+import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dataset'
+import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
@@ -15,16 +17,20 @@ export interface Api {
   project: ProjectApi
   jobs: JobsApi
   profile: ProfileApi
+  device: DeviceApi
+  dataset: DatasetApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   system: systemArgs,
   project: projectArgs,
   jobs: jobsArgs,
-  profile: profileArgs
+  profile: profileArgs,
+  device: deviceArgs,
+  dataset: datasetArgs
 }
 
-export type Events = JobsEvents & ProfileEvents
+export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents
 
 export type ServiceName = keyof Api
 export type EventName = keyof Events

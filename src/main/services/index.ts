@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
 import { EventBus } from '../rpc/event-bus'
+import { DatasetService } from './dataset-service'
+import { DeviceService } from './device-service'
 import { JobService } from './job-service'
 import { openSerialLines } from './profile-serial-source'
 import { ProfileService } from './profile-service'
@@ -40,11 +42,16 @@ export function createServices(opts: ServicesOptions): Services {
   const disposers: Array<() => Promise<void> | void> = []
   const profile = new ProfileService(bus, { serial: openSerialLines }, projects)
   disposers.push(() => profile.dispose())
+  const dataset = new DatasetService(projects, bus)
+  const device = new DeviceService({ bus, dataset })
+  disposers.push(() => device.dispose())
   const api: Api = {
     system: new SystemService(opts.host),
     project: projects,
     jobs,
-    profile
+    profile,
+    device,
+    dataset
   }
   return {
     api,

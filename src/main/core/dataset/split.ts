@@ -50,3 +50,11 @@ function hashString(s: string): number {
   }
   return h >>> 0
 }
+
+/**
+ * The split of one new window (a live recording) without looking at the others: a stable hash of
+ * its id against the test share, so the same id always lands in the same half.
+ */
+export function splitForId(id: string, testFraction: number, seed: number): 'train' | 'test' {
+  return mulberry32((seed ^ hashString(id)) >>> 0)() < testFraction ? 'test' : 'train'
+}

@@ -1,0 +1,392 @@
+import { randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path'
+import type { DatasetApi, ExportResult, ImportOptions, ImportResult, WindowSummary } from '../../shared/contract/dataset'
+import type { ProjectPatch } from '../../shared/contract/project'
+import { SAMPLE_FORMAT_VERSION, type SampleFile, type SampleWindow } from '../../shared/dataset'
+import { MicroforgeError } from '../../shared/errors'
+import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
+import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
+import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
+import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
+import { npyToWindows, readNpy } from '../core/dataset/npy'
+import { splitForId, stratifiedSplit } from '../core/dataset/split'
+import { commonLength, fitLength } from '../core/dataset/window-length'
+import { defaultAxisNames } from '../core/serial/number-tokens'
+import type { EventBus } from '../rpc/event-bus'
+import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { readProjectFile } from './project-store'
+
+/** What the dataset needs from the project service: one atomic project.json update. */
+export interface ProjectUpdater {
+  update(dir: string, patch: ProjectPatch): Promise<unknown>
+}
+
+const TRASH = '.trash'
+const DEFAULT_SEED = 1234
+const DEFAULT_TEST_FRACTION = 0.2
+
+/** A window about to be saved; the service gives it an id, a split and a date. */
+export interface NewWindow {
+  label: string
+  axes: string[]
+  rateHz: number | null
+  values: number[][]
+  source: string
+  /** A fixed split, or the project's test share and seed to pick one from the new id. */
+  split?: 'train' | 'test' | { testFraction: number; seed: number }
+}
+
+/**
+ * The windows of a project: samples/<id>.json, one file per window, every write atomic, so a crash
+ * or an unplugged board never costs more than the window being recorded. Deleting moves files to
+ * samples/.trash/<token>/ so that undo is a rename back.
+ */
+export class DatasetService implements DatasetApi {
+  private seq = 0
+
+  constructor(
+    private readonly projects: ProjectUpdater,
+    private readonly bus?: EventBus
+  ) {}
+
+  async list(project: string): Promise<WindowSummary[]> {
+    const dir = samplesDir(project)
+    const names = await readdirOrEmpty(dir)
+    const out: WindowSummary[] = []
+    for (const name of names) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue
+      try {
+        const w = parseSampleFile(await fs.readFile(join(dir, name), 'utf8'), name)
+        out.push({ id: w.id, label: w.label, split: w.split, samples: w.values.length, axes: w.axes, rateHz: w.rateHz, source: w.source, createdAt: w.createdAt })
+      } catch {
+        // A damaged window file is skipped here; get() explains what is wrong with it.
+      }
+    }
+    return out.sort((a, b) => (a.createdAt === b.createdAt ? cmp(a.id, b.id) : cmp(a.createdAt, b.createdAt)))
+  }
+
+  async get(project: string, id: string): Promise<SampleWindow> {
+    const path = windowPath(project, id)
+    let text: string
+    try {
+      text = await fs.readFile(path, 'utf8')
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `Window ${id} is not in this project.`, 'Reload the window list.')
+      throw wrapFsError(err, path)
+    }
+    const { format: _f, version: _v, ...w } = parseSampleFile(text, basename(path))
+    return w
+  }
+
+  /** Saves one new window atomically and returns it. Used by recording and import. */
+  async saveWindow(project: string, w: NewWindow, emit = true): Promise<SampleWindow> {
+    const id = this.newId()
+    const window: SampleWindow = {
+      id,
+      label: w.label,
+      split: typeof w.split === 'object' ? splitForId(id, w.split.testFraction, w.split.seed) : (w.split ?? 'train'),
+      axes: w.axes,
+      rateHz: w.rateHz,
+      values: w.values,
+      source: w.source,
+      createdAt: new Date().toISOString()
+    }
+    await fs.mkdir(samplesDir(project), { recursive: true }).catch((err) => {
+      throw wrapFsError(err, samplesDir(project))
+    })
+    await writeSample(project, window)
+    if (emit) this.changed(project, 'recorded')
+    return window
+  }
+
+  async relabel(project: string, ids: string[], label: string): Promise<void> {
+    const name = label.trim()
+    for (const id of ids) {
+      const w = await this.get(project, id)
+      if (w.label !== name) await writeSample(project, { ...w, label: name })
+    }
+    await this.ensureClasses(project, [name])
+    this.changed(project, 'relabelled')
+  }
+
+  async delete(project: string, ids: string[]): Promise<{ undoToken: string }> {
+    const undoToken = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
+    const trash = join(samplesDir(project), TRASH, undoToken)
+    await fs.mkdir(trash, { recursive: true }).catch((err) => {
+      throw wrapFsError(err, trash)
+    })
+    for (const id of ids) {
+      try {
+        await fs.rename(windowPath(project, id), join(trash, `${id}.json`))
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, windowPath(project, id))
+      }
+    }
+    this.changed(project, 'deleted')
+    return { undoToken }
+  }
+
+  async undoDelete(project: string, undoToken: string): Promise<void> {
+    const trash = join(samplesDir(project), TRASH, undoToken)
+    const names = await readdirOrEmpty(trash)
+    if (names.length === 0) throw new MicroforgeError('NOT_FOUND', 'There is nothing to undo.', 'The deleted windows were already restored or emptied.')
+    for (const n of names) await fs.rename(join(trash, n), join(samplesDir(project), n)).catch((err) => Promise.reject(wrapFsError(err, n)))
+    await fs.rm(trash, { recursive: true, force: true })
+    this.changed(project, 'restored')
+  }
+
+  async setSplit(project: string, ids: string[], split: 'train' | 'test'): Promise<void> {
+    for (const id of ids) {
+      const w = await this.get(project, id)
+      if (w.split !== split) await writeSample(project, { ...w, split })
+    }
+    this.changed(project, 'split')
+  }
+
+  async autoSplit(project: string, testFraction: number, seed?: number): Promise<Record<string, { train: number; test: number }>> {
+    const p = await readProjectFile(project)
+    const useSeed = seed ?? seedOf(p)
+    const all = await this.list(project)
+    const plan = stratifiedSplit(all, testFraction, useSeed)
+    const counts: Record<string, { train: number; test: number }> = {}
+    for (const w of all) {
+      const split = plan.get(w.id) ?? 'train'
+      const c = (counts[w.label] ??= { train: 0, test: 0 })
+      c[split]++
+      if (split !== w.split) await writeSample(project, { ...(await this.get(project, w.id)), split })
+    }
+    await this.projects.update(project, { settings: { ...p.settings, splitSeed: useSeed, testFraction } })
+    this.changed(project, 'split')
+    return counts
+  }
+
+  async import(project: string, paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
+    const p = await readProjectFile(project)
+    const files = await expandPaths(paths)
+    if (files.length === 0) throw new MicroforgeError('NOT_FOUND', 'No .csv, .txt or .npy files found in what you chose.', 'Pick CSV files, NumPy .npy files, or a data/<class>/ folder.')
+
+    const loaded: Array<{ label: string; values: number[][]; rateHz: number | null; split: 'train' | 'test' | null; source: string }> = []
+    let axes: string[] | null = null
+    const checkAxes = (found: string[], file: string): void => {
+      if (axes === null) axes = found
+      else if (found.length !== axes.length) {
+        throw new MicroforgeError('PARSE_ERROR', `${basename(file)} has ${found.length} axes, the other files have ${axes.length}.`, 'Import files from the same sensor together.')
+      }
+    }
+    for (const file of files) {
+      const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(file)
+      const short = basename(file)
+      if (format === 'npy') {
+        const windows = npyToWindows(readNpy(new Uint8Array(await readFileOrThrow(file)), short), short)
+        const label = options.label ?? labelFromNpyPath(file)
+        const n = windows[0]?.[0]?.length ?? 0
+        checkAxes(p.sensor && p.sensor.axes.length === n ? p.sensor.axes : defaultAxisNames(n), file)
+        windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
+      } else if (format === 'imu-capture') {
+        const text = (await readFileOrThrow(file)).toString('utf8')
+        const r = parseImuCaptureCsv(text)
+        checkAxes(r.axes, file)
+        const label = options.label ?? labelFromFileName(file)
+        r.windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}#${i}` }))
+      } else {
+        const text = (await readFileOrThrow(file)).toString('utf8')
+        const r = parseLabelledCsv(text, { label: options.label ?? labelFromFileName(file), windowLength: options.windowLength ?? p.windowLength ?? undefined, name: short })
+        checkAxes(r.axes, file)
+        r.windows.forEach((w, i) => loaded.push({ label: w.label, values: w.values, rateHz: w.rateHz, split: w.split, source: `import:${short}#${i}` }))
+      }
+    }
+    if (loaded.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no windows.', 'Check that they contain samples.')
+    const finalAxes: string[] = axes
+    if (p.sensor && p.sensor.axes.length !== finalAxes.length) {
+      throw new MicroforgeError('PARSE_ERROR', `The files have ${finalAxes.length} axes; this project records ${p.sensor.axes.length} (${p.sensor.axes.join(', ')}).`, 'Import into a new project, or pick files from the same sensor.')
+    }
+    const windowLength = options.windowLength ?? p.windowLength ?? (commonLength(loaded.map((l) => l.values)) as number)
+    let resized = 0
+    for (const l of loaded) {
+      if (l.values.length !== windowLength) {
+        l.values = fitLength(l.values, windowLength, options.pad ?? 'zeros')
+        resized++
+      }
+    }
+
+    const ids = loaded.map(() => this.newId())
+    const plan = stratifiedSplit(
+      ids.map((id, i) => ({ id, label: loaded[i].label })),
+      options.testFraction ?? (typeof p.settings.testFraction === 'number' ? p.settings.testFraction : DEFAULT_TEST_FRACTION),
+      seedOf(p)
+    )
+    await fs.mkdir(samplesDir(project), { recursive: true })
+    const createdAt = new Date().toISOString()
+    const classes: Record<string, number> = {}
+    for (let i = 0; i < loaded.length; i++) {
+      const l = loaded[i]
+      const rate = l.rateHz ?? p.sensor?.rateHz ?? null
+      await writeSample(project, { id: ids[i], label: l.label, split: l.split ?? plan.get(ids[i]) ?? 'train', axes: p.sensor?.axes ?? finalAxes, rateHz: rate, values: l.values, source: l.source, createdAt })
+      classes[l.label] = (classes[l.label] ?? 0) + 1
+    }
+    await this.ensureClasses(project, Object.keys(classes), {
+      windowLength: p.windowLength ?? windowLength,
+      sensor: p.sensor ?? { axes: finalAxes, rateHz: loaded.find((l) => l.rateHz !== null)?.rateHz ?? null, baud: null, port: null }
+    })
+    this.changed(project, 'imported')
+    return { classes, windowLength, axes: p.sensor?.axes ?? finalAxes, resized, files: files.length, ids }
+  }
+
+  async export(project: string, format: 'npy' | 'csv', out: string): Promise<ExportResult> {
+    const target = isAbsolute(out) ? out : resolve(out)
+    const windows: SampleWindow[] = []
+    for (const s of await this.list(project)) windows.push(await this.get(project, s.id))
+    if (windows.length === 0) throw new MicroforgeError('NOT_FOUND', 'This project has no windows to export.', 'Record or import some windows first.')
+    if (format === 'csv') {
+      const file = target.toLowerCase().endsWith('.csv') ? target : join(target, 'dataset.csv')
+      await fs.mkdir(dirname(file), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, file)))
+      await writeFileAtomic(file, exportCsv(windows))
+      return { out: file, files: 1, windows: windows.length }
+    }
+    const files = exportNpyTree(windows)
+    for (const f of files) {
+      const path = join(target, ...f.path.split('/'))
+      await fs.mkdir(dirname(path), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, path)))
+      await writeFileAtomic(path, f.bytes)
+    }
+    return { out: target, files: files.length, windows: windows.length }
+  }
+
+  /** Adds classes the project does not list yet (with palette colours), plus other first-time settings. */
+  async ensureClasses(project: string, labels: string[], extra: Pick<ProjectPatch, 'windowLength' | 'sensor'> = {}): Promise<ProjectFile> {
+    const p = await readProjectFile(project)
+    const classes = [...p.classes]
+    for (const l of labels) {
+      if (!classes.some((c) => c.name === l)) classes.push({ name: l, color: CLASS_PALETTE[classes.length % CLASS_PALETTE.length] })
+    }
+    const patch: ProjectPatch = {}
+    if (classes.length !== p.classes.length) patch.classes = classes
+    if (extra.windowLength !== undefined && extra.windowLength !== p.windowLength) patch.windowLength = extra.windowLength
+    if (extra.sensor && p.sensor === null) patch.sensor = extra.sensor
+    if (Object.keys(patch).length > 0) await this.projects.update(project, patch)
+    return { ...p, ...patch } as ProjectFile
+  }
+
+  private changed(project: string, reason: 'recorded' | 'imported' | 'relabelled' | 'deleted' | 'restored' | 'split'): void {
+    this.bus?.emit('dataset.changed', { project, reason })
+  }
+
+  private newId(): string {
+    // Time first so a folder listing is in recording order; the counter keeps an import's order.
+    const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '')
+    this.seq = (this.seq + 1) % 10000
+    return `${t}-${String(this.seq).padStart(4, '0')}-${randomBytes(3).toString('hex')}`
+  }
+}
+
+function samplesDir(project: string): string {
+  return join(project, 'samples')
+}
+
+function windowPath(project: string, id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a window id.`, 'Reload the window list.')
+  return join(samplesDir(project), `${id}.json`)
+}
+
+async function writeSample(project: string, w: SampleWindow): Promise<void> {
+  const file: SampleFile = { format: 'microforge-sample', version: SAMPLE_FORMAT_VERSION, ...w }
+  // One line per sample keeps files small and diffable.
+  const { values, ...head } = file
+  const text = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "values": [\n${values.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]\n}\n`)
+  await writeFileAtomic(windowPath(project, w.id), text)
+}
+
+
+export function parseSampleFile(text: string, name: string): SampleFile {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new MicroforgeError('PROJECT_CORRUPT', `Window file ${name} is damaged (not valid JSON).`, 'Delete it; the other windows are fine.')
+  }
+  const w = raw as Partial<SampleFile>
+  const ok =
+    !!w &&
+    w.format === 'microforge-sample' &&
+    typeof w.id === 'string' &&
+    typeof w.label === 'string' &&
+    (w.split === 'train' || w.split === 'test') &&
+    Array.isArray(w.axes) &&
+    Array.isArray(w.values) &&
+    w.values.every((r) => Array.isArray(r) && r.length === (w.axes as string[]).length && r.every((v) => typeof v === 'number'))
+  if (!ok) throw new MicroforgeError('PROJECT_CORRUPT', `Window file ${name} is damaged.`, 'Delete it; the other windows are fine.')
+  if ((w.version ?? 0) > SAMPLE_FORMAT_VERSION) throw new MicroforgeError('PROJECT_TOO_NEW', `Window file ${name} was saved by a newer Microforge.`, 'Update Microforge.')
+  return w as SampleFile
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir)
+  } catch {
+    return []
+  }
+}
+
+async function readFileOrThrow(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file)
+  } catch (err) {
+    throw wrapFsError(err, file)
+  }
+}
+
+const IMPORTABLE = new Set(['.csv', '.txt', '.npy', '.tsv'])
+
+async function expandPaths(paths: string[]): Promise<string[]> {
+  const out: string[] = []
+  const walk = async (p: string): Promise<void> => {
+    let st
+    try {
+      st = await fs.stat(p)
+    } catch (err) {
+      throw wrapFsError(err, p)
+    }
+    if (st.isDirectory()) {
+      const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
+      for (const n of names) await walk(join(p, n))
+    } else if (IMPORTABLE.has(extname(p).toLowerCase())) out.push(p)
+  }
+  for (const p of paths) {
+    const abs = resolve(p)
+    const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
+    if (st.isFile()) out.push(abs)
+    else await walk(abs)
+  }
+  return out
+}
+
+async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'> {
+  if (extname(file).toLowerCase() === '.npy') return 'npy'
+  const text = (await readFileOrThrow(file)).toString('utf8')
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
+  const first = lines.find((l) => l.trim() !== '')
+  if (first !== undefined && hasLabelColumn(splitCsvLine(first))) return 'csv'
+  // Blank lines between blocks of samples: the IMU_Capture layout.
+  const start = lines.findIndex((l) => l.trim() !== '')
+  const end = lines.length - [...lines].reverse().findIndex((l) => l.trim() !== '')
+  return lines.slice(start, end).some((l) => l.trim() === '') ? 'imu-capture' : 'csv'
+}
+
+function labelFromFileName(file: string): string {
+  return basename(file, extname(file)).trim() || 'unlabelled'
+}
+
+/** data/<class>/x.npy: the folder names the class; a lone file names itself. */
+function labelFromNpyPath(file: string): string {
+  const parent = basename(dirname(file))
+  return parent && parent !== '.' && parent !== 'data' ? parent : labelFromFileName(file)
+}
+
+function seedOf(p: ProjectFile): number {
+  return typeof p.settings.splitSeed === 'number' ? p.settings.splitSeed : DEFAULT_SEED
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
