@@ -1,0 +1,128 @@
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { DeviceStatus, RecordingStatus, SampleBatch } from '../../../src/shared/contract/device'
+import { EventBus } from '../../../src/main/rpc/event-bus'
+import { DatasetService } from '../../../src/main/services/dataset-service'
+import { DeviceService, type SerialHandle } from '../../../src/main/services/device-service'
+import { ProjectService } from '../../../src/main/services/project-service'
+import { tempDir } from '../../helpers/tmp'
+
+class FakePort implements SerialHandle {
+  private data: ((c: Uint8Array) => void) | null = null
+  private closed: ((e: Error | null) => void) | null = null
+  send(text: string): void {
+    this.data?.(new TextEncoder().encode(text))
+  }
+  unplug(): void {
+    this.closed?.(new Error('EIO'))
+  }
+  async close(): Promise<void> {}
+  onData(cb: (c: Uint8Array) => void): void {
+    this.data = cb
+  }
+  onClose(cb: (e: Error | null) => void): void {
+    this.closed = cb
+  }
+}
+
+const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+describe('DeviceService', () => {
+  let tmp: { dir: string; cleanup: () => void }
+  let project: string
+  let port: FakePort
+  let dev: DeviceService
+  let ds: DatasetService
+  let batches: SampleBatch[]
+  let statuses: DeviceStatus[]
+  let recs: RecordingStatus[]
+
+  beforeEach(async () => {
+    tmp = tempDir()
+    const projects = new ProjectService(path.join(tmp.dir, 'config'))
+    project = path.join(tmp.dir, 'p')
+    await projects.create(project, 'p')
+    const bus = new EventBus()
+    batches = []
+    statuses = []
+    recs = []
+    bus.listen((e, p) => {
+      if (e === 'device.samples') batches.push(p as SampleBatch)
+      if (e === 'device.status') statuses.push(p as DeviceStatus)
+      if (e === 'device.recording') recs.push(p as RecordingStatus)
+    })
+    ds = new DatasetService(projects, bus)
+    port = new FakePort()
+    dev = new DeviceService({ bus, dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 10, devDir: tmp.dir })
+  })
+  afterEach(async () => {
+    await dev.dispose()
+    tmp.cleanup()
+  })
+
+  it('batches samples instead of one event per line, and counts bad lines', async () => {
+    await dev.open('/dev/fake', 115200)
+    port.send('aX,aY,aZ\r\n')
+    let text = ''
+    for (let i = 0; i < 100; i++) text += `${i},0,1\n`
+    port.send(text + 'garbage\u0001\n1,2\nnan,1,1\n')
+    await until(() => batches.reduce((n, b) => n + b.values.length, 0) >= 100)
+    expect(batches.length).toBeLessThan(5)
+    const st = await dev.status()
+    expect(st.layout?.axes).toEqual(['aX', 'aY', 'aZ'])
+    expect(st.stats).toMatchObject({ samples: 100, garbled: 1, wrongColumns: 1, nonFinite: 1 })
+  })
+
+  it('records windows to disk; an unplug stops recording with a clear error and keeps saved windows', async () => {
+    await dev.open('/dev/fake', 115200)
+    port.send('aX,aY,aZ\n')
+    await until(() => statuses.some((s) => s.layout !== null))
+    await dev.startRecording({ project, label: 'wave', trigger: 'continuous', samples: 10, count: 5 })
+    let text = ''
+    for (let i = 0; i < 25; i++) text += `${i},0,1\n`
+    port.send(text)
+    await until(() => (recs.at(-1)?.windowsSaved ?? 0) === 2)
+    port.unplug()
+    await until(() => recs.at(-1)?.state === 'failed')
+    const last = recs.at(-1) as RecordingStatus
+    expect(last.error?.code).toBe('DEVICE_DISCONNECTED')
+    expect(last.error?.message).toMatch(/2 windows were saved; the one in progress \(5 samples\) was dropped/)
+    expect((await dev.status()).state).toBe('error')
+    const windows = await ds.list(project)
+    expect(windows.map((w) => [w.label, w.samples])).toEqual([
+      ['wave', 10],
+      ['wave', 10]
+    ])
+  })
+
+  it('records the board\u2019s blank-line blocks and tells when no data arrives', async () => {
+    const quiet = new DeviceService({ bus: new EventBus(), dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 5, noDataMs: 30 })
+    await quiet.open('/dev/fake', 9600)
+    await until(() => quiet['warning'] !== null, 3000)
+    expect((await quiet.status()).warning?.message).toMatch(/No data for .* on \/dev\/fake at 9600 baud/)
+    await quiet.close()
+
+    await dev.open('/dev/fake', 115200)
+    port.send('aX,aY,aZ,gX,gY,gZ\n1,1,1,1,1,1\n\n')
+    await until(() => statuses.some((s) => s.layout !== null))
+    await dev.startRecording({ project, label: 'punch', trigger: 'board', count: 2 })
+    port.send('1,2,3,4,5,6\n1,2,3,4,5,6\n\n1,2,3,4,5,6\n1,2,3,4,5,6\n\n')
+    await until(() => recs.at(-1)?.state === 'done')
+    expect((await ds.list(project)).map((w) => w.samples)).toEqual([2, 2])
+  })
+
+  it('lists scanned ports and ports opened before', async () => {
+    const fs = await import('node:fs/promises')
+    await fs.writeFile(path.join(tmp.dir, 'ttyACM0'), '')
+    await fs.writeFile(path.join(tmp.dir, 'ttyUSB10'), '')
+    await fs.writeFile(path.join(tmp.dir, 'ttyUSB2'), '')
+    const ports = await dev.listPorts()
+    expect(ports.map((p) => path.basename(p.path))).toEqual(['ttyACM0', 'ttyUSB2', 'ttyUSB10'])
+  })
+})
