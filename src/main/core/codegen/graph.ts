@@ -1,24 +1,10 @@
 /**
  * The model as the code generators see it: tensors with quantization, operators in execution
- * order with their options normalized to plain values. Built from a .tflite's bytes through the
- * flatc-generated schema bindings, so the generators do not depend on how the rest of the app
- * walks flatbuffers.
+ * order with their options normalized to plain values (defaults filled in). Built from the
+ * reader's ParsedModel so the generators never touch flatbuffers.
  */
-import * as flatbuffers from 'flatbuffers'
 import { MicroforgeError } from '../../../shared/errors'
-import {
-  ActivationFunctionType,
-  BuiltinOperator,
-  Model,
-  Padding,
-  TensorType,
-  type Conv2DOptionsT,
-  type DepthwiseConv2DOptionsT,
-  type FullyConnectedOptionsT,
-  type Pool2DOptionsT,
-  type ReducerOptionsT,
-  type SoftmaxOptionsT
-} from '../tflite/schema/schema_generated'
+import { parseTflite, type ParsedModel, type ParsedTensor } from '../tflite/reader'
 
 export type CgTensorType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'float16' | 'bool' | 'other'
 export type CgActivation = 'none' | 'relu' | 'relu6' | 'relu_n1_to_1' | 'unsupported'
@@ -65,22 +51,22 @@ export interface CgModel {
   outputs: number[]
 }
 
-const TYPE_NAMES: Partial<Record<TensorType, CgTensorType>> = {
-  [TensorType.FLOAT32]: 'float32',
-  [TensorType.INT8]: 'int8',
-  [TensorType.INT16]: 'int16',
-  [TensorType.INT32]: 'int32',
-  [TensorType.INT64]: 'int64',
-  [TensorType.UINT8]: 'uint8',
-  [TensorType.FLOAT16]: 'float16',
-  [TensorType.BOOL]: 'bool'
+const TYPE_NAMES: Record<string, CgTensorType> = {
+  FLOAT32: 'float32',
+  INT8: 'int8',
+  INT16: 'int16',
+  INT32: 'int32',
+  INT64: 'int64',
+  UINT8: 'uint8',
+  FLOAT16: 'float16',
+  BOOL: 'bool'
 }
 
-const ACTIVATIONS: Partial<Record<ActivationFunctionType, CgActivation>> = {
-  [ActivationFunctionType.NONE]: 'none',
-  [ActivationFunctionType.RELU]: 'relu',
-  [ActivationFunctionType.RELU6]: 'relu6',
-  [ActivationFunctionType.RELU_N1_TO_1]: 'relu_n1_to_1'
+const ACTIVATIONS: Record<string, CgActivation> = {
+  NONE: 'none',
+  RELU: 'relu',
+  RELU6: 'relu6',
+  RELU_N1_TO_1: 'relu_n1_to_1'
 }
 
 export function bytesPerElement(type: CgTensorType): number {
@@ -118,81 +104,42 @@ function defaultOptions(): CgOptions {
   }
 }
 
-function name(v: string | Uint8Array | null, fallback: string): string {
-  if (v === null) return fallback
-  return typeof v === 'string' ? v : new TextDecoder().decode(v)
+/** Reads a .tflite into the generators' view (MODEL_ERROR with a next step on a bad file). */
+export function cgModelFromTflite(bytes: Uint8Array): CgModel {
+  return cgModelFromParsed(parseTflite(bytes))
 }
 
-/** Reads a .tflite into the generators' view. Throws MODEL_ERROR with a next step on anything it cannot use. */
-export function cgModelFromTflite(bytes: Uint8Array): CgModel {
-  let model
-  try {
-    model = Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack()
-  } catch (err) {
-    throw new MicroforgeError('MODEL_ERROR', `This file is not a readable .tflite model (${(err as Error).message}).`, 'Export the variant again from the Optimize step.')
+export function cgModelFromParsed(parsed: ParsedModel): CgModel {
+  if (parsed.subgraphs.length !== 1) {
+    throw new MicroforgeError('MODEL_ERROR', `The model has ${parsed.subgraphs.length} subgraphs; firmware generation supports exactly one.`, 'Export a plain sequential model.')
   }
-  if (model.subgraphs.length !== 1) {
-    throw new MicroforgeError('MODEL_ERROR', `The model has ${model.subgraphs.length} subgraphs; firmware generation supports exactly one.`, 'Export a plain sequential model.')
-  }
-  const sg = model.subgraphs[0]
-  const tensors: CgTensor[] = sg.tensors.map((t, index) => {
-    const q = t.quantization
-    const buf = model.buffers[t.buffer]
-    let data: Uint8Array | null = null
-    if (buf) {
-      if (buf.data.length > 0) data = Uint8Array.from(buf.data)
-      // Models over 2 GB keep buffers outside the flatbuffer, addressed by offset from the file start.
-      else if (buf.offset > 1n) data = bytes.slice(Number(buf.offset), Number(buf.offset + buf.size))
-    }
-    return {
-      index,
-      name: name(t.name, `tensor_${index}`),
-      type: TYPE_NAMES[t.type] ?? 'other',
-      shape: [...t.shape],
-      scale: q ? [...q.scale] : [],
-      zeroPoint: q ? q.zeroPoint.map((z) => Number(z)) : [],
-      quantizedDimension: q ? q.quantizedDimension : 0,
-      data
-    }
-  })
+  const sg = parsed.subgraphs[0]
+  const tensors: CgTensor[] = sg.tensors.map((t: ParsedTensor) => ({
+    index: t.index,
+    name: t.name || `tensor_${t.index}`,
+    type: TYPE_NAMES[t.type] ?? 'other',
+    shape: [...t.shape],
+    scale: t.quantization ? [...t.quantization.scale] : [],
+    zeroPoint: t.quantization ? [...t.quantization.zeroPoint] : [],
+    quantizedDimension: t.quantization?.quantizedDimension ?? 0,
+    data: t.data && t.data.byteLength > 0 ? t.data : null
+  }))
   const operators: CgOperator[] = sg.operators.map((o) => {
-    const code = model.operatorCodes[o.opcodeIndex]
-    // Old converters store the code in deprecatedBuiltinCode only; the larger of the two is the real one.
-    const builtin = Math.max(code.builtinCode, code.deprecatedBuiltinCode) as BuiltinOperator
-    const op = BuiltinOperator[builtin] ?? `UNKNOWN_${builtin}`
+    const p = o.options
     const options = defaultOptions()
-    const bo = o.builtinOptions as unknown
-    if (op === 'FULLY_CONNECTED' && bo) {
-      const f = bo as FullyConnectedOptionsT
-      options.activation = ACTIVATIONS[f.fusedActivationFunction] ?? 'unsupported'
-      options.keepDims = f.keepNumDims
-    } else if (op === 'CONV_2D' && bo) {
-      const c = bo as Conv2DOptionsT
-      options.activation = ACTIVATIONS[c.fusedActivationFunction] ?? 'unsupported'
-      options.padding = c.padding === Padding.SAME ? 'same' : 'valid'
-      Object.assign(options, { strideH: c.strideH, strideW: c.strideW, dilationH: c.dilationHFactor, dilationW: c.dilationWFactor })
-    } else if (op === 'DEPTHWISE_CONV_2D' && bo) {
-      const c = bo as DepthwiseConv2DOptionsT
-      options.activation = ACTIVATIONS[c.fusedActivationFunction] ?? 'unsupported'
-      options.padding = c.padding === Padding.SAME ? 'same' : 'valid'
-      Object.assign(options, {
-        strideH: c.strideH,
-        strideW: c.strideW,
-        dilationH: c.dilationHFactor,
-        dilationW: c.dilationWFactor,
-        depthMultiplier: c.depthMultiplier
-      })
-    } else if ((op === 'MAX_POOL_2D' || op === 'AVERAGE_POOL_2D') && bo) {
-      const p = bo as Pool2DOptionsT
-      options.activation = ACTIVATIONS[p.fusedActivationFunction] ?? 'unsupported'
-      options.padding = p.padding === Padding.SAME ? 'same' : 'valid'
-      Object.assign(options, { strideH: p.strideH, strideW: p.strideW, filterH: p.filterHeight, filterW: p.filterWidth })
-    } else if (op === 'SOFTMAX' && bo) {
-      options.beta = (bo as SoftmaxOptionsT).beta
-    } else if (op === 'MEAN' && bo) {
-      options.keepDims = (bo as ReducerOptionsT).keepDims
-    }
-    return { op, inputs: [...o.inputs], outputs: [...o.outputs], options }
+    if (p.fusedActivation !== undefined) options.activation = ACTIVATIONS[p.fusedActivation] ?? 'unsupported'
+    if (p.padding !== undefined) options.padding = p.padding === 'SAME' ? 'same' : 'valid'
+    if (p.strideH) options.strideH = p.strideH
+    if (p.strideW) options.strideW = p.strideW
+    if (p.dilationH) options.dilationH = p.dilationH
+    if (p.dilationW) options.dilationW = p.dilationW
+    if (p.filterH) options.filterH = p.filterH
+    if (p.filterW) options.filterW = p.filterW
+    if (p.depthMultiplier) options.depthMultiplier = p.depthMultiplier
+    if (p.beta !== undefined) options.beta = p.beta
+    if (p.keepDims !== undefined) options.keepDims = p.keepDims
+    if (p.keepNumDims !== undefined) options.keepDims = p.keepNumDims
+    return { op: o.builtin, inputs: [...o.inputs], outputs: [...o.outputs], options }
   })
   return { tensors, operators, inputs: [...sg.inputs], outputs: [...sg.outputs] }
 }
