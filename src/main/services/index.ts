@@ -7,7 +7,8 @@ import { DatasetService } from './dataset-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
 import { openSerialLines } from './profile-serial-source'
-import { ProfileService } from './profile-service'
+import { ProfileService, releaseDevicePort } from './profile-service'
+import { openVirtualLines } from './profile-virtual-source'
 import { ProjectService } from './project-service'
 import { SystemService } from './system-service'
 
@@ -40,11 +41,11 @@ export function createServices(opts: ServicesOptions): Services {
   const jobs = new JobService(bus)
   const projects = new ProjectService(opts.configDir ?? defaultConfigDir())
   const disposers: Array<() => Promise<void> | void> = []
-  const profile = new ProfileService(bus, { serial: openSerialLines }, projects)
-  disposers.push(() => profile.dispose())
   const dataset = new DatasetService(projects, bus)
   const device = new DeviceService({ bus, dataset })
   disposers.push(() => device.dispose())
+  const profile = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines, release: (port) => releaseDevicePort(device, port) }, projects)
+  disposers.push(() => profile.dispose())
   const api: Api = {
     system: new SystemService(opts.host),
     project: projects,

@@ -1,4 +1,3 @@
-import { SerialPort } from 'serialport'
 import { MicroforgeError } from '../../shared/errors'
 import { LineFramer } from '../core/serial/line-framer'
 import type { LineSink, LineSourceHandle } from './profile-service'
@@ -10,6 +9,8 @@ import type { LineSink, LineSourceHandle } from './profile-service'
  */
 export async function openSerialLines(path: string, baud: number, sink: LineSink): Promise<LineSourceHandle> {
   const framer = new LineFramer()
+  // Loaded on first use, as the DeviceService does, so commands that never open a port start fast.
+  const { SerialPort } = await import('serialport')
   const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
   await new Promise<void>((resolve, reject) =>
     port.open((err) => {

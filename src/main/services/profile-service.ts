@@ -33,6 +33,8 @@ export interface LineSourceHandle {
   link?: string
   /** What ran the code, for host timings ("x86_64, gcc 12.2 -O2"). */
   hostDescription?: string
+  /** Dataset windows the virtual board reads, in order (its `window:N` lines index this). */
+  windowIds?: string[]
   close(): Promise<void>
 }
 
@@ -44,6 +46,8 @@ export interface LineSink {
 
 export interface ProfileLineSources {
   serial(port: string, baud: number, sink: LineSink): Promise<LineSourceHandle>
+  /** Frees a port another service holds (the Connect step's connection) before profiling opens it. */
+  release?(port: string): Promise<void>
   virtual?(dir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle>
 }
 
@@ -116,7 +120,10 @@ export class ProfileService implements ProfileApi {
       end: (err) => void this.finish(session, err)
     }
     try {
-      if (source.kind === 'serial') session.handle = await this.sources.serial(source.port, source.baud, sink)
+      if (source.kind === 'serial') {
+        await this.sources.release?.(source.port)
+        session.handle = await this.sources.serial(source.port, source.baud, sink)
+      }
       else {
         if (!this.sources.virtual) {
           throw new MicroforgeError('UNSUPPORTED', 'The virtual board is not available in this build.', 'Connect a board running the profile firmware instead.')
@@ -269,7 +276,8 @@ export class ProfileService implements ProfileApi {
       classifications: r.classifications,
       counts: { ...r.counts },
       stats,
-      ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {})
+      ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {}),
+      ...(session.handle?.windowIds ? { windowIds: session.handle.windowIds } : {})
     }
     await writeJsonAtomic(sessionPath(session.dir, session.id), file)
     session.savedId = session.id
@@ -315,10 +323,17 @@ export class ProfileService implements ProfileApi {
     }
     if (r.lastClassification) u.lastClassification = r.lastClassification
     if (session.handle?.link) u.link = session.handle.link
+    if (session.handle?.hostDescription) u.hostDescription = session.handle.hostDescription
     if (session.savedId) u.savedId = session.savedId
     if (session.error) u.error = session.error
     return u
   }
+}
+
+/** Closes the Connect step's connection when it holds the port profiling is about to open. */
+export async function releaseDevicePort(device: { status(): Promise<{ path: string | null; state: string }>; close(): Promise<unknown> }, port: string): Promise<void> {
+  const st = await device.status()
+  if (st.path === port && st.state !== 'closed') await device.close()
 }
 
 function defaultName(s: LiveSession): string {
@@ -359,7 +374,7 @@ async function readSession(path: string): Promise<ProfileSession> {
 }
 
 function summaryOf(s: ProfileSession): ProfileSessionSummary {
-  const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, ...summary } = s
+  const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, windowIds: _w, ...summary } = s
   return summary
 }
 

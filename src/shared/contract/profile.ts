@@ -30,6 +30,10 @@ export interface ProfileClassification {
   label: string
   /** Class index when the firmware printed one. */
   index?: number
+  /** Which sensor window it classified (the virtual board numbers the windows it was given). */
+  window?: number
+  /** Raw model outputs (int8 for int8 models), in class order. */
+  scores?: number[]
   /** The line exactly as printed, so the UI can show what the board said. */
   raw: string
 }
@@ -126,6 +130,8 @@ export interface ProfileSession extends ProfileSessionSummary {
   stats: ProfileStats
   /** What the virtual board ran on, e.g. "host x64, gcc 12.2 -O2". */
   hostDescription?: string
+  /** Dataset windows the virtual board was given, in order; a classification's window indexes this. */
+  windowIds?: string[]
 }
 
 export type LiveState = 'starting' | 'running' | 'stopped' | 'failed'
@@ -147,6 +153,8 @@ export interface ProfileLiveUpdate {
   recentText: string[]
   /** The pseudo-terminal of the virtual board, to connect other tools to. */
   link?: string
+  /** What runs the code when the timings are host timings. */
+  hostDescription?: string
   /** Set when state is 'stopped' and the session was saved. */
   savedId?: string
   error?: ErrorData

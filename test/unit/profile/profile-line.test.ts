@@ -39,6 +39,8 @@ describe('parseProfileLine', () => {
   it('reads classification lines', () => {
     expect(parseProfileLine('label:wave index:0')).toEqual({ kind: 'classification', label: 'wave', index: 0 })
     expect(parseProfileLine('prediction: punch')).toEqual({ kind: 'classification', label: 'punch' })
+    expect(parseProfileLine('window:3 label:wave index:0 scores:-128,127,-128')).toEqual({ kind: 'classification', label: 'wave', index: 0, window: 3, scores: [-128, 127, -128] })
+    expect(parseProfileLine('window:3 label:wave index:1 scores:0.25,0.75')).toMatchObject({ scores: [0.25, 0.75] })
   })
 
   it('calls words text and noise garbage', () => {

@@ -4,7 +4,7 @@
  *   sensor:0.18ms inference=1.2ms                              (per-value units, any order, any subset)
  *   arena_used:2192 free_heap:123456                           (memory as key:value)
  *   I (312) benchmark: Arena used: 2192 / 32768 bytes          (ESP_LOGI, memory as a sentence)
- *   label:wave index:0                                         (classify mode)
+ *   window:3 label:wave index:0 scores:-128,127,-128           (classify mode; window and scores optional)
  * µ arrives as UTF-8, as Latin-1 (0xB5), as the Greek mu, or mangled into Âµ or U+FFFD by a
  * decoder that guessed wrong; all of them mean micro. Anything unreadable is reported as garbage
  * so the caller can count it; nothing here throws.
@@ -14,7 +14,7 @@ export type ProfileLine =
   | { kind: 'blank' }
   | { kind: 'timing'; stages: Record<string, number>; memory: MemoryValues }
   | { kind: 'memory'; memory: MemoryValues }
-  | { kind: 'classification'; label: string; index?: number }
+  | { kind: 'classification'; label: string; index?: number; window?: number; scores?: number[] }
   | { kind: 'text'; text: string }
   | { kind: 'garbage' }
 
@@ -86,7 +86,7 @@ export function parseProfileLine(raw: string): ProfileLine {
   const pairs = [...line.matchAll(KEY_VALUE)].map((m) => ({ key: m[1], value: m[2] + (m[3] ?? '') }))
   if (pairs.length === 0) return looksLikeWords(line) ? { kind: 'text', text: line } : { kind: 'garbage' }
 
-  const classification = readClassification(pairs)
+  const classification = readClassification(line, pairs)
   if (classification) return classification
 
   const lineUnit = TRAILING_UNIT.exec(line)?.[1]?.toLowerCase()
@@ -140,12 +140,21 @@ function roundStages(stages: Record<string, number>): Record<string, number> {
   return out
 }
 
-function readClassification(pairs: { key: string; value: string }[]): ProfileLine | null {
+function readClassification(line: string, pairs: { key: string; value: string }[]): ProfileLine | null {
   const labelPair = pairs.find((p) => CLASS_KEYS.has(p.key.toLowerCase()))
   if (!labelPair || /^[+-]?\d/.test(labelPair.value)) return null
+  const out: Extract<ProfileLine, { kind: 'classification' }> = { kind: 'classification', label: labelPair.value }
   const indexPair = pairs.find((p) => INDEX_KEYS.has(p.key.toLowerCase()))
-  const index = indexPair && /^\d+$/.test(indexPair.value) ? Number(indexPair.value) : undefined
-  return index === undefined ? { kind: 'classification', label: labelPair.value } : { kind: 'classification', label: labelPair.value, index }
+  if (indexPair && /^\d+$/.test(indexPair.value)) out.index = Number(indexPair.value)
+  const windowPair = pairs.find((p) => p.key.toLowerCase() === 'window')
+  if (windowPair && /^\d+$/.test(windowPair.value)) out.window = Number(windowPair.value)
+  // Scores are one comma-separated list (raw int8 or float outputs), which key:value splitting cuts apart.
+  const scores = /\bscores?\s*[:=]\s*([-+\d.eE]+(?:,[-+\d.eE]+)*)/.exec(line)
+  if (scores) {
+    const values = scores[1].split(',').map(Number)
+    if (values.every(Number.isFinite)) out.scores = values
+  }
+  return out
 }
 
 /** Maps a printed memory key to arenaUsed, arenaSize or freeHeap; null when it is not one. */

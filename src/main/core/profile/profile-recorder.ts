@@ -43,7 +43,14 @@ export class ProfileRecorder {
         return
       case 'classification':
         this.counts.classification++
-        this.classifications.push({ t, label: p.label, ...(p.index === undefined ? {} : { index: p.index }), raw: line.trim() })
+        this.classifications.push({
+          t,
+          label: p.label,
+          ...(p.index === undefined ? {} : { index: p.index }),
+          ...(p.window === undefined ? {} : { window: p.window }),
+          ...(p.scores === undefined ? {} : { scores: p.scores }),
+          raw: line.trim()
+        })
         return
       case 'timing':
         this.counts.timing++

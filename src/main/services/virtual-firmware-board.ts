@@ -1,0 +1,283 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, promises as fs } from 'node:fs'
+import { arch, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { SampleFile } from '../../shared/dataset'
+import { MicroforgeError } from '../../shared/errors'
+import { sensorChannel } from '../core/codegen/preprocessing-header'
+
+/**
+ * The virtual board that runs the real generated firmware: the Deploy step's C-runtime model
+ * (mf_model.c, preprocessing.h) and runtime (mf_runtime.c) compiled with host gcc against the host
+ * HAL (resources/firmware/host), its serial output relayed by socat to a pseudo-terminal. The
+ * timings it prints are real timings of the generated code on this computer: host timings, never
+ * to be mistaken for a board's.
+ */
+
+export type FirmwareMode = 'profile' | 'classify'
+
+export interface HostFirmwareBuild {
+  binary: string
+  mode: FirmwareMode
+  firmwareDir: string
+  /** "host x86_64, gcc 12.2.0 -O2" */
+  description: string
+}
+
+const OPT = '-O2'
+
+/** resources/firmware, found from the running file upwards (source tree, out/ bundle, packaged app). */
+export function firmwareResourcesDir(): string {
+  const env = process.env.MICROFORGE_RESOURCES
+  if (env && existsSync(join(env, 'firmware'))) return join(env, 'firmware')
+  const packaged = (process as { resourcesPath?: string }).resourcesPath
+  if (packaged && existsSync(join(packaged, 'firmware'))) return join(packaged, 'firmware')
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'resources', 'firmware', 'host', 'mf_hal.h'))) return join(dir, 'resources', 'firmware')
+    dir = dirname(dir)
+  }
+  throw new MicroforgeError('INTERNAL', 'The firmware templates (resources/firmware) are missing from this installation.', 'Reinstall Microforge.')
+}
+
+/** Finds a file by name under dir (breadth first, a few levels), or null. */
+async function findFile(dir: string, name: string, depth = 4): Promise<string | null> {
+  let level = [dir]
+  for (let d = 0; d <= depth && level.length; d++) {
+    const next: string[] = []
+    for (const folder of level) {
+      let entries: import('node:fs').Dirent[]
+      try {
+        entries = await fs.readdir(folder, { withFileTypes: true })
+      } catch {
+        continue
+      }
+      for (const e of entries) {
+        if (e.isFile() && e.name === name) return join(folder, e.name)
+        if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') next.push(join(folder, e.name))
+      }
+    }
+    level = next
+  }
+  return null
+}
+
+/** The newest firmware folder of the project that holds a C-runtime model (mf_model.c). */
+export async function newestCRuntimeFirmware(projectDir: string): Promise<string> {
+  const root = join(projectDir, 'firmware')
+  let entries: import('node:fs').Dirent[] = []
+  try {
+    entries = await fs.readdir(root, { withFileTypes: true })
+  } catch {
+    entries = []
+  }
+  const candidates: { dir: string; mtime: number }[] = []
+  for (const e of entries) {
+    if (!e.isDirectory()) continue
+    const model = await findFile(join(root, e.name), 'mf_model.c')
+    if (model) candidates.push({ dir: join(root, e.name), mtime: (await fs.stat(model)).mtimeMs })
+  }
+  candidates.sort((a, b) => b.mtime - a.mtime)
+  if (!candidates.length) {
+    throw new MicroforgeError(
+      'NOT_FOUND',
+      'The project has no firmware with the Microforge C runtime for the virtual board to run.',
+      'In Deploy, generate firmware with the C runtime (runtime "c"), profile mode; then start the virtual board again.'
+    )
+  }
+  return candidates[0].dir
+}
+
+function run(cmd: string, args: string[], cwd?: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((res, rej) =>
+    execFile(cmd, args, { cwd, maxBuffer: 8 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
+      if (err) rej(Object.assign(err, { stdout, stderr }))
+      else res({ stdout, stderr })
+    })
+  )
+}
+
+/**
+ * Compiles the generated firmware for this computer. Builds are cached by the hash of every
+ * source, so starting the virtual board again costs nothing.
+ */
+export async function buildHostFirmware(firmwareDir: string, mode: FirmwareMode = 'profile'): Promise<HostFirmwareBuild> {
+  const fwDir = resolve(firmwareDir)
+  const model = await findFile(fwDir, 'mf_model.c')
+  const pre = await findFile(fwDir, 'preprocessing.h')
+  if (!model || !pre) {
+    throw new MicroforgeError(
+      'UNSUPPORTED',
+      `${fwDir} is not firmware with the Microforge C runtime (it has no ${model ? 'preprocessing.h' : 'mf_model.c'}).`,
+      'In Deploy, generate the firmware with the C runtime (runtime "c"), then point the virtual board at that folder.'
+    )
+  }
+  const resources = firmwareResourcesDir()
+  const runtime = (await findFile(fwDir, 'mf_runtime.c')) ?? join(resources, 'c-runtime', 'mf_runtime.c')
+  const host = join(resources, 'host')
+  const sources = [model, runtime, join(host, 'mf_app.c'), join(host, 'mf_hal_host.c')]
+  const includeDirs = [...new Set([dirname(model), dirname(pre), dirname(runtime), host])]
+  const headers = (await Promise.all(includeDirs.map(async (d) => (await fs.readdir(d)).filter((n) => n.endsWith('.h')).map((n) => join(d, n))))).flat()
+
+  let gccVersion: string
+  try {
+    gccVersion = (await run('gcc', ['-dumpfullversion'])).stdout.trim()
+  } catch {
+    throw new MicroforgeError('UNSUPPORTED', 'The virtual board needs a C compiler (gcc) on this computer, and none was found.', 'Install gcc (Debian/Ubuntu: sudo apt install gcc), then start the virtual board again.')
+  }
+  const flags = ['-std=c99', OPT, `-DMF_HOST_OPT="${OPT}"`, ...(mode === 'classify' ? ['-DMF_MODE_CLASSIFY'] : [])]
+  const hash = createHash('sha256')
+  hash.update(JSON.stringify({ flags, gccVersion }))
+  for (const f of [...sources, ...headers].sort()) hash.update(f).update(await fs.readFile(f))
+  const outDir = join(tmpdir(), 'microforge-virtual-board', hash.digest('hex').slice(0, 16))
+  const binary = join(outDir, mode === 'classify' ? 'board-classify' : 'board-profile')
+  const description = `host ${arch()}, gcc ${gccVersion} ${OPT}`
+  if (existsSync(binary)) return { binary, mode, firmwareDir: fwDir, description }
+  await fs.mkdir(outDir, { recursive: true })
+  const tmpBinary = `${binary}.${process.pid}.tmp`
+  try {
+    await run('gcc', [...flags, ...includeDirs.map((d) => `-I${d}`), ...sources, '-lm', '-o', tmpBinary])
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message)
+    throw new MicroforgeError(
+      'MODEL_ERROR',
+      `The generated firmware did not compile for the virtual board: ${stderr.split('\n').filter((l) => /error/.test(l)).slice(0, 3).join(' ') || stderr.slice(0, 400)}`,
+      'Generate the firmware again in Deploy; if it still fails, report it with this message.'
+    )
+  }
+  // Renamed into place only when complete, so a cached binary is never a half-written one.
+  await fs.rename(tmpBinary, binary)
+  return { binary, mode, firmwareDir: fwDir, description }
+}
+
+export interface DatasetWindows {
+  file: string
+  /** Sample ids in the order the virtual board reads them; `window:N` in its output is ids[N]. */
+  ids: string[]
+}
+
+/**
+ * Writes the project's windows as the host HAL reads them: one sample per line, the six sensor
+ * channels aX aY aZ gX gY gZ (missing ones 0), a blank line between windows. The test split comes
+ * first because those are the windows the model has not seen.
+ */
+export async function writeDatasetWindows(projectDir: string, outFile: string, limit = 200): Promise<DatasetWindows | null> {
+  const folder = join(projectDir, 'samples')
+  let names: string[]
+  try {
+    names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
+  } catch {
+    return null
+  }
+  const windows: SampleFile[] = []
+  for (const n of names) {
+    try {
+      const w = JSON.parse(await fs.readFile(join(folder, n), 'utf8')) as SampleFile
+      if (Array.isArray(w.values) && Array.isArray(w.axes) && w.values.length) windows.push(w)
+    } catch {
+      // A damaged sample file is skipped here; the Capture step reports it.
+    }
+  }
+  if (!windows.length) return null
+  windows.sort((a, b) => (a.split === b.split ? a.id.localeCompare(b.id) : a.split === 'test' ? -1 : 1))
+  const chosen = windows.slice(0, limit)
+  const lines: string[] = []
+  for (const w of chosen) {
+    const channels = w.axes.map((a) => sensorChannel(a))
+    for (const row of w.values) {
+      const six = [0, 0, 0, 0, 0, 0]
+      channels.forEach((ch, i) => {
+        if (ch >= 0 && Number.isFinite(row[i])) six[ch] = row[i]
+      })
+      lines.push(six.join(' '))
+    }
+    lines.push('')
+  }
+  await fs.mkdir(dirname(outFile), { recursive: true })
+  await fs.writeFile(outFile, lines.join('\n') + '\n')
+  return { file: outFile, ids: chosen.map((w) => w.id) }
+}
+
+export interface VirtualBoardOptions {
+  binary: string
+  windowsFile?: string
+  /** Stop after this many windows (default: run until stopped). */
+  count?: number
+  /** Windows per second (default 20; 0 = as fast as the code runs). */
+  rate?: number
+  /** Where the pseudo-terminal's symlink goes (default: a temporary path). */
+  link?: string
+  /**
+   * Wait before the first line. Opening a serial port flushes what is queued, so a reader that opens
+   * the port right after the link appears needs the board to wait a moment, as boards do with
+   * `while (!Serial)`.
+   */
+  startDelayMs?: number
+}
+
+export interface RunningVirtualBoard {
+  link: string
+  /** Resolves when socat (and with it the firmware) has exited. */
+  exited: Promise<number | null>
+  stop(): Promise<void>
+}
+
+/** Starts the firmware behind a socat pseudo-terminal and resolves once the link exists. */
+export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<RunningVirtualBoard> {
+  const link = opts.link ? resolve(opts.link) : join(tmpdir(), 'microforge-virtual-board', `tty-${process.pid}-${Date.now().toString(36)}`)
+  await fs.mkdir(dirname(link), { recursive: true })
+  await fs.rm(link, { force: true })
+  const args = [opts.binary, '--rate', String(opts.rate ?? 20)]
+  if (opts.windowsFile) args.push('--windows', opts.windowsFile)
+  if (opts.count) args.push('--count', String(opts.count))
+  if (opts.startDelayMs) args.push('--start-delay-ms', String(Math.round(opts.startDelayMs)))
+  // socat's EXEC splits its command on spaces and treats some characters specially; refuse them
+  // rather than run something else.
+  for (const a of [...args, link]) {
+    if (/[\s,:!'"\\]/.test(a)) throw new MicroforgeError('INVALID_ARGUMENT', `The virtual board cannot use the path "${a}" (spaces and punctuation confuse socat).`, 'Use a path without spaces.')
+  }
+  let child: ChildProcess
+  try {
+    child = spawn('socat', [`PTY,link=${link},raw,echo=0`, `EXEC:${args.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+  } catch {
+    throw socatMissing()
+  }
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000)
+  })
+  const exited = new Promise<number | null>((res) => {
+    child.once('exit', (code) => res(code))
+    child.once('error', () => res(null))
+  })
+  const spawnError = new Promise<Error>((res) => child.once('error', res))
+  const deadline = Date.now() + 10_000
+  while (!existsSync(link)) {
+    const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 20))])
+    if (failed) throw (failed as NodeJS.ErrnoException).code === 'ENOENT' ? socatMissing() : failed
+    if (child.exitCode !== null) throw new MicroforgeError('DEVICE_ERROR', `The virtual board stopped at once: ${stderr.trim().split('\n').pop() ?? ''}`, 'Check that socat works (socat -V).')
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM')
+      throw new MicroforgeError('DEVICE_ERROR', 'The virtual board did not create its pseudo-terminal within 10 s.', 'Check that socat works (socat -V).')
+    }
+  }
+  return {
+    link,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
+        await exited
+        clearTimeout(timer)
+      }
+      await fs.rm(link, { force: true }).catch(() => undefined)
+    }
+  }
+}
+
+function socatMissing(): MicroforgeError {
+  return new MicroforgeError('UNSUPPORTED', 'The virtual board needs socat, which is not installed.', 'Install it (Debian/Ubuntu: sudo apt install socat), then start the virtual board again.')
+}

@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
+import { generateCRuntimeModel } from '../../src/main/core/codegen/c-runtime'
+import { generatePreprocessingHeader } from '../../src/main/core/codegen/preprocessing-header'
+import { EventBus } from '../../src/main/rpc/event-bus'
+import { openSerialLines } from '../../src/main/services/profile-serial-source'
+import { ProfileService } from '../../src/main/services/profile-service'
+import { openVirtualLines } from '../../src/main/services/profile-virtual-source'
+import { ProjectService } from '../../src/main/services/project-service'
+import { buildHostFirmware, startVirtualBoard } from '../../src/main/services/virtual-firmware-board'
+import type { ProfileLiveUpdate } from '../../src/shared/contract/profile'
+import { repoRoot, sharedDir, tempDir } from '../helpers/tmp'
+
+const tmp = tempDir('mf-profile-pty-')
+
+/** A socat pty pair: the test writes to `board`, the service reads `app`. */
+async function ptyPair(): Promise<{ board: string; app: string; proc: ChildProcess }> {
+  const board = join(tmp.dir, `board-${Math.random().toString(36).slice(2, 7)}`)
+  const app = `${board}-app`
+  const proc = spawn('socat', [`PTY,link=${board},raw,echo=0`, `PTY,link=${app},raw,echo=0`], { stdio: 'ignore' })
+  const until = Date.now() + 5000
+  while (!(existsSync(board) && existsSync(app))) {
+    if (Date.now() > until) throw new Error('socat did not create the pty pair')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return { board, app, proc }
+}
+
+/**
+ * A firmware folder as Deploy writes it for the C runtime, built from TensorFlow Lite Micro's
+ * hello_world int8 model (input -64 -> output 126) with a one-sample, one-axis window.
+ */
+function helloWorldFirmware(dir: string): string {
+  mkdirSync(dir, { recursive: true })
+  const g = generateCRuntimeModel(cgModelFromTflite(new Uint8Array(readFileSync(join(sharedDir, 'models', 'converter', 'hello_world_int8.tflite')))))
+  for (const f of g.files) writeFileSync(join(dir, f.path), f.contents)
+  const pre = generatePreprocessingHeader({ axes: ['aX'], windowLength: 1, offset: [0], scale: [1], method: 'none' }, { classes: ['sine'], sampleRateHz: 50 })
+  writeFileSync(join(dir, pre.path), pre.contents)
+  for (const f of ['mf_runtime.c', 'mf_runtime.h']) copyFileSync(join(repoRoot, 'resources', 'firmware', 'c-runtime', f), join(dir, f))
+  return dir
+}
+
+describe('profiling over a real pseudo-terminal', () => {
+  const procs: ChildProcess[] = []
+  let projects: ProjectService
+  let project: string
+
+  beforeAll(async () => {
+    projects = new ProjectService(join(tmp.dir, 'config'))
+    project = join(tmp.dir, 'proj')
+    await projects.create(project, 'Pty')
+  })
+  afterAll(() => {
+    for (const p of procs) p.kill('SIGTERM')
+    tmp.cleanup()
+  })
+
+  it('reads profile lines, garbage and memory from a board on a pty and saves the session', async () => {
+    const pair = await ptyPair()
+    procs.push(pair.proc)
+    const bus = new EventBus()
+    const events: ProfileLiveUpdate[] = []
+    bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
+    const service = new ProfileService(bus, { serial: openSerialLines }, projects)
+    const { sessionId } = await service.start(project, { kind: 'serial', port: pair.app, baud: 115200 }, { name: 'pty board' })
+    const fd = openSync(pair.board, 'w')
+    writeSync(fd, 'Microforge profile firmware\r\narena_used:2192 free_heap:123456\r\n')
+    writeSync(fd, Buffer.from([0xff, 0x00, 0x13, 0x0a]))
+    for (let i = 0; i < 200; i++) {
+      // Latin-1 µ (0xB5), as an AVR sketch with a Latin-1 source file prints it.
+      const unit = i % 2 ? Buffer.from([0x20, 0xb5, 0x73]) : Buffer.from(' us')
+      writeSync(fd, Buffer.concat([Buffer.from(`sensor:${180 + (i % 3)} preprocess:210 inference:${1200 + (i % 5)} output:5`), unit, Buffer.from('\r\n')]))
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 120))
+    }
+    closeSync(fd)
+    await expect.poll(() => events.at(-1)?.inferences, { timeout: 5000 }).toBe(200)
+    expect(events.filter((e) => e.samples.length > 0).length).toBeGreaterThan(1)
+    const summary = await service.stop(sessionId)
+    expect(summary).toMatchObject({ inferences: 200, medians: { sensor: 181, preprocess: 210, inference: 1202, output: 5 }, memory: { arenaUsed: 2192, freeHeap: 123456 } })
+    const saved = await service.get(project, sessionId)
+    expect(saved.counts).toMatchObject({ timing: 200, memory: 1, text: 1, garbage: 1 })
+  })
+
+  it('runs the real generated firmware on a virtual board and profiles it (host timings)', async () => {
+    const fw = helloWorldFirmware(join(project, 'firmware', 'hello-c'))
+    // The sample: aX = 1.5708 rad quantizes to -64, which the model maps to 126 (sin(pi/2) = 1).
+    mkdirSync(join(project, 'samples'), { recursive: true })
+    writeFileSync(
+      join(project, 'samples', 's1.json'),
+      JSON.stringify({ format: 'microforge-sample', version: 1, id: 's1', label: 'sine', split: 'test', axes: ['aX'], rateHz: 50, values: [[1.5708]], source: 'test', createdAt: new Date().toISOString() })
+    )
+    const bus = new EventBus()
+    const events: ProfileLiveUpdate[] = []
+    bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
+    const service = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines }, projects)
+    const started = await service.start(project, { kind: 'virtual', firmwareDir: fw }, { name: 'hello host', maxInferences: 10 })
+    expect(started.link).toBeTruthy()
+    await expect.poll(async () => (await service.live()).length, { timeout: 20_000 }).toBe(0)
+    const s = await service.get(project, started.sessionId)
+    expect(s.origin).toBe('host')
+    expect(s.hostDescription).toMatch(/host .*gcc .* -O2 \(host timings\)/)
+    expect(s.windowIds).toEqual(['s1'])
+    expect(s.memory.arenaUsed).toBe(32)
+    expect(s.stats.stages.map((x) => x.stage)).toEqual(['sensor', 'preprocess', 'inference', 'output'])
+    for (const st of s.stats.stages) expect(st.median).toBeGreaterThan(0)
+    expect(s.classifications.length).toBeGreaterThanOrEqual(9)
+    expect(s.classifications[0]).toMatchObject({ window: 0, label: 'sine', scores: [126] })
+    expect(existsSync(started.link!)).toBe(false)
+  })
+
+  it('sim-board style: runs until the window count and closes its pty', async () => {
+    const build = await buildHostFirmware(join(project, 'firmware', 'hello-c'), 'classify')
+    const board = await startVirtualBoard({ binary: build.binary, count: 3, rate: 0, startDelayMs: 400 })
+    const text = await new Promise<string>((resolve) => {
+      let out = ''
+      void openSerialLines(board.link, 115200, { line: (l) => (out += l + '\n'), end: () => resolve(out) })
+    })
+    expect(await board.exited).toBe(0)
+    expect(text).toMatch(/^Microforge classify firmware/m)
+    expect(text.match(/label:sine/g)).toHaveLength(3)
+    expect(text).not.toMatch(/inference:/)
+  })
+})
