@@ -1,0 +1,119 @@
+/**
+ * MEAN (global average pooling from the converter), as TFLM's reduce kernels compute it:
+ * - int8 with identical input/output quantization: reference_ops::Mean<int8_t, int32_t>, an int32
+ *   sum divided with C truncation;
+ * - int8 otherwise: reference_ops::QuantizedMeanOrSum, which rescales in float32;
+ * - float32: float32 sum in input order, divided by the count.
+ */
+import { roundHalfAwayFromZero } from '../fixed-point'
+import { badModel, expectType, input, output, quant, unsupported, type Eval, type KernelNode } from './types'
+
+export interface ReducePlan {
+  /** Output flat index for each input flat index. */
+  outputIndex: Int32Array
+  outputCount: number
+  /** Input elements folded into each output. */
+  reducedCount: number
+}
+
+/** Maps every input element to its output slot (same order with or without keep_dims). */
+export function planReduction(shape: number[], axes: number[]): ReducePlan {
+  const rank = shape.length
+  const reduced = new Set<number>()
+  for (const a of axes) {
+    const axis = a < 0 ? a + rank : a
+    if (axis < 0 || axis >= rank) throw new RangeError(`axis ${a} out of range for rank ${rank}`)
+    reduced.add(axis)
+  }
+  let inputCount = 1
+  for (const d of shape) inputCount *= d
+  let outputCount = 1
+  let reducedCount = 1
+  for (let i = 0; i < rank; i++) {
+    if (reduced.has(i)) reducedCount *= shape[i]
+    else outputCount *= shape[i]
+  }
+  const outputIndex = new Int32Array(inputCount)
+  const coord = new Array<number>(rank).fill(0)
+  for (let flat = 0; flat < inputCount; flat++) {
+    let o = 0
+    for (let i = 0; i < rank; i++) if (!reduced.has(i)) o = o * shape[i] + coord[i]
+    outputIndex[flat] = o
+    for (let i = rank - 1; i >= 0; i--) {
+      if (++coord[i] < shape[i]) break
+      coord[i] = 0
+    }
+  }
+  return { outputIndex, outputCount, reducedCount }
+}
+
+export function meanInt8SameScale(plan: ReducePlan, input: Int8Array, output: Int8Array, sums: Int32Array): void {
+  sums.fill(0)
+  for (let i = 0; i < input.length; i++) sums[plan.outputIndex[i]] += input[i]
+  if (plan.reducedCount === 0) return
+  for (let o = 0; o < plan.outputCount; o++) output[o] = Math.trunc(sums[o] / plan.reducedCount)
+}
+
+export interface MeanRescale {
+  inputZeroPoint: number
+  outputZeroPoint: number
+  inputScale: number
+  outputScale: number
+}
+
+export function meanInt8Rescaled(plan: ReducePlan, q: MeanRescale, input: Int8Array, output: Int8Array, sums: Int32Array): void {
+  const f = Math.fround
+  sums.fill(0)
+  for (let i = 0; i < input.length; i++) sums[plan.outputIndex[i]] += input[i]
+  if (plan.reducedCount === 0) return
+  const scale = f(q.inputScale / q.outputScale)
+  const bias = f(-q.inputZeroPoint * scale)
+  for (let o = 0; o < plan.outputCount; o++) {
+    const mean = f(sums[o] / plan.reducedCount)
+    let r = roundHalfAwayFromZero(f(f(mean * scale) + bias)) + q.outputZeroPoint
+    r = Math.max(Math.min(r, 127), -128)
+    output[o] = r
+  }
+}
+
+export function meanFloat(plan: ReducePlan, input: Float32Array, output: Float32Array, sums: Float32Array): void {
+  const f = Math.fround
+  sums.fill(0)
+  for (let i = 0; i < input.length; i++) {
+    const o = plan.outputIndex[i]
+    sums[o] = f(sums[o] + input[i])
+  }
+  if (plan.reducedCount === 0) return
+  for (let o = 0; o < plan.outputCount; o++) output[o] = f(sums[o] / plan.reducedCount)
+}
+
+export const mean = (node: KernelNode): Eval => {
+  const inp = input(node, 0)
+  const axisTensor = input(node, 1)
+  const out = output(node, 0)
+  if (axisTensor.type !== 'INT32' || !axisTensor.isConstant) throw unsupported(node, 'needs constant int32 axes')
+  let plan: ReducePlan
+  try {
+    plan = planReduction(inp.shape, Array.from(axisTensor.data as Int32Array))
+  } catch {
+    throw badModel(node, `reduces over axes [${Array.from(axisTensor.data as Int32Array).join(', ')}] of a rank-${inp.shape.length} tensor`)
+  }
+  if (out.data.length !== plan.outputCount) throw badModel(node, `should produce ${plan.outputCount} values, its output holds ${out.data.length}`)
+  if (inp.type === 'INT8') {
+    expectType(node, out, 'INT8')
+    const iq = quant(inp, node)
+    const oq = quant(out, node)
+    const sums = new Int32Array(plan.outputCount)
+    if (iq.scale === oq.scale && iq.zeroPoint === oq.zeroPoint) {
+      return () => meanInt8SameScale(plan, inp.data as Int8Array, out.data as Int8Array, sums)
+    }
+    const q: MeanRescale = { inputZeroPoint: iq.zeroPoint, outputZeroPoint: oq.zeroPoint, inputScale: iq.scale, outputScale: oq.scale }
+    return () => meanInt8Rescaled(plan, q, inp.data as Int8Array, out.data as Int8Array, sums)
+  }
+  if (inp.type === 'FLOAT32') {
+    expectType(node, out, 'FLOAT32')
+    const sums = new Float32Array(plan.outputCount)
+    return () => meanFloat(plan, inp.data as Float32Array, out.data as Float32Array, sums)
+  }
+  throw unsupported(node, `does not support ${inp.type} input`)
+}
