@@ -32,6 +32,8 @@ export interface ModelPreset {
   title: string
   description: string
   spec: ModelSpec
+  /** Training settings that suit this architecture (small models need more steps). */
+  recommended: { epochs: number; learningRate: number }
 }
 
 const activation = z.enum(['linear', 'relu', 'relu6'])

@@ -17,7 +17,7 @@ import {
   type TrainResult
 } from '../../shared/training'
 import type { ModelJson } from '../core/train/artifacts'
-import { PRESETS, presetSpec } from '../core/train/presets'
+import { findPreset, PRESETS, presetSpec } from '../core/train/presets'
 import { applyPreprocessing } from '../core/train/preprocess'
 import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
@@ -60,8 +60,10 @@ export async function readSamples(projectDir: string): Promise<SampleWindow[]> {
 
 /** Fills every option the request leaves out from the project's last choice, then the defaults. */
 export function resolveOptions(request: TrainRequest, previous: Partial<TrainOptions> | undefined): TrainOptions {
-  const base = { ...DEFAULT_TRAIN_OPTIONS, ...(previous ?? {}) }
-  const spec: ModelSpec = request.spec ?? (request.preset ? presetSpec(request.preset) : (previous?.spec ?? presetSpec('cnn1d')))
+  // A newly chosen preset brings its own epochs and learning rate; otherwise the last run's.
+  const preset = request.preset ? findPreset(request.preset) : null
+  const base = { ...DEFAULT_TRAIN_OPTIONS, ...(previous ?? {}), ...(preset?.recommended ?? {}) }
+  const spec: ModelSpec = request.spec ?? preset?.spec ?? previous?.spec ?? presetSpec('cnn1d')
   return {
     spec,
     preprocessing: request.preprocessing ?? base.preprocessing,

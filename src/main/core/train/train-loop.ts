@@ -120,33 +120,39 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
         let lossSum = tf.scalar(0)
         let correctSum = tf.scalar(0)
         let seen = 0
-        for (let i = 0; i < order.length; i += cfg.batchSize) {
-          if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
-          const idx = order.slice(i, i + cfg.batchSize)
-          // The accuracy count is made inside the loss function (one forward pass) and kept out of its scope.
-          const kept: { correct?: tf.Tensor } = {}
-          const [nextLoss, nextCorrect] = tf.tidy(() => {
-            const sel = tf.tensor1d(idx, 'int32')
-            const xb = tf.gather(data.x, sel)
-            const yb = tf.gather(data.y, sel)
-            const cost = optimizer.minimize(() => {
-              const probs = model.apply(xb, { training: true }) as tf.Tensor
-              kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
-              return crossEntropy(yb, probs)
-            }, true)!
-            return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, kept.correct!)]
-          })
-          kept.correct?.dispose()
+        let loss: number
+        let acc: number
+        try {
+          for (let i = 0; i < order.length; i += cfg.batchSize) {
+            if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
+            const idx = order.slice(i, i + cfg.batchSize)
+            // The accuracy count is made inside the loss function (one forward pass) and kept out of its scope.
+            const kept: { correct?: tf.Tensor } = {}
+            const [nextLoss, nextCorrect] = tf.tidy(() => {
+              const sel = tf.tensor1d(idx, 'int32')
+              const xb = tf.gather(data.x, sel)
+              const yb = tf.gather(data.y, sel)
+              const cost = optimizer.minimize(() => {
+                const probs = model.apply(xb, { training: true }) as tf.Tensor
+                kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
+                return crossEntropy(yb, probs)
+              }, true)!
+              return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, kept.correct!)]
+            })
+            kept.correct?.dispose()
+            lossSum.dispose()
+            correctSum.dispose()
+            lossSum = nextLoss
+            correctSum = nextCorrect
+            seen += idx.length
+          }
+          // One read per epoch: per-batch reads would stall an asynchronous backend every step.
+          loss = lossSum.dataSync()[0] / seen
+          acc = correctSum.dataSync()[0] / seen
+        } finally {
           lossSum.dispose()
           correctSum.dispose()
-          lossSum = nextLoss
-          correctSum = nextCorrect
-          seen += idx.length
         }
-        const loss = lossSum.dataSync()[0] / seen
-        const acc = correctSum.dataSync()[0] / seen
-        lossSum.dispose()
-        correctSum.dispose()
         const v = val && val.y.length ? evaluateModel(model, val, cfg.inputShape, cfg.classes) : null
         const ms = performance.now() - started
         const metrics: EpochMetrics = { epoch, epochs: cfg.epochs, loss, acc, valLoss: v ? v.loss : null, valAcc: v ? v.accuracy : null, ms, windowsPerSecond: (seen / ms) * 1000 }
