@@ -10,6 +10,7 @@ import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
 import { systemArgs, type SystemApi } from './contract/system'
+import { trainingArgs, type TrainingApi } from './contract/training'
 import type { ArgSchemas } from './contract/types'
 
 export interface Api {
@@ -17,6 +18,7 @@ export interface Api {
   project: ProjectApi
   jobs: JobsApi
   profile: ProfileApi
+  training: TrainingApi
   device: DeviceApi
   dataset: DatasetApi
 }
@@ -26,6 +28,7 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   project: projectArgs,
   jobs: jobsArgs,
   profile: profileArgs,
+  training: trainingArgs,
   device: deviceArgs,
   dataset: datasetArgs
 }

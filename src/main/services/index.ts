@@ -11,6 +11,7 @@ import { ProfileService, releaseDevicePort } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
 import { ProjectService } from './project-service'
 import { SystemService } from './system-service'
+import { TrainingService } from './training-service'
 
 export interface ServicesOptions {
   host: SystemInfo['host']
@@ -51,6 +52,7 @@ export function createServices(opts: ServicesOptions): Services {
     project: projects,
     jobs,
     profile,
+    training: new TrainingService(jobs, projects),
     device,
     dataset
   }
