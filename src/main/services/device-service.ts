@@ -186,6 +186,7 @@ export class DeviceService implements DeviceApi {
     this.conn = null
     this.state = 'closed'
     this.warning = null
+    this.error = null
     this.emitStatus()
     return this.statusNow()
   }

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path'
+import type { ExportResult } from '../../shared/contract/dataset'
+import { MicroforgeError } from '../../shared/errors'
+import type { CliCommand } from '../command'
+
+export const command: CliCommand = {
+  name: 'export',
+  usage: 'microforge export PROJECT --format npy|csv --out DIR [--json]',
+  summary: "Export a project's windows as a data/<class>/*.npy tree (float32, samples x axes) or as one CSV.",
+  options: {
+    format: { type: 'string', default: 'npy', description: 'npy or csv' },
+    out: { type: 'string', description: 'Folder to write into (or a .csv file name)' }
+  },
+  positionals: [1, 1],
+  async run(ctx, [project], opts) {
+    const format = String(opts.format)
+    if (format !== 'npy' && format !== 'csv') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use npy or csv.')
+    if (typeof opts.out !== 'string' || opts.out === '') throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to write: --out DIR.', 'For example: --out ./export')
+    return ctx.api.dataset.export(resolve(project), format, resolve(opts.out))
+  },
+  format(result) {
+    const r = result as ExportResult
+    return `Exported ${r.windows} windows to ${r.out} (${r.files} file${r.files === 1 ? '' : 's'}).`
+  }
+}

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path'
+import { MicroforgeError } from '../../shared/errors'
+import { openBoardEnd, paceInto } from '../../main/sim/board-writer'
+import { startPtyPair } from '../../main/sim/pty-pair'
+import { VirtualBoard, type BoardFormat } from '../../main/sim/virtual-board'
+import type { CliCommand } from '../command'
+
+interface SimResult {
+  link: string
+  rateHz: number
+  classes: string[]
+  format: BoardFormat
+  linesWritten: number
+  linesDropped: number
+  seconds: number
+  endedBy: 'interrupt' | 'socat-exit'
+}
+
+export const command: CliCommand = {
+  name: 'sim-board',
+  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]',
+  summary: 'A virtual accelerometer board on a pseudo-terminal (needs socat), for trying Microforge without hardware.',
+  options: {
+    link: { type: 'string', description: 'Path of the serial port to create, e.g. /tmp/microforge-board' },
+    rate: { type: 'string', default: '50', description: 'Samples per second (default 50)' },
+    classes: { type: 'string', default: 'wave,punch,flex', description: 'Gestures to perform in turn' },
+    format: { type: 'string', default: 'csv', description: 'csv (continuous stream) or imu-capture (motion-triggered blocks)' },
+    samples: { type: 'string', default: '30', description: 'imu-capture: samples per gesture' },
+    timestamp: { type: 'boolean', description: 'Print a millis() column first' },
+    seed: { type: 'string', default: '1', description: 'Random seed' }
+  },
+  positionals: [0, 0],
+  async run(ctx, _pos, opts) {
+    if (typeof opts.link !== 'string' || opts.link.trim() === '') {
+      throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to create the port: --link PATH.', 'For example: microforge sim-board --link /tmp/microforge-board')
+    }
+    const rateHz = Number(opts.rate)
+    if (!(rateHz > 0 && rateHz <= 10_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--rate ${String(opts.rate)} is not a rate between 1 and 10000 Hz.`, 'Try --rate 50.')
+    const format = String(opts.format) as BoardFormat
+    if (format !== 'csv' && format !== 'imu-capture') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use csv or imu-capture.')
+    const classes = String(opts.classes)
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '')
+    if (classes.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'No classes given.', 'Try --classes wave,punch,flex.')
+    const samples = Number(opts.samples)
+    if (!(Number.isInteger(samples) && samples >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--samples ${String(opts.samples)} is not a whole number.`, 'Try --samples 30.')
+
+    const link = resolve(opts.link)
+    const pair = await startPtyPair(link)
+    const stream = openBoardEnd(pair.boardLink)
+    const board = new VirtualBoard({ rateHz, classes, format, samplesPerGesture: samples, timestamp: opts.timestamp === true, seed: Number(opts.seed) || 1 })
+    const writer = paceInto(stream, board, rateHz)
+    const started = Date.now()
+    ctx.progress(`Virtual board on ${link} (${format}, ${rateHz} Hz, ${classes.join(', ')}). Connect Microforge to that port at any baud rate. Ctrl+C stops.`)
+    const endedBy = await Promise.race([ctx.interrupted.then(() => 'interrupt' as const), pair.exited.then(() => 'socat-exit' as const)])
+    writer.stop()
+    stream.destroy()
+    await pair.close()
+    const result: SimResult = {
+      link,
+      rateHz,
+      classes,
+      format,
+      linesWritten: writer.written,
+      linesDropped: writer.dropped,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      endedBy
+    }
+    return result
+  },
+  format(result) {
+    const r = result as SimResult
+    return `Stopped after ${r.seconds} s: ${r.linesWritten} lines written${r.linesDropped ? `, ${r.linesDropped} dropped while nobody was reading` : ''}.`
+  }
+}
