@@ -62,6 +62,12 @@ export interface ExportOptions {
   /** int8 only: how activation ranges are chosen (default min/max, like the converter). */
   calibration?: CalibrationOptions
   /**
+   * int8 only: activation ranges already learned (quantization-aware training), keyed by layer name
+   * of the normalized model, 'input' for the model input. They replace the calibrated range of the
+   * tensors they name; the others are still calibrated on representativeData.
+   */
+  activationRanges?: Record<string, Range>
+  /**
    * dynamicRange only: weight tensors smaller than this stay float32. The converter uses 1024 because
    * quantizing small tensors saves little and costs accuracy.
    */
@@ -123,7 +129,7 @@ export function exportModel(model: ModelIR, options: ExportOptions): ExportResul
     case 'int8': {
       const method = options.calibration ?? { method: 'minmax' }
       const windows = options.representativeData ?? []
-      const ranges = calibrate(normalized, graph, windows, method)
+      const ranges = withGivenRanges(normalized, graph, calibrate(normalized, graph, windows, method), options.activationRanges)
       warnings.push(...representativeWarnings(model, windows.length, options.representativeLabels))
       buildInt8(graph, b, ranges, perChannel, options.inputOutputType ?? 'int8')
       calibration = { method: method.method, windows: windows.length, ...(method.method === 'percentile' ? { percentile: method.percentile ?? 99.99 } : {}) }
@@ -191,6 +197,12 @@ export function calibrate(normalized: ModelIR, graph: LoweredGraph, windows: Arr
   const bySource = new Map<number, Range>()
   for (const [source, obs] of observers) bySource.set(source, obs.range())
   return graph.tensors.map((t) => bySource.get(t.source) as Range)
+}
+
+/** Calibrated ranges with the given ones (by normalized layer name, 'input' for -1) put in their place. */
+export function withGivenRanges(normalized: ModelIR, graph: LoweredGraph, calibrated: Range[], given: Record<string, Range> | undefined): Range[] {
+  if (!given) return calibrated
+  return graph.tensors.map((t, i) => given[t.source < 0 ? 'input' : normalized.layers[t.source].name] ?? calibrated[i])
 }
 
 /** Accumulates writer tensors and operators and counts constants by storage type. */

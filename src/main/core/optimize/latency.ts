@@ -76,25 +76,20 @@ export const TARGETS: TargetModel[] = [
 
 export type LatencyEstimate = TargetLatency
 
-/** Operators TFLite emits for a layer (conv1d runs as reshape + CONV_2D + reshape, softmax is its own op). */
+/**
+ * Operators the exporter emits for a layer: sequence layers run on a 4-D [1, 1, steps, channels]
+ * layout set up once by a RESHAPE at the input, so each maps to one op; softmax is its own op.
+ */
 function opsFor(layer: Layer): number {
   switch (layer.type) {
-    case 'conv1d':
-    case 'depthwiseConv1d':
-    case 'maxPool1d':
-    case 'avgPool1d':
-      return 3
     case 'dense':
       return layer.activation === 'softmax' ? 2 : 1
-    case 'globalAvgPool1d':
-    case 'flatten':
-    case 'activation':
-      return 1
     case 'batchNorm':
-      // Folded into a preceding convolution by the exporter; standalone it is MUL + ADD.
-      return 0
     case 'dropout':
+      // Batch norm folds into the preceding layer; dropout disappears at export.
       return 0
+    default:
+      return 1
   }
 }
 
@@ -108,7 +103,7 @@ function family(layer: Layer): KernelFamily | null {
 /** Cycles of one inference on a target. Fp16 and dynamic-range models run float kernels on an MCU. */
 export function estimateCycles(model: ModelIR, target: TargetModel, format: NumberFormat): number {
   const cost = modelCost(model)
-  let cycles = 0
+  let cycles = model.inputShape.length === 2 ? target.cyclesPerOp : 0
   model.layers.forEach((layer, i) => {
     const c = cost.layers[i]
     const f = family(layer)
