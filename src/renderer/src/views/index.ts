@@ -5,4 +5,6 @@ import type { StepId } from '../../../shared/steps'
  * The view of each step. A step without an entry shows StepOverview (its state and what it needs).
  * Each step's view is loaded on demand so a heavy one (charts) does not slow the first paint.
  */
-export const stepViews: Partial<Record<StepId, () => Promise<Component>>> = {}
+export const stepViews: Partial<Record<StepId, () => Promise<Component>>> = {
+  deploy: () => import('./DeployView.vue').then((m) => m.default)
+}
