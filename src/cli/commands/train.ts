@@ -1,0 +1,133 @@
+import { resolve } from 'node:path'
+import type { JobUpdate } from '../../shared/contract/jobs'
+import { MicroforgeError } from '../../shared/errors'
+import type { EpochMetrics, PresetId, TrainRequest, TrainResult } from '../../shared/training'
+import type { CliCommand } from '../command'
+
+const MODELS: PresetId[] = ['dense', 'cnn1d', 'dscnn']
+
+function intOption(name: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new MicroforgeError('INVALID_ARGUMENT', `--${name} must be a whole number of at least ${min}, not "${String(value)}".`, `For example --${name} ${Math.max(min, 1) * 10}.`)
+  return n
+}
+
+interface TrainOutput {
+  testAccuracy: number
+  backend: string
+  modelPath: string
+  model: string
+  epochsRun: number
+  bestEpoch: number
+  stoppedEarly: boolean
+  trainMs: number
+  params: number
+  macs: number
+  confusion: number[][]
+  classes: string[]
+  perClass: TrainResult['test']['perClass']
+  misclassified: string[]
+  summary: string
+}
+
+export const command: CliCommand = {
+  name: 'train',
+  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--json]',
+  summary: 'Train the float32 model on the project windows (in a worker thread) and save it to models/float.',
+  options: {
+    model: { type: 'string', description: 'Architecture preset: dense, cnn1d or dscnn (default: the last one used, else cnn1d)' },
+    epochs: { type: 'string', description: 'Epochs (default: the preset\'s)' },
+    seed: { type: 'string', description: 'Seed for weights, dropout and shuffling (default 42)' },
+    'batch-size': { type: 'string', description: 'Windows per batch (default 16)' },
+    lr: { type: 'string', description: 'Learning rate (default: the preset\'s)' },
+    backend: { type: 'string', description: 'tfjs backend: auto, wasm, cpu or tensorflow (default auto)' }
+  },
+  positionals: [1, 1],
+  async run(ctx, [dir], opts) {
+    const request: TrainRequest = {}
+    if (opts.model !== undefined) {
+      if (!MODELS.includes(opts.model as PresetId)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown model "${String(opts.model)}".`, `Choose one of: ${MODELS.join(', ')}.`)
+      request.preset = opts.model as PresetId
+    }
+    request.epochs = intOption('epochs', opts.epochs, 1)
+    request.seed = intOption('seed', opts.seed, 0)
+    request.batchSize = intOption('batch-size', opts['batch-size'], 1)
+    if (opts.lr !== undefined) {
+      const lr = Number(opts.lr)
+      if (!(lr > 0 && lr <= 10)) throw new MicroforgeError('INVALID_ARGUMENT', `--lr must be a positive number, not "${String(opts.lr)}".`, 'For example --lr 0.002.')
+      request.learningRate = lr
+    }
+    if (opts.backend !== undefined) {
+      if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(String(opts.backend))) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown backend "${String(opts.backend)}".`, 'Choose auto, wasm, cpu or tensorflow.')
+      request.backend = opts.backend as TrainRequest['backend']
+    }
+    for (const k of Object.keys(request) as Array<keyof TrainRequest>) if (request[k] === undefined) delete request[k]
+
+    // Listen before starting: the first updates can arrive before start() returns the id.
+    const seen: JobUpdate[] = []
+    let jobId: string | null = null
+    let settle: ((u: JobUpdate) => void) | null = null
+    const onUpdate = (u: JobUpdate): void => {
+      if (jobId === null) {
+        seen.push(u)
+        return
+      }
+      if (u.jobId !== jobId) return
+      const m = u.data as EpochMetrics | undefined
+      if (u.state === 'running' && m?.epoch) {
+        const eta = u.etaMs === undefined ? '' : `, ${Math.ceil(u.etaMs / 1000)} s left`
+        ctx.progress(`${u.message}${eta}`)
+      }
+      if (u.state !== 'running') settle?.(u)
+    }
+    const unsubscribe = ctx.api.on('jobs.update', onUpdate)
+    try {
+      const finished = new Promise<JobUpdate>((r) => (settle = r))
+      jobId = (await ctx.api.training.start(resolve(dir), request)).jobId
+      for (const u of seen.splice(0)) onUpdate(u)
+      void ctx.interrupted.then(() => ctx.api.jobs.cancel(jobId!).catch(() => undefined))
+      const end = await finished
+      if (end.state === 'failed') throw end.error ? MicroforgeError.fromData(end.error) : new MicroforgeError('INTERNAL', end.message)
+      if (end.state === 'cancelled') throw new MicroforgeError('CANCELLED', 'Training was cancelled; the previous model (if any) is unchanged.', 'Run the command again to train.')
+      const r = end.result as TrainResult
+      const out: TrainOutput = {
+        testAccuracy: r.testAccuracy,
+        backend: r.backend,
+        modelPath: r.modelPath,
+        model: r.options.spec.preset,
+        epochsRun: r.epochsRun,
+        bestEpoch: r.bestEpoch,
+        stoppedEarly: r.stoppedEarly,
+        trainMs: r.trainMs,
+        params: r.summary.totalParams,
+        macs: r.summary.totalMacs,
+        confusion: r.test.confusion,
+        classes: r.classes,
+        perClass: r.test.perClass,
+        misclassified: r.test.misclassified.map((m) => m.id),
+        summary: r.summary.text
+      }
+      return out
+    } finally {
+      unsubscribe()
+    }
+  },
+  format(result) {
+    const r = result as TrainOutput
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+    const width = Math.max(...r.classes.map((c) => c.length), 9)
+    return [
+      r.summary,
+      '',
+      `Test accuracy: ${pct(r.testAccuracy)}  (backend ${r.backend}, ${r.epochsRun} epochs, best ${r.bestEpoch}${r.stoppedEarly ? ', stopped early' : ''}, ${(r.trainMs / 1000).toFixed(1)} s)`,
+      '',
+      `${'true \\ pred'.padEnd(width + 2)}${r.classes.map((c) => c.padStart(width)).join('')}`,
+      ...r.confusion.map((row, i) => `${r.classes[i].padEnd(width + 2)}${row.map((n) => String(n).padStart(width)).join('')}`),
+      '',
+      ...r.perClass.map((c) => `${c.label.padEnd(width + 2)}precision ${pct(c.precision)}, recall ${pct(c.recall)} (${c.support} windows)`),
+      r.misclassified.length ? `Misclassified: ${r.misclassified.join(', ')}` : 'No test window misclassified.',
+      `Saved: ${r.modelPath}`
+    ].join('\n')
+  }
+}

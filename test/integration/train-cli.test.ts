@@ -1,0 +1,34 @@
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { command } from '../../src/cli/commands/train'
+import type { CliContext } from '../../src/cli/command'
+import { createMemoryClient } from '../../src/main/rpc/memory-transport'
+import { createServices } from '../../src/main/services'
+import { makePunchFlexProject } from '../helpers/train-fixture'
+import { tempDir } from '../helpers/tmp'
+
+describe('microforge train', () => {
+  const tmp = tempDir('microforge-train-cli-')
+  afterAll(() => tmp.cleanup())
+
+  it('trains through the contract and prints testAccuracy, backend and modelPath', async () => {
+    await makePunchFlexProject(tmp.dir)
+    const services = createServices({ host: 'cli', configDir: join(tmp.dir, '.config') })
+    const { client, close } = createMemoryClient(services.api, services.bus)
+    const lines: string[] = []
+    const ctx: CliContext = { api: client, json: true, progress: (l) => lines.push(l), interrupted: new Promise(() => {}) }
+    try {
+      const out = (await command.run(ctx, [join(tmp.dir, 'project')], { model: 'dense', epochs: '40', seed: '3' })) as Record<string, unknown>
+      const json = JSON.parse(JSON.stringify(out)) as { testAccuracy: number; backend: string; modelPath: string }
+      expect(json.testAccuracy).toBeGreaterThanOrEqual(0.9)
+      expect(json.backend).toMatch(/^(wasm|tensorflow|cpu)$/)
+      expect(json.modelPath).toBe(join(tmp.dir, 'project', 'models', 'float', 'model.json'))
+      expect(lines.some((l) => l.startsWith('Epoch 40/40'))).toBe(true)
+      expect(command.format!(out)).toContain('Test accuracy:')
+      await expect(command.run(ctx, [join(tmp.dir, 'project')], { model: 'resnet' })).rejects.toThrow(/Unknown model/)
+    } finally {
+      close()
+      await services.dispose()
+    }
+  })
+})
