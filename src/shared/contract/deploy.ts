@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import type { BoardInfo, FirmwareMode, ProjectKind, RuntimeId, TargetId } from '../boards'
+import type { ArgSchemas } from './types'
+
+/**
+ * Deploy: a chosen variant becomes firmware for a board (Arduino sketch, PlatformIO or ESP-IDF
+ * project) running TensorFlow Lite Micro or Microforge's own C runtime, in capture, classify or
+ * profile mode, written to <project>/firmware/<name>/ or a zip. A fit check compares model, arena
+ * and runtime against the board before anyone flashes it.
+ */
+
+export interface DeployVariant {
+  name: string
+  /** Absolute path of the .tflite. */
+  path: string
+  bytes: number
+  /** 'int8' when every activation is int8 (the C runtime can run it), else 'float32', 'hybrid', 'float16'. */
+  precision: 'int8' | 'float32' | 'hybrid' | 'float16' | 'mixed'
+  ops: string[]
+}
+
+export interface FitPart {
+  label: string
+  flashBytes: number
+  ramBytes: number
+  /** 'measured' (arm-none-eabi-size / planner) or 'estimate'. */
+  source: 'measured' | 'planned' | 'estimate'
+}
+
+export interface RuntimeFit {
+  runtime: RuntimeId
+  /** False with a reason when the runtime cannot run this model at all. */
+  supported: boolean
+  reason?: string
+  parts: FitPart[]
+  flashBytes: number
+  ramBytes: number
+  fits: boolean
+  flashPercent: number
+  ramPercent: number
+}
+
+export interface FitReport {
+  board: BoardInfo
+  variant: DeployVariant
+  runtimes: RuntimeFit[]
+}
+
+export interface GenerateRequest {
+  projectDir: string
+  /** A variant name in <project>/models/variants/, or a path to a .tflite. Ignored in capture mode. */
+  variant?: string
+  target: TargetId
+  runtime: RuntimeId
+  mode: FirmwareMode
+  /** Default: the board's first kind (Arduino sketch for the Nano, PlatformIO otherwise). */
+  kind?: ProjectKind
+  nano33Revision?: 'rev1' | 'rev2'
+  /** Folder/sketch name; default <variant>_<target>_<mode>. */
+  name?: string
+  /** Output folder (default <project>/firmware/<name>) or, with zip, the .zip path. */
+  out?: string
+  zip?: boolean
+  /** Replace an existing folder of the same name. */
+  overwrite?: boolean
+}
+
+export interface GenerateResult {
+  kind: ProjectKind
+  /** Folder written, or the zip file. */
+  path: string
+  zip: boolean
+  files: string[]
+  fit: RuntimeFit | null
+  /** Serial settings the generated firmware uses. */
+  baud: number
+  sampleRateHz: number
+}
+
+export interface DeployApi {
+  boards(): Promise<BoardInfo[]>
+  /** The .tflite variants in <project>/models/variants/. */
+  variants(projectDir: string): Promise<DeployVariant[]>
+  /** Flash and RAM of both runtimes for a variant on a board. */
+  fit(projectDir: string, variant: string, target: TargetId): Promise<FitReport>
+  generate(request: GenerateRequest): Promise<GenerateResult>
+}
+
+const dir = z.string().min(1).max(4096)
+const target = z.enum(['nano33ble', 'esp32', 'pico', 'stm32f4'])
+
+export const generateRequestSchema = z
+  .object({
+    projectDir: dir,
+    variant: z.string().min(1).max(4096).optional(),
+    target,
+    runtime: z.enum(['tflm', 'c']),
+    mode: z.enum(['capture', 'classify', 'profile']),
+    kind: z.enum(['arduino', 'platformio', 'esp-idf']).optional(),
+    nano33Revision: z.enum(['rev1', 'rev2']).optional(),
+    name: z.string().min(1).max(64).optional(),
+    out: z.string().min(1).max(4096).optional(),
+    zip: z.boolean().optional(),
+    overwrite: z.boolean().optional()
+  })
+  .strict()
+
+export const deployArgs: ArgSchemas<DeployApi> = {
+  boards: z.tuple([]),
+  variants: z.tuple([dir]),
+  fit: z.tuple([dir, z.string().min(1).max(4096), target]),
+  generate: z.tuple([generateRequestSchema])
+}
