@@ -1,5 +1,10 @@
 import type { CliCommand } from '../command'
+import { command as exportCommand } from './export'
+import { generate } from './generate'
+import { command as importCommand } from './import'
 import { projectCreate, projectInfo } from './project'
+import { command as simBoard } from './sim-board'
+import { command as train } from './train'
 
 /** Every command of the `microforge` CLI. Add a command: export it from its file, list it here. */
-export const commands: CliCommand[] = [projectCreate, projectInfo]
+export const commands: CliCommand[] = [projectCreate, projectInfo, importCommand, exportCommand, simBoard, train, generate]
