@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises'
+import { MicroforgeError } from '../../shared/errors'
+import { inspectTflite, type InspectSummary, type TensorSummary } from '../../main/core/tflite/inspect'
+import type { CliCommand } from '../command'
+
+/** Reads a file for a command, turning "no such file" into a sentence with a next step. */
+export async function readModelFile(file: string, what = 'model'): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file))
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No ${what} file at ${file}.`, 'Check the path.')
+    if (code === 'EISDIR') throw new MicroforgeError('INVALID_ARGUMENT', `${file} is a folder, not a ${what} file.`, 'Give the path of the file itself.')
+    throw err
+  }
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`
+}
+
+function describeTensor(t: TensorSummary): string {
+  const q = t.scale === null ? '' : t.scales ? `  per-channel (${t.scales.length} scales, axis ${t.quantizedDimension})` : `  scale ${t.scale.toPrecision(6)} zero point ${t.zeroPoint}`
+  return `${t.type} [${t.shape.join(', ')}]${q}  "${t.name}"`
+}
+
+function format(result: unknown): string {
+  const s = result as InspectSummary
+  const lines = [
+    `Operators (${s.ops.length}): ${s.ops.join(', ')}`,
+    ...s.inputs.map((t, i) => `Input ${i}:  ${describeTensor(t)}`),
+    ...s.outputs.map((t, i) => `Output ${i}: ${describeTensor(t)}`),
+    `Flash: ${kb(s.sizes.fileBytes)} (weights ${kb(s.sizes.constantBytes)})`,
+    `RAM:   TensorFlow Lite Micro arena about ${kb(s.sizes.arena.tflmEstimateBytes)} (${kb(s.sizes.arena.tflmPlannedBytes)} of it activations); Microforge C runtime ${kb(s.sizes.arena.runtimeBytes)}`,
+    s.tflmSupported ? 'TensorFlow Lite Micro: can run this model.' : 'TensorFlow Lite Micro: cannot run this model:',
+    ...s.problems.map((p) => `  - ${p.message}`)
+  ]
+  if (!s.microforgeRunnable && s.microforgeProblem) lines.push(`Microforge interpreter: cannot run it (${s.microforgeProblem})`)
+  return lines.join('\n')
+}
+
+export const command: CliCommand = {
+  name: 'inspect',
+  usage: 'microforge inspect FILE.tflite [--json]',
+  summary: 'Show a .tflite model: operators, inputs/outputs, sizes, and whether TensorFlow Lite Micro can run it.',
+  options: {},
+  positionals: [1, 1],
+  async run(_ctx, [file]) {
+    return inspectTflite(await readModelFile(file))
+  },
+  format
+}
