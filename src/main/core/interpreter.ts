@@ -58,6 +58,12 @@ function allocate(t: ParsedTensor): TensorData {
   }
 }
 
+/**
+ * Far above any microcontroller's RAM; it keeps a damaged or hostile model (say a tensor claiming
+ * [16384, 16384]) from allocating gigabytes inside the app.
+ */
+export const MAX_ACTIVATION_BYTES = 64 * 1024 * 1024
+
 export interface InterpreterOptions {
   /** Subgraph to run (0 is the main graph). */
   subgraph?: number
@@ -74,6 +80,15 @@ export class Interpreter {
     if (!sg) throw new MicroforgeError('MODEL_ERROR', 'This model has no main graph.', 'Export the model again.')
     const needed = new Set<number>([...sg.inputs, ...sg.outputs])
     for (const op of sg.operators) for (const i of [...op.inputs, ...op.outputs]) if (i >= 0) needed.add(i)
+    let activationBytes = 0
+    for (const i of needed) if (sg.tensors[i].data === null) activationBytes += sg.tensors[i].byteSize
+    if (activationBytes > MAX_ACTIVATION_BYTES) {
+      throw new MicroforgeError(
+        'MODEL_ERROR',
+        `This model's tensors need ${Math.round(activationBytes / 1048576)} MB of working memory, far more than any microcontroller has.`,
+        'Check the input shape (a window of a few hundred samples is typical), or export the model again.'
+      )
+    }
     this.tensors = sg.tensors.map((t) =>
       needed.has(t.index)
         ? { index: t.index, name: t.name, type: t.type, shape: t.shape, data: allocate(t), quantization: t.quantization, isConstant: t.data !== null }
