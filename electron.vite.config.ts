@@ -9,7 +9,8 @@ export default defineConfig({
     build: {
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'src/main/index.ts')
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'train-worker': resolve(__dirname, 'src/main/workers/train-worker.ts')
         }
       }
     }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -13,7 +14,11 @@ export type WorkerName = 'train-worker'
  * ignores `--import tsx` in a worker's execArgv ("Unknown file extension .ts").
  */
 export function createWorker(name: WorkerName, options: { workerData?: unknown; transferList?: ArrayBuffer[] }, base: string = import.meta.url): Worker {
-  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base), options)
+  if (!base.endsWith('.ts')) {
+    // This code may sit in the main bundle or in one of its chunks/ (rollup decides).
+    const beside = new URL(`./${name}.js`, base)
+    return new Worker(existsSync(beside) ? beside : new URL(`../${name}.js`, base), options)
+  }
   const entry = new URL(`../workers/${name}.ts`, base).href
   const tsxApi = pathToFileURL(join(dirname(createRequire(base).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href
   const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`

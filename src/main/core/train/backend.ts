@@ -7,14 +7,15 @@ import { registerWasmGradKernels } from './wasm-grad-kernels'
 
 export type TrainingBackend = 'tensorflow' | 'wasm' | 'cpu'
 
-const require = createRequire(import.meta.url)
+// Not named `require`: electron-vite injects a `require` shim into ESM bundles.
+const requireHere = createRequire(import.meta.url)
 // A variable keeps bundlers and tsc from resolving the optional native package at build time.
 const TFJS_NODE = '@tensorflow/tfjs-node'
 let wasmPathsSet = false
 
 /** The folder of the .wasm binaries inside the installed package: offline, no fetch. */
 export function wasmDistDir(): string {
-  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep
+  return dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + sep
 }
 
 async function tryTensorflow(): Promise<boolean> {
