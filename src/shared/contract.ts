@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dataset'
+import { deployArgs, type DeployApi } from './contract/deploy'
 import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
@@ -21,6 +22,7 @@ export interface Api {
   training: TrainingApi
   device: DeviceApi
   dataset: DatasetApi
+  deploy: DeployApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
@@ -30,7 +32,8 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   profile: profileArgs,
   training: trainingArgs,
   device: deviceArgs,
-  dataset: datasetArgs
+  dataset: datasetArgs,
+  deploy: deployArgs
 }
 
 export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents

@@ -4,6 +4,7 @@ import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
 import { EventBus } from '../rpc/event-bus'
 import { DatasetService } from './dataset-service'
+import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
 import { openSerialLines } from './profile-serial-source'
@@ -54,7 +55,8 @@ export function createServices(opts: ServicesOptions): Services {
     profile,
     training: new TrainingService(jobs, projects),
     device,
-    dataset
+    dataset,
+    deploy: new DeployService()
   }
   return {
     api,
