@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
-import { generateCRuntimeModel } from '../../src/main/core/codegen/c-runtime'
-import { generatePreprocessingHeader } from '../../src/main/core/codegen/preprocessing-header'
 import { EventBus } from '../../src/main/rpc/event-bus'
 import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { ProfileService } from '../../src/main/services/profile-service'
@@ -12,7 +9,8 @@ import { openVirtualLines } from '../../src/main/services/profile-virtual-source
 import { ProjectService } from '../../src/main/services/project-service'
 import { buildHostFirmware, startVirtualBoard } from '../../src/main/services/virtual-firmware-board'
 import type { ProfileLiveUpdate } from '../../src/shared/contract/profile'
-import { repoRoot, sharedDir, tempDir } from '../helpers/tmp'
+import { writeHelloWorldFirmware, writeSampleWindow } from '../helpers/hello-firmware'
+import { tempDir } from '../helpers/tmp'
 
 const tmp = tempDir('mf-profile-pty-')
 
@@ -27,20 +25,6 @@ async function ptyPair(): Promise<{ board: string; app: string; proc: ChildProce
     await new Promise((r) => setTimeout(r, 20))
   }
   return { board, app, proc }
-}
-
-/**
- * A firmware folder as Deploy writes it for the C runtime, built from TensorFlow Lite Micro's
- * hello_world int8 model (input -64 -> output 126) with a one-sample, one-axis window.
- */
-function helloWorldFirmware(dir: string): string {
-  mkdirSync(dir, { recursive: true })
-  const g = generateCRuntimeModel(cgModelFromTflite(new Uint8Array(readFileSync(join(sharedDir, 'models', 'converter', 'hello_world_int8.tflite')))))
-  for (const f of g.files) writeFileSync(join(dir, f.path), f.contents)
-  const pre = generatePreprocessingHeader({ axes: ['aX'], windowLength: 1, offset: [0], scale: [1], method: 'none' }, { classes: ['sine'], sampleRateHz: 50 })
-  writeFileSync(join(dir, pre.path), pre.contents)
-  for (const f of ['mf_runtime.c', 'mf_runtime.h']) copyFileSync(join(repoRoot, 'resources', 'firmware', 'c-runtime', f), join(dir, f))
-  return dir
 }
 
 describe('profiling over a real pseudo-terminal', () => {
@@ -85,13 +69,9 @@ describe('profiling over a real pseudo-terminal', () => {
   })
 
   it('runs the real generated firmware on a virtual board and profiles it (host timings)', async () => {
-    const fw = helloWorldFirmware(join(project, 'firmware', 'hello-c'))
+    const fw = writeHelloWorldFirmware(join(project, 'firmware', 'hello-c'))
     // The sample: aX = 1.5708 rad quantizes to -64, which the model maps to 126 (sin(pi/2) = 1).
-    mkdirSync(join(project, 'samples'), { recursive: true })
-    writeFileSync(
-      join(project, 'samples', 's1.json'),
-      JSON.stringify({ format: 'microforge-sample', version: 1, id: 's1', label: 'sine', split: 'test', axes: ['aX'], rateHz: 50, values: [[1.5708]], source: 'test', createdAt: new Date().toISOString() })
-    )
+    writeSampleWindow(project, 's1', 1.5708)
     const bus = new EventBus()
     const events: ProfileLiveUpdate[] = []
     bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))

@@ -1,0 +1,134 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type {
+  ProfileComparison,
+  ProfileLiveUpdate,
+  ProfileOptions,
+  ProfileSample,
+  ProfileSession,
+  ProfileSessionSummary,
+  ProfileSource
+} from '../../../shared/contract/profile'
+import { api } from '../api'
+import { useAppStore } from './app'
+
+/** Inferences kept in the renderer for the live charts; older ones stay in the service's session. */
+const LIVE_KEEP = 20_000
+
+/**
+ * The Profile step: the running session (fed by batched 'profile.live' events), the saved sessions
+ * of the open project, the one being looked at, and the comparison of the selected ones.
+ */
+export const useProfileStore = defineStore('profile', () => {
+  const live = ref<ProfileLiveUpdate | null>(null)
+  /** All inferences of the live session so far (capped), for the stacked bars and the timeline. */
+  const liveSamples = shallowRef<ProfileSample[]>([])
+  const sessions = ref<ProfileSessionSummary[]>([])
+  const viewed = shallowRef<ProfileSession | null>(null)
+  const selected = ref<string[]>([])
+  const comparison = ref<ProfileComparison | null>(null)
+  const busy = ref(false)
+  let unsubscribe: (() => void) | null = null
+  let projectDir: string | null = null
+
+  const running = computed(() => live.value !== null && (live.value.state === 'running' || live.value.state === 'starting'))
+
+  function onLive(u: ProfileLiveUpdate): void {
+    if (u.dir !== projectDir) return
+    if (!live.value || live.value.sessionId !== u.sessionId) liveSamples.value = []
+    live.value = u
+    if (u.samples.length) {
+      const next = liveSamples.value.concat(u.samples)
+      liveSamples.value = next.length > LIVE_KEEP ? next.slice(next.length - LIVE_KEEP) : next
+    }
+    if (u.state === 'stopped' || u.state === 'failed') {
+      if (u.error) useAppStore().reportError(u.error)
+      void refresh().then(() => {
+        if (u.savedId) void view(u.savedId)
+      })
+    }
+  }
+
+  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    try {
+      return await fn()
+    } catch (err) {
+      useAppStore().reportError(err)
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function open(dir: string): Promise<void> {
+    projectDir = dir
+    unsubscribe ??= api.on('profile.live', onLive)
+    const running = (await guarded(() => api.profile.live())) ?? []
+    const mine = running.find((r) => r.dir === dir)
+    if (mine) live.value = mine
+    await refresh()
+  }
+
+  function close(): void {
+    unsubscribe?.()
+    unsubscribe = null
+    projectDir = null
+  }
+
+  async function refresh(): Promise<void> {
+    if (!projectDir) return
+    const dir = projectDir
+    const list = await guarded(() => api.profile.list(dir))
+    if (list) {
+      sessions.value = list
+      selected.value = selected.value.filter((id) => list.some((s) => s.id === id))
+    }
+  }
+
+  async function start(source: ProfileSource, options: ProfileOptions): Promise<boolean> {
+    if (!projectDir) return false
+    const dir = projectDir
+    liveSamples.value = []
+    viewed.value = null
+    const r = await guarded(() => api.profile.start(dir, source, options))
+    return !!r
+  }
+
+  async function stop(): Promise<void> {
+    const id = live.value?.sessionId
+    if (!id) return
+    await guarded(() => api.profile.stop(id))
+  }
+
+  async function view(id: string): Promise<void> {
+    if (!projectDir) return
+    const dir = projectDir
+    const s = await guarded(() => api.profile.get(dir, id))
+    if (s) viewed.value = s
+  }
+
+  async function remove(id: string): Promise<void> {
+    if (!projectDir) return
+    const dir = projectDir
+    await guarded(() => api.profile.remove(dir, id))
+    if (viewed.value?.id === id) viewed.value = null
+    await refresh()
+  }
+
+  async function compare(): Promise<void> {
+    if (!projectDir || selected.value.length === 0) return
+    const dir = projectDir
+    const ids = [...selected.value]
+    const c = await guarded(() => api.profile.compare(dir, ids))
+    if (c) comparison.value = c
+  }
+
+  async function csv(id: string): Promise<{ fileName: string; csv: string } | undefined> {
+    if (!projectDir) return undefined
+    const dir = projectDir
+    return guarded(() => api.profile.exportCsv(dir, id))
+  }
+
+  return { live, liveSamples, sessions, viewed, selected, comparison, busy, running, open, close, refresh, start, stop, view, remove, compare, csv }
+})
