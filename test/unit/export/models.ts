@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Activation, Layer, ModelIR, Padding } from '../../../src/main/core/model-ir'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
+import { floatForward } from '../../../src/main/core/float-forward'
 
 /** mulberry32: small, fast, good enough for test weights. */
 export function rng(seed: number): () => number {
@@ -153,19 +154,73 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const PUNCH_FLEX_DIR = path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex')
 
 /**
- * The shared MPU6050 punch/flex recordings, scaled the way the Arduino gesture tutorial does
- * (accelerometer +-4 g and gyroscope +-2000 dps mapped to [0, 1]). Labels follow CLASSES.
+ * The shared MPU6050 punch/flex recordings (17 punch, 43 flex windows of 30 samples), each axis
+ * standardized to zero mean and unit variance over the whole set, the way the app's preprocessing
+ * feeds a model. Labels follow CLASSES.
  */
 export function loadPunchFlex(): { windows: Float32Array[]; labels: number[] } {
-  const windows: Float32Array[] = []
+  const raw: number[][][] = []
   const labels: number[] = []
   CLASSES.forEach((cls, label) => {
     const csv = parseImuCaptureCsv(readFileSync(path.join(PUNCH_FLEX_DIR, `${cls}.csv`), 'utf8'))
     for (const w of csv.windows) {
       if (w.length !== WINDOW) continue
-      windows.push(Float32Array.from(w.flatMap((s) => s.map((v, a) => (a < 3 ? (v + 4) / 8 : (v + 2000) / 4000)))))
+      raw.push(w)
       labels.push(label)
     }
   })
+  const mean = new Array(AXES).fill(0)
+  const sq = new Array(AXES).fill(0)
+  let n = 0
+  for (const w of raw) for (const s of w) {
+    n++
+    s.forEach((v, a) => {
+      mean[a] += v
+      sq[a] += v * v
+    })
+  }
+  const mu = mean.map((m) => m / n)
+  const sd = sq.map((q, a) => Math.sqrt(Math.max(q / n - mu[a] * mu[a], 1e-12)))
+  const windows = raw.map((w) => Float32Array.from(w.flatMap((s) => s.map((v, a) => (v - mu[a]) / sd[a]))))
   return { windows, labels }
+}
+
+/**
+ * Fits the model's last layer (a Dense softmax) by full-batch gradient descent on the features the
+ * rest of the (random) network computes: a cheap way to get a model with a real accuracy to
+ * compare float and int8 on, without a training framework in the unit tests.
+ */
+export function trainHead(model: ModelIR, windows: Float32Array[], labels: number[], epochs = 300, learningRate = 0.5): ModelIR {
+  const head = model.layers[model.layers.length - 1]
+  if (head.type !== 'dense' || head.activation !== 'softmax') throw new Error('trainHead needs a Dense softmax last layer')
+  const body: ModelIR = { ...model, layers: model.layers.slice(0, -1) }
+  const features = windows.map((w) => floatForward(body, w))
+  const inUnits = features[0].length
+  const k = head.units
+  const kernel = new Float32Array(inUnits * k)
+  const bias = new Float32Array(k)
+  const logits = new Float64Array(k)
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const gk = new Float64Array(kernel.length)
+    const gb = new Float64Array(k)
+    features.forEach((f, n) => {
+      for (let u = 0; u < k; u++) {
+        let acc = bias[u]
+        for (let i = 0; i < inUnits; i++) acc += f[i] * kernel[i * k + u]
+        logits[u] = acc
+      }
+      const max = Math.max(...logits)
+      let sum = 0
+      for (let u = 0; u < k; u++) sum += Math.exp(logits[u] - max)
+      for (let u = 0; u < k; u++) {
+        const err = Math.exp(logits[u] - max) / sum - (labels[n] === u ? 1 : 0)
+        gb[u] += err
+        for (let i = 0; i < inUnits; i++) gk[i * k + u] += err * f[i]
+      }
+    })
+    const scale = learningRate / features.length
+    for (let i = 0; i < kernel.length; i++) kernel[i] -= scale * gk[i] + 1e-3 * kernel[i]
+    for (let u = 0; u < k; u++) bias[u] -= scale * gb[u]
+  }
+  return { ...model, layers: [...body.layers, { ...head, kernel, bias }] }
 }
