@@ -31,9 +31,10 @@ typedef struct {
   int32_t input_offset;  /* -input zero point */
   int32_t filter_offset; /* -filter zero point (0 for symmetric weights) */
   int32_t output_offset; /* output zero point */
-  int32_t output_multiplier;
-  int32_t output_shift;
   int32_t act_min, act_max;
+  /* One per output unit: per-channel weights; per-tensor weights repeat the same pair. */
+  const int32_t *multipliers;
+  const int32_t *shifts;
 } mf_fc_params;
 
 void mf_fully_connected_s8(const mf_fc_params *p, const int8_t *input, const int8_t *filter,
@@ -67,11 +68,17 @@ typedef struct {
   int32_t in_dims[4];
   uint8_t reduce[4]; /* 1 where the axis is reduced */
   int32_t input_zero_point, output_zero_point;
-  /* Same input and output quantization: TFLM divides the raw sum (truncating). */
-  int32_t same_quantization;
-  /* Otherwise: multiplier/shift already folded with 1/count as TFLM's QuantizedMeanOrSum does. */
+  /* MF_MEAN_SAME: same input and output quantization, the raw sum divided (truncating).
+   * MF_MEAN_MULTIPLIER: integer rescale with 1/count folded into multiplier/shift.
+   * MF_MEAN_FLOAT: float32 rescale, mean * scale + bias rounded half away from zero. */
+  int32_t mode;
   int32_t multiplier, shift;
+  float scale, bias;
 } mf_mean_params;
+
+#define MF_MEAN_SAME 0
+#define MF_MEAN_MULTIPLIER 1
+#define MF_MEAN_FLOAT 2
 
 void mf_mean_s8(const mf_mean_params *p, const int8_t *input, int8_t *output);
 

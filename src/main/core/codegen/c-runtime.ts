@@ -57,7 +57,18 @@ interface Emitter {
 
 const ALIASES = new Set(['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'])
 
-export function generateCRuntimeModel(model: CgModel, opts: { modelName?: string } = {}): CRuntimeModel {
+export interface CRuntimeOptions {
+  modelName?: string
+  /**
+   * MEAN with different input and output quantization: 'float' rescales in float32 as the
+   * TypeScript interpreter does (and TFLite's QuantizedMeanOrSum did); 'integer' folds 1/count into
+   * a fixed-point multiplier as newer TFLite Micro reference code does. Default 'float', so the C
+   * runtime and the desktop interpreter agree bit for bit.
+   */
+  meanRescale?: 'float' | 'integer'
+}
+
+export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}): CRuntimeModel {
   const unsupported = [...new Set(model.operators.map((o) => o.op).filter((op) => !(C_RUNTIME_OPS as readonly string[]).includes(op)))]
   if (unsupported.length) {
     throw new MicroforgeError(
@@ -115,7 +126,7 @@ export function generateCRuntimeModel(model: CgModel, opts: { modelName?: string
     return `(${cType} *)(MF_ARENA + ${off})`
   }
 
-  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef))
+  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef, opts))
 
   const inT = t(model.inputs[0])
   const outT = t(model.outputs[0])
@@ -233,6 +244,24 @@ function checkTypes(op: CgOperator, model: CgModel): void {
   }
 }
 
+/** GetQuantizedConvolutionMultipler per output channel: (input_scale * filter_scale) / output_scale in double. */
+function channelMultipliers(input: CgTensor, w: CgTensor, output: CgTensor, channels: number): { mults: number[]; shifts: number[] } {
+  const mults: number[] = []
+  const shifts: number[] = []
+  for (let c = 0; c < channels; c++) {
+    const ws = w.scale.length > 1 ? w.scale[c] : w.scale[0]
+    const q = quantizeMultiplier((input.scale[0] * ws) / output.scale[0])
+    mults.push(q.multiplier)
+    shifts.push(q.shift)
+  }
+  return { mults, shifts }
+}
+
+function emitMultipliers(e: Emitter, p: string, mults: number[], shifts: number[]): void {
+  e.decls.push(`static const int32_t ${p}_mult[${mults.length}] = {\n${cArrayBody(mults, 8, cInt32)}\n};`)
+  e.decls.push(`static const int32_t ${p}_shift[${shifts.length}] = {\n${cArrayBody(shifts, 16)}\n};`)
+}
+
 function to4d(shape: number[]): [number, number, number, number] {
   const s = [...shape]
   while (s.length < 4) s.unshift(1)
@@ -257,7 +286,8 @@ function emitOperator(
   model: CgModel,
   e: Emitter,
   constArray: (idx: number, cType: 'int8_t' | 'int32_t') => string,
-  arenaRef: (idx: number, cType: string) => string
+  arenaRef: (idx: number, cType: string) => string,
+  opts: CRuntimeOptions
 ): void {
   const t = (k: number): CgTensor => model.tensors[k]
   const input = t(op.inputs[0])
@@ -272,15 +302,13 @@ function emitOperator(
   switch (op.op) {
     case 'FULLY_CONNECTED': {
       const w = t(op.inputs[1])
-      if (w.scale.length > 1) {
-        throw new MicroforgeError('UNSUPPORTED', 'Per-channel quantized FULLY_CONNECTED weights are not supported by the C runtime.', 'Quantize dense layers per-tensor, or use the TensorFlow Lite Micro runtime.')
-      }
-      const depth = w.shape[1]
-      const units = w.shape[0]
-      const q = quantizeMultiplier((input.scale[0] * w.scale[0]) / output.scale[0])
+      const depth = w.shape[w.shape.length - 1]
+      const units = w.shape[w.shape.length - 2]
+      const { mults, shifts } = channelMultipliers(input, w, output, units)
       const a = act()
+      emitMultipliers(e, p, mults, shifts)
       e.decls.push(
-        `static const mf_fc_params ${p} = {${elementCount(input.shape) / depth}, ${depth}, ${units}, ${-input.zeroPoint[0]}, ${-(w.zeroPoint[0] ?? 0)}, ${output.zeroPoint[0]}, ${cInt32(q.multiplier)}, ${q.shift}, ${a.min}, ${a.max}};`
+        `static const mf_fc_params ${p} = {${elementCount(input.shape) / depth}, ${depth}, ${units}, ${-input.zeroPoint[0]}, ${-(w.zeroPoint[0] ?? 0)}, ${output.zeroPoint[0]}, ${a.min}, ${a.max}, ${p}_mult, ${p}_shift};`
       )
       e.calls.push(comment, `  mf_fully_connected_s8(&${p}, ${inRef}, ${constArray(op.inputs[1], 'int8_t')}, ${bias()}, ${outRef});`)
       return
@@ -292,16 +320,8 @@ function emitOperator(
       const [, fH, fW, fLast] = to4d(w.shape)
       const [, outH, outW, outC] = to4d(output.shape)
       const o = op.options
-      const mults: number[] = []
-      const shifts: number[] = []
-      for (let c = 0; c < outC; c++) {
-        const ws = w.scale.length > 1 ? w.scale[c] : w.scale[0]
-        const q = quantizeMultiplier((input.scale[0] * ws) / output.scale[0])
-        mults.push(q.multiplier)
-        shifts.push(q.shift)
-      }
-      e.decls.push(`static const int32_t ${p}_mult[${outC}] = {\n${cArrayBody(mults, 8, cInt32)}\n};`)
-      e.decls.push(`static const int32_t ${p}_shift[${outC}] = {\n${cArrayBody(shifts, 16)}\n};`)
+      const { mults, shifts } = channelMultipliers(input, w, output, outC)
+      emitMultipliers(e, p, mults, shifts)
       const a = act()
       const padH = samePadding(inH, fH, o.strideH, o.dilationH, outH, o.padding)
       const padW = samePadding(inW, fW, o.strideW, o.dilationW, outW, o.padding)
@@ -335,8 +355,11 @@ function emitOperator(
       const count = dims.reduce((acc, d, k) => (reduce[k] ? acc * d : acc), 1)
       const same = input.scale[0] === output.scale[0] && input.zeroPoint[0] === output.zeroPoint[0]
       const q = meanMultiplier(input.scale[0], output.scale[0], count)
+      const f = Math.fround
+      const scale = f(input.scale[0] / output.scale[0])
+      const mode = same ? 'MF_MEAN_SAME' : opts.meanRescale === 'integer' ? 'MF_MEAN_MULTIPLIER' : 'MF_MEAN_FLOAT'
       e.decls.push(
-        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${same ? 1 : 0}, ${cInt32(q.multiplier)}, ${q.shift}};`
+        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${mode}, ${cInt32(q.multiplier)}, ${q.shift}, ${cFloat(scale)}, ${cFloat(f(-input.zeroPoint[0] * scale))}};`
       )
       e.calls.push(comment, `  mf_mean_s8(&${p}, ${inRef}, ${outRef});`)
       return
