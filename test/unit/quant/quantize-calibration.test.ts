@@ -3,7 +3,7 @@ import { exportModel } from '../../../src/main/core/export/export-model'
 import { createRangeObserver, quantile } from '../../../src/main/core/quant/calibration'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { MicroforgeError } from '../../../src/shared/errors'
-import { convNet, randomWindows } from '../export/models'
+import { convNet, randomWindows, rng } from '../export/models'
 
 describe('calibration observers', () => {
   it('min/max covers every value seen, across batches', () => {
@@ -36,6 +36,41 @@ describe('calibration observers', () => {
     expect(pc.range().min).toBeLessThan(-0.99)
   })
 
+  it('mse keeps the full range of bounded data', () => {
+    const o = createRangeObserver({ method: 'mse' })
+    o.observe(Array.from({ length: 20_000 }, (_, i) => Math.sin(i * 0.37)))
+    expect(o.range().max).toBeGreaterThan(0.99)
+    expect(o.range().min).toBeLessThan(-0.99)
+  })
+
+  it('mse clips a spike only when enough values pay for it', () => {
+    // Keeping 30 makes the step 31/255: rounding error ~1.2e-3 per value. Clipping it costs 29^2 = 841.
+    const base = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37))
+    const few = createRangeObserver({ method: 'mse' })
+    few.observe(base(100_000)) // 123 < 841: keep
+    few.observe([30])
+    // (the 99.9999th percentile interpolates to 27.1, a near-keep that trims the spike's own error)
+    expect(few.range().max).toBeGreaterThan(27)
+    const many = createRangeObserver({ method: 'mse' })
+    many.observe(base(1_000_000)) // 1230 > 841: clip
+    many.observe([30])
+    expect(many.range().max).toBeLessThan(1.01)
+  })
+
+  it('mse stays near min/max on Laplace-like activations at 8 bits', () => {
+    const rand = rng(5)
+    const laplace = Array.from({ length: 20_000 }, () => {
+      const u = rand() - 0.5
+      return -Math.sign(u) * Math.log(1 - 2 * Math.abs(u))
+    })
+    const mm = createRangeObserver({ method: 'minmax' })
+    const mse = createRangeObserver({ method: 'mse' })
+    mm.observe(laplace)
+    mse.observe(laplace)
+    expect(mse.range().max).toBeLessThanOrEqual(mm.range().max)
+    expect(mse.range().max).toBeGreaterThan(mm.range().max * 0.9)
+  })
+
   it('rejects bad settings and empty data with a next step', () => {
     const hint = (fn: () => unknown): string | undefined => {
       try {
@@ -56,7 +91,7 @@ describe('calibration method in the int8 export', () => {
   it('percentile gives a finer input scale when one window has a spike', () => {
     const windows = randomWindows(100, 41)
     windows[7] = windows[7].map((v, i) => (i === 3 ? 40 : v))
-    const scaleOf = (method: 'minmax' | 'percentile'): number => {
+    const scaleOf = (method: 'minmax' | 'percentile' | 'mse'): number => {
       const { bytes, report } = exportModel(convNet(), { mode: 'int8', representativeData: windows, calibration: { method } })
       expect(report.calibration?.method).toBe(method)
       const sg = parseTflite(bytes).subgraphs[0]
@@ -66,5 +101,6 @@ describe('calibration method in the int8 export', () => {
     const percentile = scaleOf('percentile')
     expect(minmax).toBeGreaterThan(40 / 255)
     expect(percentile).toBeLessThan(minmax / 5)
+    expect(scaleOf('mse')).toBeLessThanOrEqual(minmax)
   })
 })

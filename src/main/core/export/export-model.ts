@@ -8,7 +8,7 @@
 import { MicroforgeError } from '../../../shared/errors'
 import { floatForwardTrace, inferShapes, shapeSize } from '../float-forward'
 import type { ModelIR } from '../model-ir'
-import { createRangeObserver, type CalibrationOptions, type Range, type RangeObserver } from '../quant/calibration'
+import { DEFAULT_PERCENTILE, createRangeObserver, type CalibrationOptions, type Range, type RangeObserver } from '../quant/calibration'
 import {
   SOFTMAX_OUTPUT_PARAMS,
   asymmetricParams,
@@ -132,7 +132,7 @@ export function exportModel(model: ModelIR, options: ExportOptions): ExportResul
       const ranges = withGivenRanges(normalized, graph, calibrate(normalized, graph, windows, method), options.activationRanges)
       warnings.push(...representativeWarnings(model, windows.length, options.representativeLabels))
       buildInt8(graph, b, ranges, perChannel, options.inputOutputType ?? 'int8')
-      calibration = { method: method.method, windows: windows.length, ...(method.method === 'percentile' ? { percentile: method.percentile ?? 99.99 } : {}) }
+      calibration = { method: method.method, windows: windows.length, ...(method.method === 'percentile' ? { percentile: method.percentile ?? DEFAULT_PERCENTILE } : {}) }
       break
     }
     default:
