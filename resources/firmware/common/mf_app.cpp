@@ -23,6 +23,7 @@ void wait_for_sample_slot() {
   g_next_sample_us += MF_SAMPLE_PERIOD_US;
 }
 
+#if MF_MODE_CAPTURE || MF_MODE_CLASSIFY
 void print_float(char* buf, size_t n, float v) {
   // printf("%f") is missing from some cores' small libc; fixed-point by hand works everywhere.
   long scaled = (long)(v * 1000.0f + (v < 0 ? -0.5f : 0.5f));
@@ -30,12 +31,13 @@ void print_float(char* buf, size_t n, float v) {
   if (scaled < 0) scaled = -scaled;
   snprintf(buf, n, "%s%ld.%03ld", sign, scaled / 1000, scaled % 1000);
 }
+#endif
 
 #if MF_MODE_CAPTURE
 void capture_loop() {
   float s[6];
-  char line[128];
-  char f[6][16];
+  char line[160];
+  char f[6][24];
   wait_for_sample_slot();
   if (!mf_sensor_read(s)) return;
   for (int i = 0; i < 6; ++i) print_float(f[i], sizeof f[i], s[i]);
@@ -48,7 +50,7 @@ float g_scores[MF_CLASS_COUNT];
 
 void inference_loop() {
   float s[6];
-  char line[160];
+  char line[200];
   unsigned long sensor_us = 0;
   for (int t = 0; t < MF_WINDOW_LENGTH; ++t) {
     wait_for_sample_slot();
@@ -83,9 +85,13 @@ void inference_loop() {
   (void)best;
 #else
   (void)sensor_us;
+  (void)p0;
+  (void)p1;
+  (void)p2;
+  (void)p3;
   int used = snprintf(line, sizeof line, "label:%s index:%d scores:", kMfClassNames[best], best);
-  for (int c = 0; c < MF_CLASS_COUNT && used > 0 && used < (int)sizeof line - 16; ++c) {
-    char f[16];
+  for (int c = 0; c < MF_CLASS_COUNT && used > 0 && used < (int)sizeof line - 24; ++c) {
+    char f[24];
     print_float(f, sizeof f, g_scores[c]);
     used += snprintf(line + used, sizeof line - used, c ? ",%s" : "%s", f);
   }
