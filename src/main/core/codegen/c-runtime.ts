@@ -223,7 +223,7 @@ function checkTypes(op: CgOperator, model: CgModel): void {
     throw new MicroforgeError(
       'UNSUPPORTED',
       `${op.op} with ${what} is not an int8 operator; the Microforge C runtime runs fully int8-quantized models only.`,
-      'Pick the full-integer (int8) variant in the Optimize step, or use the TensorFlow Lite Micro runtime.'
+      'Pick the full-integer (int8) variant in the Optimize step, or use the TensorFlow Lite Micro runtime (tflm).'
     )
   }
   if (op.op === 'QUANTIZE') {

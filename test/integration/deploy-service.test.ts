@@ -1,0 +1,107 @@
+/**
+ * The Deploy service and the `microforge generate` command through the in-memory transport, the
+ * same path the app and the CLI take: variants, fit check, firmware written as a folder and as a
+ * zip, errors a user can hit.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { unzipSync } from 'fflate'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generate } from '../../src/cli/commands/generate'
+import { exportModel } from '../../src/main/core/export/export-model'
+import { createMemoryClient } from '../../src/main/rpc/memory-transport'
+import { createServices, type Services } from '../../src/main/services'
+import type { ApiClient } from '../../src/shared/rpc'
+import type { GenerateResult } from '../../src/shared/contract/deploy'
+import { tempDir } from '../helpers/tmp'
+import { convNet, loadPunchFlex } from '../unit/export/models'
+import { readShared } from './helpers/c-build'
+
+describe('deploy service and generate command', () => {
+  let tmp: { dir: string; cleanup: () => void }
+  let services: Services
+  let client: ApiClient
+  let project: string
+  const run = (opts: Record<string, string | boolean | undefined>, pos = [project]): Promise<unknown> =>
+    generate.run({ api: client, json: true, progress: () => undefined, interrupted: new Promise(() => undefined) }, pos, opts)
+
+  beforeEach(async () => {
+    tmp = tempDir()
+    services = createServices({ host: 'cli', configDir: path.join(tmp.dir, 'config') })
+    client = createMemoryClient(services.api, services.bus).client
+    project = path.join(tmp.dir, 'gestures')
+    await client.project.create(project, 'Gestures')
+    await client.project.update(project, {
+      classes: [
+        { name: 'punch', color: '#4e79a7' },
+        { name: 'flex', color: '#f28e2b' }
+      ],
+      sensor: { axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], rateHz: 119, baud: 115200, port: null },
+      windowLength: 30,
+      preprocessing: { kind: 'minmax', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], min: [-4, -4, -4, -2000, -2000, -2000], max: [4, 4, 4, 2000, 2000, 2000] }
+    })
+    mkdirSync(path.join(project, 'models', 'variants'), { recursive: true })
+    const { bytes } = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 30) })
+    writeFileSync(path.join(project, 'models', 'variants', 'int8_conv.tflite'), bytes)
+    writeFileSync(path.join(project, 'models', 'variants', 'float.tflite'), readShared('models', 'converter', 'gesture_dense_float32.tflite'))
+    writeFileSync(path.join(project, 'models', 'variants', 'hybrid.tflite'), readShared('models', 'converter', 'gesture_dense_dynamic_range_int8.tflite'))
+  })
+  afterEach(async () => {
+    await services.dispose()
+    tmp.cleanup()
+  })
+
+  it('lists variants with precision and ops, and checks fit per runtime', async () => {
+    const variants = await client.deploy.variants(project)
+    expect(variants.map((v) => [v.name, v.precision])).toEqual([
+      ['float', 'float32'],
+      ['hybrid', 'hybrid'],
+      ['int8_conv', 'int8']
+    ])
+    const fit = await client.deploy.fit(project, 'int8_conv', 'nano33ble')
+    const [tflm, c] = fit.runtimes
+    expect(tflm).toMatchObject({ runtime: 'tflm', supported: true, fits: true })
+    expect(c).toMatchObject({ runtime: 'c', supported: true, fits: true })
+    expect(c.flashBytes).toBeLessThan(tflm.flashBytes)
+    expect(c.ramBytes).toBeLessThan(tflm.ramBytes)
+    const hybrid = await client.deploy.fit(project, 'hybrid', 'stm32f4')
+    expect(hybrid.runtimes[0].supported).toBe(false)
+    expect(hybrid.runtimes[0].reason).toMatch(/hybrid/)
+    expect(hybrid.runtimes[1].supported).toBe(false)
+  })
+
+  it('generate writes a folder with the flashing guide; a second run needs --force', async () => {
+    const r = (await run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile' })) as GenerateResult
+    expect(r).toMatchObject({ kind: 'platformio', zip: false, baud: 115200, sampleRateHz: 119 })
+    expect(r.path).toBe(path.join(project, 'firmware', 'int8_conv_esp32_profile'))
+    expect(readFileSync(path.join(r.path, 'src', 'preprocessing.h'), 'utf8')).toContain('#define MF_SAMPLE_RATE_HZ 119')
+    expect(readFileSync(path.join(r.path, 'README.md'), 'utf8')).toMatch(/pio run -t upload/)
+    expect(existsSync(path.join(r.path, 'model.tflite'))).toBe(true)
+    expect(generate.format?.(r)).toMatch(/Microforge C runtime: flash/)
+    await expect(run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
+    await run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile', force: true })
+  })
+
+  it('generate --zip holds one folder named after the sketch', async () => {
+    const r = (await run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'tflm', mode: 'classify', zip: true, name: 'punch_flex' })) as GenerateResult
+    expect(r.path.endsWith('punch_flex.zip')).toBe(true)
+    const files = Object.keys(unzipSync(new Uint8Array(readFileSync(r.path))))
+    expect(files).toEqual(expect.arrayContaining(['punch_flex/punch_flex.ino', 'punch_flex/model_data.cc', 'punch_flex/model_ops.h', 'punch_flex/README.md']))
+  })
+
+  it('accepts a .tflite path as the variant, and capture mode without one', async () => {
+    const r = (await run({ variant: path.join(project, 'models', 'variants', 'int8_conv.tflite'), target: 'pico', runtime: 'tflm', mode: 'classify' })) as GenerateResult
+    expect(r.fit?.runtime).toBe('tflm')
+    const cap = (await run({ target: 'stm32f4', mode: 'capture' })) as GenerateResult
+    expect(cap.files).toContain('src/mf_sensor_mpu6050_arduino.cpp')
+    expect(cap.fit).toBeNull()
+  })
+
+  it('says what to do next when something is wrong', async () => {
+    await expect(run({ variant: 'nope', target: 'pico', mode: 'classify' })).rejects.toMatchObject({ code: 'NOT_FOUND', hint: expect.stringMatching(/int8_conv/) })
+    await expect(run({ variant: 'int8_conv', target: 'uno', mode: 'classify' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(run({ target: 'pico', mode: 'classify' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(run({ variant: 'float', target: 'pico', runtime: 'c', mode: 'classify' })).rejects.toMatchObject({ code: 'UNSUPPORTED', hint: expect.stringMatching(/tflm/) })
+    await expect(run({ variant: 'hybrid', target: 'pico', runtime: 'tflm', mode: 'classify' })).rejects.toMatchObject({ code: 'UNSUPPORTED' })
+  })
+})
