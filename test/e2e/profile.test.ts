@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Interpreter } from '../../src/main/core/interpreter'
 import { parseTflite } from '../../src/main/core/tflite/reader'
+import { ProjectService } from '../../src/main/services/project-service'
 import type { ProfileSession } from '../../src/shared/contract/profile'
-import { HELLO_WORLD_TFLITE, quantizeLikeFirmware, writeHelloWorldFirmware, writeSampleWindow } from '../helpers/hello-firmware'
+import { HELLO_WORLD_TFLITE, prepareHelloProject, quantizeLikeFirmware, scoreLikeFirmware, writeSampleWindow } from '../helpers/hello-firmware'
 import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
 
-describe('Profile in Chromium: the virtual board runs the generated firmware', () => {
+describe('Profile in Chromium: the virtual board runs the firmware Deploy generated', () => {
   let app: WebApp
 
   beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('Profile in Chromium: the virtual board runs the generated firmware', (
     await app?.stop()
   })
 
-  it('profiles the generated firmware on the virtual board: four stages, host timings, classifications equal the interpreter', async () => {
+  it('deploys a variant, profiles it on the virtual board (four stages, host timings), and its classifications equal the interpreter', async () => {
     const { page } = app
     await page.goto(app.url)
     await page.getByTestId('create-form').waitFor()
@@ -27,57 +28,81 @@ describe('Profile in Chromium: the virtual board runs the generated firmware', (
     await page.getByTestId('project-folder').press('Enter')
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Sine')
 
-    // The firmware Deploy writes for the C runtime, and dataset windows for the board to read.
-    writeHelloWorldFirmware(join(folder, 'firmware', 'hello_c_profile'))
+    // What Capture, Train and Optimize would have left: classes, preprocessing, windows, a variant.
+    await prepareHelloProject(new ProjectService(join(app.workDir, 'setup-config')), folder)
     const windows = [0.2, 1.5708, 3.0, 4.5, 6.0]
     windows.forEach((x, i) => writeSampleWindow(folder, `w${i}`, x))
+    await page.reload()
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Sine')
 
+    // Deploy: the variant as C-runtime firmware, in profile mode and in classify mode.
+    await page.getByTestId('nav-deploy').click()
+    await page.getByTestId('deploy-view').waitFor()
+    await page.getByTestId('deploy-target').selectOption('nano33ble')
+    await expect.poll(() => page.getByTestId('deploy-variant').locator('option').allTextContents()).toContainEqual(expect.stringContaining('hello_int8'))
+    await page.getByTestId('deploy-variant').selectOption('hello_int8')
+    for (const mode of ['classify', 'profile']) {
+      await page.getByTestId('deploy-mode').selectOption(mode)
+      await expect.poll(() => page.getByTestId('deploy-runtime').locator('option[value="c"]').isDisabled()).toBe(false)
+      await page.getByTestId('deploy-runtime').selectOption('c')
+      await page.getByTestId('deploy-generate').click()
+      await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain(`_${mode}`)
+    }
+    const classifyDir = join(folder, 'firmware', 'hello_int8_nano33ble_classify')
+
+    // Profile: the virtual board picks the newest profile-mode firmware by itself.
     await page.getByTestId('nav-profile').click()
     await page.getByTestId('profile-view').waitFor()
     await page.getByTestId('profile-source-virtual').check()
-    await page.getByTestId('profile-name').fill('hello host')
+    await page.getByTestId('profile-name').fill('hello int8 (host)')
     await page.getByTestId('profile-max').fill('40')
     await page.getByTestId('profile-start').click()
-
-    // Live data arrives, then the session stops by itself after 40 inferences and is shown saved.
-    await expect.poll(() => page.getByTestId('profile-origin').textContent(), { timeout: 60_000 }).toContain('Host timings')
+    await expect.poll(() => page.getByTestId('profile-origin').textContent(), { timeout: 90_000 }).toContain('Host timings')
     await expect.poll(() => page.getByTestId('profile-inferences').textContent(), { timeout: 60_000 }).toBe('40 inferences')
     await expect.poll(() => page.locator('[data-testid^="session-"]').count(), { timeout: 30_000 }).toBe(1)
-
     for (const stage of ['sensor', 'preprocess', 'inference', 'output']) {
       const cell = page.getByTestId(`stage-median-${stage}`)
       await expect.poll(() => cell.getAttribute('data-us')).not.toBeNull()
-      expect(Number(await cell.getAttribute('data-us'))).toBeGreaterThan(0)
+      expect(Number(await cell.getAttribute('data-us')), stage).toBeGreaterThan(0)
       expect(await cell.textContent()).toMatch(/µs|ms/)
     }
-    expect(await page.getByTestId('profile-arena').textContent()).toContain('32 B')
-    expect(await page.getByTestId('profile-classification').textContent()).toContain('sine')
-
-    // Every classification the firmware printed equals the TypeScript interpreter's for that window.
-    const id = (await page.locator('[data-testid^="session-"]').first().getAttribute('data-testid'))!.slice('session-'.length)
-    const session = JSON.parse(readFileSync(join(folder, 'profiles', `${id}.json`), 'utf8')) as ProfileSession
-    expect(session.origin).toBe('host')
-    expect(session.windowIds).toEqual(windows.map((_, i) => `w${i}`))
-    const model = parseTflite(new Uint8Array(readFileSync(HELLO_WORLD_TFLITE)))
-    const interpreter = new Interpreter(model)
-    const q = interpreter.inputs[0].quantization!
-    expect(session.classifications.length).toBeGreaterThanOrEqual(39)
-    for (const c of session.classifications) {
-      const x = windows[c.window!]
-      const input = Int8Array.of(quantizeLikeFirmware(x, q.scale[0], q.zeroPoint[0]))
-      const expected = Array.from(interpreter.invoke([input])[0])
-      expect(c.scores, `window ${c.window} (aX ${x})`).toEqual(expected)
-    }
-    // The known point: sin(pi/2) = 1 -> int8 126.
-    expect(session.classifications.find((c) => c.window === 1)?.scores).toEqual([126])
-
-    await page.getByTestId(`select-${id}`).check()
-    await page.getByTestId('compare-button').click()
-    await expect.poll(() => page.getByTestId('compare-markdown').textContent()).toContain('| Metric | hello host |')
-    expect(await page.getByTestId('compare-markdown').textContent()).toContain('| Timing | host (this computer) |')
-
+    expect(await page.getByTestId('profile-arena').textContent()).toMatch(/\d+ B/)
     mkdirSync(artifactsDir, { recursive: true })
     await page.getByTestId('profile-shown').screenshot({ path: join(artifactsDir, 'profile-virtual-board.png') })
+
+    // The classify firmware on the virtual board, fed the dataset windows in order.
+    await page.getByTestId('profile-name').fill('hello int8 classify (host)')
+    await page.getByTestId('profile-firmware').fill(classifyDir)
+    await page.getByTestId('profile-max').fill('10')
+    await page.getByTestId('profile-start').click()
+    await expect.poll(() => page.locator('[data-testid^="session-"]').count(), { timeout: 90_000 }).toBe(2)
+    await expect.poll(() => page.getByTestId('profile-classification').textContent(), { timeout: 30_000 }).toContain('sine')
+
+    const ids = await page.locator('[data-testid^="session-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('session-'.length)))
+    const sessions = ids.map((id) => JSON.parse(readFileSync(join(folder, 'profiles', `${id}.json`), 'utf8')) as ProfileSession)
+    const classify = sessions.find((s) => s.name.includes('classify'))!
+    expect(classify.origin).toBe('host')
+    expect(classify.windowIds).toEqual(windows.map((_, i) => `w${i}`))
+    expect(classify.classifications.length).toBeGreaterThanOrEqual(10)
+
+    // Every classification the firmware printed equals the TypeScript interpreter's for that window.
+    const interpreter = new Interpreter(parseTflite(new Uint8Array(readFileSync(HELLO_WORLD_TFLITE))))
+    const qin = interpreter.inputs[0].quantization!
+    const qout = interpreter.outputs[0].quantization!
+    for (const c of classify.classifications) {
+      const x = windows[c.window!]
+      const out = Array.from(interpreter.invoke([Int8Array.of(quantizeLikeFirmware(x, qin.scale[0], qin.zeroPoint[0]))])[0])
+      expect(c.label).toBe('sine')
+      expect(c.scores, `window ${c.window} (aX ${x})`).toEqual(out.map((q) => scoreLikeFirmware(q, qout.scale[0], qout.zeroPoint[0])))
+    }
+    // The known point: sin(pi/2) = 1 -> int8 126 -> 1.003 after dequantization.
+    expect(classify.classifications.find((c) => c.window === 1)?.scores).toEqual([1.003])
+
+    // Both sessions side by side, as Markdown.
+    for (const id of ids) await page.getByTestId(`select-${id}`).check()
+    await page.getByTestId('compare-button').click()
+    await expect.poll(() => page.getByTestId('compare-markdown').textContent()).toContain('| Metric |')
+    expect(await page.getByTestId('compare-markdown').textContent()).toContain('| Timing | host (this computer) | host (this computer) |')
     await page.getByTestId('comparison').screenshot({ path: join(artifactsDir, 'profile-comparison.png') })
   })
 })

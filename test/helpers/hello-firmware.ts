@@ -1,25 +1,24 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
-import { generateCRuntimeModel } from '../../src/main/core/codegen/c-runtime'
-import { generatePreprocessingHeader } from '../../src/main/core/codegen/preprocessing-header'
-import { repoRoot, sharedDir } from './tmp'
+import { ProjectService } from '../../src/main/services/project-service'
+import { sharedDir } from './tmp'
 
 export const HELLO_WORLD_TFLITE = join(sharedDir, 'models', 'converter', 'hello_world_int8.tflite')
 
 /**
- * A firmware folder laid out as Deploy writes it for the C runtime (mf_model.c/.h, preprocessing.h,
- * mf_runtime.c/.h), generated from TensorFlow Lite Micro's hello_world int8 model with a
- * one-sample, one-axis (aX) window. Input 1.5708 quantizes to -64, which the model maps to 126.
+ * Makes a project Deploy can generate firmware for from TensorFlow Lite Micro's hello_world int8
+ * model: one class, a one-sample window of one axis (aX), no normalization, and the model as the
+ * variant `hello_int8`. Input 1.5708 quantizes to -64, which the model maps to 126 (sin(pi/2) = 1).
  */
-export function writeHelloWorldFirmware(dir: string): string {
-  mkdirSync(dir, { recursive: true })
-  const g = generateCRuntimeModel(cgModelFromTflite(new Uint8Array(readFileSync(HELLO_WORLD_TFLITE))))
-  for (const f of g.files) writeFileSync(join(dir, f.path), f.contents)
-  const pre = generatePreprocessingHeader({ axes: ['aX'], windowLength: 1, offset: [0], scale: [1], method: 'none' }, { classes: ['sine'], sampleRateHz: 50 })
-  writeFileSync(join(dir, pre.path), pre.contents)
-  for (const f of ['mf_runtime.c', 'mf_runtime.h']) copyFileSync(join(repoRoot, 'resources', 'firmware', 'c-runtime', f), join(dir, f))
-  return dir
+export async function prepareHelloProject(projects: ProjectService, dir: string): Promise<void> {
+  await projects.update(dir, {
+    classes: [{ name: 'sine', color: '#4e79a7' }],
+    sensor: { axes: ['aX'], rateHz: 50, baud: 115200, port: null },
+    windowLength: 1,
+    preprocessing: { method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [1] }
+  })
+  mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
+  copyFileSync(HELLO_WORLD_TFLITE, join(dir, 'models', 'variants', 'hello_int8.tflite'))
 }
 
 /** A one-value aX window as the Capture step stores it. */
@@ -32,11 +31,18 @@ export function writeSampleWindow(projectDir: string, id: string, aX: number, sp
 }
 
 /**
- * The firmware's input quantization in TypeScript (mf_quantize_f32_s8): float32 preprocessing,
- * then round half away from zero of x / scale in double, plus the zero point, clamped to int8.
+ * The generated firmware's input quantization in TypeScript (mf_infer_c.cpp): float32 division by
+ * the float32 scale, lroundf (half away from zero), plus the zero point, clamped to int8.
  */
 export function quantizeLikeFirmware(x: number, scale: number, zeroPoint: number): number {
-  const v = Math.fround(x) / scale
-  const r = Math.trunc(v) + (v - Math.trunc(v) >= 0.5 ? 1 : v - Math.trunc(v) <= -0.5 ? -1 : 0)
+  const v = Math.fround(Math.fround(x) / Math.fround(scale))
+  const r = Math.sign(v) * Math.round(Math.abs(v))
   return Math.min(127, Math.max(-128, r + zeroPoint))
+}
+
+/** The firmware's classify line prints dequantized scores with three decimals (print_float). */
+export function scoreLikeFirmware(q: number, scale: number, zeroPoint: number): number {
+  const v = Math.fround(Math.fround(scale) * Math.fround(q - zeroPoint))
+  const scaled = Math.trunc(Math.fround(Math.fround(v * 1000) + (v < 0 ? -0.5 : 0.5)))
+  return scaled / 1000
 }

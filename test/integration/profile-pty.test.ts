@@ -7,9 +7,10 @@ import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { ProfileService } from '../../src/main/services/profile-service'
 import { openVirtualLines } from '../../src/main/services/profile-virtual-source'
 import { ProjectService } from '../../src/main/services/project-service'
-import { buildHostFirmware, startVirtualBoard } from '../../src/main/services/virtual-firmware-board'
+import { buildHostFirmware, startVirtualBoard, writeDatasetWindows } from '../../src/main/services/virtual-firmware-board'
+import { DeployService } from '../../src/main/services/deploy-service'
 import type { ProfileLiveUpdate } from '../../src/shared/contract/profile'
-import { writeHelloWorldFirmware, writeSampleWindow } from '../helpers/hello-firmware'
+import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
 import { tempDir } from '../helpers/tmp'
 
 const tmp = tempDir('mf-profile-pty-')
@@ -68,39 +69,45 @@ describe('profiling over a real pseudo-terminal', () => {
     expect(saved.counts).toMatchObject({ timing: 200, memory: 1, text: 1, garbage: 1 })
   })
 
-  it('runs the real generated firmware on a virtual board and profiles it (host timings)', async () => {
-    const fw = writeHelloWorldFirmware(join(project, 'firmware', 'hello-c'))
-    // The sample: aX = 1.5708 rad quantizes to -64, which the model maps to 126 (sin(pi/2) = 1).
+  it('runs the real generated firmware (Deploy, C runtime, profile mode) on a virtual board: host timings', async () => {
+    await prepareHelloProject(projects, project)
     writeSampleWindow(project, 's1', 1.5708)
+    const fw = await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'profile', name: 'hello_profile' })
     const bus = new EventBus()
     const events: ProfileLiveUpdate[] = []
     bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
     const service = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines }, projects)
-    const started = await service.start(project, { kind: 'virtual', firmwareDir: fw }, { name: 'hello host', maxInferences: 10 })
+    const started = await service.start(project, { kind: 'virtual' }, { name: 'hello host', maxInferences: 10 })
     expect(started.link).toBeTruthy()
-    await expect.poll(async () => (await service.live()).length, { timeout: 20_000 }).toBe(0)
+    await expect.poll(async () => (await service.live()).length, { timeout: 60_000 }).toBe(0)
     const s = await service.get(project, started.sessionId)
     expect(s.origin).toBe('host')
-    expect(s.hostDescription).toMatch(/host .*gcc .* -O2 \(host timings\)/)
+    expect(s.hostDescription).toMatch(/^host .*g\+\+ .* -O2$/)
     expect(s.windowIds).toEqual(['s1'])
-    expect(s.memory.arenaUsed).toBe(32)
+    expect(s.memory.arenaUsed).toBeGreaterThan(0)
+    expect(s.memory.freeHeap).toBeUndefined()
     expect(s.stats.stages.map((x) => x.stage)).toEqual(['sensor', 'preprocess', 'inference', 'output'])
     for (const st of s.stats.stages) expect(st.median).toBeGreaterThan(0)
-    expect(s.classifications.length).toBeGreaterThanOrEqual(9)
-    expect(s.classifications[0]).toMatchObject({ window: 0, label: 'sine', scores: [126] })
+    expect(s.counts.garbage).toBe(0)
     expect(existsSync(started.link!)).toBe(false)
+    expect(fw.path).toContain('hello_profile')
   })
 
-  it('sim-board style: runs until the window count and closes its pty', async () => {
-    const build = await buildHostFirmware(join(project, 'firmware', 'hello-c'), 'classify')
-    const board = await startVirtualBoard({ binary: build.binary, count: 3, rate: 0, startDelayMs: 400 })
+  it('sim-board style: classify firmware runs until the window count, prints window-tagged labels and closes its pty', async () => {
+    const fw = await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'classify', name: 'hello_classify' })
+    const build = await buildHostFirmware(fw.path)
+    expect(build.mode).toBe('classify')
+    const windows = await writeDatasetWindows(project, join(tmp.dir, 'w.txt'))
+    const board = await startVirtualBoard({ binary: build.binary, count: 3, rate: 0, startDelayMs: 400, windowsFile: windows!.file })
     const text = await new Promise<string>((resolve) => {
       let out = ''
       void openSerialLines(board.link, 115200, { line: (l) => (out += l + '\n'), end: () => resolve(out) })
     })
     expect(await board.exited).toBe(0)
-    expect(text).toMatch(/^Microforge classify firmware/m)
-    expect(text.match(/label:sine/g)).toHaveLength(3)
+    expect(text).toMatch(/^Microforge virtual board: the generated firmware on/m)
+    expect(text).toMatch(/^runtime:microforge-c arena_used:\d+ arena_size:\d+ free_heap:-1 bytes$/m)
+    // aX = 1.5708 -> int8 -64 -> 126 -> 0.0082910 * (126 - 5) = 1.003
+    expect(text.match(/^label:sine index:0 scores:1\.003 window:0$/gm)).toHaveLength(3)
     expect(text).not.toMatch(/inference:/)
   })
 })

@@ -7,12 +7,12 @@ import type { CliContext, CliOption } from '../command'
 
 /**
  * `microforge sim-board --firmware DIR`: the virtual board running the real generated firmware
- * (Deploy's C runtime, profile or classify mode) compiled for this computer, on a pseudo-terminal.
+ * (Deploy's C runtime; its mode, profile, classify or capture, is the one it was generated for)
+ * compiled for this computer, on a pseudo-terminal.
  * sim-board.ts hands over to this when --firmware is given; the synthetic stream stays there.
  */
 export const firmwareOptions: Record<string, CliOption> = {
   firmware: { type: 'string', description: 'Run this generated C-runtime firmware folder (Deploy) on this computer instead of the synthetic stream' },
-  mode: { type: 'string', description: 'With --firmware: profile (default) or classify' },
   project: { type: 'string', description: "With --firmware: feed the project's dataset windows (default: synthetic gestures)" },
   pace: { type: 'string', description: 'With --firmware: windows per second (default 20; 0 = as fast as it runs)' },
   count: { type: 'string', description: 'With --firmware: stop after this many windows (default: until Ctrl+C)' }
@@ -31,8 +31,6 @@ export interface FirmwareBoardResult {
 
 export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, string | boolean | string[] | undefined>): Promise<FirmwareBoardResult> {
   const firmware = resolve(String(opts.firmware))
-  const mode = (opts.mode === undefined ? 'profile' : String(opts.mode)) as FirmwareMode
-  if (mode !== 'profile' && mode !== 'classify') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --mode ${mode}.`, 'Use profile or classify.')
   const pace = opts.pace === undefined ? 20 : Number(opts.pace)
   if (!(pace >= 0 && pace <= 100_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--pace ${String(opts.pace)} is not a number of windows per second.`, 'Try --pace 20.')
   const count = opts.count === undefined ? 0 : Number(opts.count)
@@ -40,7 +38,8 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
   const link = typeof opts.link === 'string' && opts.link.trim() ? resolve(opts.link) : join(tmpdir(), 'microforge-firmware-board')
 
   ctx.progress(`Compiling ${firmware} for this computer…`)
-  const build = await buildHostFirmware(firmware, mode)
+  const build = await buildHostFirmware(firmware)
+  const mode: FirmwareMode = build.mode
   const work = await mkdtemp(join(tmpdir(), 'microforge-vb-'))
   try {
     const windows = typeof opts.project === 'string' ? await writeDatasetWindows(resolve(opts.project), join(work, 'windows.txt')) : null

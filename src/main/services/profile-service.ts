@@ -221,8 +221,10 @@ export class ProfileService implements ProfileApi {
   private onLine(session: LiveSession, text: string): void {
     if (session.finishing) return
     session.recorder.push(text, this.now() - session.started)
+    // Classify-mode firmware prints no timings; its classifications count instead.
     const max = session.options.maxInferences
-    if (max !== undefined && session.recorder.samples.length >= max) void this.finish(session)
+    const r = session.recorder
+    if (max !== undefined && Math.max(r.samples.length, r.classifications.length) >= max) void this.finish(session)
   }
 
   private finish(session: LiveSession, err?: ErrorData): Promise<ProfileSessionSummary | null> {
@@ -248,7 +250,7 @@ export class ProfileService implements ProfileApi {
 
   private async save(session: LiveSession): Promise<ProfileSessionSummary | null> {
     const r = session.recorder
-    if (r.samples.length === 0) return null
+    if (r.samples.length === 0 && r.classifications.length === 0) return null
     const stats = profileStats(r.samples)
     const medians: Record<string, number> = {}
     for (const st of stats.stages) medians[st.stage] = st.median

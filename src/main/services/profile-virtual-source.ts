@@ -16,7 +16,7 @@ const PROFILE_RATE = 20
  */
 export async function openVirtualLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle> {
   const firmwareDir = source.firmwareDir ?? (await newestCRuntimeFirmware(projectDir))
-  const build = await buildHostFirmware(firmwareDir, 'profile')
+  const build = await buildHostFirmware(firmwareDir)
   const work = await mkdtemp(join(tmpdir(), 'microforge-vb-'))
   const windows = source.windows === 'synthetic' ? null : await writeDatasetWindows(projectDir, join(work, 'windows.txt'))
   const board = await startVirtualBoard({ binary: build.binary, rate: PROFILE_RATE, startDelayMs: 400, ...(windows ? { windowsFile: windows.file } : {}) })
@@ -29,7 +29,7 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
   }
   return {
     link: board.link,
-    hostDescription: `${build.description} (host timings)`,
+    hostDescription: build.description,
     ...(windows ? { windowIds: windows.ids } : {}),
     async close() {
       await serial.close()

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, promises as fs } from 'node:fs'
+import { existsSync, promises as fs, type Dirent } from 'node:fs'
 import { arch, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,24 +9,29 @@ import { MicroforgeError } from '../../shared/errors'
 import { sensorChannel } from '../core/codegen/preprocessing-header'
 
 /**
- * The virtual board that runs the real generated firmware: the Deploy step's C-runtime model
- * (mf_model.c, preprocessing.h) and runtime (mf_runtime.c) compiled with host gcc against the host
- * HAL (resources/firmware/host), its serial output relayed by socat to a pseudo-terminal. The
- * timings it prints are real timings of the generated code on this computer: host timings, never
- * to be mistaken for a board's.
+ * The virtual board that runs the real generated firmware: the project Deploy writes for the C
+ * runtime (mf_app.cpp, mf_infer_c.cpp, mf_model.c, mf_runtime.c, preprocessing.h, mf_config.h)
+ * compiled with this computer's gcc/g++ against the host port of the board services
+ * (resources/firmware/host/mf_platform_host.cpp, which implements Deploy's mf_platform.h), its
+ * serial output relayed by socat to a pseudo-terminal. The timings it prints are real timings of
+ * the generated code on this computer: host timings, never to be mistaken for a board's.
  */
 
-export type FirmwareMode = 'profile' | 'classify'
+export type FirmwareMode = 'capture' | 'classify' | 'profile'
 
 export interface HostFirmwareBuild {
   binary: string
   mode: FirmwareMode
-  firmwareDir: string
-  /** "host x86_64, gcc 12.2.0 -O2" */
+  /** The folder holding the firmware's sources (mf_app.cpp). */
+  sourceDir: string
+  /** "host x64, g++ 12.2.0 -O2" */
   description: string
 }
 
 const OPT = '-O2'
+
+/** Board-specific files the host port replaces (serial, clock, sensor drivers, the sketch's setup/loop). */
+const BOARD_ONLY = /^(mf_platform_.*|mf_sensor_.*|main)\.(c|cc|cpp)$/
 
 /** resources/firmware, found from the running file upwards (source tree, out/ bundle, packaged app). */
 export function firmwareResourcesDir(): string {
@@ -36,7 +41,7 @@ export function firmwareResourcesDir(): string {
   if (packaged && existsSync(join(packaged, 'firmware'))) return join(packaged, 'firmware')
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'resources', 'firmware', 'host', 'mf_hal.h'))) return join(dir, 'resources', 'firmware')
+    if (existsSync(join(dir, 'resources', 'firmware', 'host', 'mf_platform_host.cpp'))) return join(dir, 'resources', 'firmware')
     dir = dirname(dir)
   }
   throw new MicroforgeError('INTERNAL', 'The firmware templates (resources/firmware) are missing from this installation.', 'Reinstall Microforge.')
@@ -48,7 +53,7 @@ async function findFile(dir: string, name: string, depth = 4): Promise<string | 
   for (let d = 0; d <= depth && level.length; d++) {
     const next: string[] = []
     for (const folder of level) {
-      let entries: import('node:fs').Dirent[]
+      let entries: Dirent[]
       try {
         entries = await fs.readdir(folder, { withFileTypes: true })
       } catch {
@@ -64,27 +69,46 @@ async function findFile(dir: string, name: string, depth = 4): Promise<string | 
   return null
 }
 
-/** The newest firmware folder of the project that holds a C-runtime model (mf_model.c). */
-export async function newestCRuntimeFirmware(projectDir: string): Promise<string> {
+/** The mode a generated firmware was built for, from its mf_config.h. */
+export function firmwareModeOf(configHeader: string): FirmwareMode | null {
+  for (const m of ['profile', 'classify', 'capture'] as const) {
+    if (new RegExp(`#define\\s+MF_MODE_${m.toUpperCase()}\\s+1\\b`).test(configHeader)) return m
+  }
+  return null
+}
+
+async function modeOfDir(sourceDir: string): Promise<FirmwareMode | null> {
+  try {
+    return firmwareModeOf(await fs.readFile(join(sourceDir, 'mf_config.h'), 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The newest firmware folder of the project generated for the C runtime, preferring the given
+ * mode (profile firmware for profiling).
+ */
+export async function newestCRuntimeFirmware(projectDir: string, prefer: FirmwareMode = 'profile'): Promise<string> {
   const root = join(projectDir, 'firmware')
-  let entries: import('node:fs').Dirent[] = []
+  let entries: Dirent[] = []
   try {
     entries = await fs.readdir(root, { withFileTypes: true })
   } catch {
     entries = []
   }
-  const candidates: { dir: string; mtime: number }[] = []
+  const candidates: { dir: string; mtime: number; mode: FirmwareMode | null }[] = []
   for (const e of entries) {
     if (!e.isDirectory()) continue
-    const model = await findFile(join(root, e.name), 'mf_model.c')
-    if (model) candidates.push({ dir: join(root, e.name), mtime: (await fs.stat(model)).mtimeMs })
+    const infer = await findFile(join(root, e.name), 'mf_infer_c.cpp')
+    if (infer) candidates.push({ dir: join(root, e.name), mtime: (await fs.stat(infer)).mtimeMs, mode: await modeOfDir(dirname(infer)) })
   }
-  candidates.sort((a, b) => b.mtime - a.mtime)
+  candidates.sort((a, b) => Number(b.mode === prefer) - Number(a.mode === prefer) || b.mtime - a.mtime)
   if (!candidates.length) {
     throw new MicroforgeError(
       'NOT_FOUND',
       'The project has no firmware with the Microforge C runtime for the virtual board to run.',
-      'In Deploy, generate firmware with the C runtime (runtime "c"), profile mode; then start the virtual board again.'
+      `In Deploy, generate firmware with the C runtime, ${prefer} mode; then start the virtual board again.`
     )
   }
   return candidates[0].dir
@@ -99,46 +123,71 @@ function run(cmd: string, args: string[], cwd?: string): Promise<{ stdout: strin
   )
 }
 
-/**
- * Compiles the generated firmware for this computer. Builds are cached by the hash of every
- * source, so starting the virtual board again costs nothing.
- */
-export async function buildHostFirmware(firmwareDir: string, mode: FirmwareMode = 'profile'): Promise<HostFirmwareBuild> {
-  const fwDir = resolve(firmwareDir)
-  const model = await findFile(fwDir, 'mf_model.c')
-  const pre = await findFile(fwDir, 'preprocessing.h')
-  if (!model || !pre) {
+async function compilerVersion(cmd: string): Promise<string> {
+  try {
+    return (await run(cmd, ['-dumpfullversion'])).stdout.trim()
+  } catch {
     throw new MicroforgeError(
       'UNSUPPORTED',
-      `${fwDir} is not firmware with the Microforge C runtime (it has no ${model ? 'preprocessing.h' : 'mf_model.c'}).`,
-      'In Deploy, generate the firmware with the C runtime (runtime "c"), then point the virtual board at that folder.'
+      `The virtual board needs a C and C++ compiler (${cmd}) on this computer, and none was found.`,
+      'Install them (Debian/Ubuntu: sudo apt install g++), then start the virtual board again.'
     )
   }
-  const resources = firmwareResourcesDir()
-  const runtime = (await findFile(fwDir, 'mf_runtime.c')) ?? join(resources, 'c-runtime', 'mf_runtime.c')
-  const host = join(resources, 'host')
-  const sources = [model, runtime, join(host, 'mf_app.c'), join(host, 'mf_hal_host.c')]
-  const includeDirs = [...new Set([dirname(model), dirname(pre), dirname(runtime), host])]
-  const headers = (await Promise.all(includeDirs.map(async (d) => (await fs.readdir(d)).filter((n) => n.endsWith('.h')).map((n) => join(d, n))))).flat()
+}
 
-  let gccVersion: string
-  try {
-    gccVersion = (await run('gcc', ['-dumpfullversion'])).stdout.trim()
-  } catch {
-    throw new MicroforgeError('UNSUPPORTED', 'The virtual board needs a C compiler (gcc) on this computer, and none was found.', 'Install gcc (Debian/Ubuntu: sudo apt install gcc), then start the virtual board again.')
+/**
+ * Compiles a generated firmware project for this computer. Builds are cached by the hash of every
+ * source and header, so starting the virtual board again costs nothing.
+ */
+export async function buildHostFirmware(firmwareDir: string): Promise<HostFirmwareBuild> {
+  const fwDir = resolve(firmwareDir)
+  const app = await findFile(fwDir, 'mf_app.cpp')
+  if (!app) {
+    throw new MicroforgeError(
+      'UNSUPPORTED',
+      `${fwDir} is not a firmware project generated by Microforge (it has no mf_app.cpp).`,
+      'In Deploy, generate the firmware with the C runtime, then point the virtual board at that folder.'
+    )
   }
-  const flags = ['-std=c99', OPT, `-DMF_HOST_OPT="${OPT}"`, ...(mode === 'classify' ? ['-DMF_MODE_CLASSIFY'] : [])]
+  const sourceDir = dirname(app)
+  const names = await fs.readdir(sourceDir)
+  if (!names.includes('mf_infer_c.cpp')) {
+    throw new MicroforgeError(
+      'UNSUPPORTED',
+      names.includes('mf_infer_tflm.cpp')
+        ? 'This firmware uses TensorFlow Lite Micro, which the virtual board cannot build on this computer.'
+        : `${sourceDir} has no model code (capture firmware streams samples only).`,
+      'In Deploy, generate the same firmware with the Microforge C runtime for the virtual board.'
+    )
+  }
+  const mode = (await modeOfDir(sourceDir)) ?? 'profile'
+  const host = join(firmwareResourcesDir(), 'host')
+  const cSources = names.filter((n) => n.endsWith('.c') && !BOARD_ONLY.test(n)).map((n) => join(sourceDir, n))
+  const cppSources = [...names.filter((n) => /\.(cc|cpp)$/.test(n) && !BOARD_ONLY.test(n) && n !== 'mf_infer_tflm.cpp').map((n) => join(sourceDir, n)), join(host, 'mf_platform_host.cpp')]
+  const headers = names.filter((n) => n.endsWith('.h')).map((n) => join(sourceDir, n))
+
+  const [gccVersion, gxxVersion] = [await compilerVersion('gcc'), await compilerVersion('g++')]
+  const cFlags = ['-std=c99', OPT, `-I${sourceDir}`]
+  const cxxFlags = ['-std=c++11', OPT, `-DMF_HOST_OPT="${OPT}"`, `-I${sourceDir}`]
   const hash = createHash('sha256')
-  hash.update(JSON.stringify({ flags, gccVersion }))
-  for (const f of [...sources, ...headers].sort()) hash.update(f).update(await fs.readFile(f))
+  hash.update(JSON.stringify({ cFlags, cxxFlags, gccVersion, gxxVersion }))
+  for (const f of [...cSources, ...cppSources, ...headers].sort()) hash.update(f).update(await fs.readFile(f))
   const outDir = join(tmpdir(), 'microforge-virtual-board', hash.digest('hex').slice(0, 16))
-  const binary = join(outDir, mode === 'classify' ? 'board-classify' : 'board-profile')
-  const description = `host ${arch()}, gcc ${gccVersion} ${OPT}`
-  if (existsSync(binary)) return { binary, mode, firmwareDir: fwDir, description }
+  const binary = join(outDir, `board-${mode}`)
+  const description = `host ${arch()}, g++ ${gxxVersion} ${OPT}`
+  if (existsSync(binary)) return { binary, mode, sourceDir, description }
   await fs.mkdir(outDir, { recursive: true })
+  const objDir = await fs.mkdtemp(join(outDir, 'obj-'))
   const tmpBinary = `${binary}.${process.pid}.tmp`
   try {
-    await run('gcc', [...flags, ...includeDirs.map((d) => `-I${d}`), ...sources, '-lm', '-o', tmpBinary])
+    const objects: string[] = []
+    for (const [i, src] of [...cSources, ...cppSources].entries()) {
+      const obj = join(objDir, `${i}.o`)
+      const isC = src.endsWith('.c')
+      await run(isC ? 'gcc' : 'g++', [...(isC ? cFlags : cxxFlags), '-c', src, '-o', obj])
+      objects.push(obj)
+    }
+    await run('g++', [...objects, '-lm', '-o', tmpBinary])
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message)
     throw new MicroforgeError(
@@ -146,10 +195,12 @@ export async function buildHostFirmware(firmwareDir: string, mode: FirmwareMode 
       `The generated firmware did not compile for the virtual board: ${stderr.split('\n').filter((l) => /error/.test(l)).slice(0, 3).join(' ') || stderr.slice(0, 400)}`,
       'Generate the firmware again in Deploy; if it still fails, report it with this message.'
     )
+  } finally {
+    await fs.rm(objDir, { recursive: true, force: true })
   }
   // Renamed into place only when complete, so a cached binary is never a half-written one.
   await fs.rename(tmpBinary, binary)
-  return { binary, mode, firmwareDir: fwDir, description }
+  return { binary, mode, sourceDir, description }
 }
 
 export interface DatasetWindows {

@@ -98,7 +98,7 @@ export interface ProfileOptions {
   target?: string
   /** The Optimize step's estimated inference latency for this variant and target, µs. */
   estimatedInferenceUs?: number
-  /** Stop by itself after this many inferences. */
+  /** Stop by itself after this many inferences (classifications, for classify-mode firmware). */
   maxInferences?: number
 }
 
@@ -187,7 +187,7 @@ export interface ProfileStarted {
 export interface ProfileApi {
   /** Starts reading profile lines; live data arrives as 'profile.live' events. */
   start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted>
-  /** Stops the session and saves it in <dir>/profiles/<id>.json (unless it has no inference). */
+  /** Stops the session and saves it in <dir>/profiles/<id>.json (unless nothing arrived). */
   stop(sessionId: string): Promise<ProfileSessionSummary | null>
   /** The running sessions' latest state. */
   live(): Promise<ProfileLiveUpdate[]>

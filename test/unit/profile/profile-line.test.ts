@@ -33,6 +33,11 @@ describe('parseProfileLine', () => {
       stages: { sensor: 180, inference: 1200 },
       memory: { arenaUsed: 2192 }
     })
+    // What Deploy's profile firmware prints at start (free_heap:-1 when the core cannot tell).
+    expect(parseProfileLine('runtime:microforge-c arena_used:2192 arena_size:2720 free_heap:-1 bytes')).toEqual({ kind: 'memory', memory: { arenaUsed: 2192, arenaSize: 2720 } })
+    expect(parseProfileLine('sensor:350 preprocess:120 inference:1500 output:40 ns')).toEqual({ kind: 'timing', stages: { sensor: 0.35, preprocess: 0.12, inference: 1.5, output: 0.04 }, memory: {} })
+    expect(parseProfileLine('label:sine index:0 scores:0.996 window:3')).toEqual({ kind: 'classification', label: 'sine', index: 0, window: 3, scores: [0.996] })
+    expect(parseProfileLine('status:ready mode:profile')).toEqual({ kind: 'text', text: 'status:ready mode:profile' })
     expect(parseProfileLine('stack_free:1024 bytes')).toEqual({ kind: 'memory', memory: { other: { stack_free: 1024 } } })
   })
 

@@ -99,9 +99,11 @@ export function parseProfileLine(raw: string): ProfileLine {
   for (const p of pairs) {
     const m = NUMBER_WITH_UNIT.exec(p.value)
     if (!m) {
-      // `inference:nan` from a broken timer is a bad timing; `status:ready` is just words.
+      // `inference:nan` from a broken timer is a bad timing; `runtime:microforge-c` is information
+      // printed next to the numbers, skipped.
       const timingKey = STAGE_ALIASES[p.key.toLowerCase()] !== undefined || memoryKey(p.key.toLowerCase()) !== null
-      return !timingKey && looksLikeWords(line) && !/\d/.test(p.value) ? { kind: 'text', text: line } : { kind: 'garbage' }
+      if (timingKey || /^[+-]?\d/.test(p.value)) return { kind: 'garbage' }
+      continue
     }
     const value = Number(m[1])
     const unit = m[2].toLowerCase()
@@ -110,7 +112,8 @@ export function parseProfileLine(raw: string): ProfileLine {
     const memKey = memoryKey(key)
     if (memKey || (unit !== '' && unit in BYTE_FACTORS)) {
       if (unit !== '' && !(unit in BYTE_FACTORS)) return { kind: 'garbage' }
-      if (value < 0) return { kind: 'garbage' }
+      // `free_heap:-1` is how firmware says "cannot tell"; the other values on the line still count.
+      if (value < 0) continue
       setMemory(memory, memKey ?? key, value * (BYTE_FACTORS[unit] ?? 1))
       continue
     }
@@ -123,7 +126,7 @@ export function parseProfileLine(raw: string): ProfileLine {
     stages[stage] = (stages[stage] ?? 0) + value * factor
     stageCount++
   }
-  if (stageCount === 0) return hasMemory(memory) ? { kind: 'memory', memory } : { kind: 'garbage' }
+  if (stageCount === 0) return hasMemory(memory) ? { kind: 'memory', memory } : looksLikeWords(line) ? { kind: 'text', text: line } : { kind: 'garbage' }
   // key:value numbers without a time unit and without a stage name are some other data
   // (a capture sketch's `aX:0.1 aY:0.2`), not timings.
   if (!knownStage && !unitSeen) return { kind: 'text', text: line }
