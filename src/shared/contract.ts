@@ -8,6 +8,7 @@ import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dat
 import { deployArgs, type DeployApi } from './contract/deploy'
 import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
+import { modelArgs, type ModelApi } from './contract/model'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
 import { systemArgs, type SystemApi } from './contract/system'
@@ -23,6 +24,7 @@ export interface Api {
   device: DeviceApi
   dataset: DatasetApi
   deploy: DeployApi
+  model: ModelApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
@@ -33,7 +35,8 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   training: trainingArgs,
   device: deviceArgs,
   dataset: datasetArgs,
-  deploy: deployArgs
+  deploy: deployArgs,
+  model: modelArgs
 }
 
 export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents

@@ -7,6 +7,7 @@ import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
+import { ModelService } from './model-service'
 import { openSerialLines } from './profile-serial-source'
 import { ProfileService, releaseDevicePort } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
@@ -56,7 +57,8 @@ export function createServices(opts: ServicesOptions): Services {
     training: new TrainingService(jobs, projects),
     device,
     dataset,
-    deploy: new DeployService()
+    deploy: new DeployService(),
+    model: new ModelService()
   }
   return {
     api,
