@@ -44,8 +44,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Largest int8 difference between our interpreter and LiteRT over the windows. */
-async function int8Gap(model: ModelIR, windows: Float32Array[], calibration = CALIBRATION): Promise<{ steps: number; argmaxAgree: number }> {
-  const { bytes, report } = exportModel(model, { mode: 'int8', representativeData: calibration })
+async function int8Gap(model: ModelIR, windows: Float32Array[], calibration = CALIBRATION, perChannelDense = false): Promise<{ steps: number; argmaxAgree: number }> {
+  const { bytes, report } = exportModel(model, { mode: 'int8', representativeData: calibration, perChannelDense })
   const ours = new Interpreter(parseTflite(bytes))
   const theirs = await liteRt(bytes)
   let steps = 0
@@ -69,6 +69,7 @@ describe('LiteRT vs our interpreter, one int8 op at a time', () => {
     ['CONV_2D (same, stride 2, relu)', 1, seq([conv1d(r, 'conv', AXES, 8, 5, 'relu', 'same', 2)])],
     ['DEPTHWISE_CONV_2D', 1, seq([depthwise(r, 'dw', AXES, 2, 3, 'linear')])],
     ['FULLY_CONNECTED', 1, seq([{ type: 'flatten', name: 'flatten' }, dense(r, 'fc', WINDOW * AXES, 10, 'linear')])],
+    ['FULLY_CONNECTED (per-channel)', 1, seq([{ type: 'flatten', name: 'flatten' }, dense(r, 'fc', WINDOW * AXES, 10, 'linear')])],
     ['MAX_POOL_2D', 0, seq([{ type: 'maxPool1d', name: 'pool', poolSize: 2, strides: 2, padding: 'valid' }])],
     ['AVERAGE_POOL_2D', 0, seq([{ type: 'avgPool1d', name: 'pool', poolSize: 3, strides: 2, padding: 'same' }])],
     ['MEAN', 0, seq([{ type: 'globalAvgPool1d', name: 'gap' }])],
@@ -79,7 +80,7 @@ describe('LiteRT vs our interpreter, one int8 op at a time', () => {
     // Softmax gets logits-like inputs (a few units wide) of its own shape.
     const flat = model.inputShape.length === 1
     const logits = (seed: number, n: number): Float32Array[] => randomWindows(n, seed, model.inputShape[0]).map((w) => w.map((v) => v * 4))
-    const { steps } = flat ? await int8Gap(model, logits(23, 100), logits(24, 100)) : await int8Gap(model, OP_WINDOWS)
+    const { steps } = flat ? await int8Gap(model, logits(23, 100), logits(24, 100)) : await int8Gap(model, OP_WINDOWS, CALIBRATION, _op.includes('per-channel'))
     expect(steps).toBeLessThanOrEqual(allowed)
   })
 })

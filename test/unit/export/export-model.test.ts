@@ -102,8 +102,8 @@ describe('export: structure of each mode (conv1d net)', () => {
     }
     for (const op of sg.operators.filter((o) => o.builtin === 'CONV_2D' || o.builtin === 'FULLY_CONNECTED')) {
       const [input, weights, bias] = op.inputs.map((i) => sg.tensors[i])
-      const channels = weights.shape[0]
-      expect(weights.quantization!.scale.length).toBe(channels)
+      // Per-channel for convolutions; dense layers keep one scale unless asked (perChannelDense).
+      expect(weights.quantization!.scale.length).toBe(op.builtin === 'CONV_2D' ? weights.shape[0] : 1)
       expect(weights.quantization!.zeroPoint.every((z) => z === 0)).toBe(true)
       expect(new Int8Array(weights.data!.slice().buffer).every((v) => v >= -127)).toBe(true)
       expect(bias.type).toBe('INT32')
@@ -118,7 +118,7 @@ describe('export: structure of each mode (conv1d net)', () => {
     }
     // A fused ReLU output never goes below zero: zero point at the bottom of the int8 range.
     expect(sg.tensors[sg.operators[1].outputs[0]].quantization!.zeroPoint).toEqual([-128])
-    expect(report).toMatchObject({ mode: 'int8', perChannel: true, tensorsQuantized: 8, input: { type: 'int8' }, output: { type: 'int8', scale: 1 / 256, zeroPoint: -128 } })
+    expect(report).toMatchObject({ mode: 'int8', perChannel: true, perChannelDense: false, tensorsQuantized: 8, input: { type: 'int8' }, output: { type: 'int8', scale: 1 / 256, zeroPoint: -128 } })
     expect(report.calibration).toEqual({ method: 'minmax', windows: 100 })
     expect(report.warnings).toEqual([])
   })
@@ -129,6 +129,18 @@ describe('export: structure of each mode (conv1d net)', () => {
     for (const t of tensorsOf(perTensor.parsed).filter((t) => t.name.endsWith('/kernel'))) expect(t.quantization!.scale.length).toBe(1)
     expect(perTensor.report.perChannel).toBe(false)
     expect(perTensor.bytes.length).toBeLessThan(perChannel.bytes.length)
+  })
+
+  it('int8 per-channel dense layers on request', () => {
+    const { parsed, report } = build('int8', { perChannelDense: true })
+    const sg = parsed.subgraphs[0]
+    for (const op of sg.operators.filter((o) => o.builtin === 'FULLY_CONNECTED')) {
+      const [input, weights, bias] = op.inputs.map((i) => sg.tensors[i])
+      expect(weights.quantization!.scale.length).toBe(weights.shape[0])
+      expect(bias.quantization!.scale.length).toBe(weights.shape[0])
+      bias.quantization!.scale.forEach((s, c) => expect(s).toBe(biasScale(input.quantization!.scale[0], weights.quantization!.scale[c])))
+    }
+    expect(report.perChannelDense).toBe(true)
   })
 
   it('int8 with float32 input/output adds QUANTIZE and DEQUANTIZE at the boundaries', () => {
@@ -180,8 +192,12 @@ describe.each(MODELS)('export: %s net runs in our interpreter close to the float
     TEST_WINDOWS.slice(0, 50).forEach((w, i) => expect(maxAbsDiff(runOurs(interp, report, w), reference[i])).toBeLessThan(5e-3))
   })
 
-  it.each([true, false])('int8 (per-channel %s) agrees with the float model on the predicted class', (perChannel) => {
-    const { bytes, report } = exportModel(model, { mode: 'int8', representativeData: CALIBRATION, perChannel })
+  it.each([
+    ['per-tensor', { perChannel: false }],
+    ['per-channel convolutions', { perChannel: true }],
+    ['per-channel everywhere', { perChannel: true, perChannelDense: true }]
+  ])('int8 (%s) agrees with the float model on the predicted class', (_name, weights) => {
+    const { bytes, report } = exportModel(model, { mode: 'int8', representativeData: CALIBRATION, ...weights })
     const interp = new Interpreter(parseTflite(bytes))
     let agree = 0
     let worst = 0

@@ -44,10 +44,14 @@ describe.each([
     expect(floatAcc).toBeGreaterThanOrEqual(0.85)
   })
 
-  it.each([true, false])('int8 (per-channel %s) keeps the accuracy and agrees with LiteRT on every window', async (perChannel) => {
+  it.each([
+    ['per-tensor', { perChannel: false }],
+    ['per-channel convolutions', { perChannel: true }],
+    ['per-channel everywhere', { perChannel: true, perChannelDense: true }]
+  ])('int8 (%s) keeps the accuracy and agrees with LiteRT on every window', async (_weights, weights) => {
     const { bytes, report } = exportModel(model, {
       mode: 'int8',
-      perChannel,
+      ...weights,
       representativeData: representative.windows,
       representativeLabels: representative.labels
     })

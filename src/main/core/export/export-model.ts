@@ -55,8 +55,17 @@ export interface ExportOptions {
   representativeData?: ArrayLike<number>[]
   /** Labels of representativeData, to warn when a class is missing from calibration. */
   representativeLabels?: number[]
-  /** int8 and dynamicRange: one weight scale per output channel (default) or one per tensor. */
+  /**
+   * int8 and dynamicRange: one weight scale per output channel of CONV_2D and DEPTHWISE_CONV_2D
+   * (default) or one per tensor.
+   */
   perChannel?: boolean
+  /**
+   * int8 only: per-channel scales for FULLY_CONNECTED too (default false, as the converter writes
+   * dense layers). TFLite Micro releases before 2023 read only the first scale of a per-channel
+   * FULLY_CONNECTED weight and silently compute wrong outputs, and hobby boards often ship those.
+   */
+  perChannelDense?: boolean
   /** int8 only: int8 input/output (default, what a microcontroller wants) or float32 with QUANTIZE/DEQUANTIZE. */
   inputOutputType?: IoType
   /** int8 only: how activation ranges are chosen (default min/max, like the converter). */
@@ -89,6 +98,7 @@ export interface IoDescription {
 export interface ExportReport {
   mode: ExportMode
   perChannel: boolean
+  perChannelDense: boolean
   input: IoDescription
   output: IoDescription
   /** Constant tensors stored in a reduced type (int8 weights, int32 biases, float16 values). */
@@ -131,7 +141,7 @@ export function exportModel(model: ModelIR, options: ExportOptions): ExportResul
       const windows = options.representativeData ?? []
       const ranges = withGivenRanges(normalized, graph, calibrate(normalized, graph, windows, method), options.activationRanges)
       warnings.push(...representativeWarnings(model, windows.length, options.representativeLabels))
-      buildInt8(graph, b, ranges, perChannel, options.inputOutputType ?? 'int8')
+      buildInt8(graph, b, ranges, { conv: perChannel, dense: perChannel && (options.perChannelDense ?? false) }, options.inputOutputType ?? 'int8')
       calibration = { method: method.method, windows: windows.length, ...(method.method === 'percentile' ? { percentile: method.percentile ?? DEFAULT_PERCENTILE } : {}) }
       break
     }
@@ -146,6 +156,7 @@ export function exportModel(model: ModelIR, options: ExportOptions): ExportResul
   const report: ExportReport = {
     mode: options.mode,
     perChannel: options.mode === 'int8' || options.mode === 'dynamicRange' ? perChannel : false,
+    perChannelDense: options.mode === 'int8' && perChannel && (options.perChannelDense ?? false),
     input: describeIo(inT),
     output: describeIo(outT),
     tensorsQuantized: b.quantizedConstants,
@@ -402,7 +413,7 @@ export function activationParams(graph: LoweredGraph, ranges: Range[]): QuantPar
   return params
 }
 
-function buildInt8(graph: LoweredGraph, b: TfliteBuilder, ranges: Range[], perChannel: boolean, io: IoType): void {
+function buildInt8(graph: LoweredGraph, b: TfliteBuilder, ranges: Range[], perChannel: { conv: boolean; dense: boolean }, io: IoType): void {
   const params = activationParams(graph, ranges)
   const ids = graph.tensors.map((t, i) =>
     b.tensor({
@@ -422,7 +433,7 @@ function buildInt8(graph: LoweredGraph, b: TfliteBuilder, ranges: Range[], perCh
   for (const op of graph.ops) {
     const inputs = [ids[op.input]]
     if (isWeightOp(op)) {
-      const q = quantizeWeights(op, perChannel)
+      const q = quantizeWeights(op, op.kind === 'fullyConnected' ? perChannel.dense : perChannel.conv)
       inputs.push(b.tensor({ name: weightName(graph, op, 'kernel'), type: TensorType.INT8, shape: op.weightShape, data: bytesOf(q.values), quantization: weightQuantization(q) }))
       const bias = quantizeBias(op.bias, params[op.input].scale, q.scales)
       inputs.push(
