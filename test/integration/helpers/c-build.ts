@@ -67,3 +67,55 @@ export function buildArm(dir: string): { elf: string; model: ArmSize; baseline: 
 export function readShared(...parts: string[]): Uint8Array {
   return new Uint8Array(readFileSync(path.join(sharedDir, ...parts)))
 }
+
+const M4_DIR = path.join(fixturesDir, 'm4')
+
+function buildQemuImage(dir: string, runs: number): string {
+  const elf = path.join(dir, `qemu_runs${runs}.elf`)
+  execFileSync('arm-none-eabi-gcc', [
+    ...STRICT,
+    ...M4,
+    '-ffunction-sections',
+    '-fdata-sections',
+    '-nostartfiles',
+    '--specs=nosys.specs',
+    '-Wl,--gc-sections',
+    '-T',
+    path.join(M4_DIR, 'mps2_an386.ld'),
+    `-DMF_RUNS=${runs}`,
+    `-I${dir}`,
+    `-I${runtimeDir}`,
+    path.join(M4_DIR, 'startup.c'),
+    path.join(dir, 'mf_model.c'),
+    path.join(runtimeDir, 'mf_runtime.c'),
+    '-o',
+    elf
+  ])
+  return elf
+}
+
+function qemuTraceCount(elf: string): number {
+  const log = `${elf}.trace`
+  // -singlestep: one guest instruction per translation block; exec,nochain: every block logged.
+  execFileSync('qemu-system-arm', ['-machine', 'mps2-an386', '-nographic', '-semihosting', '-kernel', elf, '-singlestep', '-d', 'exec,nochain', '-D', log], { timeout: 120_000 })
+  const text = readFileSync(log, 'utf8')
+  let n = 0
+  for (let i = text.indexOf('Trace '); i >= 0; i = text.indexOf('Trace ', i + 6)) n++
+  return n
+}
+
+/**
+ * Cortex-M4 instructions per inference, counted in QEMU (mps2-an386): the -Os image runs the model
+ * once and twice, every executed instruction is logged, and the difference is one inference.
+ */
+export function countM4Instructions(dir: string): number {
+  return qemuTraceCount(buildQemuImage(dir, 2)) - qemuTraceCount(buildQemuImage(dir, 1))
+}
+
+/** Host (x86-64) instructions inside mf_model_invoke() for one inference, from callgrind. */
+export function callgrindHostInstructions(dir: string, bin: string, input: Uint8Array): number {
+  const out = path.join(dir, 'callgrind.out')
+  execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, '--toggle-collect=mf_model_invoke', bin], { input, stdio: ['pipe', 'ignore', 'ignore'] })
+  const summary = readFileSync(out, 'utf8').match(/^(?:summary|totals):\s*(\d+)/m)
+  return summary ? Number(summary[1]) : NaN
+}
