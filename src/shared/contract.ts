@@ -8,9 +8,9 @@ import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dat
 import { deployArgs, type DeployApi } from './contract/deploy'
 import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
-import { modelArgs, type ModelApi } from './contract/model'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
+import { simArgs, type SimApi } from './contract/sim'
 import { systemArgs, type SystemApi } from './contract/system'
 import { trainingArgs, type TrainingApi } from './contract/training'
 import type { ArgSchemas } from './contract/types'
@@ -23,8 +23,8 @@ export interface Api {
   training: TrainingApi
   device: DeviceApi
   dataset: DatasetApi
+  sim: SimApi
   deploy: DeployApi
-  model: ModelApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
@@ -35,8 +35,8 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   training: trainingArgs,
   device: deviceArgs,
   dataset: datasetArgs,
-  deploy: deployArgs,
-  model: modelArgs
+  sim: simArgs,
+  deploy: deployArgs
 }
 
 export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents

@@ -7,11 +7,11 @@ import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
-import { ModelService } from './model-service'
 import { openSerialLines } from './profile-serial-source'
 import { ProfileService, releaseDevicePort } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
 import { ProjectService } from './project-service'
+import { SimService } from './sim-service'
 import { SystemService } from './system-service'
 import { TrainingService } from './training-service'
 
@@ -47,6 +47,8 @@ export function createServices(opts: ServicesOptions): Services {
   const dataset = new DatasetService(projects, bus)
   const device = new DeviceService({ bus, dataset })
   disposers.push(() => device.dispose())
+  const sim = new SimService()
+  disposers.push(() => sim.dispose())
   const profile = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines, release: (port) => releaseDevicePort(device, port) }, projects)
   disposers.push(() => profile.dispose())
   const api: Api = {
@@ -57,8 +59,8 @@ export function createServices(opts: ServicesOptions): Services {
     training: new TrainingService(jobs, projects),
     device,
     dataset,
-    deploy: new DeployService(),
-    model: new ModelService()
+    sim,
+    deploy: new DeployService()
   }
   return {
     api,

@@ -1,0 +1,74 @@
+import type tty from 'node:tty'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SimApi, VirtualBoardInfo, VirtualBoardOptions } from '../../shared/contract/sim'
+import { openBoardEnd, paceInto, type BoardWriter } from '../sim/board-writer'
+import { startPtyPair, type PtyPair } from '../sim/pty-pair'
+import { VirtualBoard } from '../sim/virtual-board'
+
+interface Running {
+  info: Omit<VirtualBoardInfo, 'linesWritten' | 'linesDropped'>
+  pair: PtyPair
+  stream: tty.WriteStream
+  writer: BoardWriter
+}
+
+/**
+ * The "Virtual board" button: the same synthetic board as `microforge sim-board`, on a socat pty
+ * the app then opens like any serial port. One at a time; stopping it is unplugging it.
+ */
+export class SimService implements SimApi {
+  private running: Running | null = null
+  private counter = 0
+
+  constructor(private readonly dir: string = tmpdir()) {}
+
+  async start(options: VirtualBoardOptions = {}): Promise<VirtualBoardInfo> {
+    await this.stop()
+    const rateHz = options.rateHz ?? 50
+    const classes = options.classes?.length ? options.classes : ['wave', 'punch', 'flex']
+    const format = options.format ?? 'csv'
+    const link = join(this.dir, `microforge-virtual-board-${process.pid}-${++this.counter}`)
+    const pair = await startPtyPair(link)
+    const stream = openBoardEnd(pair.boardLink)
+    stream.on('error', () => undefined)
+    // Only the options given: the board's defaults fill the rest (an explicit undefined would not).
+    const board = new VirtualBoard({
+      rateHz,
+      classes,
+      format,
+      ...(options.samplesPerGesture !== undefined ? { samplesPerGesture: options.samplesPerGesture } : {}),
+      ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {})
+    })
+    const writer = paceInto(stream, board, rateHz)
+    const running: Running = { info: { path: link, rateHz, classes, format }, pair, stream, writer }
+    this.running = running
+    void pair.exited.then(() => {
+      writer.stop()
+      if (this.running === running) this.running = null
+    })
+    return this.infoOf(running)
+  }
+
+  async stop(): Promise<void> {
+    const r = this.running
+    if (!r) return
+    this.running = null
+    r.writer.stop()
+    r.stream.destroy()
+    await r.pair.close()
+  }
+
+  async status(): Promise<VirtualBoardInfo | null> {
+    return this.running ? this.infoOf(this.running) : null
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop()
+  }
+
+  private infoOf(r: Running): VirtualBoardInfo {
+    return { ...r.info, linesWritten: r.writer.written, linesDropped: r.writer.dropped }
+  }
+}

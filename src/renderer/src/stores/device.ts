@@ -1,0 +1,167 @@
+import { defineStore } from 'pinia'
+import { computed, markRaw, ref, shallowRef } from 'vue'
+import type { DeviceStatus, OpenOptions, PortInfo, RecordingStatus, StreamRate, StreamStats } from '../../../shared/contract/device'
+import type { VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/contract/sim'
+import { api } from '../api'
+import { SampleRing } from '../live/sample-ring'
+import { useAppStore } from './app'
+
+const LAST_PORT = 'microforge.lastPort'
+const LAST_BAUD = 'microforge.lastBaud'
+const AUTO_RECONNECT = 'microforge.autoReconnect'
+
+/** How often the rate, jitter and counters shown to the user are refreshed from the sample batches. */
+const LIVE_REFRESH_MS = 250
+
+export interface LiveNumbers {
+  total: number
+  stats: StreamStats
+  rate: StreamRate
+  /** Serial-to-renderer latency of the last batch, ms (host clock). */
+  latencyMs: number | null
+}
+
+/**
+ * The board connection as the views see it. Status and counters are reactive (a few updates a
+ * second); the samples themselves go into `ring`, which is not reactive, and charts poll it once per
+ * animation frame.
+ */
+export const useDeviceStore = defineStore('device', () => {
+  const app = useAppStore()
+  const status = shallowRef<DeviceStatus | null>(null)
+  const recording = shallowRef<RecordingStatus | null>(null)
+  const live = shallowRef<LiveNumbers | null>(null)
+  const ports = ref<PortInfo[]>([])
+  const virtualBoard = shallowRef<VirtualBoardInfo | null>(null)
+  const busy = ref(false)
+  const path = ref(localStorage.getItem(LAST_PORT) ?? '')
+  const baud = ref(Number(localStorage.getItem(LAST_BAUD)) || 115200)
+  const autoReconnect = ref(localStorage.getItem(AUTO_RECONNECT) === 'true')
+  const ring = markRaw(new SampleRing(20_000))
+  let started = false
+  let lastLive = 0
+
+  const state = computed(() => status.value?.state ?? 'closed')
+  const connected = computed(() => state.value === 'open')
+  const axes = computed(() => status.value?.layout?.axes ?? [])
+
+  function setStatus(s: DeviceStatus): void {
+    status.value = s
+    if (s.recording) recording.value = s.recording
+    const where = s.path ? `${s.path}${s.baud ? ` at ${s.baud} baud` : ''}` : ''
+    app.deviceLabel =
+      s.state === 'open'
+        ? `Board: ${where}`
+        : s.state === 'reconnecting'
+          ? `Reconnecting to ${s.path ?? 'the board'}…`
+          : s.state === 'opening'
+            ? `Opening ${where}…`
+            : s.state === 'error'
+              ? `Board disconnected (${s.path ?? ''})`
+              : 'No board connected'
+    if (s.layout && (ring.axes.length !== s.layout.axes.length || ring.axes.some((a, i) => a !== s.layout?.axes[i]))) ring.reset(s.layout.axes)
+  }
+
+  /** Subscribes once for the app's lifetime: the status bar shows the board on every step. */
+  async function init(): Promise<void> {
+    if (started) return
+    started = true
+    api.on('device.status', setStatus)
+    api.on('device.recording', (r) => (recording.value = r))
+    api.on('device.samples', (b) => {
+      if (ring.axes.length !== b.axes.length) ring.reset(b.axes)
+      const last = ring.latestTime()
+      // A board that restarted begins its clock again: start the chart over.
+      if (last !== null && b.times.length && b.times[0] < last - 1000) ring.reset(b.axes)
+      ring.push(b.times, b.values)
+      const now = performance.timeOrigin + performance.now()
+      if (now - lastLive >= LIVE_REFRESH_MS) {
+        lastLive = now
+        live.value = { total: b.total, stats: b.stats, rate: b.rate, latencyMs: Math.max(0, now - b.firstArrival) }
+      }
+    })
+    try {
+      setStatus(await api.device.status())
+      virtualBoard.value = await api.sim.status()
+    } catch (err) {
+      app.reportError(err)
+    }
+  }
+
+  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    try {
+      return await fn()
+    } catch (err) {
+      app.reportError(err)
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function refreshPorts(): Promise<void> {
+    const list = await guarded(() => api.device.listPorts())
+    if (list) {
+      ports.value = list
+      if (!path.value && list.length) path.value = list[0].path
+    }
+  }
+
+  async function open(options: OpenOptions = {}): Promise<boolean> {
+    const p = path.value.trim()
+    if (!p) {
+      app.notify('error', 'Choose a port first. Pick one from the list, or type its path (for example /dev/ttyACM0).')
+      return false
+    }
+    localStorage.setItem(LAST_PORT, p)
+    localStorage.setItem(LAST_BAUD, String(baud.value))
+    localStorage.setItem(AUTO_RECONNECT, String(autoReconnect.value))
+    live.value = null
+    ring.reset(ring.axes)
+    const s = await guarded(() => api.device.open(p, baud.value, { autoReconnect: autoReconnect.value, ...options }))
+    if (s) setStatus(s)
+    return !!s
+  }
+
+  async function close(): Promise<void> {
+    const s = await guarded(() => api.device.close())
+    if (s) setStatus(s)
+  }
+
+  /** Starts the virtual board and connects to it. */
+  async function startVirtualBoard(options: VirtualBoardOptions = {}): Promise<boolean> {
+    const info = await guarded(() => api.sim.start(options))
+    if (!info) return false
+    virtualBoard.value = info
+    path.value = info.path
+    return open()
+  }
+
+  async function stopVirtualBoard(): Promise<void> {
+    await guarded(() => api.sim.stop())
+    virtualBoard.value = null
+  }
+
+  return {
+    status,
+    recording,
+    live,
+    ports,
+    virtualBoard,
+    busy,
+    path,
+    baud,
+    autoReconnect,
+    ring,
+    state,
+    connected,
+    axes,
+    init,
+    refreshPorts,
+    open,
+    close,
+    startVirtualBoard,
+    stopVirtualBoard
+  }
+})

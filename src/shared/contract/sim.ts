@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import type { ArgSchemas } from './types'
+
+/** A virtual accelerometer board on a pseudo-terminal, for people without hardware and for tests. */
+export interface VirtualBoardOptions {
+  /** Samples per second (default 50). */
+  rateHz?: number
+  /** Gestures performed in turn (default wave, punch, flex). */
+  classes?: string[]
+  /** 'csv': a continuous stream; 'imu-capture': silent until motion, then a block and a blank line. */
+  format?: 'csv' | 'imu-capture'
+  /** imu-capture: lines per gesture (default 30). */
+  samplesPerGesture?: number
+  /** Print a millis() column first. */
+  timestamp?: boolean
+  seed?: number
+}
+
+export interface VirtualBoardInfo {
+  /** The serial port path to open. */
+  path: string
+  rateHz: number
+  classes: string[]
+  format: 'csv' | 'imu-capture'
+  linesWritten: number
+  linesDropped: number
+}
+
+export interface SimApi {
+  /** Starts the virtual board (stopping any earlier one) and returns the port to open. */
+  start(options?: VirtualBoardOptions): Promise<VirtualBoardInfo>
+  /** Stops it: to the app this looks like unplugging the board. */
+  stop(): Promise<void>
+  status(): Promise<VirtualBoardInfo | null>
+}
+
+export const virtualBoardOptionsSchema = z
+  .object({
+    rateHz: z.number().positive().max(10_000).optional(),
+    classes: z.array(z.string().trim().min(1).max(64)).min(1).max(32).optional(),
+    format: z.enum(['csv', 'imu-capture']).optional(),
+    samplesPerGesture: z.number().int().min(1).max(10_000).optional(),
+    timestamp: z.boolean().optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional()
+  })
+  .strict()
+
+export const simArgs: ArgSchemas<SimApi> = {
+  start: z.tuple([virtualBoardOptionsSchema.optional()]),
+  stop: z.tuple([]),
+  status: z.tuple([])
+}

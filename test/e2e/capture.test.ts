@@ -1,0 +1,132 @@
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+
+/** Counts animation frames and chart redraws in the page over `ms`. */
+async function measureFps(app: WebApp, ms: number): Promise<{ rafFps: number; chartFps: number; longestFrameMs: number }> {
+  return app.page.evaluate(async (duration) => {
+    const chart = document.querySelector<HTMLElement>('[data-testid="live-chart"]')
+    const drawsBefore = Number(chart?.dataset.draws ?? 0)
+    let frames = 0
+    let longest = 0
+    let last = performance.now()
+    const start = last
+    await new Promise<void>((resolve) => {
+      const tick = (now: number): void => {
+        frames++
+        longest = Math.max(longest, now - last)
+        last = now
+        if (now - start < duration) requestAnimationFrame(tick)
+        else resolve()
+      }
+      requestAnimationFrame(tick)
+    })
+    const elapsed = performance.now() - start
+    // data-draws is refreshed once a second; wait for the next refresh to read it.
+    await new Promise((r) => setTimeout(r, 1100))
+    const drawsAfter = Number(chart?.dataset.draws ?? 0)
+    return { rafFps: (frames * 1000) / elapsed, chartFps: ((drawsAfter - drawsBefore) * 1000) / (elapsed + 1100), longestFrameMs: longest }
+  }, ms)
+}
+
+describe('Connect and Capture in Chromium', () => {
+  let app: WebApp
+
+  beforeAll(async () => {
+    app = await startWebApp()
+  }, 160_000)
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('connects to the virtual board, records 3 windows per class, deletes one, and the counts survive a reload', async () => {
+    const { page } = app
+    mkdirSync(artifactsDir, { recursive: true })
+    await page.goto(app.url)
+    await page.evaluate(() => localStorage.setItem('microforge.theme', 'light'))
+    await page.reload()
+    const folder = join(app.workDir, 'projects', 'gestures')
+    await page.getByTestId('project-name').fill('Gestures')
+    await page.getByTestId('project-folder').fill(folder)
+    await page.getByTestId('project-folder').press('Enter')
+    await page.getByTestId('step-connect').waitFor()
+
+    // 1,000 samples/s x 6 axes: the chart must keep up.
+    await page.getByTestId('sim-rate').selectOption('1000')
+    await page.getByTestId('virtual-board').click()
+    await expect.poll(() => page.getByTestId('device-state').textContent(), { timeout: 10_000 }).toBe('Receiving data')
+    await expect.poll(() => page.getByTestId('axis-name').allTextContents()).toEqual(['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'])
+    await expect.poll(async () => parseFloat((await page.getByTestId('rate').textContent()) ?? ''), { timeout: 10_000 }).toBeGreaterThan(800)
+    const fps = await measureFps(app, 3000)
+    const chartEl = page.getByTestId('live-chart')
+    console.log(`draw ${await chartEl.getAttribute('data-draw-ms')} ms, decimate ${await chartEl.getAttribute('data-decimate-ms')} ms per frame`)
+    console.log(`live chart at 1,000 samples/s x 6 axes: ${fps.chartFps.toFixed(1)} redraws/s, ${fps.rafFps.toFixed(1)} animation frames/s, longest frame ${fps.longestFrameMs.toFixed(0)} ms`)
+    expect(fps.chartFps).toBeGreaterThanOrEqual(30)
+    expect(fps.rafFps).toBeGreaterThanOrEqual(30)
+    await page.screenshot({ path: join(artifactsDir, 'connect-light.png'), fullPage: true })
+    await page.getByTestId('theme').click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(artifactsDir, 'connect-dark.png'), fullPage: true })
+    await page.getByTestId('theme').click()
+    // The detected sensor is saved in the project.
+    await expect.poll(() => JSON.parse(readFileSync(join(folder, 'project.json'), 'utf8')).sensor?.axes.length ?? 0).toBe(6)
+
+    // Back to a hobbyist's 50 Hz board for recording.
+    await page.getByTestId('virtual-board').click()
+    await expect.poll(() => page.getByTestId('device-state').textContent()).toBe('Not connected')
+    await page.getByTestId('sim-rate').selectOption('50')
+    await page.getByTestId('virtual-board').click()
+    await expect.poll(() => page.getByTestId('device-state').textContent(), { timeout: 10_000 }).toBe('Receiving data')
+
+    await page.getByTestId('go-capture').click()
+    await page.getByTestId('step-capture').waitFor()
+    for (const name of ['punch', 'flex']) {
+      await page.getByTestId('new-class').fill(name)
+      await page.getByTestId('new-class').press('Enter')
+      await page.getByTestId(`class-${name}`).waitFor()
+    }
+    await page.getByTestId('window-length').fill('25')
+    await page.getByTestId('record-count').fill('3')
+    await page.getByTestId('countdown').fill('0')
+
+    // punch with the button, flex with the R key.
+    await page.getByTestId('record-label').selectOption('punch')
+    await page.getByTestId('record-button').click()
+    await expect.poll(() => page.getByTestId('class-count-punch').textContent(), { timeout: 15_000 }).toBe('3')
+    await page.getByTestId('record-label').selectOption('flex')
+    await page.locator('h2', { hasText: 'Review' }).click()
+    await page.keyboard.press('r')
+    await expect.poll(() => page.getByTestId('class-count-flex').textContent(), { timeout: 15_000 }).toBe('3')
+    await expect.poll(() => page.locator('[data-window-row]').count()).toBe(6)
+
+    // Select a punch window, see its plot, delete it with the Delete key; the undo bar appears.
+    await page.locator('[data-window-row][data-label="punch"]').first().click()
+    await page.getByTestId('window-detail').waitFor()
+    await page.locator('h2', { hasText: 'Review' }).click()
+    await page.keyboard.press('Delete')
+    await page.getByTestId('undo-bar').waitFor()
+    await expect.poll(() => page.getByTestId('class-count-punch').textContent()).toBe('2')
+    await page.screenshot({ path: join(artifactsDir, 'capture-light.png'), fullPage: true })
+    await page.getByTestId('theme').click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(artifactsDir, 'capture-dark.png'), fullPage: true })
+    await page.getByTestId('theme').click()
+
+    const onDisk = (): string[] => readdirSync(join(folder, 'samples')).filter((n) => n.endsWith('.json'))
+    expect(onDisk()).toHaveLength(5)
+
+    await page.reload()
+    await page.getByTestId('step-capture').waitFor()
+    await expect.poll(() => page.getByTestId('class-count-punch').textContent()).toBe('2')
+    await expect.poll(() => page.getByTestId('class-count-flex').textContent()).toBe('3')
+    await expect.poll(() => page.locator('[data-window-row]').count()).toBe(5)
+    expect(await page.getByTestId('window-total').textContent()).toContain('5 windows')
+    expect(await page.getByTestId('nav-capture').getAttribute('data-state')).toBe('done')
+
+    await page.getByTestId('to-connect').or(page.getByTestId('nav-connect')).first().click()
+    await page.getByTestId('step-connect').waitFor()
+    await page.getByTestId('virtual-board').click()
+    await expect.poll(() => page.getByTestId('device-state').textContent()).toBe('Not connected')
+  }, 90_000)
+})
