@@ -4,6 +4,7 @@ import { openBoardEnd, paceInto } from '../../main/sim/board-writer'
 import { startPtyPair } from '../../main/sim/pty-pair'
 import { VirtualBoard, type BoardFormat } from '../../main/sim/virtual-board'
 import type { CliCommand } from '../command'
+import { firmwareOptions, formatFirmwareBoard, isFirmwareBoardResult, runFirmwareBoard } from './sim-board-firmware'
 
 interface SimResult {
   link: string
@@ -18,7 +19,7 @@ interface SimResult {
 
 export const command: CliCommand = {
   name: 'sim-board',
-  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]',
+  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]\n       microforge sim-board --firmware DIR [--link PATH] [--project DIR] [--pace 20] [--count N]',
   summary: 'A virtual accelerometer board on a pseudo-terminal (needs socat), for trying Microforge without hardware.',
   options: {
     link: { type: 'string', description: 'Path of the serial port to create, e.g. /tmp/microforge-board' },
@@ -27,10 +28,12 @@ export const command: CliCommand = {
     format: { type: 'string', default: 'csv', description: 'csv (continuous stream) or imu-capture (motion-triggered blocks)' },
     samples: { type: 'string', default: '30', description: 'imu-capture: samples per gesture' },
     timestamp: { type: 'boolean', description: 'Print a millis() column first' },
-    seed: { type: 'string', default: '1', description: 'Random seed' }
+    seed: { type: 'string', default: '1', description: 'Random seed' },
+    ...firmwareOptions
   },
   positionals: [0, 0],
   async run(ctx, _pos, opts) {
+    if (typeof opts.firmware === 'string') return runFirmwareBoard(ctx, opts)
     if (typeof opts.link !== 'string' || opts.link.trim() === '') {
       throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to create the port: --link PATH.', 'For example: microforge sim-board --link /tmp/microforge-board')
     }
@@ -70,6 +73,7 @@ export const command: CliCommand = {
     return result
   },
   format(result) {
+    if (isFirmwareBoardResult(result)) return formatFirmwareBoard(result)
     const r = result as SimResult
     return `Stopped after ${r.seconds} s: ${r.linesWritten} lines written${r.linesDropped ? `, ${r.linesDropped} dropped while nobody was reading` : ''}.`
   }
