@@ -8,6 +8,7 @@ import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dat
 import { deployArgs, type DeployApi } from './contract/deploy'
 import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
+import { modelArgs, type ModelApi } from './contract/model'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
 import { simArgs, type SimApi } from './contract/sim'
@@ -25,6 +26,7 @@ export interface Api {
   dataset: DatasetApi
   sim: SimApi
   deploy: DeployApi
+  model: ModelApi
 }
 
 export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
@@ -36,7 +38,8 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   device: deviceArgs,
   dataset: datasetArgs,
   sim: simArgs,
-  deploy: deployArgs
+  deploy: deployArgs,
+  model: modelArgs
 }
 
 export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents

@@ -7,6 +7,7 @@ import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
+import { ModelService } from './model-service'
 import { openSerialLines } from './profile-serial-source'
 import { ProfileService, releaseDevicePort } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
@@ -60,7 +61,8 @@ export function createServices(opts: ServicesOptions): Services {
     device,
     dataset,
     sim,
-    deploy: new DeployService()
+    deploy: new DeployService(),
+    model: new ModelService()
   }
   return {
     api,
