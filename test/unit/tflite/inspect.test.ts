@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { inspectTflite } from '../../../src/main/core/tflite/inspect'
+import { sharedModel } from '../../helpers/shared-models'
+import { buildModel } from '../../helpers/tflite-builder'
+
+describe('inspector', () => {
+  it('hello_world_int8 and gesture_dense_float32 run on TFLM', () => {
+    const hello = inspectTflite(sharedModel('hello_world_int8'))
+    expect(hello.ops).toEqual(['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED'])
+    expect(hello.tflmSupported).toBe(true)
+    expect(hello.problems).toEqual([])
+    expect(hello.inputs).toHaveLength(1)
+    expect(hello.inputs[0]).toMatchObject({ type: 'INT8', shape: [1, 1], zeroPoint: -128 })
+    expect(hello.inputs[0].scale).toBeCloseTo(0.02448, 5)
+    expect(hello.outputs[0]).toMatchObject({ type: 'INT8', shape: [1, 1], zeroPoint: 5 })
+    const gesture = inspectTflite(sharedModel('gesture_dense_float32'))
+    expect(gesture.tflmSupported).toBe(true)
+    expect(gesture.inputs[0]).toMatchObject({ type: 'FLOAT32', shape: [1, 180], scale: null, zeroPoint: null })
+    expect(gesture.microforgeRunnable).toBe(true)
+  })
+
+  it('flags the hybrid (dynamic-range) model: float input, int8 weights', () => {
+    const s = inspectTflite(sharedModel('gesture_dense_dynamic_range_int8'))
+    expect(s.tflmSupported).toBe(false)
+    expect(s.problems).toHaveLength(1)
+    expect(s.problems[0]).toMatchObject({ kind: 'hybrid', operator: 0 })
+    expect(s.problems[0].message).toMatch(/hybrid/)
+    // Our interpreter still runs it, so the app can score it.
+    expect(s.microforgeRunnable).toBe(true)
+  })
+
+  it('flags the float16 model: DEQUANTIZE from float16 and FLOAT16 tensors', () => {
+    const s = inspectTflite(sharedModel('gesture_dense_float16'))
+    expect(s.tflmSupported).toBe(false)
+    expect(s.problems.filter((p) => p.kind === 'float16' && p.operator !== null).map((p) => p.operator)).toEqual([0, 1, 3, 4, 6, 7])
+    expect(s.problems.some((p) => p.operator === null && /FLOAT16/.test(p.message))).toBe(true)
+  })
+
+  it('flags operators TFLM does not have, custom ops and codes newer than the schema', () => {
+    const bytes = buildModel({
+      tensors: [{ type: 'FLOAT32', shape: [1, 4] }, { type: 'FLOAT32', shape: [1, 4] }, { type: 'FLOAT32', shape: [1, 4] }, { type: 'FLOAT32', shape: [1, 4] }],
+      ops: [
+        { op: 'RFFT2D', inputs: [0], outputs: [1] },
+        { op: 'CUSTOM', inputs: [1], outputs: [2], customCode: 'MyMagic' },
+        { op: 'RELU', inputs: [2], outputs: [3] }
+      ],
+      inputs: [0],
+      outputs: [3]
+    })
+    const s = inspectTflite(bytes)
+    expect(s.ops).toEqual(['RFFT2D', 'CUSTOM', 'RELU'])
+    expect(s.tflmSupported).toBe(false)
+    expect(s.problems.map((p) => [p.kind, p.operator])).toEqual([['unsupported-op', 0], ['custom-op', 1]])
+    expect(s.problems[1].message).toMatch(/MyMagic/)
+    expect(s.microforgeRunnable).toBe(false)
+    expect(s.microforgeProblem).toMatch(/RFFT2D/)
+  })
+
+  it('reports sizes: flash, weights and RAM', () => {
+    const s = inspectTflite(sharedModel('gesture_dense_float32'))
+    expect(s.sizes.fileBytes).toBe(40964)
+    expect(s.sizes.activationBytes).toBe(720 + 200 + 60 + 8 + 8)
+    expect(s.sizes.arena.tflmPlannedBytes).toBe(928)
+    expect(s.sizes.arena.tflmEstimateBytes).toBe(2192)
+    expect(s.sizes.arena.runtimeBytes).toBe(920)
+  })
+})
