@@ -43,7 +43,8 @@ export function frexp(x: number): { mantissa: number; exponent: number } {
     mantissa *= 2
     exponent -= 1
   }
-  return { mantissa, exponent }
+  // | 0 turns Math.ceil's -0 into 0, so shifts compare and print as plain integers.
+  return { mantissa, exponent: exponent | 0 }
 }
 
 /** tflite::CalculateActivationRangeQuantized for int8: the fused activation as an int8 clamp. */

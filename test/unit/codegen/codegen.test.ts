@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { cDouble, cFloat, cIdentifier, cInt32 } from '../../../src/main/core/codegen/c-literals'
+import { activationRange, frexp, meanMultiplier, quantizeMultiplier } from '../../../src/main/core/codegen/fixed-point'
+import { planArena } from '../../../src/main/core/codegen/lifetime-planner'
+import { generateModelData } from '../../../src/main/core/codegen/model-data'
+import { normalizePreprocessing, sensorChannel } from '../../../src/main/core/codegen/preprocessing-header'
+import { quantizeMultiplier as interpreterQuantizeMultiplier, quantizedActivationRange } from '../../../src/main/core/quant/fixed-point'
+import { rng } from '../export/models'
+
+describe('fixed-point preparation matches the interpreter', () => {
+  it('quantizeMultiplier on 20000 reals across 2^-40 .. 2^8', () => {
+    const r = rng(3)
+    for (let i = 0; i < 20000; i++) {
+      const real = Math.fround(2 ** (r() * 48 - 40))
+      expect(quantizeMultiplier(real)).toEqual(interpreterQuantizeMultiplier(real))
+    }
+    expect(quantizeMultiplier(0)).toEqual({ multiplier: 0, shift: 0 })
+    expect(quantizeMultiplier(0.5)).toEqual({ multiplier: 2 ** 30, shift: 0 })
+    expect(frexp(1)).toEqual({ mantissa: 0.5, exponent: 1 })
+  })
+
+  it('fused activation ranges', () => {
+    for (const [scale, zp] of [[0.0234, -128], [0.1, 5], [6 / 255, -128]] as const) {
+      expect(activationRange('relu', scale, zp)).toEqual(quantizedActivationRange('RELU', scale, zp))
+      expect(activationRange('relu6', scale, zp)).toEqual(quantizedActivationRange('RELU6', scale, zp))
+      expect(activationRange('none', scale, zp)).toEqual({ min: -128, max: 127 })
+    }
+  })
+
+  it('mean multiplier folds 1/count like QuantizedMeanOrSum', () => {
+    const base = quantizeMultiplier(0.05 / 0.04)
+    const m = meanMultiplier(0.05, 0.04, 15)
+    expect(m.shift).toBe(base.shift - 3)
+    expect(m.multiplier).toBe(Math.floor((base.multiplier * 8) / 15))
+  })
+})
+
+describe('lifetime planner', () => {
+  it('shares bytes between tensors that are never alive together', () => {
+    const plan = planArena([
+      { id: 0, bytes: 180, first: -1, last: 0 },
+      { id: 1, bytes: 50, first: 0, last: 1 },
+      { id: 2, bytes: 15, first: 1, last: 2 },
+      { id: 3, bytes: 2, first: 2, last: 3 }
+    ])
+    // 0 and 2 never overlap, neither do 1 and 3: two slots are enough.
+    expect(plan.offsets.get(2)).toBe(plan.offsets.get(0))
+    expect(plan.bytes).toBe(256)
+    for (const [a, b] of [[0, 1], [1, 2], [2, 3]]) {
+      const oa = plan.offsets.get(a)!
+      const ob = plan.offsets.get(b)!
+      expect(oa === ob).toBe(false)
+    }
+  })
+})
+
+describe('C literals', () => {
+  it('round-trip exactly and stay valid C', () => {
+    expect(cFloat(0.1)).toBe('0.100000001f')
+    expect(cFloat(2)).toBe('2.00000000f')
+    expect(Number(cDouble(0.024480115622282028))).toBe(0.024480115622282028)
+    expect(cInt32(-2147483648)).toBe('(-2147483647 - 1)')
+    expect(cIdentifier('sequential/dense_1/MatMul;Relu')).toBe('sequential_dense_1_MatMul_Relu')
+    expect(cIdentifier('9lives')).toBe('_9lives')
+  })
+})
+
+describe('model_data like xxd -i', () => {
+  it('writes every byte, the length and 16-byte alignment', () => {
+    const bytes = Uint8Array.from({ length: 30 }, (_, i) => i * 9)
+    const [h, cc] = generateModelData(bytes, { source: 'int8 */ model' })
+    expect(h.path).toBe('model_data.h')
+    expect(h.contents).toContain('extern const unsigned int g_model_data_len;')
+    expect(cc.contents).toContain('alignas(16) const unsigned char g_model_data[] = {')
+    expect(cc.contents).toContain('const unsigned int g_model_data_len = 30;')
+    expect(cc.contents).not.toContain('*/ model')
+    const hex = cc.contents.match(/0x[0-9a-f]{2}/g)!.map((x) => parseInt(x, 16))
+    expect(hex).toEqual([...bytes])
+  })
+})
+
+describe('preprocessing for firmware', () => {
+  it('maps axis names to the six sensor channels', () => {
+    expect(['aX', 'accY', 'acc_z', 'gX', 'gyroY', 'GYR_Z', 'mX'].map(sensorChannel)).toEqual([0, 1, 2, 3, 4, 5, -1])
+  })
+
+  it('accepts the training recipe and the simple minmax / zscore forms', () => {
+    const recipe = normalizePreprocessing({ version: 1, axes: ['aX', 'gZ'], windowLength: 119, method: 'fixed-range', offset: [-4, -2000], scale: [0.125, 0.00025] }, { axes: [], windowLength: null })
+    expect(recipe).toEqual({ axes: ['aX', 'gZ'], windowLength: 119, offset: [-4, -2000], scale: [0.125, 0.00025], method: 'fixed-range' })
+    const minmax = normalizePreprocessing({ kind: 'minmax', min: [0, -2], max: [4, 2] }, { axes: ['aX', 'aY'], windowLength: 30 })
+    expect(minmax.scale).toEqual([0.25, 0.25])
+    const z = normalizePreprocessing({ kind: 'zscore', axes: ['aX'], mean: [1], std: [2] }, { axes: [], windowLength: 10 })
+    expect(z).toMatchObject({ offset: [1], scale: [0.5] })
+    expect(normalizePreprocessing({}, { axes: ['aX'], windowLength: 5 })).toMatchObject({ offset: [0], scale: [1], method: 'none' })
+    expect(() => normalizePreprocessing({ kind: 'zscore' }, { axes: ['aX'], windowLength: 5 })).toThrow(/no per-axis numbers/)
+    expect(() => normalizePreprocessing({}, { axes: ['aX'], windowLength: null })).toThrow(/window length/)
+  })
+})
