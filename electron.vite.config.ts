@@ -10,7 +10,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          'train-worker': resolve(__dirname, 'src/main/workers/train-worker.ts')
+          'train-worker': resolve(__dirname, 'src/main/workers/train-worker.ts'),
+          'optimize-worker': resolve(__dirname, 'src/main/workers/optimize-worker.ts')
         }
       }
     }

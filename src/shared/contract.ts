@@ -8,6 +8,7 @@ import { datasetArgs, type DatasetApi, type DatasetEvents } from './contract/dat
 import { deployArgs, type DeployApi } from './contract/deploy'
 import { deviceArgs, type DeviceApi, type DeviceEvents } from './contract/device'
 import { jobsArgs, type JobsApi, type JobsEvents } from './contract/jobs'
+import { optimizeArgs, type OptimizeApi } from './contract/optimize'
 import { modelArgs, type ModelApi } from './contract/model'
 import { profileArgs, type ProfileApi, type ProfileEvents } from './contract/profile'
 import { projectArgs, type ProjectApi } from './contract/project'
@@ -22,6 +23,7 @@ export interface Api {
   jobs: JobsApi
   profile: ProfileApi
   training: TrainingApi
+  optimize: OptimizeApi
   device: DeviceApi
   dataset: DatasetApi
   sim: SimApi
@@ -35,6 +37,7 @@ export const apiArgs: { [S in keyof Api]: ArgSchemas<Api[S]> } = {
   jobs: jobsArgs,
   profile: profileArgs,
   training: trainingArgs,
+  optimize: optimizeArgs,
   device: deviceArgs,
   dataset: datasetArgs,
   sim: simArgs,

@@ -28,6 +28,25 @@ import type { TargetId } from './boards'
 /** Latency targets are the firmware boards (src/shared/boards.ts), so measured corrections line up. */
 export type { TargetId }
 
+export type NumberFormat = 'int8' | 'float32'
+export type KernelFamily = 'conv' | 'depthwise' | 'dense'
+
+/** The latency model's assumptions for one board, shown in the UI as they are. */
+export interface TargetModel {
+  id: TargetId
+  name: string
+  core: string
+  clockMHz: number
+  /** Cycles per multiply-accumulate. */
+  cyclesPerMac: Record<NumberFormat, Record<KernelFamily, number>>
+  /** Cycles per output element of pooling, activations, softmax (softmax counts 10x). */
+  cyclesPerElement: Record<NumberFormat, number>
+  /** Cycles per operator invocation (dispatch, loop set-up). */
+  cyclesPerOp: number
+  /** Why the numbers are what they are. */
+  notes: string
+}
+
 export interface TargetLatency {
   target: TargetId
   /** Estimated ms per inference, with the target's correction factor applied. */
@@ -54,8 +73,12 @@ export interface VariantRecord {
   accuracy: number
   /** accuracy - the float32 model's test accuracy, in fraction units (-0.02 is 2 points lost). */
   accuracyDelta: number
-  /** How accuracy was measured. */
-  accuracySource: 'int8-interpreter' | 'float-forward'
+  /**
+   * How accuracy was measured: the TypeScript interpreter on the .tflite (bit-exact with TFLite
+   * Micro for int8), or the float forward pass with int8-rounded weights where the interpreter
+   * lacks a kernel (hybrid dynamic-range convolutions).
+   */
+  accuracySource: 'interpreter' | 'float-forward'
   tfliteBytes: number
   gzipBytes: number
   params: number

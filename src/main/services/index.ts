@@ -8,6 +8,7 @@ import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
 import { JobService } from './job-service'
 import { ModelService } from './model-service'
+import { OptimizeService } from './optimize-service'
 import { openSerialLines } from './profile-serial-source'
 import { ProfileService, releaseDevicePort } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
@@ -58,6 +59,7 @@ export function createServices(opts: ServicesOptions): Services {
     jobs,
     profile,
     training: new TrainingService(jobs, projects),
+    optimize: new OptimizeService(jobs),
     device,
     dataset,
     sim,

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { MicroforgeError, type ErrorData } from '../../shared/errors'
 
-export type WorkerName = 'train-worker'
+export type WorkerName = 'train-worker' | 'optimize-worker'
 
 /**
  * Starts a worker from TypeScript source (tests, CLI, web mode under tsx) or from the electron-vite

@@ -1,4 +1,6 @@
-import type { TargetId, TargetLatency } from '../../../shared/optimize'
+import type { KernelFamily, NumberFormat, TargetId, TargetLatency, TargetModel } from '../../../shared/optimize'
+
+export type { KernelFamily, NumberFormat, TargetModel }
 import type { Layer, ModelIR } from '../model-ir'
 import { modelCost } from './model-cost'
 
@@ -9,24 +11,6 @@ import { modelCost } from './model-cost'
  * set-up). The numbers are assumptions, shown to the user as they are; a measured profile of the
  * board sets `correction` (measured / estimated) so later estimates land on the measurement.
  */
-export type NumberFormat = 'int8' | 'float32'
-export type KernelFamily = 'conv' | 'depthwise' | 'dense'
-
-export interface TargetModel {
-  id: TargetId
-  name: string
-  core: string
-  clockMHz: number
-  /** Cycles per multiply-accumulate. */
-  cyclesPerMac: Record<NumberFormat, Record<KernelFamily, number>>
-  /** Cycles per output element of pooling, activations, reshapes that copy, softmax. */
-  cyclesPerElement: Record<NumberFormat, number>
-  /** Cycles per operator invocation. */
-  cyclesPerOp: number
-  /** Why the numbers are what they are (shown next to them). */
-  notes: string
-}
-
 export const TARGETS: TargetModel[] = [
   {
     id: 'nano33ble',

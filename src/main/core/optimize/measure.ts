@@ -1,0 +1,174 @@
+import type { TargetId, TargetLatency, VariantFormat } from '../../../shared/optimize'
+import { MicroforgeError } from '../../../shared/errors'
+import { DEFAULT_DYNAMIC_RANGE_MIN_ELEMENTS } from '../export/export-model'
+import { argmax as floatArgmax, floatForward, inferShapes } from '../float-forward'
+import { Interpreter } from '../interpreter'
+import type { ModelIR } from '../model-ir'
+import { quantizeArray, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from '../quant/quantize'
+import { parseTflite, type ParsedModel } from '../tflite/reader'
+import type { WindowSet } from '../train/train-loop'
+import { gzipSize } from './compress'
+import { estimateLatency } from './latency'
+import { modelCost } from './model-cost'
+import { sparsityReport, type LayerSparsity } from './pruning'
+
+/**
+ * Everything the comparison table shows about one exported .tflite, measured on the file itself:
+ * test accuracy from the interpreter that matches TFLite Micro bit for bit (not the float model),
+ * sizes, the tensor arena, and latency estimated per board and timed on this computer.
+ */
+export interface VariantMetrics {
+  accuracy: number
+  accuracySource: 'interpreter' | 'float-forward'
+  /** Predicted class per test window. */
+  predictions: number[]
+  tfliteBytes: number
+  gzipBytes: number
+  params: number
+  macs: number
+  arenaBytes: number
+  latency: TargetLatency[]
+  hostLatencyMs: number
+  sparsity: number
+  sparsityPerLayer: LayerSparsity[]
+}
+
+/** Class index with the highest output (int8 outputs compare in the same order as their reals). */
+function argmax(values: ArrayLike<number>): number {
+  let best = 0
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i
+  return best
+}
+
+/** Converts one preprocessed float window into what the model's input tensor holds. */
+function toModelInput(interp: Interpreter, window: Float32Array): ArrayLike<number> {
+  const t = interp.inputs[0]
+  if (t.type === 'INT8') {
+    const q = t.quantization!
+    return quantizeArray(window, { scale: q.scale[0], zeroPoint: q.zeroPoint[0] })
+  }
+  return window
+}
+
+export interface TfliteRun {
+  predictions: number[]
+  accuracy: number
+  /** Median ms of one invoke on this computer. */
+  hostLatencyMs: number
+}
+
+/** Runs every test window through the interpreter; times up to `timed` invocations. */
+export function runTflite(bytes: Uint8Array, test: WindowSet, timed = 50): TfliteRun {
+  const interp = new Interpreter(parseTflite(bytes))
+  const n = test.y.length
+  const per = n ? test.x.length / n : 0
+  const predictions: number[] = []
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const input = toModelInput(interp, test.x.subarray(i * per, (i + 1) * per))
+    const t0 = performance.now()
+    const [out] = interp.invoke([input])
+    if (i < timed) times.push(performance.now() - t0)
+    predictions.push(argmax(out))
+  }
+  times.sort((a, b) => a - b)
+  const correct = predictions.filter((p, i) => p === test.y[i]).length
+  return { predictions, accuracy: n ? correct / n : 0, hostLatencyMs: times.length ? times[Math.floor(times.length / 2)] : 0 }
+}
+
+/**
+ * Peak bytes of non-constant tensors alive at once, each op's inputs and outputs counted while it
+ * runs, 16-byte aligned as TFLM aligns arena allocations. What an ideal offset planner reaches.
+ */
+export function peakActivationBytes(model: ParsedModel): number {
+  const sg = model.subgraphs[0]
+  const first = new Map<number, number>()
+  const last = new Map<number, number>()
+  const touch = (t: number, i: number): void => {
+    if (t < 0 || sg.tensors[t].data !== null) return
+    if (!first.has(t)) first.set(t, i)
+    last.set(t, Math.max(last.get(t) ?? i, i))
+  }
+  for (const t of sg.inputs) touch(t, 0)
+  sg.operators.forEach((op, i) => [...op.inputs, ...op.outputs].forEach((t) => touch(t, i)))
+  for (const t of sg.outputs) touch(t, sg.operators.length - 1)
+  let peak = 0
+  for (let i = 0; i < sg.operators.length; i++) {
+    let live = 0
+    for (const [t, f] of first) if (f <= i && last.get(t)! >= i) live += Math.ceil(sg.tensors[t].byteSize / 16) * 16
+    peak = Math.max(peak, live)
+  }
+  return peak
+}
+
+/**
+ * The float model with each large kernel rounded through int8 as dynamic-range export stores it
+ * (per channel for convolutions, per tensor for dense layers, small tensors left float). The
+ * interpreter has no hybrid convolution kernel, so dynamic-range accuracy is measured on this.
+ */
+export function dynamicRangeWeights(model: ModelIR, minElements = DEFAULT_DYNAMIC_RANGE_MIN_ELEMENTS): ModelIR {
+  return {
+    ...model,
+    layers: model.layers.map((l) => {
+      if ((l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'depthwiseConv1d') || l.kernel.length < minElements) return l
+      // Keras layouts keep the output channel fastest: [taps, outChannels] is enough for per-channel scales.
+      const outCh = l.type === 'conv1d' ? l.filters : l.type === 'depthwiseConv1d' ? l.kernel.length / l.kernelSize : 1
+      const q = l.type === 'dense' ? quantizeWeightsPerTensor(l.kernel) : quantizeWeightsPerChannel(l.kernel, [l.kernel.length / outCh, outCh], 1)
+      const kernel = new Float32Array(l.kernel.length)
+      for (let i = 0; i < kernel.length; i++) kernel[i] = q.values[i] * q.scales[q.scales.length === 1 ? 0 : i % outCh]
+      return { ...l, kernel }
+    })
+  }
+}
+
+/** Test accuracy of a float ModelIR (for formats the interpreter cannot run). */
+export function runFloat(model: ModelIR, test: WindowSet): TfliteRun {
+  const shapes = inferShapes(model)
+  const n = test.y.length
+  const per = n ? test.x.length / n : 0
+  const predictions: number[] = []
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now()
+    predictions.push(floatArgmax(floatForward(model, test.x.subarray(i * per, (i + 1) * per), shapes)))
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return { predictions, accuracy: n ? predictions.filter((p, i) => p === test.y[i]).length / n : 0, hostLatencyMs: times.length ? times[Math.floor(times.length / 2)] : 0 }
+}
+
+export function measureVariant(
+  model: ModelIR,
+  bytes: Uint8Array,
+  format: VariantFormat,
+  test: WindowSet,
+  corrections: Partial<Record<TargetId, number>>,
+  arenaOf: (parsed: ParsedModel) => number = peakActivationBytes
+): VariantMetrics {
+  let run: TfliteRun
+  let source: 'interpreter' | 'float-forward' = 'interpreter'
+  try {
+    run = runTflite(bytes, test)
+  } catch (err) {
+    if (!(err instanceof MicroforgeError && err.code === 'UNSUPPORTED' && format === 'dynamic')) throw err
+    run = runFloat(dynamicRangeWeights(model), test)
+    source = 'float-forward'
+  }
+  const cost = modelCost(model)
+  const sparsity = sparsityReport(model)
+  return {
+    accuracy: run.accuracy,
+    accuracySource: source,
+    predictions: run.predictions,
+    tfliteBytes: bytes.length,
+    gzipBytes: gzipSize(bytes),
+    params: cost.totalParams,
+    macs: cost.totalMacs,
+    arenaBytes: arenaOf(parseTflite(bytes)),
+    // Float16 and dynamic-range models compute in float on a microcontroller.
+    latency: estimateLatency(model, format === 'int8' ? 'int8' : 'float32', corrections),
+    hostLatencyMs: run.hostLatencyMs,
+    sparsity: sparsity.sparsity,
+    sparsityPerLayer: sparsity.layers
+  }
+}

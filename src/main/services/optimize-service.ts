@@ -1,0 +1,258 @@
+import { promises as fs } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { JobStarted } from '../../shared/contract/jobs'
+import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
+import { MicroforgeError } from '../../shared/errors'
+import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
+import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
+import { TARGETS } from '../core/optimize/latency'
+import { recommend } from '../core/optimize/recommend'
+import { TITLES, type TechniqueOptions } from '../core/optimize/variants'
+import { applyPreprocessing } from '../core/train/preprocess'
+import type { WindowSet } from '../core/train/train-loop'
+import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
+import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
+import { throwIfCancelled, type JobContext, type JobService } from './job-service'
+import { readModelFolder } from './model-io'
+import { readProjectFile } from './project-store'
+import { FLOAT_MODEL_DIR, readSamples } from './training-service'
+import { runWorker } from './worker-host'
+
+export const VARIANTS_DIR = join('models', 'variants')
+const INDEX_FILE = 'index.json'
+
+interface ProjectData {
+  modelDir: string
+  classes: string[]
+  train: WindowSet
+  test: WindowSet
+  backend: TrainOptions['backend']
+  corrections: Partial<Record<TargetId, number>>
+  trainAccuracy: number | null
+}
+
+function emptyIndex(): VariantIndex {
+  return { version: 1, floatAccuracy: null, variants: [], sweeps: [] }
+}
+
+/** What the request asks of each technique, in the worker's terms. */
+export function techniqueOptions(r: OptimizeRequest | SweepRequest): Partial<TechniqueOptions> {
+  const o: Partial<TechniqueOptions> = {}
+  if (r.epochs !== undefined) o.epochs = r.epochs
+  if (r.learningRate !== undefined) o.learningRate = r.learningRate
+  if (r.seed !== undefined) o.seed = r.seed
+  if ('variants' in r) {
+    if (r.batchSize !== undefined) o.batchSize = r.batchSize
+    if (r.sparsity !== undefined) o.sparsity = r.sparsity
+    if (r.structuredFraction !== undefined) o.structuredFraction = r.structuredFraction
+    if (r.clusters !== undefined) o.clusters = r.clusters
+    if (r.temperature !== undefined) o.temperature = r.temperature
+    if (r.alpha !== undefined) o.alpha = r.alpha
+    if (r.student !== undefined) o.studentSpec = r.student
+    if (r.studentEpochs !== undefined) o.studentEpochs = r.studentEpochs
+    if (r.perChannel !== undefined) o.perChannel = r.perChannel
+  }
+  return o
+}
+
+/**
+ * The Optimize step: every variant is a job whose worker fine-tunes (where the technique needs it),
+ * exports through the same exporter as Deploy and measures the .tflite with the int8 interpreter
+ * on the project's test windows. Variants run one at a time (they compete for the same cores);
+ * results land in models/variants/ with atomic writes.
+ */
+export class OptimizeService implements OptimizeApi {
+  private queue: Promise<void> = Promise.resolve()
+  private locks = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly jobs: JobService) {}
+
+  async targets(): Promise<TargetModel[]> {
+    return structuredClone(TARGETS)
+  }
+
+  async start(projectDir: string, request: OptimizeRequest): Promise<OptimizeStarted> {
+    const dir = resolve(projectDir)
+    const data = await this.loadData(dir)
+    const index = await this.list(dir)
+    const kinds = [...new Set(request.variants)]
+    // The float32 row is the baseline every change is measured from.
+    if (!kinds.includes('float32') && !index.variants.some((v) => v.kind === 'float32')) kinds.unshift('float32')
+    const options = techniqueOptions(request)
+    return {
+      jobs: kinds.map((kind) => ({
+        variant: kind,
+        jobId: this.enqueue(`optimize-${kind}`, dir, async (ctx) => {
+          const record = await this.runVariant(ctx, dir, data, kind, kind, options, 0, 1)
+          return record
+        }).jobId
+      }))
+    }
+  }
+
+  async sweep(projectDir: string, request: SweepRequest): Promise<JobStarted> {
+    const dir = resolve(projectDir)
+    const data = await this.loadData(dir)
+    const sparsities = [...new Set(request.sparsities ?? [0.5, 0.7, 0.9])].sort((a, b) => a - b)
+    const options = techniqueOptions(request)
+    return this.enqueue('optimize-sweep', dir, async (ctx) => {
+      const points: SweepPoint[] = []
+      for (let i = 0; i < sparsities.length; i++) {
+        const s = sparsities[i]
+        const name = `prune-${Math.round(s * 100)}`
+        const rec = await this.runVariant(ctx, dir, data, 'prune', name, { ...options, sparsity: s }, i / sparsities.length, 1 / sparsities.length)
+        points.push({ sparsity: s, accuracy: rec.accuracy, tfliteBytes: rec.tfliteBytes, gzipBytes: rec.gzipBytes, variant: name })
+      }
+      const sweep = { name: `sweep-${new Date().toISOString()}`, createdAt: new Date().toISOString(), points }
+      await this.updateIndex(dir, (idx) => ({ ...idx, sweeps: [...idx.sweeps, sweep].slice(-10) }))
+      return sweep
+    })
+  }
+
+  async list(projectDir: string): Promise<VariantIndex> {
+    const path = join(resolve(projectDir), VARIANTS_DIR, INDEX_FILE)
+    try {
+      const raw = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
+      if (raw?.version !== 1 || !Array.isArray(raw.variants)) throw new Error('shape')
+      return { ...emptyIndex(), ...raw }
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return emptyIndex()
+      throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.')
+    }
+  }
+
+  async recommend(projectDir: string, budget: Budget): Promise<Recommendation> {
+    const index = await this.list(projectDir)
+    return recommend(index.variants, index.floatAccuracy, budget)
+  }
+
+  async remove(projectDir: string, name: string): Promise<VariantIndex> {
+    const dir = resolve(projectDir)
+    const next = await this.updateIndex(dir, (idx) => {
+      if (!idx.variants.some((v) => v.name === name)) throw new MicroforgeError('NOT_FOUND', `There is no variant "${name}".`, 'List the variants to see their names.')
+      return { ...idx, variants: idx.variants.filter((v) => v.name !== name) }
+    })
+    await fs.rm(join(dir, VARIANTS_DIR, `${name}.tflite`), { force: true }).catch(() => undefined)
+    return next
+  }
+
+  /** Starts a job that waits for the previous optimize job before it runs. */
+  private enqueue<T>(kind: string, dir: string, fn: (ctx: JobContext) => Promise<T>): JobStarted {
+    const previous = this.queue
+    let release!: () => void
+    this.queue = new Promise<void>((r) => (release = r))
+    return this.jobs.start(
+      kind,
+      async (ctx) => {
+        try {
+          ctx.report(0, 'Waiting for the previous optimization to finish…')
+          await previous
+          throwIfCancelled(ctx.signal)
+          return await fn(ctx)
+        } finally {
+          release()
+        }
+      },
+      dir
+    )
+  }
+
+  private async runVariant(ctx: JobContext, dir: string, data: ProjectData, kind: VariantKind, name: string, options: Partial<TechniqueOptions>, base: number, span: number): Promise<VariantRecord> {
+    const started = Date.now()
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+    const req: OptimizeWorkerRequest = { kind, modelDir: data.modelDir, classes: data.classes, backend: data.backend, train: data.train, test: data.test, options, corrections: data.corrections, cancelFlag }
+    ctx.report(base, `${TITLES[kind]}: starting…`)
+    const out = await runWorker<OptimizeWorkerResult, OptimizeWorkerOut>('optimize-worker', req, {
+      signal: ctx.signal,
+      onCancel: () => Atomics.store(cancelFlag, 0, 1),
+      onMessage: (msg) => {
+        if (msg.type === 'stage') ctx.report(base + span * 0.95, `${TITLES[kind]}: ${msg.message}`)
+        if (msg.type !== 'epoch') return
+        const e = msg.report
+        const perEpoch = (Date.now() - started) / e.epoch
+        const sparsity = e.detail?.sparsity === undefined ? '' : `, sparsity ${(e.detail.sparsity * 100).toFixed(0)}%`
+        ctx.report(base + span * 0.9 * (e.epoch / e.epochs), `${TITLES[kind]}: epoch ${e.epoch}/${e.epochs}, loss ${e.loss.toFixed(3)}, acc ${(e.acc * 100).toFixed(1)}%${sparsity}`, e, Math.round(perEpoch * (e.epochs - e.epoch)))
+      }
+    })
+    const m = out.metrics
+    const path = join(VARIANTS_DIR, `${name}.tflite`)
+    try {
+      await fs.mkdir(join(dir, VARIANTS_DIR), { recursive: true })
+    } catch (err) {
+      throw wrapFsError(err, join(dir, VARIANTS_DIR))
+    }
+    await writeFileAtomic(join(dir, path), new Uint8Array(out.bytes))
+    const record: VariantRecord = {
+      name,
+      kind,
+      title: TITLES[kind],
+      format: out.format,
+      accuracy: m.accuracy,
+      accuracyDelta: 0,
+      accuracySource: m.accuracySource,
+      tfliteBytes: m.tfliteBytes,
+      gzipBytes: m.gzipBytes,
+      params: m.params,
+      macs: m.macs,
+      arenaBytes: m.arenaBytes,
+      latency: m.latency,
+      hostLatencyMs: m.hostLatencyMs,
+      sparsity: m.sparsity,
+      sparsityPerLayer: m.sparsityPerLayer.map((l) => ({ name: l.name, weights: l.weights, zeros: l.zeros, sparsity: l.sparsity })),
+      ...(kind === 'cluster' ? { clusters: Number(out.settings.clusters) } : {}),
+      jobMs: Date.now() - started,
+      path: path.split('\\').join('/'),
+      settings: { ...out.settings, warnings: out.warnings, backend: out.backend },
+      ...(out.baseline ? { baselineAccuracy: out.baseline.accuracy } : {}),
+      createdAt: new Date().toISOString()
+    }
+    const index = await this.updateIndex(dir, (idx) => ({ ...idx, variants: [...idx.variants.filter((v) => v.name !== name), record] }), data.trainAccuracy)
+    return index.variants.find((v) => v.name === name)!
+  }
+
+  /** Read-modify-write of index.json under a per-project lock; deltas follow the float32 row. */
+  private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null): Promise<VariantIndex> {
+    const prev = this.locks.get(dir) ?? Promise.resolve()
+    const run = prev.then(async () => {
+      const next = change(await this.list(dir))
+      const float = next.variants.find((v) => v.kind === 'float32')?.accuracy ?? next.floatAccuracy ?? fallbackFloat
+      next.floatAccuracy = float
+      next.variants = next.variants.map((v) => ({ ...v, accuracyDelta: float === null ? 0 : v.accuracy - float }))
+      await fs.mkdir(join(dir, VARIANTS_DIR), { recursive: true })
+      await writeJsonAtomic(join(dir, VARIANTS_DIR, INDEX_FILE), next)
+      return next
+    })
+    this.locks.set(dir, run.catch(() => undefined))
+    return run
+  }
+
+  /**
+   * The windows the float model was trained and tested on: test windows are the ones marked test,
+   * or (when training drew the split) the ids training recorded; the rest fine-tune and calibrate.
+   */
+  private async loadData(dir: string): Promise<ProjectData> {
+    const modelDir = join(dir, FLOAT_MODEL_DIR)
+    const { modelJson } = await readModelFolder(modelDir)
+    const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
+    if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
+    const classes = meta.classes
+    const p = meta.preprocessing
+    let training: TrainResult | null = null
+    try {
+      training = JSON.parse(await fs.readFile(join(modelDir, 'training.json'), 'utf8')) as TrainResult
+    } catch {
+      training = null
+    }
+    const all = (await readSamples(dir)).filter((s) => classes.includes(s.label))
+    let test = all.filter((s) => s.split === 'test')
+    if (test.length === 0 && training?.testIds) test = all.filter((s) => training!.testIds.includes(s.id))
+    if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to measure the variants on.', 'Mark some windows as test in the Capture step, or train again.')
+    const testIds = new Set(test.map((s) => s.id))
+    const train = all.filter((s) => !testIds.has(s.id))
+    if (train.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows to calibrate and fine-tune on.', 'Record more windows.')
+    const set = (list: typeof all): WindowSet => ({ x: applyPreprocessing(p, list[0].axes, list.map((s) => s.values)), y: list.map((s) => classes.indexOf(s.label)), ids: list.map((s) => s.id) })
+    const project = await readProjectFile(dir)
+    const corrections = (project.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
+    return { modelDir, classes, train: set(train), test: set(test), backend: training?.options.backend ?? 'auto', corrections, trainAccuracy: training?.testAccuracy ?? null }
+  }
+}
