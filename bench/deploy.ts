@@ -24,9 +24,10 @@ import { checkTflmSupport, tflmArenaWithMargin } from '../src/main/core/codegen/
 import { estimateTflm } from '../src/main/core/codegen/tflm-estimate'
 import { exportModel } from '../src/main/core/export/export-model'
 import { Interpreter } from '../src/main/core/interpreter'
-import type { Activation, ModelIR } from '../src/main/core/model-ir'
+import type { ModelIR } from '../src/main/core/model-ir'
 import { quantizeArray } from '../src/main/core/quant/quantize'
 import { parseTflite } from '../src/main/core/tflite/reader'
+import { gestureIr } from '../test/integration/helpers/gesture-ir'
 import { buildArm, buildHost, callgrindHostInstructions, countM4Instructions, readShared, repoRoot, runHost, writeFiles } from '../test/integration/helpers/c-build'
 import { conv1d, convNet, dense, depthwiseNet, loadPunchFlex, rng } from '../test/unit/export/models'
 
@@ -54,23 +55,6 @@ interface Row {
     ramBytesEstimate: number
   }
   tflmUnsupported?: string
-}
-
-/** The shared gesture model's float32 weights as a ModelIR, so our exporter can make its int8 variant. */
-function gestureIr(): ModelIR {
-  const m = cgModelFromTflite(readShared('models', 'converter', 'gesture_dense_float32.tflite'))
-  const fcs = m.operators.filter((o) => o.op === 'FULLY_CONNECTED')
-  const layers = fcs.map((op, i) => {
-    const w = m.tensors[op.inputs[1]]
-    const [units, inUnits] = w.shape
-    const src = new Float32Array(w.data!.slice().buffer)
-    const kernel = new Float32Array(inUnits * units)
-    for (let u = 0; u < units; u++) for (let k = 0; k < inUnits; k++) kernel[k * units + u] = src[u * inUnits + k]
-    const bias = new Float32Array(m.tensors[op.inputs[2]].data!.slice().buffer)
-    const activation: Activation = i === fcs.length - 1 ? 'softmax' : op.options.activation === 'relu' ? 'relu' : 'linear'
-    return { type: 'dense' as const, name: `dense_${i}`, units, activation, kernel, bias }
-  })
-  return { name: 'gesture_dense', inputShape: [180], classes: ['punch', 'flex'], layers }
 }
 
 function poolMeanNet(): ModelIR {

@@ -14,6 +14,7 @@ import { quantizeArray } from '../../src/main/core/quant/quantize'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { conv1d, convNet, dense, denseNet, depthwiseNet, loadPunchFlex, rng } from '../unit/export/models'
 import { buildArm, buildHost, readShared, runHost, writeFiles } from './helpers/c-build'
+import { gestureIr } from './helpers/gesture-ir'
 
 function poolMeanNet(seed = 5): ModelIR {
   const r = rng(seed)
@@ -65,7 +66,18 @@ describe('C runtime vs TypeScript interpreter, bit for bit', () => {
     expect(new Int8Array(runHost(bin, new Uint8Array(Int8Array.of(-64).buffer)).buffer)[0]).toBe(126)
   })
 
-  const { windows } = loadPunchFlex()
+  const { windows, labels } = loadPunchFlex()
+
+  it('the shared trained gesture model, int8 by our exporter: the 60 real windows, same outputs and accuracy', () => {
+    const { bytes, report } = exportModel(gestureIr(), { mode: 'int8', representativeData: windows })
+    const inputs = windows.map((w) => quantizeArray(w, { scale: report.input.scale!, zeroPoint: report.input.zeroPoint! }))
+    expect(compare(bytes, inputs).same).toBe(60)
+    // The same C build's argmax against the recorded labels: the int8 model on the board is as good as on the desktop.
+    const bin = buildHost(writeFiles(generateCRuntimeModel(cgModelFromTflite(bytes)).files))
+    const out = new Int8Array(runHost(bin, Uint8Array.from(inputs.flatMap((x) => [...new Uint8Array(x.buffer)]))).buffer)
+    const correct = labels.filter((label, i) => (out[2 * i + 1] > out[2 * i] ? 1 : 0) === label).length
+    expect(correct).toBeGreaterThanOrEqual(54)
+  })
   const calibration = windows.slice(0, 40)
   const models: Array<[string, () => ModelIR]> = [
     ['dense', denseNet],
