@@ -109,7 +109,7 @@ describe('firmware project structure', () => {
             if (mode === 'capture') {
               expect(paths.some((x) => x.includes('model_data') || x.includes('mf_model'))).toBe(false)
             } else if (runtime === 'tflm') {
-              expect(paths).toEqual(expect.arrayContaining([`${src}model_data.cc`, `${src}model_data.h`, `${src}model_ops.h`, `${src}mf_infer_tflm.cpp`]))
+              expect(paths).toEqual(expect.arrayContaining([`${src}model_data.${kind === 'arduino' ? 'cpp' : 'cc'}`, `${src}model_data.h`, `${src}model_ops.h`, `${src}mf_infer_tflm.cpp`]))
               expect(p.binaries.map((b) => b.path)).toEqual(['model.tflite'])
             } else {
               expect(paths).toEqual(expect.arrayContaining([`${src}mf_model.c`, `${src}mf_runtime.c`, `${src}mf_infer_c.cpp`]))

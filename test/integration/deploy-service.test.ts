@@ -86,7 +86,7 @@ describe('deploy service and generate command', () => {
     const r = (await run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'tflm', mode: 'classify', zip: true, name: 'punch_flex' })) as GenerateResult
     expect(r.path.endsWith('punch_flex.zip')).toBe(true)
     const files = Object.keys(unzipSync(new Uint8Array(readFileSync(r.path))))
-    expect(files).toEqual(expect.arrayContaining(['punch_flex/punch_flex.ino', 'punch_flex/model_data.cc', 'punch_flex/model_ops.h', 'punch_flex/README.md']))
+    expect(files).toEqual(expect.arrayContaining(['punch_flex/punch_flex.ino', 'punch_flex/model_data.cpp', 'punch_flex/model_ops.h', 'punch_flex/README.md']))
   })
 
   it('accepts a .tflite path as the variant, and capture mode without one', async () => {

@@ -124,7 +124,7 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
       tflm = estimateTflm(graph)
       tflmArenaSize = tflmArenaWithMargin(tflm.arenaBytes)
       copy('common/mf_infer_tflm.cpp')
-      for (const f of generateModelData(req.model.bytes, { source: req.model.label })) add(f.path, f.contents)
+      for (const f of generateModelData(req.model.bytes, { source: req.model.label, sourceExtension: kind === 'arduino' ? 'cpp' : 'cc' })) add(f.path, f.contents)
       add('model_ops.h', generateOpResolver(graph, { arenaBytes: tflm.arenaBytes }).contents)
     } else {
       const c = generateCRuntimeModel(graph, { modelName: req.model.label })

@@ -13,6 +13,8 @@ export interface ModelDataOptions {
   symbol?: string
   /** Where the bytes came from, for the header comment. */
   source?: string
+  /** 'cc' as TFLite Micro's examples; Arduino sketches need 'cpp' (older arduino-cli ignores .cc). */
+  sourceExtension?: 'cc' | 'cpp'
 }
 
 export function generateModelData(bytes: Uint8Array, opts: ModelDataOptions = {}): GeneratedFile[] {
@@ -46,6 +48,6 @@ const unsigned int ${symbol}_len = ${bytes.length};
 `
   return [
     { path: `${base}.h`, contents: header },
-    { path: `${base}.cc`, contents: source }
+    { path: `${base}.${opts.sourceExtension ?? 'cc'}`, contents: source }
   ]
 }
