@@ -1,5 +1,6 @@
 import type { TargetId, TargetLatency, VariantFormat } from '../../../shared/optimize'
 import { MicroforgeError } from '../../../shared/errors'
+import { planArena } from '../arena-planner'
 import { DEFAULT_DYNAMIC_RANGE_MIN_ELEMENTS } from '../export/export-model'
 import { argmax as floatArgmax, floatForward, inferShapes } from '../float-forward'
 import { Interpreter } from '../interpreter'
@@ -31,6 +32,14 @@ export interface VariantMetrics {
   hostLatencyMs: number
   sparsity: number
   sparsityPerLayer: LayerSparsity[]
+}
+
+/**
+ * The arena TensorFlow Lite Micro asks for: activations planned as its greedy planner lays them
+ * out plus the planner's estimate of its bookkeeping (what arena_used_bytes() reports).
+ */
+export function tflmArenaBytes(parsed: ParsedModel): number {
+  return planArena(parsed).tflm.totalEstimateBytes
 }
 
 /** Class index with the highest output (int8 outputs compare in the same order as their reals). */
@@ -77,31 +86,6 @@ export function runTflite(bytes: Uint8Array, test: WindowSet, timed = 50): Tflit
 }
 
 /**
- * Peak bytes of non-constant tensors alive at once, each op's inputs and outputs counted while it
- * runs, 16-byte aligned as TFLM aligns arena allocations. What an ideal offset planner reaches.
- */
-export function peakActivationBytes(model: ParsedModel): number {
-  const sg = model.subgraphs[0]
-  const first = new Map<number, number>()
-  const last = new Map<number, number>()
-  const touch = (t: number, i: number): void => {
-    if (t < 0 || sg.tensors[t].data !== null) return
-    if (!first.has(t)) first.set(t, i)
-    last.set(t, Math.max(last.get(t) ?? i, i))
-  }
-  for (const t of sg.inputs) touch(t, 0)
-  sg.operators.forEach((op, i) => [...op.inputs, ...op.outputs].forEach((t) => touch(t, i)))
-  for (const t of sg.outputs) touch(t, sg.operators.length - 1)
-  let peak = 0
-  for (let i = 0; i < sg.operators.length; i++) {
-    let live = 0
-    for (const [t, f] of first) if (f <= i && last.get(t)! >= i) live += Math.ceil(sg.tensors[t].byteSize / 16) * 16
-    peak = Math.max(peak, live)
-  }
-  return peak
-}
-
-/**
  * The float model with each large kernel rounded through int8 as dynamic-range export stores it
  * (per channel for convolutions, per tensor for dense layers, small tensors left float). The
  * interpreter has no hybrid convolution kernel, so dynamic-range accuracy is measured on this.
@@ -143,7 +127,7 @@ export function measureVariant(
   format: VariantFormat,
   test: WindowSet,
   corrections: Partial<Record<TargetId, number>>,
-  arenaOf: (parsed: ParsedModel) => number = peakActivationBytes
+  arenaOf: (parsed: ParsedModel) => number = tflmArenaBytes
 ): VariantMetrics {
   let run: TfliteRun
   let source: 'interpreter' | 'float-forward' = 'interpreter'
