@@ -6,6 +6,7 @@ import type {
   ProfileApi,
   ProfileComparison,
   ProfileCsv,
+  ProfileEstimate,
   ProfileLiveUpdate,
   ProfileOptions,
   ProfileSession,
@@ -15,6 +16,7 @@ import type {
   TimingOrigin
 } from '../../shared/contract/profile'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
+import type { VariantIndex } from '../../shared/optimize'
 import { compareSessions } from '../core/profile/compare'
 import { correctionFactor, measuredOverEstimated } from '../core/profile/latency-ratio'
 import { profileCsv } from '../core/profile/profile-csv'
@@ -35,6 +37,8 @@ export interface LineSourceHandle {
   hostDescription?: string
   /** Dataset windows the virtual board reads, in order (its `window:N` lines index this). */
   windowIds?: string[]
+  /** The variant the firmware runs, when the source can tell (Deploy names folders <variant>_<board>_<mode>). */
+  variant?: string
   close(): Promise<void>
 }
 
@@ -203,6 +207,25 @@ export class ProfileService implements ProfileApi {
     )
   }
 
+  async estimates(dir: string): Promise<ProfileEstimate[]> {
+    // Optimize keeps its variants, with per-board latency estimates, in models/variants/index.json.
+    const path = join(absolute(dir), 'models', 'variants', 'index.json')
+    let index: VariantIndex
+    try {
+      index = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
+    } catch {
+      return []
+    }
+    const out: ProfileEstimate[] = []
+    for (const v of Array.isArray(index?.variants) ? index.variants : []) {
+      for (const l of Array.isArray(v.latency) ? v.latency : []) {
+        if (!(l.rawMs > 0)) continue
+        out.push({ variant: v.name, title: v.title ?? v.name, target: l.target, rawUs: round3(l.rawMs * 1000), correctedUs: round3(l.ms * 1000), correction: l.correction })
+      }
+    }
+    return out
+  }
+
   async exportCsv(dir: string, id: string, path?: string): Promise<ProfileCsv> {
     const s = await readSession(sessionPath(absolute(dir), id))
     const csv = profileCsv(s.samples)
@@ -255,6 +278,7 @@ export class ProfileService implements ProfileApi {
     const medians: Record<string, number> = {}
     for (const st of stats.stages) medians[st.stage] = st.median
     const o = session.options
+    const variant = o.variant ?? session.handle?.variant
     const inference = stats.stages.find((s) => s.stage === 'inference')
     const ratio = measuredOverEstimated(inference?.median, o.estimatedInferenceUs)
     const file: ProfileSession = {
@@ -266,7 +290,7 @@ export class ProfileService implements ProfileApi {
       durationMs: Math.round(this.now() - session.started),
       origin: session.origin,
       source: session.source,
-      ...(o.variant ? { variant: o.variant } : {}),
+      ...(variant ? { variant } : {}),
       ...(o.target ? { target: o.target } : {}),
       inferences: r.samples.length,
       medians,
@@ -339,7 +363,7 @@ export async function releaseDevicePort(device: { status(): Promise<{ path: stri
 }
 
 function defaultName(s: LiveSession): string {
-  const what = s.options.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
+  const what = s.options.variant ?? s.handle?.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
   const when = s.createdAt.toISOString().slice(0, 16).replace('T', ' ')
   return `${what}${s.origin === 'host' ? ' (host)' : ''} ${when}`
 }
@@ -378,6 +402,10 @@ async function readSession(path: string): Promise<ProfileSession> {
 function summaryOf(s: ProfileSession): ProfileSessionSummary {
   const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, windowIds: _w, ...summary } = s
   return summary
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000
 }
 
 function absolute(p: string): string {

@@ -1,10 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { ProfileSource } from '../../shared/contract/profile'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-service'
 import { buildHostFirmware, newestCRuntimeFirmware, startVirtualBoard, writeDatasetWindows } from './virtual-firmware-board'
+
+/** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
+export function variantOfFirmware(dir: string): string | null {
+  const m = /^(.+)_(nano33ble|esp32|pico|stm32f4)_(capture|classify|profile)$/.exec(basename(dir))
+  return m ? m[1] : null
+}
 
 /** Windows per second the virtual board runs at while profiling: enough data, little CPU. */
 const PROFILE_RATE = 20
@@ -31,6 +37,7 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
     link: board.link,
     hostDescription: build.description,
     ...(windows ? { windowIds: windows.ids } : {}),
+    ...(variantOfFirmware(firmwareDir) ? { variant: variantOfFirmware(firmwareDir)! } : {}),
     async close() {
       await serial.close()
       await board.stop()

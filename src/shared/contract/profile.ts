@@ -96,7 +96,10 @@ export interface ProfileOptions {
   variant?: string
   /** The board the firmware runs on (nano33ble, esp32, ...), for the estimate correction. */
   target?: string
-  /** The Optimize step's estimated inference latency for this variant and target, µs. */
+  /**
+   * The Optimize step's estimated inference latency for this variant and target before correction
+   * (ProfileEstimate.rawUs), µs; measured / this is the target's new correction factor.
+   */
   estimatedInferenceUs?: number
   /** Stop by itself after this many inferences (classifications, for classify-mode firmware). */
   maxInferences?: number
@@ -179,6 +182,18 @@ export interface ProfileCsv {
   path?: string
 }
 
+/** The Optimize step's latency estimate for one variant on one board, to measure against. */
+export interface ProfileEstimate {
+  variant: string
+  title: string
+  target: string
+  /** The latency model's estimate before any measured correction, µs: what a profile's ratio corrects. */
+  rawUs: number
+  /** With the board's current correction applied, µs. */
+  correctedUs: number
+  correction: number
+}
+
 export interface ProfileStarted {
   sessionId: string
   link?: string
@@ -195,6 +210,8 @@ export interface ProfileApi {
   get(dir: string, id: string): Promise<ProfileSession>
   remove(dir: string, id: string): Promise<void>
   compare(dir: string, ids: string[]): Promise<ProfileComparison>
+  /** Optimize's latency estimates of the project's variants per board (empty before Optimize ran). */
+  estimates(dir: string): Promise<ProfileEstimate[]>
   /** One row per inference; written to path when given, else only returned. */
   exportCsv(dir: string, id: string, path?: string): Promise<ProfileCsv>
 }
@@ -229,6 +246,7 @@ export const profileArgs: ArgSchemas<ProfileApi> = {
   get: z.tuple([dir, id]),
   remove: z.tuple([dir, id]),
   compare: z.tuple([dir, z.array(id).min(1).max(12)]),
+  estimates: z.tuple([dir]),
   exportCsv: z.union([z.tuple([dir, id]), z.tuple([dir, id, z.string().min(1).max(4096)])]) as z.ZodType<[string, string, string?]>
 }
 

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EventBus } from '../../../src/main/rpc/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
 import { ProjectService } from '../../../src/main/services/project-service'
+import { variantOfFirmware } from '../../../src/main/services/profile-virtual-source'
 import type { ProfileLiveUpdate } from '../../../src/shared/contract/profile'
 import { tempDir } from '../../helpers/tmp'
 
@@ -104,6 +105,39 @@ describe('ProfileService', () => {
     expect((await service.get(dir, a.sessionId)).inferences).toBe(2)
     const b = await service.start(dir, { kind: 'serial', port: '/dev/ttyB', baud: 9600 }, {})
     expect(await service.stop(b.sessionId)).toBeNull()
+  })
+
+  it("reads Optimize's per-board estimates from the variant index", async () => {
+    const { dir, service } = await setup()
+    expect(await service.estimates(dir)).toEqual([])
+    mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
+    writeFileSync(
+      join(dir, 'models', 'variants', 'index.json'),
+      JSON.stringify({
+        version: 1,
+        floatAccuracy: 0.95,
+        sweeps: [],
+        variants: [
+          {
+            name: 'ptq',
+            title: 'Int8 PTQ',
+            latency: [
+              { target: 'nano33ble', ms: 1.5, rawMs: 1.2, cycles: 76800, correction: 1.25 },
+              { target: 'esp32', ms: 0.8, rawMs: 0.8, cycles: 192000, correction: 1 }
+            ]
+          }
+        ]
+      })
+    )
+    expect(await service.estimates(dir)).toEqual([
+      { variant: 'ptq', title: 'Int8 PTQ', target: 'nano33ble', rawUs: 1200, correctedUs: 1500, correction: 1.25 },
+      { variant: 'ptq', title: 'Int8 PTQ', target: 'esp32', rawUs: 800, correctedUs: 800, correction: 1 }
+    ])
+  })
+
+  it('names the variant from a Deploy firmware folder', () => {
+    expect(variantOfFirmware('/p/firmware/hello_int8_nano33ble_profile')).toBe('hello_int8')
+    expect(variantOfFirmware('/p/firmware/my_sketch')).toBeNull()
   })
 
   it('rejects ids that could leave the profiles folder', async () => {
