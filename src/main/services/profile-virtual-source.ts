@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename } from 'node:path'
 import type { ProfileSource } from '../../shared/contract/profile'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-service'
-import { buildHostFirmware, newestCRuntimeFirmware, startVirtualBoard, writeDatasetWindows } from './virtual-firmware-board'
+import { startProjectFirmwareBoard } from './virtual-firmware-board'
 
 /** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
 export function variantOfFirmware(dir: string): string | null {
@@ -21,11 +19,14 @@ const PROFILE_RATE = 20
  * path (firmware output, pty, serial reader, parser) is the one a real board takes.
  */
 export async function openVirtualLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle> {
-  const firmwareDir = source.firmwareDir ?? (await newestCRuntimeFirmware(projectDir))
-  const build = await buildHostFirmware(firmwareDir)
-  const work = await mkdtemp(join(tmpdir(), 'microforge-vb-'))
-  const windows = source.windows === 'synthetic' ? null : await writeDatasetWindows(projectDir, join(work, 'windows.txt'))
-  const board = await startVirtualBoard({ binary: build.binary, rate: PROFILE_RATE, startDelayMs: 400, ...(windows ? { windowsFile: windows.file } : {}) })
+  const board = await startProjectFirmwareBoard(projectDir, {
+    ...(source.firmwareDir ? { firmwareDir: source.firmwareDir } : {}),
+    prefer: 'profile',
+    windows: source.windows ?? 'dataset',
+    rate: PROFILE_RATE,
+    // Opening a port flushes what is queued: the board waits a moment, as boards do for `while (!Serial)`.
+    startDelayMs: 400
+  })
   let serial: LineSourceHandle
   try {
     serial = await openSerialLines(board.link, 115200, sink)
@@ -33,15 +34,15 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
     await board.stop()
     throw err
   }
+  const variant = variantOfFirmware(board.firmwareDir)
   return {
     link: board.link,
-    hostDescription: build.description,
-    ...(windows ? { windowIds: windows.ids } : {}),
-    ...(variantOfFirmware(firmwareDir) ? { variant: variantOfFirmware(firmwareDir)! } : {}),
+    hostDescription: board.build.description,
+    ...(board.windowIds ? { windowIds: board.windowIds } : {}),
+    ...(variant ? { variant } : {}),
     async close() {
       await serial.close()
       await board.stop()
-      await rm(work, { recursive: true, force: true })
     }
   }
 }

@@ -332,3 +332,54 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Runn
 function socatMissing(): MicroforgeError {
   return new MicroforgeError('UNSUPPORTED', 'The virtual board needs socat, which is not installed.', 'Install it (Debian/Ubuntu: sudo apt install socat), then start the virtual board again.')
 }
+
+export interface ProjectFirmwareBoardOptions {
+  /** Default: the project's newest C-runtime firmware, preferring `prefer` mode. */
+  firmwareDir?: string
+  prefer?: FirmwareMode
+  /** Feed the project's dataset windows (default) or the synthetic gestures. */
+  windows?: 'dataset' | 'synthetic'
+  link?: string
+  rate?: number
+  startDelayMs?: number
+}
+
+export interface ProjectFirmwareBoard extends RunningVirtualBoard {
+  firmwareDir: string
+  build: HostFirmwareBuild
+  /** The dataset windows it reads, in order; `window:N` in its output is windowIds[N]. */
+  windowIds?: string[]
+}
+
+/**
+ * One call for any step that wants the virtual board running a project's generated firmware (the
+ * Profile step, and the Connect step's "Virtual board"): pick, build, feed and start it.
+ */
+export async function startProjectFirmwareBoard(projectDir: string, opts: ProjectFirmwareBoardOptions = {}): Promise<ProjectFirmwareBoard> {
+  const firmwareDir = opts.firmwareDir ? resolve(opts.firmwareDir) : await newestCRuntimeFirmware(projectDir, opts.prefer)
+  const build = await buildHostFirmware(firmwareDir)
+  const work = await fs.mkdtemp(join(tmpdir(), 'microforge-vb-'))
+  try {
+    const windows = opts.windows === 'synthetic' ? null : await writeDatasetWindows(projectDir, join(work, 'windows.txt'))
+    const board = await startVirtualBoard({
+      binary: build.binary,
+      ...(opts.rate === undefined ? {} : { rate: opts.rate }),
+      ...(opts.link ? { link: opts.link } : {}),
+      ...(opts.startDelayMs ? { startDelayMs: opts.startDelayMs } : {}),
+      ...(windows ? { windowsFile: windows.file } : {})
+    })
+    return {
+      ...board,
+      firmwareDir,
+      build,
+      ...(windows ? { windowIds: windows.ids } : {}),
+      async stop() {
+        await board.stop()
+        await fs.rm(work, { recursive: true, force: true })
+      }
+    }
+  } catch (err) {
+    await fs.rm(work, { recursive: true, force: true })
+    throw err
+  }
+}
