@@ -15,7 +15,7 @@ const MODELS: [string, () => ModelIR][] = [
   ['batch norm', batchNormNet]
 ]
 const CALIBRATION = randomWindows(100, 11)
-const TEST_WINDOWS = randomWindows(200, 12)
+const TEST_WINDOWS = randomWindows(100, 12)
 
 function ops(m: ParsedModel): string[] {
   return m.subgraphs[0].operators.map((o) => o.builtin)
