@@ -23,10 +23,22 @@ export function writeFiles(files: GeneratedFile[], prefix = 'mf-deploy-'): strin
   return dir
 }
 
+let runtimeObject: string | null = null
+
+/** mf_runtime.c compiled once per test process: every model links the same object. */
+function hostRuntimeObject(): string {
+  if (!runtimeObject) {
+    const obj = path.join(mkdtempSync(path.join(tmpdir(), 'mf-runtime-')), 'mf_runtime.o')
+    execFileSync('gcc', [...STRICT, '-O2', `-I${runtimeDir}`, '-c', path.join(runtimeDir, 'mf_runtime.c'), '-o', obj])
+    runtimeObject = obj
+  }
+  return runtimeObject
+}
+
 /** Host build of the generated model with the stdin/stdout harness; returns the binary path. */
 export function buildHost(dir: string): string {
   const bin = path.join(dir, 'model_host')
-  execFileSync('gcc', [...STRICT, '-O2', `-I${dir}`, `-I${runtimeDir}`, path.join(fixturesDir, 'host_main.c'), path.join(dir, 'mf_model.c'), path.join(runtimeDir, 'mf_runtime.c'), '-o', bin])
+  execFileSync('gcc', [...STRICT, '-O2', `-I${dir}`, `-I${runtimeDir}`, path.join(fixturesDir, 'host_main.c'), path.join(dir, 'mf_model.c'), hostRuntimeObject(), '-o', bin])
   return bin
 }
 

@@ -224,7 +224,8 @@ function platformioIni(board: BoardInfo, req: FirmwareRequest, rev: Nano33Revisi
   // The TensorFlow Lite Micro Arduino library declares only Arduino's own boards as compatible.
   if (libs.some((l) => l.includes('tflite-micro-arduino-examples'))) lines.push('lib_compat_mode = off')
   if (libs.length) lines.push('lib_deps =', ...libs.map((l) => `  ${l}`))
-  lines.push('build_flags = -O2')
+  // The Black Pill's USB port is the serial console only with the core's CDC enabled.
+  lines.push(req.target === 'stm32f4' ? 'build_flags = -O2 -D PIO_FRAMEWORK_ARDUINO_ENABLE_CDC -D USBCON' : 'build_flags = -O2')
   return `${lines.join('\n')}\n`
 }
 
