@@ -52,6 +52,7 @@ export const command: CliCommand = {
     const link = resolve(opts.link)
     const pair = await startPtyPair(link)
     const stream = openBoardEnd(pair.boardLink)
+    stream.on('error', () => undefined)
     const board = new VirtualBoard({ rateHz, classes, format, samplesPerGesture: samples, timestamp: opts.timestamp === true, seed: Number(opts.seed) || 1 })
     const writer = paceInto(stream, board, rateHz)
     const started = Date.now()

@@ -23,9 +23,24 @@ export interface PacedSource {
 
 const MAX_QUEUED_BYTES = 64 * 1024
 
+/**
+ * Opens the board end of a pty pair for writing. Node makes tty streams blocking; a writer in the
+ * same process as the reader (the app's own virtual board, the tests) would then freeze its event
+ * loop as soon as the pty buffer fills, so the stream is switched back to libuv's non-blocking
+ * writes, which queue (writableLength) instead.
+ */
 export function openBoardEnd(path: string): tty.WriteStream {
   const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY)
-  return new tty.WriteStream(fd)
+  const stream = new tty.WriteStream(fd)
+  ;(stream as unknown as { _handle?: { setBlocking?: (b: boolean) => number } })._handle?.setBlocking?.(false)
+  return stream
+}
+
+/** Resolves once everything written so far has reached the pty (or the stream failed). */
+export function drained(stream: tty.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve()
+  // Writes complete in order: the callback of an empty write runs after all earlier ones.
+  return new Promise((res) => stream.write('', () => res()))
 }
 
 /** Calls source.next() rateHz times a second (catching up in bursts when timers are late) and writes the lines. */
