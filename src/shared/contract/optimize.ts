@@ -15,7 +15,7 @@ export interface OptimizeRequest {
   /** Fine-tuning epochs (QAT, pruning, clustering, structured pruning). Default 15. */
   epochs?: number
   batchSize?: number
-  /** Fine-tuning learning rate. Default 0.0005. */
+  /** Fine-tuning learning rate. Default 0.001. */
   learningRate?: number
   seed?: number
   /** Final sparsity of magnitude pruning, 0..0.99. Default 0.7. */
