@@ -420,7 +420,9 @@ function buildInt8(graph: LoweredGraph, b: TfliteBuilder, ranges: Range[], perCh
       name: t.name,
       type: TensorType.INT8,
       shape: t.shape,
-      quantization: { scale: [params[i].scale], zeroPoint: [params[i].zeroPoint], min: [ranges[i].min], max: [ranges[i].max] }
+      // No min/max: the MLIR converter leaves them out of int8 files too, and on a tiny model they
+      // are a noticeable share of the flash.
+      quantization: { scale: [params[i].scale], zeroPoint: [params[i].zeroPoint] }
     })
   )
   b.inputs = [ids[graph.input]]
