@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/index'
 import { EventBus } from '../../src/main/rpc/event-bus'
 import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { ProfileService } from '../../src/main/services/profile-service'
@@ -91,6 +92,18 @@ describe('profiling over a real pseudo-terminal', () => {
     expect(s.counts.garbage).toBe(0)
     expect(existsSync(started.link!)).toBe(false)
     expect(fw.path).toContain('hello_profile')
+  })
+
+  it('microforge profile run --virtual measures the newest profile firmware and saves the session', async () => {
+    const out: string[] = []
+    const code = await runCli(['profile', 'run', project, '--virtual', '--count', '5', '--name', 'cli host', '--json'], { out: (t) => out.push(t), err: () => undefined })
+    expect(code).toBe(0)
+    const s = JSON.parse(out[0])
+    expect(s).toMatchObject({ name: 'cli host', origin: 'host', inferences: 5 })
+    for (const stage of ['sensor', 'preprocess', 'inference', 'output']) expect(s.medians[stage]).toBeGreaterThan(0)
+    const listed: string[] = []
+    await runCli(['profile', 'compare', project, s.id], { out: (t) => listed.push(t), err: () => undefined })
+    expect(listed[0]).toContain('| Metric | cli host |')
   })
 
   it('sim-board style: classify firmware runs until the window count, prints window-tagged labels and closes its pty', async () => {

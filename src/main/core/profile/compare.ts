@@ -58,7 +58,11 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
     row('Estimated inference', sessions.map((s) => formatMicros(s.estimatedInferenceUs)))
     row(
       'Measured / estimated',
-      sessions.map((s) => formatRatio(measuredOverEstimated(stat(s, 'inference')?.median, s.estimatedInferenceUs)))
+      // A host session against a board's estimate is a curiosity, not a correction: say so.
+      sessions.map((s) => {
+        const r = formatRatio(measuredOverEstimated(stat(s, 'inference')?.median, s.estimatedInferenceUs))
+        return s.origin === 'host' && r !== '–' ? `${r} (host)` : r
+      })
     )
   }
   return { columns, rows, markdown: markdownTable(['Metric', ...columns.map((c) => c.name)], rows.map((r) => [r.metric, ...r.values])) }

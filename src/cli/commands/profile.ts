@@ -1,0 +1,134 @@
+import { resolve } from 'node:path'
+import type { ProfileComparison, ProfileLiveUpdate, ProfileSessionSummary, ProfileSource } from '../../shared/contract/profile'
+import { MicroforgeError } from '../../shared/errors'
+import { formatBytes, formatMicros, formatRatio } from '../../shared/profile-format'
+import type { CliCommand } from '../command'
+
+/**
+ * `microforge profile ...`: the Profile step from a terminal. `profile run` measures a board on a
+ * serial port, or the project's generated firmware on the virtual board (host timings), and saves
+ * the session in the project like the app does.
+ */
+
+function summaryText(result: unknown): string {
+  const s = result as ProfileSessionSummary | null
+  if (!s) return 'Nothing arrived: no profile lines were read. Check the port, the baud rate and that the board runs the profile firmware.'
+  const stages = Object.entries(s.medians)
+    .map(([k, v]) => `${k} ${formatMicros(v)}`)
+    .join(', ')
+  return [
+    `${s.name}: ${s.inferences} inferences, ${s.origin === 'host' ? 'host timings (this computer)' : 'board timings'}`,
+    `  medians: ${stages || '–'}; total ${formatMicros(s.totalMedian)}`,
+    `  arena used ${formatBytes(s.memory.arenaUsed)}${s.memory.freeHeap !== undefined ? `, free memory ${formatBytes(s.memory.freeHeap)}` : ''}`,
+    ...(s.measuredOverEstimated !== undefined ? [`  measured / estimated inference: ${formatRatio(s.measuredOverEstimated)}`] : []),
+    `  saved as profiles/${s.id}.json`
+  ].join('\n')
+}
+
+export const profileRun: CliCommand = {
+  name: 'profile run',
+  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--firmware DIR] [--synthetic]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
+  summary: "Measure per-stage timings of a board's profile firmware, or of the generated firmware on the virtual board, and save the session.",
+  options: {
+    port: { type: 'string', description: 'Serial port of a board running profile firmware' },
+    baud: { type: 'string', default: '115200', description: 'Baud rate (default 115200)' },
+    virtual: { type: 'boolean', description: "Run the project's generated C-runtime firmware on this computer (host timings)" },
+    firmware: { type: 'string', description: 'With --virtual: the firmware folder (default: the newest profile firmware)' },
+    synthetic: { type: 'boolean', description: 'With --virtual: synthetic gestures instead of the dataset windows' },
+    count: { type: 'string', default: '100', description: 'Inferences to measure (default 100)' },
+    name: { type: 'string', description: 'Session name' },
+    variant: { type: 'string', description: 'The model variant the firmware runs' },
+    target: { type: 'string', description: 'The board (nano33ble, esp32, pico, stm32f4): a measured ratio corrects its estimates' },
+    'estimate-us': { type: 'string', description: "Optimize's uncorrected inference estimate, µs" },
+    timeout: { type: 'string', default: '120', description: 'Give up after this many seconds (default 120)' }
+  },
+  positionals: [1, 1],
+  async run(ctx, [dir], opts) {
+    const project = resolve(dir)
+    const count = Number(opts.count)
+    if (!(Number.isInteger(count) && count >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
+    let source: ProfileSource
+    if (opts.virtual === true) {
+      source = { kind: 'virtual', windows: opts.synthetic === true ? 'synthetic' : 'dataset', ...(typeof opts.firmware === 'string' ? { firmwareDir: resolve(opts.firmware) } : {}) }
+    } else if (typeof opts.port === 'string') {
+      source = { kind: 'serial', port: opts.port, baud: Number(opts.baud) }
+    } else {
+      throw new MicroforgeError('INVALID_ARGUMENT', 'Say where the timings come from: --port PATH, or --virtual.', 'For example: microforge profile run my-project --virtual')
+    }
+    const estimate = opts['estimate-us'] === undefined ? undefined : Number(opts['estimate-us'])
+    const options = {
+      maxInferences: count,
+      ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
+      ...(typeof opts.variant === 'string' ? { variant: opts.variant } : {}),
+      ...(typeof opts.target === 'string' ? { target: opts.target } : {}),
+      ...(estimate !== undefined && estimate > 0 ? { estimatedInferenceUs: estimate } : {})
+    }
+    let sessionId = ''
+    const finished = new Promise<ProfileLiveUpdate>((res) => {
+      const off = ctx.api.on('profile.live', (u) => {
+        if (u.sessionId !== sessionId) return
+        if (u.state === 'stopped' || u.state === 'failed') {
+          off()
+          res(u)
+        }
+      })
+    })
+    ctx.progress(source.kind === 'virtual' ? 'Building the firmware for this computer and starting the virtual board…' : `Reading ${source.port} at ${source.baud} baud…`)
+    const started = await ctx.api.profile.start(project, source, options)
+    sessionId = started.sessionId
+    const seconds = Number(opts.timeout) > 0 ? Number(opts.timeout) : 120
+    const timer = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), seconds * 1000).unref())
+    const outcome = await Promise.race([finished, timer, ctx.interrupted.then(() => 'interrupt' as const)])
+    if (outcome === 'timeout' || outcome === 'interrupt') return ctx.api.profile.stop(sessionId)
+    if (outcome.error && !outcome.savedId) throw MicroforgeError.fromData(outcome.error)
+    if (outcome.error) ctx.progress(`${outcome.error.message} The inferences so far are saved.`)
+    return outcome.savedId ? (await ctx.api.profile.list(project)).find((s) => s.id === outcome.savedId) ?? null : null
+  },
+  format: summaryText
+}
+
+export const profileList: CliCommand = {
+  name: 'profile list',
+  usage: 'microforge profile list PROJECT [--json]',
+  summary: "List a project's saved profiling sessions.",
+  options: {},
+  positionals: [1, 1],
+  async run(ctx, [dir]) {
+    return ctx.api.profile.list(resolve(dir))
+  },
+  format(result) {
+    const list = result as ProfileSessionSummary[]
+    if (!list.length) return 'No profiling sessions yet.'
+    return list
+      .map((s) => `${s.id}  ${s.name}  ${s.origin === 'host' ? 'host' : 'board'}  inference ${formatMicros(s.medians.inference)}  total ${formatMicros(s.totalMedian)}`)
+      .join('\n')
+  }
+}
+
+export const profileCompare: CliCommand = {
+  name: 'profile compare',
+  usage: 'microforge profile compare PROJECT ID... [--json]',
+  summary: 'Compare saved sessions side by side (the first is the baseline) as a Markdown table.',
+  options: {},
+  positionals: [2, 13],
+  async run(ctx, [dir, ...ids]) {
+    return ctx.api.profile.compare(resolve(dir), ids)
+  },
+  format: (result) => (result as ProfileComparison).markdown
+}
+
+export const profileExport: CliCommand = {
+  name: 'profile export',
+  usage: 'microforge profile export PROJECT ID --out FILE.csv [--json]',
+  summary: 'Export a saved session as CSV, one row per inference.',
+  options: { out: { type: 'string', description: 'CSV file to write' } },
+  positionals: [2, 2],
+  async run(ctx, [dir, id], opts) {
+    if (typeof opts.out !== 'string') throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to write the CSV: --out FILE.csv.', 'For example: --out timings.csv')
+    const r = await ctx.api.profile.exportCsv(resolve(dir), id, resolve(opts.out))
+    return { path: r.path, rows: r.csv.split('\n').length - 2 }
+  },
+  format: (result) => `Wrote ${(result as { rows: number }).rows} inferences to ${(result as { path: string }).path}.`
+}
+
+export const profileCommands = [profileRun, profileList, profileCompare, profileExport]
