@@ -8,6 +8,7 @@ import type { StepId } from '../../../shared/steps'
 export const stepViews: Partial<Record<StepId, () => Promise<Component>>> = {
   connect: () => import('./ConnectView.vue').then((m) => m.default),
   capture: () => import('./CaptureView.vue').then((m) => m.default),
+  train: () => import('./TrainView.vue').then((m) => m.default),
   optimize: () => import('./OptimizeView.vue').then((m) => m.default),
   deploy: () => import('./DeployView.vue').then((m) => m.default),
   profile: () => import('./ProfileView.vue').then((m) => m.default)

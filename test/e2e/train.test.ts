@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sharedDir } from '../helpers/tmp'
+import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+
+const dataset = join(sharedDir, 'datasets', 'mpu6050-punch-flex')
+
+describe('Train in Chromium', () => {
+  let app: WebApp
+
+  beforeAll(async () => {
+    app = await startWebApp()
+  }, 160_000)
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('imports the shared dataset, trains with live curves while the user moves around, and shows the results', async () => {
+    const { page } = app
+    mkdirSync(artifactsDir, { recursive: true })
+    await page.goto(app.url)
+    await page.evaluate(() => localStorage.setItem('microforge.theme', 'light'))
+    await page.reload()
+    await page.getByTestId('project-name').fill('Punch or flex')
+    await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'punch-flex'))
+    await page.getByTestId('project-folder').press('Enter')
+    await page.getByTestId('nav-capture').click()
+
+    await page.getByTestId('import-paths').fill(dataset)
+    await page.getByTestId('import-button').click()
+    await expect.poll(() => page.getByTestId('class-count-punch').textContent(), { timeout: 20_000 }).toBe('17')
+    expect(await page.getByTestId('class-count-flex').textContent()).toBe('43')
+    await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('ready')
+
+    await page.getByTestId('nav-train').click()
+    await page.getByTestId('step-train').waitFor()
+    await page.getByTestId('preset-dense').click()
+    // The summary follows edits live: Flatten(180) -> Dense 50 -> Dense 15 -> Dense 2.
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe((180 * 50 + 50 + 50 * 15 + 15 + 15 * 2 + 2).toLocaleString('en-US'))
+    await page.getByTestId('units-1').fill('20')
+    await page.getByTestId('units-1').press('Tab')
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe((180 * 20 + 20 + 20 * 15 + 15 + 15 * 2 + 2).toLocaleString('en-US'))
+    expect(await page.getByTestId('summary-table').locator('tbody tr').count()).toBe(4)
+
+    await page.getByTestId('epochs').fill('40')
+    await page.getByTestId('seed').fill('7')
+    await page.getByTestId('start-training').click()
+    await page.getByTestId('job').waitFor()
+    await expect.poll(() => page.getByTestId('curves').isVisible(), { timeout: 30_000 }).toBe(true)
+
+    // Move around while it trains: the UI answers at once and frames keep coming.
+    const before = Date.now()
+    await page.getByTestId('nav-capture').click()
+    await page.getByTestId('step-capture').waitFor()
+    await page.getByTestId('nav-connect').click()
+    await page.getByTestId('step-connect').waitFor()
+    const longestFrame = await page.evaluate(async () => {
+      let last = performance.now()
+      let longest = 0
+      const end = last + 1000
+      await new Promise<void>((resolve) => {
+        const tick = (now: number): void => {
+          longest = Math.max(longest, now - last)
+          last = now
+          if (now < end) requestAnimationFrame(tick)
+          else resolve()
+        }
+        requestAnimationFrame(tick)
+      })
+      return longest
+    })
+    const navMs = Date.now() - before
+    console.log(`two step changes plus 1 s of frame timing during training: ${navMs} ms; longest frame ${longestFrame.toFixed(0)} ms`)
+    expect(longestFrame).toBeLessThan(500)
+    await page.getByTestId('nav-train').click()
+    await page.getByTestId('step-train').waitFor()
+    // What the user set up is still there.
+    expect(await page.getByTestId('epochs').inputValue()).toBe('40')
+    const stillRunning = (await page.getByTestId('job').getAttribute('data-state')) === 'running'
+    console.log(`training still running after navigating back: ${stillRunning}`)
+    if (stillRunning) await page.screenshot({ path: join(artifactsDir, 'train-running.png'), fullPage: true })
+
+    await expect.poll(() => page.getByTestId('job').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    await page.getByTestId('results').waitFor()
+    const acc = parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '')
+    console.log(`test accuracy shown: ${acc} %`)
+    expect(acc).toBeGreaterThanOrEqual(80)
+    expect(await page.getByTestId('confusion').locator('tbody tr').count()).toBe(2)
+    const cells = await page.locator('[data-testid^="cm-"]').allTextContents()
+    expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+    expect(await page.getByTestId('train-backend').textContent()).toMatch(/wasm|tensorflow|cpu/)
+    expect(await page.getByTestId('curves').locator('canvas').count()).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('done')
+
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 0))
+    await page.screenshot({ path: join(artifactsDir, 'train-light.png') })
+    await page.getByTestId('results').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(artifactsDir, 'train-results-light.png') })
+    await page.getByTestId('theme').click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(artifactsDir, 'train-results-dark.png') })
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 0))
+    await page.screenshot({ path: join(artifactsDir, 'train-dark.png') })
+  }, 90_000)
+})
