@@ -62,6 +62,9 @@ describe('deploy service and generate command', () => {
     const [tflm, c] = fit.runtimes
     expect(tflm).toMatchObject({ runtime: 'tflm', supported: true, fits: true })
     expect(c).toMatchObject({ runtime: 'c', supported: true, fits: true })
+    // arm-none-eabi-gcc is installed here, so the C runtime's size is measured, not estimated.
+    expect(c.parts.map((p) => p.source)).toEqual(['estimate', 'measured'])
+    expect(c.parts[1].label).toMatch(/arm-none-eabi-gcc/)
     expect(c.flashBytes).toBeLessThan(tflm.flashBytes)
     expect(c.ramBytes).toBeLessThan(tflm.ramBytes)
     const hybrid = await client.deploy.fit(project, 'hybrid', 'stm32f4')

@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, promises as fs } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
-import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult } from '../../shared/contract/deploy'
+import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
 import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
-import { cRuntimeFit, tflmFit } from '../core/codegen/fit'
+import { generateCRuntimeModel } from '../core/codegen/c-runtime'
+import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
 import { generateFirmware, sanitizeName } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { writeFileAtomic } from './atomic-fs'
@@ -93,7 +97,28 @@ export class DeployService implements DeployApi {
   async fit(projectDir: string, variant: string, target: TargetId): Promise<FitReport> {
     const v = await this.loadVariant(projectDir, variant)
     const board = BOARDS[target]
-    return { board, variant: v.variant, runtimes: [tflmFit(board, v.graph, v.bytes.byteLength), cRuntimeFit(board, v.graph)] }
+    const measured = await this.measureCRuntime(v.graph, v.bytes)
+    return { board, variant: v.variant, runtimes: [tflmFit(board, v.graph, v.bytes.byteLength), cRuntimeFit(board, v.graph, measured)] }
+  }
+
+  private readonly measuredCache = new Map<string, MeasuredCSize | null>()
+
+  /**
+   * The C runtime's real flash and RAM when arm-none-eabi-gcc is installed: the generated model
+   * and mf_runtime.c linked for a Cortex-M4 with --gc-sections, minus an empty image. Without the
+   * toolchain, null, and the fit check uses its per-kernel estimates.
+   */
+  private async measureCRuntime(graph: CgModel, bytes: Uint8Array): Promise<MeasuredCSize | null> {
+    const key = createHash('sha256').update(bytes).digest('hex')
+    if (this.measuredCache.has(key)) return this.measuredCache.get(key) ?? null
+    let result: MeasuredCSize | null = null
+    try {
+      result = await measureWithArmGcc(graph, deployResourcesDir())
+    } catch {
+      result = null
+    }
+    this.measuredCache.set(key, result)
+    return result
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -121,7 +146,8 @@ export class DeployService implements DeployApi {
       baud,
       templates: await loadFirmwareTemplates()
     })
-    const fit = v && req.mode !== 'capture' ? (req.runtime === 'c' ? cRuntimeFit(board, v.graph) : tflmFit(board, v.graph, v.bytes.byteLength)) : null
+    let fit: RuntimeFit | null = null
+    if (v && req.mode !== 'capture') fit = req.runtime === 'c' ? cRuntimeFit(board, v.graph, await this.measureCRuntime(v.graph, v.bytes)) : tflmFit(board, v.graph, v.bytes.byteLength)
     const entries = new Map<string, Uint8Array>()
     const enc = new TextEncoder()
     for (const f of fw.files) entries.set(f.path, enc.encode(f.contents))
@@ -190,5 +216,45 @@ async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwr
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true })
     throw err
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((res, rej) =>
+    execFile(cmd, args, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => (err ? rej(err) : res(stdout)))
+  )
+}
+
+const M4_FLAGS = ['-std=c99', '-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-ffunction-sections', '-fdata-sections', '-Wl,--gc-sections', '--specs=nosys.specs']
+
+async function measureWithArmGcc(graph: CgModel, resources: string): Promise<MeasuredCSize | null> {
+  let c
+  try {
+    c = generateCRuntimeModel(graph)
+  } catch {
+    return null
+  }
+  const version = (await run('arm-none-eabi-gcc', ['-dumpversion'])).trim()
+  const dir = await fs.mkdtemp(join(tmpdir(), 'microforge-size-'))
+  try {
+    for (const f of c.files) await fs.writeFile(join(dir, f.path), f.contents)
+    // A main that touches input, invoke and output, so nothing the firmware needs is collected away.
+    await fs.writeFile(
+      join(dir, 'main.c'),
+      '#include "mf_model.h"\nvolatile int mf_sink;\nint main(void) { mf_model_input()[0] = 0; mf_model_invoke(); mf_sink = (int)mf_model_output()[0]; return 0; }\n'
+    )
+    await fs.writeFile(join(dir, 'empty.c'), 'volatile int mf_sink;\nint main(void) { mf_sink = 0; return 0; }\n')
+    const runtime = join(resources, 'c-runtime')
+    await run('arm-none-eabi-gcc', [...M4_FLAGS, `-I${dir}`, `-I${runtime}`, join(dir, 'main.c'), join(dir, 'mf_model.c'), join(runtime, 'mf_runtime.c'), '-o', join(dir, 'model.elf')])
+    await run('arm-none-eabi-gcc', [...M4_FLAGS, join(dir, 'empty.c'), '-o', join(dir, 'empty.elf')])
+    const size = async (elf: string): Promise<{ flash: number; ram: number }> => {
+      const [text, data, bss] = (await run('arm-none-eabi-size', ['-B', elf])).trim().split('\n')[1].trim().split(/\s+/).map(Number)
+      return { flash: text + data, ram: data + bss }
+    }
+    const model = await size(join(dir, 'model.elf'))
+    const empty = await size(join(dir, 'empty.elf'))
+    return { flashBytes: model.flash - empty.flash, ramBytes: model.ram - empty.ram, toolchain: `arm-none-eabi-gcc ${version} -Os, Cortex-M4` }
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true })
   }
 }

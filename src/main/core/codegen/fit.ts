@@ -73,12 +73,26 @@ export function tflmFit(board: BoardInfo, model: CgModel, tfliteBytes: number): 
   ])
 }
 
-export function cRuntimeFit(board: BoardInfo, model: CgModel): RuntimeFit {
+/** Sizes from arm-none-eabi-size of the generated model and runtime (image minus an empty image). */
+export interface MeasuredCSize {
+  flashBytes: number
+  ramBytes: number
+  toolchain: string
+}
+
+export function cRuntimeFit(board: BoardInfo, model: CgModel, measured?: MeasuredCSize | null): RuntimeFit {
   let c
   try {
     c = generateCRuntimeModel(model)
   } catch (err) {
     return unsupported('c', err)
+  }
+  if (measured) {
+    // The static arena is in .bss, so the measured RAM already holds it.
+    return total(board, 'c', [
+      framework(board),
+      { label: `C runtime, weights and arena (${measured.toolchain})`, flashBytes: measured.flashBytes, ramBytes: measured.ramBytes, source: 'measured' }
+    ])
   }
   const usesDouble = c.input.type === 'float32' || c.output.type === 'float32'
   const code = C_RUNTIME_BASE + c.ops.reduce((s, op) => s + (C_KERNEL_FLASH[op] ?? 400), 0) + (usesDouble ? SOFT_DOUBLE : 0)
