@@ -220,6 +220,8 @@ function platformioIni(board: BoardInfo, req: FirmwareRequest, rev: Nano33Revisi
   ]
   // The earlephilhower core: Wire pins are settable and the free heap is reported.
   if (req.target === 'pico') lines.push('board_build.core = earlephilhower')
+  // USB DFU needs no extra hardware; the README says how to switch to an ST-Link.
+  if (req.target === 'stm32f4') lines.push('upload_protocol = dfu')
   lines.push(`monitor_speed = ${req.baud}`)
   // The TensorFlow Lite Micro Arduino library declares only Arduino's own boards as compatible.
   if (libs.some((l) => l.includes('tflite-micro-arduino-examples'))) lines.push('lib_compat_mode = off')
@@ -267,7 +269,7 @@ function readme(
     steps.push('Install PlatformIO (the VS Code extension, or `pip install platformio`).')
     steps.push('Open this folder in VS Code (PlatformIO picks up `platformio.ini`); libraries download on the first build.')
     if (req.target === 'pico') steps.push('Hold BOOTSEL while plugging the Pico in the first time; later uploads reset it automatically.')
-    if (req.target === 'stm32f4') steps.push('Black Pill over USB: hold BOOT0, tap NRST, release BOOT0 to enter the DFU bootloader (or set `upload_protocol = stlink` with an ST-Link).')
+    if (req.target === 'stm32f4') steps.push('Black Pill over USB (`upload_protocol = dfu`): hold BOOT0, tap NRST, release BOOT0 to enter the DFU bootloader before each upload. With an ST-Link, change it to `upload_protocol = stlink`.')
     steps.push('Build and upload: `pio run -t upload` (or the arrow button in the status bar).')
   } else {
     steps.push('Install ESP-IDF 5.x (https://docs.espressif.com/projects/esp-idf/en/stable/esp32/get-started/).')
