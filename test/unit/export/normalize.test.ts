@@ -55,6 +55,13 @@ describe('normalizeModel (converter-style graph rewrites)', () => {
     expect(normalizeModel(convNet()).layers.some((l) => l.type === 'dropout')).toBe(false)
   })
 
+  it('refuses a model with NaN weights (diverged training)', () => {
+    const model = convNet()
+    const layer = model.layers[0] as Extract<ModelIR['layers'][number], { type: 'conv1d' }>
+    layer.kernel[3] = Number.NaN
+    expect(() => normalizeModel(model)).toThrow(/"conv1d_1" has NaN or infinite values in its kernel/)
+  })
+
   it('refuses a batch norm it cannot fold, with a next step', () => {
     const model = convNet()
     const bad: ModelIR = {

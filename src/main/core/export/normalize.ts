@@ -17,6 +17,7 @@ function isWeightLayer(l: Layer | undefined): l is WeightLayer {
 
 export function normalizeModel(model: ModelIR): ModelIR {
   inferShapes(model)
+  assertFiniteWeights(model)
   const out: Layer[] = []
   for (const layer of model.layers) {
     const prev = out[out.length - 1]
@@ -71,4 +72,20 @@ export function foldBatchNorm(layer: WeightLayer, bn: Extract<Layer, { type: 'ba
   const bias = new Float32Array(channels)
   for (let c = 0; c < channels; c++) bias[c] = ((layer.bias ? layer.bias[c] : 0) - bn.movingMean[c]) * s[c] + bn.beta[c]
   return { ...layer, kernel, bias }
+}
+
+/** NaN or infinite weights (a diverged training run) would quantize to garbage without any error. */
+function assertFiniteWeights(model: ModelIR): void {
+  for (const layer of model.layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (!(value instanceof Float32Array)) continue
+      if (value.some((v) => !Number.isFinite(v))) {
+        throw new MicroforgeError(
+          'MODEL_ERROR',
+          `Layer "${layer.name}" has NaN or infinite values in its ${key}, so training diverged.`,
+          'Train again with a lower learning rate, or check the recorded windows for broken samples.'
+        )
+      }
+    }
+  }
 }
