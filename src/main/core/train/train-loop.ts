@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
 import type { EpochMetrics, EvaluationResult, ModelSpec, OptimizerName } from '../../../shared/training'
 import { buildModel } from './build-model'
+import { HeapAdam } from './heap-adam'
 import { evaluatePredictions } from './metrics'
 import { mulberry32, shuffleInPlace } from './rng'
 
@@ -106,12 +107,15 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
   return withSeededRandom(cfg.seed, async () => {
     const k = cfg.classes.length
     const model = buildModel(cfg.spec, cfg.inputShape, k, cfg.seed)
-    const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate)
+    const heapAdam = cfg.optimizer === 'adam' && HeapAdam.supported() ? new HeapAdam(cfg.learningRate) : null
+    const optimizer = heapAdam ? null : makeOptimizer(cfg.optimizer, cfg.learningRate)
+    // Only this model's weights: other models alive in the thread must not get gradients computed.
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
     const data = toTensors(train, cfg.inputShape, k)
     const random = mulberry32(cfg.seed)
     const order = train.y.map((_, i) => i)
     const history: EpochMetrics[] = []
-    let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null }
+    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array[] | null }
     let stoppedEarly = false
     try {
       for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
@@ -132,11 +136,19 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
               const sel = tf.tensor1d(idx, 'int32')
               const xb = tf.gather(data.x, sel)
               const yb = tf.gather(data.y, sel)
-              const cost = optimizer.minimize(() => {
+              const lossFn = (): tf.Scalar => {
                 const probs = model.apply(xb, { training: true }) as tf.Tensor
                 kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
                 return crossEntropy(yb, probs)
-              }, true)!
+              }
+              let cost: tf.Scalar
+              if (heapAdam) {
+                const { value, grads } = tf.variableGrads(lossFn, variables)
+                heapAdam.apply(variables, variables.map((v) => grads[v.name]))
+                cost = value
+              } else {
+                cost = optimizer!.minimize(lossFn, true, variables)!
+              }
               return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, kept.correct!)]
             })
             kept.correct?.dispose()
@@ -159,8 +171,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
         history.push(metrics)
         const monitored = v ? v.loss : loss
         if (monitored < best.loss - 1e-6) {
-          if (best.weights) tf.dispose(best.weights)
-          best = { loss: monitored, epoch, weights: model.getWeights().map((w) => w.clone()) }
+          best = { loss: monitored, epoch, weights: model.getWeights().map((w) => Float32Array.from(w.dataSync())) }
         }
         await hooks.onEpoch(metrics)
         if (cfg.earlyStoppingPatience > 0 && epoch - best.epoch >= cfg.earlyStoppingPatience && epoch < cfg.epochs) {
@@ -168,15 +179,19 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
           break
         }
       }
-      if (best.weights && best.epoch !== history.length) model.setWeights(best.weights)
+      if (best.weights && best.epoch !== history.length) {
+        const shapes = model.getWeights().map((w) => w.shape)
+        const restored = best.weights.map((w, i) => tf.tensor(w, shapes[i]))
+        model.setWeights(restored)
+        tf.dispose(restored)
+      }
       return { model, history, stoppedEarly, bestEpoch: best.epoch || history.length }
     } catch (err) {
       model.dispose()
       throw err
     } finally {
-      if (best.weights) tf.dispose(best.weights)
       tf.dispose([data.x, data.y])
-      optimizer.dispose()
+      optimizer?.dispose()
     }
   })
 }
