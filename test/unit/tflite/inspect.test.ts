@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { inspectTflite } from '../../../src/main/core/tflite/inspect'
 import { sharedModel } from '../../helpers/shared-models'
+import { BuiltinOptions } from '../../../src/main/core/tflite/schema/tflite/builtin-options'
+import { Padding } from '../../../src/main/core/tflite/schema/tflite/padding'
+import { Pool2DOptionsT } from '../../../src/main/core/tflite/schema/tflite/pool2doptions'
+import { SoftmaxOptionsT } from '../../../src/main/core/tflite/schema/tflite/softmax-options'
 import { buildModel } from '../../helpers/tflite-builder'
 
 describe('inspector', () => {
@@ -63,5 +67,31 @@ describe('inspector', () => {
     expect(s.sizes.arena.tflmPlannedBytes).toBe(928)
     expect(s.sizes.arena.tflmEstimateBytes).toBe(2192)
     expect(s.sizes.arena.runtimeBytes).toBe(920)
+  })
+})
+
+describe('inspector: int8 quantization TFLM would reject at AllocateTensors', () => {
+  it('softmax output not at 1/256 and -128, pooling that rescales, asymmetric weights', () => {
+    const bytes = buildModel({
+      tensors: [
+        { type: 'INT8', shape: [1, 1, 4, 2], scale: 0.1, zeroPoint: 0 },
+        { type: 'INT8', shape: [1, 1, 2, 2], scale: 0.2, zeroPoint: 0 },
+        { type: 'INT8', shape: [2, 4], values: [1, 2, 3, 4, 5, 6, 7, 8], scale: 0.1, zeroPoint: 3 },
+        { type: 'INT8', shape: [1, 2], scale: 0.3, zeroPoint: 0 },
+        { type: 'INT8', shape: [1, 2], scale: 0.1, zeroPoint: 0 }
+      ],
+      ops: [
+        { op: 'MAX_POOL_2D', inputs: [0], outputs: [1], optionsType: BuiltinOptions.Pool2DOptions, options: new Pool2DOptionsT(Padding.VALID, 2, 1, 2, 1) },
+        { op: 'FULLY_CONNECTED', inputs: [1, 2, -1], outputs: [3] },
+        { op: 'SOFTMAX', inputs: [3], outputs: [4], optionsType: BuiltinOptions.SoftmaxOptions, options: new SoftmaxOptionsT(1) }
+      ],
+      inputs: [0],
+      outputs: [4]
+    })
+    const s = inspectTflite(bytes)
+    expect(s.tflmSupported).toBe(false)
+    expect(s.problems.map((p) => [p.kind, p.operator])).toEqual([['quantization', 0], ['quantization', 1], ['quantization', 2]])
+    expect(s.problems[2].message).toMatch(/1\/256/)
+    expect(inspectTflite(sharedModel('hello_world_int8')).problems).toEqual([])
   })
 })

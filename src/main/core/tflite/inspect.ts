@@ -54,7 +54,7 @@ export interface OperatorSummary {
   options: Record<string, unknown>
 }
 
-export type ProblemKind = 'hybrid' | 'float16' | 'unsupported-op' | 'custom-op' | 'unsupported-type' | 'sparse'
+export type ProblemKind = 'hybrid' | 'float16' | 'unsupported-op' | 'custom-op' | 'unsupported-type' | 'sparse' | 'quantization'
 
 export interface Problem {
   kind: ProblemKind
@@ -109,6 +109,33 @@ export function summarizeTensor(t: ParsedTensor): TensorSummary {
   return s
 }
 
+/**
+ * Quantization TFLM's int8 kernels insist on in Prepare (they fail AllocateTensors otherwise):
+ * symmetric weights with int32 biases, pooling that keeps its input's quantization, softmax output
+ * at scale 1/256 and zero point -128. Returns the end of a sentence, or null.
+ */
+function int8QuantizationProblem(op: string, inputs: (ParsedTensor | undefined)[], outputs: ParsedTensor[]): string | null {
+  const [input, weights, bias] = inputs
+  const output = outputs[0]
+  if (input?.type !== 'INT8' || !output) return null
+  const q = (t: ParsedTensor | undefined) => t?.quantization ?? null
+  if (WEIGHTED_OPS.has(op) && weights?.type === 'INT8') {
+    if (!q(weights) || !q(input) || !q(output)) return 'has int8 tensors without quantization parameters.'
+    if (q(weights)!.zeroPoint.some((z) => z !== 0)) return 'has int8 weights with a non-zero zero point; TFLM needs symmetric weights.'
+    if (bias && bias.type !== 'INT32' && bias.type !== 'INT64') return `has a ${bias.type} bias; int8 layers need an int32 bias.`
+  }
+  if ((op === 'MAX_POOL_2D' || op === 'AVERAGE_POOL_2D') && q(input) && q(output)) {
+    if (q(input)!.scale[0] !== q(output)!.scale[0] || (q(input)!.zeroPoint[0] ?? 0) !== (q(output)!.zeroPoint[0] ?? 0)) {
+      return 'changes the quantization between input and output; TFLM pooling keeps it.'
+    }
+  }
+  if (op === 'SOFTMAX' && output.type === 'INT8') {
+    const oq = q(output)
+    if (!oq || oq.scale[0] !== 1 / 256 || oq.zeroPoint[0] !== -128) return 'has an int8 output that is not scale 1/256, zero point -128, which TFLM requires.'
+  }
+  return null
+}
+
 export function findProblems(model: ParsedModel): Problem[] {
   const problems: Problem[] = []
   const flaggedTypes = new Set<string>()
@@ -132,6 +159,8 @@ export function findProblems(model: ParsedModel): Problem[] {
           message: `${label} is a hybrid layer: float inputs with ${weights.type.toLowerCase()} weights (dynamic-range quantization). TensorFlow Lite Micro has no hybrid kernels. Export with full int8 quantization (or float32) for the board.`
         })
       }
+      const quantProblem = int8QuantizationProblem(op.builtin, op.inputs.map((i) => (i >= 0 ? sg.tensors[i] : undefined)), op.outputs.map((i) => sg.tensors[i]))
+      if (quantProblem) problems.push({ kind: 'quantization', operator: op.index, message: `${label} ${quantProblem}` })
       if (name === 'DEQUANTIZE' && input?.type === 'FLOAT16') {
         problems.push({
           kind: 'float16', operator: op.index,
