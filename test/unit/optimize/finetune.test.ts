@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import { initTrainingBackend } from '../../../src/main/core/train/backend'
 import { mulberry32 } from '../../../src/main/core/train/rng'
@@ -70,6 +70,15 @@ describe('fine-tuning techniques', () => {
 
   beforeAll(async () => {
     base = await fineTune(cnnModel(3), train, { ...cfg, epochs: 10 })
+  })
+
+  // Every loop disposes what it made: a bench or a long session runs many of them in one thread.
+  let tensors = 0
+  beforeEach(() => {
+    tensors = tf.memory().numTensors
+  })
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensors)
   })
 
   it('fine-tunes the float model to fit the toy task', () => {
