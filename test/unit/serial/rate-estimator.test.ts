@@ -38,4 +38,10 @@ describe('RateEstimator', () => {
     expect(r.estimate().rateHz).toBeCloseTo(200)
     expect(r.estimate().missing).toBe(0)
   })
+
+  it('counts samples over the span when several share a clock tick', () => {
+    const r = new RateEstimator()
+    for (let i = 0; i < 400; i++) r.add(Math.floor(i / 2), 0)
+    expect(r.estimate().rateHz).toBeCloseTo(2000, -2)
+  })
 })

@@ -45,7 +45,7 @@ export class RateEstimator {
       this.usesBoardClock = board
     }
     if (board) {
-      if (this.lastBoardT !== null && t <= this.lastBoardT) {
+      if (this.lastBoardT !== null && t < this.lastBoardT) {
         // The board reset or its clock wrapped: old steps say nothing about the new stream.
         this.clearHistory()
       } else if (this.lastBoardT !== null && this.count >= MIN_STEPS) {
@@ -73,9 +73,14 @@ export class RateEstimator {
       // The mean of the usual steps: the median alone snaps to one of two alternating step sizes
       // (a 50 Hz sketch with millis() prints 19, 21, 19, 21 ms), and lost samples would skew a plain mean.
       const med = median(steps)
+      if (med <= 0) {
+        // Several samples per clock tick (millis() above 1 kHz): count samples over the span.
+        const span = this.at(this.count - 1, this.boardT) - this.at(0, this.boardT)
+        return { rateHz: span > 0 ? ((this.count - 1) * 1000) / span : null, jitterMs, source: 'timestamps', missing: this.missing }
+      }
       const usual = steps.filter((s) => s >= 0.5 * med && s <= 1.5 * med)
       const mean = usual.reduce((a, b) => a + b, 0) / usual.length
-      return { rateHz: mean > 0 ? 1000 / mean : null, jitterMs, source: 'timestamps', missing: this.missing }
+      return { rateHz: 1000 / mean, jitterMs, source: 'timestamps', missing: this.missing }
     }
     const span = this.at(this.count - 1, this.arrivalT) - this.at(0, this.arrivalT)
     if (span < MIN_ARRIVAL_SPAN_MS) return { rateHz: null, jitterMs: null, source: null, missing: this.missing }

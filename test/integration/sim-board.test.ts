@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { command as simBoard } from '../../src/cli/commands/sim-board'
+import { EventBus } from '../../src/main/rpc/event-bus'
+import { DatasetService } from '../../src/main/services/dataset-service'
+import { DeviceService } from '../../src/main/services/device-service'
+import { ProjectService } from '../../src/main/services/project-service'
+import type { RecordingStatus } from '../../src/shared/contract/device'
+import { tempDir } from '../helpers/tmp'
+
+const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('microforge sim-board', { timeout: 25_000 }, () => {
+  let tmp: { dir: string; cleanup: () => void }
+  beforeEach(() => {
+    tmp = tempDir()
+  })
+  afterEach(() => tmp.cleanup())
+
+  it('IMU_Capture mode: the app records the board-delimited gestures as windows, Ctrl+C ends it', async () => {
+    const link = path.join(tmp.dir, 'vboard')
+    let interrupt = (): void => undefined
+    const interrupted = new Promise<void>((r) => (interrupt = r))
+    const running = simBoard.run({ api: {} as never, json: true, progress: () => undefined, interrupted }, [], {
+      link,
+      rate: '200',
+      classes: 'wave,punch,flex',
+      format: 'imu-capture',
+      samples: '30',
+      seed: '5'
+    })
+    await until(() => existsSync(link), 5000, 'the pty link')
+
+    const projects = new ProjectService(path.join(tmp.dir, 'config'))
+    const project = path.join(tmp.dir, 'p')
+    await projects.create(project, 'p')
+    const bus = new EventBus()
+    const recs: RecordingStatus[] = []
+    bus.listen((e, p) => e === 'device.recording' && recs.push(p as RecordingStatus))
+    const dataset = new DatasetService(projects, bus)
+    const device = new DeviceService({ bus, dataset })
+    try {
+      await device.open(link, 115200)
+      await until(async () => (await device.status()).layout !== null, 8000, 'the first gesture')
+      expect((await device.status()).layout?.axes).toEqual(['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'])
+      await device.startRecording({ project, label: 'any', trigger: 'board', samples: 30, count: 3 })
+      await until(() => recs.at(-1)?.state === 'done', 15_000, 'three windows')
+      const windows = await dataset.list(project)
+      expect(windows.map((w) => w.samples)).toEqual([30, 30, 30])
+    } finally {
+      await device.close()
+      interrupt()
+    }
+    const result = (await running) as { endedBy: string; linesWritten: number }
+    expect(result.endedBy).toBe('interrupt')
+    expect(result.linesWritten).toBeGreaterThan(90)
+    expect(existsSync(link)).toBe(false)
+  })
+})
