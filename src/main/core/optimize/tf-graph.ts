@@ -121,14 +121,14 @@ export class IrGraph {
     for (const l of ir.layers) {
       if (l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'depthwiseConv1d') continue
       const kernelShape = l.type === 'dense' ? [l.kernel.length / l.units, l.units] : l.type === 'conv1d' ? [l.kernelSize, l.kernel.length / (l.kernelSize * l.filters), l.filters] : [l.kernelSize, l.kernel.length / (l.kernelSize * l.depthMultiplier), l.depthMultiplier]
-      // tidy drops the initial-value tensors; the variables hold their own copies and survive it.
-      this.params.set(
-        l.name,
-        tf.tidy(() => ({
-          kernel: tf.variable(tf.tensor(l.kernel, kernelShape, 'float32'), trainable, `${prefix}/${l.name}/kernel`),
-          bias: l.bias ? tf.variable(tf.tensor1d(l.bias, 'float32'), trainable, `${prefix}/${l.name}/bias`) : null
-        }))
-      )
+      const kernelInit = tf.tensor(l.kernel, kernelShape, 'float32')
+      const biasInit = l.bias ? tf.tensor1d(l.bias, 'float32') : null
+      this.params.set(l.name, {
+        kernel: tf.variable(kernelInit, trainable, `${prefix}/${l.name}/kernel`),
+        bias: biasInit ? tf.variable(biasInit, trainable, `${prefix}/${l.name}/bias`) : null
+      })
+      // The variables hold their own copies; the initial values would otherwise leak.
+      tf.dispose([kernelInit, ...(biasInit ? [biasInit] : [])])
     }
   }
 
