@@ -79,7 +79,7 @@ function tflmColumns(graph: CgModel, bytes: Uint8Array): Pick<Row, 'tflm' | 'tfl
   } catch (err) {
     return { tflm: null, tflmUnsupported: (err as Error).message }
   }
-  const est = estimateTflm(graph)
+  const est = estimateTflm(graph, bytes)
   const arena = tflmArenaWithMargin(est.arenaBytes)
   return {
     tflm: {

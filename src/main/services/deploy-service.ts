@@ -98,7 +98,7 @@ export class DeployService implements DeployApi {
     const v = await this.loadVariant(projectDir, variant)
     const board = BOARDS[target]
     const measured = await this.measureCRuntime(v.graph, v.bytes)
-    return { board, variant: v.variant, runtimes: [tflmFit(board, v.graph, v.bytes.byteLength), cRuntimeFit(board, v.graph, measured)] }
+    return { board, variant: v.variant, runtimes: [tflmFit(board, v.graph, v.bytes), cRuntimeFit(board, v.graph, measured)] }
   }
 
   private readonly measuredCache = new Map<string, MeasuredCSize | null>()
@@ -147,7 +147,7 @@ export class DeployService implements DeployApi {
       templates: await loadFirmwareTemplates()
     })
     let fit: RuntimeFit | null = null
-    if (v && req.mode !== 'capture') fit = req.runtime === 'c' ? cRuntimeFit(board, v.graph, await this.measureCRuntime(v.graph, v.bytes)) : tflmFit(board, v.graph, v.bytes.byteLength)
+    if (v && req.mode !== 'capture') fit = req.runtime === 'c' ? cRuntimeFit(board, v.graph, await this.measureCRuntime(v.graph, v.bytes)) : tflmFit(board, v.graph, v.bytes)
     const entries = new Map<string, Uint8Array>()
     const enc = new TextEncoder()
     for (const f of fw.files) entries.set(f.path, enc.encode(f.contents))

@@ -121,7 +121,7 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
     const graph = req.model.graph
     checkModelShape(graph, req)
     if (req.runtime === 'tflm') {
-      tflm = estimateTflm(graph)
+      tflm = estimateTflm(graph, req.model.bytes)
       tflmArenaSize = tflmArenaWithMargin(tflm.arenaBytes)
       copy('common/mf_infer_tflm.cpp')
       for (const f of generateModelData(req.model.bytes, { source: req.model.label, sourceExtension: kind === 'arduino' ? 'cpp' : 'cc' })) add(f.path, f.contents)

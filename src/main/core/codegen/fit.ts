@@ -58,17 +58,17 @@ export function framework(board: BoardInfo): FitPart {
   return { label: `${board.mcu} core and serial`, flashBytes: board.frameworkFlashBytes, ramBytes: board.frameworkRamBytes, source: 'estimate' }
 }
 
-export function tflmFit(board: BoardInfo, model: CgModel, tfliteBytes: number): RuntimeFit {
+export function tflmFit(board: BoardInfo, model: CgModel, tflite: Uint8Array): RuntimeFit {
   try {
     checkTflmSupport(model)
   } catch (err) {
     return unsupported('tflm', err)
   }
-  const est = estimateTflm(model)
+  const est = estimateTflm(model, tflite)
   return total(board, 'tflm', [
     framework(board),
     { label: 'TensorFlow Lite Micro (interpreter and kernels)', flashBytes: est.runtimeFlashBytes, ramBytes: 2048, source: 'estimate' },
-    { label: 'model (.tflite in flash)', flashBytes: tfliteBytes, ramBytes: 0, source: 'measured' },
+    { label: 'model (.tflite in flash)', flashBytes: tflite.byteLength, ramBytes: 0, source: 'measured' },
     { label: 'tensor arena (planner + margin)', flashBytes: 0, ramBytes: tflmArenaWithMargin(est.arenaBytes), source: 'planned' }
   ])
 }

@@ -5,6 +5,8 @@
  * hello_world (1184 bytes measured by TFLM) and gesture_dense (2192 bytes); kernel sizes are
  * Cortex-M4 -Os reference-kernel builds, rounded up. Estimates, labelled as such wherever shown.
  */
+import { planArena as planTflmArena } from '../arena-planner'
+import { parseTflite } from '../tflite/reader'
 import { bytesPerElement, elementCount, type CgModel } from './graph'
 import { planArena, type LifetimeRequest } from './lifetime-planner'
 
@@ -55,9 +57,22 @@ export function activationPlan(model: CgModel): number {
   return planArena([...req.values()]).bytes
 }
 
-export function estimateTflm(model: CgModel): TflmEstimate {
-  const activationBytes = activationPlan(model)
-  const arenaBytes = activationBytes + FIXED_ARENA + PER_TENSOR_ARENA * model.tensors.length + PER_OP_ARENA * model.operators.length
+/**
+ * With the .tflite bytes, the arena comes from the app's arena planner (core/arena-planner.ts, the
+ * same number the Optimize step shows, including kernel scratch buffers); without them, from the
+ * lifetime plan plus the calibrated bookkeeping above.
+ */
+export function estimateTflm(model: CgModel, tflite?: Uint8Array): TflmEstimate {
+  let activationBytes: number
+  let arenaBytes: number
+  if (tflite) {
+    const report = planTflmArena(parseTflite(tflite)).tflm
+    activationBytes = report.plannedBytes
+    arenaBytes = report.totalEstimateBytes
+  } else {
+    activationBytes = activationPlan(model)
+    arenaBytes = activationBytes + FIXED_ARENA + PER_TENSOR_ARENA * model.tensors.length + PER_OP_ARENA * model.operators.length
+  }
   const ops = [...new Set(model.operators.map((o) => o.op))]
   const runtimeFlashBytes = TFLM_CORE_FLASH + ops.reduce((s, op) => s + (KERNEL_FLASH[op] ?? 6000), 0)
   return { activationBytes, arenaBytes, runtimeFlashBytes }
