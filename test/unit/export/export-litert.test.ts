@@ -22,7 +22,7 @@ import { AXES, WINDOW, batchNormNet, conv1d, convNet, dense, denseNet, depthwise
 
 const CALIBRATION = randomWindows(100, 21)
 const WINDOWS = randomWindows(40, 22)
-const OP_WINDOWS = randomWindows(100, 25)
+const OP_WINDOWS = randomWindows(60, 25)
 
 const runners: LiteRtRunner[] = []
 afterAll(() => runners.forEach((r) => r.delete()))
@@ -80,7 +80,7 @@ describe('LiteRT vs our interpreter, one int8 op at a time', () => {
     // Softmax gets logits-like inputs (a few units wide) of its own shape.
     const flat = model.inputShape.length === 1
     const logits = (seed: number, n: number): Float32Array[] => randomWindows(n, seed, model.inputShape[0]).map((w) => w.map((v) => v * 4))
-    const { steps } = flat ? await int8Gap(model, logits(23, 100), logits(24, 100)) : await int8Gap(model, OP_WINDOWS, CALIBRATION, _op.includes('per-channel'))
+    const { steps } = flat ? await int8Gap(model, logits(23, 60), logits(24, 100)) : await int8Gap(model, OP_WINDOWS, CALIBRATION, _op.includes('per-channel'))
     expect(steps).toBeLessThanOrEqual(allowed)
   })
 })
