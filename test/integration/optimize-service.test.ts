@@ -73,6 +73,18 @@ describe('optimize service on mpu6050-punch-flex', () => {
     expect(rec.reason.length).toBeGreaterThan(10)
   })
 
+  it('applies the latest per-board correction from profiling to every estimate', async () => {
+    const summary = await services.projects.open(project)
+    await services.projects.update(project, { settings: { ...summary.project.settings, latencyCorrections: { esp32: 2 } } })
+    const index = await optimize.list(project)
+    for (const v of index.variants) {
+      const esp32 = v.latency.find((l) => l.target === 'esp32')!
+      expect(esp32.correction).toBe(2)
+      expect(esp32.ms).toBeCloseTo(esp32.rawMs * 2, 10)
+      expect(v.latency.find((l) => l.target === 'nano33ble')!.correction).toBe(1)
+    }
+  })
+
   it('sweeps sparsities as one job and records the curve', async () => {
     const { jobId } = await optimize.sweep(project, { sparsities: [0.5, 0.9], epochs: 2 })
     const done = await services.jobs.wait(jobId)

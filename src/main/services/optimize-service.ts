@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
-import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
+import type { Budget, Recommendation, SweepPoint, TargetId, TargetLatency, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
 import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
 import { TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
@@ -29,6 +29,17 @@ interface ProjectData {
   backend: TrainOptions['backend']
   corrections: Partial<Record<TargetId, number>>
   trainAccuracy: number | null
+}
+
+/** Per-board factors measured/estimated that profiling stores in project.json (settings.latencyCorrections). */
+async function readCorrections(dir: string): Promise<Partial<Record<TargetId, number>>> {
+  const project = await readProjectFile(dir)
+  return (project.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
+}
+
+function applyCorrection(l: TargetLatency, factor: number | undefined): TargetLatency {
+  const correction = factor !== undefined && factor > 0 ? factor : 1
+  return { ...l, correction, ms: l.rawMs * correction }
 }
 
 function emptyIndex(): VariantIndex {
@@ -110,7 +121,15 @@ export class OptimizeService implements OptimizeApi {
   }
 
   async list(projectDir: string): Promise<VariantIndex> {
-    const path = join(resolve(projectDir), VARIANTS_DIR, INDEX_FILE)
+    const dir = resolve(projectDir)
+    const index = await this.readIndex(dir)
+    // Corrections change when a board is profiled; estimates always show the current ones.
+    const corrections = await readCorrections(dir)
+    return { ...index, variants: index.variants.map((v) => ({ ...v, latency: v.latency.map((l) => applyCorrection(l, corrections[l.target])) })) }
+  }
+
+  private async readIndex(dir: string): Promise<VariantIndex> {
+    const path = join(dir, VARIANTS_DIR, INDEX_FILE)
     try {
       const raw = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
       if (raw?.version !== 1 || !Array.isArray(raw.variants)) throw new Error('shape')
@@ -214,7 +233,7 @@ export class OptimizeService implements OptimizeApi {
   private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null): Promise<VariantIndex> {
     const prev = this.locks.get(dir) ?? Promise.resolve()
     const run = prev.then(async () => {
-      const next = change(await this.list(dir))
+      const next = change(await this.readIndex(dir))
       const float = next.variants.find((v) => v.kind === 'float32')?.accuracy ?? next.floatAccuracy ?? fallbackFloat
       next.floatAccuracy = float
       next.variants = next.variants.map((v) => ({ ...v, accuracyDelta: float === null ? 0 : v.accuracy - float }))
@@ -251,8 +270,7 @@ export class OptimizeService implements OptimizeApi {
     const train = all.filter((s) => !testIds.has(s.id))
     if (train.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows to calibrate and fine-tune on.', 'Record more windows.')
     const set = (list: typeof all): WindowSet => ({ x: applyPreprocessing(p, list[0].axes, list.map((s) => s.values)), y: list.map((s) => classes.indexOf(s.label)), ids: list.map((s) => s.id) })
-    const project = await readProjectFile(dir)
-    const corrections = (project.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
+    const corrections = await readCorrections(dir)
     return { modelDir, classes, train: set(train), test: set(test), backend: training?.options.backend ?? 'auto', corrections, trainAccuracy: training?.testAccuracy ?? null }
   }
 }
