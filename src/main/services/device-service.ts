@@ -512,7 +512,7 @@ export class DeviceService implements DeviceApi {
       garbled: p.garbled,
       nonFinite: p.nonFinite,
       wrongColumns: p.wrongColumns,
-      missing: conn.rate.estimate().missing,
+      missing: conn.rate.missingSamples,
       messages: p.messages
     }
   }

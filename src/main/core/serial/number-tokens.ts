@@ -16,12 +16,13 @@ const KEY_VALUE = /^([A-Za-z_µ][^\s:=,;]*)[:=](.*)$/
 export function splitTokens(line: string): Token[] {
   const trimmed = line.trim()
   if (trimmed === '') return []
+  const keyed = trimmed.includes(':') || trimmed.includes('=')
   // `aX: 0.1, aY: 0.2` puts a space between key and value; glue them before splitting.
-  const glued = trimmed.replace(/\s*([:=])\s*/g, '$1')
+  const glued = keyed ? trimmed.replace(/\s*([:=])\s*/g, '$1') : trimmed
   const out: Token[] = []
   for (const part of glued.split(SEPARATORS)) {
     if (part === '') continue
-    const kv = KEY_VALUE.exec(part)
+    const kv = keyed ? KEY_VALUE.exec(part) : null
     out.push(kv ? { key: kv[1], text: kv[2] } : { key: null, text: part })
   }
   return out

@@ -87,6 +87,11 @@ export class RateEstimator {
     return { rateHz: ((this.count - 1) * 1000) / span, jitterMs, source: 'arrival', missing: this.missing }
   }
 
+  /** Samples the board's timestamps say never arrived (cheap: no estimate needed). */
+  get missingSamples(): number {
+    return this.missing
+  }
+
   reset(): void {
     this.clearHistory()
     this.usesBoardClock = null
