@@ -52,7 +52,7 @@ describe('a Conv1D classifier built with the generated schema', () => {
 
     it('float32: every op within 1e-5', async () => {
       const ours = new Interpreter(parseTflite(tinyCnn('float32')))
-      for (const x of windows(40, 3)) {
+      for (const x of windows(20, 3)) {
         const [theirs] = await float.run([x])
         const [mine] = ours.invoke([x])
         for (let i = 0; i < TINY_CNN.classes; i++) expect(Math.abs(mine[i] - theirs[i])).toBeLessThan(1e-5)
@@ -71,7 +71,7 @@ describe('a Conv1D classifier built with the generated schema', () => {
       const ourLogits = new Interpreter(parseTflite(logitsModel))
       const argmax = (a: ArrayLike<number>) => Array.from(a).indexOf(Math.max(...Array.from(a)))
       let sameClass = 0
-      const xs = windows(60, 4)
+      const xs = windows(30, 4)
       try {
         for (const x of xs) {
           const [theirs] = await int8.run([x])
