@@ -78,6 +78,7 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
   it('cancel stops the job within one epoch', async () => {
     const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 5000, earlyStoppingPatience: 0 })
     const updates = collect(jobId)
+    await expect(services.training.start(project, { preset: 'dense' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
         if (updates.some((u) => ((u.data as EpochMetrics | undefined)?.epoch ?? 0) >= 3)) {

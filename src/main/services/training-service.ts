@@ -99,6 +99,8 @@ export class TrainingService implements TrainingApi {
 
   async start(projectDir: string, request: TrainRequest): Promise<JobStarted> {
     const dir = resolve(projectDir)
+    const running = (await this.jobs.list()).find((j) => j.kind === 'train' && j.project === dir && j.state === 'running')
+    if (running) throw new MicroforgeError('ALREADY_EXISTS', 'This project is already training.', 'Wait for it to finish or cancel it first.')
     const project = await readProjectFile(dir)
     const options = resolveOptions(request, project.settings.training as Partial<TrainOptions> | undefined)
     const samples = await readSamples(dir)
