@@ -96,6 +96,18 @@ describe('C runtime vs TypeScript interpreter, bit for bit', () => {
     }
   }
 
+  it('MEAN with the integer rescale of newer TFLite Micro compiles and stays within 1 LSB of the float32 rescale', () => {
+    const { bytes, report } = exportModel(poolMeanNet(), { mode: 'int8', representativeData: calibration })
+    const graph = cgModelFromTflite(bytes)
+    const input = Uint8Array.from(windows.flatMap((w) => [...new Uint8Array(quantizeArray(w, { scale: report.input.scale!, zeroPoint: report.input.zeroPoint! }).buffer)]))
+    const run = (meanRescale: 'float' | 'integer'): Int8Array => new Int8Array(runHost(buildHost(writeFiles(generateCRuntimeModel(graph, { meanRescale }).files)), input).buffer)
+    const f = run('float')
+    const i = run('integer')
+    let maxDiff = 0
+    f.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - i[k]))))
+    expect(maxDiff).toBeLessThanOrEqual(1)
+  })
+
   it('compiles for Cortex-M4 with arm-none-eabi-gcc -Os, no warnings', () => {
     const { bytes } = exportModel(convNet(), { mode: 'int8', representativeData: calibration })
     const dir = writeFiles(generateCRuntimeModel(cgModelFromTflite(bytes)).files)
