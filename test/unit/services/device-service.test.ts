@@ -117,6 +117,47 @@ describe('DeviceService', () => {
     expect((await ds.list(project)).map((w) => w.samples)).toEqual([2, 2])
   })
 
+  it('auto-reconnect: reopens after an unplug, and close() stops trying', async () => {
+    let opens = 0
+    let fail = false
+    const ports: FakePort[] = []
+    const d = new DeviceService({
+      bus: new EventBus(),
+      dataset: ds,
+      listSystemPorts: async () => [],
+      reconnectMs: 10,
+      openPort: async () => {
+        opens++
+        if (fail) throw new Error('ENOENT: no such file')
+        const p = new FakePort()
+        ports.push(p)
+        return p
+      }
+    })
+    await d.open('/dev/fake', 115200, { autoReconnect: true })
+    fail = true
+    ports[0].unplug()
+    expect((await d.status()).state).toBe('reconnecting')
+    expect((await d.status()).error?.hint).toMatch(/reconnects by itself/)
+    await until(() => opens >= 3)
+    fail = false
+    await until(() => ports.length === 2)
+    await until(() => d['state'] === 'open')
+    expect((await d.status()).error).toBeNull()
+    ports[1].send('1,2,3\n1,2,3\n1,2,3\n1,2,3\n')
+    await until(() => d['conn']?.total === 4)
+    await d.close()
+    const before = opens
+    await new Promise((r) => setTimeout(r, 50))
+    expect(opens).toBe(before)
+  })
+
+  it('explains a port that does not exist', async () => {
+    const d = new DeviceService({ bus: new EventBus(), dataset: ds, listSystemPorts: async () => [], openPort: async () => Promise.reject(new Error('Error: No such file or directory, cannot open /dev/ttyACM7')) })
+    await expect(d.open('/dev/ttyACM7', 115200)).rejects.toThrow(/\/dev\/ttyACM7 does not exist/)
+    expect((await d.status()).state).toBe('error')
+  })
+
   it('lists scanned ports and ports opened before', async () => {
     const fs = await import('node:fs/promises')
     await fs.writeFile(path.join(tmp.dir, 'ttyACM0'), '')
