@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sharedDir } from '../helpers/tmp'
@@ -33,6 +33,13 @@ describe('Train in Chromium', () => {
     expect(await page.getByTestId('class-count-flex').textContent()).toBe('43')
     await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('ready')
 
+    // Export the dataset as CSV into a typed folder.
+    const exported = join(app.workDir, 'exported')
+    await page.getByTestId('export-format').selectOption('csv')
+    await page.getByTestId('export-out').fill(exported)
+    await page.getByTestId('export-button').click()
+    await expect.poll(() => (existsSync(exported) ? readdirSync(exported).length : 0), { timeout: 15_000 }).toBeGreaterThan(0)
+
     await page.getByTestId('nav-train').click()
     await page.getByTestId('step-train').waitFor()
     await page.getByTestId('preset-dense').click()
@@ -43,7 +50,9 @@ describe('Train in Chromium', () => {
     await expect.poll(() => page.getByTestId('total-params').textContent()).toBe((180 * 20 + 20 + 20 * 15 + 15 + 15 * 2 + 2).toLocaleString('en-US'))
     expect(await page.getByTestId('summary-table').locator('tbody tr').count()).toBe(4)
 
-    await page.getByTestId('epochs').fill('40')
+    // Long enough (no early stopping) that the user can wander off while it runs.
+    await page.getByTestId('epochs').fill('150')
+    await page.getByTestId('early-stopping').uncheck()
     await page.getByTestId('seed').fill('7')
     await page.getByTestId('start-training').click()
     await page.getByTestId('job').waitFor()
@@ -55,6 +64,7 @@ describe('Train in Chromium', () => {
     await page.getByTestId('step-capture').waitFor()
     await page.getByTestId('nav-connect').click()
     await page.getByTestId('step-connect').waitFor()
+    expect(await page.locator('footer.status').textContent()).toMatch(/1 job running: Epoch \d+\/150/)
     const longestFrame = await page.evaluate(async () => {
       let last = performance.now()
       let longest = 0
@@ -76,10 +86,11 @@ describe('Train in Chromium', () => {
     await page.getByTestId('nav-train').click()
     await page.getByTestId('step-train').waitFor()
     // What the user set up is still there.
-    expect(await page.getByTestId('epochs').inputValue()).toBe('40')
-    const stillRunning = (await page.getByTestId('job').getAttribute('data-state')) === 'running'
-    console.log(`training still running after navigating back: ${stillRunning}`)
-    if (stillRunning) await page.screenshot({ path: join(artifactsDir, 'train-running.png'), fullPage: true })
+    expect(await page.getByTestId('epochs').inputValue()).toBe('150')
+    if ((await page.getByTestId('job').getAttribute('data-state')) === 'running') {
+      await page.getByTestId('curves').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(artifactsDir, 'train-running.png') })
+    }
 
     await expect.poll(() => page.getByTestId('job').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
     await page.getByTestId('results').waitFor()
