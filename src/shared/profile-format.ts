@@ -34,3 +34,10 @@ export function formatPercent(fraction: number | null | undefined): string {
 function trim(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s
 }
+
+/** How each origin of timings is named in tables and lists. */
+export const ORIGIN_LABELS: Record<'board' | 'host' | 'emulator', string> = {
+  board: 'board',
+  host: 'host (this computer)',
+  emulator: 'emulated Cortex-M4 (instruction counts)'
+}

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmwar
 import { tempDir } from '../helpers/tmp'
 
 const tmp = tempDir('mf-profile-pty-')
+const hasQemu = spawnSync('qemu-system-arm', ['--version']).status === 0 && spawnSync('arm-none-eabi-gcc', ['--version']).status === 0
 
 /** A socat pty pair: the test writes to `board`, the service reads `app`. */
 async function ptyPair(): Promise<{ board: string; app: string; proc: ChildProcess }> {
@@ -104,6 +105,22 @@ describe('profiling over a real pseudo-terminal', () => {
     const listed: string[] = []
     await runCli(['profile', 'compare', project, s.id], { out: (t) => listed.push(t), err: () => undefined })
     expect(listed[0]).toContain('| Metric | cli host |')
+  })
+
+  it.skipIf(!hasQemu)('runs the same firmware on an emulated Cortex-M4 (QEMU), timed by instruction count', async () => {
+    const bus = new EventBus()
+    const service = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines }, projects)
+    const started = await service.start(project, { kind: 'virtual', engine: 'qemu' }, { name: 'hello m4', target: 'stm32f4', maxInferences: 20 })
+    await expect.poll(async () => (await service.live()).length, { timeout: 90_000 }).toBe(0)
+    const s = await service.get(project, started.sessionId)
+    expect(s.origin).toBe('emulator')
+    expect(s.hostDescription).toMatch(/QEMU mps2-an386 Cortex-M4F.*at 100 MHz/)
+    expect(s.stats.stages.map((x) => x.stage)).toEqual(['sensor', 'preprocess', 'inference', 'output'])
+    // Instruction counts are deterministic: every inference of the same window costs the same.
+    const inference = s.stats.stages.find((x) => x.stage === 'inference')!
+    expect(inference.median).toBeGreaterThan(0)
+    expect(inference.max - inference.min).toBeLessThan(inference.median * 0.05)
+    expect(s.counts.garbage).toBeLessThanOrEqual(1)
   })
 
   it('sim-board style: classify firmware runs until the window count, prints window-tagged labels and closes its pty', async () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { ProfileComparison, ProfileLiveUpdate, ProfileSessionSummary, ProfileSource } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
-import { formatBytes, formatMicros, formatRatio } from '../../shared/profile-format'
+import { formatBytes, formatMicros, formatRatio, ORIGIN_LABELS } from '../../shared/profile-format'
 import type { CliCommand } from '../command'
 
 /**
@@ -17,7 +17,7 @@ function summaryText(result: unknown): string {
     .map(([k, v]) => `${k} ${formatMicros(v)}`)
     .join(', ')
   return [
-    `${s.name}: ${s.inferences} inferences, ${s.origin === 'host' ? 'host timings (this computer)' : 'board timings'}`,
+    `${s.name}: ${s.inferences} inferences, timings from the ${ORIGIN_LABELS[s.origin]}`,
     `  medians: ${stages || '–'}; total ${formatMicros(s.totalMedian)}`,
     `  arena used ${formatBytes(s.memory.arenaUsed)}${s.memory.freeHeap !== undefined ? `, free memory ${formatBytes(s.memory.freeHeap)}` : ''}`,
     ...(s.measuredOverEstimated !== undefined ? [`  measured / estimated inference: ${formatRatio(s.measuredOverEstimated)}`] : []),
@@ -27,7 +27,7 @@ function summaryText(result: unknown): string {
 
 export const profileRun: CliCommand = {
   name: 'profile run',
-  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--firmware DIR] [--synthetic]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
+  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--firmware DIR] [--synthetic] [--qemu]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
   summary: "Measure per-stage timings of a board's profile firmware, or of the generated firmware on the virtual board, and save the session.",
   options: {
     port: { type: 'string', description: 'Serial port of a board running profile firmware' },
@@ -35,6 +35,7 @@ export const profileRun: CliCommand = {
     virtual: { type: 'boolean', description: "Run the project's generated C-runtime firmware on this computer (host timings)" },
     firmware: { type: 'string', description: 'With --virtual: the firmware folder (default: the newest profile firmware)' },
     synthetic: { type: 'boolean', description: 'With --virtual: synthetic gestures instead of the dataset windows' },
+    qemu: { type: 'boolean', description: 'With --virtual: run the Cortex-M4 build in QEMU and time it by instruction count' },
     count: { type: 'string', default: '100', description: 'Inferences to measure (default 100)' },
     name: { type: 'string', description: 'Session name' },
     variant: { type: 'string', description: 'The model variant the firmware runs' },
@@ -49,7 +50,7 @@ export const profileRun: CliCommand = {
     if (!(Number.isInteger(count) && count >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
     let source: ProfileSource
     if (opts.virtual === true) {
-      source = { kind: 'virtual', windows: opts.synthetic === true ? 'synthetic' : 'dataset', ...(typeof opts.firmware === 'string' ? { firmwareDir: resolve(opts.firmware) } : {}) }
+      source = { kind: 'virtual', engine: opts.qemu === true ? 'qemu' : 'host', windows: opts.synthetic === true ? 'synthetic' : 'dataset', ...(typeof opts.firmware === 'string' ? { firmwareDir: resolve(opts.firmware) } : {}) }
     } else if (typeof opts.port === 'string') {
       source = { kind: 'serial', port: opts.port, baud: Number(opts.baud) }
     } else {
@@ -100,7 +101,7 @@ export const profileList: CliCommand = {
     const list = result as ProfileSessionSummary[]
     if (!list.length) return 'No profiling sessions yet.'
     return list
-      .map((s) => `${s.id}  ${s.name}  ${s.origin === 'host' ? 'host' : 'board'}  inference ${formatMicros(s.medians.inference)}  total ${formatMicros(s.totalMedian)}`)
+      .map((s) => `${s.id}  ${s.name}  ${s.origin}  inference ${formatMicros(s.medians.inference)}  total ${formatMicros(s.totalMedian)}`)
       .join('\n')
   }
 }

@@ -16,6 +16,7 @@ import type {
   TimingOrigin
 } from '../../shared/contract/profile'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
+import { BOARDS, type TargetId } from '../../shared/boards'
 import type { VariantIndex } from '../../shared/optimize'
 import { compareSessions } from '../core/profile/compare'
 import { correctionFactor, measuredOverEstimated } from '../core/profile/latency-ratio'
@@ -52,7 +53,8 @@ export interface ProfileLineSources {
   serial(port: string, baud: number, sink: LineSink): Promise<LineSourceHandle>
   /** Frees a port another service holds (the Connect step's connection) before profiling opens it. */
   release?(port: string): Promise<void>
-  virtual?(dir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle>
+  /** targetMHz: the chosen board's clock, for the emulator's instruction-count timing. */
+  virtual?(dir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink, targetMHz?: number): Promise<LineSourceHandle>
 }
 
 interface LiveSession {
@@ -107,7 +109,7 @@ export class ProfileService implements ProfileApi {
       id: newSessionId(createdAt),
       dir: abs,
       source,
-      origin: source.kind === 'virtual' ? 'host' : 'board',
+      origin: source.kind === 'serial' ? 'board' : source.engine === 'qemu' ? 'emulator' : 'host',
       options,
       createdAt,
       started: this.now(),
@@ -132,7 +134,8 @@ export class ProfileService implements ProfileApi {
         if (!this.sources.virtual) {
           throw new MicroforgeError('UNSUPPORTED', 'The virtual board is not available in this build.', 'Connect a board running the profile firmware instead.')
         }
-        session.handle = await this.sources.virtual(abs, source, sink)
+        const board = options.target && options.target in BOARDS ? BOARDS[options.target as TargetId] : undefined
+        session.handle = await this.sources.virtual(abs, source, sink, board?.clockMHz)
       }
     } catch (err) {
       this.sessions.delete(session.id)
@@ -313,7 +316,7 @@ export class ProfileService implements ProfileApi {
 
   /**
    * Board sessions with an estimate correct that target's later estimates (Optimize reads
-   * settings.latencyCorrections). Host timings never do: this computer is not the target.
+   * settings.latencyCorrections). Host and emulator timings never do: neither is the board.
    */
   private async updateCorrection(dir: string, target: string): Promise<void> {
     if (!this.projects) return
@@ -365,7 +368,7 @@ export async function releaseDevicePort(device: { status(): Promise<{ path: stri
 function defaultName(s: LiveSession): string {
   const what = s.options.variant ?? s.handle?.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
   const when = s.createdAt.toISOString().slice(0, 16).replace('T', ' ')
-  return `${what}${s.origin === 'host' ? ' (host)' : ''} ${when}`
+  return `${what}${s.origin === 'board' ? '' : ` (${s.origin})`} ${when}`
 }
 
 function newSessionId(d: Date): string {

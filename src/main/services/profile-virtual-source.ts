@@ -1,8 +1,8 @@
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { ProfileSource } from '../../shared/contract/profile'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-service'
-import { startProjectFirmwareBoard } from './virtual-firmware-board'
+import { buildQemuFirmware, newestCRuntimeFirmware, startProjectFirmwareBoard, startQemuBoard } from './virtual-firmware-board'
 
 /** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
 export function variantOfFirmware(dir: string): string | null {
@@ -18,7 +18,8 @@ const PROFILE_RATE = 20
  * a virtual board on a pseudo-terminal and reads that terminal like any serial port, so the whole
  * path (firmware output, pty, serial reader, parser) is the one a real board takes.
  */
-export async function openVirtualLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink): Promise<LineSourceHandle> {
+export async function openVirtualLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink, targetMHz?: number): Promise<LineSourceHandle> {
+  if (source.engine === 'qemu') return openQemuLines(projectDir, source, sink, targetMHz)
   const board = await startProjectFirmwareBoard(projectDir, {
     ...(source.firmwareDir ? { firmwareDir: source.firmwareDir } : {}),
     prefer: 'profile',
@@ -39,6 +40,30 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
     link: board.link,
     hostDescription: board.build.description,
     ...(board.windowIds ? { windowIds: board.windowIds } : {}),
+    ...(variant ? { variant } : {}),
+    async close() {
+      await serial.close()
+      await board.stop()
+    }
+  }
+}
+
+/** The emulated Cortex-M4: the same firmware in QEMU, timed by instruction count. */
+async function openQemuLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink, targetMHz = 64): Promise<LineSourceHandle> {
+  const firmwareDir = source.firmwareDir ? resolve(source.firmwareDir) : await newestCRuntimeFirmware(projectDir, 'profile')
+  const build = await buildQemuFirmware(firmwareDir, targetMHz)
+  const board = await startQemuBoard(build)
+  let serial: LineSourceHandle
+  try {
+    serial = await openSerialLines(board.link, 115200, sink)
+  } catch (err) {
+    await board.stop()
+    throw err
+  }
+  const variant = variantOfFirmware(firmwareDir)
+  return {
+    link: board.link,
+    hostDescription: `${build.description}; flash ${build.flashBytes} B, RAM ${build.ramBytes} B`,
     ...(variant ? { variant } : {}),
     async close() {
       await serial.close()

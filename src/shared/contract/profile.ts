@@ -84,10 +84,23 @@ export type ProfileSource =
    * The generated firmware compiled for this computer, run on a pseudo-terminal. firmwareDir
    * defaults to the newest profile-mode C-runtime firmware in the project.
    */
-  | { kind: 'virtual'; firmwareDir?: string; windows?: 'dataset' | 'synthetic' }
+  | {
+      kind: 'virtual'
+      firmwareDir?: string
+      windows?: 'dataset' | 'synthetic'
+      /**
+       * 'host' (default): compiled for this computer, real host timings. 'qemu': built for a
+       * Cortex-M4F and run in QEMU (mps2-an386), timed by instruction count at the target's clock;
+       * it reads synthetic gestures.
+       */
+      engine?: 'host' | 'qemu'
+    }
 
-/** Where the timings come from: a real board, or this computer running the generated code. */
-export type TimingOrigin = 'board' | 'host'
+/**
+ * Where the timings come from: a real board; this computer running the generated code; or the
+ * emulated Cortex-M4 counting instructions.
+ */
+export type TimingOrigin = 'board' | 'host' | 'emulator'
 
 export interface ProfileOptions {
   /** Shown in lists and as the comparison column title. */
@@ -224,7 +237,8 @@ const source: z.ZodType<ProfileSource> = z.union([
     .object({
       kind: z.literal('virtual'),
       firmwareDir: z.string().min(1).max(4096).optional(),
-      windows: z.enum(['dataset', 'synthetic']).optional()
+      windows: z.enum(['dataset', 'synthetic']).optional(),
+      engine: z.enum(['host', 'qemu']).optional()
     })
     .strict()
 ])

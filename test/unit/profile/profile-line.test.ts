@@ -58,6 +58,9 @@ describe('parseProfileLine', () => {
     expect(parseProfileLine('sensor:NaN inference:1200')).toEqual({ kind: 'garbage' })
     expect(parseProfileLine('inference:12 parsecs')).toEqual({ kind: 'timing', stages: { inference: 12 }, memory: {} })
     expect(parseProfileLine('inference:12furlongs')).toEqual({ kind: 'garbage' })
+    // A line whose start was lost when the port opened mid-line.
+    expect(parseProfileLine('ensor:170625 preprocess:98750 inference:6586875 output:625 ns')).toEqual({ kind: 'garbage' })
+    expect(parseProfileLine('r:17 inference:12 us')).toEqual({ kind: 'garbage' })
     expect(parseProfileLine('ÿþ~}|{zyx')).toEqual({ kind: 'garbage' })
     // Capture data is not timing data.
     expect(parseProfileLine('aX:0.12 aY:-0.5 aZ:0.98')).toMatchObject({ kind: 'text' })

@@ -1,5 +1,5 @@
 import type { ProfileComparison, ProfileMemory, ProfileStats, TimingOrigin } from '../../../shared/contract/profile'
-import { formatBytes, formatMicros, formatRatio } from '../../../shared/profile-format'
+import { formatBytes, formatMicros, formatRatio, ORIGIN_LABELS } from '../../../shared/profile-format'
 import { measuredOverEstimated } from './latency-ratio'
 
 /** What the comparison needs of one session. */
@@ -35,7 +35,7 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
   for (const s of sessions) for (const st of s.stats.stages) if (!stages.includes(st.stage)) stages.push(st.stage)
   const stat = (s: ComparedSession, stage: string) => s.stats.stages.find((x) => x.stage === stage)
 
-  row('Timing', sessions.map((s) => (s.origin === 'host' ? 'host (this computer)' : 'board')))
+  row('Timing', sessions.map((s) => ORIGIN_LABELS[s.origin] ?? s.origin))
   for (const stage of stages) row(`${STAGE_TITLES[stage] ?? stage} (median)`, sessions.map((s) => formatMicros(stat(s, stage)?.median)))
   if (stages.includes('inference')) row('Inference (p95)', sessions.map((s) => formatMicros(stat(s, 'inference')?.p95)))
   row('Total per inference (median)', sessions.map((s) => formatMicros(s.stats.total?.median)))
@@ -58,10 +58,10 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
     row('Estimated inference', sessions.map((s) => formatMicros(s.estimatedInferenceUs)))
     row(
       'Measured / estimated',
-      // A host session against a board's estimate is a curiosity, not a correction: say so.
+      // Host or emulator timings against a board's estimate are a comparison, not a correction: say so.
       sessions.map((s) => {
         const r = formatRatio(measuredOverEstimated(stat(s, 'inference')?.median, s.estimatedInferenceUs))
-        return s.origin === 'host' && r !== '–' ? `${r} (host)` : r
+        return s.origin !== 'board' && r !== '–' ? `${r} (${s.origin})` : r
       })
     )
   }

@@ -120,6 +120,8 @@ export function parseProfileLine(raw: string): ProfileLine {
     if (unit !== '' && !(unit in TIME_FACTORS)) return { kind: 'garbage' }
     if (unit !== '') unitSeen = true
     if (value < 0) negative = true
+    // `ensor:166` is `sensor:166` with its start lost (a port opened mid-line): not a new stage.
+    if (!STAGE_ALIASES[key] && CANONICAL_STAGES.some((c) => c.endsWith(key))) return { kind: 'garbage' }
     const stage = STAGE_ALIASES[key] ?? key
     if (STAGE_ALIASES[key]) knownStage = true
     const factor = TIME_FACTORS[unit || lineUnit || 'us']
