@@ -152,6 +152,19 @@ describe('DeviceService', () => {
     expect(opens).toBe(before)
   })
 
+  it('warns when the bytes never parse: a wrong baud rate', async () => {
+    const d = new DeviceService({ bus: new EventBus(), dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 5 })
+    await d.open('/dev/fake', 9600)
+    const noise = Array.from({ length: 40 }, (_, i) => String.fromCharCode(0xf0 + (i % 15), 0x80, 0x13, 0xfe)).join('\n') + '\n'
+    port.send(noise)
+    await until(() => d['warning'] !== null, 2000)
+    const st = await d.status()
+    expect(st.warning?.message).toMatch(/does not look like numbers/)
+    expect(st.warning?.hint).toMatch(/baud rate is probably wrong.*9600/)
+    expect(st.stats.garbled).toBe(40)
+    await d.close()
+  })
+
   it('explains a port that does not exist', async () => {
     const d = new DeviceService({ bus: new EventBus(), dataset: ds, listSystemPorts: async () => [], openPort: async () => Promise.reject(new Error('Error: No such file or directory, cannot open /dev/ttyACM7')) })
     await expect(d.open('/dev/ttyACM7', 115200)).rejects.toThrow(/\/dev\/ttyACM7 does not exist/)
