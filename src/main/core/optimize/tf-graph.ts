@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
-import type { Layer, ModelIR } from '../model-ir'
+import type { Activation, Layer, ModelIR } from '../model-ir'
 import { asymmetricParams } from '../quant/quantize'
 
 /**
@@ -99,7 +99,7 @@ export function fakeQuantActivation(x: tf.Tensor, range: Range): tf.Tensor {
   return f(x)
 }
 
-function activate(x: tf.Tensor, a: Layer extends infer L ? (L extends { activation: infer A } ? A : never) : never): tf.Tensor {
+function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   if (a === 'relu') return tf.relu(x)
   if (a === 'relu6') return tf.relu6(x)
   if (a === 'softmax') return tf.softmax(x)

@@ -193,7 +193,6 @@ export function initialStudent(spec: ModelSpec, teacher: ModelIR, seed: number):
 export async function buildVariant(kind: VariantKind, float: ModelIR, train: WindowSet, options: Partial<TechniqueOptions> = {}, hooks: FineTuneHooks = NO_HOOKS): Promise<BuiltVariant> {
   const o = { ...DEFAULT_TECHNIQUE_OPTIONS, ...options }
   const cfg = { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed }
-  const tuneSettings = { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed }
   const int8 = (model: ModelIR, settings: Record<string, unknown>, extra: Partial<BuiltVariant> = {}, ranges?: Record<string, Range>, perChannel = o.perChannel): BuiltVariant => {
     const { bytes, report } = exportInt8(model, train, { perChannel, representativeWindows: o.representativeWindows }, ranges)
     return { kind, format: 'int8', model, bytes, report, settings: { perChannel, ...settings }, ...extra }
@@ -212,23 +211,23 @@ export async function buildVariant(kind: VariantKind, float: ModelIR, train: Win
       // QAT trains the graph the exporter will write (batch norm folded, activations fused), so the
       // fake-quantized tensors are the int8 tensors and the learned ranges line up by name.
       const { model, ranges } = await qatFineTune(normalizeModel(float), train, cfg, { perChannel: o.perChannel, emaDecay: o.emaDecay }, hooks)
-      return int8(model, { ...tuneSettings, emaDecay: o.emaDecay }, { ranges }, ranges)
+      return int8(model, { ...cfg, emaDecay: o.emaDecay }, { ranges }, ranges)
     }
     case 'prune': {
       const steps = o.epochs * stepsPerEpoch(train.y.length, o.batchSize)
       const schedule = scheduleForSteps(steps, o.sparsity)
       const model = await pruneFineTune(float, train, cfg, schedule, hooks)
-      return int8(model, { ...tuneSettings, schedule })
+      return int8(model, { ...cfg, schedule })
     }
     case 'prune-structured': {
       const { model: smaller, changes } = pruneStructured(float, { fraction: o.structuredFraction })
       if (changes.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'Structured pruning found nothing to remove at this share.', 'Use a larger share (for example 0.5), or a model with hidden layers.')
       const model = await fineTune(smaller, train, cfg, hooks)
-      return int8(model, { ...tuneSettings, fraction: o.structuredFraction, layers: changes.map((c) => ({ name: c.name, before: c.before, after: c.after })) }, { structured: changes })
+      return int8(model, { ...cfg, fraction: o.structuredFraction, layers: changes.map((c) => ({ name: c.name, before: c.before, after: c.after })) }, { structured: changes })
     }
     case 'cluster': {
       const model = await clusterFineTune(float, train, cfg, { clusters: o.clusters, seed: o.seed }, hooks)
-      return int8(model, { ...tuneSettings, clusters: o.clusters })
+      return int8(model, { ...cfg, clusters: o.clusters })
     }
     case 'distill':
     case 'student-scratch': {
