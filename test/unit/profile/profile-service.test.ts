@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { EventBus } from '../../../src/main/rpc/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
 import { ProjectService } from '../../../src/main/services/project-service'
-import { variantOfFirmware } from '../../../src/main/services/profile-virtual-source'
+import { openVirtualLines, variantOfFirmware } from '../../../src/main/services/profile-virtual-source'
 import type { ProfileLiveUpdate } from '../../../src/shared/contract/profile'
 import { tempDir } from '../../helpers/tmp'
 
@@ -138,6 +138,16 @@ describe('ProfileService', () => {
   it('names the variant from a Deploy firmware folder', () => {
     expect(variantOfFirmware('/p/firmware/hello_int8_nano33ble_profile')).toBe('hello_int8')
     expect(variantOfFirmware('/p/firmware/my_sketch')).toBeNull()
+  })
+
+  it('explains what to do when the project has no firmware for the virtual board', async () => {
+    const bus = new EventBus()
+    const projects = new ProjectService(join(tmp.dir, 'config'))
+    const dir = join(tmp.dir, 'nofw')
+    await projects.create(dir, 'No firmware')
+    const service = new ProfileService(bus, { serial: async () => ({ close: async () => undefined }), virtual: openVirtualLines }, projects)
+    await expect(service.start(dir, { kind: 'virtual' }, {})).rejects.toMatchObject({ code: 'NOT_FOUND', hint: expect.stringContaining('C runtime') })
+    expect(await service.live()).toEqual([])
   })
 
   it('rejects ids that could leave the profiles folder', async () => {
