@@ -33,7 +33,7 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
 
   it('the 1D CNN reaches at least 90% test accuracy with a fixed seed, and saves a reloadable model', async () => {
     const started = Date.now()
-    const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 60, seed: 42 })
+    const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 40, seed: 42 })
     const updates = collect(jobId)
     const done = await services.jobs.wait(jobId)
     expect(done.error).toBeUndefined()
@@ -57,7 +57,7 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
     expect(existsSync(join(project, 'models', 'float', 'weights.bin'))).toBe(true)
     const pj = JSON.parse(readFileSync(join(project, 'project.json'), 'utf8'))
     expect(pj.preprocessing).toMatchObject({ method: 'fixed-range', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30 })
-    expect(pj.settings.training).toMatchObject({ epochs: 60, seed: 42 })
+    expect(pj.settings.training).toMatchObject({ epochs: 40, seed: 42 })
     expect(await services.training.result(project)).toMatchObject({ testAccuracy: result.testAccuracy })
 
     // Reload in a fresh worker and evaluate: the same test accuracy.

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initTrainingBackend, tf } from '../../../src/main/core/train/backend'
 import { buildModel } from '../../../src/main/core/train/build-model'
+import { compileFastForward } from '../../../src/main/core/train/fast-forward'
 import { irToLayersModel, layersModelToIR } from '../../../src/main/core/train/model-ir-convert'
 import { presetSpec } from '../../../src/main/core/train/presets'
 import { mulberry32 } from '../../../src/main/core/train/rng'
@@ -83,5 +84,31 @@ describe('tfjs model <-> ModelIR', () => {
     await expect(trainLoop(cfg, windows(40, 1), null, { cancelled: () => ++batches > 3, onEpoch: () => undefined })).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(batches).toBe(4)
     expect(tf.memory().numTensors).toBe(before)
+  })
+})
+
+describe('fast training forward pass', () => {
+  beforeAll(async () => {
+    await initTrainingBackend('wasm')
+  })
+
+  for (const preset of ['dense', 'cnn1d', 'dscnn'] as PresetId[]) {
+    it(`${preset}: computes exactly what the tfjs-layers model computes`, () => {
+      const model = buildModel(presetSpec(preset), SHAPE, 3, 2)
+      const fast = compileFastForward(model)
+      expect(fast).not.toBeNull()
+      const data = windows(8, 3)
+      tf.tidy(() => {
+        const x = tf.tensor3d(data.x, [8, ...SHAPE])
+        expect(Array.from(fast!(x, false).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()))
+      })
+      model.dispose()
+    })
+  }
+
+  it('declines layers it does not cover, so the caller falls back to model.apply', () => {
+    const model = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: SHAPE, filters: 2, kernelSize: 3, activation: 'tanh' }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] })
+    expect(compileFastForward(model)).toBeNull()
+    model.dispose()
   })
 })

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
 import type { EpochMetrics, EvaluationResult, ModelSpec, OptimizerName } from '../../../shared/training'
 import { buildModel } from './build-model'
+import { compileFastForward } from './fast-forward'
 import { HeapAdam } from './heap-adam'
 import { evaluatePredictions } from './metrics'
 import { mulberry32, shuffleInPlace } from './rng'
@@ -111,6 +112,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
     const optimizer = heapAdam ? null : makeOptimizer(cfg.optimizer, cfg.learningRate)
     // Only this model's weights: other models alive in the thread must not get gradients computed.
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
+    const forward = compileFastForward(model) ?? ((x: tf.Tensor, training: boolean) => model.apply(x, { training }) as tf.Tensor)
     const data = toTensors(train, cfg.inputShape, k)
     const random = mulberry32(cfg.seed)
     const order = train.y.map((_, i) => i)
@@ -137,7 +139,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
               const xb = tf.gather(data.x, sel)
               const yb = tf.gather(data.y, sel)
               const lossFn = (): tf.Scalar => {
-                const probs = model.apply(xb, { training: true }) as tf.Tensor
+                const probs = forward(xb, true)
                 kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
                 return crossEntropy(yb, probs)
               }
