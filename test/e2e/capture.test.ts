@@ -4,6 +4,28 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
 
+function folderOfLink(text: string | null): string {
+  const m = text?.match(/(\/\S+)/)
+  if (!m) throw new Error(`no port path in ${text}`)
+  return m[1]
+}
+
+/** Ends the socat behind the virtual board (found by its unique link path): the same as pulling the cable. */
+function unplug(link: string): void {
+  const pid = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .find((d) => {
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8')
+        return cmd.startsWith('socat') && cmd.includes(`link=${link}\0`)
+      } catch {
+        return false
+      }
+    })
+  if (!pid) throw new Error(`no socat for ${link}`)
+  process.kill(Number(pid), 'SIGKILL')
+}
+
 /** Counts animation frames and chart redraws in the page over `ms`. */
 async function measureFps(app: WebApp, ms: number): Promise<{ rafFps: number; chartFps: number; longestFrameMs: number }> {
   return app.page.evaluate(async (duration) => {
@@ -141,8 +163,21 @@ describe('Connect and Capture in Chromium', () => {
     expect(await page.getByTestId('window-total').textContent()).toContain('5 windows')
     expect(await page.getByTestId('nav-capture').getAttribute('data-state')).toBe('done')
 
-    await page.getByTestId('to-connect').or(page.getByTestId('nav-connect')).first().click()
+    // Unplugged mid-recording: a clear message, the recording stops, saved windows stay.
+    await page.getByTestId('record-label').selectOption('punch')
+    await page.getByTestId('window-length').fill('500')
+    await page.getByTestId('record-count').fill('1')
+    await page.getByTestId('countdown').fill('0')
+    await page.getByTestId('record-button').click()
+    await expect.poll(() => page.getByTestId('record-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('recording')
+    unplug(folderOfLink(await page.getByTestId('device-path').textContent()))
+    await expect.poll(() => page.getByTestId('record-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('failed')
+    expect(await page.getByTestId('record-status').textContent()).toMatch(/disconnected.*Recording stopped: 0 windows were saved/)
+    expect(onDisk()).toHaveLength(5)
+    await page.getByTestId('nav-connect').click()
     await page.getByTestId('step-connect').waitFor()
+    expect(await page.getByTestId('device-error').textContent()).toMatch(/disconnected.*plug the board back in/i)
+    await page.screenshot({ path: join(artifactsDir, 'connect-unplugged-light.png') })
     await page.getByTestId('virtual-board').click()
     await expect.poll(() => page.getByTestId('device-state').textContent()).toBe('Not connected')
   }, 90_000)
