@@ -59,6 +59,15 @@ export const useDeviceStore = defineStore('device', () => {
             : s.state === 'error'
               ? `Board disconnected (${s.path ?? ''})`
               : 'No board connected'
+    // The virtual board's socat ended (killed, crashed): offer to start a new one.
+    if (s.state === 'error' && virtualBoard.value && s.path === virtualBoard.value.path) {
+      setTimeout(() => {
+        api.sim.status().then(
+          (v) => (virtualBoard.value = v),
+          () => undefined
+        )
+      }, 500)
+    }
     if (s.layout && (ring.axes.length !== s.layout.axes.length || ring.axes.some((a, i) => a !== s.layout?.axes[i]))) ring.reset(s.layout.axes)
   }
 
