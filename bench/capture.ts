@@ -8,6 +8,9 @@
  *   write and gZ is the line's sequence number.
  * - Lines lost: lines the board wrote minus samples that reached 'device.samples' events; sequence
  *   numbers also give out-of-order and duplicate counts.
+ * - Serial -> renderer latency: the same child process is also a WebSocket client of the app's
+ *   web server (the transport of `npm run web`), so for every sample it takes the time the event
+ *   arrived and was decoded minus the time it wrote the line: one clock, no skew.
  * - Serial -> event latency: for every sample, the time its batch event reached a bus listener
  *   minus the write time printed in the line (same clock, same machine). The listener also
  *   JSON-encodes each batch, as every transport does.
@@ -23,8 +26,10 @@ import path from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { LineFramer } from '../src/main/core/serial/line-framer'
 import { LineParser, type StreamItem } from '../src/main/core/serial/line-parser'
-import { EventBus } from '../src/main/rpc/event-bus'
-import { DeviceService, type WindowSink } from '../src/main/services/device-service'
+import WebSocket from 'ws'
+import { createServices } from '../src/main/services'
+import type { DeviceService } from '../src/main/services/device-service'
+import { startWebServer } from '../src/main/web-server'
 import { openBoardEnd } from '../src/main/sim/board-writer'
 import { startPtyPair } from '../src/main/sim/pty-pair'
 import type { SampleBatch } from '../src/shared/contract/device'
@@ -39,7 +44,22 @@ function line(seq: number, tMs: number): string {
   return `${Math.round(tMs * 1000)},${v.map((x) => x.toFixed(4)).join(',')},${seq}\n`
 }
 
-async function producer(boardPath: string, seconds: number): Promise<void> {
+async function producer(boardPath: string, seconds: number, wsUrl: string, origin: string): Promise<void> {
+  // The board and the renderer in one process, on one clock, apart from the app's event loop.
+  const wsLatencies: number[] = []
+  let wsSamples = 0
+  const ws = new WebSocket(wsUrl, { origin })
+  await new Promise<void>((res, rej) => {
+    ws.once('open', () => res())
+    ws.once('error', rej)
+  })
+  ws.on('message', (data) => {
+    const at = nowMs()
+    const msg = JSON.parse(data.toString()) as { type: string; event?: string; payload?: SampleBatch }
+    if (msg.type !== 'event' || msg.event !== 'device.samples' || !msg.payload) return
+    for (const t of msg.payload.times) wsLatencies.push(at - t)
+    wsSamples += msg.payload.values.length
+  })
   const stream = openBoardEnd(boardPath)
   stream.on('error', () => undefined)
   stream.write('micros,aX,aY,aZ,gX,gY,gZ\n')
@@ -59,7 +79,12 @@ async function producer(boardPath: string, seconds: number): Promise<void> {
       }
     }, 1)
   })
-  process.stdout.write(JSON.stringify({ sent: seq }) + '\n')
+  const settle = nowMs() + 2000
+  while (wsSamples < seq && nowMs() < settle) await new Promise((r) => setTimeout(r, 20))
+  ws.close()
+  const sorted = Float64Array.from(wsLatencies).sort()
+  const ms = (q: number): number => round(percentile(sorted, q), 2)
+  process.stdout.write(JSON.stringify({ sent: seq, wsSamples, wsLatencyMs: { p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), max: round(sorted[sorted.length - 1] ?? NaN, 2) } }) + '\n')
   stream.destroy()
 }
 
@@ -106,9 +131,10 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 60)
   const tmp = mkdtempSync(path.join(tmpdir(), 'mf-bench-capture-'))
   const pair = await startPtyPair(path.join(tmp, 'board'))
-  const bus = new EventBus()
-  const noSink = {} as WindowSink
-  const device = new DeviceService({ bus, dataset: noSink })
+  const services = createServices({ host: 'web', configDir: path.join(tmp, 'config') })
+  const web = await startWebServer({ services, staticDir: tmp })
+  const bus = services.bus
+  const device = services.api.device as DeviceService
   const latencies = new Float64Array(seconds * RATE + 1000)
   let received = 0
   let outOfOrder = 0
@@ -157,11 +183,15 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
 
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'capture.ts'), '--producer', pair.boardLink, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const wsUrl = `ws://127.0.0.1:${web.port}/rpc?token=${web.token}`
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'capture.ts'), '--producer', pair.boardLink, String(seconds), wsUrl, web.origin], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   await new Promise((r) => child.once('exit', r))
-  const sent = (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { sent?: number }).sent ?? 0
+  const report = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { sent?: number; wsSamples?: number; wsLatencyMs?: { p50: number; p95: number; p99: number; max: number } }
+  const sent = report.sent ?? 0
   // Let the last lines through the pty and the last batch out.
   const settle = nowMs() + 2000
   while (received < sent && nowMs() < settle) await new Promise((r) => setTimeout(r, 20))
@@ -171,6 +201,8 @@ async function main(): Promise<void> {
   const wall = performance.now() - wall0
   const status = await device.status()
   await device.close()
+  await web.close()
+  await services.dispose()
   await pair.close()
   rmSync(tmp, { recursive: true, force: true })
 
@@ -190,8 +222,13 @@ async function main(): Promise<void> {
     parserCountsNote: 'missing is estimated from board timestamps; this board stamps each burst of lines with its write time, so bursts read as gaps. Lines lost above is the exact count.',
     measuredRate: status.rate,
     events: { count: events, perSecond: round(events / (wall / 1000), 1), meanSamplesPerEvent: round(received / Math.max(1, events), 1), jsonBytesPerSecond: Math.round(encodedBytes / (wall / 1000)) },
+    rendererLatencyMs: {
+      what: 'board write -> device.samples event decoded by a WebSocket client in another process (the renderer path of npm run web)',
+      samples: report.wsSamples ?? 0,
+      ...(report.wsLatencyMs ?? { p50: NaN, p95: NaN, p99: NaN, max: NaN })
+    },
     latencyMs: {
-      what: 'board write -> device.samples event at a bus listener',
+      what: 'board write -> device.samples event at a bus listener in the app process',
       p50: round(percentile(lat, 0.5), 2),
       p95: round(percentile(lat, 0.95), 2),
       p99: round(percentile(lat, 0.99), 2),
@@ -212,11 +249,11 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true })
   writeFileSync(path.join(dir, 'capture.json'), JSON.stringify(result, null, 2) + '\n')
   console.log(
-    `capture: ${sent} lines in ${seconds} s, lost ${result.linesLost}, latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms max ${result.latencyMs.max} ms, ` +
+    `capture: ${sent} lines in ${seconds} s, lost ${result.linesLost}, to renderer (WebSocket) p50 ${result.rendererLatencyMs.p50} ms p99 ${result.rendererLatencyMs.p99} ms, to event bus p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms max ${result.latencyMs.max} ms, ` +
       `longest event-loop block ${result.eventLoop.longestBlockMs} ms (longest service handler ${Math.max(handlerMax.onData, handlerMax.flushBatch).toFixed(2)} ms wall, ${Math.max(handlerCpuMax.onData, handlerCpuMax.flushBatch).toFixed(2)} ms CPU; load ${result.host.loadAverage1mEnd} on ${result.host.cpus} CPUs), app CPU ${result.appCpuPercent}%, parse ${result.parseThroughput.linesPerCpuSecond} lines per CPU-second (${result.parseThroughput.megabytesPerCpuSecond} MB/s)`
   )
   if (result.linesLost !== 0 || result.eventLoop.longestBlockMs >= 50) process.exitCode = 1
 }
 
-if (process.argv[2] === '--producer') await producer(process.argv[3], Number(process.argv[4]))
+if (process.argv[2] === '--producer') await producer(process.argv[3], Number(process.argv[4]), process.argv[5], process.argv[6])
 else await main()
