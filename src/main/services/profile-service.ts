@@ -197,8 +197,10 @@ export class ProfileService implements ProfileApi {
   async compare(dir: string, ids: string[]): Promise<ProfileComparison> {
     const abs = absolute(dir)
     const sessions = await Promise.all(ids.map((id) => readSession(sessionPath(abs, id))))
+    const variants = await readVariantIndex(abs)
     return compareSessions(
       sessions.map((s) => ({
+        ...modelFacts(variants, s.variant),
         id: s.id,
         name: s.name,
         origin: s.origin,
@@ -211,16 +213,8 @@ export class ProfileService implements ProfileApi {
   }
 
   async estimates(dir: string): Promise<ProfileEstimate[]> {
-    // Optimize keeps its variants, with per-board latency estimates, in models/variants/index.json.
-    const path = join(absolute(dir), 'models', 'variants', 'index.json')
-    let index: VariantIndex
-    try {
-      index = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
-    } catch {
-      return []
-    }
     const out: ProfileEstimate[] = []
-    for (const v of Array.isArray(index?.variants) ? index.variants : []) {
+    for (const v of await readVariantIndex(absolute(dir))) {
       for (const l of Array.isArray(v.latency) ? v.latency : []) {
         if (!(l.rawMs > 0)) continue
         out.push({ variant: v.name, title: v.title ?? v.name, target: l.target, rawUs: round3(l.rawMs * 1000), correctedUs: round3(l.ms * 1000), correction: l.correction })
@@ -405,6 +399,22 @@ async function readSession(path: string): Promise<ProfileSession> {
 function summaryOf(s: ProfileSession): ProfileSessionSummary {
   const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, windowIds: _w, ...summary } = s
   return summary
+}
+
+/** Optimize keeps its variants (sizes, accuracy, per-board latency estimates) in models/variants/index.json. */
+async function readVariantIndex(dir: string): Promise<VariantIndex['variants']> {
+  try {
+    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as VariantIndex
+    return Array.isArray(index?.variants) ? index.variants : []
+  } catch {
+    return []
+  }
+}
+
+function modelFacts(variants: VariantIndex['variants'], name: string | undefined): { model?: { tfliteBytes?: number; accuracy?: number } } {
+  const v = name ? variants.find((x) => x.name === name) : undefined
+  if (!v) return {}
+  return { model: { ...(typeof v.tfliteBytes === 'number' ? { tfliteBytes: v.tfliteBytes } : {}), ...(typeof v.accuracy === 'number' ? { accuracy: v.accuracy } : {}) } }
 }
 
 function round3(v: number): number {

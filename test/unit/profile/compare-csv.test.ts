@@ -43,6 +43,17 @@ describe('comparison of sessions', () => {
     )
   })
 
+  it('adds the model size and test accuracy of sessions that name an Optimize variant', () => {
+    const base = { origin: 'board' as const, inferences: 3, stats: profileStats(series(800, 3)), memory: {} }
+    const c = compareSessions([
+      { ...base, id: 'a', name: 'Int8 PTQ', model: { tfliteBytes: 8 * 1024, accuracy: 0.932 } },
+      { ...base, id: 'b', name: 'Int8 QAT', model: { tfliteBytes: 8 * 1024, accuracy: 0.95 } },
+      { ...base, id: 'c', name: 'unknown' }
+    ])
+    expect(c.rows.find((r) => r.metric === '.tflite file size')?.values).toEqual(['8.0 KB', '8.0 KB', '–'])
+    expect(c.rows.find((r) => r.metric === 'Test accuracy')?.values).toEqual(['93.2 %', '95.0 %', '–'])
+  })
+
   it('escapes pipes in names', () => {
     const c = compareSessions([{ id: 'a', name: 'a|b', origin: 'host', inferences: 0, stats: profileStats([]), memory: {} }])
     expect(c.markdown.split('\n')[0]).toBe('| Metric | a\\|b |')

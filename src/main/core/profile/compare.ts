@@ -1,5 +1,5 @@
 import type { ProfileComparison, ProfileMemory, ProfileStats, TimingOrigin } from '../../../shared/contract/profile'
-import { formatBytes, formatMicros, formatRatio, ORIGIN_LABELS } from '../../../shared/profile-format'
+import { formatBytes, formatMicros, formatPercent, formatRatio, ORIGIN_LABELS } from '../../../shared/profile-format'
 import { measuredOverEstimated } from './latency-ratio'
 
 /** What the comparison needs of one session. */
@@ -11,6 +11,8 @@ export interface ComparedSession {
   stats: ProfileStats
   memory: ProfileMemory
   estimatedInferenceUs?: number
+  /** From the Optimize step when the session names its variant: model size and test accuracy (0..1). */
+  model?: { tfliteBytes?: number; accuracy?: number }
 }
 
 const STAGE_TITLES: Record<string, string> = {
@@ -53,6 +55,8 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
   }
   if (sessions.some((s) => s.memory.arenaUsed !== undefined)) row('Tensor arena used', sessions.map((s) => formatBytes(s.memory.arenaUsed)))
   if (sessions.some((s) => s.memory.freeHeap !== undefined)) row('Free memory at start', sessions.map((s) => formatBytes(s.memory.freeHeap)))
+  if (sessions.some((s) => s.model?.tfliteBytes !== undefined)) row('.tflite file size', sessions.map((s) => formatBytes(s.model?.tfliteBytes)))
+  if (sessions.some((s) => s.model?.accuracy !== undefined)) row('Test accuracy', sessions.map((s) => formatPercent(s.model?.accuracy)))
   row('Inferences measured', sessions.map((s) => String(s.inferences)))
   if (sessions.some((s) => s.estimatedInferenceUs !== undefined)) {
     row('Estimated inference', sessions.map((s) => formatMicros(s.estimatedInferenceUs)))
