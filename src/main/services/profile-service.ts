@@ -74,6 +74,7 @@ interface LiveSession {
   /** Set once stop or end began, so both paths save exactly once. */
   finishing: Promise<ProfileSessionSummary | null> | null
   lastEmittedLines: number
+  statsCache?: { stats: ProfileLiveUpdate['stats']; count: number; at: number; costMs: number }
 }
 
 export const PROFILE_FORMAT = 'microforge-profile'
@@ -259,6 +260,7 @@ export class ProfileService implements ProfileApi {
         err ??= toErrorData(saveErr)
       }
       session.state = err ? 'failed' : 'stopped'
+      session.statsCache = undefined
       if (err) session.error = err
       this.emit(session, true)
       this.sessions.delete(session.id)
@@ -330,6 +332,20 @@ export class ProfileService implements ProfileApi {
     this.bus.emit('profile.live', this.snapshot(session, samples))
   }
 
+  /**
+   * Stats of a live session, recomputed when new inferences arrived, but never taking more than
+   * about 5% of the main thread: sorting an hour of inferences every 100 ms would block it.
+   */
+  private liveStats(session: LiveSession): ProfileLiveUpdate['stats'] {
+    const n = session.recorder.samples.length
+    const now = performance.now()
+    const c = session.statsCache
+    if (c && (c.count === n || now - c.at < Math.max(LIVE_INTERVAL_MS, 20 * c.costMs))) return c.stats
+    const stats = profileStats(session.recorder.samples)
+    session.statsCache = { stats, count: n, at: now, costMs: performance.now() - now }
+    return stats
+  }
+
   private snapshot(session: LiveSession, samples: ProfileLiveUpdate['samples']): ProfileLiveUpdate {
     const r = session.recorder
     const u: ProfileLiveUpdate = {
@@ -339,7 +355,7 @@ export class ProfileService implements ProfileApi {
       origin: session.origin,
       samples,
       inferences: r.samples.length,
-      stats: profileStats(r.samples),
+      stats: this.liveStats(session),
       memory: { ...r.memory },
       counts: { ...r.counts },
       recentText: [...r.recentText]
