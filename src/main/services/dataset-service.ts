@@ -337,6 +337,8 @@ async function readFileOrThrow(file: string): Promise<Buffer> {
 }
 
 const IMPORTABLE = new Set(['.csv', '.txt', '.npy', '.tsv'])
+/** Inside a chosen folder, .txt files are more often notes than data: only explicit picks read them. */
+const IN_FOLDERS = new Set(['.csv', '.npy', '.tsv'])
 
 async function expandPaths(paths: string[]): Promise<string[]> {
   const out: string[] = []
@@ -350,13 +352,14 @@ async function expandPaths(paths: string[]): Promise<string[]> {
     if (st.isDirectory()) {
       const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
       for (const n of names) await walk(join(p, n))
-    } else if (IMPORTABLE.has(extname(p).toLowerCase())) out.push(p)
+    } else if (IN_FOLDERS.has(extname(p).toLowerCase())) out.push(p)
   }
   for (const p of paths) {
     const abs = resolve(p)
     const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
-    if (st.isFile()) out.push(abs)
-    else await walk(abs)
+    if (!st.isFile()) await walk(abs)
+    else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push(abs)
+    else throw new MicroforgeError('UNSUPPORTED', `${basename(abs)} is not a file Microforge imports.`, 'Choose .csv, .txt or .npy files, or a folder of them.')
   }
   return out
 }

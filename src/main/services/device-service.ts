@@ -332,7 +332,16 @@ export class DeviceService implements DeviceApi {
         }
       } else if (item.type === 'layout') {
         this.flushBatch()
+        const before = this.layout
         this.layout = { ...item.layout }
+        if (recorder && rec && before && before.axes.length !== item.layout.axes.length) {
+          // Windows of two shapes cannot share a project: stop rather than mix them.
+          void this.finishRecording('failed', {
+            code: 'DEVICE_ERROR',
+            message: `The board switched from ${before.axes.length} to ${item.layout.axes.length} columns.`,
+            hint: 'Check the sketch (was another one uploaded?), then record again.'
+          })
+        }
         this.emitStatus()
       } else if (item.type === 'message') {
         this.lastMessage = item.text
@@ -394,7 +403,7 @@ export class DeviceService implements DeviceApi {
       const saved = rec.status.windowsSaved
       rec.status.error = {
         ...error,
-        message: `${error.message} Recording stopped: ${saved} window${saved === 1 ? ' was' : 's were'} saved${dropped > 0 ? `; the one in progress (${dropped} samples) was dropped` : ''}.`
+        message: `${error.message} Recording stopped: ${saved} window${saved === 1 ? ' was' : 's were'} saved${dropped > 0 ? `; the one in progress (${dropped} sample${dropped === 1 ? '' : 's'}) was dropped` : ''}.`
       }
     }
     this.emitRecording()

@@ -152,6 +152,16 @@ describe('DeviceService', () => {
     expect(opens).toBe(before)
   })
 
+  it('stops a recording when the board changes its column count', async () => {
+    await dev.open('/dev/fake', 115200)
+    port.send('aX,aY,aZ\n')
+    await until(() => statuses.some((s) => s.layout !== null))
+    await dev.startRecording({ project, label: 'wave', trigger: 'continuous', samples: 4, count: 5 })
+    port.send('1,2,3\n1,2,3\n1,2,3\n1,2,3\n1,2,3\nx,y\n1,2\n')
+    await until(() => recs.at(-1)?.state === 'failed')
+    expect(recs.at(-1)?.error?.message).toMatch(/switched from 3 to 2 columns.*1 window was saved; the one in progress \(1 sample\) was dropped/)
+  })
+
   it('warns when the bytes never parse: a wrong baud rate', async () => {
     const d = new DeviceService({ bus: new EventBus(), dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 5 })
     await d.open('/dev/fake', 9600)
