@@ -101,13 +101,16 @@ async function main(): Promise<void> {
   const real = prepareData(samples, ['punch', 'flex'], {}, 30, 0, 1)
   const big = prepareData([...augment(samples, AUGMENTED_WINDOWS, 7), ...samples.slice(0, 12).map((s) => ({ ...s, split: 'test' as const }))], ['punch', 'flex'], {}, 30, 0, 1)
   const rows: Row[] = []
-  const backends: TrainingBackend[] = ['wasm', 'cpu']
+  let backends: TrainingBackend[] = ['wasm', 'cpu']
   try {
     await import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string)
     backends.unshift('tensorflow')
   } catch {
     console.log('tfjs-node is not installed: measuring wasm and cpu only.')
   }
+  // Direct runs can narrow it down: node --import tsx bench/train.ts --backends wasm
+  const only = process.argv.indexOf('--backends')
+  if (only > 0) backends = backends.filter((b) => process.argv[only + 1]?.split(',').includes(b))
   for (const backend of backends) {
     await initTrainingBackend(backend)
     const slow = backend === 'cpu'
