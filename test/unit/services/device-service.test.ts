@@ -33,6 +33,8 @@ const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
   }
 }
 
+const d0 = (d: DeviceService): { rateHz: number | null } | undefined => d['conn']?.rate.estimate()
+
 describe('DeviceService', () => {
   let tmp: { dir: string; cleanup: () => void }
   let project: string
@@ -150,6 +152,26 @@ describe('DeviceService', () => {
     const before = opens
     await new Promise((r) => setTimeout(r, 50))
     expect(opens).toBe(before)
+  })
+
+  it('turns a window length in ms into samples with the measured rate; motion trigger waits for movement', async () => {
+    await dev.open('/dev/fake', 115200)
+    await expect(dev.startRecording({ project, label: 'wave', trigger: 'manual', ms: 200 })).rejects.toThrow(/No samples from \/dev\/fake yet/)
+    let text = 'ms,aX,aY,aZ\n'
+    for (let i = 0; i < 50; i++) text += `${i * 10},0,0,1\n`
+    port.send(text)
+    await until(() => d0(dev)?.rateHz !== null)
+    const r = await dev.startRecording({ project, label: 'wave', trigger: 'motion', ms: 200, threshold: 2 })
+    expect(r.samplesPerWindow).toBe(20)
+    expect(r.state).toBe('armed')
+    text = ''
+    for (let i = 50; i < 60; i++) text += `${i * 10},0,0,1\n`
+    for (let i = 60; i < 90; i++) text += `${i * 10},2,0,1\n`
+    port.send(text)
+    await until(() => recs.at(-1)?.state === 'done')
+    const [w] = await ds.list(project)
+    expect((await ds.get(project, w.id)).values[0]).toEqual([2, 0, 1])
+    expect(w.rateHz).toBe(100)
   })
 
   it('stops a recording when the board changes its column count', async () => {
