@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, sep } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
@@ -13,9 +14,14 @@ const requireHere = createRequire(import.meta.url)
 const TFJS_NODE = '@tensorflow/tfjs-node'
 let wasmPathsSet = false
 
-/** The folder of the .wasm binaries inside the installed package: offline, no fetch. */
+/**
+ * The folder of the .wasm binaries inside the installed package: offline, no fetch. In a packaged
+ * app they are unpacked beside app.asar (electron-builder asarUnpack), where a plain file read works.
+ */
 export function wasmDistDir(): string {
-  return dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + sep
+  const dir = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + sep
+  const unpacked = dir.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`)
+  return unpacked !== dir && existsSync(unpacked) ? unpacked : dir
 }
 
 async function tryTensorflow(): Promise<boolean> {
