@@ -1,0 +1,63 @@
+/**
+ * `npm run bench -- live-chart`: the Connect step's live chart in Chromium while the virtual board
+ * streams 1,000 samples/s x 6 axes. Target: at least 30 redraws per second. Five 4-second
+ * measurements; the median is the result. Writes bench/results/live-chart.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { measureChartFps } from '../test/helpers/live-chart-fps'
+import { repoRoot } from '../test/helpers/tmp'
+import { startWebApp } from '../test/helpers/web-app'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+const app = await startWebApp()
+try {
+  const { page } = app
+  await page.goto(app.url)
+  await page.getByTestId('project-name').fill('Bench')
+  await page.getByTestId('project-folder').fill(join(app.workDir, 'bench-project'))
+  await page.getByTestId('project-folder').press('Enter')
+  await page.getByTestId('step-connect').waitFor()
+  await page.getByTestId('sim-rate').selectOption('1000')
+  await page.getByTestId('virtual-board').click()
+  await page.waitForFunction(() => document.querySelector('[data-testid="device-state"]')?.textContent === 'Receiving data', null, { timeout: 20_000 })
+  // Let the 10 s window fill and the y scales settle.
+  await page.waitForTimeout(4000)
+  const runs = []
+  for (let i = 0; i < RUNS; i++) {
+    const fps = await measureChartFps(page, 4000)
+    const drawMs = Number(await page.getByTestId('live-chart').getAttribute('data-draw-ms'))
+    runs.push({ ...fps, drawMs })
+  }
+  const rate = parseFloat((await page.getByTestId('rate').textContent()) ?? '')
+  const result = {
+    benchmark: 'live-chart',
+    date: new Date().toISOString(),
+    stream: { samplesPerSecond: 1000, axes: 6, measuredRateHz: rate },
+    machine: { cpus: cpus().length, loadPerCore: +(loadavg()[0] / cpus().length).toFixed(2) },
+    target: { chartFps: 30 },
+    median: {
+      chartFps: +median(runs.map((r) => r.chartFps)).toFixed(1),
+      rafFps: +median(runs.map((r) => r.rafFps)).toFixed(1),
+      drawMs: +median(runs.map((r) => r.drawMs)).toFixed(2),
+      longestFrameMs: +median(runs.map((r) => r.longestFrameMs)).toFixed(1)
+    },
+    runs
+  }
+  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true })
+  writeFileSync(join(repoRoot, 'bench', 'results', 'live-chart.json'), JSON.stringify(result, null, 2) + '\n')
+  console.log(
+    `live chart, 1,000 samples/s x 6 axes: median ${result.median.chartFps} redraws/s (target 30), ${result.median.rafFps} browser frames/s, ` +
+      `${result.median.drawMs} ms per redraw, longest frame ${result.median.longestFrameMs} ms (load ${result.machine.loadPerCore}/core)`
+  )
+} finally {
+  await app.stop()
+}
