@@ -29,6 +29,8 @@ import type { ProjectService } from './project-service'
 
 /** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */
 const LIVE_INTERVAL_MS = 100
+/** Live statistics cover the last this-many inferences (about 15 ms to compute). */
+const LIVE_STATS_WINDOW = 20_000
 
 /** Where lines come from: a serial port, or the virtual board's pseudo-terminal. */
 export interface LineSourceHandle {
@@ -333,15 +335,17 @@ export class ProfileService implements ProfileApi {
   }
 
   /**
-   * Stats of a live session, recomputed when new inferences arrived, but never taking more than
-   * about 5% of the main thread: sorting an hour of inferences every 100 ms would block it.
+   * Stats of a live session, over its last LIVE_STATS_WINDOW inferences (the saved session's cover
+   * all of them), recomputed when new inferences arrived but never taking more than about 5% of the
+   * main thread: sorting an hour of inferences every 100 ms would block it.
    */
   private liveStats(session: LiveSession): ProfileLiveUpdate['stats'] {
     const n = session.recorder.samples.length
     const now = performance.now()
     const c = session.statsCache
     if (c && (c.count === n || now - c.at < Math.max(LIVE_INTERVAL_MS, 20 * c.costMs))) return c.stats
-    const stats = profileStats(session.recorder.samples)
+    const all = session.recorder.samples
+    const stats = profileStats(all.length > LIVE_STATS_WINDOW ? all.slice(all.length - LIVE_STATS_WINDOW) : all)
     session.statsCache = { stats, count: n, at: now, costMs: performance.now() - now }
     return stats
   }
