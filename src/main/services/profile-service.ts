@@ -343,7 +343,7 @@ export class ProfileService implements ProfileApi {
     const n = session.recorder.samples.length
     const now = performance.now()
     const c = session.statsCache
-    if (c && (c.count === n || now - c.at < Math.max(LIVE_INTERVAL_MS, 20 * c.costMs))) return c.stats
+    if (c && (c.count === n || now - c.at < 20 * c.costMs)) return c.stats
     const all = session.recorder.samples
     const stats = profileStats(all.length > LIVE_STATS_WINDOW ? all.slice(all.length - LIVE_STATS_WINDOW) : all)
     session.statsCache = { stats, count: n, at: now, costMs: performance.now() - now }
