@@ -28,7 +28,11 @@ try {
   await page.getByTestId('step-connect').waitFor()
   await page.getByTestId('sim-rate').selectOption('1000')
   await page.getByTestId('virtual-board').click()
-  await page.waitForFunction(() => document.querySelector('[data-testid="device-state"]')?.textContent === 'Receiving data', null, { timeout: 20_000 })
+  const deadline = Date.now() + 20_000
+  while ((await page.getByTestId('device-state').textContent()) !== 'Receiving data') {
+    if (Date.now() > deadline) throw new Error('The virtual board sent no data within 20 s.')
+    await page.waitForTimeout(200)
+  }
   // Let the 10 s window fill and the y scales settle.
   await page.waitForTimeout(4000)
   const runs = []
