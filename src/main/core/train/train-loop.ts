@@ -51,11 +51,12 @@ function crossEntropy(yTrue: tf.Tensor, probs: tf.Tensor): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar
 }
 
-function toTensors(set: WindowSet, inputShape: [number, number], classes: number): { x: tf.Tensor3D; y: tf.Tensor2D } {
+function toTensors(set: WindowSet, inputShape: [number, number], classes: number): { x: tf.Tensor3D; y: tf.Tensor2D; labels: tf.Tensor1D } {
   const n = set.y.length
   const x = tf.tensor3d(set.x, [n, inputShape[0], inputShape[1]])
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(set.y, 'int32'), classes).toFloat() as tf.Tensor2D)
-  return { x, y }
+  const labels = tf.tensor1d(set.y, 'int32')
+  const y = tf.tidy(() => tf.oneHot(labels, classes).toFloat() as tf.Tensor2D)
+  return { x, y, labels }
 }
 
 /** Softmax outputs for every window, in batches so memory stays flat for large sets. */
@@ -132,15 +133,16 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
           for (let i = 0; i < order.length; i += cfg.batchSize) {
             if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
             const idx = order.slice(i, i + cfg.batchSize)
-            // The accuracy count is made inside the loss function (one forward pass) and kept out of its scope.
-            const kept: { correct?: tf.Tensor } = {}
+            // The forward pass's output is kept out of the gradient scope so accuracy is counted from
+            // it without a second forward pass and without recording those ops on the tape.
+            const kept: { probs?: tf.Tensor } = {}
             const [nextLoss, nextCorrect] = tf.tidy(() => {
               const sel = tf.tensor1d(idx, 'int32')
               const xb = tf.gather(data.x, sel)
               const yb = tf.gather(data.y, sel)
               const lossFn = (): tf.Scalar => {
                 const probs = forward(xb, true)
-                kept.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(yb, -1)), 'float32')))
+                kept.probs = tf.keep(probs)
                 return crossEntropy(yb, probs)
               }
               let cost: tf.Scalar
@@ -151,9 +153,10 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
               } else {
                 cost = optimizer!.minimize(lossFn, true, variables)!
               }
-              return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, kept.correct!)]
+              const correct = tf.sum(tf.cast(tf.equal(tf.argMax(kept.probs!, -1), tf.gather(data.labels, sel)), 'float32'))
+              return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, correct)]
             })
-            kept.correct?.dispose()
+            kept.probs?.dispose()
             lossSum.dispose()
             correctSum.dispose()
             lossSum = nextLoss
@@ -192,7 +195,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
       model.dispose()
       throw err
     } finally {
-      tf.dispose([data.x, data.y])
+      tf.dispose([data.x, data.y, data.labels])
       optimizer?.dispose()
     }
   })
