@@ -1,10 +1,11 @@
 import type tty from 'node:tty'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { SimApi, VirtualBoardInfo, VirtualBoardOptions } from '../../shared/contract/sim'
+import type { FirmwareBoardOptions, SimApi, VirtualBoardInfo, VirtualBoardOptions } from '../../shared/contract/sim'
 import { openBoardEnd, paceInto, type BoardWriter } from '../sim/board-writer'
 import { startPtyPair, type PtyPair } from '../sim/pty-pair'
 import { VirtualBoard } from '../sim/virtual-board'
+import { startProjectFirmwareBoard, type ProjectFirmwareBoard } from './virtual-firmware-board'
 
 interface Running {
   info: Omit<VirtualBoardInfo, 'linesWritten' | 'linesDropped'>
@@ -17,8 +18,12 @@ interface Running {
  * The "Virtual board" button: the same synthetic board as `microforge sim-board`, on a socat pty
  * the app then opens like any serial port. One at a time; stopping it is unplugging it.
  */
+/** The firmware board's output rate (windows per second it classifies or profiles). */
+const FIRMWARE_RATE = 20
+
 export class SimService implements SimApi {
   private running: Running | null = null
+  private firmware: { info: VirtualBoardInfo; board: ProjectFirmwareBoard } | null = null
   private counter = 0
 
   constructor(private readonly dir: string = tmpdir()) {}
@@ -51,7 +56,29 @@ export class SimService implements SimApi {
     return this.infoOf(running)
   }
 
+  async startFirmware(projectDir: string, options: FirmwareBoardOptions = {}): Promise<VirtualBoardInfo> {
+    await this.stop()
+    const link = join(this.dir, `microforge-firmware-board-${process.pid}-${++this.counter}`)
+    const board = await startProjectFirmwareBoard(projectDir, {
+      link,
+      rate: FIRMWARE_RATE,
+      prefer: 'profile',
+      ...(options.firmwareDir ? { firmwareDir: options.firmwareDir } : {}),
+      ...(options.windows ? { windows: options.windows } : {})
+    })
+    const info: VirtualBoardInfo = { path: board.link, rateHz: FIRMWARE_RATE, classes: [], format: 'firmware', firmwareDir: board.firmwareDir, linesWritten: 0, linesDropped: 0 }
+    const entry = { info, board }
+    this.firmware = entry
+    void board.exited.then(() => {
+      if (this.firmware === entry) this.firmware = null
+    })
+    return info
+  }
+
   async stop(): Promise<void> {
+    const f = this.firmware
+    this.firmware = null
+    if (f) await f.board.stop()
     const r = this.running
     if (!r) return
     this.running = null
@@ -61,6 +88,7 @@ export class SimService implements SimApi {
   }
 
   async status(): Promise<VirtualBoardInfo | null> {
+    if (this.firmware) return { ...this.firmware.info }
     return this.running ? this.infoOf(this.running) : null
   }
 

@@ -21,7 +21,10 @@ export interface VirtualBoardInfo {
   path: string
   rateHz: number
   classes: string[]
-  format: 'csv' | 'imu-capture'
+  /** 'firmware': the project's generated firmware compiled for this computer (startFirmware). */
+  format: 'csv' | 'imu-capture' | 'firmware'
+  /** With 'firmware': the generated firmware folder it runs. */
+  firmwareDir?: string
   linesWritten: number
   linesDropped: number
 }
@@ -29,6 +32,12 @@ export interface VirtualBoardInfo {
 export interface SimApi {
   /** Starts the virtual board (stopping any earlier one) and returns the port to open. */
   start(options?: VirtualBoardOptions): Promise<VirtualBoardInfo>
+  /**
+   * Starts the project's generated C-runtime firmware (newest, or firmwareDir) compiled for this
+   * computer, fed with the project's recorded windows, on a pseudo-terminal: its timings are real
+   * host timings of the real generated code. Stops any earlier virtual board.
+   */
+  startFirmware(projectDir: string, options?: FirmwareBoardOptions): Promise<VirtualBoardInfo>
   /** Stops it: to the app this looks like unplugging the board. */
   stop(): Promise<void>
   status(): Promise<VirtualBoardInfo | null>
@@ -45,8 +54,23 @@ export const virtualBoardOptionsSchema = z
   })
   .strict()
 
+export interface FirmwareBoardOptions {
+  /** Default: the project's newest C-runtime firmware, preferring profile mode. */
+  firmwareDir?: string
+  /** The project's recorded windows (default) or synthetic gestures. */
+  windows?: 'dataset' | 'synthetic'
+}
+
+export const firmwareBoardOptionsSchema = z
+  .object({
+    firmwareDir: z.string().min(1).max(4096).optional(),
+    windows: z.enum(['dataset', 'synthetic']).optional()
+  })
+  .strict()
+
 export const simArgs: ArgSchemas<SimApi> = {
   start: z.tuple([virtualBoardOptionsSchema.optional()]),
+  startFirmware: z.tuple([z.string().min(1).max(4096), firmwareBoardOptionsSchema.optional()]),
   stop: z.tuple([]),
   status: z.tuple([])
 }

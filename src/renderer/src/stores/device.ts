@@ -147,6 +147,15 @@ export const useDeviceStore = defineStore('device', () => {
     return open()
   }
 
+  /** Starts the project's generated firmware on the virtual board (host build) and connects to it. */
+  async function startFirmwareBoard(projectDir: string): Promise<boolean> {
+    const info = await guarded(() => api.sim.startFirmware(projectDir))
+    if (!info) return false
+    virtualBoard.value = info
+    path.value = info.path
+    return open()
+  }
+
   async function stopVirtualBoard(): Promise<void> {
     await guarded(() => api.sim.stop())
     virtualBoard.value = null
@@ -171,6 +180,7 @@ export const useDeviceStore = defineStore('device', () => {
     open,
     close,
     startVirtualBoard,
+    startFirmwareBoard,
     stopVirtualBoard
   }
 })
