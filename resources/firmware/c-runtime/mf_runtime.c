@@ -185,19 +185,6 @@ static void mf_pool(const mf_pool_params *p, const int8_t *input, int8_t *output
 void mf_max_pool_s8(const mf_pool_params *p, const int8_t *input, int8_t *output) { mf_pool(p, input, output, 1); }
 void mf_avg_pool_s8(const mf_pool_params *p, const int8_t *input, int8_t *output) { mf_pool(p, input, output, 0); }
 
-/* roundf() without libm: half away from zero; |x| is small here (an int8 mean times a scale). */
-static int32_t mf_round_half_away_f(float x) {
-  int32_t r;
-  float frac;
-  if (x > 1e6f) x = 1e6f;
-  if (x < -1e6f) x = -1e6f;
-  r = (int32_t)x;
-  frac = x - (float)r;
-  if (frac >= 0.5f) ++r;
-  if (frac <= -0.5f) --r;
-  return r;
-}
-
 void mf_mean_s8(const mf_mean_params *p, const int8_t *input, int8_t *output) {
   int32_t o[4], r[4], lim_o[4], lim_r[4];
   int32_t count = 1, k, out_index = 0;
@@ -218,18 +205,13 @@ void mf_mean_s8(const mf_mean_params *p, const int8_t *input, int8_t *output) {
                   const int32_t i0 = o[0] + r[0], i1 = o[1] + r[1], i2 = o[2] + r[2], i3 = o[3] + r[3];
                   sum += input[((i0 * p->in_dims[1] + i1) * p->in_dims[2] + i2) * p->in_dims[3] + i3];
                 }
-          if (p->mode == MF_MEAN_SAME) {
+          if (count == 0) {
+            result = 0; /* TFLM leaves the zeroed outputs alone */
+          } else if (p->mode == MF_MEAN_SAME) {
             result = sum / count;
-          } else if (p->mode == MF_MEAN_MULTIPLIER) {
+          } else {
             result = mf_multiply_by_quantized_multiplier(sum - p->input_zero_point * count, p->multiplier, p->shift) +
                      p->output_zero_point;
-            result = mf_min32(mf_max32(result, -128), 127);
-          } else {
-            /* volatile keeps every step in float32 even where the compiler could fuse or widen */
-            volatile float mean = (float)sum / (float)count;
-            volatile float scaled = mean * p->scale;
-            volatile float shifted = scaled + p->bias;
-            result = mf_round_half_away_f(shifted) + p->output_zero_point;
             result = mf_min32(mf_max32(result, -128), 127);
           }
           output[out_index++] = (int8_t)result;

@@ -88,14 +88,14 @@ const cases: Case[] = [
   },
   {
     name: 'MEAN over time (global average pooling), rescaled',
-    why: "TFLite's optimized MEAN rescales in fixed point; TFLM in float32",
+    why: "TFLM's reference MEAN rescales with a double-rounding fixed-point multiplier, TFLite's optimized one its own way",
     input: { type: 'INT8', shape: [1, 1, 20, 4], ...inQ },
     extra: [{ type: 'INT32', shape: [2], values: [1, 2] }],
     output: { type: 'INT8', shape: [1, 1, 1, 4], scale: 0.02, zeroPoint: 1 },
     op: { op: 'MEAN', optionsType: BuiltinOptions.ReducerOptions, options: new ReducerOptionsT(true), version: 2 },
     maxSteps: 1,
-    // Rounding a float32 mean versus a fixed-point one disagrees on about 5-7 % of values here.
-    maxFraction: 0.15
+    // Two fixed-point roundings against LiteRT's own: about 21 % of values here land one step apart.
+    maxFraction: 0.3
   },
   {
     name: 'SOFTMAX',

@@ -7,7 +7,9 @@
  */
 import { MicroforgeError } from '../../../shared/errors'
 import { cArrayBody, cComment, cDouble, cFloat, cIdentifier, cInt32 } from './c-literals'
-import { activationRange, meanMultiplier, quantizeMultiplier, softmaxParams } from './fixed-point'
+import { quantizeMultiplier } from '../quant/fixed-point'
+import { meanMultiplier } from '../quant/kernels/mean'
+import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 import { planArena, type LifetimeRequest } from './lifetime-planner'
 
@@ -59,13 +61,6 @@ const ALIASES = new Set(['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'])
 
 export interface CRuntimeOptions {
   modelName?: string
-  /**
-   * MEAN with different input and output quantization: 'float' rescales in float32 as the
-   * TypeScript interpreter does (and TFLite's QuantizedMeanOrSum did); 'integer' folds 1/count into
-   * a fixed-point multiplier as newer TFLite Micro reference code does. Default 'float', so the C
-   * runtime and the desktop interpreter agree bit for bit.
-   */
-  meanRescale?: 'float' | 'integer'
 }
 
 export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}): CRuntimeModel {
@@ -126,7 +121,7 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     return `(${cType} *)(MF_ARENA + ${off})`
   }
 
-  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef, opts))
+  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef))
 
   const inT = t(model.inputs[0])
   const outT = t(model.outputs[0])
@@ -286,8 +281,7 @@ function emitOperator(
   model: CgModel,
   e: Emitter,
   constArray: (idx: number, cType: 'int8_t' | 'int32_t') => string,
-  arenaRef: (idx: number, cType: string) => string,
-  opts: CRuntimeOptions
+  arenaRef: (idx: number, cType: string) => string
 ): void {
   const t = (k: number): CgTensor => model.tensors[k]
   const input = t(op.inputs[0])
@@ -354,12 +348,11 @@ function emitOperator(
       for (const ax of int32View(axisT.data)) reduce[(ax < 0 ? ax + rank : ax) + (4 - rank)] = 1
       const count = dims.reduce((acc, d, k) => (reduce[k] ? acc * d : acc), 1)
       const same = input.scale[0] === output.scale[0] && input.zeroPoint[0] === output.zeroPoint[0]
+      // TFLM's EvalIntegerMean: a truncating division when nothing rescales, else QuantizedMeanOrSum's integer rescale.
       const q = meanMultiplier(input.scale[0], output.scale[0], count)
-      const f = Math.fround
-      const scale = f(input.scale[0] / output.scale[0])
-      const mode = same ? 'MF_MEAN_SAME' : opts.meanRescale === 'integer' ? 'MF_MEAN_MULTIPLIER' : 'MF_MEAN_FLOAT'
+      const mode = same ? 'MF_MEAN_SAME' : 'MF_MEAN_MULTIPLIER'
       e.decls.push(
-        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${mode}, ${cInt32(q.multiplier)}, ${q.shift}, ${cFloat(scale)}, ${cFloat(f(-input.zeroPoint[0] * scale))}};`
+        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${mode}, ${cInt32(q.multiplier)}, ${q.shift}};`
       )
       e.calls.push(comment, `  mf_mean_s8(&${p}, ${inRef}, ${outRef});`)
       return

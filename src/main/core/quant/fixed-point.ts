@@ -65,9 +65,9 @@ export function multiplyByQuantizedMultiplierGreaterThanOne(x: number, multiplie
   return saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** leftShift | 0), multiplier)
 }
 
-/** std::frexp: x = q * 2^e with 0.5 <= |q| < 1. Exact (reads the IEEE bits). */
-export function frexp(x: number): { q: number; e: number } {
-  if (x === 0 || !Number.isFinite(x)) return { q: x, e: 0 }
+/** std::frexp: x = fraction * 2^exponent with 0.5 <= |fraction| < 1. Exact (reads the IEEE bits). */
+export function frexp(x: number): { fraction: number; exponent: number } {
+  if (x === 0 || !Number.isFinite(x)) return { fraction: x, exponent: 0 }
   const view = new DataView(new ArrayBuffer(8))
   view.setFloat64(0, x)
   let bits = (view.getUint32(0) >>> 20) & 0x7ff
@@ -78,28 +78,37 @@ export function frexp(x: number): { q: number; e: number } {
     bits = (view.getUint32(0) >>> 20) & 0x7ff
     extra = -64
   }
-  const e = bits - 1022 + extra
+  const exponent = bits - 1022 + extra
   const hi = view.getUint32(0)
   view.setUint32(0, (hi & 0x800fffff) | (1022 << 20))
-  return { q: view.getFloat64(0), e }
+  return { fraction: view.getFloat64(0), exponent }
 }
 
-/** TfLiteRound / std::round: halves away from zero (Math.round rounds -2.5 to -2). */
+/**
+ * std::round / TfLiteRound: halves away from zero (Math.round sends -2.5 to -2). Math.round is
+ * exact where floor(x + 0.5) is not (0.49999999999999994, odd integers above 2^52).
+ */
 export function roundHalfAwayFromZero(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5)
+  return x < 0 ? -Math.round(-x) : Math.round(x)
 }
 
 export interface QuantizedMultiplier {
+  /** Q31 value in [2^30, 2^31), or 0. */
   multiplier: number
+  /** Power of two: positive means shift left. */
   shift: number
 }
 
-/** tflite QuantizeMultiplier: real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31). */
+/**
+ * tflite QuantizeMultiplier: real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31). The
+ * interpreter, the exporter and the C code generator all take their multipliers from here, so the
+ * desktop and the board requantize identically.
+ */
 export function quantizeMultiplier(real: number): QuantizedMultiplier {
   if (real === 0) return { multiplier: 0, shift: 0 }
-  const { q, e } = frexp(real)
-  let shift = e
-  let qFixed = roundHalfAwayFromZero(q * 2147483648)
+  const { fraction, exponent } = frexp(real)
+  let shift = exponent
+  let qFixed = roundHalfAwayFromZero(fraction * 2147483648)
   if (qFixed === 2147483648) {
     qFixed /= 2
     shift++

@@ -1,15 +1,14 @@
 /**
  * TensorFlow Lite int8 quantization arithmetic (https://www.tensorflow.org/lite/performance/quantization_spec):
- * how real values map to int8/int32 and how a real-valued rescale becomes a fixed-point multiplier
- * and shift. Every exporter, the interpreter and the C code generator go through these functions so
- * that they all agree on the numbers the board will see.
+ * how real values map to int8/int32. Every exporter, the interpreter and the C code generator go
+ * through these functions so that they all agree on the numbers the board will see; the fixed-point
+ * requantization arithmetic (rounding, QuantizeMultiplier) lives in ./fixed-point.
  */
 import { MicroforgeError } from '../../../shared/errors'
+import { INT32_MAX, INT32_MIN, roundHalfAwayFromZero } from './fixed-point'
 
 export const INT8_MIN = -128
 export const INT8_MAX = 127
-const INT32_MAX = 2147483647
-const INT32_MIN = -2147483648
 
 export interface QuantParams {
   scale: number
@@ -21,11 +20,6 @@ export interface QuantParams {
  * regardless of calibration because softmax outputs live in [0, 1).
  */
 export const SOFTMAX_OUTPUT_PARAMS: Readonly<QuantParams> = Object.freeze({ scale: 1 / 256, zeroPoint: -128 })
-
-/** std::round: halves go away from zero (Math.round sends -2.5 to -2). */
-export function roundHalfAwayFromZero(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x)
-}
 
 /**
  * Asymmetric int8 params for an activation range, as TFLite's calibrator computes them
@@ -152,54 +146,6 @@ export function quantizeBias(bias: Float32Array, inputScale: number, weightScale
     values[i] = Math.max(INT32_MIN, Math.min(INT32_MAX, q))
   }
   return { values, scales }
-}
-
-/** C's frexp for finite non-zero x: x = fraction * 2^exponent with |fraction| in [0.5, 1). */
-export function frexp(x: number): { fraction: number; exponent: number } {
-  if (x === 0 || !Number.isFinite(x)) return { fraction: x, exponent: 0 }
-  const view = new DataView(new ArrayBuffer(8))
-  view.setFloat64(0, x)
-  let biased = (view.getUint32(0) >>> 20) & 0x7ff
-  let adjust = 0
-  if (biased === 0) {
-    // Subnormal: scale into the normal range first so the exponent bits mean something.
-    view.setFloat64(0, x * 2 ** 64)
-    biased = (view.getUint32(0) >>> 20) & 0x7ff
-    adjust = -64
-  }
-  const exponent = biased - 1022 + adjust
-  // Two steps: 2^-exponent alone overflows for subnormal x.
-  const half = Math.trunc(-exponent / 2)
-  const fraction = x * 2 ** half * 2 ** (-exponent - half)
-  return { fraction, exponent }
-}
-
-export interface FixedPointMultiplier {
-  /** Q31 value in [2^30, 2^31 - 1], or 0. */
-  multiplier: number
-  /** Power of two: positive means shift left. */
-  shift: number
-}
-
-/**
- * TFLite's QuantizeMultiplier: a real multiplier as a Q31 integer and a power-of-two shift, with the
- * 2^31 rounding overflow folded into the shift and tiny multipliers flushed to zero exactly as the
- * C++ does, so that the interpreter and the generated C requantize identically.
- */
-export function quantizeMultiplier(realMultiplier: number): FixedPointMultiplier {
-  if (realMultiplier === 0) return { multiplier: 0, shift: 0 }
-  if (!(realMultiplier > 0) || !Number.isFinite(realMultiplier)) {
-    throw new MicroforgeError('INTERNAL', `Cannot represent the rescale factor ${realMultiplier} as a fixed-point multiplier.`)
-  }
-  const { fraction, exponent } = frexp(realMultiplier)
-  let shift = exponent
-  let qFixed = roundHalfAwayFromZero(fraction * 2 ** 31)
-  if (qFixed === 2 ** 31) {
-    qFixed /= 2
-    shift += 1
-  }
-  if (shift < -31) return { multiplier: 0, shift: 0 }
-  return { multiplier: qFixed, shift }
 }
 
 /** IEEE 754 binary16 bits of a float, rounding to nearest even (as Eigen::half and the converter do). */

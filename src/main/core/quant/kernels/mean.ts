@@ -1,11 +1,22 @@
 /**
- * MEAN (global average pooling from the converter), as TFLM's reduce kernels compute it:
- * - int8 with identical input/output quantization: reference_ops::Mean<int8_t, int32_t>, an int32
- *   sum divided with C truncation;
- * - int8 otherwise: reference_ops::QuantizedMeanOrSum, which rescales in float32;
- * - float32: float32 sum in input order, divided by the count.
+ * MEAN (global average pooling from the converter), as TensorFlow Lite Micro computes it today.
+ * Sources (tensorflow/tflite-micro): tensorflow/lite/micro/kernels/reduce.cc registers MEAN as
+ * PrepareMeanOrSumHelper + EvalMeanHelper from tensorflow/lite/micro/kernels/reduce_common.cc, which
+ * call tensorflow/lite/kernels/internal/reference/reduce.h.
+ * - float32: reference_ops::Mean, a float32 sum in input order divided by the count.
+ * - int8, input and output zero point and scale equal (EvalIntegerMean): reference_ops::Mean<int8_t,
+ *   int32_t>, an int32 sum divided by the count with C truncation.
+ * - int8 otherwise: reference_ops::QuantizedMeanOrSum (compute_sum false), integers only.
+ *   PrepareMeanOrSumHelper runs QuantizeMultiplier(double(input_scale) / double(output_scale)).
+ *   At Eval 1/count is folded in: s = min(63 - clz64(count), 32, 31 + shift),
+ *   multiplier = int32((int64(multiplier) << s) / count), shift -= s. Each output is
+ *   MultiplyByQuantizedMultiplier(int32(sum - input_zp * count), multiplier, shift) + output_zp,
+ *   clamped to [-128, 127]. A zero count leaves the outputs at 0.
+ * The float32 rescale (round(mean * scale + bias)) is what older code did (reduce.cc EvalMean of
+ * 2021, which also sent 4D keep_dims means over axes 1 and 2 to reference_integer_ops::Mean); no
+ * int8 case of the current kernel uses either, so neither is reproduced here.
  */
-import { roundHalfAwayFromZero } from '../fixed-point'
+import { multiplyByQuantizedMultiplier, quantizeMultiplier, type QuantizedMultiplier } from '../fixed-point'
 import { badModel, expectType, input, output, quant, unsupported, type Eval, type KernelNode } from './types'
 
 export interface ReducePlan {
@@ -50,29 +61,44 @@ export function planReduction(shape: number[], axes: number[]): ReducePlan {
 export function meanInt8SameScale(plan: ReducePlan, input: Int8Array, output: Int8Array, sums: Int32Array): void {
   sums.fill(0)
   for (let i = 0; i < input.length; i++) sums[plan.outputIndex[i]] += input[i]
-  if (plan.reducedCount === 0) return
+  if (plan.reducedCount === 0) {
+    output.fill(0)
+    return
+  }
   for (let o = 0; o < plan.outputCount; o++) output[o] = Math.trunc(sums[o] / plan.reducedCount)
 }
 
-export interface MeanRescale {
-  inputZeroPoint: number
-  outputZeroPoint: number
-  inputScale: number
-  outputScale: number
+/** QuantizedMeanOrSum's multiplier for a mean: QuantizeMultiplier(inputScale / outputScale) with 1/count folded in. */
+export function meanMultiplier(inputScale: number, outputScale: number, count: number): QuantizedMultiplier {
+  const base = quantizeMultiplier(inputScale / outputScale)
+  if (count <= 0) return base
+  let msb = 0
+  while (2 ** (msb + 1) <= count) msb++
+  const s = Math.min(msb, 32, 31 + base.shift)
+  // The C++ shifts in int64 (up to 2^63): exact only in BigInt.
+  const multiplier = Number((BigInt(base.multiplier) << BigInt(s)) / BigInt(count))
+  return { multiplier, shift: base.shift - s }
 }
 
-export function meanInt8Rescaled(plan: ReducePlan, q: MeanRescale, input: Int8Array, output: Int8Array, sums: Int32Array): void {
-  const f = Math.fround
+export interface MeanRequantize {
+  inputZeroPoint: number
+  outputZeroPoint: number
+  /** From meanMultiplier, 1/count included. */
+  multiplier: number
+  shift: number
+}
+
+export function meanInt8Requantized(plan: ReducePlan, q: MeanRequantize, input: Int8Array, output: Int8Array, sums: Int32Array): void {
   sums.fill(0)
   for (let i = 0; i < input.length; i++) sums[plan.outputIndex[i]] += input[i]
-  if (plan.reducedCount === 0) return
-  const scale = f(q.inputScale / q.outputScale)
-  const bias = f(-q.inputZeroPoint * scale)
+  if (plan.reducedCount === 0) {
+    output.fill(0)
+    return
+  }
   for (let o = 0; o < plan.outputCount; o++) {
-    const mean = f(sums[o] / plan.reducedCount)
-    let r = roundHalfAwayFromZero(f(f(mean * scale) + bias)) + q.outputZeroPoint
-    r = Math.max(Math.min(r, 127), -128)
-    output[o] = r
+    const shifted = (sums[o] - q.inputZeroPoint * plan.reducedCount) | 0
+    const r = multiplyByQuantizedMultiplier(shifted, q.multiplier, q.shift) + q.outputZeroPoint
+    output[o] = Math.max(Math.min(r, 127), -128)
   }
 }
 
@@ -107,8 +133,9 @@ export const mean = (node: KernelNode): Eval => {
     if (iq.scale === oq.scale && iq.zeroPoint === oq.zeroPoint) {
       return () => meanInt8SameScale(plan, inp.data as Int8Array, out.data as Int8Array, sums)
     }
-    const q: MeanRescale = { inputZeroPoint: iq.zeroPoint, outputZeroPoint: oq.zeroPoint, inputScale: iq.scale, outputScale: oq.scale }
-    return () => meanInt8Rescaled(plan, q, inp.data as Int8Array, out.data as Int8Array, sums)
+    const m = meanMultiplier(iq.scale, oq.scale, plan.reducedCount)
+    const q: MeanRequantize = { inputZeroPoint: iq.zeroPoint, outputZeroPoint: oq.zeroPoint, multiplier: m.multiplier, shift: m.shift }
+    return () => meanInt8Requantized(plan, q, inp.data as Int8Array, out.data as Int8Array, sums)
   }
   if (inp.type === 'FLOAT32') {
     expectType(node, out, 'FLOAT32')
