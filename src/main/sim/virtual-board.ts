@@ -1,4 +1,4 @@
-import { mulberry32 } from '../core/dataset/split'
+import { mulberry32 } from '../core/random'
 import { AXES, perform, sampleAt, shapeFor, type Performance } from './gestures'
 
 /**

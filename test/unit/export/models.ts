@@ -8,18 +8,10 @@ import { fileURLToPath } from 'node:url'
 import type { Activation, Layer, ModelIR, Padding } from '../../../src/main/core/model-ir'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
 import { floatForward } from '../../../src/main/core/float-forward'
+import { mulberry32 } from '../../../src/main/core/random'
 
-/** mulberry32: small, fast, good enough for test weights. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded test weights. */
+export const rng = mulberry32
 
 export function uniform(rand: () => number, n: number, limit: number): Float32Array {
   const out = new Float32Array(n)

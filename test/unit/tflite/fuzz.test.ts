@@ -4,17 +4,9 @@ import { Interpreter } from '../../../src/main/core/interpreter'
 import { inspectModel } from '../../../src/main/core/tflite/inspect'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { sharedModel, type SharedModel } from '../../helpers/shared-models'
+import { mulberry32 } from '../../../src/main/core/random'
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = mulberry32
 
 type Mutation = (src: Uint8Array, r: () => number) => Uint8Array
 

@@ -3,18 +3,9 @@ import { Interpreter } from '../../../src/main/core/interpreter'
 import { parseTflite, type ParsedModel } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, runLiteRt, type LiteRtRunner } from '../../helpers/litert'
 import { sharedModel, type SharedModel } from '../../helpers/shared-models'
+import { mulberry32 } from '../../../src/main/core/random'
 
-/** Deterministic pseudo-random floats (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = mulberry32
 
 /** hello_world through XNNPack's arithmetic: int32 accumulation, fp32 rescale, round half to even. */
 function xnnpackFp32Requant(model: ParsedModel, input: number): number {

@@ -2,6 +2,7 @@
  * Train/test split that keeps every class's share in both halves and gives the same answer for
  * the same seed, so a project's test set does not move between sessions.
  */
+import { mulberry32 } from '../random'
 export interface SplitItem {
   id: string
   label: string
@@ -29,17 +30,6 @@ export function stratifiedSplit(items: SplitItem[], testFraction: number, seed: 
     ids.forEach((id, i) => out.set(id, i < nTest ? 'test' : 'train'))
   }
   return out
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function hashString(s: string): number {

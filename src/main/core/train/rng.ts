@@ -1,17 +1,6 @@
-/**
- * A small seeded generator (mulberry32): the same seed gives the same shuffles and splits on every
- * machine, which Math.random cannot promise.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../random'
+
+export { mulberry32 }
 
 /** Fisher-Yates in place with the given generator. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
