@@ -53,6 +53,9 @@ export interface DeviceServiceOptions {
 
 const SCAN_PATTERNS = [/^ttyACM\d+$/, /^ttyUSB\d+$/, /^ttyAMA\d+$/, /^rfcomm\d+$/, /^tty\.usb/, /^cu\.usb/, /^ttyS\d+$/]
 
+/** How often an open port is checked for an unplug that raised no event; detection takes at most about twice this. */
+const LINK_CHECK_MS = 500
+
 /** Epoch ms with sub-ms precision (Date.now() is too coarse for latency at 1 kHz). */
 const nowMs = (): number => performance.timeOrigin + performance.now()
 
@@ -593,6 +596,7 @@ async function openSerialPort(path: string, baud: number): Promise<SerialHandle>
   const fire = (err: Error | null): void => {
     if (closed) return
     closed = true
+    clearInterval(watchdog)
     closeCb?.(ours ? null : (err ?? new Error('port closed')))
   }
   port.on('close', (err: Error | null) => fire(err))
@@ -600,6 +604,26 @@ async function openSerialPort(path: string, baud: number): Promise<SerialHandle>
     fire(err)
     if (port.isOpen) port.close(() => undefined)
   })
+  // Pulling the cable does not always raise an event: a read that reaches the tty just after it
+  // was hung up (USB link gone, socat killed) returns 0 bytes, and the binding then retries the
+  // read forever instead of failing. So the link is checked while open: an ioctl on a hung-up fd
+  // fails, and the device file of an unplugged board disappears.
+  let ioctl: LinkIoctl | null = null
+  let checking = false
+  const watchdog = setInterval(() => {
+    if (checking || closed || ours) return
+    checking = true
+    void linkLost(path, ioctl).then((lost) => {
+      checking = false
+      if (!lost || closed || ours) return
+      fire(lost)
+      if (port.isOpen) port.close(() => undefined)
+    })
+  }, LINK_CHECK_MS)
+  watchdog.unref()
+  // Only where the binding can read the baud rate back (not on macOS).
+  const binding = port.port
+  if (binding && (await binding.getBaudRate().then(() => true, () => false))) ioctl = binding
   return {
     onData: (cb) => port.on('data', (chunk: Buffer) => cb(chunk)),
     onClose: (cb) => {
@@ -608,10 +632,27 @@ async function openSerialPort(path: string, baud: number): Promise<SerialHandle>
     close: () =>
       new Promise<void>((res) => {
         ours = true
+        clearInterval(watchdog)
         if (!port.isOpen) return res()
         port.close(() => res())
       })
   }
+}
+
+/** The port binding's ioctl used as a ping: it fails once the tty is hung up. */
+interface LinkIoctl {
+  isOpen: boolean
+  getBaudRate(): Promise<unknown>
+}
+
+/** Why an open port no longer leads to a board, or null while it still does. */
+async function linkLost(path: string, ioctl: LinkIoctl | null): Promise<Error | null> {
+  if (!(await exists(path))) return new Error('the port is gone')
+  if (!ioctl?.isOpen) return null
+  return ioctl.getBaudRate().then(
+    () => null,
+    () => (ioctl.isOpen ? new Error('the port stopped answering') : null)
+  )
 }
 
 async function systemPorts(): Promise<PortInfo[]> {
