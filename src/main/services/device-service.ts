@@ -586,7 +586,8 @@ function openError(err: unknown, path: string, baud: number): MicroforgeError {
   return new MicroforgeError('DEVICE_ERROR', `Could not open ${path} at ${baud} baud: ${msg}`, 'Check the port and the cable, then try again.')
 }
 
-async function openSerialPort(path: string, baud: number): Promise<SerialHandle> {
+/** Opens a real serial port; also used by profiling, so both get the same unplug detection. */
+export async function openSerialPort(path: string, baud: number): Promise<SerialHandle> {
   const { SerialPort } = await import('serialport')
   const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
   await new Promise<void>((res, rej) => port.open((err) => (err ? rej(err) : res())))
