@@ -13,8 +13,31 @@ interface WasmHeapBackend {
 
 type ConvInfo = backend_util.Conv2DInfo
 
-function requireChannelsLast(info: ConvInfo, kernel: string): void {
+/**
+ * The convolution geometry of a gradient kernel from its attributes. Conv2D gradients carry a
+ * data format and no dilations; depthwise ones carry dilations and are always NHWC.
+ */
+function convInfo(kernel: string, attrs: NamedAttrMap | undefined, inShape: number[], filterShape: number[], depthwise: boolean): ConvInfo {
+  const shape4 = (s: number[]) => s as [number, number, number, number]
+  const info = backend_util.computeConv2DInfo(
+    shape4(inShape),
+    shape4(filterShape),
+    attr(attrs, 'strides'),
+    depthwise ? attr(attrs, 'dilations') : 1,
+    attr(attrs, 'pad'),
+    attr(attrs, 'dimRoundingMode'),
+    depthwise,
+    depthwise ? 'channelsLast' : backend_util.convertConv2DDataFormat(attr(attrs, 'dataFormat'))
+  )
   if (info.dataFormat !== 'channelsLast') throw new Error(`${kernel} on wasm supports NHWC only`)
+  return info
+}
+
+/** a @ b on the backend's own SIMD BatchMatMul (rank-3 views, no transposes). */
+function matMul(backend: unknown, a: TensorInfo, b: TensorInfo): TensorInfo {
+  const kernel = getKernel('BatchMatMul', 'wasm')
+  if (!kernel) throw new Error('wasm BatchMatMul kernel missing')
+  return kernel.kernelFunc({ inputs: { a, b }, backend: backend as never, attrs: { transposeA: false, transposeB: false } }) as TensorInfo
 }
 
 /**
@@ -143,31 +166,14 @@ const conv2DBackpropFilter: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const x = inputs.x as TensorInfo
     const dy = inputs.dy as TensorInfo
-    const filterShape = attr<[number, number, number, number]>(attrs, 'filterShape')
-    const dataFormat = backend_util.convertConv2DDataFormat(attr(attrs, 'dataFormat'))
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      attr(attrs, 'strides'),
-      1,
-      attr(attrs, 'pad'),
-      attr(attrs, 'dimRoundingMode'),
-      false,
-      dataFormat
-    )
-    requireChannelsLast(info, 'Conv2DBackpropFilter')
+    const filterShape = attr<number[]>(attrs, 'filterShape')
+    const info = convInfo('Conv2DBackpropFilter', attrs, x.shape, filterShape, false)
     const wasm = backend as unknown as WasmHeapBackend
     const positions = info.batchSize * info.outHeight * info.outWidth
     const rowLen = info.filterHeight * info.filterWidth * info.inChannels
     const cols = wasm.makeOutput([1, rowLen, positions], 'float32')
     im2colTransposedNHWC(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(cols), info)
-    const matMul = getKernel('BatchMatMul', 'wasm')
-    if (!matMul) throw new Error('wasm BatchMatMul kernel missing')
-    const out = matMul.kernelFunc({
-      inputs: { a: cols, b: { dataId: dy.dataId, shape: [1, positions, info.outChannels], dtype: 'float32' } },
-      backend,
-      attrs: { transposeA: false, transposeB: false }
-    }) as TensorInfo
+    const out = matMul(backend, cols, { dataId: dy.dataId, shape: [1, positions, info.outChannels], dtype: 'float32' })
     wasm.disposeData(cols.dataId)
     return { dataId: out.dataId, shape: filterShape, dtype: 'float32' }
   }
@@ -179,16 +185,8 @@ const depthwiseBackpropFilter: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const x = inputs.x as TensorInfo
     const dy = inputs.dy as TensorInfo
-    const filterShape = attr<[number, number, number, number]>(attrs, 'filterShape')
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      attr(attrs, 'strides'),
-      attr(attrs, 'dilations'),
-      attr(attrs, 'pad'),
-      attr(attrs, 'dimRoundingMode'),
-      true
-    )
+    const filterShape = attr<number[]>(attrs, 'filterShape')
+    const info = convInfo('DepthwiseConv2dNativeBackpropFilter', attrs, x.shape, filterShape, true)
     return run(backend as unknown as WasmHeapBackend, filterShape, [x, dy], ([xv, dyv], out) => conv2dBackpropFilterNHWC(xv, dyv, out, info, true))
   }
 }
@@ -199,16 +197,8 @@ const depthwiseBackpropInput: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const dy = inputs.dy as TensorInfo
     const filter = inputs.filter as TensorInfo
-    const inputShape = attr<[number, number, number, number]>(attrs, 'inputShape')
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      attr(attrs, 'strides'),
-      attr(attrs, 'dilations'),
-      attr(attrs, 'pad'),
-      attr(attrs, 'dimRoundingMode'),
-      true
-    )
+    const inputShape = attr<number[]>(attrs, 'inputShape')
+    const info = convInfo('DepthwiseConv2dNativeBackpropInput', attrs, inputShape, filter.shape, true)
     return run(backend as unknown as WasmHeapBackend, inputShape, [dy, filter], ([dyv, wv], out) => depthwiseBackpropInputNHWC(dyv, wv, out, info))
   }
 }
@@ -249,19 +239,8 @@ const conv2DBackpropInput: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const dy = inputs.dy as TensorInfo
     const filter = inputs.filter as TensorInfo
-    const inputShape = attr<[number, number, number, number]>(attrs, 'inputShape')
-    const dataFormat = backend_util.convertConv2DDataFormat(attr(attrs, 'dataFormat'))
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      attr(attrs, 'strides'),
-      1,
-      attr(attrs, 'pad'),
-      attr(attrs, 'dimRoundingMode'),
-      false,
-      dataFormat
-    )
-    requireChannelsLast(info, 'Conv2DBackpropInput')
+    const inputShape = attr<number[]>(attrs, 'inputShape')
+    const info = convInfo('Conv2DBackpropInput', attrs, inputShape, filter.shape, false)
     const wasm = backend as unknown as WasmHeapBackend
     const positions = info.batchSize * info.outHeight * info.outWidth
     const rowLen = info.filterHeight * info.filterWidth * info.inChannels
@@ -273,13 +252,7 @@ const conv2DBackpropInput: KernelConfig = {
       const t = wasm.typedArrayFromHeap(wT)
       for (let k = 0; k < rowLen; k++) for (let c = 0; c < outC; c++) t[c * rowLen + k] = w[k * outC + c]
     }
-    const matMul = getKernel('BatchMatMul', 'wasm')
-    if (!matMul) throw new Error('wasm BatchMatMul kernel missing')
-    const cols = matMul.kernelFunc({
-      inputs: { a: { dataId: dy.dataId, shape: [1, positions, outC], dtype: 'float32' }, b: wT },
-      backend,
-      attrs: { transposeA: false, transposeB: false }
-    }) as TensorInfo
+    const cols = matMul(backend, { dataId: dy.dataId, shape: [1, positions, outC], dtype: 'float32' }, wT)
     wasm.disposeData(wT.dataId)
     const out = run(wasm, inputShape, [cols], ([c], dx) => col2imNHWC(c, dx, info))
     wasm.disposeData(cols.dataId)
