@@ -149,25 +149,33 @@ export function perChannelRequant(node: KernelNode, outC: number): { inputOffset
   return { inputOffset: -iq.zeroPoint, outputOffset: oq.zeroPoint, outputMultiplier, outputShift, actMin: range.min, actMax: range.max }
 }
 
-export const conv2d = (node: KernelNode): Eval => {
-  const inp = input(node, 0)
-  const filter = input(node, 1)
-  const bias = node.inputs[2] ?? null
-  const out = output(node, 0)
-  const g = convGeometry(node, 'conv')
-  if (bias) expectElements(node, bias, g.outC)
-  if (inp.type === 'INT8') {
-    expectType(node, filter, 'INT8')
-    expectType(node, out, 'INT8')
-    if (bias) expectType(node, bias, 'INT32')
-    const params: ConvInt8Params = { ...g, ...perChannelRequant(node, g.outC) }
-    return () => conv2dInt8(params, inp.data as Int8Array, filter.data as Int8Array, bias ? (bias.data as Int32Array) : null, out.data as Int8Array)
+type Int8ConvKernel = (p: ConvInt8Params, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array) => void
+type FloatConvKernel = (p: ConvGeometry & { actMin: number; actMax: number }, input: Float32Array, filter: Float32Array, bias: Float32Array | null, output: Float32Array) => void
+
+/** Prepare for CONV_2D and DEPTHWISE_CONV_2D: the same checks and parameters, their own loops. */
+export function convLikeKernel(filterChannelsAxis: 'conv' | 'depthwise', int8: Int8ConvKernel, float: FloatConvKernel): (node: KernelNode) => Eval {
+  return (node) => {
+    const inp = input(node, 0)
+    const filter = input(node, 1)
+    const bias = node.inputs[2] ?? null
+    const out = output(node, 0)
+    const g = convGeometry(node, filterChannelsAxis)
+    if (bias) expectElements(node, bias, g.outC)
+    if (inp.type === 'INT8') {
+      expectType(node, filter, 'INT8')
+      expectType(node, out, 'INT8')
+      if (bias) expectType(node, bias, 'INT32')
+      const params: ConvInt8Params = { ...g, ...perChannelRequant(node, g.outC) }
+      return () => int8(params, inp.data as Int8Array, filter.data as Int8Array, bias ? (bias.data as Int32Array) : null, out.data as Int8Array)
+    }
+    if (inp.type === 'FLOAT32' && filter.type === 'FLOAT32') {
+      expectType(node, out, 'FLOAT32')
+      const range = floatActivationRange(node.options.fusedActivation ?? 'NONE')
+      const params = { ...g, actMin: range.min, actMax: range.max }
+      return () => float(params, inp.data as Float32Array, filter.data as Float32Array, bias ? (bias.data as Float32Array) : null, out.data as Float32Array)
+    }
+    throw unsupported(node, `does not support ${inp.type} input with ${filter.type} weights`)
   }
-  if (inp.type === 'FLOAT32' && filter.type === 'FLOAT32') {
-    expectType(node, out, 'FLOAT32')
-    const range = floatActivationRange(node.options.fusedActivation ?? 'NONE')
-    const params = { ...g, actMin: range.min, actMax: range.max }
-    return () => conv2dFloat(params, inp.data as Float32Array, filter.data as Float32Array, bias ? (bias.data as Float32Array) : null, out.data as Float32Array)
-  }
-  throw unsupported(node, `does not support ${inp.type} input with ${filter.type} weights`)
 }
+
+export const conv2d = convLikeKernel('conv', conv2dInt8, conv2dFloat)

@@ -3,9 +3,9 @@
  * reference_ops::DepthwiseConv for float). Weights [1, kh, kw, in_channels * depth_multiplier];
  * output channel = in_channel * depth_multiplier + m.
  */
-import { floatActivationRange, multiplyByQuantizedMultiplier } from '../fixed-point'
-import { convGeometry, perChannelRequant, type ConvGeometry, type ConvInt8Params } from './conv-2d'
-import { clampInt, expectElements, expectType, input, output, unsupported, type Eval, type KernelNode } from './types'
+import { multiplyByQuantizedMultiplier } from '../fixed-point'
+import { convLikeKernel, type ConvGeometry, type ConvInt8Params } from './conv-2d'
+import { clampInt } from './types'
 
 export function depthwiseConv2dInt8(p: ConvInt8Params, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array): void {
   const { batches, inH, inW, inC, filterH, filterW, outH, outW, outC, strideH, strideW, dilationH, dilationW, padH, padW } = p
@@ -73,25 +73,4 @@ export function depthwiseConv2dFloat(p: ConvGeometry & { actMin: number; actMax:
   }
 }
 
-export const depthwiseConv2d = (node: KernelNode): Eval => {
-  const inp = input(node, 0)
-  const filter = input(node, 1)
-  const bias = node.inputs[2] ?? null
-  const out = output(node, 0)
-  const g = convGeometry(node, 'depthwise')
-  if (bias) expectElements(node, bias, g.outC)
-  if (inp.type === 'INT8') {
-    expectType(node, filter, 'INT8')
-    expectType(node, out, 'INT8')
-    if (bias) expectType(node, bias, 'INT32')
-    const params: ConvInt8Params = { ...g, ...perChannelRequant(node, g.outC) }
-    return () => depthwiseConv2dInt8(params, inp.data as Int8Array, filter.data as Int8Array, bias ? (bias.data as Int32Array) : null, out.data as Int8Array)
-  }
-  if (inp.type === 'FLOAT32' && filter.type === 'FLOAT32') {
-    expectType(node, out, 'FLOAT32')
-    const range = floatActivationRange(node.options.fusedActivation ?? 'NONE')
-    const params = { ...g, actMin: range.min, actMax: range.max }
-    return () => depthwiseConv2dFloat(params, inp.data as Float32Array, filter.data as Float32Array, bias ? (bias.data as Float32Array) : null, out.data as Float32Array)
-  }
-  throw unsupported(node, `does not support ${inp.type} input with ${filter.type} weights`)
-}
+export const depthwiseConv2d = convLikeKernel('depthwise', depthwiseConv2dInt8, depthwiseConv2dFloat)
