@@ -7,7 +7,7 @@ import type { Budget, Recommendation, SweepPoint, TargetId, TargetLatency, Targe
 import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
 import { TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
-import { TITLES, type TechniqueOptions } from '../core/optimize/variants'
+import { TITLES, variantTitle, type TechniqueOptions } from '../core/optimize/variants'
 import { applyPreprocessing } from '../core/train/preprocess'
 import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
@@ -204,7 +204,7 @@ export class OptimizeService implements OptimizeApi {
     const record: VariantRecord = {
       name,
       kind,
-      title: TITLES[kind],
+      title: variantTitle(kind, options),
       format: out.format,
       accuracy: m.accuracy,
       accuracyDelta: 0,

@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { VariantFormat, VariantKind } from '../../../shared/optimize'
+import { OPTIMIZE_DEFAULTS, type VariantFormat, type VariantKind } from '../../../shared/optimize'
 import type { LayerSpec, ModelSpec, SpecActivation } from '../../../shared/training'
 import { exportModel, type ExportMode, type ExportReport } from '../export/export-model'
 import { normalizeModel } from '../export/normalize'
@@ -48,22 +48,12 @@ export interface TechniqueOptions {
 }
 
 export const DEFAULT_TECHNIQUE_OPTIONS: TechniqueOptions = {
-  epochs: 15,
+  ...OPTIMIZE_DEFAULTS,
   batchSize: 16,
-  // Low next to training's 0.002, but high enough that a few dozen steps on a small dataset recover
-  // from pruning (0.0005 left 70%-pruned punch/flex 6 points down, 0.001 fully recovered).
-  learningRate: 0.001,
-  seed: 42,
-  sparsity: 0.7,
-  structuredFraction: 0.5,
-  clusters: 16,
-  temperature: 4,
-  alpha: 0.3,
   studentSpec: null,
   studentEpochs: 60,
   studentLearningRate: 0.003,
   studentBatchSize: 8,
-  perChannel: true,
   emaDecay: 0.99,
   representativeWindows: 300
 }
@@ -109,6 +99,12 @@ export const TITLES: Record<VariantKind, string> = {
   distill: 'Distilled student + int8',
   'student-scratch': 'Student from scratch + int8',
   cluster: 'Weight clustering + int8'
+}
+
+/** The table's title of one variant: pruned variants say their sparsity, since a sweep makes several. */
+export function variantTitle(kind: VariantKind, options: Partial<TechniqueOptions>): string {
+  if (kind !== 'prune') return TITLES[kind]
+  return `Magnitude pruning to ${Math.round((options.sparsity ?? DEFAULT_TECHNIQUE_OPTIONS.sparsity) * 100)}% + int8`
 }
 
 /** Windows as the exporter takes them: one array per window. */

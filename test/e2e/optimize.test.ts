@@ -1,0 +1,76 @@
+/**
+ * Optimize in a real Chromium against `npm run web`: the forms submit with their default values
+ * (the browser's own constraint validation included), variants appear in the table, the budget
+ * recommends one, a sweep draws its curve, and Deploy offers the post-training-quantized variant.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makePunchFlexProject } from '../helpers/train-fixture'
+import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+
+describe('Optimize in Chromium on the real punch/flex recordings', () => {
+  let app: WebApp
+
+  beforeAll(async () => {
+    app = await startWebApp()
+  })
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('creates the default variants, recommends one for a budget, runs a sweep, and Deploy picks PTQ', async () => {
+    const { page } = app
+    const root = join(app.workDir, 'pf')
+    const project = join(root, 'project')
+    const { services } = await makePunchFlexProject(root)
+    const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 30, seed: 42, backend: 'wasm' })
+    expect((await services.jobs.wait(jobId)).state).toBe('done')
+
+    await page.goto(app.url)
+    await page.getByLabel('Project folder').fill(project)
+    await page.getByLabel('Project folder').press('Enter')
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('punch-flex')
+    await page.getByTestId('nav-optimize').click()
+    await page.getByTestId('optimize-view').waitFor()
+
+    // The default selection and settings, submitted as a user would: by the button.
+    const table = page.getByTestId('variant-table')
+    await page.getByTestId('optimize-start').click()
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 180_000 }).toBe(6)
+    await expect.poll(() => page.getByTestId('optimize-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+    const rows = (await table.locator('tbody tr').allTextContents()).join('\n')
+    for (const title of ['Float32', 'Int8 post-training quantization', 'Int8 PTQ, one weight scale per tensor', 'Dynamic range', 'Float16', 'quantization-aware training']) {
+      expect(rows).toContain(title)
+    }
+
+    // The budget form with its defaults: PTQ is the decision tree's first answer.
+    await page.getByTestId('recommend').click()
+    await expect.poll(() => page.getByTestId('recommendation').textContent()).toMatch(/^\s*ptq\b/)
+    await expect.poll(() => table.locator('tbody tr', { hasText: '✓ fits' }).count()).toBeGreaterThan(0)
+
+    // A budget nothing meets: no variant, and the next step is a smaller model.
+    await page.getByLabel('Flash (KB)').fill('1')
+    await page.getByLabel('Latency (ms)').fill('0.25')
+    await page.getByTestId('recommend').click()
+    await expect.poll(() => page.getByTestId('recommendation').textContent()).toContain('No variant fits yet')
+    expect(await page.getByTestId('recommendation').textContent()).toMatch(/smaller model/i)
+
+    // A two-point sparsity sweep draws its trade-off curve.
+    await page.getByTestId('sweep-input').fill('50, 90')
+    await page.getByRole('button', { name: 'Run sweep' }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'Sparsity sweep' }).count(), { timeout: 180_000 }).toBe(1)
+    // Each point of the sweep is a variant of its own, named by its sparsity.
+    await expect.poll(async () => (await table.locator('tbody tr').allTextContents()).join('\n')).toMatch(/Magnitude pruning to 50% \+ int8[\s\S]*Magnitude pruning to 90% \+ int8/)
+    mkdirSync(artifactsDir, { recursive: true })
+    await page.getByTestId('optimize-view').screenshot({ path: join(artifactsDir, 'optimize.png') })
+    await table.screenshot({ path: join(artifactsDir, 'optimize-variants.png') })
+
+    // Deploy offers the post-training-quantized variant first.
+    await page.getByTestId('nav-deploy').click()
+    await page.getByTestId('deploy-view').waitFor()
+    await expect.poll(() => page.getByTestId('deploy-variant').inputValue()).toBe('ptq')
+    await expect.poll(() => page.getByTestId('deploy-fit').textContent()).toContain('fits')
+    await page.getByTestId('deploy-view').screenshot({ path: join(artifactsDir, 'deploy.png') })
+  })
+})
