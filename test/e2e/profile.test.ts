@@ -80,6 +80,15 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
 
     const ids = await page.locator('[data-testid^="session-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('session-'.length)))
     const sessions = ids.map((id) => JSON.parse(readFileSync(join(folder, 'profiles', `${id}.json`), 'utf8')) as ProfileSession)
+
+    // The profile as CSV, downloaded the way the browser saves it: one row per inference.
+    const profiled = sessions.find((s) => s.name === 'hello int8 (host)')!
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${profiled.id}`).click()])
+    expect(download.suggestedFilename()).toMatch(/\.csv$/)
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n')
+    expect(csv[0]).toBe('index,time_ms,sensor_us,preprocess_us,inference_us,output_us,total_us')
+    expect(csv).toHaveLength(profiled.samples.length + 1)
+    expect(csv.slice(1).every((row) => row.split(',').length === 7 && Number(row.split(',')[4]) > 0)).toBe(true)
     const classify = sessions.find((s) => s.name.includes('classify'))!
     expect(classify.origin).toBe('host')
     expect(classify.windowIds).toEqual(windows.map((_, i) => `w${i}`))
