@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { promises as fs, type Dirent } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
 import { MicroforgeError } from '../../shared/errors'
@@ -76,9 +76,10 @@ export class ProjectService implements ProjectApi {
     const samplesPerClass = await countSamples(join(dir, 'samples'))
     const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
     const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
-    const variantCount = await countEntries(join(dir, 'models', 'variants'), (n) => n.endsWith('.tflite'))
-    const firmwareCount = await countEntries(join(dir, 'firmware'), () => true, true)
-    const profileCount = await countEntries(join(dir, 'profiles'), (n) => n.endsWith('.json'))
+    const variantCount = await countEntries(join(dir, 'models', 'variants'), (e) => e.name.endsWith('.tflite'))
+    // A firmware project is a folder, or the .zip Deploy saves when asked to.
+    const firmwareCount = await countEntries(join(dir, 'firmware'), (e) => e.isDirectory() || (e.isFile() && e.name.endsWith('.zip')))
+    const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
     const steps = computeSteps({
       sensorKnown: project.sensor !== null,
       sampleCount,
@@ -135,10 +136,10 @@ async function exists(path: string): Promise<boolean> {
   return fs.access(path).then(() => true, () => false)
 }
 
-async function countEntries(dir: string, keep: (name: string) => boolean, dirsOnly = false): Promise<number> {
+async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Promise<number> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true })
-    return entries.filter((e) => !e.name.startsWith('.') && (!dirsOnly || e.isDirectory()) && keep(e.name)).length
+    return entries.filter((e) => !e.name.startsWith('.') && keep(e)).length
   } catch {
     return 0
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { parseProjectFile } from '../../../src/main/services/project-store'
@@ -77,6 +77,22 @@ describe('ProjectService', () => {
     const s = await svc.open(dir)
     expect(s.samplesPerClass).toEqual({ punch: 2, flex: 1 })
     expect(s.steps.find((x) => x.id === 'train')?.state).toBe('ready')
+  })
+
+  it('counts firmware folders and saved .zip projects, nothing else, for the Deploy and Profile steps', async () => {
+    const dir = join(tmp.dir, 'p')
+    await svc.create(dir, 'P')
+    expect((await svc.open(dir)).steps.find((x) => x.id === 'profile')?.state).toBe('blocked')
+    writeFileSync(join(dir, 'firmware', 'ptq_esp32_classify.zip'), 'PK')
+    writeFileSync(join(dir, 'firmware', 'notes.txt'), 'not a project')
+    writeFileSync(join(dir, 'firmware', '.ptq.zip.tmp'), '')
+    let s = await svc.open(dir)
+    expect(s.firmwareCount).toBe(1)
+    expect(s.steps.find((x) => x.id === 'deploy')?.state).toBe('done')
+    expect(s.steps.find((x) => x.id === 'profile')?.state).toBe('ready')
+    mkdirSync(join(dir, 'firmware', 'ptq_nano33ble_profile'))
+    s = await svc.open(dir)
+    expect(s.firmwareCount).toBe(2)
   })
 
   it('keeps the recent list, marks missing folders, and forgets on request', async () => {
