@@ -72,5 +72,12 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     await expect.poll(() => page.getByTestId('deploy-variant').inputValue()).toBe('ptq')
     await expect.poll(() => page.getByTestId('deploy-fit').textContent()).toContain('fits')
     await page.getByTestId('deploy-view').screenshot({ path: join(artifactsDir, 'deploy.png') })
+
+    // Back later: the table and the default budget's recommendation are there without a click.
+    await page.reload()
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('punch-flex')
+    await page.getByTestId('nav-optimize').click()
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(8)
+    await expect.poll(() => page.getByTestId('recommendation').textContent()).toMatch(/^\s*ptq\b/)
   })
 })
