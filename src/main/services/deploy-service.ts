@@ -13,7 +13,7 @@ import { generateCRuntimeModel } from '../core/codegen/c-runtime'
 import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
 import { generateFirmware, sanitizeName } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
-import { writeFileAtomic } from './atomic-fs'
+import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { readProjectFile } from './project-store'
 
 /**
@@ -161,7 +161,9 @@ export class DeployService implements DeployApi {
       const tree: Record<string, Uint8Array> = {}
       // The zip holds one folder so unpacking never scatters files (and the sketch keeps its name).
       for (const [p, bytes] of entries) tree[`${name}/${p}`] = bytes
-      await fs.mkdir(dirname(path), { recursive: true })
+      await fs.mkdir(dirname(path), { recursive: true }).catch((err) => {
+        throw wrapFsError(err, dirname(path))
+      })
       await writeFileAtomic(path, zipSync(tree, { level: 6 }))
       return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz }
     }
@@ -199,23 +201,35 @@ function describe(name: string, path: string, bytes: Uint8Array): { variant: Dep
 }
 
 /** Writes the project into a fresh sibling folder and renames it into place: never half a project. */
+/**
+ * Writes the project into a temporary folder next to `out` and swaps it in only when every file
+ * is written, so a full disk or a crash leaves the earlier project (if any) as it was.
+ */
 async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwrite: boolean): Promise<void> {
   if (existsSync(out) && !overwrite) {
     throw new MicroforgeError('ALREADY_EXISTS', `The folder ${out} already exists.`, 'Choose another name, or allow overwriting (--force in the CLI).')
   }
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`
-  await fs.mkdir(tmp, { recursive: true })
+  const stamp = `${process.pid}-${Date.now()}`
+  const tmp = `${out}.tmp-${stamp}`
   try {
     for (const [p, bytes] of entries) {
       const file = join(tmp, ...p.split('/'))
       await fs.mkdir(dirname(file), { recursive: true })
       await fs.writeFile(file, bytes)
     }
-    if (existsSync(out)) await fs.rm(out, { recursive: true, force: true })
-    await fs.rename(tmp, out)
+    // Swap by renames: the old folder is set aside, not deleted, until the new one is in place.
+    const old = existsSync(out) ? `${out}.old-${stamp}` : null
+    if (old) await fs.rename(out, old)
+    try {
+      await fs.rename(tmp, out)
+    } catch (err) {
+      if (old) await fs.rename(old, out)
+      throw err
+    }
+    if (old) await fs.rm(old, { recursive: true, force: true })
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true })
-    throw err
+    throw wrapFsError(err, out)
   }
 }
 
