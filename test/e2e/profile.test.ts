@@ -6,6 +6,8 @@ import { parseTflite } from '../../src/main/core/tflite/reader'
 import { ProjectService } from '../../src/main/services/project-service'
 import type { ProfileSession } from '../../src/shared/contract/profile'
 import { HELLO_WORLD_TFLITE, prepareHelloProject, quantizeLikeFirmware, scoreLikeFirmware, writeSampleWindow } from '../helpers/hello-firmware'
+import { openBoardEnd } from '../../src/main/sim/board-writer'
+import { startPtyPair } from '../../src/main/sim/pty-pair'
 import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('Profile in Chromium: the virtual board runs the firmware Deploy generated', () => {
@@ -113,5 +115,34 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
     await expect.poll(() => page.getByTestId('compare-markdown').textContent()).toContain('| Metric |')
     expect(await page.getByTestId('compare-markdown').textContent()).toContain('| Timing | host (this computer) | host (this computer) |')
     await page.getByTestId('comparison').screenshot({ path: join(artifactsDir, 'profile-comparison.png') })
+  })
+  it('a board on a serial port that says nothing gets a hint within seconds; its first timing line clears it', async () => {
+    const { page } = app
+    const pair = await startPtyPair(join(app.workDir, 'quiet-board'))
+    const board = openBoardEnd(pair.boardLink)
+    board.on('error', () => undefined)
+    try {
+      // The app reopens the last project; a new one comes from the project picker.
+      await page.goto(app.url)
+      await page.getByTestId('switch-project').click()
+      await page.getByTestId('create-form').waitFor()
+      await page.getByTestId('project-name').fill('Quiet')
+      await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'quiet'))
+      await page.getByTestId('project-folder').press('Enter')
+      await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Quiet')
+      await page.getByTestId('nav-profile').click()
+      await page.getByTestId('profile-source-serial').check()
+      await page.getByTestId('profile-port').fill(pair.link)
+      await page.getByTestId('profile-start').click()
+      await expect.poll(() => page.getByTestId('profile-silent').textContent(), { timeout: 15_000 }).toContain(`Nothing received from ${pair.link}`)
+      board.write('sensor:180 preprocess:210 inference:1200 output:5 us\n')
+      await expect.poll(() => page.getByTestId('profile-inferences').textContent(), { timeout: 10_000 }).toBe('1 inferences')
+      expect(await page.getByTestId('profile-silent').count()).toBe(0)
+      await page.getByTestId('profile-stop').click()
+      await expect.poll(() => page.getByTestId('profile-stop').count(), { timeout: 10_000 }).toBe(0)
+    } finally {
+      board.destroy()
+      await pair.close()
+    }
   })
 })

@@ -44,7 +44,7 @@ export interface DeviceServiceOptions {
   dataset: WindowSink
   openPort?: PortOpener
   /** The OS port list; the default uses serialport's, which needs udevadm on Linux. */
-  listSystemPorts?: () => Promise<PortInfo[]>
+  listSystemPorts?: () => Promise<SystemPort[]>
   batchMs?: number
   noDataMs?: number
   reconnectMs?: number
@@ -52,6 +52,12 @@ export interface DeviceServiceOptions {
 }
 
 const SCAN_PATTERNS = [/^ttyACM\d+$/, /^ttyUSB\d+$/, /^ttyAMA\d+$/, /^rfcomm\d+$/, /^tty\.usb/, /^cu\.usb/, /^ttyS\d+$/]
+/** The motherboard UARTs Linux always lists (ttyS0..31), usually with nothing attached. */
+const LEGACY_UART = /\/ttyS\d+$/
+const likelyBoard = (path: string): boolean => !LEGACY_UART.test(path)
+
+/** A port as the operating system describes it; listPorts judges whether a board can be on it. */
+export type SystemPort = Omit<PortInfo, 'likelyBoard'>
 
 /** How often an open port is checked for an unplug that raised no event; detection takes at most about twice this. */
 const LINK_CHECK_MS = 500
@@ -92,7 +98,7 @@ export class DeviceService implements DeviceApi {
   private readonly bus: EventBus
   private readonly dataset: WindowSink
   private readonly openPort: PortOpener
-  private readonly listSystemPorts: () => Promise<PortInfo[]>
+  private readonly listSystemPorts: () => Promise<SystemPort[]>
   private readonly batchMs: number
   private readonly noDataMs: number
   private readonly reconnectMs: number
@@ -130,7 +136,7 @@ export class DeviceService implements DeviceApi {
   async listPorts(): Promise<PortInfo[]> {
     let ports: PortInfo[] = []
     try {
-      ports = await this.listSystemPorts()
+      ports = (await this.listSystemPorts()).map((p) => ({ ...p, likelyBoard: likelyBoard(p.path) }))
     } catch {
       // serialport's list needs udevadm on Linux; containers and minimal systems lack it.
     }
@@ -138,7 +144,7 @@ export class DeviceService implements DeviceApi {
     const add = (path: string): void => {
       if (seen.has(path)) return
       seen.add(path)
-      ports.push({ path, manufacturer: null, serialNumber: null, vendorId: null, productId: null, source: 'scan' })
+      ports.push({ path, manufacturer: null, serialNumber: null, vendorId: null, productId: null, source: 'scan', likelyBoard: likelyBoard(path) })
     }
     let names: string[] = []
     try {
@@ -148,7 +154,8 @@ export class DeviceService implements DeviceApi {
     }
     for (const re of SCAN_PATTERNS) for (const n of names.filter((x) => re.test(x)).sort(naturalCompare)) add(join(this.devDir, n))
     for (const p of this.knownPaths) if (await exists(p)) add(p)
-    return ports
+    // Stable: boards first in the order found, then the legacy UARTs.
+    return [...ports.filter((p) => p.likelyBoard), ...ports.filter((p) => !p.likelyBoard)]
   }
 
   async open(path: string, baud: number, options: OpenOptions = {}): Promise<DeviceStatus> {
@@ -656,7 +663,7 @@ async function linkLost(path: string, ioctl: LinkIoctl | null): Promise<Error | 
   )
 }
 
-async function systemPorts(): Promise<PortInfo[]> {
+async function systemPorts(): Promise<SystemPort[]> {
   const { SerialPort } = await import('serialport')
   const list = await SerialPort.list()
   return list.map((p) => ({

@@ -10,6 +10,11 @@ export interface PortInfo {
   vendorId: string | null
   productId: string | null
   source: 'system' | 'scan'
+  /**
+   * False for the built-in UARTs every PC lists (/dev/ttyS*), where a USB board never appears:
+   * they are listed last and never picked by default.
+   */
+  likelyBoard: boolean
 }
 
 export const COMMON_BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000, 2000000] as const

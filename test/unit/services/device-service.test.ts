@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DeviceStatus, RecordingStatus, SampleBatch } from '../../../src/shared/contract/device'
 import { EventBus } from '../../../src/main/rpc/event-bus'
 import { DatasetService } from '../../../src/main/services/dataset-service'
-import { DeviceService, type SerialHandle } from '../../../src/main/services/device-service'
+import { DeviceService, type SerialHandle, type SystemPort } from '../../../src/main/services/device-service'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { tempDir } from '../../helpers/tmp'
 
@@ -210,5 +210,20 @@ describe('DeviceService', () => {
     await fs.writeFile(path.join(tmp.dir, 'ttyUSB2'), '')
     const ports = await dev.listPorts()
     expect(ports.map((p) => path.basename(p.path))).toEqual(['ttyACM0', 'ttyUSB2', 'ttyUSB10'])
+    expect(ports.every((p) => p.likelyBoard)).toBe(true)
+  })
+
+  it('lists the motherboard UARTs (ttyS*) last, even after the system list, and never as a likely board', async () => {
+    const fs = await import('node:fs/promises')
+    for (const n of ['ttyS0', 'ttyS1', 'ttyACM0']) await fs.writeFile(path.join(tmp.dir, n), '')
+    const system = (p: string): SystemPort => ({ path: p, manufacturer: null, serialNumber: null, vendorId: null, productId: null, source: 'system' })
+    const d = new DeviceService({ bus: new EventBus(), dataset: ds, devDir: tmp.dir, listSystemPorts: async () => [system(path.join(tmp.dir, 'ttyS0')), system('/dev/ttyACM3')] })
+    const ports = await d.listPorts()
+    expect(ports.map((p) => [path.basename(p.path), p.likelyBoard])).toEqual([
+      ['ttyACM3', true],
+      ['ttyACM0', true],
+      ['ttyS0', false],
+      ['ttyS1', false]
+    ])
   })
 })

@@ -113,7 +113,7 @@ export const useDeviceStore = defineStore('device', () => {
     const list = await guarded(() => api.device.listPorts())
     if (list) {
       ports.value = list
-      if (!path.value && list.length) path.value = list[0].path
+      if (!path.value) path.value = list.find((p) => p.likelyBoard)?.path ?? ''
     }
   }
 
