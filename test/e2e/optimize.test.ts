@@ -3,7 +3,7 @@
  * (the browser's own constraint validation included), variants appear in the table, the budget
  * recommends one, a sweep draws its curve, and Deploy offers the post-training-quantized variant.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePunchFlexProject } from '../helpers/train-fixture'
@@ -72,6 +72,21 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     await expect.poll(() => page.getByTestId('deploy-variant').inputValue()).toBe('ptq')
     await expect.poll(() => page.getByTestId('deploy-fit').textContent()).toContain('fits')
     await page.getByTestId('deploy-view').screenshot({ path: join(artifactsDir, 'deploy.png') })
+
+    // Generating again never replaces a firmware folder silently: the user may have edited it.
+    await page.getByTestId('deploy-generate').click()
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_classify')
+    const firmware = join(project, 'firmware', 'ptq_nano33ble_classify')
+    writeFileSync(join(firmware, 'my-notes.txt'), 'edited in the IDE')
+    await page.getByTestId('deploy-generate').click()
+    await expect.poll(() => page.getByTestId('deploy-exists').textContent()).toContain('already exists')
+    await page.getByTestId('deploy-keep').click()
+    expect(await page.getByTestId('deploy-exists').count()).toBe(0)
+    expect(existsSync(join(firmware, 'my-notes.txt'))).toBe(true)
+    await page.getByTestId('deploy-generate').click()
+    await page.getByTestId('deploy-replace').click()
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_classify')
+    expect(existsSync(join(firmware, 'my-notes.txt'))).toBe(false)
 
     // Back later: the table and the default budget's recommendation are there without a click.
     await page.reload()
