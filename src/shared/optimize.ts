@@ -132,6 +132,13 @@ export interface VariantRecord {
   /** For distillation: the same student trained from scratch, test accuracy. */
   baselineAccuracy?: number
   createdAt: string
+  /** Fingerprint of the float model it was made from (hash of models/float). */
+  sourceModel?: string
+  /**
+   * Set when listed, never stored: made from an earlier float model than the one trained now, so
+   * its numbers do not compare with variants of the current model.
+   */
+  stale?: boolean
 }
 
 export interface SweepPoint {

@@ -94,5 +94,16 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     await page.getByTestId('nav-optimize').click()
     await expect.poll(() => table.locator('tbody tr').count()).toBe(8)
     await expect.poll(() => page.getByTestId('recommendation').textContent()).toMatch(/^\s*ptq\b/)
+    expect(await page.getByTestId('stale-note').count()).toBe(0)
+
+    // Trained again: every variant belongs to the earlier model and says so.
+    const again = await services.training.start(project, { preset: 'cnn1d', epochs: 5, seed: 3, backend: 'wasm' })
+    expect((await services.jobs.wait(again.jobId)).state).toBe('done')
+    await page.reload()
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('punch-flex')
+    await page.getByTestId('nav-optimize').click()
+    await expect.poll(() => page.getByTestId('stale-note').textContent()).toContain('8 of these were made from the model you trained before')
+    expect(await table.locator('tbody tr[data-stale="true"]').count()).toBe(8)
+    await expect.poll(() => page.getByTestId('recommendation').textContent()).toContain('No variant fits yet')
   })
 })

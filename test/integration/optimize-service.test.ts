@@ -109,4 +109,27 @@ describe('optimize service on mpu6050-punch-flex', () => {
     expect((await optimize.remove(project, 'prune-50')).variants.some((v) => v.name === 'prune-50')).toBe(false)
     expect(existsSync(join(project, 'models', 'variants', 'prune-50.tflite'))).toBe(false)
   })
+  it('after training again, earlier variants are stale: left out of recommendations, and the baseline is made again', async () => {
+    const budget = { flashKB: 1024, ramKB: 256, latencyMs: 1000, minAccuracy: 0, target: 'nano33ble' as const }
+    const before = await optimize.list(project)
+    expect(before.variants.length).toBeGreaterThan(1)
+    expect(before.variants.every((v) => v.stale === false && typeof v.sourceModel === 'string')).toBe(true)
+
+    const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 5, seed: 7, backend: 'wasm' })
+    expect((await services.jobs.wait(jobId)).state).toBe('done')
+    const after = await optimize.list(project)
+    expect(after.variants.map((v) => v.name).sort()).toEqual(before.variants.map((v) => v.name).sort())
+    expect(after.variants.every((v) => v.stale)).toBe(true)
+    expect((await optimize.recommend(project, budget)).variant).toBeNull()
+
+    const started = await optimize.start(project, { variants: ['ptq'] })
+    expect(started.jobs.map((j) => j.variant)).toEqual(['float32', 'ptq'])
+    for (const j of started.jobs) expect((await services.jobs.wait(j.jobId)).state).toBe('done')
+    const fresh = await optimize.list(project)
+    expect(fresh.variants.filter((v) => !v.stale).map((v) => v.name).sort()).toEqual(['float32', 'ptq'])
+    expect(fresh.floatAccuracy).toBe(fresh.variants.find((v) => v.name === 'float32')!.accuracy)
+    expect((await optimize.recommend(project, budget)).variant).toBe('ptq')
+    // Never stored: the index on disk has no stale flags.
+    expect(readFileSync(join(project, 'models', 'variants', 'index.json'), 'utf8')).not.toContain('"stale"')
+  })
 })

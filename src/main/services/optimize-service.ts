@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
@@ -29,6 +30,23 @@ interface ProjectData {
   backend: TrainOptions['backend']
   corrections: Partial<Record<TargetId, number>>
   trainAccuracy: number | null
+  /** modelFingerprint() of the float model the variants are made from. */
+  fingerprint: string
+}
+
+/** Identifies a trained float model: a hash of model.json and its weights. */
+function modelFingerprint(modelJson: unknown, weights: ArrayBuffer): string {
+  return createHash('sha256').update(JSON.stringify(modelJson)).update(new Uint8Array(weights)).digest('hex').slice(0, 16)
+}
+
+/** The current float model's fingerprint, or null when none is trained (or it cannot be read). */
+async function currentFingerprint(dir: string): Promise<string | null> {
+  try {
+    const { modelJson, weights } = await readModelFolder(join(dir, FLOAT_MODEL_DIR))
+    return modelFingerprint(modelJson, weights)
+  } catch {
+    return null
+  }
 }
 
 /** Per-board factors measured/estimated that profiling stores in project.json (settings.latencyCorrections). */
@@ -87,8 +105,8 @@ export class OptimizeService implements OptimizeApi {
     const data = await this.loadData(dir)
     const index = await this.list(dir)
     const kinds = [...new Set(request.variants)]
-    // The float32 row is the baseline every change is measured from.
-    if (!kinds.includes('float32') && !index.variants.some((v) => v.kind === 'float32')) kinds.unshift('float32')
+    // The float32 row is the baseline every change is measured from: made again after retraining.
+    if (!kinds.includes('float32') && !index.variants.some((v) => v.kind === 'float32' && !v.stale)) kinds.unshift('float32')
     const options = techniqueOptions(request)
     return {
       jobs: kinds.map((kind) => ({
@@ -106,12 +124,18 @@ export class OptimizeService implements OptimizeApi {
     const data = await this.loadData(dir)
     const sparsities = [...new Set(request.sparsities ?? [0.5, 0.7, 0.9])].sort((a, b) => a - b)
     const options = techniqueOptions(request)
+    const index = await this.list(dir)
+    const needsBaseline = !index.variants.some((v) => v.kind === 'float32' && !v.stale)
     return this.enqueue('optimize-sweep', dir, async (ctx) => {
       const points: SweepPoint[] = []
+      // The curve's accuracy changes are measured from the float32 row of the model trained now.
+      const steps = sparsities.length + (needsBaseline ? 1 : 0)
+      if (needsBaseline) await this.runVariant(ctx, dir, data, 'float32', 'float32', options, 0, 1 / steps)
       for (let i = 0; i < sparsities.length; i++) {
         const s = sparsities[i]
         const name = `prune-${Math.round(s * 100)}`
-        const rec = await this.runVariant(ctx, dir, data, 'prune', name, { ...options, sparsity: s }, i / sparsities.length, 1 / sparsities.length)
+        const k = i + (needsBaseline ? 1 : 0)
+        const rec = await this.runVariant(ctx, dir, data, 'prune', name, { ...options, sparsity: s }, k / steps, 1 / steps)
         points.push({ sparsity: s, accuracy: rec.accuracy, tfliteBytes: rec.tfliteBytes, gzipBytes: rec.gzipBytes, variant: name })
       }
       const sweep = { name: `sweep-${new Date().toISOString()}`, createdAt: new Date().toISOString(), points }
@@ -125,7 +149,15 @@ export class OptimizeService implements OptimizeApi {
     const index = await this.readIndex(dir)
     // Corrections change when a board is profiled; estimates always show the current ones.
     const corrections = await readCorrections(dir)
-    return { ...index, variants: index.variants.map((v) => ({ ...v, latency: v.latency.map((l) => applyCorrection(l, corrections[l.target])) })) }
+    const current = await currentFingerprint(dir)
+    return {
+      ...index,
+      variants: index.variants.map((v) => ({
+        ...v,
+        latency: v.latency.map((l) => applyCorrection(l, corrections[l.target])),
+        stale: current !== null && v.sourceModel !== undefined && v.sourceModel !== current
+      }))
+    }
   }
 
   private async readIndex(dir: string): Promise<VariantIndex> {
@@ -142,7 +174,8 @@ export class OptimizeService implements OptimizeApi {
 
   async recommend(projectDir: string, budget: Budget): Promise<Recommendation> {
     const index = await this.list(projectDir)
-    return recommend(index.variants, index.floatAccuracy, budget)
+    // Only variants of the model trained now: an earlier model's numbers are not this one's.
+    return recommend(index.variants.filter((v) => !v.stale), index.floatAccuracy, budget)
   }
 
   async remove(projectDir: string, name: string): Promise<VariantIndex> {
@@ -223,7 +256,8 @@ export class OptimizeService implements OptimizeApi {
       path: path.split('\\').join('/'),
       settings: { ...out.settings, warnings: out.warnings, backend: out.backend },
       ...(out.baseline ? { baselineAccuracy: out.baseline.accuracy } : {}),
-      createdAt: new Date().toISOString()
+      createdAt: new Date().toISOString(),
+      sourceModel: data.fingerprint
     }
     const index = await this.updateIndex(dir, (idx) => ({ ...idx, variants: [...idx.variants.filter((v) => v.name !== name), record] }), data.trainAccuracy)
     return index.variants.find((v) => v.name === name)!
@@ -251,7 +285,7 @@ export class OptimizeService implements OptimizeApi {
    */
   private async loadData(dir: string): Promise<ProjectData> {
     const modelDir = join(dir, FLOAT_MODEL_DIR)
-    const { modelJson } = await readModelFolder(modelDir)
+    const { modelJson, weights } = await readModelFolder(modelDir)
     const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
     if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
     const classes = meta.classes
@@ -271,6 +305,15 @@ export class OptimizeService implements OptimizeApi {
     if (train.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows to calibrate and fine-tune on.', 'Record more windows.')
     const set = (list: typeof all): WindowSet => ({ x: applyPreprocessing(p, list[0].axes, list.map((s) => s.values)), y: list.map((s) => classes.indexOf(s.label)), ids: list.map((s) => s.id) })
     const corrections = await readCorrections(dir)
-    return { modelDir, classes, train: set(train), test: set(test), backend: training?.options.backend ?? 'auto', corrections, trainAccuracy: training?.testAccuracy ?? null }
+    return {
+      modelDir,
+      classes,
+      train: set(train),
+      test: set(test),
+      backend: training?.options.backend ?? 'auto',
+      corrections,
+      trainAccuracy: training?.testAccuracy ?? null,
+      fingerprint: modelFingerprint(modelJson, weights)
+    }
   }
 }
