@@ -49,6 +49,11 @@ async function currentFingerprint(dir: string): Promise<string | null> {
   }
 }
 
+/** No float32 row of the model trained now, which every accuracy change is measured from. */
+function needsBaseline(index: VariantIndex): boolean {
+  return !index.variants.some((v) => v.kind === 'float32' && !v.stale)
+}
+
 /** Per-board factors measured/estimated that profiling stores in project.json (settings.latencyCorrections). */
 async function readCorrections(dir: string): Promise<Partial<Record<TargetId, number>>> {
   const project = await readProjectFile(dir)
@@ -106,7 +111,7 @@ export class OptimizeService implements OptimizeApi {
     const index = await this.list(dir)
     const kinds = [...new Set(request.variants)]
     // The float32 row is the baseline every change is measured from: made again after retraining.
-    if (!kinds.includes('float32') && !index.variants.some((v) => v.kind === 'float32' && !v.stale)) kinds.unshift('float32')
+    if (!kinds.includes('float32') && needsBaseline(index)) kinds.unshift('float32')
     const options = techniqueOptions(request)
     return {
       jobs: kinds.map((kind) => ({
@@ -125,16 +130,16 @@ export class OptimizeService implements OptimizeApi {
     const sparsities = [...new Set(request.sparsities ?? [0.5, 0.7, 0.9])].sort((a, b) => a - b)
     const options = techniqueOptions(request)
     const index = await this.list(dir)
-    const needsBaseline = !index.variants.some((v) => v.kind === 'float32' && !v.stale)
+    const baseline = needsBaseline(index)
     return this.enqueue('optimize-sweep', dir, async (ctx) => {
       const points: SweepPoint[] = []
       // The curve's accuracy changes are measured from the float32 row of the model trained now.
-      const steps = sparsities.length + (needsBaseline ? 1 : 0)
-      if (needsBaseline) await this.runVariant(ctx, dir, data, 'float32', 'float32', options, 0, 1 / steps)
+      const steps = sparsities.length + (baseline ? 1 : 0)
+      if (baseline) await this.runVariant(ctx, dir, data, 'float32', 'float32', options, 0, 1 / steps)
       for (let i = 0; i < sparsities.length; i++) {
         const s = sparsities[i]
         const name = `prune-${Math.round(s * 100)}`
-        const k = i + (needsBaseline ? 1 : 0)
+        const k = i + (baseline ? 1 : 0)
         const rec = await this.runVariant(ctx, dir, data, 'prune', name, { ...options, sparsity: s }, k / steps, 1 / steps)
         points.push({ sparsity: s, accuracy: rec.accuracy, tfliteBytes: rec.tfliteBytes, gzipBytes: rec.gzipBytes, variant: name })
       }
