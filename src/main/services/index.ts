@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
+import type { RecordingStatus } from '../../shared/contract/device'
 import { EventBus } from '../rpc/event-bus'
 import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
@@ -51,6 +52,13 @@ export function createServices(opts: ServicesOptions): Services {
   disposers.push(() => device.dispose())
   const sim = new SimService()
   disposers.push(() => sim.dispose())
+  // The virtual board performs the gesture being recorded, like a person asked to record "punch".
+  bus.listen((event, payload) => {
+    if (event !== 'device.recording') return
+    const r = payload as RecordingStatus
+    const active = r.state === 'countdown' || r.state === 'armed' || r.state === 'recording'
+    void device.status().then((st) => sim.follow(st.path, active ? r.label : null))
+  })
   const profile = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines, release: (port) => releaseDevicePort(device, port) }, projects)
   disposers.push(() => profile.dispose())
   const api: Api = {

@@ -9,6 +9,7 @@ import { startProjectFirmwareBoard, type ProjectFirmwareBoard } from './virtual-
 
 interface Running {
   info: Omit<VirtualBoardInfo, 'linesWritten' | 'linesDropped'>
+  board: VirtualBoard
   pair: PtyPair
   stream: tty.WriteStream
   writer: BoardWriter
@@ -47,7 +48,7 @@ export class SimService implements SimApi {
       ...(options.seed !== undefined ? { seed: options.seed } : {})
     })
     const writer = paceInto(stream, board, rateHz)
-    const running: Running = { info: { path: link, rateHz, classes, format }, pair, stream, writer }
+    const running: Running = { info: { path: link, rateHz, classes, format }, board, pair, stream, writer }
     this.running = running
     void pair.exited.then(() => {
       writer.stop()
@@ -85,6 +86,16 @@ export class SimService implements SimApi {
     r.writer.stop()
     r.stream.destroy()
     await r.pair.close()
+  }
+
+  /**
+   * While a recording runs on the virtual board's port, the board performs the gesture of the
+   * label being recorded (a synthetic board cannot know it otherwise); null: every class in turn.
+   */
+  follow(port: string | null, label: string | null): void {
+    const r = this.running
+    if (!r) return
+    r.board.follow(port === r.info.path ? label : null)
   }
 
   async status(): Promise<VirtualBoardInfo | null> {

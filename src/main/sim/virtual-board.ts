@@ -36,6 +36,8 @@ export class VirtualBoard {
   private printed = 0
   /** The class of the gesture in progress, for tests and the CLI's log. */
   currentClass: string | null = null
+  /** The gesture asked for (see follow()); null: every class in turn. */
+  private following: string | null = null
 
   constructor(opts: VirtualBoardOptions) {
     if (!(opts.rateHz > 0)) throw new RangeError('rateHz must be > 0')
@@ -76,8 +78,20 @@ export class VirtualBoard {
     return out
   }
 
+  /**
+   * Performs `label`'s gesture from the next one on, with short rests, like a person asked to
+   * record "punch" punching again and again; null goes back to every class in turn. A label the
+   * board does not know gets its own gesture (shapeFor), distinct from the others.
+   */
+  follow(label: string | null): void {
+    if (label === this.following) return
+    this.following = label
+    // Asked for a gesture while resting: start soon rather than after a long pause.
+    if (label !== null && this.perf === null) this.restTicks = Math.min(this.restTicks, this.restLength())
+  }
+
   private startGesture(t: number): void {
-    const cls = this.opts.classes[this.classIndex++ % this.opts.classes.length]
+    const cls = this.following ?? this.opts.classes[this.classIndex++ % this.opts.classes.length]
     this.currentClass = cls
     const shape = shapeFor(cls)
     this.perf = perform(shape, this.rand)
@@ -90,7 +104,8 @@ export class VirtualBoard {
   }
 
   private restLength(): number {
-    return Math.max(1, Math.round((0.6 + this.rand()) * this.opts.rateHz))
+    const seconds = this.following === null ? 0.6 + this.rand() : 0.15 + 0.25 * this.rand()
+    return Math.max(1, Math.round(seconds * this.opts.rateHz))
   }
 
   private format(t: number, values: number[]): string {

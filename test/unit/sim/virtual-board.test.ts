@@ -40,4 +40,32 @@ describe('VirtualBoard', () => {
     expect(p.stats.samples).toBe(2000)
     expect(p.stats.garbled + p.stats.wrongColumns).toBe(0)
   })
+  it('follow(label): performs only that gesture, mostly in motion, then goes back to every class in turn', () => {
+    const b = new VirtualBoard({ rateHz: 50, classes: ['wave', 'punch', 'flex'], format: 'csv', seed: 5 })
+    const classesSeen = (ticks: number): { classes: Set<string>; moving: number } => {
+      const classes = new Set<string>()
+      let moving = 0
+      for (let i = 0; i < ticks; i++) {
+        b.next()
+        if (b.currentClass) {
+          classes.add(b.currentClass)
+          moving++
+        }
+      }
+      return { classes, moving }
+    }
+    expect(classesSeen(50 * 20).classes).toEqual(new Set(['wave', 'punch', 'flex']))
+    b.follow('punch')
+    classesSeen(50 * 2) // the gesture in progress ends first
+    const asked = classesSeen(50 * 20)
+    expect(asked.classes).toEqual(new Set(['punch']))
+    // Short rests while following: most of the time is the gesture itself.
+    expect(asked.moving / (50 * 20)).toBeGreaterThan(0.6)
+    b.follow('kick')
+    classesSeen(50 * 2)
+    expect(classesSeen(50 * 10).classes).toEqual(new Set(['kick']))
+    b.follow(null)
+    classesSeen(50 * 2)
+    expect(classesSeen(50 * 20).classes.size).toBeGreaterThan(1)
+  })
 })
