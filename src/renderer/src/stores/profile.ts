@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/contract/profile'
 import { api } from '../api'
 import { useAppStore } from './app'
+import { useProjectStore } from './project'
 
 /** Inferences kept in the renderer for the live charts; older ones stay in the service's session. */
 const LIVE_KEEP = 20_000
@@ -46,6 +47,8 @@ export const useProfileStore = defineStore('profile', () => {
       void refresh().then(() => {
         if (u.savedId) void view(u.savedId)
       })
+      // A saved session completes the Profile step.
+      if (u.savedId) void useProjectStore().refresh()
     }
   }
 
