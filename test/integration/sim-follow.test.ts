@@ -19,7 +19,7 @@ describe('the virtual board performs the gesture being recorded', () => {
     tmp.cleanup()
   })
 
-  it('punch windows push along Y without turning about X; flex windows turn about X', async () => {
+  it('punch windows push along Y without turning about X; flex windows turn about X; motion-triggered wave windows turn about Z', async () => {
     const { api, bus } = services
     const project = join(tmp.dir, 'project')
     await api.project.create(project, 'follow')
@@ -32,9 +32,15 @@ describe('the virtual board performs the gesture being recorded', () => {
     const t0 = Date.now()
     while (!(await api.device.status()).layout && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20))
 
-    for (const label of ['punch', 'flex']) {
+    const plan = [
+      { label: 'punch', trigger: 'continuous' },
+      { label: 'flex', trigger: 'continuous' },
+      // The IMU_Capture way: wait for motion above 2.5 g (summed over the accelerometer axes).
+      { label: 'wave', trigger: 'motion' }
+    ] as const
+    for (const { label, trigger } of plan) {
       // The countdown lets a gesture already under way finish before the first window starts.
-      await api.device.startRecording({ project, label, trigger: 'continuous', samples: 150, count: 3, countdownMs: 2000 })
+      await api.device.startRecording({ project, label, trigger, samples: 150, count: 3, countdownMs: 2000 })
       const end = Date.now() + 20_000
       while ((last as RecordingStatus | null)?.state !== 'done' && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
       expect((last as RecordingStatus | null)?.state, label).toBe('done')
@@ -51,5 +57,8 @@ describe('the virtual board performs the gesture being recorded', () => {
       expect(peak(w, 3), 'punch gX').toBeLessThan(20)
     }
     for (const w of flex) expect(peak(w, 3), 'flex gX').toBeGreaterThan(80)
+    const wave = windows.filter((w) => w.label === 'wave').map((w) => w.values)
+    expect(wave).toHaveLength(3)
+    for (const w of wave) expect(peak(w, 5), 'wave gZ').toBeGreaterThan(150)
   })
 })

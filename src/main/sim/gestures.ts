@@ -21,15 +21,16 @@ const bump = (p: number, c: number, w: number): number => Math.exp(-(((p - c) / 
 
 const SHAPES: Record<string, GestureShape> = {
   // Side to side twice: aX swings, the wrist turns about Z.
-  wave: { seconds: 1.2, at: (p, k) => [1.2 * k * Math.sin(TAU * 2 * p), 0.2 * k * Math.sin(TAU * 4 * p), 0, 20 * k * Math.sin(TAU * 2 * p), 0, 250 * k * Math.cos(TAU * 2 * p)] },
+  wave: { seconds: 1.2, at: (p, k) => [2.0 * k * Math.sin(TAU * 2 * p), 0.2 * k * Math.sin(TAU * 4 * p), 0, 20 * k * Math.sin(TAU * 2 * p), 0, 250 * k * Math.cos(TAU * 2 * p)] },
   // A sharp push forward along Y, then the stop.
   punch: { seconds: 0.5, at: (p, k) => [0, 2.5 * k * (bump(p, 0.3, 0.12) - 0.8 * bump(p, 0.62, 0.1)), 0.3 * k * bump(p, 0.3, 0.2), 0, 40 * k * bump(p, 0.4, 0.2), 0] },
-  // Curl the forearm up and back: a rotation about X that tilts gravity from Z into Y.
-  flex: { seconds: 1.0, at: (p, k) => { const th = 1.3 * k * Math.sin(Math.PI * p); return [0, Math.sin(th), Math.cos(th) - 1, 180 * k * Math.cos(Math.PI * p) * Math.sin(Math.PI * p) * 2, 0, 0] } },
+  // Curl the forearm up and back: a rotation about X that tilts gravity from Z into Y, and the
+  // hand's lift (speeding up, then slowing down) along X.
+  flex: { seconds: 1.0, at: (p, k) => { const th = 1.3 * k * Math.sin(Math.PI * p); return [1.6 * k * Math.sin(TAU * p), Math.sin(th), Math.cos(th) - 1, 180 * k * Math.cos(Math.PI * p) * Math.sin(Math.PI * p) * 2, 0, 0] } },
   // A circle in the X-Y plane.
-  circle: { seconds: 1.5, at: (p, k) => [0.9 * k * Math.cos(TAU * p), 0.9 * k * Math.sin(TAU * p), 0, 0, 0, 120 * k] },
+  circle: { seconds: 1.5, at: (p, k) => [1.5 * k * Math.cos(TAU * p), 1.5 * k * Math.sin(TAU * p), 0, 0, 0, 120 * k] },
   // Fast shaking along X.
-  shake: { seconds: 0.8, at: (p, k) => [1.8 * k * Math.sin(TAU * 7 * p), 0, 0, 0, 0, 90 * k * Math.sin(TAU * 7 * p)] }
+  shake: { seconds: 0.8, at: (p, k) => [2.2 * k * Math.sin(TAU * 7 * p), 0, 0, 0, 0, 90 * k * Math.sin(TAU * 7 * p)] }
 }
 
 /** The shape for a class; unknown names get their own mix derived from the name. */

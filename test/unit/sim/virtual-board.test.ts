@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
 import { LineParser, type StreamItem } from '../../../src/main/core/serial/line-parser'
+import { mulberry32 } from '../../../src/main/core/random'
+import { perform, sampleAt, shapeFor } from '../../../src/main/sim/gestures'
 import { VirtualBoard } from '../../../src/main/sim/virtual-board'
 
 const lines = (b: VirtualBoard, ticks: number): string[] => Array.from({ length: ticks }, () => b.next()).flat()
@@ -67,5 +69,19 @@ describe('VirtualBoard', () => {
     b.follow(null)
     classesSeen(50 * 2)
     expect(classesSeen(50 * 20).classes.size).toBeGreaterThan(1)
+  })
+  it('every known gesture, weak or strong, crosses the IMU_Capture motion threshold (2.5 g summed)', () => {
+    const rand = mulberry32(11)
+    for (const name of ['wave', 'punch', 'flex', 'circle', 'shake']) {
+      for (let i = 0; i < 40; i++) {
+        const perf = perform(shapeFor(name), rand)
+        let peakSum = 0
+        for (let t = 0; t <= perf.seconds; t += 0.005) {
+          const v = sampleAt(perf, t, rand)
+          peakSum = Math.max(peakSum, Math.abs(v[0]) + Math.abs(v[1]) + Math.abs(v[2]))
+        }
+        expect(peakSum, `${name} at strength ${perf.strength.toFixed(2)}`).toBeGreaterThan(2.6)
+      }
+    }
   })
 })
