@@ -25,14 +25,22 @@ export type VariantKind = (typeof VARIANT_KINDS)[number]
  * from these, so the app, the CLI and the benchmark fine-tune the same way unless someone changes one.
  */
 export interface OptimizeSettings {
+  /** Fine-tuning epochs for QAT, pruning, clustering. */
   epochs: number
+  /** Fine-tuning learning rate (low: the model is already trained). */
   learningRate: number
   seed: number
+  /** Final sparsity of magnitude pruning, 0..1. */
   sparsity: number
+  /** Share of filters/neurons structured pruning removes, 0..1. */
   structuredFraction: number
+  /** Centroids per kernel for clustering. */
   clusters: number
+  /** Distillation temperature. */
   temperature: number
+  /** Weight of the hard-label loss in distillation. */
   alpha: number
+  /** QAT and PTQ weights: per output channel (the default) or one scale per tensor. */
   perChannel: boolean
 }
 

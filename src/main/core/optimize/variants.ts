@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import { OPTIMIZE_DEFAULTS, type VariantFormat, type VariantKind } from '../../../shared/optimize'
+import { OPTIMIZE_DEFAULTS, type OptimizeSettings, type VariantFormat, type VariantKind } from '../../../shared/optimize'
 import type { LayerSpec, ModelSpec, SpecActivation } from '../../../shared/training'
 import { exportModel, type ExportMode, type ExportReport } from '../export/export-model'
 import { normalizeModel } from '../export/normalize'
@@ -17,22 +17,9 @@ import type { Range } from './tf-graph'
  * needs it), then export through the same exporter every other step uses, so every number the
  * table shows belongs to a file that can be flashed.
  */
-export interface TechniqueOptions {
-  /** Fine-tuning epochs for QAT, pruning, clustering. */
-  epochs: number
+/** The user-facing settings (OptimizeSettings) plus what only the core and its tests set. */
+export interface TechniqueOptions extends OptimizeSettings {
   batchSize: number
-  /** Fine-tuning learning rate (low: the model is already trained). */
-  learningRate: number
-  seed: number
-  /** Final sparsity of magnitude pruning, 0..1. */
-  sparsity: number
-  /** Share of filters/neurons structured pruning removes, 0..1. */
-  structuredFraction: number
-  /** Centroids per kernel for clustering. */
-  clusters: number
-  temperature: number
-  /** Weight of the hard-label loss in distillation. */
-  alpha: number
   /** Student architecture; null: the teacher's layers with half the units (studentSpecFrom). */
   studentSpec: ModelSpec | null
   /** The student trains from scratch, so it gets its own epochs and rate. */
@@ -40,8 +27,6 @@ export interface TechniqueOptions {
   studentLearningRate: number
   /** Small students learn best from small batches on small datasets. */
   studentBatchSize: number
-  /** QAT and PTQ weights: per output channel (the default) or one scale per tensor. */
-  perChannel: boolean
   emaDecay: number
   /** Calibration windows for int8 export (from the training windows). */
   representativeWindows: number
