@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { measureChartFps } from '../helpers/live-chart-fps'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 function folderOfLink(text: string | null): string {
   const m = text?.match(/(\/\S+)/)
@@ -43,9 +43,7 @@ describe('Connect and Capture in Chromium', () => {
     await page.evaluate(() => localStorage.setItem('microforge.theme', 'light'))
     await page.reload()
     const folder = join(app.workDir, 'projects', 'gestures')
-    await page.getByTestId('project-name').fill('Gestures')
-    await page.getByTestId('project-folder').fill(folder)
-    await page.getByTestId('project-folder').press('Enter')
+    await createProjectInUi(page, 'Gestures', folder)
     await page.getByTestId('step-connect').waitFor()
 
     // 1,000 samples/s x 6 axes arrive and the chart keeps redrawing. How fast it redraws is measured

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('the six steps, start to finish, without hardware', () => {
   let app: WebApp
@@ -21,10 +21,7 @@ describe('the six steps, start to finish, without hardware', () => {
   it('records gestures from the virtual board, trains a model that tells them apart, quantizes, deploys and profiles', async () => {
     const { page } = app
     await page.goto(app.url)
-    await page.getByTestId('create-form').waitFor()
-    await page.getByTestId('project-name').fill('Journey')
-    await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'journey'))
-    await page.getByTestId('project-folder').press('Enter')
+    await createProjectInUi(page, 'Journey', join(app.workDir, 'projects', 'journey'))
 
     // 1. Connect
     await page.getByTestId('step-connect').waitFor()

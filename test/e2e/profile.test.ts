@@ -8,7 +8,7 @@ import type { ProfileSession } from '../../src/shared/contract/profile'
 import { HELLO_WORLD_TFLITE, prepareHelloProject, quantizeLikeFirmware, scoreLikeFirmware, writeSampleWindow } from '../helpers/hello-firmware'
 import { openBoardEnd } from '../../src/main/sim/board-writer'
 import { startPtyPair } from '../../src/main/sim/pty-pair'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('Profile in Chromium: the virtual board runs the firmware Deploy generated', () => {
   let app: WebApp
@@ -23,12 +23,8 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
   it('deploys a variant, profiles it on the virtual board (four stages, host timings), and its classifications equal the interpreter', async () => {
     const { page } = app
     await page.goto(app.url)
-    await page.getByTestId('create-form').waitFor()
     const folder = join(app.workDir, 'projects', 'sine')
-    await page.getByTestId('project-name').fill('Sine')
-    await page.getByTestId('project-folder').fill(folder)
-    await page.getByTestId('project-folder').press('Enter')
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Sine')
+    await createProjectInUi(page, 'Sine', folder)
 
     // What Capture, Train and Optimize would have left: classes, preprocessing, windows, a variant.
     await prepareHelloProject(new ProjectService(join(app.workDir, 'setup-config')), folder)
@@ -125,11 +121,7 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
       // The app reopens the last project; a new one comes from the project picker.
       await page.goto(app.url)
       await page.getByTestId('switch-project').click()
-      await page.getByTestId('create-form').waitFor()
-      await page.getByTestId('project-name').fill('Quiet')
-      await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'quiet'))
-      await page.getByTestId('project-folder').press('Enter')
-      await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Quiet')
+      await createProjectInUi(page, 'Quiet', join(app.workDir, 'projects', 'quiet'))
       await page.getByTestId('nav-profile').click()
       await page.getByTestId('profile-source-serial').check()
       await page.getByTestId('profile-port').fill(pair.link)

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sharedDir } from '../helpers/tmp'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 const dataset = join(sharedDir, 'datasets', 'mpu6050-punch-flex')
 
@@ -22,9 +22,7 @@ describe('Train in Chromium', () => {
     await page.goto(app.url)
     await page.evaluate(() => localStorage.setItem('microforge.theme', 'light'))
     await page.reload()
-    await page.getByTestId('project-name').fill('Punch or flex')
-    await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'punch-flex'))
-    await page.getByTestId('project-folder').press('Enter')
+    await createProjectInUi(page, 'Punch or flex', join(app.workDir, 'projects', 'punch-flex'))
     await page.getByTestId('nav-capture').click()
 
     await page.getByTestId('import-paths').fill(dataset)

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { repoRoot, tempDir } from './tmp'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
@@ -71,3 +72,12 @@ export async function startWebApp(): Promise<WebApp> {
 }
 
 export const artifactsDir = join(repoRoot, 'test-results')
+
+/** Creates a project through the picker's create form, as a user would, and waits until it is open. */
+export async function createProjectInUi(page: Page, name: string, folder: string): Promise<void> {
+  await page.getByTestId('create-form').waitFor()
+  await page.getByTestId('project-name').fill(name)
+  await page.getByTestId('project-folder').fill(folder)
+  await page.getByTestId('project-folder').press('Enter')
+  await expect.poll(() => page.getByTestId('project-title').textContent()).toBe(name)
+}
