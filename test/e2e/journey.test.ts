@@ -86,6 +86,9 @@ describe('the six steps, start to finish, without hardware', () => {
     // 6. Profile the generated firmware on the virtual board (compiled for this computer).
     await page.getByTestId('nav-profile').click()
     await page.getByTestId('profile-view').waitFor()
+    // It starts from what Deploy generated: the variant and the board, for measured-vs-estimated.
+    await expect.poll(() => page.getByTestId('profile-variant').inputValue()).toBe('ptq')
+    expect(await page.getByTestId('profile-target').inputValue()).toBe('nano33ble')
     await page.getByTestId('profile-source-virtual').check()
     await page.getByTestId('profile-name').fill('ptq (host)')
     await page.getByTestId('profile-max').fill('30')

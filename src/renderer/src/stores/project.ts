@@ -7,6 +7,15 @@ import { useAppStore } from './app'
 
 const LAST_PROJECT = 'microforge.lastProject'
 const LAST_STEP = 'microforge.lastStep'
+const LAST_FIRMWARE = 'microforge.lastFirmware:'
+
+/** What Deploy last generated for a project: Profile starts from it (variant, board, baud). */
+export interface FirmwareChoice {
+  variant: string
+  target: string
+  mode: string
+  baud: number
+}
 
 /** The open project and the recent list. The last project and step are reopened after a reload. */
 export const useProjectStore = defineStore('project', () => {
@@ -32,6 +41,20 @@ export const useProjectStore = defineStore('project', () => {
   function setCurrent(s: ProjectSummary): void {
     current.value = s
     localStorage.setItem(LAST_PROJECT, s.dir)
+  }
+
+  function rememberFirmware(f: FirmwareChoice): void {
+    if (dir.value) localStorage.setItem(LAST_FIRMWARE + dir.value, JSON.stringify(f))
+  }
+
+  function lastFirmware(): FirmwareChoice | null {
+    if (!dir.value) return null
+    try {
+      const f = JSON.parse(localStorage.getItem(LAST_FIRMWARE + dir.value) ?? 'null') as FirmwareChoice | null
+      return f && typeof f.variant === 'string' && typeof f.target === 'string' && typeof f.baud === 'number' ? f : null
+    } catch {
+      return null
+    }
   }
 
   async function loadRecent(): Promise<void> {
@@ -93,5 +116,5 @@ export const useProjectStore = defineStore('project', () => {
     localStorage.setItem(LAST_STEP, id)
   }
 
-  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo }
+  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware }
 })
