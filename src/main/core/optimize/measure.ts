@@ -1,4 +1,4 @@
-import type { TargetId, TargetLatency, VariantFormat } from '../../../shared/optimize'
+import type { TargetId, VariantFormat, VariantRecord } from '../../../shared/optimize'
 import { MicroforgeError } from '../../../shared/errors'
 import { planArena } from '../arena-planner'
 import { DEFAULT_DYNAMIC_RANGE_MIN_ELEMENTS } from '../export/export-model'
@@ -18,19 +18,10 @@ import { sparsityReport, type LayerSparsity } from './pruning'
  * test accuracy from the interpreter that matches TFLite Micro bit for bit (not the float model),
  * sizes, the tensor arena, and latency estimated per board and timed on this computer.
  */
-export interface VariantMetrics {
-  accuracy: number
-  accuracySource: 'interpreter' | 'float-forward'
+export interface VariantMetrics
+  extends Pick<VariantRecord, 'accuracy' | 'accuracySource' | 'tfliteBytes' | 'gzipBytes' | 'params' | 'macs' | 'arenaBytes' | 'latency' | 'hostLatencyMs' | 'sparsity'> {
   /** Predicted class per test window. */
   predictions: number[]
-  tfliteBytes: number
-  gzipBytes: number
-  params: number
-  macs: number
-  arenaBytes: number
-  latency: TargetLatency[]
-  hostLatencyMs: number
-  sparsity: number
   sparsityPerLayer: LayerSparsity[]
 }
 
