@@ -5,6 +5,7 @@ import type { VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/cont
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
 import { useAppStore } from './app'
+import { guardedBy } from './guarded'
 
 const LAST_PORT = 'microforge.lastPort'
 const LAST_BAUD = 'microforge.lastBaud'
@@ -97,17 +98,7 @@ export const useDeviceStore = defineStore('device', () => {
     }
   }
 
-  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    busy.value = true
-    try {
-      return await fn()
-    } catch (err) {
-      app.reportError(err)
-      return undefined
-    } finally {
-      busy.value = false
-    }
-  }
+  const guarded = guardedBy(busy)
 
   async function refreshPorts(): Promise<void> {
     const list = await guarded(() => api.device.listPorts())

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/contract/profile'
 import { api } from '../api'
 import { useAppStore } from './app'
+import { guardedBy } from './guarded'
 import { useProjectStore } from './project'
 
 /** Inferences kept in the renderer for the live charts; older ones stay in the service's session. */
@@ -52,17 +53,7 @@ export const useProfileStore = defineStore('profile', () => {
     }
   }
 
-  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    busy.value = true
-    try {
-      return await fn()
-    } catch (err) {
-      useAppStore().reportError(err)
-      return undefined
-    } finally {
-      busy.value = false
-    }
-  }
+  const guarded = guardedBy(busy)
 
   async function open(dir: string): Promise<void> {
     projectDir = dir

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { ProjectPatch, ProjectSummary, RecentProject } from '../../../shared/contract/project'
 import type { StepId } from '../../../shared/steps'
 import { api } from '../api'
-import { useAppStore } from './app'
+import { guardedBy } from './guarded'
 
 const LAST_PROJECT = 'microforge.lastProject'
 const LAST_STEP = 'microforge.lastStep'
@@ -26,17 +26,7 @@ export const useProjectStore = defineStore('project', () => {
 
   const dir = computed(() => current.value?.dir ?? null)
 
-  async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    busy.value = true
-    try {
-      return await fn()
-    } catch (err) {
-      useAppStore().reportError(err)
-      return undefined
-    } finally {
-      busy.value = false
-    }
-  }
+  const guarded = guardedBy(busy)
 
   function setCurrent(s: ProjectSummary): void {
     current.value = s
