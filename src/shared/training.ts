@@ -19,6 +19,18 @@ export type LayerSpec =
   | { type: 'dense'; units: number; activation: SpecActivation }
   | { type: 'dropout'; rate: number }
 
+/** Each layer type's Keras class name: the summary's "(type)" column and the layer picker. */
+export const KERAS_CLASS: Record<LayerSpec['type'], string> = {
+  conv1d: 'Conv1D',
+  depthwiseConv1d: 'DepthwiseConv1D',
+  maxPool1d: 'MaxPooling1D',
+  avgPool1d: 'AveragePooling1D',
+  globalAvgPool1d: 'GlobalAveragePooling1D',
+  flatten: 'Flatten',
+  dense: 'Dense',
+  dropout: 'Dropout'
+}
+
 export type PresetId = 'dense' | 'cnn1d' | 'dscnn'
 
 export interface ModelSpec {

@@ -1,19 +1,8 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { LayerSpec, LayerSummary, ModelSpec, ModelSummary, SpecActivation } from '../../../shared/training'
+import { KERAS_CLASS, type LayerSpec, type LayerSummary, type ModelSpec, type ModelSummary, type SpecActivation } from '../../../shared/training'
 
 /** A spec layer with its final name and the always-present softmax output appended. */
 export type NamedLayer = (LayerSpec | { type: 'dense'; units: number; activation: SpecActivation | 'softmax' }) & { name: string }
-
-const KERAS_CLASS: Record<LayerSpec['type'], string> = {
-  conv1d: 'Conv1D',
-  depthwiseConv1d: 'DepthwiseConv1D',
-  maxPool1d: 'MaxPooling1D',
-  avgPool1d: 'AveragePooling1D',
-  globalAvgPool1d: 'GlobalAveragePooling1D',
-  flatten: 'Flatten',
-  dense: 'Dense',
-  dropout: 'Dropout'
-}
 
 const NAME_PREFIX: Record<LayerSpec['type'], string> = {
   conv1d: 'conv1d',
