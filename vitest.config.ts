@@ -24,6 +24,17 @@ export default defineConfig({
         }
       },
       {
+        // The live TensorFlow Lite Micro oracle: `npm run test:tflm` only (needs MICROFORGE_TFLM), never `npm test`.
+        test: {
+          name: 'tflm',
+          include: ['test/tflm/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false
+        }
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
