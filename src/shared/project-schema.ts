@@ -1,18 +1,13 @@
+import { emptySignal, type SignalSpec } from './signal'
+
 /** project.json, versioned. Bump PROJECT_FORMAT_VERSION and add a migration when the shape changes. */
 export const PROJECT_FORMAT = 'microforge-project'
-export const PROJECT_FORMAT_VERSION = 1
+export const PROJECT_FORMAT_VERSION = 2
 
 export interface ClassDef {
   name: string
   /** #rrggbb */
   color: string
-}
-
-export interface SensorDescription {
-  axes: string[]
-  rateHz: number | null
-  baud: number | null
-  port: string | null
 }
 
 export interface ProjectFile {
@@ -21,11 +16,8 @@ export interface ProjectFile {
   name: string
   createdAt: string
   classes: ClassDef[]
-  sensor: SensorDescription | null
-  /** Samples per window; null until the first capture or import decides it. */
-  windowLength: number | null
-  /** Preprocessing recipe, owned by the Train step; firmware repeats it exactly. */
-  preprocessing: Record<string, unknown>
+  /** Rate, window, axes, units, sensor and preprocessing: the one contract between board and model. */
+  signal: SignalSpec
   /** Step-specific settings (split seed, training options, ...). */
   settings: Record<string, unknown>
 }
@@ -42,9 +34,7 @@ export function newProjectFile(name: string, now: Date = new Date()): ProjectFil
     name,
     createdAt: now.toISOString(),
     classes: [],
-    sensor: null,
-    windowLength: null,
-    preprocessing: {},
+    signal: emptySignal(),
     settings: {}
   }
 }

@@ -64,7 +64,7 @@ describe('Connect and Capture in Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'connect-dark.png'), fullPage: true })
     await page.getByTestId('theme').click()
     // The detected sensor is saved in the project.
-    await expect.poll(() => JSON.parse(readFileSync(join(folder, 'project.json'), 'utf8')).sensor?.axes.length ?? 0).toBe(6)
+    await expect.poll(() => JSON.parse(readFileSync(join(folder, 'project.json'), 'utf8')).signal.axes.length).toBe(6)
 
     // Back to a hobbyist's 50 Hz board for recording.
     await page.getByTestId('virtual-board').click()

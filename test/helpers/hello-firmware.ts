@@ -13,9 +13,14 @@ export const HELLO_WORLD_TFLITE = join(sharedDir, 'models', 'converter', 'hello_
 export async function prepareHelloProject(projects: ProjectService, dir: string): Promise<void> {
   await projects.update(dir, {
     classes: [{ name: 'sine', color: '#4e79a7' }],
-    sensor: { axes: ['aX'], rateHz: 50, baud: 115200, port: null },
-    windowLength: 1,
-    preprocessing: { method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [1] }
+    signal: {
+      axes: ['aX'],
+      sampleRateHz: 50,
+      rateSource: 'user',
+      sensor: { baud: 115200, port: null },
+      windowLength: 1,
+      preprocessing: { method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [1] }
+    }
   })
   mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
   copyFileSync(HELLO_WORLD_TFLITE, join(dir, 'models', 'variants', 'hello_int8.tflite'))

@@ -33,7 +33,7 @@ export async function makePunchFlexProject(dir: string, seed = 7): Promise<{ ser
       { name: 'punch', color: '#4e79a7' },
       { name: 'flex', color: '#f28e2b' }
     ],
-    windowLength: 30
+    signal: { windowLength: 30 }
   })
   const windows = loadPunchFlex()
   const { held } = stratifiedSplit(windows.map((w) => w.label), 0.2, seed)

@@ -36,9 +36,14 @@ describe('deploy service and generate command', () => {
         { name: 'punch', color: '#4e79a7' },
         { name: 'flex', color: '#f28e2b' }
       ],
-      sensor: { axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], rateHz: 119, baud: 115200, port: null },
-      windowLength: 30,
-      preprocessing: { kind: 'minmax', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], min: [-4, -4, -4, -2000, -2000, -2000], max: [4, 4, 4, 2000, 2000, 2000] }
+      signal: {
+        axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'],
+        sampleRateHz: 119,
+        rateSource: 'user',
+        sensor: { baud: 115200, port: null },
+        windowLength: 30,
+        preprocessing: { kind: 'minmax', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], min: [-4, -4, -4, -2000, -2000, -2000], max: [4, 4, 4, 2000, 2000, 2000] }
+      }
     })
     mkdirSync(path.join(project, 'models', 'variants'), { recursive: true })
     const { bytes } = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 30) })

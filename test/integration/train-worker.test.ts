@@ -56,7 +56,7 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
     expect(result.modelPath).toBe(join(project, 'models', 'float', 'model.json'))
     expect(existsSync(join(project, 'models', 'float', 'weights.bin'))).toBe(true)
     const pj = JSON.parse(readFileSync(join(project, 'project.json'), 'utf8'))
-    expect(pj.preprocessing).toMatchObject({ method: 'fixed-range', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30 })
+    expect(pj.signal.preprocessing).toMatchObject({ method: 'fixed-range', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30 })
     expect(pj.settings.training).toMatchObject({ epochs: 40, seed: 42 })
     expect(await services.training.result(project)).toMatchObject({ testAccuracy: result.testAccuracy })
 

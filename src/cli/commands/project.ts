@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import type { ProjectSummary } from '../../shared/contract/project'
+import type { SignalSpec } from '../../shared/signal'
 import type { CliCommand } from '../command'
 
 function formatSummary(result: unknown): string {
@@ -10,11 +11,17 @@ function formatSummary(result: unknown): string {
   const lines = [
     `${s.project.name}  (${s.dir})`,
     `  windows: ${s.sampleCount}${classes ? ` (${classes})` : ''}`,
-    s.project.windowLength === null ? '  window length: not set' : `  window length: ${s.project.windowLength} samples`,
+    signalLine(s.project.signal),
     '  steps:'
   ]
   for (const st of s.steps) lines.push(`    ${st.title.padEnd(9)} ${st.state.padEnd(8)} ${st.detail}`)
   return lines.join('\n')
+}
+
+function signalLine(sig: SignalSpec): string {
+  const rate = sig.sampleRateHz === null ? 'rate unknown' : `${sig.sampleRateHz} Hz`
+  const window = sig.windowLength === null ? 'window length not set' : `${sig.windowLength}-sample windows${sig.sampleRateHz ? ` (${(sig.windowLength / sig.sampleRateHz).toFixed(2)} s)` : ''}`
+  return `  signal: ${sig.axes.length ? sig.axes.join(', ') : 'axes not known'}; ${rate}; ${window}`
 }
 
 export const projectCreate: CliCommand = {

@@ -6,6 +6,7 @@ import type { ProjectPatch } from '../../shared/contract/project'
 import { SAMPLE_FORMAT_VERSION, type SampleFile, type SampleWindow } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
+import { mergeSignal, type SignalPatch, type SignalSpec } from '../../shared/signal'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
 import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
 import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
@@ -181,7 +182,7 @@ export class DatasetService implements DatasetApi {
         const windows = npyToWindows(readNpy(new Uint8Array(await readFileOrThrow(file)), short), short)
         const label = options.label ?? labelFromNpyPath(file)
         const n = windows[0]?.[0]?.length ?? 0
-        checkAxes(p.sensor && p.sensor.axes.length === n ? p.sensor.axes : defaultAxisNames(n), file)
+        checkAxes(p.signal.axes.length === n ? p.signal.axes : defaultAxisNames(n), file)
         windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
       } else if (format === 'imu-capture') {
         const text = (await readFileOrThrow(file)).toString('utf8')
@@ -191,17 +192,18 @@ export class DatasetService implements DatasetApi {
         r.windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}#${i}` }))
       } else {
         const text = (await readFileOrThrow(file)).toString('utf8')
-        const r = parseLabelledCsv(text, { label: options.label ?? labelFromFileName(file), windowLength: options.windowLength ?? p.windowLength ?? undefined, name: short })
+        const r = parseLabelledCsv(text, { label: options.label ?? labelFromFileName(file), windowLength: options.windowLength ?? p.signal.windowLength ?? undefined, name: short })
         checkAxes(r.axes, file)
         r.windows.forEach((w, i) => loaded.push({ label: w.label, values: w.values, rateHz: w.rateHz, split: w.split, source: `import:${short}#${i}` }))
       }
     }
     if (loaded.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no windows.', 'Check that they contain samples.')
     const finalAxes: string[] = axes
-    if (p.sensor && p.sensor.axes.length !== finalAxes.length) {
-      throw new MicroforgeError('PARSE_ERROR', `The files have ${finalAxes.length} axes; this project records ${p.sensor.axes.length} (${p.sensor.axes.join(', ')}).`, 'Import into a new project, or pick files from the same sensor.')
+    const known = p.signal.axes.length > 0 ? p.signal.axes : null
+    if (known && known.length !== finalAxes.length) {
+      throw new MicroforgeError('PARSE_ERROR', `The files have ${finalAxes.length} axes; this project records ${known.length} (${known.join(', ')}).`, 'Import into a new project, or pick files from the same sensor.')
     }
-    const windowLength = options.windowLength ?? p.windowLength ?? (commonLength(loaded.map((l) => l.values)) as number)
+    const windowLength = options.windowLength ?? p.signal.windowLength ?? (commonLength(loaded.map((l) => l.values)) as number)
     let resized = 0
     for (const l of loaded) {
       if (l.values.length !== windowLength) {
@@ -221,16 +223,18 @@ export class DatasetService implements DatasetApi {
     const classes: Record<string, number> = {}
     for (let i = 0; i < loaded.length; i++) {
       const l = loaded[i]
-      const rate = l.rateHz ?? p.sensor?.rateHz ?? null
-      await writeSample(project, { id: ids[i], label: l.label, split: l.split ?? plan.get(ids[i]) ?? 'train', axes: p.sensor?.axes ?? finalAxes, rateHz: rate, values: l.values, source: l.source, createdAt })
+      const rate = l.rateHz ?? p.signal.sampleRateHz
+      await writeSample(project, { id: ids[i], label: l.label, split: l.split ?? plan.get(ids[i]) ?? 'train', axes: known ?? finalAxes, rateHz: rate, values: l.values, source: l.source, createdAt })
       classes[l.label] = (classes[l.label] ?? 0) + 1
     }
     await this.ensureClasses(project, Object.keys(classes), {
-      windowLength: p.windowLength ?? windowLength,
-      sensor: p.sensor ?? { axes: finalAxes, rateHz: loaded.find((l) => l.rateHz !== null)?.rateHz ?? null, baud: null, port: null }
+      windowLength,
+      axes: finalAxes,
+      sampleRateHz: loaded.find((l) => l.rateHz !== null)?.rateHz ?? null,
+      rateSource: 'file'
     })
     this.changed(project, 'imported')
-    return { classes, windowLength, axes: p.sensor?.axes ?? finalAxes, resized, files: files.length, ids }
+    return { classes, windowLength, axes: known ?? finalAxes, resized, files: files.length, ids }
   }
 
   async export(project: string, format: 'npy' | 'csv', out: string): Promise<ExportResult> {
@@ -254,7 +258,7 @@ export class DatasetService implements DatasetApi {
   }
 
   /** Adds classes the project does not list yet (with palette colours), plus other first-time settings. */
-  async ensureClasses(project: string, labels: string[], extra: Pick<ProjectPatch, 'windowLength' | 'sensor'> = {}): Promise<ProjectFile> {
+  async ensureClasses(project: string, labels: string[], first: SignalPatch = {}): Promise<ProjectFile> {
     const p = await readProjectFile(project)
     const classes = [...p.classes]
     for (const l of labels) {
@@ -262,10 +266,10 @@ export class DatasetService implements DatasetApi {
     }
     const patch: ProjectPatch = {}
     if (classes.length !== p.classes.length) patch.classes = classes
-    if (extra.windowLength !== undefined && extra.windowLength !== p.windowLength) patch.windowLength = extra.windowLength
-    if (extra.sensor && p.sensor === null) patch.sensor = extra.sensor
+    const signal = firstTimeSignal(p.signal, first)
+    if (signal) patch.signal = signal
     if (Object.keys(patch).length > 0) await this.projects.update(project, patch)
-    return { ...p, ...patch } as ProjectFile
+    return { ...p, ...(patch.classes ? { classes: patch.classes } : {}), signal: signal ? mergeSignal(p.signal, signal) : p.signal }
   }
 
   private changed(project: string, reason: 'recorded' | 'imported' | 'relabelled' | 'deleted' | 'restored' | 'split'): void {
@@ -278,6 +282,24 @@ export class DatasetService implements DatasetApi {
     this.seq = (this.seq + 1) % 10000
     return `${t}-${String(this.seq).padStart(4, '0')}-${randomBytes(3).toString('hex')}`
   }
+}
+
+/**
+ * The spec fields a first capture or import settles: a window length, axes or a rate the project
+ * does not have yet. Once set, only the user changes them (never a later recording in passing).
+ */
+function firstTimeSignal(spec: SignalSpec, first: SignalPatch): SignalPatch | null {
+  const out: SignalPatch = {}
+  if (first.windowLength != null && spec.windowLength === null) out.windowLength = first.windowLength
+  if (first.axes && spec.axes.length === 0) {
+    out.axes = first.axes
+    if (first.sensor) out.sensor = first.sensor
+  }
+  if (first.sampleRateHz != null && spec.sampleRateHz === null) {
+    out.sampleRateHz = first.sampleRateHz
+    out.rateSource = first.rateSource ?? null
+  }
+  return Object.keys(out).length > 0 ? out : null
 }
 
 function samplesDir(project: string): string {

@@ -126,10 +126,11 @@ export class DeployService implements DeployApi {
     const project = await readProjectFile(projectDir)
     const board = BOARDS[req.target]
     const v = req.mode === 'capture' && !req.variant ? null : await this.loadVariant(projectDir, req.variant)
-    const axes = project.sensor?.axes ?? ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ']
-    const preprocessing = normalizePreprocessing(project.preprocessing, { axes, windowLength: project.windowLength ?? (req.mode === 'capture' ? 1 : null) })
-    const sampleRateHz = project.sensor?.rateHz ?? DEFAULT_RATE_HZ
-    const baud = project.sensor?.baud ?? DEFAULT_BAUD
+    const signal = project.signal
+    const axes = signal.axes.length > 0 ? signal.axes : ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ']
+    const preprocessing = normalizePreprocessing(signal.preprocessing, { axes, windowLength: signal.windowLength ?? (req.mode === 'capture' ? 1 : null) })
+    const sampleRateHz = signal.sampleRateHz ?? DEFAULT_RATE_HZ
+    const baud = signal.sensor.baud ?? DEFAULT_BAUD
     const name = sanitizeName(req.name ?? `${v ? v.variant.name : 'capture'}_${req.target}_${req.mode}`)
     const fw = generateFirmware({
       name,

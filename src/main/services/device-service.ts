@@ -16,6 +16,7 @@ import type {
 import type { SampleWindow } from '../../shared/dataset'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import type { ProjectFile } from '../../shared/project-schema'
+import type { SignalPatch } from '../../shared/signal'
 import { LineFramer } from '../core/serial/line-framer'
 import { LineParser, type StreamItem } from '../core/serial/line-parser'
 import { RateEstimator } from '../core/serial/rate-estimator'
@@ -36,7 +37,7 @@ export type PortOpener = (path: string, baud: number) => Promise<SerialHandle>
 
 export interface WindowSink {
   saveWindow(project: string, w: NewWindow, emit?: boolean): Promise<SampleWindow>
-  ensureClasses(project: string, labels: string[], extra?: { windowLength?: number; sensor?: ProjectFile['sensor'] & object }): Promise<ProjectFile>
+  ensureClasses(project: string, labels: string[], first?: SignalPatch): Promise<ProjectFile>
 }
 
 export interface DeviceServiceOptions {
@@ -217,10 +218,11 @@ export class DeviceService implements DeviceApi {
       throw new MicroforgeError('DEVICE_ERROR', `No samples from ${this.conn.path} yet.`, 'Wait until the live chart shows data; check the baud rate if it stays empty.')
     }
     const project = await readProjectFile(req.project)
-    if (project.sensor && project.sensor.axes.length !== layout.axes.length) {
+    const known = project.signal.axes
+    if (known.length > 0 && known.length !== layout.axes.length) {
       throw new MicroforgeError(
         'INVALID_ARGUMENT',
-        `The board sends ${layout.axes.length} axes (${layout.axes.join(', ')}); this project records ${project.sensor.axes.length} (${project.sensor.axes.join(', ')}).`,
+        `The board sends ${layout.axes.length} axes (${layout.axes.join(', ')}); this project records ${known.length} (${known.join(', ')}).`,
         'Use the sketch this project was recorded with, or start a new project.'
       )
     }
@@ -228,8 +230,11 @@ export class DeviceService implements DeviceApi {
     const label = req.label.trim()
     const rate = this.conn.rate.estimate()
     await this.dataset.ensureClasses(req.project, [label], {
-      windowLength: project.windowLength === null && samples !== null ? samples : undefined,
-      sensor: { axes: layout.axes, rateHz: rate.rateHz === null ? null : Math.round(rate.rateHz * 10) / 10, baud: this.conn.baud, port: this.conn.path }
+      windowLength: samples,
+      axes: layout.axes,
+      sampleRateHz: rate.rateHz === null ? null : Math.round(rate.rateHz * 10) / 10,
+      rateSource: rate.source,
+      sensor: { baud: this.conn.baud, port: this.conn.path }
     })
     const count = req.count ?? 1
     const rec: Recording = {
@@ -285,8 +290,8 @@ export class DeviceService implements DeviceApi {
       }
       return Math.max(1, Math.round((req.ms * rate) / 1000))
     }
-    if (req.trigger === 'board') return project.windowLength
-    if (project.windowLength !== null) return project.windowLength
+    if (req.trigger === 'board') return project.signal.windowLength
+    if (project.signal.windowLength !== null) return project.signal.windowLength
     throw new MicroforgeError('INVALID_ARGUMENT', 'How long should a window be?', 'Give the window length in samples or ms.')
   }
 

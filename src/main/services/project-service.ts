@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
 import { MicroforgeError } from '../../shared/errors'
 import { newProjectFile, PROJECT_DIRS } from '../../shared/project-schema'
+import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from './atomic-fs'
 import { PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
@@ -45,7 +46,12 @@ export class ProjectService implements ProjectApi {
     const abs = absolute(dir)
     await this.withLock(abs, async () => {
       const project = await readProjectFile(abs)
-      const next = { ...project, ...patch }
+      const { signal, ...rest } = patch
+      const next = { ...project, ...rest, signal: signal ? mergeSignal(project.signal, signal) : project.signal }
+      const checked = signalSpecSchema.safeParse(next.signal)
+      if (!checked.success) {
+        throw new MicroforgeError('INVALID_ARGUMENT', `That signal spec does not hold together: ${checked.error.issues.map((i) => i.message).join('; ')}.`, 'Give one unit and one scale per axis, and distinct axis names.')
+      }
       if (patch.classes) {
         const names = patch.classes.map((c) => c.name.trim())
         if (new Set(names).size !== names.length) {
@@ -73,7 +79,8 @@ export class ProjectService implements ProjectApi {
   /** Reads the project and counts what each step has produced. */
   async summarize(dir: string): Promise<ProjectSummary> {
     const project = await readProjectFile(dir)
-    const samplesPerClass = await countSamples(join(dir, 'samples'))
+    const split = await countSamples(join(dir, 'samples'))
+    const samplesPerClass = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, v.train + v.test]))
     const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
     const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
     const variantCount = await countEntries(join(dir, 'models', 'variants'), (e) => e.name.endsWith('.tflite'))
@@ -81,7 +88,7 @@ export class ProjectService implements ProjectApi {
     const firmwareCount = await countEntries(join(dir, 'firmware'), (e) => e.isDirectory() || (e.isFile() && e.name.endsWith('.zip')))
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
     const steps = computeSteps({
-      sensorKnown: project.sensor !== null,
+      sensorKnown: project.signal.axes.length > 0,
       sampleCount,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
       hasFloatModel,
@@ -89,7 +96,8 @@ export class ProjectService implements ProjectApi {
       firmwareCount,
       profileCount
     })
-    return { dir, project, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, steps }
+    const { sampleRateHz, windowLength, axes } = project.signal
+    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, steps }
   }
 
   private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -145,9 +153,9 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
   }
 }
 
-/** Counts sample files per label without loading their values (labels sit near the top of each file). */
-async function countSamples(dir: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {}
+/** Counts sample files per label and split (labels and splits sit near the top of each file). */
+async function countSamples(dir: string): Promise<Record<string, { train: number; test: number }>> {
+  const out: Record<string, { train: number; test: number }> = {}
   let names: string[]
   try {
     names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
@@ -157,8 +165,8 @@ async function countSamples(dir: string): Promise<Record<string, number>> {
   for (const name of names) {
     try {
       const text = await fs.readFile(join(dir, name), 'utf8')
-      const label = (JSON.parse(text) as { label?: unknown }).label
-      if (typeof label === 'string') out[label] = (out[label] ?? 0) + 1
+      const { label, split } = JSON.parse(text) as { label?: unknown; split?: unknown }
+      if (typeof label === 'string') (out[label] ??= { train: 0, test: 0 })[split === 'test' ? 'test' : 'train']++
     } catch {
       // An unreadable sample is reported by the dataset view; it does not stop the project opening.
     }

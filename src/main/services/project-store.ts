@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, type ProjectFile } from '../../shared/project-schema'
+import { signalFromV1, signalSpecSchema } from '../../shared/signal'
 import { writeJsonAtomic } from './atomic-fs'
 
 export const PROJECT_FILE = 'project.json'
@@ -53,14 +54,25 @@ export function parseProjectFile(text: string, path = PROJECT_FILE): ProjectFile
   if (typeof p.name !== 'string' || !p.name) problems.push('name')
   if (typeof p.createdAt !== 'string') problems.push('createdAt')
   if (!Array.isArray(p.classes) || !p.classes.every(isClassDef)) problems.push('classes')
-  if (p.sensor !== null && !isSensor(p.sensor)) problems.push('sensor')
-  if (p.windowLength !== null && !(Number.isInteger(p.windowLength) && (p.windowLength as number) > 0)) problems.push('windowLength')
-  if (!isRecord(p.preprocessing)) problems.push('preprocessing')
+  if (p.version === 1) {
+    if (p.sensor !== null && !isSensor(p.sensor)) problems.push('sensor')
+    if (p.windowLength !== null && !(Number.isInteger(p.windowLength) && (p.windowLength as number) > 0)) problems.push('windowLength')
+    if (!isRecord(p.preprocessing)) problems.push('preprocessing')
+  } else {
+    const signal = signalSpecSchema.safeParse(p.signal)
+    if (!signal.success) problems.push(`signal (${signal.error.issues.map((i) => [...i.path, i.message].join(': ')).join('; ')})`)
+  }
   if (!isRecord(p.settings)) problems.push('settings')
   if (problems.length) {
     throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (bad ${problems.join(', ')}).`, 'Restore it from a backup; Microforge will not overwrite it.')
   }
-  return p as unknown as ProjectFile
+  return p.version === 1 ? migrateV1(p) : (p as unknown as ProjectFile)
+}
+
+/** Format 1 kept sensor, windowLength and preprocessing at the top; format 2 keeps them in one signal spec. */
+function migrateV1(p: Record<string, unknown>): ProjectFile {
+  const { sensor, windowLength, preprocessing, ...rest } = p
+  return { ...(rest as unknown as ProjectFile), version: PROJECT_FORMAT_VERSION, signal: signalFromV1({ sensor, windowLength, preprocessing }) }
 }
 
 export async function writeProjectFile(dir: string, project: ProjectFile): Promise<void> {

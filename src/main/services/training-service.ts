@@ -105,7 +105,7 @@ export class TrainingService implements TrainingApi {
     const options = resolveOptions(request, project.settings.training as Partial<TrainOptions> | undefined)
     const samples = await readSamples(dir)
     if (samples.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'This project has no windows to train on.', 'Record or import windows in the Capture step first.')
-    const data = prepareData(samples, project.classes.map((c) => c.name), options.preprocessing, project.windowLength, options.validationSplit, options.seed)
+    const data = prepareData(samples, project.classes.map((c) => c.name), options.preprocessing, project.signal.windowLength, options.validationSplit, options.seed)
     // Checked before the job starts so a model that does not fit the window fails at once.
     const summary = summarizeSpec(options.spec, data.inputShape, data.classes.length)
 
@@ -183,7 +183,7 @@ export class TrainingService implements TrainingApi {
     await writeJsonAtomic(join(modelDir, TRAINING_FILE), result)
     const project = await readProjectFile(dir)
     await this.projects.update(dir, {
-      preprocessing: { ...result.preprocessing },
+      signal: { preprocessing: { ...result.preprocessing } },
       settings: { ...project.settings, training: result.options }
     })
   }

@@ -1,12 +1,17 @@
 import { z } from 'zod'
 import type { ArgSchemas } from './types'
 import type { ProjectFile } from '../project-schema'
+import { signalPatchSchema, type SignalSpec } from '../signal'
 import type { StepStatus } from '../steps'
 
 export interface ProjectSummary {
   /** Absolute path of the project folder: the project's identity everywhere. */
   dir: string
   project: ProjectFile
+  /** The signal spec's essentials (the whole spec is project.signal). */
+  signal: Pick<SignalSpec, 'sampleRateHz' | 'windowLength' | 'axes'>
+  /** Windows per class label and split. */
+  split: Record<string, { train: number; test: number }>
   /** Windows per class label, all splits. */
   samplesPerClass: Record<string, number>
   sampleCount: number
@@ -45,16 +50,8 @@ export const projectPatchSchema = z
       .array(z.object({ name: z.string().min(1).max(64), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) }))
       .max(64)
       .optional(),
-    sensor: z
-      .object({
-        axes: z.array(z.string().min(1).max(32)).min(1).max(32),
-        rateHz: z.number().positive().max(100_000).nullable(),
-        baud: z.number().int().positive().max(10_000_000).nullable(),
-        port: z.string().max(4096).nullable()
-      })
-      .optional(),
-    windowLength: z.number().int().min(1).max(100_000).optional(),
-    preprocessing: z.record(z.string(), z.unknown()).optional(),
+    /** Merged field by field into the stored signal spec. */
+    signal: signalPatchSchema.optional(),
     settings: z.record(z.string(), z.unknown()).optional()
   })
   .strict()

@@ -35,7 +35,7 @@ describe('microforge CLI', () => {
     const dir = join(tmp.dir, 'proj')
     const created = await cli(['project', 'create', dir, '--name', 'Wrist', '--json'])
     expect(created.code).toBe(0)
-    expect(JSON.parse(created.out)).toMatchObject({ dir, project: { name: 'Wrist', version: 1 } })
+    expect(JSON.parse(created.out)).toMatchObject({ dir, project: { name: 'Wrist', version: 2 }, signal: { sampleRateHz: null, windowLength: null, axes: [] }, split: {} })
     const info = await cli(['project', 'info', dir, '--json'])
     const summary = JSON.parse(info.out)
     expect(summary.steps).toHaveLength(6)

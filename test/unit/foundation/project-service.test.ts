@@ -21,7 +21,7 @@ describe('ProjectService', () => {
     await svc.create(dir, 'P')
     for (const d of ['samples', 'models', 'firmware', 'profiles']) expect(existsSync(join(dir, d)), d).toBe(true)
     const pj = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8'))
-    expect(pj).toMatchObject({ format: 'microforge-project', version: 1, name: 'P', classes: [], sensor: null })
+    expect(pj).toMatchObject({ format: 'microforge-project', version: 2, name: 'P', classes: [], signal: { axes: [], sampleRateHz: null, windowLength: null } })
     await expect(svc.create(dir, 'again')).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
   })
 
@@ -51,18 +51,64 @@ describe('ProjectService', () => {
     expect(() => parseProjectFile(bad)).toThrow(/classes, windowLength/)
   })
 
+  it('migrates a format-1 project.json into one signal spec and writes format 2 on the next change', async () => {
+    const dir = join(tmp.dir, 'p')
+    await svc.create(dir, 'P')
+    const v1 = {
+      format: 'microforge-project',
+      version: 1,
+      name: 'old',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      classes: [{ name: 'punch', color: '#4e79a7' }],
+      sensor: { axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], rateHz: 119, baud: 115200, port: '/dev/ttyACM0' },
+      windowLength: 119,
+      preprocessing: { method: 'none', axes: ['aX'], windowLength: 119, offset: [0], scale: [1] },
+      settings: { splitSeed: 7 }
+    }
+    writeFileSync(join(dir, 'project.json'), JSON.stringify(v1))
+    const s = await svc.open(dir)
+    expect(s.project.signal).toEqual({
+      sampleRateHz: 119,
+      rateSource: 'earlier-version',
+      windowLength: 119,
+      hop: null,
+      axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'],
+      units: ['g', 'g', 'g', 'deg/s', 'deg/s', 'deg/s'],
+      scale: [1, 1, 1, 1, 1, 1],
+      sensor: { name: null, baud: 115200, port: '/dev/ttyACM0' },
+      preprocessing: v1.preprocessing
+    })
+    expect(s.project).not.toHaveProperty('sensor')
+    await svc.update(dir, { name: 'renamed' })
+    const pj = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8'))
+    expect(pj).toMatchObject({ version: 2, name: 'renamed', settings: { splitSeed: 7 }, signal: { sampleRateHz: 119, windowLength: 119 } })
+    expect(pj).not.toHaveProperty('windowLength')
+    const nothingKnown = { ...v1, sensor: null, windowLength: null, preprocessing: {} }
+    expect(parseProjectFile(JSON.stringify(nothingKnown)).signal).toMatchObject({ sampleRateHz: null, rateSource: null, axes: [], windowLength: null })
+  })
+
+  it('rejects a signal spec that does not hold together', async () => {
+    const dir = join(tmp.dir, 'p')
+    await svc.create(dir, 'P')
+    await expect(svc.update(dir, { signal: { axes: ['aX', 'aY'], units: ['g'] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    const pj = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8'))
+    pj.signal.scale = [1, 2]
+    expect(() => parseProjectFile(JSON.stringify(pj))).toThrow(/signal/)
+  })
+
   it('serialises concurrent updates so none is lost', async () => {
     const dir = join(tmp.dir, 'p')
     await svc.create(dir, 'P')
     await Promise.all([
       svc.update(dir, { classes: [{ name: 'wave', color: '#112233' }] }),
-      svc.update(dir, { windowLength: 119 }),
-      svc.update(dir, { sensor: { axes: ['aX', 'aY', 'aZ'], rateHz: 119, baud: 115200, port: null } })
+      svc.update(dir, { signal: { windowLength: 119 } }),
+      svc.update(dir, { signal: { axes: ['aX', 'aY', 'aZ'], sampleRateHz: 119, sensor: { baud: 115200, port: null } } })
     ])
     const s = await svc.open(dir)
     expect(s.project.classes).toHaveLength(1)
-    expect(s.project.windowLength).toBe(119)
-    expect(s.project.sensor?.rateHz).toBe(119)
+    expect(s.project.signal.windowLength).toBe(119)
+    expect(s.project.signal.sampleRateHz).toBe(119)
+    expect(s.project.signal.units).toEqual(['g', 'g', 'g'])
     expect(s.steps[0]).toMatchObject({ id: 'connect', state: 'done' })
     await expect(svc.update(dir, { classes: [{ name: 'a', color: '#000000' }, { name: 'a', color: '#111111' }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
@@ -71,11 +117,13 @@ describe('ProjectService', () => {
     const dir = join(tmp.dir, 'p')
     await svc.create(dir, 'P')
     for (const [i, label] of ['punch', 'punch', 'flex'].entries()) {
-      writeFileSync(join(dir, 'samples', `w${i}.json`), JSON.stringify({ format: 'microforge-sample', version: 1, id: `w${i}`, label }))
+      writeFileSync(join(dir, 'samples', `w${i}.json`), JSON.stringify({ format: 'microforge-sample', version: 1, id: `w${i}`, label, split: i === 1 ? 'test' : 'train' }))
     }
     writeFileSync(join(dir, 'samples', 'garbage.json'), '{not json')
     const s = await svc.open(dir)
     expect(s.samplesPerClass).toEqual({ punch: 2, flex: 1 })
+    expect(s.split).toEqual({ punch: { train: 1, test: 1 }, flex: { train: 1, test: 0 } })
+    expect(s.signal).toEqual({ sampleRateHz: null, windowLength: null, axes: [] })
     expect(s.steps.find((x) => x.id === 'train')?.state).toBe('ready')
   })
 

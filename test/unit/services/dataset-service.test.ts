@@ -38,8 +38,8 @@ describe('DatasetService', () => {
     expect(list.filter((w) => w.split === 'test').length).toBe(12)
     const p = await readProjectFile(project)
     expect(p.classes.map((c) => c.name)).toEqual(['punch', 'flex'])
-    expect(p.windowLength).toBe(30)
-    expect(p.sensor?.axes).toEqual(['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'])
+    expect(p.signal.windowLength).toBe(30)
+    expect(p.signal.axes).toEqual(['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'])
     const first = await ds.get(project, list[0].id)
     const expected = parseImuCaptureCsv(await fs.readFile(path.join(fixtureDir, 'punch.csv'), 'utf8')).windows[0]
     expect(first.values).toEqual(JSON.parse(JSON.stringify(expected)))
