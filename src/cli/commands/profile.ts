@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import type { ProfileComparison, ProfileLiveUpdate, ProfileSessionSummary, ProfileSource } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
-import { formatBytes, formatMicros, formatRatio, ORIGIN_LABELS } from '../../shared/profile-format'
+import { formatBytes, formatMicros, formatRatio, MISSING } from '../../shared/format'
+import { ORIGIN_LABELS } from '../../shared/profile-format'
 import type { CliCommand } from '../command'
 
 /**
@@ -18,7 +19,7 @@ function summaryText(result: unknown): string {
     .join(', ')
   return [
     `${s.name}: ${s.inferences} inferences, timings from the ${ORIGIN_LABELS[s.origin]}`,
-    `  medians: ${stages || '–'}; total ${formatMicros(s.totalMedian)}`,
+    `  medians: ${stages || MISSING}; total ${formatMicros(s.totalMedian)}`,
     `  arena used ${formatBytes(s.memory.arenaUsed)}${s.memory.freeHeap !== undefined ? `, free memory ${formatBytes(s.memory.freeHeap)}` : ''}`,
     ...(s.measuredOverEstimated !== undefined ? [`  measured / estimated inference: ${formatRatio(s.measuredOverEstimated)}`] : []),
     `  saved as profiles/${s.id}.json`

@@ -116,7 +116,7 @@ export class OptimizeService implements OptimizeApi {
     return {
       jobs: kinds.map((kind) => ({
         variant: kind,
-        jobId: this.enqueue(`optimize-${kind}`, dir, async (ctx) => {
+        jobId: this.enqueue(`optimize-${kind}`, TITLES[kind], dir, async (ctx) => {
           const record = await this.runVariant(ctx, dir, data, kind, kind, options, 0, 1)
           return record
         }).jobId
@@ -131,7 +131,7 @@ export class OptimizeService implements OptimizeApi {
     const options = techniqueOptions(request)
     const index = await this.list(dir)
     const baseline = needsBaseline(index)
-    return this.enqueue('optimize-sweep', dir, async (ctx) => {
+    return this.enqueue('optimize-sweep', 'Sparsity sweep', dir, async (ctx) => {
       const points: SweepPoint[] = []
       // The curve's accuracy changes are measured from the float32 row of the model trained now.
       const steps = sparsities.length + (baseline ? 1 : 0)
@@ -193,8 +193,8 @@ export class OptimizeService implements OptimizeApi {
     return next
   }
 
-  /** Starts a job that waits for the previous optimize job before it runs. */
-  private enqueue<T>(kind: string, dir: string, fn: (ctx: JobContext) => Promise<T>): JobStarted {
+  /** Starts a job that waits for the previous optimize job before it runs; its progress names `title` from the start. */
+  private enqueue<T>(kind: string, title: string, dir: string, fn: (ctx: JobContext) => Promise<T>): JobStarted {
     const previous = this.queue
     let release!: () => void
     this.queue = new Promise<void>((r) => (release = r))
@@ -202,7 +202,7 @@ export class OptimizeService implements OptimizeApi {
       kind,
       async (ctx) => {
         try {
-          ctx.report(0, 'Waiting for the previous optimization to finish…')
+          ctx.report(0, `${title}: waiting for the previous optimization to finish…`)
           await previous
           throwIfCancelled(ctx.signal)
           return await fn(ctx)

@@ -57,6 +57,9 @@ export interface HistogramBins {
   /** Width of every bin, µs. */
   width: number
   counts: number[]
+  /** Outliers left out of the bins so they do not squash them: values below `start`, above the last bin. */
+  below?: number
+  above?: number
 }
 
 export interface StageStats {

@@ -71,3 +71,9 @@ describe('gzip size', () => {
     expect(gzipSize(new Uint8Array(1000))).toBeLessThan(60)
   })
 })
+
+describe('target notes shown to users', () => {
+  it('use no internal phrases (where the numbers were first measured is not the user\'s business)', () => {
+    for (const t of TARGETS) expect(t.notes).not.toMatch(/seed|lesson/i)
+  })
+})

@@ -41,6 +41,14 @@ describe('recommend (the decision tree of the quantization lesson)', () => {
     expect(r.trail.join('\n')).toMatch(/5\.0 points/)
   })
 
+  it('numbers the advice the user reads without gaps, whichever branch the tree took', () => {
+    const r = recommend([v('ptq', 0.9, 30), v('qat', 0.94, 30)], 0.95, budget)
+    const numbers = r.trail.map((t) => /^(\d+)\. /.exec(t)?.[1]).filter((n): n is string => n !== undefined)
+    expect(numbers).toEqual(numbers.map((_, i) => String(i + 1)))
+    expect(numbers.length).toBeGreaterThanOrEqual(2)
+    expect(r.trail.some((t) => t.startsWith('   QAT'))).toBe(true)
+  })
+
   it('4: an int8 model still too big goes to a smaller architecture, or says to train one', () => {
     const big = [v('ptq', 0.95, 100), v('qat', 0.95, 100)]
     expect(recommend(big, 0.955, budget)).toMatchObject({ variant: null, action: 'train-smaller' })

@@ -28,16 +28,16 @@ describe('comparison of sessions', () => {
         '| Timing | board | board | board |',
         '| Sensor read (median) | 180 µs | 180 µs | 180 µs |',
         '| Preprocess (median) | 210 µs | 210 µs | 210 µs |',
-        '| Inference (median) | 3.00 ms | 800 µs | 800 µs |',
+        '| Inference (median) | 3 ms | 800 µs | 800 µs |',
         '| Output (median) | 5 µs | 5 µs | 5 µs |',
         '| Inference (p95) | 3.02 ms | 818 µs | 818 µs |',
-        '| Total per inference (median) | 3.40 ms | 1.20 ms | 1.20 ms |',
+        '| Total per inference (median) | 3.4 ms | 1.2 ms | 1.2 ms |',
         '| Inference speed-up | 1.00× | 3.75× | 3.75× |',
         '| Tensor arena used | 12.0 KB | 4.0 KB | 4.0 KB |',
         '| Free memory at start | 195.3 KB | 195.3 KB | 195.3 KB |',
         '| Inferences measured | 5 | 5 | 5 |',
-        '| Estimated inference | 2.50 ms | 1.00 ms | – |',
-        '| Measured / estimated | 1.20× | 0.80× | – |',
+        '| Estimated inference | 2.5 ms | 1 ms | — |',
+        '| Measured / estimated | 1.20× | 0.80× | — |',
         ''
       ].join('\n')
     )
@@ -50,8 +50,16 @@ describe('comparison of sessions', () => {
       { ...base, id: 'b', name: 'Int8 QAT', model: { tfliteBytes: 8 * 1024, accuracy: 0.95 } },
       { ...base, id: 'c', name: 'unknown' }
     ])
-    expect(c.rows.find((r) => r.metric === '.tflite file size')?.values).toEqual(['8.0 KB', '8.0 KB', '–'])
-    expect(c.rows.find((r) => r.metric === 'Test accuracy')?.values).toEqual(['93.2 %', '95.0 %', '–'])
+    expect(c.rows.find((r) => r.metric === '.tflite file size')?.values).toEqual(['8.0 KB', '8.0 KB', '—'])
+    expect(c.rows.find((r) => r.metric === 'Test accuracy')?.values).toEqual(['93.2 %', '95.0 %', '—'])
+  })
+
+  it('gives no speed-up between timings of different origins (this PC against an emulated chip)', () => {
+    const mk = (id: string, origin: 'host' | 'emulator' | 'board', inference: number) => ({ id, name: id, origin, inferences: 5, stats: profileStats(series(inference)), memory: {} })
+    const c = compareSessions([mk('pc', 'host', 60), mk('m4', 'emulator', 12_000), mk('m4b', 'emulator', 6000)])
+    expect(c.rows.find((r) => r.metric === 'Inference speed-up')?.values).toEqual(['1.00×', 'not comparable (emulator vs host)', 'not comparable (emulator vs host)'])
+    const same = compareSessions([mk('m4', 'emulator', 12_000), mk('m4b', 'emulator', 6000)])
+    expect(same.rows.find((r) => r.metric === 'Inference speed-up')?.values).toEqual(['1.00×', '2.00×'])
   })
 
   it('escapes pipes in names', () => {

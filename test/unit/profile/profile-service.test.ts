@@ -70,7 +70,7 @@ describe('ProfileService', () => {
 
     expect((await service.list(dir)).map((s) => s.id)).toEqual([sessionId])
     const cmp = await service.compare(dir, [sessionId])
-    expect(cmp.markdown).toContain('| Inference (median) | 1.20 ms |')
+    expect(cmp.markdown).toContain('| Inference (median) | 1.2 ms |')
     const out = join(tmp.dir, 'export.csv')
     const csv = await service.exportCsv(dir, sessionId, out)
     expect(readFileSync(out, 'utf8')).toBe(csv.csv)

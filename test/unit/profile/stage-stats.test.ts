@@ -17,16 +17,36 @@ describe('stage statistics', () => {
     // np.median = 1200, np.percentile(.., 95) = 1314.5, mean = 1220, np.std(ddof=1) = 63.4718 (checked with NumPy)
     expect(s).toMatchObject({ stage: 'inference', count: 10, min: 1190, max: 1400, median: 1200, p95: 1314.5, mean: 1220 })
     expect(s.std).toBeCloseTo(63.472, 3)
-    expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(10)
-    expect(s.histogram.counts.length).toBe(4)
-    expect(s.histogram.start).toBe(1190)
-    expect(s.histogram.width).toBe(52.5)
-    expect(s.histogram.counts).toEqual([9, 0, 0, 1])
+    expect(s.histogram.counts.reduce((a, b) => a + b, 0) + (s.histogram.above ?? 0)).toBe(10)
+    // 1400 is beyond the far-out fence (quartiles 1198.5 and 1204.25, 3 IQR = 17.25): counted, not binned.
+    expect(s.histogram).toEqual({ start: 1190, width: 10, counts: [3, 6], above: 1 })
+  })
+
+  it('keeps the bulk readable when a few inferences are far slower (a USB hiccup)', () => {
+    const values = Array.from({ length: 500 }, (_, i) => 1200 + ((i * 37) % 11) - 5)
+    values.push(40_000, 41_000)
+    const h = stageStats('inference', values).histogram
+    expect(h.above).toBe(2)
+    expect(h.below).toBeUndefined()
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(500)
+    // The 500 ordinary inferences spread over several bars instead of one bar next to 22 empty ones.
+    expect(h.counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(4)
+    expect(Math.max(...h.counts)).toBeLessThan(250)
+    expect(h.start).toBeLessThanOrEqual(1195)
+    expect(h.start + h.width * h.counts.length).toBeGreaterThanOrEqual(1205)
+  })
+
+  it('bins an almost constant emulator series with round edges', () => {
+    // QEMU instruction counts: 12170-12180 µs, nearly every inference the same.
+    const values = [...Array.from({ length: 300 }, () => 12_170), ...Array.from({ length: 20 }, (_, i) => 12_170 + (i % 10) + 0.5)]
+    const h = histogram(Float64Array.from(values).sort())
+    expect(h.counts.reduce((a, b) => a + b, 0) + (h.above ?? 0) + (h.below ?? 0)).toBe(320)
+    expect([1, 2, 2.5, 5].some((m) => [0.1, 1, 10].some((p) => Math.abs(h.width - m * p) < 1e-9))).toBe(true)
   })
 
   it('bins a constant series in one bin and includes max in the last bin', () => {
     expect(histogram([5, 5, 5])).toEqual({ start: 5, width: 1, counts: [3] })
-    expect(histogram([0, 1, 2, 3])).toEqual({ start: 0, width: 1.5, counts: [2, 2] })
+    expect(histogram([0, 1, 2, 3])).toEqual({ start: 0, width: 2, counts: [2, 2] })
     expect(histogram([])).toEqual({ start: 0, width: 1, counts: [] })
   })
 

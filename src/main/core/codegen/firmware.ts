@@ -5,6 +5,7 @@
  * resources/firmware/), files go out as text; the service writes a folder or a zip.
  */
 import { MicroforgeError } from '../../../shared/errors'
+import { imuLibrary, TFLM_ARDUINO_INSTALL } from '../../../shared/arduino-libraries'
 import { BOARDS, type BoardInfo, type FirmwareMode, type ProjectKind, type RuntimeId, type TargetId } from '../../../shared/boards'
 import { generateCRuntimeModel, type CRuntimeModel, type GeneratedFile } from './c-runtime'
 import type { CgModel } from './graph'
@@ -258,9 +259,9 @@ function readme(
   if (kind === 'arduino') {
     steps.push('Install the Arduino IDE 2 (https://www.arduino.cc/en/software).')
     steps.push('Tools > Board > Boards Manager: install **Arduino Mbed OS Nano Boards**.')
-    steps.push(`Sketch > Include Library > Manage Libraries: install **${rev === 'rev1' ? 'Arduino_LSM9DS1' : 'Arduino_BMI270_BMM150'}** (this project is set up for a ${rev === 'rev1' ? 'Rev1 board (LSM9DS1)' : 'Rev2 board (BMI270 + BMM150)'}; the chip names are printed on the board. Regenerate for the other revision if yours differs).`)
+    steps.push(`Sketch > Include Library > Manage Libraries: install **${imuLibrary(rev)}** (this project is set up for a ${rev === 'rev1' ? 'Rev1 board (LSM9DS1)' : 'Rev2 board (BMI270 + BMM150)'}; the chip names are printed on the board. Regenerate for the other revision if yours differs).`)
     if (req.mode !== 'capture' && req.runtime === 'tflm') {
-      steps.push('Install the TensorFlow Lite Micro library **Arduino_TensorFlowLite**: download https://github.com/tensorflow/tflite-micro-arduino-examples as a ZIP and use Sketch > Include Library > Add .ZIP Library.')
+      steps.push(TFLM_ARDUINO_INSTALL.replace('Arduino_TensorFlowLite', '**Arduino_TensorFlowLite**'))
     }
     steps.push(`File > Open: \`${name}/${name}.ino\` (the folder and the sketch must keep the same name).`)
     steps.push('Connect the board by USB, pick it under Tools > Board and Tools > Port.')

@@ -32,7 +32,7 @@ export const TARGETS: TargetModel[] = [
     cyclesPerElement: { int8: 8, float32: 14 },
     cyclesPerOp: 2000,
     notes:
-      'The original ESP32 has no int8 SIMD (esp-nn vector kernels need the ESP32-S3), and its FPU is single issue with slow loads; the figures reproduce the seed lesson\u2019s measured 1D CNN (about 54 k MACs: 0.8 ms int8, 3 ms float32 at 240 MHz).'
+      'The original ESP32 has no int8 SIMD (esp-nn vector kernels need the ESP32-S3), and its FPU is single issue with slow loads; the figures match a measured 1D CNN gesture model (about 54 k MACs: 0.8 ms int8, 3 ms float32 at 240 MHz).'
   },
   {
     id: 'stm32f4',

@@ -50,7 +50,8 @@ export function recommend(variants: FitVariant[], floatAccuracy: number | null, 
   const fit = new Map(variants.map((v) => [v.name, checkFit(v, deviceBudget)]))
   const fitAll = new Map(fits.map((f) => [f.name, f]))
   const trail: string[] = []
-  const done = (variant: FitVariant | null, action: Recommendation['action'], reason: string): Recommendation => ({ variant: variant?.name ?? null, action, reason, trail, fits })
+  // Steps are numbered as the reader meets them: a branch that skips a step must not skip a number.
+  const done = (variant: FitVariant | null, action: Recommendation['action'], reason: string): Recommendation => ({ variant: variant?.name ?? null, action, reason, trail: renumber(trail), fits })
   const int8 = variants.filter((v) => v.format === 'int8')
   const ptq = variants.find((v) => v.kind === 'ptq')
   const qat = variants.find((v) => v.kind === 'qat')
@@ -105,4 +106,10 @@ export function recommend(variants: FitVariant[], floatAccuracy: number | null, 
   const anyFit = best(int8.filter((v) => fit.get(v.name)!.fits))
   if (anyFit) return withOta(anyFit, anyFit.kind === 'qat' ? 'deploy-qat' : 'smaller-architecture', `${anyFit.name} is the most accurate int8 variant that meets every limit (${pct(anyFit.accuracy)}).`)
   return done(null, 'none', `No int8 variant reaches ${pct(budget.minAccuracy)} accuracy. Record more windows per class or train longer, then optimize again.`)
+}
+
+/** "1. …", "3. …", "   QAT …" -> "1. …", "2. …", "   QAT …": consecutive numbers, continuation lines kept. */
+export function renumber(trail: readonly string[]): string[] {
+  let n = 0
+  return trail.map((line) => (/^\d+\. /.test(line) ? line.replace(/^\d+\./, `${++n}.`) : line))
 }

@@ -1,5 +1,6 @@
 import type { ProfileComparison, ProfileMemory, ProfileStats, TimingOrigin } from '../../../shared/contract/profile'
-import { formatBytes, formatMicros, formatPercent, formatRatio, ORIGIN_LABELS } from '../../../shared/profile-format'
+import { formatBytes, formatMicros, formatPercent, formatRatio, MISSING } from '../../../shared/format'
+import { ORIGIN_LABELS } from '../../../shared/profile-format'
 import { measuredOverEstimated } from './latency-ratio'
 
 /** What the comparison needs of one session. */
@@ -48,8 +49,10 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
     row(
       key ? 'Inference speed-up' : 'Speed-up',
       sessions.map((s) => {
+        // A PC against an emulated chip is not a speed-up anyone can get: only like with like.
+        if (s.origin !== base.origin) return `not comparable (${s.origin} vs ${base.origin})`
         const v = key ? stat(s, key)?.median : s.stats.total?.median
-        return baseValue !== undefined && v !== undefined && v > 0 ? formatRatio(baseValue / v) : '–'
+        return baseValue !== undefined && v !== undefined && v > 0 ? formatRatio(baseValue / v) : MISSING
       })
     )
   }
@@ -65,7 +68,7 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
       // Host or emulator timings against a board's estimate are a comparison, not a correction: say so.
       sessions.map((s) => {
         const r = formatRatio(measuredOverEstimated(stat(s, 'inference')?.median, s.estimatedInferenceUs))
-        return s.origin !== 'board' && r !== '–' ? `${r} (${s.origin})` : r
+        return s.origin !== 'board' && r !== MISSING ? `${r} (${s.origin})` : r
       })
     )
   }

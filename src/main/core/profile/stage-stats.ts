@@ -18,20 +18,70 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
+/** The smallest 1, 2, 2.5 or 5 x 10^k at least `raw`, so bin edges are round numbers. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1
+  const p = 10 ** Math.floor(Math.log10(raw))
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw * (1 - 1e-12)) return m * p
+  return 10 * p
+}
+
 /**
- * Equal-width bins from min to max. The bin count follows the square-root rule, capped so a
- * histogram stays readable; the last bin includes max.
+ * Equal-width bins over the bulk of the values. The range ends at Tukey's far-out fences
+ * (quartiles -/+ 3 IQR) or at the 1st/99th percentile when most values are equal, so one 40 ms
+ * USB hiccup does not squash 500 inferences of 1.2 ms into the first bar; what lies outside is
+ * counted in `below` and `above`. Bin edges are round numbers (1, 2, 2.5, 5 x 10^k µs); the bin
+ * count follows the square-root rule, capped so a histogram stays readable.
  */
 export function histogram(sorted: ArrayLike<number>, maxBins = 24): HistogramBins {
-  if (sorted.length === 0) return { start: 0, width: 1, counts: [] }
+  const n = sorted.length
+  if (n === 0) return { start: 0, width: 1, counts: [] }
   const min = sorted[0]
-  const max = sorted[sorted.length - 1]
-  if (max === min) return { start: min, width: 1, counts: [sorted.length] }
-  const bins = Math.max(1, Math.min(maxBins, Math.ceil(Math.sqrt(sorted.length))))
-  const width = (max - min) / bins
-  const counts = new Array<number>(bins).fill(0)
-  for (let i = 0; i < sorted.length; i++) counts[Math.min(bins - 1, Math.floor((sorted[i] - min) / width))]++
-  return { start: min, width, counts }
+  const max = sorted[n - 1]
+  if (max === min) return { start: min, width: 1, counts: [n] }
+  const q1 = quantileSorted(sorted, 0.25)
+  const q3 = quantileSorted(sorted, 0.75)
+  const iqr = q3 - q1
+  let lo = iqr > 0 ? Math.max(min, q1 - 3 * iqr) : Math.max(min, quantileSorted(sorted, 0.01))
+  let hi = iqr > 0 ? Math.min(max, q3 + 3 * iqr) : Math.min(max, quantileSorted(sorted, 0.99))
+  if (hi <= lo) {
+    lo = min
+    hi = max
+  }
+  // The bins span the values inside the fences, not the fences themselves.
+  let inside = 0
+  let first = Infinity
+  let last = -Infinity
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i]
+    if (v < lo || v > hi) continue
+    inside++
+    first = Math.min(first, v)
+    last = Math.max(last, v)
+  }
+  lo = first
+  hi = last
+  if (hi === lo) return { start: lo, width: 1, counts: [inside], ...outside(sorted, lo, hi) }
+  const bins = Math.max(1, Math.min(maxBins, Math.ceil(Math.sqrt(inside))))
+  const width = niceStep((hi - lo) / bins)
+  const start = Math.floor(lo / width) * width
+  const count = Math.max(1, Math.ceil((hi - start) / width - 1e-9))
+  const counts = new Array<number>(count).fill(0)
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i]
+    if (v >= lo && v <= hi) counts[Math.min(count - 1, Math.floor((v - start) / width))]++
+  }
+  return { start, width, counts, ...outside(sorted, lo, hi) }
+}
+
+function outside(sorted: ArrayLike<number>, lo: number, hi: number): { below?: number; above?: number } {
+  let below = 0
+  let above = 0
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i] < lo) below++
+    else if (sorted[i] > hi) above++
+  }
+  return { ...(below ? { below } : {}), ...(above ? { above } : {}) }
 }
 
 export function stageStats(stage: string, values: ArrayLike<number>): StageStats {

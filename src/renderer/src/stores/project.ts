@@ -101,10 +101,21 @@ export const useProjectStore = defineStore('project', () => {
     await loadRecent()
   }
 
+  /** What Optimize recommended, for Deploy to start from once (then forgotten). */
+  const deploySuggestion = ref<{ variant: string; target: string } | null>(null)
+  function suggestDeploy(s: { variant: string; target: string }): void {
+    deploySuggestion.value = s
+  }
+  function takeDeploySuggestion(): { variant: string; target: string } | null {
+    const s = deploySuggestion.value
+    deploySuggestion.value = null
+    return s
+  }
+
   function goTo(id: StepId): void {
     step.value = id
     localStorage.setItem(LAST_STEP, id)
   }
 
-  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware }
+  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware, suggestDeploy, takeDeploySuggestion }
 })

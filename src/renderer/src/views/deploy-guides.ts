@@ -1,3 +1,4 @@
+import { imuLibrary, TFLM_ARDUINO_INSTALL } from '../../../shared/arduino-libraries'
 import type { ProjectKind } from '../../../shared/boards'
 
 /** Step-by-step flashing guide per IDE, shown beside the generated project. */
@@ -6,8 +7,9 @@ export const FLASH_GUIDES: Record<ProjectKind, { title: string; steps: string[] 
     title: 'Arduino IDE',
     steps: [
       'Install the Arduino IDE 2 and, in Boards Manager, "Arduino Mbed OS Nano Boards".',
-      'In Library Manager, install the libraries named in the project README (TensorFlow Lite Micro for Arduino and the IMU library for your board revision) — not needed for the Microforge C runtime.',
-      'File → Open… and pick the .ino file in the generated folder.',
+      `Sketch → Include Library → Manage Libraries: install the IMU library for your board revision (${imuLibrary('rev1')} for Rev1, ${imuLibrary('rev2')} for Rev2).`,
+      `TensorFlow Lite Micro runtime only: ${TFLM_ARDUINO_INSTALL.replace(/ > /g, ' → ')}`,
+      'File → Open… and pick the .ino file in the generated folder (the folder and the sketch share a name; keep it that way).',
       'Plug in the board, choose Tools → Board → Arduino Nano 33 BLE and Tools → Port.',
       'Click Upload (→). When it finishes, open the Serial Monitor at the baud rate shown here, or go to Profile.'
     ]
@@ -34,8 +36,4 @@ export const FLASH_GUIDES: Record<ProjectKind, { title: string; steps: string[] 
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(2)} MB`
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${n} B`
-}
+export { formatBytes } from '../../../shared/format'

@@ -14,21 +14,3 @@ export const VARIANT_INFO: Record<VariantKind, { title: string; about: string; t
   'student-scratch': { title: 'Student from scratch', about: 'The same student trained without a teacher, for comparison.', training: true },
   cluster: { title: 'Weight clustering', about: 'Each layer keeps only k distinct weights; compresses well.', training: true }
 }
-
-export function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`
-}
-
-export function pct(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`
-}
-
-/** Accuracy change in percentage points, signed. */
-export function points(delta: number): string {
-  const p = delta * 100
-  return `${p >= 0 ? '+' : '−'}${Math.abs(p).toFixed(1)} pt`
-}
-
-export function ms(v: number): string {
-  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 1 ? `${v.toFixed(2)} ms` : `${(v * 1000).toFixed(0)} µs`
-}

@@ -1,0 +1,53 @@
+/**
+ * Every term and unit that appears in a table header or chart, in a sentence a hobbyist can read.
+ * The views show these on hover (components/Term.vue); docs/glossary.md is the same list, and a
+ * unit test keeps the two in step.
+ */
+export const GLOSSARY = {
+  accuracy: { term: 'Accuracy', text: 'Share of the test windows (never seen in training) the model classifies correctly.' },
+  arena: { term: 'Arena', text: 'The block of RAM TensorFlow Lite Micro reserves for intermediate results while the model runs. It must fit in the board’s RAM next to your sketch.' },
+  budget: { term: 'Budget', text: 'The flash, RAM, latency and accuracy limits a variant must meet to be recommended for your board.' },
+  delta: { term: 'Δ vs float32', text: 'How many percentage points (pt) of accuracy a variant gains or loses against the float32 model it was made from.' },
+  estLatency: { term: 'Est. latency', text: 'Estimated time for one inference on the chosen board, from the model’s MACs and the board’s clock. A profile on a real board corrects it.' },
+  flash: { term: 'Flash', text: 'Program memory of the board: the firmware and the model’s weights live there.' },
+  float32: { term: 'float32', text: 'Numbers stored as 32-bit floating point, as the model was trained. Accurate, but 4 times the size of int8 and slow on small chips.' },
+  format: { term: 'Format', text: 'How the model’s numbers are stored: int8 (8-bit integers), float16 or float32.' },
+  gzip: { term: 'gzip', text: 'Size of the .tflite file after gzip compression: what an over-the-air update would send. Pruned and clustered models compress better.' },
+  host: { term: 'Host', text: 'Time measured on this computer. It shows how models compare with each other, not how fast your board is.' },
+  inference: { term: 'Inference', text: 'One run of the model on one window of sensor data, giving one prediction.' },
+  int8: { term: 'int8', text: '8-bit integers: a quantized model stores weights and activations this way, 4 times smaller than float32 and fast on microcontrollers.' },
+  job: { term: 'Job', text: 'How long creating this variant took on this computer (quantization, fine-tuning and measuring).' },
+  macs: { term: 'MACs', text: 'Multiply-accumulate operations per inference: the model’s arithmetic work. Fewer MACs means a faster inference.' },
+  median: { term: 'Median', text: 'The middle value: half of the inferences were faster, half slower. Unlike the mean, one slow outlier does not move it.' },
+  p95: { term: 'p95', text: '95th percentile: 95 % of the inferences were at least this fast.' },
+  params: { term: 'Params', text: 'Number of weights and biases in the model.' },
+  precision: { term: 'Precision', text: 'Of the windows the model called this class, the share that really were.' },
+  qat: { term: 'QAT', text: 'Quantization-aware training: fine-tuning with simulated int8 rounding so the model loses less accuracy when quantized.' },
+  ptq: { term: 'PTQ', text: 'Post-training quantization: converting a trained model to int8 using a few example windows, without retraining.' },
+  recall: { term: 'Recall', text: 'Of the windows that really were this class, the share the model found.' },
+  relu6: { term: 'relu6', text: 'An activation function: negative values become 0 and values above 6 become 6. It keeps numbers in a range int8 represents well.' },
+  sparsity: { term: 'Sparsity', text: 'Share of weights that are exactly zero after pruning.' },
+  tflite: { term: '.tflite', text: 'The model file TensorFlow Lite (Micro) reads; its size is roughly the flash the model needs.' },
+  uncorrected: { term: 'uncorrected', text: 'The latency model’s raw estimate, before the correction factor learned from profiling a real board is applied.' },
+  window: { term: 'Window', text: 'A fixed number of consecutive sensor samples the model classifies at once, for example 1 s at 50 Hz = 50 samples.' },
+  zscore: { term: 'z-score', text: 'Normalization: each axis has its mean subtracted and is divided by its standard deviation, so all axes have a similar range.' },
+  sampleRate: { term: 'Hz', text: 'Samples per second the sensor delivers.' },
+  kb: { term: 'KB', text: 'Kilobyte: 1024 bytes.' },
+  us: { term: 'µs, ms', text: 'Microseconds (millionths of a second) and milliseconds (thousandths of a second).' }
+} as const satisfies Record<string, { term: string; text: string }>
+
+export type GlossaryKey = keyof typeof GLOSSARY
+
+/** The hover text for a term: its explanation. */
+export function explain(key: GlossaryKey): string {
+  return GLOSSARY[key].text
+}
+
+/** docs/glossary.md, generated from the list above. */
+export function glossaryMarkdown(): string {
+  const rows = Object.values(GLOSSARY)
+    .slice()
+    .sort((a, b) => a.term.localeCompare(b.term, 'en', { sensitivity: 'base' }))
+    .map((g) => `- **${g.term}**: ${g.text}`)
+  return ['# Glossary', '', 'The words and units Microforge shows in tables and charts. Hover a column title in the app to see the same text.', '', ...rows, ''].join('\n')
+}
