@@ -28,7 +28,8 @@ import type { ModelIR } from '../src/main/core/model-ir'
 import { quantizeArray } from '../src/main/core/quant/quantize'
 import { parseTflite } from '../src/main/core/tflite/reader'
 import { gestureIr } from '../test/integration/helpers/gesture-ir'
-import { buildArm, buildHost, callgrindHostInstructions, countM4Instructions, readShared, repoRoot, runHost, writeFiles } from '../test/integration/helpers/c-build'
+import { buildArm, buildHost, callgrindHostInstructions, countM4Instructions, repoRoot, runHost, writeFiles } from '../test/integration/helpers/c-build'
+import { readFixture } from '../test/helpers/fixtures'
 import { conv1d, convNet, dense, depthwiseNet, loadPunchFlex, rng } from '../test/unit/export/models'
 
 interface Row {
@@ -139,9 +140,9 @@ const calib = windows.slice(0, 40)
 const int8 = (ir: ModelIR): Uint8Array => exportModel(ir, { mode: 'int8', representativeData: calib }).bytes
 const rows: Row[] = []
 const started = Date.now()
-rows.push(measure('hello_world_int8', 'TF converter (shared)', readShared('models', 'converter', 'hello_world_int8.tflite'), windows))
+rows.push(measure('hello_world_int8', 'TF converter (shared)', readFixture('models', 'hello_world_int8.tflite'), windows))
 for (const v of ['float32', 'dynamic_range_int8', 'float16']) {
-  rows.push(measure(`gesture_dense_${v}`, 'TF converter (shared)', readShared('models', 'converter', `gesture_dense_${v}.tflite`), windows))
+  rows.push(measure(`gesture_dense_${v}`, 'TF converter (shared)', readFixture('models', `gesture_dense_${v}.tflite`), windows))
 }
 rows.push(measure('gesture_dense_int8', 'shared float32 weights, Microforge int8 export', int8(gestureIr()), windows))
 rows.push(measure('conv1d_int8', 'Microforge int8 export (test weights)', int8(convNet()), windows))

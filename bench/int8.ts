@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { Interpreter } from '../src/main/core/interpreter'
 import { parseTflite } from '../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtArray } from '../test/helpers/litert'
-import { sharedModel } from '../test/helpers/shared-models'
+import { converterModel } from '../test/helpers/fixtures'
 import { tinyCnn } from '../test/helpers/tiny-cnn'
 
 interface Row {
@@ -74,9 +74,9 @@ async function measure(name: string, bytes: Uint8Array, makeInput: (r: () => num
 }
 
 const rows: Row[] = [
-  await measure('hello_world_int8 (converter, 3x FULLY_CONNECTED)', sharedModel('hello_world_int8'), (r) => Int8Array.from([Math.floor(r() * 256) - 128])),
+  await measure('hello_world_int8 (converter, 3x FULLY_CONNECTED)', converterModel('hello_world_int8'), (r) => Int8Array.from([Math.floor(r() * 256) - 128])),
   await measure('tiny Conv1D classifier int8 (per-channel, 10 ops)', tinyCnn('int8'), (r) => Float32Array.from({ length: 48 }, () => r() * 8 - 4)),
-  await measure('gesture_dense_float32 (converter, float)', sharedModel('gesture_dense_float32'), (r) => Float32Array.from({ length: 180 }, () => r() * 4 - 2))
+  await measure('gesture_dense_float32 (converter, float)', converterModel('gesture_dense_float32'), (r) => Float32Array.from({ length: 180 }, () => r() * 4 - 2))
 ]
 
 writeFileSync(join(import.meta.dirname, 'results', 'int8.json'), JSON.stringify({ cpu: cpus()[0]?.model, node: process.version, rows }, null, 2) + '\n')

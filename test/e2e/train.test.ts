@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sharedDir } from '../helpers/tmp'
+import { PUNCH_FLEX_DIR } from '../helpers/fixtures'
 import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
-const dataset = join(sharedDir, 'datasets', 'mpu6050-punch-flex')
+const dataset = PUNCH_FLEX_DIR
 
 describe('Train in Chromium', () => {
   let app: WebApp
@@ -16,7 +16,7 @@ describe('Train in Chromium', () => {
     await app?.stop()
   })
 
-  it('imports the shared dataset, trains with live curves while the user moves around, and shows the results', async () => {
+  it('imports the real dataset, trains with live curves while the user moves around, and shows the results', async () => {
     const { page } = app
     mkdirSync(artifactsDir, { recursive: true })
     await page.goto(app.url)

@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProjectService } from '../../src/main/services/project-service'
-import { sharedDir } from './tmp'
+import { converterModelsDir } from './fixtures'
 
-export const HELLO_WORLD_TFLITE = join(sharedDir, 'models', 'converter', 'hello_world_int8.tflite')
+export const HELLO_WORLD_TFLITE = join(converterModelsDir, 'hello_world_int8.tflite')
 
 /**
  * Makes a project Deploy can generate firmware for from TensorFlow Lite Micro's hello_world int8

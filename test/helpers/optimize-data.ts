@@ -4,10 +4,10 @@ import { parseImuCaptureCsv } from '../../src/main/core/dataset/imu-capture-csv'
 import { applyPreprocessing, fitPreprocessing } from '../../src/main/core/train/preprocess'
 import { stratifiedSplit } from '../../src/main/core/train/rng'
 import type { WindowSet } from '../../src/main/core/train/train-loop'
-import { repoRoot } from './shared-models'
+import { PUNCH_FLEX_DIR } from './fixtures'
 
 /**
- * The shared MPU6050 punch/flex recordings as preprocessed train and test sets (fixed-range
+ * The real MPU6050 punch/flex recordings as preprocessed train and test sets (fixed-range
  * scaling, stratified 25% test split, seeded), for the optimization tests and benchmark.
  */
 export interface GestureData {
@@ -18,7 +18,7 @@ export interface GestureData {
   test: WindowSet
 }
 
-export const GESTURE_DATASET = path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex')
+export const GESTURE_DATASET = PUNCH_FLEX_DIR
 
 export function loadGestureData(seed = 7, testFraction = 0.25): GestureData {
   const classes = ['punch', 'flex']

@@ -9,5 +9,3 @@ export function tempDir(prefix = 'microforge-'): { dir: string; cleanup: () => v
 }
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
-/** ../shared beside the repository: real datasets and converter-produced models. */
-export const sharedDir = join(repoRoot, '..', 'shared')

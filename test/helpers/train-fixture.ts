@@ -7,9 +7,9 @@ import { JobService } from '../../src/main/services/job-service'
 import { ProjectService } from '../../src/main/services/project-service'
 import { TrainingService } from '../../src/main/services/training-service'
 import type { SampleFile } from '../../src/shared/dataset'
-import { sharedDir } from './tmp'
+import { PUNCH_FLEX_DIR } from './fixtures'
 
-export const PUNCH_FLEX_DIR = join(sharedDir, 'datasets', 'mpu6050-punch-flex')
+export { PUNCH_FLEX_DIR }
 
 /** The real MPU6050 gestures: label, axes and raw windows (g and deg/s). */
 export function loadPunchFlex(): Array<{ label: string; axes: string[]; values: number[][]; source: string }> {

@@ -13,7 +13,8 @@ import type { ModelIR } from '../../src/main/core/model-ir'
 import { quantizeArray } from '../../src/main/core/quant/quantize'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { conv1d, convNet, dense, denseNet, depthwiseNet, loadPunchFlex, rng } from '../unit/export/models'
-import { buildArm, buildHost, readShared, runHost, writeFiles } from './helpers/c-build'
+import { buildArm, buildHost, runHost, writeFiles } from './helpers/c-build'
+import { readFixture } from '../helpers/fixtures'
 import { gestureIr } from './helpers/gesture-ir'
 
 function poolMeanNet(seed = 5): ModelIR {
@@ -58,7 +59,7 @@ function compare(bytes: Uint8Array, inputs: Array<Int8Array | Float32Array>): { 
 
 describe('C runtime vs TypeScript interpreter, bit for bit', () => {
   it('hello_world_int8 (converter model): all 256 int8 inputs, and -64 -> 126', () => {
-    const bytes = readShared('models', 'converter', 'hello_world_int8.tflite')
+    const bytes = readFixture('models', 'hello_world_int8.tflite')
     const inputs = Array.from({ length: 256 }, (_, i) => Int8Array.of(i - 128))
     const r = compare(bytes, inputs)
     expect(r.same).toBe(256)

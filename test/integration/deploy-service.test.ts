@@ -15,7 +15,7 @@ import type { ApiClient } from '../../src/shared/rpc'
 import type { GenerateResult } from '../../src/shared/contract/deploy'
 import { tempDir } from '../helpers/tmp'
 import { convNet, loadPunchFlex } from '../unit/export/models'
-import { readShared } from './helpers/c-build'
+import { readFixture } from '../helpers/fixtures'
 
 describe('deploy service and generate command', () => {
   let tmp: { dir: string; cleanup: () => void }
@@ -48,8 +48,8 @@ describe('deploy service and generate command', () => {
     mkdirSync(path.join(project, 'models', 'variants'), { recursive: true })
     const { bytes } = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 30) })
     writeFileSync(path.join(project, 'models', 'variants', 'int8_conv.tflite'), bytes)
-    writeFileSync(path.join(project, 'models', 'variants', 'float.tflite'), readShared('models', 'converter', 'gesture_dense_float32.tflite'))
-    writeFileSync(path.join(project, 'models', 'variants', 'hybrid.tflite'), readShared('models', 'converter', 'gesture_dense_dynamic_range_int8.tflite'))
+    writeFileSync(path.join(project, 'models', 'variants', 'float.tflite'), readFixture('models', 'gesture_dense_float32.tflite'))
+    writeFileSync(path.join(project, 'models', 'variants', 'hybrid.tflite'), readFixture('models', 'gesture_dense_dynamic_range_int8.tflite'))
   })
   afterEach(async () => {
     await services.dispose()

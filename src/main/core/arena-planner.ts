@@ -8,7 +8,7 @@
  * persistent bookkeeping (one TfLiteEvalTensor per tensor, a TfLiteNode + registration + kernel
  * OpData per operator, the allocator and planner objects, the TfLiteTensors behind input() and
  * output()). We compute the head exactly like the planner; the tail is an ESTIMATE whose constants
- * are calibrated on the two measurements in shared/models/converter/README.md (64-bit host):
+ * are calibrated on the two measurements in test/fixtures/models/README.md (64-bit host):
  *   hello_world_int8:      head 32 B  + tail 1152 B = 1184 B (measured 1184)
  *   gesture_dense_float32: head 928 B + tail 1264 B = 2192 B (measured 2192)
  * Two facts fix two constants (per operator, fixed); the per-tensor cost is sizeof(TfLiteEvalTensor)

@@ -12,7 +12,6 @@ import type { GeneratedFile } from '../../../src/main/core/codegen/c-runtime'
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const runtimeDir = path.join(repoRoot, 'resources', 'firmware', 'c-runtime')
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'deploy')
-export const sharedDir = path.resolve(repoRoot, '..', 'shared')
 
 export const STRICT = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic']
 export const M4 = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os']
@@ -74,10 +73,6 @@ export function buildArm(dir: string): { elf: string; model: ArmSize; baseline: 
   const emptyElf = path.join(dir, 'empty_m4.elf')
   execFileSync('arm-none-eabi-gcc', [...common, emptyC, '-o', emptyElf])
   return { elf, model: armSize(elf), baseline: armSize(emptyElf) }
-}
-
-export function readShared(...parts: string[]): Uint8Array {
-  return new Uint8Array(readFileSync(path.join(sharedDir, ...parts)))
 }
 
 const M4_DIR = path.join(fixturesDir, 'm4')

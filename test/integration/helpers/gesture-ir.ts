@@ -5,10 +5,10 @@
  */
 import { cgModelFromTflite } from '../../../src/main/core/codegen/graph'
 import type { Activation, ModelIR } from '../../../src/main/core/model-ir'
-import { readShared } from './c-build'
+import { readFixture } from '../../helpers/fixtures'
 
 export function gestureIr(): ModelIR {
-  const m = cgModelFromTflite(readShared('models', 'converter', 'gesture_dense_float32.tflite'))
+  const m = cgModelFromTflite(readFixture('models', 'gesture_dense_float32.tflite'))
   const fcs = m.operators.filter((o) => o.op === 'FULLY_CONNECTED')
   const layers = fcs.map((op, i) => {
     const w = m.tensors[op.inputs[1]]

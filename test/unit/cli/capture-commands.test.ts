@@ -7,9 +7,10 @@ import { command as importCommand } from '../../../src/cli/commands/import'
 import { command as simBoard } from '../../../src/cli/commands/sim-board'
 import { createMemoryClient } from '../../../src/main/rpc/memory-transport'
 import { createServices, type Services } from '../../../src/main/services'
-import { repoRoot, tempDir } from '../../helpers/tmp'
+import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
+import { tempDir } from '../../helpers/tmp'
 
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex')
+const fixtures = PUNCH_FLEX_DIR
 
 describe('import / export / sim-board commands', () => {
   let tmp: { dir: string; cleanup: () => void }

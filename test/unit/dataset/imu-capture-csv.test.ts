@@ -3,9 +3,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
 import { MicroforgeError } from '../../../src/shared/errors'
-import { repoRoot } from '../../helpers/tmp'
+import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
 
-const fixture = (name: string): string => readFileSync(path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex', name), 'utf8')
+const fixture = (name: string): string => readFileSync(path.join(PUNCH_FLEX_DIR, name), 'utf8')
 
 describe('parseImuCaptureCsv', () => {
   it('reads the real MPU6050 punch capture: 17 windows of 30 x 6', () => {

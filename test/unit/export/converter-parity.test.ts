@@ -1,5 +1,5 @@
 /**
- * Our exporter against files the real TensorFlow Lite converter wrote (../shared/models/converter):
+ * Our exporter against files the real TensorFlow Lite converter wrote (test/fixtures/models):
  * the gesture dense model is rebuilt as a ModelIR from its float32 file, exported again, and the
  * float16 and dynamic-range variants compared with the converter's, tensor by tensor.
  */
@@ -10,7 +10,7 @@ import { floatForward } from '../../../src/main/core/float-forward'
 import { Interpreter } from '../../../src/main/core/interpreter'
 import type { Layer, ModelIR } from '../../../src/main/core/model-ir'
 import { parseTflite, type ParsedModel, type ParsedTensor } from '../../../src/main/core/tflite/reader'
-import { sharedModel } from '../../helpers/shared-models'
+import { converterModel } from '../../helpers/fixtures'
 
 function floats(t: ParsedTensor): Float32Array {
   return new Float32Array(t.data!.slice().buffer)
@@ -36,7 +36,7 @@ function denseFromTflite(m: ParsedModel): ModelIR {
   return { name: 'gesture', inputShape: [180], classes: ['punch', 'flex'], layers }
 }
 
-const converterFloat = parseTflite(sharedModel('gesture_dense_float32'))
+const converterFloat = parseTflite(converterModel('gesture_dense_float32'))
 const model = denseFromTflite(converterFloat)
 
 describe('parity with the TFLite converter (gesture dense model)', () => {
@@ -49,7 +49,7 @@ describe('parity with the TFLite converter (gesture dense model)', () => {
   })
 
   it('float16: same ops and bit-identical half-precision weights and biases', () => {
-    const theirs = parseTflite(sharedModel('gesture_dense_float16')).subgraphs[0]
+    const theirs = parseTflite(converterModel('gesture_dense_float16')).subgraphs[0]
     const ours = parseTflite(exportModel(model, { mode: 'float16' }).bytes).subgraphs[0]
     expect(ours.operators.map((o) => o.builtin)).toEqual(theirs.operators.map((o) => o.builtin))
     const halves = (tensors: ParsedTensor[]): number[][] => tensors.filter((t) => t.type === 'FLOAT16').map((t) => Array.from(new Uint16Array(t.data!.slice().buffer)))
@@ -58,7 +58,7 @@ describe('parity with the TFLite converter (gesture dense model)', () => {
   })
 
   it('dynamic range: only the 9,000-weight layer becomes int8, with the converter\'s scale and values', () => {
-    const theirs = parseTflite(sharedModel('gesture_dense_dynamic_range_int8')).subgraphs[0]
+    const theirs = parseTflite(converterModel('gesture_dense_dynamic_range_int8')).subgraphs[0]
     const ours = parseTflite(exportModel(model, { mode: 'dynamicRange' }).bytes).subgraphs[0]
     // TOCO stamped version 3 on all three FULLY_CONNECTEDs; today's op_version.cc gives the
     // float-weight ones version 1, which is what we write.
@@ -77,7 +77,7 @@ describe('parity with the TFLite converter (gesture dense model)', () => {
 
 describe('parity with the TFLite converter (hello_world int8, MLIR converter)', () => {
   it('bias scales are the float32 product input_scale x weight_scale, as we compute them', () => {
-    const sg = parseTflite(sharedModel('hello_world_int8')).subgraphs[0]
+    const sg = parseTflite(converterModel('hello_world_int8')).subgraphs[0]
     for (const op of sg.operators) {
       const [input, weights, bias] = op.inputs.map((i) => sg.tensors[i])
       expect(bias.quantization!.scale[0]).toBe(biasScale(input.quantization!.scale[0], weights.quantization!.scale[0]))

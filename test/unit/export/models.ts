@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Activation, Layer, ModelIR, Padding } from '../../../src/main/core/model-ir'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
 import { floatForward } from '../../../src/main/core/float-forward'
 import { mulberry32 } from '../../../src/main/core/random'
+import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
 
 /** Seeded test weights. */
 export const rng = mulberry32
@@ -142,11 +142,10 @@ export function randomWindows(count: number, seed: number, size = WINDOW * AXES)
   })
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-export const PUNCH_FLEX_DIR = path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex')
+export { PUNCH_FLEX_DIR }
 
 /**
- * The shared MPU6050 punch/flex recordings (17 punch, 43 flex windows of 30 samples), each axis
+ * The real MPU6050 punch/flex recordings (17 punch, 43 flex windows of 30 samples), each axis
  * standardized to zero mean and unit variance over the whole set, the way the app's preprocessing
  * feeds a model. Labels follow CLASSES.
  */

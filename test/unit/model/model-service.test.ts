@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { createMemoryClient } from '../../../src/main/rpc/memory-transport'
 import { createServices, type Services } from '../../../src/main/services'
 import type { ApiClient } from '../../../src/shared/rpc'
-import { sharedDir, tempDir } from '../../helpers/tmp'
+import { converterModelsDir } from '../../helpers/fixtures'
+import { tempDir } from '../../helpers/tmp'
 
-const models = join(sharedDir, 'models', 'converter')
+const models = converterModelsDir
 
 describe('model service (inspect any .tflite)', () => {
   let tmp: ReturnType<typeof tempDir>

@@ -6,9 +6,10 @@ import { EventBus } from '../../../src/main/rpc/event-bus'
 import { DatasetService } from '../../../src/main/services/dataset-service'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { readProjectFile } from '../../../src/main/services/project-store'
+import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
 import { repoRoot, tempDir } from '../../helpers/tmp'
 
-const fixtureDir = path.resolve(repoRoot, '..', 'shared', 'datasets', 'mpu6050-punch-flex')
+const fixtureDir = PUNCH_FLEX_DIR
 
 describe('DatasetService', () => {
   let tmp: { dir: string; cleanup: () => void }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planArena, planGreedy, tensorLifetimes, TFLM_OVERHEAD_ESTIMATE } from '../../../src/main/core/arena-planner'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
-import { sharedModel } from '../../helpers/shared-models'
+import { converterModel } from '../../helpers/fixtures'
 import { tinyCnn } from '../../helpers/tiny-cnn'
 
 describe('arena planner', () => {
@@ -14,26 +14,26 @@ describe('arena planner', () => {
     // matching them exactly is by construction; on other models expect the tail to be off by
     // roughly the kernel OpData differences (tens of bytes per op) and by pointer width (32-bit
     // Cortex-M tails are smaller than on the 64-bit host where the README numbers were measured).
-    const hello = planArena(parseTflite(sharedModel('hello_world_int8')))
+    const hello = planArena(parseTflite(converterModel('hello_world_int8')))
     expect(hello.tflm.plannedBytes).toBe(32)
     expect(hello.tflm.overheadEstimateBytes).toBe(1152)
     expect(hello.tflm.totalEstimateBytes).toBe(1184)
-    const gesture = planArena(parseTflite(sharedModel('gesture_dense_float32')))
+    const gesture = planArena(parseTflite(converterModel('gesture_dense_float32')))
     expect(gesture.tflm.plannedBytes).toBe(928)
     expect(gesture.tflm.totalEstimateBytes).toBe(2192)
     expect(TFLM_OVERHEAD_ESTIMATE.perTensor).toBe(24)
   })
 
   it('our C runtime needs only the activations, 4-byte aligned', () => {
-    const gesture = planArena(parseTflite(sharedModel('gesture_dense_float32')))
+    const gesture = planArena(parseTflite(converterModel('gesture_dense_float32')))
     expect(gesture.runtime.bytes).toBe(720 + 200)
     expect(gesture.flashBytes).toBe(40964)
-    const hello = planArena(parseTflite(sharedModel('hello_world_int8')))
+    const hello = planArena(parseTflite(converterModel('hello_world_int8')))
     expect(hello.runtime.bytes).toBe(32)
   })
 
   it('never overlaps two buffers that are alive at the same time', () => {
-    for (const bytes of [tinyCnn('int8'), tinyCnn('float32'), sharedModel('gesture_dense_float16')]) {
+    for (const bytes of [tinyCnn('int8'), tinyCnn('float32'), converterModel('gesture_dense_float16')]) {
       const report = planArena(parseTflite(bytes))
       for (const layout of [report.tflm.layout, report.runtime]) {
         const b = layout.buffers

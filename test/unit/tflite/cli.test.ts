@@ -6,11 +6,11 @@ import type { CliContext } from '../../../src/cli/command'
 import { command as inspect } from '../../../src/cli/commands/inspect'
 import { command as run } from '../../../src/cli/commands/run'
 import { MicroforgeError } from '../../../src/shared/errors'
-import { sharedModelsDir } from '../../helpers/shared-models'
+import { converterModelsDir } from '../../helpers/fixtures'
 
 // These commands read files directly and never touch ctx.api.
 const ctx = { json: true, progress: () => {}, interrupted: new Promise(() => {}) } as unknown as CliContext
-const model = (name: string) => path.join(sharedModelsDir, `${name}.tflite`)
+const model = (name: string) => path.join(converterModelsDir, `${name}.tflite`)
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'microforge-cli-'))
 
 describe('microforge inspect', () => {

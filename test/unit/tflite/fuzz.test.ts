@@ -3,7 +3,7 @@ import { MicroforgeError } from '../../../src/shared/errors'
 import { Interpreter } from '../../../src/main/core/interpreter'
 import { inspectModel } from '../../../src/main/core/tflite/inspect'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
-import { sharedModel, type SharedModel } from '../../helpers/shared-models'
+import { converterModel, type ConverterModel } from '../../helpers/fixtures'
 import { mulberry32 } from '../../../src/main/core/random'
 
 const rng = mulberry32
@@ -58,8 +58,8 @@ const MUTATIONS: Record<string, Mutation> = {
 
 describe('reader fuzz: damaged .tflite files give a typed error or a parse, never a crash or a hang', () => {
   it('survives 10,000 mutations of the shared models', () => {
-    const models: SharedModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
-    const sources = models.map((m) => sharedModel(m))
+    const models: ConverterModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
+    const sources = models.map((m) => converterModel(m))
     const names = Object.keys(MUTATIONS)
     const r = rng(20261123)
     const outcomes = { parsed: 0, typedErrors: 0, invoked: 0 }

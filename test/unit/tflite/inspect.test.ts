@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inspectTflite } from '../../../src/main/core/tflite/inspect'
-import { sharedModel } from '../../helpers/shared-models'
+import { converterModel } from '../../helpers/fixtures'
 import { BuiltinOptions } from '../../../src/main/core/tflite/schema/tflite/builtin-options'
 import { Padding } from '../../../src/main/core/tflite/schema/tflite/padding'
 import { Pool2DOptionsT } from '../../../src/main/core/tflite/schema/tflite/pool2doptions'
@@ -9,7 +9,7 @@ import { buildModel } from '../../helpers/tflite-builder'
 
 describe('inspector', () => {
   it('hello_world_int8 and gesture_dense_float32 run on TFLM', () => {
-    const hello = inspectTflite(sharedModel('hello_world_int8'))
+    const hello = inspectTflite(converterModel('hello_world_int8'))
     expect(hello.ops).toEqual(['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED'])
     expect(hello.tflmSupported).toBe(true)
     expect(hello.problems).toEqual([])
@@ -17,14 +17,14 @@ describe('inspector', () => {
     expect(hello.inputs[0]).toMatchObject({ type: 'INT8', shape: [1, 1], zeroPoint: -128 })
     expect(hello.inputs[0].scale).toBeCloseTo(0.02448, 5)
     expect(hello.outputs[0]).toMatchObject({ type: 'INT8', shape: [1, 1], zeroPoint: 5 })
-    const gesture = inspectTflite(sharedModel('gesture_dense_float32'))
+    const gesture = inspectTflite(converterModel('gesture_dense_float32'))
     expect(gesture.tflmSupported).toBe(true)
     expect(gesture.inputs[0]).toMatchObject({ type: 'FLOAT32', shape: [1, 180], scale: null, zeroPoint: null })
     expect(gesture.microforgeRunnable).toBe(true)
   })
 
   it('flags the hybrid (dynamic-range) model: float input, int8 weights', () => {
-    const s = inspectTflite(sharedModel('gesture_dense_dynamic_range_int8'))
+    const s = inspectTflite(converterModel('gesture_dense_dynamic_range_int8'))
     expect(s.tflmSupported).toBe(false)
     expect(s.problems).toHaveLength(1)
     expect(s.problems[0]).toMatchObject({ kind: 'hybrid', operator: 0 })
@@ -34,7 +34,7 @@ describe('inspector', () => {
   })
 
   it('flags the float16 model: DEQUANTIZE from float16 and FLOAT16 tensors', () => {
-    const s = inspectTflite(sharedModel('gesture_dense_float16'))
+    const s = inspectTflite(converterModel('gesture_dense_float16'))
     expect(s.tflmSupported).toBe(false)
     expect(s.problems.filter((p) => p.kind === 'float16' && p.operator !== null).map((p) => p.operator)).toEqual([0, 1, 3, 4, 6, 7])
     expect(s.problems.some((p) => p.operator === null && /FLOAT16/.test(p.message))).toBe(true)
@@ -61,7 +61,7 @@ describe('inspector', () => {
   })
 
   it('reports sizes: flash, weights and RAM', () => {
-    const s = inspectTflite(sharedModel('gesture_dense_float32'))
+    const s = inspectTflite(converterModel('gesture_dense_float32'))
     expect(s.sizes.fileBytes).toBe(40964)
     expect(s.sizes.activationBytes).toBe(720 + 200 + 60 + 8 + 8)
     expect(s.sizes.arena.tflmPlannedBytes).toBe(928)
@@ -92,6 +92,6 @@ describe('inspector: int8 quantization TFLM would reject at AllocateTensors', ()
     expect(s.tflmSupported).toBe(false)
     expect(s.problems.map((p) => [p.kind, p.operator])).toEqual([['quantization', 0], ['quantization', 1], ['quantization', 2]])
     expect(s.problems[2].message).toMatch(/1\/256/)
-    expect(inspectTflite(sharedModel('hello_world_int8')).problems).toEqual([])
+    expect(inspectTflite(converterModel('hello_world_int8')).problems).toEqual([])
   })
 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Interpreter } from '../../../src/main/core/interpreter'
 import { parseTflite, type ParsedModel } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, runLiteRt, type LiteRtRunner } from '../../helpers/litert'
-import { sharedModel, type SharedModel } from '../../helpers/shared-models'
+import { converterModel, type ConverterModel } from '../../helpers/fixtures'
 import { mulberry32 } from '../../../src/main/core/random'
 
 const random = mulberry32
@@ -37,26 +37,26 @@ function xnnpackFp32Requant(model: ParsedModel, input: number): number {
 
 describe('LiteRT harness (real TFLite runtime in Node)', () => {
   it('runs hello_world_int8 with int8 input: -64 gives 126', async () => {
-    const [out] = await runLiteRt(sharedModel('hello_world_int8'), [new Int8Array([-64])])
+    const [out] = await runLiteRt(converterModel('hello_world_int8'), [new Int8Array([-64])])
     expect(out).toBeInstanceOf(Int8Array)
     expect(Array.from(out)).toEqual([126])
   })
 
   it('runs gesture_dense_float32 on zeros', async () => {
-    const [out] = await runLiteRt(sharedModel('gesture_dense_float32'), [new Float32Array(180)])
+    const [out] = await runLiteRt(converterModel('gesture_dense_float32'), [new Float32Array(180)])
     expect(out[0]).toBeCloseTo(0.651835, 5)
     expect(out[1]).toBeCloseTo(0.348165, 5)
   })
 })
 
 describe('our interpreter agrees with LiteRT on the shared models', () => {
-  const runners = new Map<SharedModel, LiteRtRunner>()
-  const ours = new Map<SharedModel, Interpreter>()
-  const names: SharedModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
+  const runners = new Map<ConverterModel, LiteRtRunner>()
+  const ours = new Map<ConverterModel, Interpreter>()
+  const names: ConverterModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
   beforeAll(async () => {
     for (const n of names) {
-      runners.set(n, await createLiteRtRunner(sharedModel(n)))
-      ours.set(n, new Interpreter(parseTflite(sharedModel(n))))
+      runners.set(n, await createLiteRtRunner(converterModel(n)))
+      ours.set(n, new Interpreter(parseTflite(converterModel(n))))
     }
   })
   afterAll(() => {
@@ -72,7 +72,7 @@ describe('our interpreter agrees with LiteRT on the shared models', () => {
     // else (weights, zero points, bias, fused ReLU) is exact and the rounding step is the whole story.
     const runner = runners.get('hello_world_int8')!
     const interp = ours.get('hello_world_int8')!
-    const parsed = parseTflite(sharedModel('hello_world_int8'))
+    const parsed = parseTflite(converterModel('hello_world_int8'))
     let differing = 0
     for (let v = -128; v <= 127; v++) {
       const [theirs] = await runner.run([new Int8Array([v])])

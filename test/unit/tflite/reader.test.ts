@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MicroforgeError } from '../../../src/shared/errors'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
-import { sharedModel } from '../../helpers/shared-models'
+import { converterModel } from '../../helpers/fixtures'
 import { buildModel } from '../../helpers/tflite-builder'
 
 function modelError(bytes: Uint8Array): MicroforgeError {
@@ -16,7 +16,7 @@ function modelError(bytes: Uint8Array): MicroforgeError {
 
 describe('reader on converter-made models', () => {
   it('hello_world_int8: three FULLY_CONNECTED v4, int8 in and out', () => {
-    const m = parseTflite(sharedModel('hello_world_int8'))
+    const m = parseTflite(converterModel('hello_world_int8'))
     expect(m.schemaVersion).toBe(3)
     const sg = m.subgraphs[0]
     expect(sg.operators.map((o) => `${o.builtin} v${o.version}`)).toEqual(['FULLY_CONNECTED v4', 'FULLY_CONNECTED v4', 'FULLY_CONNECTED v4'])
@@ -32,13 +32,13 @@ describe('reader on converter-made models', () => {
   })
 
   it('old files keep the operator in deprecated_builtin_code (builtin_code 0 would read as ADD)', () => {
-    const m = parseTflite(sharedModel('gesture_dense_float32'))
+    const m = parseTflite(converterModel('gesture_dense_float32'))
     expect(m.subgraphs[0].operators.map((o) => o.builtin)).toEqual(['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED', 'SOFTMAX'])
     expect(m.sizes.constantBytes).toBe(36000 + 200 + 3000 + 60 + 120 + 8)
   })
 
   it('float16 model: FLOAT16 constants and DEQUANTIZE', () => {
-    const sg = parseTflite(sharedModel('gesture_dense_float16')).subgraphs[0]
+    const sg = parseTflite(converterModel('gesture_dense_float16')).subgraphs[0]
     expect(sg.operators.filter((o) => o.builtin === 'DEQUANTIZE')).toHaveLength(6)
     expect(sg.tensors.filter((t) => t.type === 'FLOAT16').every((t) => t.data !== null)).toBe(true)
   })
@@ -56,7 +56,7 @@ describe('reader on broken input: one typed MODEL_ERROR with a plain sentence', 
   })
 
   it('a truncated model', () => {
-    const bytes = sharedModel('hello_world_int8')
+    const bytes = converterModel('hello_world_int8')
     const e = modelError(bytes.slice(0, 1500))
     expect(e.code).toBe('MODEL_ERROR')
     expect(e.message).toMatch(/outside the file|damaged/)
