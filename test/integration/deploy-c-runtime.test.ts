@@ -68,7 +68,7 @@ describe('C runtime vs TypeScript interpreter, bit for bit', () => {
 
   const { windows, labels } = loadPunchFlex()
 
-  it('the shared trained gesture model, int8 by our exporter: the 60 real windows, same outputs and accuracy', () => {
+  it('the converter-made gesture model, int8 by our exporter: the 60 real windows, same outputs and accuracy', () => {
     const { bytes, report } = exportModel(gestureIr(), { mode: 'int8', representativeData: windows })
     const inputs = windows.map((w) => quantizeArray(w, { scale: report.input.scale!, zeroPoint: report.input.zeroPoint! }))
     const r = compare(bytes, inputs)

@@ -1,5 +1,5 @@
 /**
- * Every optimization technique on the shared MPU6050 punch/flex recordings: each yields a .tflite
+ * Every optimization technique on the real MPU6050 punch/flex recordings: each yields a .tflite
  * that our interpreter runs and the real TFLite runtime (LiteRT) agrees with; a constructed case
  * where post-training quantization loses accuracy and QAT recovers it; structured pruning that
  * really shrinks the model.

@@ -57,7 +57,7 @@ const MUTATIONS: Record<string, Mutation> = {
 }
 
 describe('reader fuzz: damaged .tflite files give a typed error or a parse, never a crash or a hang', () => {
-  it('survives 10,000 mutations of the shared models', () => {
+  it('survives 10,000 mutations of the converter models', () => {
     const models: ConverterModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
     const sources = models.map((m) => converterModel(m))
     const names = Object.keys(MUTATIONS)

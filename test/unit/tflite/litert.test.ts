@@ -49,7 +49,7 @@ describe('LiteRT harness (real TFLite runtime in Node)', () => {
   })
 })
 
-describe('our interpreter agrees with LiteRT on the shared models', () => {
+describe('our interpreter agrees with LiteRT on the converter models', () => {
   const runners = new Map<ConverterModel, LiteRtRunner>()
   const ours = new Map<ConverterModel, Interpreter>()
   const names: ConverterModel[] = ['hello_world_int8', 'gesture_dense_float32', 'gesture_dense_dynamic_range_int8', 'gesture_dense_float16']
