@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, type ProjectFile } from '../../shared/project-schema'
+import { describeProblems, projectFileV1Schema, projectFileV2Schema } from '../../shared/project-file-schema'
 import { signalFromV1, signalSpecSchema } from '../../shared/signal'
 import { writeJsonAtomic } from './atomic-fs'
 
@@ -50,21 +51,9 @@ export function parseProjectFile(text: string, path = PROJECT_FILE): ProjectFile
       'Update Microforge to open it. The project was not changed.'
     )
   }
-  const problems: string[] = []
-  if (typeof p.name !== 'string' || !p.name) problems.push('name')
-  if (typeof p.createdAt !== 'string') problems.push('createdAt')
-  if (!Array.isArray(p.classes) || !p.classes.every(isClassDef)) problems.push('classes')
-  if (p.version === 1) {
-    if (p.sensor !== null && !isSensor(p.sensor)) problems.push('sensor')
-    if (p.windowLength !== null && !(Number.isInteger(p.windowLength) && (p.windowLength as number) > 0)) problems.push('windowLength')
-    if (!isRecord(p.preprocessing)) problems.push('preprocessing')
-  } else {
-    const signal = signalSpecSchema.safeParse(p.signal)
-    if (!signal.success) problems.push(`signal (${signal.error.issues.map((i) => [...i.path, i.message].join(': ')).join('; ')})`)
-  }
-  if (!isRecord(p.settings)) problems.push('settings')
-  if (problems.length) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (bad ${problems.join(', ')}).`, 'Restore it from a backup; Microforge will not overwrite it.')
+  const problems = projectProblems(p)
+  if (problems) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (bad ${problems}).`, 'Restore it from a backup; Microforge will not overwrite it.')
   }
   return p.version === 1 ? migrateV1(p) : (p as unknown as ProjectFile)
 }
@@ -75,18 +64,27 @@ function migrateV1(p: Record<string, unknown>): ProjectFile {
   return { ...(rest as unknown as ProjectFile), version: PROJECT_FORMAT_VERSION, signal: signalFromV1({ sensor, windowLength, preprocessing }) }
 }
 
+/** Refuses to write a project.json that reading would refuse (e.g. a patch with a newline in a class name). */
+export function checkProjectForWrite(project: ProjectFile): void {
+  const problems = projectProblems(project as unknown as Record<string, unknown>)
+  if (problems) {
+    throw new MicroforgeError('INVALID_ARGUMENT', `The change would make project.json invalid (bad ${problems}).`, 'Use plain names without line breaks, and finite numbers.')
+  }
+}
+
+/**
+ * What is wrong with a project object, or '' when nothing is: the structure, plain text in every
+ * name (no line breaks or control characters), finite numbers, a known preprocessing method.
+ */
+function projectProblems(p: Record<string, unknown>): string {
+  const parsed = (p.version === 1 ? projectFileV1Schema : projectFileV2Schema).safeParse(p)
+  if (!parsed.success) return describeProblems(parsed.error)
+  if (p.version === 1) return ''
+  const signal = signalSpecSchema.safeParse(p.signal)
+  return signal.success ? '' : `signal (${signal.error.issues.map((i) => [...i.path, i.message].join(': ')).join('; ')})`
+}
+
 export async function writeProjectFile(dir: string, project: ProjectFile): Promise<void> {
+  checkProjectForWrite(project)
   await writeJsonAtomic(join(dir, PROJECT_FILE), project)
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v)
-}
-
-function isClassDef(v: unknown): boolean {
-  return isRecord(v) && typeof v.name === 'string' && typeof v.color === 'string'
-}
-
-function isSensor(v: unknown): boolean {
-  return isRecord(v) && Array.isArray(v.axes) && v.axes.every((a) => typeof a === 'string')
 }

@@ -6,7 +6,7 @@
  * op registry on the board: only the kernels the model uses are linked.
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { cArrayBody, cComment, cDouble, cFloat, cIdentifier, cInt32 } from './c-literals'
+import { cArrayBody, cComment, cDouble, cFloat, cInt32, cInteger } from './c-literals'
 import { quantizeMultiplier } from '../quant/fixed-point'
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
@@ -108,10 +108,11 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     const tensor = t(idx)
     const data = tensor.data
     if (!data) throw new MicroforgeError('MODEL_ERROR', `Tensor ${tensor.name} should hold constant weights but has no data.`, 'Export the variant again.')
-    const id = `w${idx}_${cIdentifier(tensor.name).slice(0, 40)}`
+    // Named by index only: a tensor name is text from the model file, and never becomes code.
+    const id = `w${idx}`
     const view = cType === 'int8_t' ? new Int8Array(data.buffer, data.byteOffset, data.byteLength) : int32View(data)
     weightBytes += view.length * (cType === 'int8_t' ? 1 : 4)
-    e.decls.push(`/* ${cComment(tensor.name)} ${JSON.stringify(tensor.shape)} */\nstatic const ${cType} ${id}[${view.length}] = {\n${cArrayBody(view, cType === 'int8_t' ? 24 : 8, cInt32)}\n};`)
+    e.decls.push(`/* ${cComment(tensor.name)} ${tensor.shape.map((d) => cInteger(d, -1, 2 ** 31 - 1, 'tensor dimension')).join('x')} */\nstatic const ${cType} ${id}[${view.length}] = {\n${cArrayBody(view, cType === 'int8_t' ? 24 : 8, cInt32)}\n};`)
     constNames.set(idx, id)
     return id
   }

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServices, type Services } from '../../src/main/services'
+import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
+import { tempDir } from '../helpers/tmp'
+
+// Issue #17, problem 1: a shared project folder whose preprocessing.method ends the `//` comment it
+// was copied into. Before the fix, project.update -> deploy.generate -> sim.startFirmware compiled
+// the payload into the virtual board and ran it on this computer (it wrote the marker file).
+describe('a hostile project.json never runs code on this computer', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let services: Services
+  const dir = (): string => join(tmp.dir, 'shared-project')
+  const marker = (): string => join(tmp.dir, 'PWNED')
+  const payload = (): string =>
+    `none\n#include <stdio.h>\n__attribute__((constructor)) static void mf_pwned(void) { FILE *f = fopen("${marker()}", "w"); if (f) fclose(f); }\n//`
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
+    await services.api.project.create(dir(), 'Shared')
+    await prepareHelloProject(services.projects, dir())
+    writeSampleWindow(dir(), 'w1', 1.5708)
+  })
+  afterAll(async () => {
+    await services.api.sim.stop()
+    await services.dispose()
+    tmp.cleanup()
+  })
+
+  async function generateAndRun(): Promise<void> {
+    await services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'profile', kind: 'platformio', overwrite: true })
+    await services.api.sim.startFirmware(dir())
+    // The payload runs before main(); give the process a moment to start.
+    await new Promise((r) => setTimeout(r, 1500))
+    await services.api.sim.stop()
+  }
+
+  it('over RPC: project.update refuses the method, and nothing generated from it runs', async () => {
+    const preprocessing = { method: payload(), axes: ['aX'], windowLength: 1, offset: [0], scale: [1] }
+    const update = await services.api.project.update(dir(), { signal: { preprocessing } }).then(
+      () => null,
+      (e: unknown) => e as Error
+    )
+    await generateAndRun().catch(() => undefined)
+    expect(existsSync(marker())).toBe(false)
+    expect(update?.message).toMatch(/signal\.preprocessing\.method/)
+  })
+
+  it('a project.json edited by hand is refused with a clear error when opened or deployed', async () => {
+    const file = join(dir(), 'project.json')
+    const project = JSON.parse(readFileSync(file, 'utf8')) as { signal: Record<string, unknown> }
+    project.signal.preprocessing = { method: payload(), axes: ['aX'], windowLength: 1, offset: [0], scale: [1] }
+    writeFileSync(file, JSON.stringify(project))
+    const open = await services.api.project.open(dir()).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string }
+    )
+    const run = await generateAndRun().then(
+      () => null,
+      (e: unknown) => e as Error
+    )
+    expect(existsSync(marker())).toBe(false)
+    expect(open?.code).toBe('PROJECT_CORRUPT')
+    expect(open?.message).toMatch(/signal\.preprocessing\.method/)
+    expect(run?.message).toMatch(/damaged/)
+  })
+})
