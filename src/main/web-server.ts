@@ -54,6 +54,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   let origin = ''
 
   const server = createServer((req, res) => {
+    // Lets the page tell a stale token (a new `npm run web` makes a new one) from a server that is gone.
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/session') {
+      const given = req.headers['x-microforge-token']
+      res.writeHead(typeof given === 'string' && tokensEqual(given, token) ? 204 : 401, { 'Cache-Control': 'no-store' }).end()
+      return
+    }
     void serveStatic(opts.staticDir, req, res)
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })

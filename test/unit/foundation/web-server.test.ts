@@ -63,6 +63,14 @@ describe('web server (npm run web)', () => {
     expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`)).toEqual({ status: 403 })
   })
 
+  it('tells the page whether its token is the current one, without revealing it', async () => {
+    expect((await fetch(`${web.origin}/session`, { headers: { 'x-microforge-token': web.token } })).status).toBe(204)
+    expect((await fetch(`${web.origin}/session`, { headers: { 'x-microforge-token': 'stale-token-from-yesterday' } })).status).toBe(401)
+    const none = await fetch(`${web.origin}/session`)
+    expect(none.status).toBe(401)
+    expect(await none.text()).toBe('')
+  })
+
   it('serves the renderer with a CSP and nothing outside its folder', async () => {
     const res = await fetch(`${web.origin}/`)
     expect(res.status).toBe(200)

@@ -4,6 +4,7 @@ import type { SystemInfo } from '../../../shared/contract/system'
 import type { JobUpdate } from '../../../shared/contract/jobs'
 import { describeError, toErrorData } from '../../../shared/errors'
 import { api } from '../api'
+import { CONNECTION_LOST } from '../api/websocket'
 
 export type Theme = 'light' | 'dark'
 
@@ -37,6 +38,8 @@ export const useAppStore = defineStore('app', () => {
   }
 
   function notify(kind: Toast['kind'], text: string): void {
+    // The same message twice (several calls failing alike) is one toast.
+    if (toasts.value.some((t) => t.kind === kind && t.text === text)) return
     const id = nextToast++
     toasts.value.push({ id, kind, text })
     setTimeout(() => dismiss(id), kind === 'error' ? 12_000 : 5_000)
@@ -48,7 +51,10 @@ export const useAppStore = defineStore('app', () => {
 
   /** Shows any thrown error as the message-plus-next-step the services produce. */
   function reportError(err: unknown): void {
-    notify('error', describeError(toErrorData(err)))
+    const data = toErrorData(err)
+    // A dropped connection is shown once, in the status bar, while it reconnects: not per call.
+    if (data.message === CONNECTION_LOST.message) return
+    notify('error', describeError(data))
   }
 
   async function init(): Promise<void> {
