@@ -35,6 +35,9 @@ export interface SerialHandle {
 
 export type PortOpener = (path: string, baud: number) => Promise<SerialHandle>
 
+/** How far a measured rate may stray from the project's before recording refuses (arrival times wobble). */
+const RATE_TOLERANCE = 0.1
+
 export interface WindowSink {
   saveWindow(project: string, w: NewWindow, emit?: boolean): Promise<SampleWindow>
   ensureClasses(project: string, labels: string[], first?: SignalPatch): Promise<ProjectFile>
@@ -229,6 +232,14 @@ export class DeviceService implements DeviceApi {
     const samples = this.windowSamples(req, project)
     const label = req.label.trim()
     const rate = this.conn.rate.estimate()
+    const projectRate = project.signal.sampleRateHz
+    if (projectRate !== null && rate.rateHz !== null && Math.abs(rate.rateHz - projectRate) > RATE_TOLERANCE * projectRate) {
+      throw new MicroforgeError(
+        'INVALID_ARGUMENT',
+        `The board streams at ${rate.rateHz.toFixed(1)} Hz; this project's windows are at ${projectRate} Hz. A model trained on one rate misreads the other.`,
+        'Set the sketch to the project rate, or start a new project for this board.'
+      )
+    }
     await this.dataset.ensureClasses(req.project, [label], {
       windowLength: samples,
       axes: layout.axes,
@@ -259,7 +270,8 @@ export class DeviceService implements DeviceApi {
     }
     const begin = (): void => {
       rec.countdown = null
-      rec.recorder = new WindowRecorder({ trigger: req.trigger, samples, count, threshold: req.threshold, motionAxes: req.motionAxes, preSamples: req.preSamples })
+      const midBlock = this.conn?.rate.inBurst ?? false
+      rec.recorder = new WindowRecorder({ trigger: req.trigger, samples, count, threshold: req.threshold, motionAxes: req.motionAxes, preSamples: req.preSamples, midBlock })
       rec.status.state = rec.recorder.state === 'armed' ? 'armed' : 'recording'
       this.emitRecording()
     }
@@ -341,6 +353,7 @@ export class DeviceService implements DeviceApi {
           if (w) this.saveWindow(rec as Recording, w)
         }
       } else if (item.type === 'gap') {
+        conn.rate.gap()
         if (recorder) {
           const w = recorder.gap()
           if (w) this.saveWindow(rec as Recording, w)
@@ -388,6 +401,13 @@ export class DeviceService implements DeviceApi {
           source: `capture:${conn?.path ?? ''}`,
           split: { testFraction: rec.testFraction, seed: rec.seed }
         })
+        // The first window settles what the project does not know yet: its length, the measured rate.
+        if (rec.status.windowsSaved === 0) {
+          await this.dataset.ensureClasses(rec.status.project, [], {
+            windowLength: values.length,
+            ...(rate === null ? {} : { sampleRateHz: Math.round(rate * 10) / 10, rateSource: conn?.rate.estimate().source ?? null })
+          })
+        }
         rec.status.windowsSaved++
         rec.status.savedIds.push(saved.id)
         if (rec.status.windowsSaved >= wanted && isActive(rec.status.state)) {
@@ -542,9 +562,9 @@ export class DeviceService implements DeviceApi {
   }
 
   private rateOf(conn: Connection | null): StreamRate {
-    if (!conn) return { rateHz: null, jitterMs: null, source: null }
+    if (!conn) return { rateHz: null, jitterMs: null, source: null, lastBurst: null, bursts: 0 }
     const e = conn.rate.estimate()
-    return { rateHz: e.rateHz, jitterMs: e.jitterMs, source: e.source }
+    return { rateHz: e.rateHz, jitterMs: e.jitterMs, source: e.source, lastBurst: e.lastBurst, bursts: e.bursts }
   }
 
   private setState(state: DeviceStatus['state'], path: string, baud: number): void {

@@ -50,9 +50,13 @@ export interface StreamStats {
 }
 
 export interface StreamRate {
+  /** Measured inside bursts only: never across the pauses between gestures. */
   rateHz: number | null
   jitterMs: number | null
   source: 'timestamps' | 'arrival' | null
+  /** The last finished block of samples (IMU_Capture prints one per gesture); null before the first gap. */
+  lastBurst: { samples: number; rateHz: number | null; jitterMs: number | null } | null
+  bursts: number
 }
 
 export type DeviceState = 'closed' | 'opening' | 'open' | 'reconnecting' | 'error'

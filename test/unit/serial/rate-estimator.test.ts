@@ -44,4 +44,47 @@ describe('RateEstimator', () => {
     for (let i = 0; i < 400; i++) r.add(Math.floor(i / 2), 0)
     expect(r.estimate().rateHz).toBeCloseTo(2000, -2)
   })
+
+  it('measures an IMU_Capture stream inside its bursts, never across the pauses between gestures', () => {
+    // 119 samples at 119 Hz per gesture, a blank line, then 2 s of nothing: 5 gestures.
+    const withBlank = new RateEstimator()
+    const noBlank = new RateEstimator()
+    let t = 0
+    for (let g = 0; g < 5; g++) {
+      for (let i = 0; i < 119; i++) {
+        // Host arrival times wobble by up to 1 ms.
+        const arrival = t + (i % 3) * 0.4
+        withBlank.add(null, arrival)
+        noBlank.add(null, arrival)
+        t += 1000 / 119
+      }
+      withBlank.gap()
+      t += 2000
+    }
+    for (const r of [withBlank, noBlank]) {
+      const e = r.estimate()
+      expect(e.source).toBe('arrival')
+      expect(e.rateHz).toBeGreaterThan(119 * 0.98)
+      expect(e.rateHz).toBeLessThan(119 * 1.02)
+      expect(e.jitterMs).toBeLessThan(1)
+    }
+    const e = withBlank.estimate()
+    expect(e.bursts).toBe(5)
+    expect(e.lastBurst?.samples).toBe(119)
+    expect(e.lastBurst?.rateHz).toBeCloseTo(119, 0)
+    // The pause detector ends bursts too, once it knows the usual step.
+    expect(noBlank.estimate().bursts).toBe(4)
+  })
+
+  it('ignores the step across a blank line when the board has timestamps, and counts no missing samples there', () => {
+    const r = new RateEstimator()
+    let t = 0
+    for (let g = 0; g < 3; g++) {
+      for (let i = 0; i < 50; i++) r.add((t += 20), 0)
+      r.gap()
+      t += 1500
+    }
+    expect(r.estimate()).toMatchObject({ source: 'timestamps', missing: 0, bursts: 3 })
+    expect(r.estimate().rateHz).toBeCloseTo(50, 5)
+  })
 })

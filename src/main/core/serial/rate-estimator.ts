@@ -2,6 +2,11 @@
  * Sample rate and jitter of a live stream. With the board's own timestamps they come from the
  * steps between samples (and a step much longer than usual means samples were lost); without
  * them, from arrival times on the host, which USB and the OS batch, so the jitter is larger.
+ *
+ * Only steps inside a burst count. Sketches like IMU_Capture print a block of samples per gesture
+ * and then nothing (or a blank line) until the next one: a rate measured across those gaps is the
+ * gesture rate, not the sample rate (a 119 Hz board read as 20 Hz). A blank line ends a burst, and
+ * so does a pause far longer than the usual step when arrival times are all there is.
  */
 export interface RateEstimate {
   /** Samples per second, null until enough samples arrived. */
@@ -11,30 +16,54 @@ export interface RateEstimate {
   source: 'timestamps' | 'arrival' | null
   /** Samples the board's timestamps say never arrived. */
   missing: number
+  /** The last finished burst (block of samples between gaps); null while the stream has had no gap. */
+  lastBurst: BurstRate | null
+  /** Bursts finished so far. */
+  bursts: number
+}
+
+export interface BurstRate {
+  samples: number
+  rateHz: number | null
+  jitterMs: number | null
 }
 
 /** Steps needed before a rate is reported. */
 const MIN_STEPS = 8
 /** Arrival-time estimates need this much history (ms) to see past USB batching. */
 const MIN_ARRIVAL_SPAN_MS = 200
+/** Without a blank line, a pause this long (and PAUSE_FACTOR times the usual step) ends a burst. */
+const PAUSE_MIN_MS = 250
+const PAUSE_FACTOR = 10
+
+interface Burst {
+  samples: number
+  steps: number
+  sum: number
+  sumSq: number
+}
 
 export class RateEstimator {
   private readonly size: number
-  private readonly boardT: Float64Array
-  private readonly arrivalT: Float64Array
+  private readonly ring: Float64Array
   private count = 0
   private head = 0
+  private sum = 0
   private usesBoardClock: boolean | null = null
-  private lastBoardT: number | null = null
+  private last: number | null = null
   private missing = 0
   /** Median board step, refreshed every few samples: sorting per sample would cost too much at 1 kHz. */
   private typicalStep: number | null = null
   private sinceTypical = 0
+  private burst: Burst = emptyBurst()
+  private finished: BurstRate | null = null
+  private burstCount = 0
+  /** The stream marks its bursts with blank lines: trust those, not pauses (a stalled host is no gap). */
+  private explicitGaps = false
 
   constructor(historySize = 512) {
     this.size = historySize
-    this.boardT = new Float64Array(historySize)
-    this.arrivalT = new Float64Array(historySize)
+    this.ring = new Float64Array(historySize)
   }
 
   /** t: the board's clock in ms or null; arrivalMs: the host clock when the sample arrived. */
@@ -44,47 +73,53 @@ export class RateEstimator {
       this.clearHistory()
       this.usesBoardClock = board
     }
-    if (board) {
-      if (this.lastBoardT !== null && t < this.lastBoardT) {
+    const now = board ? t : arrivalMs
+    if (this.last !== null) {
+      const step = now - this.last
+      if (board && step < 0) {
         // The board reset or its clock wrapped: old steps say nothing about the new stream.
         this.clearHistory()
-      } else if (this.lastBoardT !== null && this.count >= MIN_STEPS) {
-        if (this.typicalStep === null || ++this.sinceTypical >= 32) {
-          this.typicalStep = this.medianStep()
-          this.sinceTypical = 0
-        }
-        const typical = this.typicalStep
-        const step = t - this.lastBoardT
-        if (typical !== null && typical > 0 && step > 1.5 * typical) this.missing += Math.round(step / typical) - 1
+      } else if (!board && this.isPause(step)) {
+        this.endBurst()
+      } else {
+        if (board) this.countMissing(step)
+        this.push(step)
       }
-      this.lastBoardT = t
     }
-    this.boardT[this.head] = t ?? 0
-    this.arrivalT[this.head] = arrivalMs
-    this.head = (this.head + 1) % this.size
-    if (this.count < this.size) this.count++
+    this.last = now
+    this.burst.samples++
+  }
+
+  /** A blank line or another sign that the board paused: the next step is not a sample step. */
+  gap(): void {
+    this.explicitGaps = true
+    this.endBurst()
   }
 
   estimate(): RateEstimate {
+    const base = { missing: this.missing, lastBurst: this.finished, bursts: this.burstCount }
+    if (this.usesBoardClock === null || this.count < MIN_STEPS) return { rateHz: null, jitterMs: null, source: null, ...base }
     const steps = this.steps()
-    if (this.usesBoardClock === null || steps.length < MIN_STEPS) return { rateHz: null, jitterMs: null, source: null, missing: this.missing }
     const jitterMs = stdDev(steps)
     if (this.usesBoardClock) {
       // The mean of the usual steps: the median alone snaps to one of two alternating step sizes
       // (a 50 Hz sketch with millis() prints 19, 21, 19, 21 ms), and lost samples would skew a plain mean.
       const med = median(steps)
       if (med <= 0) {
-        // Several samples per clock tick (millis() above 1 kHz): count samples over the span.
-        const span = this.at(this.count - 1, this.boardT) - this.at(0, this.boardT)
-        return { rateHz: span > 0 ? ((this.count - 1) * 1000) / span : null, jitterMs, source: 'timestamps', missing: this.missing }
+        // Several samples per clock tick (millis() above 1 kHz): count samples over the time.
+        return { rateHz: this.sum > 0 ? (this.count * 1000) / this.sum : null, jitterMs, source: 'timestamps', ...base }
       }
       const usual = steps.filter((s) => s >= 0.5 * med && s <= 1.5 * med)
       const mean = usual.reduce((a, b) => a + b, 0) / usual.length
-      return { rateHz: 1000 / mean, jitterMs, source: 'timestamps', missing: this.missing }
+      return { rateHz: 1000 / mean, jitterMs, source: 'timestamps', ...base }
     }
-    const span = this.at(this.count - 1, this.arrivalT) - this.at(0, this.arrivalT)
-    if (span < MIN_ARRIVAL_SPAN_MS) return { rateHz: null, jitterMs: null, source: null, missing: this.missing }
-    return { rateHz: ((this.count - 1) * 1000) / span, jitterMs, source: 'arrival', missing: this.missing }
+    if (this.sum < MIN_ARRIVAL_SPAN_MS) return { rateHz: null, jitterMs: null, source: null, ...base }
+    return { rateHz: (this.count * 1000) / this.sum, jitterMs, source: 'arrival', ...base }
+  }
+
+  /** Samples arrived since the last gap (or since the stream started): a block is in progress. */
+  get inBurst(): boolean {
+    return this.burst.samples > 0
   }
 
   /** Samples the board's timestamps say never arrived (cheap: no estimate needed). */
@@ -96,32 +131,72 @@ export class RateEstimator {
     this.clearHistory()
     this.usesBoardClock = null
     this.missing = 0
+    this.finished = null
+    this.burstCount = 0
+    this.explicitGaps = false
+  }
+
+  private isPause(step: number): boolean {
+    if (this.explicitGaps || step < PAUSE_MIN_MS || this.count < MIN_STEPS) return false
+    return step > PAUSE_FACTOR * (this.sum / this.count)
+  }
+
+  private countMissing(step: number): void {
+    if (this.count < MIN_STEPS) return
+    if (this.typicalStep === null || ++this.sinceTypical >= 32) {
+      this.typicalStep = median(this.steps())
+      this.sinceTypical = 0
+    }
+    const typical = this.typicalStep
+    if (typical > 0 && step > 1.5 * typical) this.missing += Math.round(step / typical) - 1
+  }
+
+  private push(step: number): void {
+    if (this.count === this.size) this.sum -= this.ring[this.head]
+    else this.count++
+    this.ring[this.head] = step
+    this.sum += step
+    this.head = (this.head + 1) % this.size
+    const b = this.burst
+    b.steps++
+    b.sum += step
+    b.sumSq += step * step
+  }
+
+  private endBurst(): void {
+    const b = this.burst
+    if (b.samples > 1) {
+      const mean = b.steps > 0 ? b.sum / b.steps : 0
+      this.finished = {
+        samples: b.samples,
+        rateHz: mean > 0 && (!this.usesBoardClock ? b.sum >= MIN_ARRIVAL_SPAN_MS / 4 : true) ? 1000 / mean : null,
+        jitterMs: b.steps > 0 ? Math.sqrt(Math.max(0, b.sumSq / b.steps - mean * mean)) : null
+      }
+      this.burstCount++
+    }
+    this.burst = emptyBurst()
+    this.last = null
   }
 
   private clearHistory(): void {
     this.count = 0
     this.head = 0
-    this.lastBoardT = null
+    this.sum = 0
+    this.last = null
     this.typicalStep = null
-  }
-
-  /** i-th oldest entry still held. */
-  private at(i: number, arr: Float64Array): number {
-    const start = (this.head - this.count + this.size) % this.size
-    return arr[(start + i) % this.size]
+    this.burst = emptyBurst()
   }
 
   private steps(): number[] {
-    const arr = this.usesBoardClock ? this.boardT : this.arrivalT
     const out: number[] = []
-    for (let i = 1; i < this.count; i++) out.push(this.at(i, arr) - this.at(i - 1, arr))
+    const start = (this.head - this.count + this.size) % this.size
+    for (let i = 0; i < this.count; i++) out.push(this.ring[(start + i) % this.size])
     return out
   }
+}
 
-  private medianStep(): number | null {
-    const s = this.steps()
-    return s.length === 0 ? null : median(s)
-  }
+function emptyBurst(): Burst {
+  return { samples: 0, steps: 0, sum: 0, sumSq: 0 }
 }
 
 function median(xs: number[]): number {

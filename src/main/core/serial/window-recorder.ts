@@ -20,6 +20,8 @@ export interface RecordPlan {
   /** Column indexes summed for the motion trigger; default the first three (an accelerometer). */
   motionAxes?: number[]
   preSamples?: number
+  /** 'board': recording starts while the board is mid-block, so the first block is cut short: drop it. */
+  midBlock?: boolean
 }
 
 export type RecorderState = 'armed' | 'recording' | 'done'
@@ -31,6 +33,7 @@ export class WindowRecorder {
   private recordedCount = 0
   private recording: boolean
   private stopped = false
+  private midBlock: boolean
   /** Board blocks whose length was not the requested one (a block cut by connecting mid-gesture). */
   rejectedBlocks = 0
 
@@ -38,6 +41,7 @@ export class WindowRecorder {
     if (plan.trigger !== 'board' && (plan.samples === null || !(plan.samples >= 1))) throw new RangeError('samples must be >= 1')
     if (!(plan.count >= 1)) throw new RangeError('count must be >= 1')
     this.plan = plan
+    this.midBlock = plan.trigger === 'board' && plan.midBlock === true
     this.recording = plan.trigger === 'manual' || plan.trigger === 'continuous'
   }
 
@@ -91,6 +95,11 @@ export class WindowRecorder {
     const block = this.current
     this.current = []
     if (block.length === 0) return null
+    if (this.midBlock) {
+      this.midBlock = false
+      this.rejectedBlocks++
+      return null
+    }
     if (this.plan.samples !== null && block.length !== this.plan.samples) {
       this.rejectedBlocks++
       return null
