@@ -126,3 +126,50 @@ export function callgrindHostInstructions(dir: string, bin: string, input: Uint8
   const summary = readFileSync(out, 'utf8').match(/^(?:summary|totals):\s*(\d+)/m)
   return summary ? Number(summary[1]) : NaN
 }
+
+export type QemuCore = 'cortex-m4' | 'cortex-m3'
+
+/**
+ * Runs the generated model in QEMU on every input and returns the raw output bytes per input:
+ * cortex-m4 (mps2-an386, -mcpu=cortex-m4: the DSP path with SMLAD) or cortex-m3 (mps2-an385, no
+ * DSP extension: the portable path on an Arm core). Inputs are compiled into the image.
+ */
+export function runQemu(dir: string, inputs: Uint8Array[], core: QemuCore = 'cortex-m4'): Uint8Array[] {
+  const rows = inputs.map((x) => `  {${Array.from(new Int8Array(x.buffer, x.byteOffset, x.byteLength)).join(', ')}}`)
+  writeFileSync(
+    path.join(dir, 'mf_test_inputs.h'),
+    `#define MF_TEST_COUNT ${inputs.length}\nstatic const int8_t mf_test_inputs[${inputs.length}][${inputs[0].byteLength}] = {\n${rows.join(',\n')}\n};\n`
+  )
+  const arch = core === 'cortex-m4' ? M4 : ['-mcpu=cortex-m3', '-mthumb', '-Os']
+  const elf = path.join(dir, `io_${core}.elf`)
+  execFileSync('arm-none-eabi-gcc', [
+    ...STRICT,
+    ...arch,
+    '-ffunction-sections',
+    '-fdata-sections',
+    '-nostartfiles',
+    '--specs=nosys.specs',
+    '-Wl,--gc-sections',
+    '-T',
+    path.join(M4_DIR, 'mps2_an386.ld'),
+    `-I${dir}`,
+    `-I${runtimeDir}`,
+    path.join(M4_DIR, 'qemu_io.c'),
+    path.join(dir, 'mf_model.c'),
+    path.join(runtimeDir, 'mf_runtime.c'),
+    '-o',
+    elf
+  ])
+  const machine = core === 'cortex-m4' ? 'mps2-an386' : 'mps2-an385'
+  const out = execFileSync('qemu-system-arm', ['-M', machine, '-nographic', '-monitor', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }).toString()
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[0-9a-f]+$/.test(l))
+    .map((l) => Uint8Array.from(l.match(/../g)!.map((h) => parseInt(h, 16))))
+}
+
+/** The instructions of an ELF's disassembly (objdump -d), for checking which path was compiled. */
+export function disassemble(elf: string): string {
+  return execFileSync('arm-none-eabi-objdump', ['-d', elf], { maxBuffer: 64 * 1024 * 1024 }).toString()
+}

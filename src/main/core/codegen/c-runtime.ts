@@ -8,6 +8,8 @@
 import { MicroforgeError } from '../../../shared/errors'
 import { cArrayBody, cComment, cDouble, cFloat, cInt32, cInteger } from './c-literals'
 import { quantizeMultiplier } from '../quant/fixed-point'
+import { fastKernelSource, type FastKernel } from './c-fast-kernels'
+import { channelMultipliers, emitFastOp, planFastOp, type FastPlan } from './c-fast-ops'
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
@@ -61,7 +63,15 @@ const ALIASES = new Set(['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'])
 
 export interface CRuntimeOptions {
   modelName?: string
+  /**
+   * 'fast' (default): FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D run the generator-specialised
+   * kernels where they are proved exact (c-fast-ops.ts); 'reference': mf_runtime.c's kernels only.
+   */
+  kernels?: 'fast' | 'reference'
 }
+
+/** Arena ids of im2col scratch buffers, past every tensor index. */
+const SCRATCH_ID = 1_000_000
 
 export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}): CRuntimeModel {
   const unsupported = [...new Set(model.operators.map((o) => o.op).filter((op) => !(C_RUNTIME_OPS as readonly string[]).includes(op)))]
@@ -97,6 +107,12 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     for (const y of op.outputs) touch(y, i)
   })
   touch(model.outputs[0], model.operators.length)
+  const fast: Array<FastPlan | null> = model.operators.map((op) =>
+    opts.kernels === 'reference' ? null : planFastOp(op, model, activationRange(op.options.activation, t(op.outputs[0]).scale[0], t(op.outputs[0]).zeroPoint[0]))
+  )
+  fast.forEach((f, i) => {
+    if (f && f.scratchBytes > 0) lifetimes.set(SCRATCH_ID + i, { id: SCRATCH_ID + i, bytes: f.scratchBytes, first: i, last: i })
+  })
   const plan = planArena([...lifetimes.values()])
 
   const e: Emitter = { decls: [], calls: [] }
@@ -122,7 +138,19 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     return `(${cType} *)(MF_ARENA + ${off})`
   }
 
-  model.operators.forEach((op, i) => emitOperator(op, i, model, e, constArray, arenaRef))
+  const usedFast = new Set<FastKernel>()
+  model.operators.forEach((op, i) => {
+    const f = fast[i]
+    if (!f) return emitOperator(op, i, model, e, constArray, arenaRef)
+    const input = t(op.inputs[0])
+    const output = t(op.outputs[0])
+    const scratch = f.scratchBytes > 0 ? arenaRef(SCRATCH_ID + i, 'int8_t') : null
+    const out = emitFastOp(f, `op${i}`, arenaRef(op.inputs[0], 'const int8_t'), arenaRef(op.outputs[0], 'int8_t'), scratch)
+    e.decls.push(...out.decls)
+    e.calls.push(`  /* ${i}: ${op.op} ${JSON.stringify(input.shape)} -> ${JSON.stringify(output.shape)} (${f.kernel} kernel) */`, out.call)
+    weightBytes += out.constBytes
+    usedFast.add(f.kernel)
+  })
 
   const inT = t(model.inputs[0])
   const outT = t(model.outputs[0])
@@ -183,7 +211,7 @@ void mf_model_invoke(void);
 /* int32 words keep every tensor 4-byte aligned (offsets are multiples of 16). */
 static int32_t mf_arena_words[${Math.max(1, plan.bytes / 4)}];
 #define MF_ARENA ((int8_t *)mf_arena_words)
-
+${fastKernelSource(usedFast)}
 ${e.decls.join('\n\n')}
 
 mf_model_input_t *mf_model_input(void) { return ${arenaRef(model.inputs[0], 'mf_model_input_t')}; }
@@ -238,19 +266,6 @@ function checkTypes(op: CgOperator, model: CgModel): void {
     const b = op.inputs[2] ?? -1
     if (b >= 0 && (t(b).type !== 'int32' || !t(b).data)) bad(`${t(b).type} bias`)
   }
-}
-
-/** GetQuantizedConvolutionMultipler per output channel: (input_scale * filter_scale) / output_scale in double. */
-function channelMultipliers(input: CgTensor, w: CgTensor, output: CgTensor, channels: number): { mults: number[]; shifts: number[] } {
-  const mults: number[] = []
-  const shifts: number[] = []
-  for (let c = 0; c < channels; c++) {
-    const ws = w.scale.length > 1 ? w.scale[c] : w.scale[0]
-    const q = quantizeMultiplier((input.scale[0] * ws) / output.scale[0])
-    mults.push(q.multiplier)
-    shifts.push(q.shift)
-  }
-  return { mults, shifts }
 }
 
 function emitMultipliers(e: Emitter, p: string, mults: number[], shifts: number[]): void {

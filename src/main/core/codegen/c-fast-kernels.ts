@@ -1,0 +1,259 @@
+/**
+ * C source of the fast int8 kernels the generator puts into mf_model.c, only those the model uses.
+ * The generator has already folded the input offset into the bias (bias + input_offset * sum(w)),
+ * so the inner loops multiply raw int8 values; padded taps are filled with the input zero point so
+ * they add w * zp, which the folded offset cancels, exactly as the reference skips them.
+ *
+ * Two paths with the same results: on cores with the DSP extension (Cortex-M4/M7/M33) four int8
+ * values are loaded as one word, sign-extended in pairs with SXTB16 and multiplied two at a time
+ * with SMLAD (SMLABB/SMLATT for depthwise, where lanes are channels); elsewhere (ESP32's Xtensa,
+ * RP2040's Cortex-M0+, the host) plain C with the same blocking.
+ *
+ * Requantisation is TFLM's MultiplyByQuantizedMultiplier with both of its roundings:
+ * SaturatingRoundingDoublingHighMul is (x * m + 2^30) >> 31 in 64 bits (for negative products the
+ * reference's nudge 1 - 2^30 followed by a truncating division gives the same floor; it can only
+ * saturate for m = INT32_MIN, which a quantized multiplier never is), and RoundingDivideByPOT is
+ * (x + 2^(rs-1) - (x < 0)) >> rs, with the output zero point added as zp << rs before the shift.
+ * The generator takes this path only when it has proved, from the weights and biases, that no
+ * intermediate can overflow int32 (see c-fast-ops.ts); otherwise the op runs the reference kernel.
+ */
+
+const COMMON = String.raw`
+#include <string.h>
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
+/* Per output channel: the multiplier, the rounding constant with the output zero point folded in,
+ * the left and right shifts, and -1 when the right shift rounds (0 otherwise). */
+typedef struct {
+  int32_t mult, add;
+  uint8_t ls, rs;
+  int8_t neg;
+} mf_rq;
+
+static int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
+  const int64_t ab = (int64_t)(int32_t)((uint32_t)acc << q->ls) * q->mult;
+  const int32_t x = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+  int32_t t = (x + q->add + ((x >> 31) & q->neg)) >> q->rs;
+  t = t < lo ? lo : t;
+  return (int8_t)(t > hi ? hi : t);
+}
+
+#if defined(__ARM_FEATURE_DSP)
+static int32_t mf_ld4(const int8_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4); /* one LDR on cores with unaligned access */
+  return v;
+}
+/* Lanes 1 and 3 sign-extended (SXTB16 with ROR #8). */
+#define MF_ODD(x) __sxtb16((int32_t)(((uint32_t)(x) >> 8) | ((uint32_t)(x) << 24)))
+#endif
+`
+
+/** Matrix kernel: two patches (or one) against rows of weights, two output channels at a time. */
+const MM = String.raw`
+/* o0[c] = requant(bias[c] + sum_j w[c][j] * a0[j]) for c < cout, and the same for a1/o1 when a1 is
+ * not NULL. a0/a1 hold k int8 values each; w is [cout][k]. */
+static void mf_mm_s8(const int8_t *a0, const int8_t *a1, const int8_t *w, int32_t k, int32_t cout,
+                     const int32_t *bias, const mf_rq *rq, int32_t lo, int32_t hi, int8_t *o0, int8_t *o1) {
+  int32_t c = 0;
+  for (; c + 1 < cout; c += 2) {
+    const int8_t *w0 = w + c * k, *w1 = w0 + k, *p0 = a0, *p1 = a1;
+    int32_t s00 = bias[c], s01 = bias[c + 1], s10 = s00, s11 = s01, j;
+    if (a1) {
+#if defined(__ARM_FEATURE_DSP)
+      for (j = k >> 2; j > 0; --j) {
+        const int32_t x0 = mf_ld4(p0), x1 = mf_ld4(p1), v0 = mf_ld4(w0), v1 = mf_ld4(w1);
+        int32_t xe0 = __sxtb16(x0), xe1 = __sxtb16(x1), ve0 = __sxtb16(v0), ve1 = __sxtb16(v1);
+        s00 = __smlad(xe0, ve0, s00);
+        s01 = __smlad(xe0, ve1, s01);
+        s10 = __smlad(xe1, ve0, s10);
+        s11 = __smlad(xe1, ve1, s11);
+        xe0 = MF_ODD(x0);
+        xe1 = MF_ODD(x1);
+        ve0 = MF_ODD(v0);
+        ve1 = MF_ODD(v1);
+        s00 = __smlad(xe0, ve0, s00);
+        s01 = __smlad(xe0, ve1, s01);
+        s10 = __smlad(xe1, ve0, s10);
+        s11 = __smlad(xe1, ve1, s11);
+        p0 += 4;
+        p1 += 4;
+        w0 += 4;
+        w1 += 4;
+      }
+      j = k & 3;
+#else
+      j = k;
+#endif
+      for (; j > 0; --j) {
+        const int32_t x0 = *p0++, x1 = *p1++, v0 = *w0++, v1 = *w1++;
+        s00 += x0 * v0;
+        s01 += x0 * v1;
+        s10 += x1 * v0;
+        s11 += x1 * v1;
+      }
+      o1[c] = mf_rq_apply(s10, rq + c, lo, hi);
+      o1[c + 1] = mf_rq_apply(s11, rq + c + 1, lo, hi);
+    } else {
+#if defined(__ARM_FEATURE_DSP)
+      for (j = k >> 2; j > 0; --j) {
+        const int32_t x0 = mf_ld4(p0), v0 = mf_ld4(w0), v1 = mf_ld4(w1);
+        int32_t xe = __sxtb16(x0);
+        s00 = __smlad(xe, __sxtb16(v0), s00);
+        s01 = __smlad(xe, __sxtb16(v1), s01);
+        xe = MF_ODD(x0);
+        s00 = __smlad(xe, MF_ODD(v0), s00);
+        s01 = __smlad(xe, MF_ODD(v1), s01);
+        p0 += 4;
+        w0 += 4;
+        w1 += 4;
+      }
+      j = k & 3;
+#else
+      j = k;
+#endif
+      for (; j > 0; --j) {
+        const int32_t x0 = *p0++;
+        s00 += x0 * *w0++;
+        s01 += x0 * *w1++;
+      }
+    }
+    o0[c] = mf_rq_apply(s00, rq + c, lo, hi);
+    o0[c + 1] = mf_rq_apply(s01, rq + c + 1, lo, hi);
+  }
+  if (c < cout) {
+    const int8_t *w0 = w + c * k;
+    int32_t s0 = bias[c], s1 = bias[c], j;
+    for (j = 0; j < k; ++j) {
+      s0 += (int32_t)a0[j] * w0[j];
+      if (a1) s1 += (int32_t)a1[j] * w0[j];
+    }
+    o0[c] = mf_rq_apply(s0, rq + c, lo, hi);
+    if (a1) o1[c] = mf_rq_apply(s1, rq + c, lo, hi);
+  }
+}
+`
+
+/** Patches of a convolution or depthwise convolution: in place when the taps are contiguous, else copied. */
+const PATCH = String.raw`
+typedef struct {
+  int16_t in_h, in_w, in_c, out_h, out_w, out_c, f_h, f_w;
+  int16_t stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
+  int8_t in_zp, act_min, act_max;
+  const int8_t *w;
+  const int32_t *bias;
+  const mf_rq *rq;
+} mf_fconv;
+
+/* The f_h x f_w x in_c taps of output pixel (oy, ox). Returns the row stride of the patch: the
+ * input's own when every tap is inside and rows need no gathering (pointer into the input), else
+ * f_w * in_c with the taps copied into buf and padding filled with the input zero point. */
+static int32_t mf_patch(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *buf, const int8_t **patch) {
+  const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+  const int32_t row = p->f_w * p->in_c, in_row = p->in_w * p->in_c;
+  int32_t fy, fx;
+  if (y0 >= 0 && x0 >= 0 && y0 + (p->f_h - 1) * p->dil_h < p->in_h && x0 + (p->f_w - 1) * p->dil_w < p->in_w &&
+      p->dil_w == 1) {
+    *patch = in + y0 * in_row + x0 * p->in_c;
+    return p->dil_h * in_row;
+  }
+  for (fy = 0; fy < p->f_h; ++fy) {
+    const int32_t y = y0 + fy * p->dil_h;
+    for (fx = 0; fx < p->f_w; ++fx) {
+      const int32_t x = x0 + fx * p->dil_w;
+      int8_t *dst = buf + fy * row + fx * p->in_c;
+      if (y < 0 || y >= p->in_h || x < 0 || x >= p->in_w) memset(dst, p->in_zp, (size_t)p->in_c);
+      else memcpy(dst, in + y * in_row + x * p->in_c, (size_t)p->in_c);
+    }
+  }
+  *patch = buf;
+  return row;
+}
+`
+
+/** CONV_2D: patches made contiguous (in place or copied), then two pixels at a time through mf_mm_s8. */
+const CONV = String.raw`
+/* Contiguous k-byte patch of a pixel: in place when its rows follow each other in the input. */
+static const int8_t *mf_conv_patch(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *buf) {
+  const int8_t *patch;
+  const int32_t row = p->f_w * p->in_c;
+  const int32_t stride = mf_patch(p, in, oy, ox, buf, &patch);
+  int32_t fy;
+  if (stride == row || p->f_h == 1) return patch;
+  for (fy = 0; fy < p->f_h; ++fy) memcpy(buf + fy * row, patch + fy * stride, (size_t)row);
+  return buf;
+}
+
+/* scratch: 2 * f_h * f_w * in_c bytes. */
+static void mf_fconv_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
+  const int32_t k = p->f_h * p->f_w * p->in_c, n = p->out_h * p->out_w;
+  int32_t i;
+  for (i = 0; i < n; i += 2) {
+    const int8_t *a0 = mf_conv_patch(p, in, i / p->out_w, i % p->out_w, scratch);
+    const int8_t *a1 = i + 1 < n ? mf_conv_patch(p, in, (i + 1) / p->out_w, (i + 1) % p->out_w, scratch + k) : 0;
+    mf_mm_s8(a0, a1, p->w, k, p->out_c, p->bias, p->rq, p->act_min, p->act_max, out + i * p->out_c,
+             a1 ? out + (i + 1) * p->out_c : 0);
+  }
+}
+`
+
+/** DEPTHWISE_CONV_2D with depth multiplier 1: channels in the SIMD lanes, four at a time. */
+const DEPTHWISE = String.raw`
+/* scratch: f_h * f_w * in_c bytes. */
+static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
+  const int32_t ch = p->in_c, taps_row = p->f_w * ch;
+  int32_t oy, ox;
+  for (oy = 0; oy < p->out_h; ++oy) {
+    for (ox = 0; ox < p->out_w; ++ox, out += ch) {
+      const int8_t *patch;
+      const int32_t stride = mf_patch(p, in, oy, ox, scratch, &patch);
+      int32_t c = 0, fy, fx;
+#if defined(__ARM_FEATURE_DSP)
+      for (; c + 3 < ch; c += 4) {
+        int32_t s0 = p->bias[c], s1 = p->bias[c + 1], s2 = p->bias[c + 2], s3 = p->bias[c + 3];
+        for (fy = 0; fy < p->f_h; ++fy) {
+          const int8_t *x = patch + fy * stride + c, *v = p->w + fy * taps_row + c;
+          for (fx = 0; fx < p->f_w; ++fx, x += ch, v += ch) {
+            const int32_t xw = mf_ld4(x), vw = mf_ld4(v);
+            int32_t xe = __sxtb16(xw), ve = __sxtb16(vw);
+            s0 = __smlabb(xe, ve, s0);
+            s2 = __smlatt(xe, ve, s2);
+            xe = MF_ODD(xw);
+            ve = MF_ODD(vw);
+            s1 = __smlabb(xe, ve, s1);
+            s3 = __smlatt(xe, ve, s3);
+          }
+        }
+        out[c] = mf_rq_apply(s0, p->rq + c, p->act_min, p->act_max);
+        out[c + 1] = mf_rq_apply(s1, p->rq + c + 1, p->act_min, p->act_max);
+        out[c + 2] = mf_rq_apply(s2, p->rq + c + 2, p->act_min, p->act_max);
+        out[c + 3] = mf_rq_apply(s3, p->rq + c + 3, p->act_min, p->act_max);
+      }
+#endif
+      for (; c < ch; ++c) {
+        int32_t s = p->bias[c];
+        for (fy = 0; fy < p->f_h; ++fy) {
+          const int8_t *x = patch + fy * stride + c, *v = p->w + fy * taps_row + c;
+          for (fx = 0; fx < p->f_w; ++fx) s += (int32_t)x[fx * ch] * v[fx * ch];
+        }
+        out[c] = mf_rq_apply(s, p->rq + c, p->act_min, p->act_max);
+      }
+    }
+  }
+}
+`
+
+export type FastKernel = 'fc' | 'conv' | 'depthwise'
+
+/** The C text of the kernels in `used`, with what they share, in dependency order. */
+export function fastKernelSource(used: ReadonlySet<FastKernel>): string {
+  if (used.size === 0) return ''
+  const parts = [COMMON]
+  if (used.has('fc') || used.has('conv')) parts.push(MM)
+  if (used.has('conv') || used.has('depthwise')) parts.push(PATCH)
+  if (used.has('conv')) parts.push(CONV)
+  if (used.has('depthwise')) parts.push(DEPTHWISE)
+  return parts.join('')
+}

@@ -1,0 +1,269 @@
+/**
+ * Build-time preparation for the fast kernels (c-fast-kernels.ts): the generator knows every
+ * weight, offset and multiplier, so it folds the input offset into the bias, turns each channel's
+ * multiplier and shift into the constants of a branch-free requantisation, proves that nothing can
+ * overflow, and lays out the weights the kernel reads (depthwise with one input channel becomes a
+ * convolution). An op it cannot prove safe, or whose shape the fast kernels do not cover, returns
+ * null and keeps the reference kernel of mf_runtime.c.
+ */
+import { quantizeMultiplier } from '../quant/fixed-point'
+import { cArrayBody, cInt32 } from './c-literals'
+import type { FastKernel } from './c-fast-kernels'
+import { elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
+
+const LIMIT = 2 ** 31
+
+/** One channel's requantisation for mf_rq_apply. */
+export interface FastRequant {
+  mult: number
+  /** 2^(rs-1) rounding (when rs > 0) plus the output zero point times 2^rs. */
+  add: number
+  ls: number
+  rs: number
+  /** -1 when rs > 0: RoundingDivideByPOT rounds negative ties away from zero. */
+  neg: number
+}
+
+export interface FastConvShape {
+  inH: number
+  inW: number
+  inC: number
+  outH: number
+  outW: number
+  outC: number
+  fH: number
+  fW: number
+  strideH: number
+  strideW: number
+  dilH: number
+  dilW: number
+  padH: number
+  padW: number
+}
+
+export interface FastPlan {
+  kernel: FastKernel
+  /** Weights in the order the kernel reads them: [out][k] for fc/conv, [fh][fw][c] for depthwise. */
+  weights: Int8Array
+  /** Bias with input_offset * sum(weights) folded in, per output channel. */
+  bias: Int32Array
+  rq: FastRequant[]
+  actMin: number
+  actMax: number
+  inZeroPoint: number
+  /** fc: rows and depth; conv/depthwise: the geometry. */
+  batches: number
+  depth: number
+  conv: FastConvShape | null
+  /** Bytes of im2col scratch the op needs in the arena (0 for fc). */
+  scratchBytes: number
+}
+
+/** (input_scale * filter_scale) / output_scale per output channel, quantized as TFLM's Prepare does. */
+export function channelMultipliers(input: CgTensor, w: CgTensor, output: CgTensor, channels: number): { mults: number[]; shifts: number[] } {
+  const mults: number[] = []
+  const shifts: number[] = []
+  for (let c = 0; c < channels; c++) {
+    const ws = w.scale.length > 1 ? w.scale[c] : w.scale[0]
+    const q = quantizeMultiplier((input.scale[0] * ws) / output.scale[0])
+    mults.push(q.multiplier)
+    shifts.push(q.shift)
+  }
+  return { mults, shifts }
+}
+
+export function fastRequant(mult: number, shift: number, outZeroPoint: number): FastRequant {
+  const ls = Math.max(shift, 0)
+  const rs = Math.max(-shift, 0)
+  return { mult, add: (rs > 0 ? 2 ** (rs - 1) : 0) + outZeroPoint * 2 ** rs, ls, rs, neg: rs > 0 ? -1 : 0 }
+}
+
+/**
+ * The requantisation mf_rq_apply computes, in exact integer arithmetic (before the clamp). Equal to
+ * MultiplyByQuantizedMultiplier(acc, mult, shift) + zero point whenever safeRequant holds.
+ */
+export function applyFastRequant(acc: number, q: FastRequant): number {
+  const shifted = BigInt.asIntN(32, BigInt(acc) << BigInt(q.ls))
+  const x = Number((shifted * BigInt(q.mult) + (1n << 30n)) >> 31n)
+  return Math.floor((x + q.add + (x < 0 ? q.neg : 0)) / 2 ** q.rs)
+}
+
+/** True when an accumulator bounded by |acc| <= bound cannot overflow int32 anywhere in mf_rq_apply. */
+export function safeRequant(q: FastRequant, bound: number): boolean {
+  return q.rs <= 30 && bound * 2 ** q.ls + Math.abs(q.add) + 2 < LIMIT && q.mult >= 0
+}
+
+function int32s(data: Uint8Array): Int32Array {
+  const copy = new Uint8Array(data)
+  return new Int32Array(copy.buffer, 0, copy.byteLength >> 2)
+}
+
+function to4d(shape: number[]): number[] {
+  const s = [...shape]
+  while (s.length < 4) s.unshift(1)
+  return s
+}
+
+function samePad(inSize: number, filter: number, stride: number, dilation: number, outSize: number, padding: 'same' | 'valid'): number {
+  if (padding === 'valid') return 0
+  return Math.floor(Math.max((outSize - 1) * stride + ((filter - 1) * dilation + 1) - inSize, 0) / 2)
+}
+
+/**
+ * Folded bias and requantisation for weights [channels][k] (row c at c * k). Null when some channel
+ * could overflow: |bias| + 255 * sum|w| bounds the reference accumulator, |bias'| + 128 * sum|w|
+ * every partial sum of the raw-int8 loop.
+ */
+function foldAndRequant(
+  w: Int8Array,
+  k: number,
+  channels: number,
+  bias: Int32Array | null,
+  inOffset: number,
+  mults: number[],
+  shifts: number[],
+  outZeroPoint: number
+): { bias: Int32Array; rq: FastRequant[] } | null {
+  const folded = new Int32Array(channels)
+  const rq: FastRequant[] = []
+  for (let c = 0; c < channels; c++) {
+    let sum = 0
+    let sumAbs = 0
+    for (let j = 0; j < k; j++) {
+      sum += w[c * k + j]
+      sumAbs += Math.abs(w[c * k + j])
+    }
+    const b = bias ? bias[c] : 0
+    const f = b + inOffset * sum
+    const q = fastRequant(mults[c], shifts[c], outZeroPoint)
+    if (Math.abs(f) + 128 * sumAbs >= LIMIT || !safeRequant(q, Math.abs(b) + 255 * sumAbs)) return null
+    folded[c] = f
+    rq.push(q)
+  }
+  return { bias: folded, rq }
+}
+
+/** The fast plan for FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D, or null for the reference kernel. */
+export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; max: number }): FastPlan | null {
+  if (op.op !== 'FULLY_CONNECTED' && op.op !== 'CONV_2D' && op.op !== 'DEPTHWISE_CONV_2D') return null
+  const t = (k: number): CgTensor => model.tensors[k]
+  const input = t(op.inputs[0])
+  const wT = t(op.inputs[1])
+  const output = t(op.outputs[0])
+  if (!wT.data || (wT.zeroPoint[0] ?? 0) !== 0) return null
+  const biasIdx = op.inputs[2] ?? -1
+  const bias = biasIdx >= 0 && t(biasIdx).data ? int32s(t(biasIdx).data!) : null
+  const raw = new Int8Array(wT.data.buffer, wT.data.byteOffset, wT.data.byteLength)
+  const inOffset = -input.zeroPoint[0]
+  const common = { actMin: act.min, actMax: act.max, inZeroPoint: input.zeroPoint[0] }
+
+  if (op.op === 'FULLY_CONNECTED') {
+    const depth = wT.shape[wT.shape.length - 1]
+    const units = wT.shape[wT.shape.length - 2]
+    const { mults, shifts } = channelMultipliers(input, wT, output, units)
+    const f = foldAndRequant(raw, depth, units, bias, inOffset, mults, shifts, output.zeroPoint[0])
+    if (!f) return null
+    return { kernel: 'fc', weights: raw, ...f, ...common, batches: elementCount(input.shape) / depth, depth, conv: null, scratchBytes: 0 }
+  }
+
+  const [n, inH, inW, inC] = to4d(input.shape)
+  const [, fH, fW, fLast] = to4d(wT.shape)
+  const [, outH, outW, outC] = to4d(output.shape)
+  const o = op.options
+  if (n !== 1 || Math.max(inH, inW, inC, outH, outW, outC) > 32767) return null
+  const shape: FastConvShape = {
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    fH,
+    fW,
+    strideH: o.strideH,
+    strideW: o.strideW,
+    dilH: o.dilationH,
+    dilW: o.dilationW,
+    padH: samePad(inH, fH, o.strideH, o.dilationH, outH, o.padding),
+    padW: samePad(inW, fW, o.strideW, o.dilationW, outW, o.padding)
+  }
+  const { mults, shifts } = channelMultipliers(input, wT, output, outC)
+  const taps = fH * fW
+  let kernel: FastKernel
+  let weights: Int8Array
+  if (op.op === 'CONV_2D') {
+    kernel = 'conv'
+    weights = raw
+  } else if (inC === 1) {
+    // One input channel: each output channel m is a convolution with the taps [fh][fw][m].
+    kernel = 'conv'
+    weights = new Int8Array(outC * taps)
+    for (let m = 0; m < outC; m++) for (let j = 0; j < taps; j++) weights[m * taps + j] = raw[j * fLast + m]
+  } else if (fLast === inC) {
+    kernel = 'depthwise'
+    weights = raw
+  } else {
+    return null
+  }
+  const k = kernel === 'conv' ? taps * inC : taps
+  // Depthwise rows are strided by channel: fold over [fh][fw][c] with the channel as the row.
+  const rows = kernel === 'conv' ? weights : transpose(weights, taps, outC)
+  const f = foldAndRequant(rows, k, outC, bias, inOffset, mults, shifts, output.zeroPoint[0])
+  if (!f) return null
+  const scratchBytes = kernel === 'conv' ? 2 * k : taps * inC
+  return { kernel, weights, ...f, ...common, batches: 1, depth: k, conv: shape, scratchBytes }
+}
+
+/** [rows][cols] to [cols][rows]. */
+function transpose(a: Int8Array, rows: number, cols: number): Int8Array {
+  const out = new Int8Array(a.length)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]
+  return out
+}
+
+export interface FastEmit {
+  decls: string[]
+  call: string
+  /** Bytes of constant data the op adds to flash (weights, bias, requantisation). */
+  constBytes: number
+}
+
+/** Declarations and the call of one fast op; `scratch` is an arena pointer expression (or null). */
+export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
+  const decls = [
+    `static const int8_t ${p}_w[${plan.weights.length}] = {\n${cArrayBody(plan.weights, 24)}\n};`,
+    `static const int32_t ${p}_bias[${plan.bias.length}] = {\n${cArrayBody(plan.bias, 8, cInt32)}\n};`,
+    `static const mf_rq ${p}_rq[${plan.rq.length}] = {\n${cArrayBody(
+      plan.rq.map((_, i) => i),
+      4,
+      (i) => `{${cInt32(plan.rq[i].mult)}, ${cInt32(plan.rq[i].add)}, ${plan.rq[i].ls}, ${plan.rq[i].rs}, ${plan.rq[i].neg}}`
+    )}\n};`
+  ]
+  const constBytes = plan.weights.length + 4 * plan.bias.length + 12 * plan.rq.length
+  const { actMin: lo, actMax: hi } = plan
+  if (plan.kernel === 'fc') {
+    const units = plan.bias.length
+    const d = plan.depth
+    const call =
+      plan.batches === 1
+        ? `  mf_mm_s8(${inRef}, 0, ${p}_w, ${d}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, ${outRef}, 0);`
+        : [
+            `  {`,
+            `    const int8_t *in = ${inRef};`,
+            `    int8_t *out = ${outRef};`,
+            `    int32_t b;`,
+            `    for (b = 0; b < ${plan.batches}; b += 2) {`,
+            `      const int two = b + 1 < ${plan.batches};`,
+            `      mf_mm_s8(in + b * ${d}, two ? in + (b + 1) * ${d} : 0, ${p}_w, ${d}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, out + b * ${units}, two ? out + (b + 1) * ${units} : 0);`,
+            `    }`,
+            `  }`
+          ].join('\n')
+    return { decls, call, constBytes }
+  }
+  const s = plan.conv!
+  decls.push(
+    `static const mf_fconv ${p} = {${[s.inH, s.inW, s.inC, s.outH, s.outW, s.outC, s.fH, s.fW, s.strideH, s.strideW, s.dilH, s.dilW, s.padH, s.padW, plan.inZeroPoint, lo, hi].join(', ')}, ${p}_w, ${p}_bias, ${p}_rq};`
+  )
+  const fn = plan.kernel === 'conv' ? 'mf_fconv_s8' : 'mf_fdw_s8'
+  return { decls, call: `  ${fn}(&${p}, ${inRef}, ${outRef}, ${scratch ?? '0'});`, constBytes }
+}

@@ -1,0 +1,117 @@
+/**
+ * Both paths of the C runtime's fast kernels against the TypeScript interpreter (bit-exact with
+ * TFLM's reference kernels), byte for byte: the DSP path (SXTB16/SMLAD) built with
+ * arm-none-eabi-gcc -mcpu=cortex-m4 and run in QEMU mps2-an386, the portable C path built for a
+ * Cortex-M3 (no DSP extension) and run in QEMU mps2-an385, and on the host with gcc.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { fastKernelSource } from '../../src/main/core/codegen/c-fast-kernels'
+import { fastRequant } from '../../src/main/core/codegen/c-fast-ops'
+import { generateCRuntimeModel } from '../../src/main/core/codegen/c-runtime'
+import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
+import { exportModel } from '../../src/main/core/export/export-model'
+import { Interpreter } from '../../src/main/core/interpreter'
+import type { ModelIR } from '../../src/main/core/model-ir'
+import { multiplyByQuantizedMultiplier } from '../../src/main/core/quant/fixed-point'
+import { quantizeArray } from '../../src/main/core/quant/quantize'
+import { parseTflite } from '../../src/main/core/tflite/reader'
+import { convNet, denseNet, depthwiseNet, loadPunchFlex, rng } from '../unit/export/models'
+import { STRICT, buildHost, disassemble, repoRoot, runHost, runQemu, writeFiles, type QemuCore } from './helpers/c-build'
+import { dscnnPreset } from './helpers/preset-models'
+import { microSpeechShaped } from './helpers/shaped-models'
+
+const { windows } = loadPunchFlex()
+const calibration = windows.slice(0, 40)
+
+function gestureCase(make: () => ModelIR): { bytes: Uint8Array; inputs: Int8Array[] } {
+  const { bytes, report } = exportModel(make(), { mode: 'int8', representativeData: calibration })
+  return { bytes, inputs: windows.slice(0, 24).map((w) => quantizeArray(w, { scale: report.input.scale!, zeroPoint: report.input.zeroPoint! })) }
+}
+
+function randomInputs(count: number, n: number, seed: number): Int8Array[] {
+  const r = rng(seed)
+  return Array.from({ length: count }, () => Int8Array.from({ length: n }, () => Math.floor(r() * 256) - 128))
+}
+
+const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, string[]]> = [
+  ['dense', () => gestureCase(denseNet), ['mf_mm_s8(']],
+  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_mm_s8(']],
+  // Depth multiplier 2 keeps the reference depthwise kernel; its stride-2 SAME conv takes the fast one.
+  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_depthwise_conv_2d_s8(', 'mf_fconv_s8(']],
+  ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(']],
+  ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_mm_s8(']],
+  [
+    'hello_world (converter model), all 256 inputs',
+    () => ({ bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'hello_world_int8.tflite'))), inputs: Array.from({ length: 256 }, (_, i) => Int8Array.of(i - 128)) }),
+    ['mf_mm_s8(']
+  ]
+]
+
+function asBytes(x: Int8Array): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength)
+}
+
+describe('fast C kernels, every path bit for bit with the interpreter', () => {
+  for (const [name, make, calls] of cases) {
+    it(name, () => {
+      const { bytes, inputs } = make()
+      const interp = new Interpreter(parseTflite(bytes))
+      const expected = inputs.map((x) => Uint8Array.from(asBytes(interp.invoke([x])[0] as Int8Array)))
+      const gen = generateCRuntimeModel(cgModelFromTflite(bytes))
+      const source = gen.files.find((f) => f.path === 'mf_model.c')!.contents
+      for (const call of calls) expect(source, `${name} uses ${call}`).toContain(`  ${call}`)
+      const dir = writeFiles(gen.files, 'mf-paths-')
+
+      const host = runHost(buildHost(dir), concat(inputs.map(asBytes)))
+      const n = expected[0].length
+      expect(expected.map((_, i) => Array.from(host.subarray(i * n, (i + 1) * n)))).toEqual(expected.map((e) => Array.from(e)))
+
+      for (const core of ['cortex-m4', 'cortex-m3'] as QemuCore[]) {
+        const got = runQemu(dir, inputs.map(asBytes), core)
+        expect(got.map((g) => Array.from(g)), core).toEqual(expected.map((e) => Array.from(e)))
+        const asm = disassemble(path.join(dir, `io_${core}.elf`))
+        // The M4 build runs the DSP path, the M3 build the portable one.
+        expect(/\bsmlad\b/.test(asm), core).toBe(core === 'cortex-m4')
+      }
+    }, 240_000)
+  }
+})
+
+describe('mf_rq_apply compiled by gcc', () => {
+  it('rounds ties exactly as MultiplyByQuantizedMultiplier (host gcc)', () => {
+    const rows: string[] = []
+    const expected: number[] = []
+    for (const shift of [-1, -2, -3, -7, 0, 2]) {
+      for (let acc = -300; acc <= 300; acc += shift > 0 ? 7 : 1) {
+        const q = fastRequant(2 ** 30, shift, -5)
+        rows.push(`{${acc}, {${q.mult}, ${q.add}, ${q.ls}, ${q.rs}, ${q.neg}}}`)
+        expected.push(Math.max(-128, Math.min(127, multiplyByQuantizedMultiplier(acc, 2 ** 30, shift) - 5)))
+      }
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'mf-rq-'))
+    const src = path.join(dir, 'rq.c')
+    writeFileSync(
+      src,
+      `#include <stdint.h>\n#include <stdio.h>\n${fastKernelSource(new Set(['fc']))}\n` +
+        `static const struct { int32_t acc; mf_rq q; } cases[${rows.length}] = {\n${rows.join(',\n')}\n};\n` +
+        `int main(void) { int i; (void)mf_mm_s8; for (i = 0; i < ${rows.length}; ++i) printf("%d\\n", mf_rq_apply(cases[i].acc, &cases[i].q, -128, 127)); return 0; }\n`
+    )
+    execFileSync('gcc', [...STRICT, '-O2', src, '-o', path.join(dir, 'rq')])
+    const got = execFileSync(path.join(dir, 'rq')).toString().trim().split('\n').map(Number)
+    expect(got).toEqual(expected)
+  })
+})
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
