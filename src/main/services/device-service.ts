@@ -69,7 +69,7 @@ const LINK_CHECK_MS = 500
 /** Epoch ms with sub-ms precision (Date.now() is too coarse for latency at 1 kHz). */
 const nowMs = (): number => performance.timeOrigin + performance.now()
 
-const emptyStats = (): StreamStats => ({ bytes: 0, lines: 0, samples: 0, overlong: 0, garbled: 0, nonFinite: 0, wrongColumns: 0, missing: 0, messages: 0 })
+const emptyStats = (): StreamStats => ({ bytes: 0, lines: 0, samples: 0, overlong: 0, garbled: 0, nonFinite: 0, wrongColumns: 0, missing: 0, messages: 0, profile: 0 })
 
 interface Connection {
   path: string
@@ -509,6 +509,12 @@ export class DeviceService implements DeviceApi {
         message: `No data for ${Math.round(silent / 1000)} s on ${conn.path} at ${conn.baud} baud.`,
         hint: 'Check the baud rate in your sketch (Serial.begin) and that the board is running it; press its reset button.'
       }
+    } else if (conn.parser.stats.profile > 0 && conn.parser.stats.samples === 0) {
+      warning = {
+        code: 'UNSUPPORTED',
+        message: `The board on ${conn.path} runs Microforge's profile or classify firmware: it prints inference timings and results, not sensor samples.`,
+        hint: 'Open the Profile step to measure it. To record gestures, generate the capture firmware in Deploy and flash that.'
+      }
     } else if (lines + garbled >= 10 && garbled > 0.8 * (lines + 1)) {
       warning = {
         code: 'DEVICE_ERROR',
@@ -557,7 +563,8 @@ export class DeviceService implements DeviceApi {
       nonFinite: p.nonFinite,
       wrongColumns: p.wrongColumns,
       missing: conn.rate.missingSamples,
-      messages: p.messages
+      messages: p.messages,
+      profile: p.profile
     }
   }
 

@@ -47,6 +47,8 @@ export interface StreamStats {
   /** Samples the board's timestamps say never arrived. */
   missing: number
   messages: number
+  /** Timings or results from Microforge's profile or classify firmware (not samples, not garbled). */
+  profile: number
 }
 
 export interface StreamRate {

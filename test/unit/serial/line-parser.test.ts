@@ -86,3 +86,25 @@ describe('LineParser', () => {
     expect(p.currentLayout?.axes).toEqual(['x', 'y', 'z'])
   })
 })
+
+describe('lines from the profile and classify firmware', () => {
+  it('are recognised as firmware output, not garbled data at a wrong baud rate', () => {
+    const p = new LineParser()
+    const lines = [
+      'runtime:microforge-c arena_used:2144 arena_size:2304 free_heap:-1 bytes',
+      ...Array.from({ length: 12 }, (_, i) => `sensor:${180 + i} preprocess:210 inference:1200 output:5 us`),
+      'label:punch index:0 scores:0.91,0.09'
+    ]
+    for (const l of lines) p.push(l)
+    expect(p.stats.garbled).toBe(0)
+    expect(p.stats.profile).toBe(14)
+    expect(p.stats.samples).toBe(0)
+  })
+
+  it('still counts real noise as garbled', () => {
+    const p = new LineParser()
+    for (const l of ['\u0000\u0013x\u00ff', '12:3a:f', '#$%^&*']) p.push(l)
+    expect(p.stats.profile).toBe(0)
+    expect(p.stats.garbled).toBe(3)
+  })
+})

@@ -1,3 +1,4 @@
+import { parseProfileLine } from '../profile/profile-line'
 import { defaultAxisNames, isIdentifier, parseFiniteNumber, splitTokens, type Token } from './number-tokens'
 
 /**
@@ -52,6 +53,8 @@ export interface ParserStats {
   nonFinite: number
   /** Numbers, but not as many as the layout has columns. */
   wrongColumns: number
+  /** Timings, memory or results from Microforge's profile or classify firmware: readable, but not samples. */
+  profile: number
 }
 
 type Classified =
@@ -60,6 +63,7 @@ type Classified =
   | { kind: 'header'; names: string[] }
   | { kind: 'message' }
   | { kind: 'nonFinite' }
+  | { kind: 'profile' }
   | { kind: 'garbled' }
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity|ovf)$/i
@@ -86,6 +90,10 @@ export function classifyLine(line: string): Classified {
     return { kind: 'numbers', values, keys: tokens.every((t) => t.key !== null) ? tokens.map((t) => t.key as string) : null }
   }
   if (nonFinite > 0 && nonFinite === nonNumbers) return { kind: 'nonFinite' }
+  // `sensor:180 preprocess:210 inference:1200 output:5 us`, `label:punch scores:…`: a board
+  // running the profile or classify firmware, not a wrong baud rate.
+  const profile = parseProfileLine(line).kind
+  if (profile === 'timing' || profile === 'memory' || profile === 'classification') return { kind: 'profile' }
   // A word before the numbers: `Acc 0.1 0.2 0.3`. (`a/g:\t1\t2` arrives keyed and is handled above.)
   if (nonNumbers === 1 && values.length >= 2 && parseFiniteNumber(tokens[0].text) === null && /^[A-Za-z][A-Za-z_/. -]+:?$/.test(tokens[0].text)) {
     return { kind: 'numbers', values, keys: null }
@@ -105,7 +113,7 @@ function looksLikeHeader(line: string, tokens: Token[]): boolean {
 }
 
 export class LineParser {
-  readonly stats: ParserStats = { lines: 0, samples: 0, blank: 0, messages: 0, garbled: 0, nonFinite: 0, wrongColumns: 0 }
+  readonly stats: ParserStats = { lines: 0, samples: 0, blank: 0, messages: 0, garbled: 0, nonFinite: 0, wrongColumns: 0, profile: 0 }
   private readonly mode: 'auto' | 'none' | TimestampUnit
   private readonly lockLines: number
   private layout: Layout | null = null
@@ -137,6 +145,9 @@ export class LineParser {
         break
       case 'garbled':
         this.stats.garbled++
+        break
+      case 'profile':
+        this.stats.profile++
         break
       case 'nonFinite':
         this.stats.nonFinite++
