@@ -2,6 +2,33 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 
+/**
+ * The layers of ARCHITECTURE.md: imports point down only (shared <- core <- workers/services <-
+ * transports, CLI, shell). One no-restricted-imports entry per folder lists what it must not reach.
+ */
+const UP = { ui: ['**/renderer/**', '**/preload/**'], cli: ['**/cli/**'], shell: ['**/main/ipc', '**/main/index', '**/main/web', '**/main/web-server', '**/main/security'] }
+const NATIVE = ['electron', 'serialport', '@serialport/*', 'ws']
+const layer = (files, patterns, message, paths = NATIVE) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }] }
+})
+const layers = [
+  layer(['src/shared/**'], ['**/main/**', ...UP.ui, ...UP.cli, 'node:*'], 'src/shared is the contract: it imports nothing but itself and zod.'),
+  layer(
+    ['src/main/core/**'],
+    ['**/services/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell, 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http'],
+    'src/main/core is pure: no services, workers, transports, file system or processes. Take bytes, return bytes.'
+  ),
+  layer(['src/main/workers/**'], ['**/services/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Workers call core and hand bytes back; the services own I/O.'),
+  layer(['src/main/services/**'], ['**/rpc/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Services sit below the transports, the CLI and the shell.', ['electron']),
+  layer(['src/main/sim/**'], ['**/services/**', '**/rpc/**', ...UP.ui, ...UP.cli, ...UP.shell], 'The virtual boards sit beside the services and below the transports.', ['electron']),
+  layer(['src/main/rpc/**'], [...UP.ui, ...UP.cli, ...UP.shell], 'Transports sit below the CLI and the shell.', ['electron']),
+  layer(['src/cli/commands/**'], ['**/main/**', ...UP.ui], 'CLI commands go through the contract (ctx.api), like the UI.'),
+  layer(['src/cli/*.ts'], ['**/main/core/**', '**/main/workers/**', '**/main/sim/**', ...UP.ui], 'The CLI reaches the services only through createServices and the in-memory transport.'),
+  layer(['src/renderer/**'], ['**/main/**', ...UP.cli, '**/preload/**', 'node:*'], 'The renderer sees only src/shared and its api/.'),
+  layer(['src/preload/**'], ['**/main/**', ...UP.ui, ...UP.cli], 'The preload bridges the contract; it imports only src/shared and electron.', [])
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'src/main/core/tflite/schema/**', 'resources/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -20,6 +47,7 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'bin/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } }
   },
+  ...layers,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { methodPaths } from '../shared/contract'
 import type { RpcHost } from './rpc/rpc-host'
-import type { EventBus } from './rpc/event-bus'
+import type { EventBus } from './services/event-bus'
 
 export const IPC_CALL = 'microforge:call'
 export const IPC_EVENT = 'microforge:event'

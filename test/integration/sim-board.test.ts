@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { command as simBoard } from '../../src/cli/commands/sim-board'
-import { EventBus } from '../../src/main/rpc/event-bus'
+import { createMemoryClient } from '../../src/main/rpc/memory-transport'
+import { createServices } from '../../src/main/services'
+import { EventBus } from '../../src/main/services/event-bus'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { DeviceService } from '../../src/main/services/device-service'
 import { ProjectService } from '../../src/main/services/project-service'
@@ -28,7 +30,9 @@ describe('microforge sim-board', { timeout: 25_000 }, () => {
     const link = path.join(tmp.dir, 'vboard')
     let interrupt = (): void => undefined
     const interrupted = new Promise<void>((r) => (interrupt = r))
-    const running = simBoard.run({ api: {} as never, json: true, progress: () => undefined, interrupted }, [], {
+    const services = createServices({ host: 'cli', configDir: path.join(tmp.dir, 'cli-config') })
+    const { client, close } = createMemoryClient(services.api, services.bus)
+    const running = simBoard.run({ api: client, json: true, progress: () => undefined, interrupted }, [], {
       link,
       rate: '200',
       classes: 'wave,punch,flex',
@@ -59,6 +63,8 @@ describe('microforge sim-board', { timeout: 25_000 }, () => {
       interrupt()
     }
     const result = (await running) as { endedBy: string; linesWritten: number }
+    close()
+    await services.dispose()
     expect(result.endedBy).toBe('interrupt')
     expect(result.linesWritten).toBeGreaterThan(90)
     expect(existsSync(link)).toBe(false)

@@ -1,19 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { MicroforgeError } from '../../shared/errors'
-import { inspectTflite, type InspectSummary, type TensorSummary } from '../../main/core/tflite/inspect'
+import { resolve } from 'node:path'
+import type { InspectSummary, TensorSummary } from '../../shared/contract/model'
 import type { CliCommand } from '../command'
-
-/** Reads a file for a command, turning "no such file" into a sentence with a next step. */
-export async function readModelFile(file: string, what = 'model'): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file))
-  } catch (err) {
-    const code = (err as { code?: string }).code
-    if (code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No ${what} file at ${file}.`, 'Check the path.')
-    if (code === 'EISDIR') throw new MicroforgeError('INVALID_ARGUMENT', `${file} is a folder, not a ${what} file.`, 'Give the path of the file itself.')
-    throw err
-  }
-}
 
 function kb(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`
@@ -45,8 +32,8 @@ export const command: CliCommand = {
   summary: 'Show a .tflite model: operators, inputs/outputs, sizes, and whether TensorFlow Lite Micro can run it.',
   options: {},
   positionals: [1, 1],
-  async run(_ctx, [file]) {
-    return inspectTflite(await readModelFile(file))
+  async run(ctx, [file]) {
+    return ctx.api.model.inspect(resolve(file))
   },
   format
 }

@@ -1,14 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { VirtualBoardInfo } from '../../shared/contract/sim'
 import { MicroforgeError } from '../../shared/errors'
-import { buildHostFirmware, startVirtualBoard, writeDatasetWindows, type FirmwareMode } from '../../main/services/virtual-firmware-board'
 import type { CliContext, CliOption } from '../command'
+import { linkPort, untilBoardEnds } from './board-link'
 
 /**
  * `microforge sim-board --firmware DIR`: the virtual board running the real generated firmware
  * (Deploy's C runtime; its mode, profile, classify or capture, is the one it was generated for)
- * compiled for this computer, on a pseudo-terminal.
+ * compiled for this computer, on a pseudo-terminal, through the same sim.startFirmware as the app.
  * sim-board.ts hands over to this when --firmware is given; the synthetic stream stays there.
  */
 export const firmwareOptions: Record<string, CliOption> = {
@@ -21,7 +21,7 @@ export const firmwareOptions: Record<string, CliOption> = {
 export interface FirmwareBoardResult {
   firmware: string
   link: string
-  mode: FirmwareMode
+  mode: NonNullable<VirtualBoardInfo['firmwareMode']>
   host: string
   windows: 'dataset' | 'synthetic'
   windowIds?: string[]
@@ -36,36 +36,31 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
   const count = opts.count === undefined ? 0 : Number(opts.count)
   if (!(Number.isInteger(count) && count >= 0)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
   const link = typeof opts.link === 'string' && opts.link.trim() ? resolve(opts.link) : join(tmpdir(), 'microforge-firmware-board')
+  const project = typeof opts.project === 'string' ? resolve(opts.project) : null
 
   ctx.progress(`Compiling ${firmware} for this computer…`)
-  const build = await buildHostFirmware(firmware)
-  const mode: FirmwareMode = build.mode
-  const work = await mkdtemp(join(tmpdir(), 'microforge-vb-'))
+  // A person connects after the board starts: give them a moment before the first lines.
+  const info = await ctx.api.sim.startFirmware(project, { firmwareDir: firmware, windows: project ? 'dataset' : 'synthetic', rateHz: pace, count, startDelayMs: 1000 })
+  const unlink = await linkPort(info.path, link)
   try {
-    const windows = typeof opts.project === 'string' ? await writeDatasetWindows(resolve(opts.project), join(work, 'windows.txt')) : null
-    if (typeof opts.project === 'string' && !windows) {
-      throw new MicroforgeError('NOT_FOUND', `${resolve(opts.project)} has no dataset windows to feed the board.`, 'Record or import windows first, or leave out --project for synthetic gestures.')
-    }
-    // A person connects after the board starts: give them a moment before the first lines.
-    const board = await startVirtualBoard({ binary: build.binary, link, rate: pace, count, startDelayMs: 1000, ...(windows ? { windowsFile: windows.file } : {}) })
     const started = Date.now()
     ctx.progress(
-      `Virtual board on ${link}: ${mode} firmware from ${firmware}, ${windows ? `${windows.ids.length} dataset windows` : 'synthetic gestures'}, ${build.description} (host timings). Connect Microforge to that port at any baud rate. Ctrl+C stops.`
+      `Virtual board on ${link}: ${info.firmwareMode} firmware from ${firmware}, ${info.windowIds ? `${info.windowIds.length} dataset windows` : 'synthetic gestures'}, ${info.host}. Connect Microforge to that port at any baud rate. Ctrl+C stops.`
     )
-    const endedBy = await Promise.race([ctx.interrupted.then(() => 'interrupt' as const), board.exited.then(() => 'firmware-exit' as const)])
-    await board.stop()
+    const ended = await untilBoardEnds(ctx, info.path)
+    await ctx.api.sim.stop()
     return {
       firmware,
       link,
-      mode,
-      host: `${build.description} (host timings)`,
-      windows: windows ? 'dataset' : 'synthetic',
-      ...(windows ? { windowIds: windows.ids } : {}),
+      mode: info.firmwareMode ?? 'profile',
+      host: info.host ?? '',
+      windows: info.windows ?? 'synthetic',
+      ...(info.windowIds ? { windowIds: info.windowIds } : {}),
       seconds: Math.round((Date.now() - started) / 100) / 10,
-      endedBy
+      endedBy: ended === 'interrupt' ? 'interrupt' : 'firmware-exit'
     }
   } finally {
-    await rm(work, { recursive: true, force: true })
+    await unlink()
   }
 }
 

@@ -1,16 +1,15 @@
 import { resolve } from 'node:path'
+import type { VirtualBoardOptions } from '../../shared/contract/sim'
 import { MicroforgeError } from '../../shared/errors'
-import { openBoardEnd, paceInto } from '../../main/sim/board-writer'
-import { startPtyPair } from '../../main/sim/pty-pair'
-import { VirtualBoard, type BoardFormat } from '../../main/sim/virtual-board'
 import type { CliCommand } from '../command'
+import { linkPort, untilBoardEnds } from './board-link'
 import { firmwareOptions, formatFirmwareBoard, isFirmwareBoardResult, runFirmwareBoard } from './sim-board-firmware'
 
 interface SimResult {
   link: string
   rateHz: number
   classes: string[]
-  format: BoardFormat
+  format: NonNullable<VirtualBoardOptions['format']>
   linesWritten: number
   linesDropped: number
   seconds: number
@@ -39,7 +38,7 @@ export const command: CliCommand = {
     }
     const rateHz = Number(opts.rate)
     if (!(rateHz > 0 && rateHz <= 10_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--rate ${String(opts.rate)} is not a rate between 1 and 10000 Hz.`, 'Try --rate 50.')
-    const format = String(opts.format) as BoardFormat
+    const format = String(opts.format)
     if (format !== 'csv' && format !== 'imu-capture') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use csv or imu-capture.')
     const classes = String(opts.classes)
       .split(',')
@@ -50,28 +49,28 @@ export const command: CliCommand = {
     if (!(Number.isInteger(samples) && samples >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--samples ${String(opts.samples)} is not a whole number.`, 'Try --samples 30.')
 
     const link = resolve(opts.link)
-    const pair = await startPtyPair(link)
-    const stream = openBoardEnd(pair.boardLink)
-    stream.on('error', () => undefined)
-    const board = new VirtualBoard({ rateHz, classes, format, samplesPerGesture: samples, timestamp: opts.timestamp === true, seed: Number(opts.seed) || 1 })
-    const writer = paceInto(stream, board, rateHz)
-    const started = Date.now()
-    ctx.progress(`Virtual board on ${link} (${format}, ${rateHz} Hz, ${classes.join(', ')}). Connect Microforge to that port at any baud rate. Ctrl+C stops.`)
-    const endedBy = await Promise.race([ctx.interrupted.then(() => 'interrupt' as const), pair.exited.then(() => 'socat-exit' as const)])
-    writer.stop()
-    stream.destroy()
-    await pair.close()
-    const result: SimResult = {
-      link,
-      rateHz,
-      classes,
-      format,
-      linesWritten: writer.written,
-      linesDropped: writer.dropped,
-      seconds: Math.round((Date.now() - started) / 100) / 10,
-      endedBy
+    const info = await ctx.api.sim.start({ rateHz, classes, format, samplesPerGesture: samples, timestamp: opts.timestamp === true, seed: Number(opts.seed) || 1 })
+    const unlink = await linkPort(info.path, link)
+    try {
+      const started = Date.now()
+      ctx.progress(`Virtual board on ${link} (${format}, ${rateHz} Hz, ${classes.join(', ')}). Connect Microforge to that port at any baud rate. Ctrl+C stops.`)
+      const ended = await untilBoardEnds(ctx, info.path)
+      const last = (await ctx.api.sim.status()) ?? info
+      await ctx.api.sim.stop()
+      const result: SimResult = {
+        link,
+        rateHz,
+        classes,
+        format,
+        linesWritten: last.linesWritten,
+        linesDropped: last.linesDropped,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        endedBy: ended === 'interrupt' ? 'interrupt' : 'socat-exit'
+      }
+      return result
+    } finally {
+      await unlink()
     }
-    return result
   },
   format(result) {
     if (isFirmwareBoardResult(result)) return formatFirmwareBoard(result)

@@ -1,5 +1,5 @@
 import { createClient, MessageClientTransport, type ApiClient, type RpcMessage } from '../../shared/rpc'
-import type { EventBus } from './event-bus'
+import type { EventBus } from '../services/event-bus'
 import { RpcHost } from './rpc-host'
 import type { Api } from '../../shared/contract'
 

@@ -14,7 +14,7 @@ import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { splitForId, stratifiedSplit } from '../core/dataset/split'
 import { commonLength, fitLength } from '../core/dataset/window-length'
 import { defaultAxisNames } from '../core/serial/number-tokens'
-import type { EventBus } from '../rpc/event-bus'
+import type { EventBus } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { readProjectFile } from './project-store'
 

@@ -21,7 +21,7 @@ import { LineFramer } from '../core/serial/line-framer'
 import { LineParser, type StreamItem } from '../core/serial/line-parser'
 import { RateEstimator } from '../core/serial/rate-estimator'
 import { WindowRecorder } from '../core/serial/window-recorder'
-import type { EventBus } from '../rpc/event-bus'
+import type { EventBus } from './event-bus'
 import type { NewWindow } from './dataset-service'
 import { readProjectFile } from './project-store'
 

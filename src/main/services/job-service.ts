@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { JobsApi, JobStarted, JobUpdate } from '../../shared/contract/jobs'
 import { MicroforgeError, toErrorData } from '../../shared/errors'
-import type { EventBus } from '../rpc/event-bus'
+import type { EventBus } from './event-bus'
 
 export interface JobContext {
   signal: AbortSignal

@@ -10,6 +10,7 @@ import { TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
 import { TITLES, variantTitle, type TechniqueOptions } from '../core/optimize/variants'
 import { applyPreprocessing } from '../core/train/preprocess'
+import type { ModelJson } from '../core/train/artifacts'
 import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
@@ -23,7 +24,8 @@ export const VARIANTS_DIR = join('models', 'variants')
 const INDEX_FILE = 'index.json'
 
 interface ProjectData {
-  modelDir: string
+  modelJson: ModelJson
+  weights: ArrayBuffer
   classes: string[]
   train: WindowSet
   test: WindowSet
@@ -217,7 +219,7 @@ export class OptimizeService implements OptimizeApi {
   private async runVariant(ctx: JobContext, dir: string, data: ProjectData, kind: VariantKind, name: string, options: Partial<TechniqueOptions>, base: number, span: number): Promise<VariantRecord> {
     const started = Date.now()
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
-    const req: OptimizeWorkerRequest = { kind, modelDir: data.modelDir, classes: data.classes, backend: data.backend, train: data.train, test: data.test, options, corrections: data.corrections, cancelFlag }
+    const req: OptimizeWorkerRequest = { kind, modelJson: data.modelJson, weights: data.weights, classes: data.classes, backend: data.backend, train: data.train, test: data.test, options, corrections: data.corrections, cancelFlag }
     ctx.report(base, `${TITLES[kind]}: starting…`)
     const out = await runWorker<OptimizeWorkerResult, OptimizeWorkerOut>('optimize-worker', req, {
       signal: ctx.signal,
@@ -311,7 +313,8 @@ export class OptimizeService implements OptimizeApi {
     const set = (list: typeof all): WindowSet => ({ x: applyPreprocessing(p, list[0].axes, list.map((s) => s.values)), y: list.map((s) => classes.indexOf(s.label)), ids: list.map((s) => s.id) })
     const corrections = await readCorrections(dir)
     return {
-      modelDir,
+      modelJson,
+      weights,
       classes,
       train: set(train),
       test: set(test),

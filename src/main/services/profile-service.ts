@@ -23,7 +23,7 @@ import { correctionFactor, measuredOverEstimated } from '../core/profile/latency
 import { profileCsv } from '../core/profile/profile-csv'
 import { ProfileRecorder } from '../core/profile/profile-recorder'
 import { profileStats } from '../core/profile/stage-stats'
-import type { EventBus } from '../rpc/event-bus'
+import type { EventBus } from './event-bus'
 import { wrapFsError, writeFileAtomic, writeJsonAtomic } from './atomic-fs'
 import type { ProjectService } from './project-service'
 

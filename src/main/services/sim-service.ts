@@ -57,17 +57,32 @@ export class SimService implements SimApi {
     return this.infoOf(running)
   }
 
-  async startFirmware(projectDir: string, options: FirmwareBoardOptions = {}): Promise<VirtualBoardInfo> {
+  async startFirmware(projectDir: string | null, options: FirmwareBoardOptions = {}): Promise<VirtualBoardInfo> {
     await this.stop()
     const link = join(this.dir, `microforge-firmware-board-${process.pid}-${++this.counter}`)
+    const rateHz = options.rateHz ?? FIRMWARE_RATE
     const board = await startProjectFirmwareBoard(projectDir, {
       link,
-      rate: FIRMWARE_RATE,
+      rate: rateHz,
       prefer: 'profile',
       ...(options.firmwareDir ? { firmwareDir: options.firmwareDir } : {}),
-      ...(options.windows ? { windows: options.windows } : {})
+      ...(options.windows ? { windows: options.windows } : {}),
+      ...(options.count ? { count: options.count } : {}),
+      ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {})
     })
-    const info: VirtualBoardInfo = { path: board.link, rateHz: FIRMWARE_RATE, classes: [], format: 'firmware', firmwareDir: board.firmwareDir, linesWritten: 0, linesDropped: 0 }
+    const info: VirtualBoardInfo = {
+      path: board.link,
+      rateHz,
+      classes: [],
+      format: 'firmware',
+      firmwareDir: board.firmwareDir,
+      firmwareMode: board.build.mode,
+      host: `${board.build.description} (host timings)`,
+      windows: board.windowIds ? 'dataset' : 'synthetic',
+      ...(board.windowIds ? { windowIds: board.windowIds } : {}),
+      linesWritten: 0,
+      linesDropped: 0
+    }
     const entry = { info, board }
     this.firmware = entry
     void board.exited.then(() => {

@@ -227,7 +227,7 @@ export class TrainingService implements TrainingApi {
   async evaluate(projectDir: string): Promise<EvaluationResult> {
     const dir = resolve(projectDir)
     const modelDir = join(dir, FLOAT_MODEL_DIR)
-    const { modelJson } = await readModelFolder(modelDir)
+    const { modelJson, weights } = await readModelFolder(modelDir)
     const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
     if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
     const classes = meta.classes
@@ -241,7 +241,8 @@ export class TrainingService implements TrainingApi {
     const req: TrainWorkerRequest = {
       kind: 'evaluate',
       backend: last?.options.backend ?? 'auto',
-      modelDir,
+      modelJson,
+      weights,
       inputShape: [p.windowLength, p.axes.length],
       classes,
       test: { x: applyPreprocessing(p, test[0].axes, test.map((s) => s.values)), y: test.map((s) => classes.indexOf(s.label)), ids: test.map((s) => s.id) }

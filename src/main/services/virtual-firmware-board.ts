@@ -345,6 +345,7 @@ export interface ProjectFirmwareBoardOptions {
   windows?: 'dataset' | 'synthetic'
   link?: string
   rate?: number
+  count?: number
   startDelayMs?: number
 }
 
@@ -359,15 +360,21 @@ export interface ProjectFirmwareBoard extends RunningVirtualBoard {
  * One call for any step that wants the virtual board running a project's generated firmware (the
  * Profile step, and the Connect step's "Virtual board"): pick, build, feed and start it.
  */
-export async function startProjectFirmwareBoard(projectDir: string, opts: ProjectFirmwareBoardOptions = {}): Promise<ProjectFirmwareBoard> {
-  const firmwareDir = opts.firmwareDir ? resolve(opts.firmwareDir) : await newestCRuntimeFirmware(projectDir, opts.prefer)
+export async function startProjectFirmwareBoard(projectDir: string | null, opts: ProjectFirmwareBoardOptions = {}): Promise<ProjectFirmwareBoard> {
+  if (projectDir === null && !opts.firmwareDir) throw new MicroforgeError('INVALID_ARGUMENT', 'Say which firmware to run: a project, or a firmware folder.', 'Generate firmware in the Deploy step first.')
+  if (projectDir === null && opts.windows === 'dataset') throw new MicroforgeError('INVALID_ARGUMENT', 'Dataset windows need a project.', 'Give the project whose windows the board should read.')
+  const firmwareDir = opts.firmwareDir ? resolve(opts.firmwareDir) : await newestCRuntimeFirmware(projectDir!, opts.prefer)
   const build = await buildHostFirmware(firmwareDir)
   const work = await fs.mkdtemp(join(tmpdir(), 'microforge-vb-'))
   try {
-    const windows = opts.windows === 'synthetic' ? null : await writeDatasetWindows(projectDir, join(work, 'windows.txt'))
+    const windows = opts.windows === 'synthetic' || projectDir === null ? null : await writeDatasetWindows(projectDir, join(work, 'windows.txt'))
+    if (!windows && opts.windows === 'dataset') {
+      throw new MicroforgeError('NOT_FOUND', `${resolve(projectDir!)} has no dataset windows to feed the board.`, 'Record or import windows first, or choose synthetic gestures.')
+    }
     const board = await startVirtualBoard({
       binary: build.binary,
       ...(opts.rate === undefined ? {} : { rate: opts.rate }),
+      ...(opts.count ? { count: opts.count } : {}),
       ...(opts.link ? { link: opts.link } : {}),
       ...(opts.startDelayMs ? { startDelayMs: opts.startDelayMs } : {}),
       ...(windows ? { windowsFile: windows.file } : {})

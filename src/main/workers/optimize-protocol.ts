@@ -4,13 +4,15 @@ import type { ModelIR } from '../core/model-ir'
 import type { EpochReport } from '../core/optimize/finetune'
 import type { VariantMetrics } from '../core/optimize/measure'
 import type { TechniqueOptions } from '../core/optimize/variants'
+import type { ModelJson } from '../core/train/artifacts'
 import type { WindowSet } from '../core/train/train-loop'
 
 /** Messages between the optimize service and optimize-worker.ts. Everything is structured-clone data. */
 export interface OptimizeWorkerRequest {
   kind: VariantKind
-  /** models/float of the project (model.json + weights.bin). */
-  modelDir: string
+  /** The project's float model (models/float), read by the service. */
+  modelJson: ModelJson
+  weights: ArrayBuffer
   classes: string[]
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'
   train: WindowSet

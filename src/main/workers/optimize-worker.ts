@@ -10,7 +10,6 @@ import { buildVariant } from '../core/optimize/variants'
 import { artifactsToModel, fromModelJson } from '../core/train/artifacts'
 import { initTrainingBackend } from '../core/train/backend'
 import { layersModelToIR } from '../core/train/model-ir-convert'
-import { readModelFolder } from '../services/model-io'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from './optimize-protocol'
 
 const port = parentPort!
@@ -25,8 +24,7 @@ const post = (msg: OptimizeWorkerOut, transfer: ArrayBuffer[] = []): void => por
 async function run(req: OptimizeWorkerRequest): Promise<void> {
   const started = performance.now()
   const backend = await initTrainingBackend(req.backend)
-  const { modelJson, weights } = await readModelFolder(req.modelDir)
-  const layers = await artifactsToModel(fromModelJson(modelJson, weights))
+  const layers = await artifactsToModel(fromModelJson(req.modelJson, req.weights))
   const float = layersModelToIR(layers, req.classes, 'float')
   layers.dispose()
   post({ type: 'stage', message: 'Float model loaded.' })

@@ -18,8 +18,9 @@ export type TrainWorkerRequest =
   | {
       kind: 'evaluate'
       backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'
-      /** models/float of the project, read with modelFolderIO. */
-      modelDir: string
+      /** The project's float model (models/float), read by the service. */
+      modelJson: ModelJson
+      weights: ArrayBuffer
       inputShape: [number, number]
       classes: string[]
       test: WindowSet

@@ -5,12 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { toErrorData } from '../../shared/errors'
-import { modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
+import { artifactsToModel, fromModelJson, modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
 import '../core/train/depthwise-conv1d'
 import { initTrainingBackend, tf } from '../core/train/backend'
 import { computeBaseline } from '../core/train/baseline'
 import { evaluateModel, trainLoop } from '../core/train/train-loop'
-import { modelFolderIO } from '../services/model-io'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
 
 const port = parentPort!
@@ -56,7 +55,7 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
 async function evaluate(req: Extract<TrainWorkerRequest, { kind: 'evaluate' }>): Promise<void> {
   const backend = await initTrainingBackend(req.backend)
   const baseline = tf.memory().numTensors
-  const model = await tf.loadLayersModel(modelFolderIO(req.modelDir))
+  const model = await artifactsToModel(fromModelJson(req.modelJson, req.weights))
   const test = evaluateModel(model, req.test, req.inputShape, req.classes)
   model.dispose()
   const out: EvaluateWorkerResult = { backend, test, leakedTensors: tf.memory().numTensors - baseline }

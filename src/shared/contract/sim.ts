@@ -25,6 +25,12 @@ export interface VirtualBoardInfo {
   format: 'csv' | 'imu-capture' | 'firmware'
   /** With 'firmware': the generated firmware folder it runs. */
   firmwareDir?: string
+  /** With 'firmware': what the firmware was generated for, and where its timings come from. */
+  firmwareMode?: 'capture' | 'classify' | 'profile'
+  host?: string
+  /** With 'firmware': what it is fed; with 'dataset', windowIds[N] is the window it reports as N. */
+  windows?: 'dataset' | 'synthetic'
+  windowIds?: string[]
   linesWritten: number
   linesDropped: number
 }
@@ -35,9 +41,11 @@ export interface SimApi {
   /**
    * Starts the project's generated C-runtime firmware (newest, or firmwareDir) compiled for this
    * computer, fed with the project's recorded windows, on a pseudo-terminal: its timings are real
-   * host timings of the real generated code. Stops any earlier virtual board.
+   * host timings of the real generated code. Stops any earlier virtual board. Without a project
+   * (null), firmwareDir is required and the board performs synthetic gestures. status() turns null
+   * when the firmware exits (after `count` windows).
    */
-  startFirmware(projectDir: string, options?: FirmwareBoardOptions): Promise<VirtualBoardInfo>
+  startFirmware(projectDir: string | null, options?: FirmwareBoardOptions): Promise<VirtualBoardInfo>
   /** Stops it: to the app this looks like unplugging the board. */
   stop(): Promise<void>
   status(): Promise<VirtualBoardInfo | null>
@@ -57,20 +65,29 @@ export const virtualBoardOptionsSchema = z
 export interface FirmwareBoardOptions {
   /** Default: the project's newest C-runtime firmware, preferring profile mode. */
   firmwareDir?: string
-  /** The project's recorded windows (default) or synthetic gestures. */
+  /** The project's recorded windows (default when it has any) or synthetic gestures. */
   windows?: 'dataset' | 'synthetic'
+  /** Windows per second (default 20; 0 = as fast as it runs). */
+  rateHz?: number
+  /** Stop after this many windows (default: run until stopped). */
+  count?: number
+  /** Wait before the first line, for a person who connects after the board starts. */
+  startDelayMs?: number
 }
 
 export const firmwareBoardOptionsSchema = z
   .object({
     firmwareDir: z.string().min(1).max(4096).optional(),
-    windows: z.enum(['dataset', 'synthetic']).optional()
+    windows: z.enum(['dataset', 'synthetic']).optional(),
+    rateHz: z.number().min(0).max(100_000).optional(),
+    count: z.number().int().min(0).max(1_000_000_000).optional(),
+    startDelayMs: z.number().int().min(0).max(60_000).optional()
   })
   .strict()
 
 export const simArgs: ArgSchemas<SimApi> = {
   start: z.tuple([virtualBoardOptionsSchema.optional()]),
-  startFirmware: z.tuple([z.string().min(1).max(4096), firmwareBoardOptionsSchema.optional()]),
+  startFirmware: z.tuple([z.string().min(1).max(4096).nullable(), firmwareBoardOptionsSchema.optional()]),
   stop: z.tuple([]),
   status: z.tuple([])
 }

@@ -2,7 +2,7 @@
  * A recording app in a child process, for the kill -9 test: opens the port, records continuous
  * windows into the project and prints each saved window id on stdout as it lands on disk.
  */
-import { EventBus } from '../../../src/main/rpc/event-bus'
+import { EventBus } from '../../../src/main/services/event-bus'
 import { DatasetService } from '../../../src/main/services/dataset-service'
 import { DeviceService } from '../../../src/main/services/device-service'
 import { ProjectService } from '../../../src/main/services/project-service'

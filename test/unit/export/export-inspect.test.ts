@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { exportModel, type ExportMode } from '../../../src/main/core/export/export-model'
-import { inspectTflite } from '../../../src/main/core/tflite/inspect'
+import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
 import { convNet, depthwiseNet, randomWindows } from './models'
 
 // What the inspector says about our exports is what the user is told before flashing.

@@ -12,7 +12,7 @@ vi.mock('electron', () => ({
 
 const { registerIpc, IPC_CALL } = await import('../../../src/main/ipc')
 const { RpcHost } = await import('../../../src/main/rpc/rpc-host')
-const { EventBus } = await import('../../../src/main/rpc/event-bus')
+const { EventBus } = await import('../../../src/main/services/event-bus')
 const { methodPaths } = await import('../../../src/shared/contract')
 const { createServices } = await import('../../../src/main/services')
 

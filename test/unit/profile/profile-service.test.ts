@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EventBus } from '../../../src/main/rpc/event-bus'
+import { EventBus } from '../../../src/main/services/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { openVirtualLines, variantOfFirmware } from '../../../src/main/services/profile-virtual-source'

@@ -1,17 +1,25 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { CliContext } from '../../../src/cli/command'
 import { command as inspect } from '../../../src/cli/commands/inspect'
 import { command as run } from '../../../src/cli/commands/run'
+import { createMemoryClient } from '../../../src/main/rpc/memory-transport'
+import { createServices } from '../../../src/main/services'
 import { MicroforgeError } from '../../../src/shared/errors'
 import { converterModelsDir } from '../../helpers/fixtures'
 
-// These commands read files directly and never touch ctx.api.
-const ctx = { json: true, progress: () => {}, interrupted: new Promise(() => {}) } as unknown as CliContext
-const model = (name: string) => path.join(converterModelsDir, `${name}.tflite`)
+// The commands go through the contract, like the CLI itself: services behind the in-memory transport.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'microforge-cli-'))
+const services = createServices({ host: 'cli', configDir: path.join(tmp, 'config') })
+const { client, close } = createMemoryClient(services.api, services.bus)
+const ctx: CliContext = { api: client, json: true, progress: () => {}, interrupted: new Promise(() => {}) }
+afterAll(async () => {
+  close()
+  await services.dispose()
+})
+const model = (name: string) => path.join(converterModelsDir, `${name}.tflite`)
 
 describe('microforge inspect', () => {
   it('--json gives ops, inputs with type/shape/scale/zeroPoint, outputs, tflmSupported and problems', async () => {

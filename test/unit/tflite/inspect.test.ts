@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inspectTflite } from '../../../src/main/core/tflite/inspect'
+import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
 import { converterModel } from '../../helpers/fixtures'
 import { BuiltinOptions } from '../../../src/main/core/tflite/schema/tflite/builtin-options'
 import { Padding } from '../../../src/main/core/tflite/schema/tflite/padding'

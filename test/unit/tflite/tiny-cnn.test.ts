@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Interpreter } from '../../../src/main/core/interpreter'
-import { inspectTflite } from '../../../src/main/core/tflite/inspect'
+import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtRunner } from '../../helpers/litert'
 import { TINY_CNN, tinyCnn } from '../../helpers/tiny-cnn'

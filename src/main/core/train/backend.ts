@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, sep } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
@@ -16,12 +15,11 @@ let wasmPathsSet = false
 
 /**
  * The folder of the .wasm binaries inside the installed package: offline, no fetch. In a packaged
- * app they are unpacked beside app.asar (electron-builder asarUnpack), where a plain file read works.
+ * app electron-builder.yml's asarUnpack puts them beside app.asar, in app.asar.unpacked, where a
+ * plain file read works; the mapping is a string rule so this module needs no file system.
  */
-export function wasmDistDir(): string {
-  const dir = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + sep
-  const unpacked = dir.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`)
-  return unpacked !== dir && existsSync(unpacked) ? unpacked : dir
+export function wasmDistDir(packageEntry: string = requireHere.resolve('@tensorflow/tfjs-backend-wasm')): string {
+  return (dirname(packageEntry) + sep).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`)
 }
 
 async function tryTensorflow(): Promise<boolean> {

@@ -1,12 +1,10 @@
 /**
- * What a hobbyist needs to know about a .tflite before flashing it: operators, input/output types
- * and quantization, sizes, and everything TensorFlow Lite Micro would refuse (hybrid layers,
- * float16, operators it does not have), in plain sentences.
+ * Everything TensorFlow Lite Micro would refuse in a parsed .tflite (hybrid layers, float16,
+ * operators it does not have, quantization its int8 kernels reject), in plain sentences, and the
+ * per-tensor summary the inspector shows.
  */
-import { planArena } from '../arena-planner'
-import { Interpreter } from '../interpreter'
-import { MicroforgeError } from '../../../shared/errors'
-import { parseTflite, type ParsedModel, type ParsedTensor, type TensorTypeName } from './reader'
+import type { Problem, TensorSummary } from '../../../shared/contract/model'
+import type { ParsedModel, ParsedTensor, TensorTypeName } from './reader'
 
 /** Builtins TFLM's MicroMutableOpResolver can register (tflite-micro, micro_mutable_op_resolver.h). */
 export const TFLM_BUILTINS: ReadonlySet<string> = new Set([
@@ -28,66 +26,6 @@ const TFLM_TYPES: ReadonlySet<TensorTypeName> = new Set(['FLOAT32', 'INT32', 'UI
 
 /** Layers whose weights can be quantized while activations stay float ("hybrid", dynamic range). */
 const WEIGHTED_OPS = new Set(['FULLY_CONNECTED', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'BATCH_MATMUL', 'SVDF', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'TRANSPOSE_CONV'])
-
-export interface TensorSummary {
-  index: number
-  name: string
-  type: TensorTypeName
-  shape: number[]
-  bytes: number
-  isConstant: boolean
-  /** Per-tensor scale, or the first channel's; null when not quantized. */
-  scale: number | null
-  zeroPoint: number | null
-  /** Present for per-channel quantization. */
-  scales?: number[]
-  zeroPoints?: number[]
-  quantizedDimension?: number
-}
-
-export interface OperatorSummary {
-  index: number
-  op: string
-  version: number
-  inputs: number[]
-  outputs: number[]
-  options: Record<string, unknown>
-}
-
-export type ProblemKind = 'hybrid' | 'float16' | 'unsupported-op' | 'custom-op' | 'unsupported-type' | 'sparse' | 'quantization'
-
-export interface Problem {
-  kind: ProblemKind
-  /** Operator index, or null for a problem with a tensor or the whole model. */
-  operator: number | null
-  message: string
-}
-
-export interface InspectSummary {
-  schemaVersion: number
-  description: string
-  subgraphs: number
-  /** Builtin names of the main graph's operators, in execution order. */
-  ops: string[]
-  operators: OperatorSummary[]
-  inputs: TensorSummary[]
-  outputs: TensorSummary[]
-  tensors: TensorSummary[]
-  /** Whether TensorFlow Lite Micro can run this model (no problems found). */
-  tflmSupported: boolean
-  problems: Problem[]
-  /** Whether Microforge's own interpreter can run it (it also runs hybrid and float16 models). */
-  microforgeRunnable: boolean
-  microforgeProblem: string | null
-  sizes: {
-    fileBytes: number
-    constantBytes: number
-    /** Sum of all activation tensors (no reuse). */
-    activationBytes: number
-    /** RAM: TFLM's arena (planned activations + estimated bookkeeping) and our C runtime's (activations only). */
-    arena: { tflmEstimateBytes: number; tflmPlannedBytes: number; runtimeBytes: number }
-  }
-}
 
 export function summarizeTensor(t: ParsedTensor): TensorSummary {
   const q = t.quantization
@@ -180,43 +118,4 @@ export function findProblems(model: ParsedModel): Problem[] {
     }
   })
   return problems
-}
-
-export function inspectModel(model: ParsedModel): InspectSummary {
-  const sg = model.subgraphs[0]
-  const problems = findProblems(model)
-  let microforgeProblem: string | null = null
-  try {
-    new Interpreter(model)
-  } catch (e) {
-    microforgeProblem = e instanceof MicroforgeError ? e.message : String(e)
-  }
-  const arena = planArena(model)
-  let activationBytes = 0
-  for (const t of sg.tensors) if (t.data === null) activationBytes += t.byteSize
-  return {
-    schemaVersion: model.schemaVersion,
-    description: model.description,
-    subgraphs: model.subgraphs.length,
-    ops: sg.operators.map((o) => o.builtin),
-    operators: sg.operators.map((o) => ({ index: o.index, op: o.builtin, version: o.version, inputs: o.inputs, outputs: o.outputs, options: { ...o.options } })),
-    inputs: sg.inputs.map((i) => summarizeTensor(sg.tensors[i])),
-    outputs: sg.outputs.map((i) => summarizeTensor(sg.tensors[i])),
-    tensors: sg.tensors.map(summarizeTensor),
-    tflmSupported: problems.length === 0,
-    problems,
-    microforgeRunnable: microforgeProblem === null,
-    microforgeProblem,
-    sizes: {
-      fileBytes: model.sizes.fileBytes,
-      constantBytes: model.sizes.constantBytes,
-      activationBytes,
-      arena: { tflmEstimateBytes: arena.tflm.totalEstimateBytes, tflmPlannedBytes: arena.tflm.plannedBytes, runtimeBytes: arena.runtime.bytes }
-    }
-  }
-}
-
-/** Parse and inspect in one step (bytes of a .tflite file). */
-export function inspectTflite(bytes: Uint8Array): InspectSummary {
-  return inspectModel(parseTflite(bytes))
 }
