@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { EventBus } from '../../src/main/rpc/event-bus'
+import { EventBus } from '../../src/main/services/event-bus'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { DeviceService } from '../../src/main/services/device-service'
 import { ProjectService } from '../../src/main/services/project-service'
