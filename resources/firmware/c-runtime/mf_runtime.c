@@ -207,8 +207,6 @@ void mf_mean_s8(const mf_mean_params *p, const int8_t *input, int8_t *output) {
                 }
           if (count == 0) {
             result = 0; /* TFLM leaves the zeroed outputs alone */
-          } else if (p->mode == MF_MEAN_SAME) {
-            result = sum / count;
           } else {
             result = mf_multiply_by_quantized_multiplier(sum - p->input_zero_point * count, p->multiplier, p->shift) +
                      p->output_zero_point;

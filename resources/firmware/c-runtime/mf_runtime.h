@@ -68,16 +68,10 @@ typedef struct {
   int32_t in_dims[4];
   uint8_t reduce[4]; /* 1 where the axis is reduced */
   int32_t input_zero_point, output_zero_point;
-  /* As TFLM's EvalIntegerMean (micro/kernels/reduce_common.cc):
-   * MF_MEAN_SAME: same input and output quantization, the int32 sum divided (truncating).
-   * MF_MEAN_MULTIPLIER: QuantizedMeanOrSum, an integer rescale with 1/count folded into
-   * multiplier/shift at code generation. */
-  int32_t mode;
+  /* As TFLM's int8 MEAN (QuantizedMeanOrSum), also when the quantization does not change: an
+   * integer rescale with 1/count folded into multiplier/shift at code generation. */
   int32_t multiplier, shift;
 } mf_mean_params;
-
-#define MF_MEAN_SAME 0
-#define MF_MEAN_MULTIPLIER 1
 
 void mf_mean_s8(const mf_mean_params *p, const int8_t *input, int8_t *output);
 

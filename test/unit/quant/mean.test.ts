@@ -7,9 +7,11 @@ const values = [1, -1, 2, -2, 3, -3, 5, -5]
 const axes = () => tensor('INT32', [2], [1, 2])
 
 describe('MEAN golden values (global average pooling)', () => {
-  it('int8, same quantization in and out: int32 sum / count, truncated (11/4 -> 2, -11/4 -> -2)', () => {
+  it('int8, same quantization in and out: still the rounding multiplier path, as TFLM today (11/4 -> 3, -11/4 -> -3; older TFLM truncated to 2, -2)', () => {
+    // 0.5 / 0.5 = 1 -> (2^30, shift 1); count 4 -> multiplier 2^30, shift -1; x = sum - 2 * 4.
+    // ch0: x = 3: 3 / 2 -> 2, 2 / 2 -> 1, + 2 = 3.   ch1: x = -19: -19 / 2 -> -9, -9 / 2 -> -5, + 2 = -3.
     const n = node('MEAN', [tensor('INT8', [1, 2, 2, 2], values, { scale: 0.5, zeroPoint: 2 }), axes()], [tensor('INT8', [1, 2], null, { scale: 0.5, zeroPoint: 2 })], { keepDims: false })
-    expect(runKernel(mean, n)).toEqual([2, -2])
+    expect(runKernel(mean, n)).toEqual([3, -3])
   })
 
   it('int8 rescaled (QuantizedMeanOrSum): integer multiplier, ties toward +inf where float32 rounds away', () => {

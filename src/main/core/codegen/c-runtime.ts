@@ -363,12 +363,10 @@ function emitOperator(
       const reduce = [0, 0, 0, 0]
       for (const ax of int32View(axisT.data)) reduce[(ax < 0 ? ax + rank : ax) + (4 - rank)] = 1
       const count = dims.reduce((acc, d, k) => (reduce[k] ? acc * d : acc), 1)
-      const same = input.scale[0] === output.scale[0] && input.zeroPoint[0] === output.zeroPoint[0]
-      // TFLM's EvalIntegerMean: a truncating division when nothing rescales, else QuantizedMeanOrSum's integer rescale.
+      // TFLM's QuantizedMeanOrSum integer rescale, also when input and output quantization are equal.
       const q = meanMultiplier(input.scale[0], output.scale[0], count)
-      const mode = same ? 'MF_MEAN_SAME' : 'MF_MEAN_MULTIPLIER'
       e.decls.push(
-        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${mode}, ${cInt32(q.multiplier)}, ${q.shift}};`
+        `static const mf_mean_params ${p} = {{${dims.join(', ')}}, {${reduce.join(', ')}}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${cInt32(q.multiplier)}, ${q.shift}};`
       )
       e.calls.push(comment, `  mf_mean_s8(&${p}, ${inRef}, ${outRef});`)
       return
