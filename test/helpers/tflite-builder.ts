@@ -11,7 +11,7 @@ import { Buffer, BufferT } from '../../src/main/core/tflite/schema/tflite/buffer
 import { BuiltinOperator } from '../../src/main/core/tflite/schema/tflite/builtin-operator'
 import { BuiltinOptions } from '../../src/main/core/tflite/schema/tflite/builtin-options'
 import { Model, ModelT } from '../../src/main/core/tflite/schema/tflite/model'
-import { OperatorT } from '../../src/main/core/tflite/schema/tflite/operator'
+import { Operator, OperatorT } from '../../src/main/core/tflite/schema/tflite/operator'
 import { OperatorCodeT } from '../../src/main/core/tflite/schema/tflite/operator-code'
 import { QuantizationParametersT } from '../../src/main/core/tflite/schema/tflite/quantization-parameters'
 import { SubGraphT } from '../../src/main/core/tflite/schema/tflite/sub-graph'
@@ -29,6 +29,28 @@ class AlignedBufferT extends BufferT {
     Buffer.startBuffer(builder)
     if (data) Buffer.addData(builder, data)
     return Buffer.endBuffer(builder)
+  }
+}
+
+/**
+ * The generated OperatorT.pack writes empty custom_options, mutating_variable_inputs and
+ * intermediates vectors; TFLM reads an empty custom_options on a builtin as "builtin operator with
+ * custom options" and fails AllocateTensors. Like the converter, leave empty vectors out.
+ */
+class PlainOperatorT extends OperatorT {
+  override pack(builder: flatbuffers.Builder): flatbuffers.Offset {
+    const inputs = Operator.createInputsVector(builder, this.inputs)
+    const outputs = Operator.createOutputsVector(builder, this.outputs)
+    const options = builder.createObjectOffset(this.builtinOptions)
+    const intermediates = this.intermediates.length > 0 ? Operator.createIntermediatesVector(builder, this.intermediates) : 0
+    Operator.startOperator(builder)
+    Operator.addOpcodeIndex(builder, this.opcodeIndex)
+    Operator.addInputs(builder, inputs)
+    Operator.addOutputs(builder, outputs)
+    Operator.addBuiltinOptionsType(builder, this.builtinOptionsType)
+    if (options) Operator.addBuiltinOptions(builder, options)
+    if (intermediates) Operator.addIntermediates(builder, intermediates)
+    return Operator.endOperator(builder)
   }
 }
 
@@ -54,6 +76,8 @@ export interface OpSpec {
   options?: OperatorT['builtinOptions']
   version?: number
   customCode?: string
+  /** Tensor indices of an operator's intermediates (UNIDIRECTIONAL_SEQUENCE_LSTM's, for example). */
+  intermediates?: number[]
 }
 
 export interface GraphSpec {
@@ -104,7 +128,9 @@ export function buildModel(spec: GraphSpec): Uint8Array {
       codeIndex.set(key, codes.length)
       codes.push(new OperatorCodeT(Math.min(code, 127), o.customCode ?? null, o.version ?? 1, code))
     }
-    return new OperatorT(codeIndex.get(key)!, o.inputs, o.outputs, o.optionsType ?? BuiltinOptions.NONE, o.options ?? null)
+    const op = new PlainOperatorT(codeIndex.get(key)!, o.inputs, o.outputs, o.optionsType ?? BuiltinOptions.NONE, o.options ?? null)
+    op.intermediates = o.intermediates ?? []
+    return op
   })
   const model = new ModelT(3, codes, [new SubGraphT(tensors, spec.inputs, spec.outputs, operators, 'main')], 'microforge test model', buffers)
   const builder = new flatbuffers.Builder(1024)
