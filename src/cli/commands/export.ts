@@ -1,22 +1,23 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ExportResult } from '../../shared/contract/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import type { CliCommand } from '../command'
 
 export const command: CliCommand = {
   name: 'export',
-  usage: 'microforge export PROJECT --format npy|csv --out DIR [--json]',
+  usage: 'microforge export PROJECT [--format npy|csv] [--out DIR] [--json]',
   summary: "Export a project's windows as a data/<class>/*.npy tree (float32, samples x axes) or as one CSV.",
   options: {
     format: { type: 'string', default: 'npy', description: 'npy or csv' },
-    out: { type: 'string', description: 'Folder to write into (or a .csv file name)' }
+    out: { type: 'string', description: 'Folder to write into, or a .csv file name (default PROJECT/export, PROJECT/export/dataset.csv with --format csv)' }
   },
   positionals: [1, 1],
   async run(ctx, [project], opts) {
     const format = String(opts.format)
     if (format !== 'npy' && format !== 'csv') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use npy or csv.')
-    if (typeof opts.out !== 'string' || opts.out === '') throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to write: --out DIR.', 'For example: --out ./export')
-    return ctx.api.dataset.export(resolve(project), format, resolve(opts.out))
+    // By default inside the project folder, never in whatever folder the shell happens to be in.
+    const out = typeof opts.out === 'string' && opts.out !== '' ? resolve(opts.out) : join(resolve(project), 'export', ...(format === 'csv' ? ['dataset.csv'] : []))
+    return ctx.api.dataset.export(resolve(project), format, out)
   },
   format(result) {
     const r = result as ExportResult

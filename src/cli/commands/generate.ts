@@ -31,7 +31,7 @@ export const generate: CliCommand = {
     ide: { type: 'string', description: 'Project kind: arduino, platformio or esp-idf (default: arduino for the Nano, platformio otherwise)' },
     rev1: { type: 'boolean', description: 'Nano 33 BLE Sense Rev1 (LSM9DS1) instead of Rev2 (BMI270)' },
     name: { type: 'string', description: 'Folder / sketch name (default VARIANT_TARGET_MODE)' },
-    out: { type: 'string', description: 'Output folder (default PROJECT/firmware/NAME), or the .zip path with --zip' },
+    out: { type: 'string', description: 'Output folder (default PROJECT/firmware/NAME; an Arduino sketch takes the folder\'s name), or the .zip path with --zip' },
     zip: { type: 'boolean', description: 'Write a .zip instead of a folder' },
     force: { type: 'boolean', description: 'Replace an existing folder or zip' }
   },

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ProfileComparison, ProfileLiveUpdate, ProfileSessionSummary, ProfileSource } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
 import { formatBytes, formatMicros, formatRatio, MISSING } from '../../shared/format'
@@ -121,16 +121,21 @@ export const profileCompare: CliCommand = {
 
 export const profileExport: CliCommand = {
   name: 'profile export',
-  usage: 'microforge profile export PROJECT ID --out FILE.csv [--json]',
+  usage: 'microforge profile export PROJECT ID [--out FILE.csv] [--json]',
   summary: 'Export a saved session as CSV, one row per inference.',
-  options: { out: { type: 'string', description: 'CSV file to write' } },
+  options: { out: { type: 'string', description: 'CSV file to write (default PROJECT/profiles/ID.csv)' } },
   positionals: [2, 2],
   async run(ctx, [dir, id], opts) {
-    if (typeof opts.out !== 'string') throw new MicroforgeError('INVALID_ARGUMENT', 'Say where to write the CSV: --out FILE.csv.', 'For example: --out timings.csv')
-    const r = await ctx.api.profile.exportCsv(resolve(dir), id, resolve(opts.out))
+    const out = typeof opts.out === 'string' && opts.out !== '' ? resolve(opts.out) : join(resolve(dir), 'profiles', `${sanitizeFileName(id)}.csv`)
+    const r = await ctx.api.profile.exportCsv(resolve(dir), id, out)
     return { path: r.path, rows: r.csv.split('\n').length - 2 }
   },
   format: (result) => `Wrote ${(result as { rows: number }).rows} inferences to ${(result as { path: string }).path}.`
 }
 
 export const profileCommands = [profileRun, profileList, profileCompare, profileExport]
+
+/** A session id as a file name: letters, digits, dot, dash and underscore only. */
+function sanitizeFileName(id: string): string {
+  return id.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_') || 'session'
+}

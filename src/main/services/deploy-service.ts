@@ -11,7 +11,8 @@ import { MicroforgeError } from '../../shared/errors'
 import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
 import { generateCRuntimeModel } from '../core/codegen/c-runtime'
 import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
-import { generateFirmware, sanitizeName } from '../core/codegen/firmware'
+import { sketchLocation } from '../core/codegen/sketch-location'
+import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { readProjectFile } from './project-store'
@@ -131,7 +132,8 @@ export class DeployService implements DeployApi {
     const preprocessing = normalizePreprocessing(signal.preprocessing, { axes, windowLength: signal.windowLength ?? (req.mode === 'capture' ? 1 : null) })
     const sampleRateHz = signal.sampleRateHz ?? DEFAULT_RATE_HZ
     const baud = signal.sensor.baud ?? DEFAULT_BAUD
-    const name = sanitizeName(req.name ?? `${v ? v.variant.name : 'capture'}_${req.target}_${req.mode}`)
+    const location = sketchLocation(req.kind ?? board.projects[0], `${v ? v.variant.name : 'capture'}_${req.target}_${req.mode}`, { name: req.name, out: req.out, zip: req.zip })
+    const name = location.name
     const fw = generateFirmware({
       name,
       projectName: project.name,
@@ -168,7 +170,7 @@ export class DeployService implements DeployApi {
       await writeFileAtomic(path, zipSync(tree, { level: 6 }))
       return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz }
     }
-    const out = resolve(req.out ?? join(projectDir, 'firmware', name))
+    const out = resolve(location.out ?? join(projectDir, 'firmware', name))
     await writeFolder(out, entries, req.overwrite ?? false)
     return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz }
   }
