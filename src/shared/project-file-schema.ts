@@ -19,7 +19,7 @@ export const plainText = (max: number): z.ZodString =>
 
 const finite = z.number()
 
-export const PREPROCESSING_METHOD_NAMES = ['none', 'fixed-range', 'minmax', 'zscore'] as const
+export const PREPROCESSING_METHOD_NAMES = ['none', 'fixed-range', 'minmax', 'zscore', 'window-offset'] as const
 
 const preprocessingSchema = z.looseObject({
     method: z.enum(PREPROCESSING_METHOD_NAMES).optional(),
@@ -31,7 +31,8 @@ const preprocessingSchema = z.looseObject({
     min: z.array(finite).max(64).optional(),
     max: z.array(finite).max(64).optional(),
     mean: z.array(finite).max(64).optional(),
-    std: z.array(finite).max(64).optional()
+    std: z.array(finite).max(64).optional(),
+    removeWindowMean: z.boolean().optional()
   })
 
 const classesSchema = z.array(z.looseObject({ name: plainText(64), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) })).max(1000)

@@ -76,43 +76,70 @@ export const modelSpecSchema: z.ZodType<ModelSpec> = z
   .object({ preset: z.enum(['dense', 'cnn1d', 'dscnn', 'custom']), layers: z.array(layerSpecSchema).max(64) })
   .strict()
 
+/** Preprocessing methods; 'auto' (only as a choice) picks one from the training split. */
+export type PreprocessingMethod = 'fixed-range' | 'zscore' | 'window-offset' | 'none'
+
+/** How one candidate method scored when 'auto' chose (leave-one-out nearest neighbour on the training split). */
+export interface PreprocessingCandidate {
+  method: PreprocessingMethod
+  /** Fraction of training windows whose nearest other training window has the same class. */
+  score: number
+}
+
 /**
  * How raw sensor values become model inputs: x' = (x - offset[a]) * scale[a] for each selected axis,
- * after cutting or edge-padding the window to windowLength samples. offset and scale are always
- * stored, whatever the method, so firmware needs only this formula.
+ * after cutting or edge-padding the window to windowLength samples; with removeWindowMean, each
+ * window's own per-axis mean of x' is then subtracted (orientation and sensor offsets cancel). All
+ * arithmetic is float32 in the order firmware uses, so both give the same bits. offset and scale
+ * are always stored, whatever the method, so firmware needs only these numbers.
  */
 export interface Preprocessing {
   version: 1
   /** Selected axes in model-input order (names from the samples). */
   axes: string[]
   windowLength: number
-  method: 'fixed-range' | 'zscore' | 'none'
+  method: PreprocessingMethod
   /** fixed-range: the sensor's full scale per axis, mapped to [0, 1]. */
   ranges?: Array<{ min: number; max: number }>
-  /** zscore: statistics of the training split. */
+  /** zscore, window-offset: statistics of the training split. */
   mean?: number[]
   std?: number[]
   offset: number[]
   scale: number[]
+  /** window-offset: subtract each window's per-axis mean after scaling. */
+  removeWindowMean?: boolean
+  /** Why this method: chosen by the user, or fitted to the training split (with the scores). */
+  chosen?: { by: 'user' | 'auto'; reason: string; candidates?: PreprocessingCandidate[] }
 }
+
+const methodSchema = z.enum(['fixed-range', 'zscore', 'window-offset', 'none'])
 
 export const preprocessingSchema: z.ZodType<Preprocessing> = z
   .object({
     version: z.literal(1),
     axes: z.array(z.string().min(1).max(32)).min(1).max(32),
     windowLength: z.number().int().min(1).max(100_000),
-    method: z.enum(['fixed-range', 'zscore', 'none']),
+    method: methodSchema,
     ranges: z.array(z.object({ min: z.number(), max: z.number() })).optional(),
     mean: z.array(z.number()).optional(),
     std: z.array(z.number()).optional(),
     offset: z.array(z.number()),
-    scale: z.array(z.number())
+    scale: z.array(z.number()),
+    removeWindowMean: z.boolean().optional(),
+    chosen: z
+      .object({
+        by: z.enum(['user', 'auto']),
+        reason: z.string().max(1000),
+        candidates: z.array(z.object({ method: methodSchema, score: z.number() })).max(8).optional()
+      })
+      .optional()
   })
   .strict()
 
 /** What the user chooses for preprocessing; the service derives the full recipe from the data. */
 export interface PreprocessingChoice {
-  method?: 'fixed-range' | 'zscore' | 'none'
+  /** Default 'auto': the method that separates the training windows best. */
+  method?: PreprocessingMethod | 'auto'
   /** Default: every axis of the samples. */
   axes?: string[]
   /** Default: the project's window length. */
@@ -123,7 +150,7 @@ export interface PreprocessingChoice {
 
 export const preprocessingChoiceSchema: z.ZodType<PreprocessingChoice> = z
   .object({
-    method: z.enum(['fixed-range', 'zscore', 'none']).optional(),
+    method: z.enum(['auto', 'fixed-range', 'zscore', 'window-offset', 'none']).optional(),
     axes: z.array(z.string().min(1).max(32)).min(1).max(32).optional(),
     windowLength: z.number().int().min(1).max(100_000).optional(),
     ranges: z.array(z.object({ min: z.number(), max: z.number() })).optional()
@@ -147,6 +174,8 @@ export interface TrainOptions {
   seed: number
   /** 'auto': tfjs-node when it loads, else wasm, else cpu. */
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'
+  /** Weigh each class's loss by how rare it is, so a large class cannot drown a small one. */
+  balanceClasses: boolean
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'spec'> = {
@@ -158,7 +187,8 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'spec'> = {
   earlyStoppingPatience: 15,
   validationSplit: 0.2,
   seed: 42,
-  backend: 'auto'
+  backend: 'auto',
+  balanceClasses: true
 }
 
 export const trainOptionsSchema = z
@@ -173,7 +203,8 @@ export const trainOptionsSchema = z
     earlyStoppingPatience: z.number().int().min(0).max(10_000).optional(),
     validationSplit: z.number().min(0).max(0.5).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional()
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+    balanceClasses: z.boolean().optional()
   })
   .strict()
 
@@ -240,6 +271,25 @@ export interface EvaluationResult {
   windows: number
 }
 
+/** Accuracy on the test windows without any training, on the same split and preprocessing. */
+export interface BaselineResult {
+  /** Each test window takes the class of its nearest training window. */
+  nearestNeighbour: number
+  /** Each test window takes the class whose mean training window is nearest. */
+  nearestClassMean: number
+  windows: number
+}
+
+/** What Train says when its model is below the baseline, and the one-click fix. */
+export interface TrainAdvice {
+  message: string
+  causes: string[]
+  /** Label of the fix button / CLI hint. */
+  fixLabel: string
+  /** The training request that applies the fix (training.start with it). */
+  fix: TrainRequest
+}
+
 /** What a finished training job returns (also saved as models/float/training.json). */
 export interface TrainResult {
   backend: string
@@ -259,6 +309,10 @@ export interface TrainResult {
   preprocessing: Preprocessing
   options: TrainOptions
   classes: string[]
+  /** Missing in results saved before baselines existed. */
+  baseline?: BaselineResult
+  /** Set when the model is below the baseline. */
+  advice?: TrainAdvice | null
   trainMs: number
   finishedAt: string
 }

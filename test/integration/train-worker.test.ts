@@ -56,7 +56,13 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
     expect(result.modelPath).toBe(join(project, 'models', 'float', 'model.json'))
     expect(existsSync(join(project, 'models', 'float', 'weights.bin'))).toBe(true)
     const pj = JSON.parse(readFileSync(join(project, 'project.json'), 'utf8'))
-    expect(pj.signal.preprocessing).toMatchObject({ method: 'fixed-range', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30 })
+    expect(pj.signal.preprocessing).toMatchObject({ axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30, chosen: { by: 'auto' } })
+    expect(['zscore', 'window-offset']).toContain(pj.signal.preprocessing.method)
+    // The baseline on the same test windows, and no advice when the model is not below it.
+    expect(result.baseline).toMatchObject({ windows: 12, nearestNeighbour: expect.any(Number), nearestClassMean: expect.any(Number) })
+    expect(result.baseline!.nearestNeighbour).toBeGreaterThan(0.5)
+    if (result.testAccuracy + 0.5 / 12 >= result.baseline!.nearestNeighbour) expect(result.advice).toBeNull()
+    else expect(result.advice?.fix).toBeDefined()
     expect(pj.settings.training).toMatchObject({ epochs: 40, seed: 42 })
     expect(await services.training.result(project)).toMatchObject({ testAccuracy: result.testAccuracy })
 
@@ -73,6 +79,15 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
       expect(done.state, `${preset}: ${done.message}`).toBe('done')
       expect((done.result as TrainResult).testAccuracy, preset).toBeGreaterThanOrEqual(0.9)
     }
+  })
+
+  it('a model that does not learn (loss stays at chance) fails with a clear message and is not saved', async () => {
+    const before = await services.training.result(project)
+    const { jobId } = await services.training.start(project, { preset: 'dense', epochs: 4, learningRate: 10, optimizer: 'sgd', earlyStoppingPatience: 0, seed: 42 })
+    const done = await services.jobs.wait(jobId)
+    expect(done.state).toBe('failed')
+    expect(done.error).toMatchObject({ code: 'MODEL_ERROR', message: expect.stringMatching(/did not learn.*not saved/) })
+    expect(await services.training.result(project)).toEqual(before)
   })
 
   it('cancel stops the job within one epoch', async () => {

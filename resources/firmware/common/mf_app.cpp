@@ -64,6 +64,7 @@ void inference_loop() {
     for (int a = 0; a < MF_AXIS_COUNT; ++a) g_window[t * MF_AXIS_COUNT + a] = mf_preprocess(s, a);
   }
   const unsigned long p0 = mf_micros();
+  mf_preprocess_window(g_window);
   mf_infer_set_input(g_window);
   const unsigned long p1 = mf_micros();
   if (!mf_infer_invoke()) {

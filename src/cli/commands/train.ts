@@ -29,11 +29,28 @@ interface TrainOutput {
   perClass: TrainResult['test']['perClass']
   misclassified: string[]
   summary: string
+  /** What the model input is and why it was chosen. */
+  preprocessing: { method: string; chosenBy: string; reason: string }
+  /** Accuracy with no training on the same test windows; the model should not be below it. */
+  baseline: TrainResult['baseline'] | null
+  advice: TrainResult['advice'] | null
+}
+
+const METHODS = ['auto', 'zscore', 'window-offset', 'fixed-range', 'none'] as const
+
+/** The advice's training request as this command's flags. */
+function cliFlags(fix: TrainRequest): string {
+  const flags: string[] = []
+  if (fix.preset) flags.push(`--model ${fix.preset}`)
+  if (fix.epochs) flags.push(`--epochs ${fix.epochs}`)
+  if (fix.learningRate) flags.push(`--lr ${fix.learningRate}`)
+  if (fix.preprocessing?.method) flags.push(`--preprocessing ${fix.preprocessing.method}`)
+  return flags.join(' ')
 }
 
 export const command: CliCommand = {
   name: 'train',
-  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--json]',
+  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--preprocessing auto|zscore|window-offset|fixed-range|none] [--json]',
   summary: 'Train the float32 model on the project windows (in a worker thread) and save it to models/float.',
   options: {
     model: { type: 'string', description: 'Architecture preset: dense, cnn1d or dscnn (default: the last one used, else cnn1d)' },
@@ -41,7 +58,8 @@ export const command: CliCommand = {
     seed: { type: 'string', description: 'Seed for weights, dropout and shuffling (default 42)' },
     'batch-size': { type: 'string', description: 'Windows per batch (default 16)' },
     lr: { type: 'string', description: 'Learning rate (default: the preset\'s)' },
-    backend: { type: 'string', description: 'tfjs backend: auto, wasm, cpu or tensorflow (default auto)' }
+    backend: { type: 'string', description: 'tfjs backend: auto, wasm, cpu or tensorflow (default auto)' },
+    preprocessing: { type: 'string', description: 'Model input scaling: auto (fitted to the training windows, default), zscore, window-offset, fixed-range or none' }
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -61,6 +79,11 @@ export const command: CliCommand = {
     if (opts.backend !== undefined) {
       if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(String(opts.backend))) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown backend "${String(opts.backend)}".`, 'Choose auto, wasm, cpu or tensorflow.')
       request.backend = opts.backend as TrainRequest['backend']
+    }
+    if (opts.preprocessing !== undefined) {
+      const method = String(opts.preprocessing) as (typeof METHODS)[number]
+      if (!METHODS.includes(method)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown preprocessing "${method}".`, `Choose one of: ${METHODS.join(', ')}.`)
+      request.preprocessing = { method }
     }
     for (const k of Object.keys(request) as Array<keyof TrainRequest>) if (request[k] === undefined) delete request[k]
 
@@ -106,7 +129,10 @@ export const command: CliCommand = {
         classes: r.classes,
         perClass: r.test.perClass,
         misclassified: r.test.misclassified.map((m) => m.id),
-        summary: r.summary.text
+        summary: r.summary.text,
+        preprocessing: { method: r.preprocessing.method, chosenBy: r.preprocessing.chosen?.by ?? 'user', reason: r.preprocessing.chosen?.reason ?? '' },
+        baseline: r.baseline ?? null,
+        advice: r.advice ?? null
       }
       return out
     } finally {
@@ -120,7 +146,10 @@ export const command: CliCommand = {
     return [
       r.summary,
       '',
+      `Preprocessing: ${r.preprocessing.method} (${r.preprocessing.chosenBy}). ${r.preprocessing.reason}`,
       `Test accuracy: ${pct(r.testAccuracy)}  (backend ${r.backend}, ${r.epochsRun} epochs, best ${r.bestEpoch}${r.stoppedEarly ? ', stopped early' : ''}, ${(r.trainMs / 1000).toFixed(1)} s)`,
+      ...(r.baseline ? [`Baseline without training: nearest neighbour ${pct(r.baseline.nearestNeighbour)}, nearest class mean ${pct(r.baseline.nearestClassMean)}`] : []),
+      ...(r.advice ? ['', `Below the baseline. ${r.advice.message}`, ...r.advice.causes.map((c) => `  - ${c}`), `Fix: ${r.advice.fixLabel}: microforge train PROJECT ${cliFlags(r.advice.fix)}`] : []),
       '',
       `${'true \\ pred'.padEnd(width + 2)}${r.classes.map((c) => c.padStart(width)).join('')}`,
       ...r.confusion.map((row, i) => `${r.classes[i].padEnd(width + 2)}${row.map((n) => String(n).padStart(width)).join('')}`),

@@ -17,10 +17,13 @@ import {
   type TrainResult
 } from '../../shared/training'
 import type { ModelJson } from '../core/train/artifacts'
+import { adviseOnResult } from '../core/train/advice'
+import { chanceLoss, collapsed } from '../core/train/baseline'
 import { findPreset, PRESETS, presetSpec } from '../core/train/presets'
 import { applyPreprocessing } from '../core/train/preprocess'
 import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
+import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import { writeJsonAtomic, wrapFsError } from './atomic-fs'
 import { readModelFolder, writeModelFolder } from './model-io'
@@ -74,7 +77,8 @@ export function resolveOptions(request: TrainRequest, previous: Partial<TrainOpt
     earlyStoppingPatience: request.earlyStoppingPatience ?? base.earlyStoppingPatience,
     validationSplit: request.validationSplit ?? base.validationSplit,
     seed: request.seed ?? base.seed,
-    backend: request.backend ?? base.backend
+    backend: request.backend ?? base.backend,
+    balanceClasses: request.balanceClasses ?? base.balanceClasses
   }
 }
 
@@ -126,7 +130,8 @@ export class TrainingService implements TrainingApi {
             learningRate: options.learningRate,
             optimizer: options.optimizer,
             earlyStoppingPatience: options.earlyStoppingPatience,
-            seed: options.seed
+            seed: options.seed,
+            classWeights: options.balanceClasses ? balancedClassWeights(data.train.y, data.classes.length) : undefined
           },
           train: data.train,
           val: data.val,
@@ -145,7 +150,26 @@ export class TrainingService implements TrainingApi {
             ctx.report(m.epoch / m.epochs, `Epoch ${m.epoch}/${m.epochs}: loss ${m.loss.toFixed(3)}, acc ${(m.acc * 100).toFixed(1)}%${val}`, m, Math.round(perEpoch * (m.epochs - m.epoch)))
           }
         })
+        const chance = chanceLoss(data.train.y, data.classes.length, options.balanceClasses)
+        if (collapsed(out.history, chance)) {
+          const best = Math.min(...out.history.map((m) => m.loss))
+          throw new MicroforgeError(
+            'MODEL_ERROR',
+            `The model did not learn: its training loss stayed at ${best.toFixed(3)}, no better than guessing among ${data.classes.length} classes (${chance.toFixed(3)}). It was not saved.`,
+            'Use the fitted preprocessing (auto), lower the learning rate, try the 1D CNN, or let "Find a good model" search.'
+          )
+        }
         const modelDir = join(dir, FLOAT_MODEL_DIR)
+        const advice = adviseOnResult({
+          testAccuracy: out.test.accuracy,
+          baseline: out.baseline,
+          preprocessing: data.preprocessing,
+          spec: options.spec,
+          epochs: options.epochs,
+          history: out.history,
+          bestEpoch: out.bestEpoch,
+          stoppedEarly: out.stoppedEarly
+        })
         const result: TrainResult = {
           backend: out.backend,
           modelPath: join(modelDir, 'model.json'),
@@ -163,6 +187,8 @@ export class TrainingService implements TrainingApi {
           preprocessing: data.preprocessing,
           options,
           classes: data.classes,
+          baseline: out.baseline,
+          advice,
           trainMs: Date.now() - started,
           finishedAt: new Date().toISOString()
         }

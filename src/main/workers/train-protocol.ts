@@ -1,5 +1,5 @@
 import type { ErrorData } from '../../shared/errors'
-import type { EpochMetrics, EvaluationResult } from '../../shared/training'
+import type { BaselineResult, EpochMetrics, EvaluationResult } from '../../shared/training'
 import type { ModelJson } from '../core/train/artifacts'
 import type { TrainLoopConfig, WindowSet } from '../core/train/train-loop'
 
@@ -32,6 +32,8 @@ export interface TrainWorkerResult {
   stoppedEarly: boolean
   bestEpoch: number
   test: EvaluationResult
+  /** Nearest-neighbour accuracy on the same test windows. */
+  baseline: BaselineResult
   modelJson: ModelJson
   /** Transferred, not copied. */
   weights: ArrayBuffer

@@ -8,6 +8,7 @@ import { toErrorData } from '../../shared/errors'
 import { artifactsToModel, fromModelJson, modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
 import '../core/train/depthwise-conv1d'
 import { initTrainingBackend, tf } from '../core/train/backend'
+import { computeBaseline } from '../core/train/baseline'
 import { evaluateModel, trainLoop } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
 
@@ -22,7 +23,7 @@ const post = (msg: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMe
 
 async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promise<void> {
   const backend = await initTrainingBackend(req.backend)
-  const baseline = tf.memory().numTensors
+  const tensorsBefore = tf.memory().numTensors
   const result = await trainLoop(req.config, req.train, req.val, {
     cancelled: () => cancelled || Atomics.load(req.cancelFlag, 0) === 1,
     onEpoch: async (metrics) => {
@@ -32,6 +33,8 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
     }
   })
   const test = evaluateModel(result.model, req.test, req.config.inputShape, req.config.classes)
+  const [length, axes] = req.config.inputShape
+  const baseline = computeBaseline(req.train, req.val, req.test, length * axes, req.config.classes.length)
   const artifacts = await modelToArtifacts(result.model)
   result.model.dispose()
   const weights = weightBytes(artifacts)
@@ -41,9 +44,10 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
     stoppedEarly: result.stoppedEarly,
     bestEpoch: result.bestEpoch,
     test,
+    baseline,
     modelJson: toModelJson(artifacts),
     weights,
-    leakedTensors: tf.memory().numTensors - baseline
+    leakedTensors: tf.memory().numTensors - tensorsBefore
   }
   post({ type: 'result', result: out }, [weights])
 }

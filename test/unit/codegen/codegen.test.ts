@@ -3,7 +3,7 @@ import { cDouble, cFloat, cIdentifier, cInt32 } from '../../../src/main/core/cod
 import { activationRange } from '../../../src/main/core/codegen/fixed-point'
 import { planArena } from '../../../src/main/core/codegen/lifetime-planner'
 import { generateModelData } from '../../../src/main/core/codegen/model-data'
-import { normalizePreprocessing, sensorChannel } from '../../../src/main/core/codegen/preprocessing-header'
+import { generatePreprocessingHeader, normalizePreprocessing, sensorChannel } from '../../../src/main/core/codegen/preprocessing-header'
 import { frexp, quantizeMultiplier, quantizedActivationRange } from '../../../src/main/core/quant/fixed-point'
 import { meanMultiplier } from '../../../src/main/core/quant/kernels/mean'
 
@@ -81,7 +81,11 @@ describe('preprocessing for firmware', () => {
 
   it('accepts the training recipe and the simple minmax / zscore forms', () => {
     const recipe = normalizePreprocessing({ version: 1, axes: ['aX', 'gZ'], windowLength: 119, method: 'fixed-range', offset: [-4, -2000], scale: [0.125, 0.00025] }, { axes: [], windowLength: null })
-    expect(recipe).toEqual({ axes: ['aX', 'gZ'], windowLength: 119, offset: [-4, -2000], scale: [0.125, 0.00025], method: 'fixed-range' })
+    expect(recipe).toEqual({ axes: ['aX', 'gZ'], windowLength: 119, offset: [-4, -2000], scale: [0.125, 0.00025], method: 'fixed-range', removeWindowMean: false })
+    const windowOffset = normalizePreprocessing({ version: 1, axes: ['aX'], windowLength: 50, method: 'window-offset', offset: [0.9], scale: [3], removeWindowMean: true }, { axes: [], windowLength: null })
+    expect(windowOffset.removeWindowMean).toBe(true)
+    expect(generatePreprocessingHeader(windowOffset, { classes: ['a', 'b'], sampleRateHz: 50 }).contents).toMatch(/#define MF_REMOVE_WINDOW_MEAN 1/)
+    expect(generatePreprocessingHeader(recipe, { classes: ['a', 'b'], sampleRateHz: 50 }).contents).toMatch(/#define MF_REMOVE_WINDOW_MEAN 0/)
     const minmax = normalizePreprocessing({ kind: 'minmax', min: [0, -2], max: [4, 2] }, { axes: ['aX', 'aY'], windowLength: 30 })
     expect(minmax.scale).toEqual([0.25, 0.25])
     const z = normalizePreprocessing({ kind: 'zscore', axes: ['aX'], mean: [1], std: [2] }, { axes: [], windowLength: 10 })

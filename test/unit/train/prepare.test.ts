@@ -22,8 +22,11 @@ describe('prepareData', () => {
     expect(d.train.y).toHaveLength(12)
     expect(d.testDrawn).toBe(false)
     expect(d.inputShape).toEqual([4, 2])
-    // Fixed range from the data: ±2 g and ±125 dps hold 1 g and 100 dps.
-    expect(d.preprocessing.ranges).toEqual([{ min: -2, max: 2 }, { min: -125, max: 125 }])
+    // Fitted to the training windows only (auto picks a method and says why).
+    expect(d.preprocessing.chosen?.by).toBe('auto')
+    expect(d.preprocessing.mean).toHaveLength(2)
+    // Fixed range when asked: ±2 g and ±125 dps hold 1 g and 100 dps.
+    expect(prepareData(samples, ['flex', 'punch'], { method: 'fixed-range' }, 4, 0.25, 1).preprocessing.ranges).toEqual([{ min: -2, max: 2 }, { min: -125, max: 125 }])
   })
 
   it('draws a seeded, stratified 20% test split when no window is marked test', () => {

@@ -17,6 +17,8 @@ export interface FirmwarePreprocessing {
   offset: number[]
   scale: number[]
   method: PreprocessingMethod
+  /** Subtract each window's per-axis mean after scaling (the 'window-offset' method). */
+  removeWindowMean: boolean
 }
 
 /** The closed set of preprocessing methods; project.json's text is matched against it, never copied. */
@@ -68,7 +70,7 @@ export function normalizePreprocessing(raw: Record<string, unknown>, fallback: {
     if ((kind === 'minmax' || kind === 'fixed-range') && min && max) {
       offset = min
       scale = min.map((lo, i) => 1 / (max[i] - lo))
-    } else if (kind === 'zscore' && mean && std) {
+    } else if ((kind === 'zscore' || kind === 'window-offset') && mean && std) {
       offset = mean
       scale = std.map((s) => 1 / (s || 1))
     } else if (kind === 'none' || Object.keys(raw).length === 0) {
@@ -81,7 +83,7 @@ export function normalizePreprocessing(raw: Record<string, unknown>, fallback: {
   if (offset.length !== axes.length || scale.length !== axes.length) {
     throw new MicroforgeError('INVALID_ARGUMENT', `The preprocessing has ${offset.length} offsets and ${scale.length} scales for ${axes.length} axes.`, 'Train the model again so the recipe matches the axes.')
   }
-  return { axes, windowLength, offset, scale, method: kind as PreprocessingMethod }
+  return { axes, windowLength, offset, scale, method: kind as PreprocessingMethod, removeWindowMean: raw.removeWindowMean === true || kind === 'window-offset' }
 }
 
 export interface PreprocessingHeaderOptions {
@@ -120,6 +122,7 @@ export function generatePreprocessingHeader(p: FirmwarePreprocessing, opts: Prep
 #define MF_SAMPLE_RATE_HZ ${Number.isInteger(rate) ? String(rate) : cDouble(rate)}
 #define MF_SAMPLE_PERIOD_US ${periodUs}UL
 #define MF_CLASS_COUNT ${classes.length}
+#define MF_REMOVE_WINDOW_MEAN ${p.removeWindowMean ? 1 : 0}
 
 // Model input order, time-major: value[t * MF_AXIS_COUNT + a] is axis a at sample t.
 static const char* const kMfAxisNames[MF_AXIS_COUNT] = {${p.axes.map(cString).join(', ')}};
@@ -132,6 +135,21 @@ static const char* const kMfClassNames[MF_CLASS_COUNT] = {${classes.map(cString)
 
 static inline float mf_preprocess(const float sensor[6], int axis) {
   return (sensor[kMfAxisSource[axis]] - kMfOffset[axis]) * kMfScale[axis];
+}
+
+// Once the window is full: with MF_REMOVE_WINDOW_MEAN, each axis loses its own mean over the
+// window (how the sensor was held), summed in time order in float as training does.
+static inline void mf_preprocess_window(float* window) {
+#if MF_REMOVE_WINDOW_MEAN
+  for (int a = 0; a < MF_AXIS_COUNT; ++a) {
+    float sum = 0.0f;
+    for (int t = 0; t < MF_WINDOW_LENGTH; ++t) sum += window[t * MF_AXIS_COUNT + a];
+    const float mean = sum / (float)MF_WINDOW_LENGTH;
+    for (int t = 0; t < MF_WINDOW_LENGTH; ++t) window[t * MF_AXIS_COUNT + a] -= mean;
+  }
+#else
+  (void)window;
+#endif
 }
 
 #endif  // MF_PREPROCESSING_H_

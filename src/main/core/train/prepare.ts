@@ -1,7 +1,8 @@
 import type { SampleWindow } from '../../../shared/dataset'
 import { MicroforgeError } from '../../../shared/errors'
 import type { Preprocessing, PreprocessingChoice } from '../../../shared/training'
-import { applyPreprocessing, fitPreprocessing } from './preprocess'
+import { applyPreprocessing } from './preprocess'
+import { choosePreprocessing } from './preprocess-auto'
 import { stratifiedSplit } from './rng'
 import type { WindowSet } from './train-loop'
 
@@ -19,7 +20,7 @@ export interface PreparedData {
 /**
  * From sample windows to model-ready sets. The test split is the one stored with each sample;
  * if none is marked 'test', 20% per class is held out (stratified, seeded). Validation is drawn
- * the same way from the training windows. Preprocessing is fitted on the training part only.
+ * the same way from the training windows. Preprocessing is chosen and fitted on the training part only.
  */
 export function prepareData(
   samples: SampleWindow[],
@@ -54,7 +55,7 @@ export function prepareData(
   }
   const lengths = samples.map((s) => s.values.length)
   const length = choice.windowLength ?? defaultLength ?? Math.max(...lengths)
-  const preprocessing = fitPreprocessing(choice, axes, train.map((s) => s.values), length)
+  const preprocessing = choosePreprocessing(choice, axes, train.map((s) => s.values), train.map((s) => classes.indexOf(s.label)), length)
   const toSet = (list: SampleWindow[]): WindowSet => ({
     x: applyPreprocessing(preprocessing, axes, list.map((s) => s.values)),
     y: list.map((s) => classes.indexOf(s.label)),

@@ -52,9 +52,27 @@ export function shapeWindow(values: number[][], columns: number[], length: numbe
   return out
 }
 
+/** Per-axis mean and standard deviation over every sample of the shaped windows (optionally each window's own mean removed first). */
+function axisStats(shaped: number[][][], axes: number, windowLength: number, removeWindowMean: boolean): { mean: number[]; std: number[] } {
+  const n = shaped.length * windowLength
+  if (n === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows to compute statistics from.', 'Record or import some windows first.')
+  const mean = new Array<number>(axes).fill(0)
+  const sq = new Array<number>(axes).fill(0)
+  for (const w of shaped) for (const row of w) row.forEach((v, a) => (mean[a] += v))
+  for (let a = 0; a < axes; a++) mean[a] /= n
+  for (const w of shaped) {
+    const own = removeWindowMean ? mean.map((_, a) => w.reduce((s, row) => s + row[a], 0) / w.length) : mean
+    for (const row of w) row.forEach((v, a) => (sq[a] += (v - own[a]) ** 2))
+  }
+  // A constant axis would divide by zero; 1 keeps it as a harmless constant input.
+  const std = sq.map((s) => Math.sqrt(s / n) || 1)
+  return { mean, std }
+}
+
 /**
- * Builds the full recipe from the user's choice and the training windows (raw values, all axes of
- * the samples). z-score statistics come from the training split only, so the test stays unseen.
+ * Builds the full recipe for one method from the user's choice and the training windows (raw
+ * values, all axes of the samples). Statistics come from the training split only, so the test stays
+ * unseen. 'auto' is resolved by the caller (see preprocess-auto.ts); here it means z-score.
  */
 export function fitPreprocessing(choice: PreprocessingChoice, sampleAxes: string[], trainWindows: number[][][], defaultLength: number): Preprocessing {
   const axes = choice.axes ?? sampleAxes
@@ -63,7 +81,7 @@ export function fitPreprocessing(choice: PreprocessingChoice, sampleAxes: string
   const columns = axes.map((a) => sampleAxes.indexOf(a))
   const windowLength = choice.windowLength ?? defaultLength
   const shaped = trainWindows.map((w) => shapeWindow(w, columns, windowLength))
-  const method = choice.method ?? 'fixed-range'
+  const method = !choice.method || choice.method === 'auto' ? 'zscore' : choice.method
   if (method === 'none') return { version: 1, axes, windowLength, method, offset: axes.map(() => 0), scale: axes.map(() => 1) }
   if (method === 'fixed-range') {
     const ranges = choice.ranges ?? suggestRanges(axes, shaped)
@@ -71,21 +89,20 @@ export function fitPreprocessing(choice: PreprocessingChoice, sampleAxes: string
     for (const r of ranges) if (!(r.max > r.min)) throw new MicroforgeError('INVALID_ARGUMENT', `The range ${r.min}..${r.max} is empty.`, 'Each range needs max greater than min.')
     return { version: 1, axes, windowLength, method, ranges, offset: ranges.map((r) => r.min), scale: ranges.map((r) => 1 / (r.max - r.min)) }
   }
-  const n = shaped.length * windowLength
-  if (n === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no training windows to compute statistics from.', 'Record or import some windows first.')
-  const mean = axes.map(() => 0)
-  const sq = axes.map(() => 0)
-  for (const w of shaped) for (const row of w) row.forEach((v, a) => (mean[a] += v))
-  for (let a = 0; a < axes.length; a++) mean[a] /= n
-  for (const w of shaped) for (const row of w) row.forEach((v, a) => (sq[a] += (v - mean[a]) ** 2))
-  // A constant axis would divide by zero; 1 keeps it as a harmless constant input.
-  const std = sq.map((s) => Math.sqrt(s / n) || 1)
-  return { version: 1, axes, windowLength, method: 'zscore', mean, std, offset: mean, scale: std.map((s) => 1 / s) }
+  const removeWindowMean = method === 'window-offset'
+  const { mean, std } = axisStats(shaped, axes.length, windowLength, removeWindowMean)
+  const p: Preprocessing = { version: 1, axes, windowLength, method, mean, std, offset: mean, scale: std.map((s) => 1 / s) }
+  if (removeWindowMean) p.removeWindowMean = true
+  return p
 }
+
+const f32 = Math.fround
 
 /**
  * Applies the recipe to windows of raw values (columns in sampleAxes order) and returns one flat
- * Float32Array [windows, windowLength, axes], ready to become a tensor. Firmware does the same.
+ * Float32Array [windows, windowLength, axes], ready to become a tensor. Every step is a float32
+ * operation in the order preprocessing.h does it (subtract, multiply; then per axis a running sum,
+ * a division and a subtraction), so firmware and training see the same bits.
  */
 export function applyPreprocessing(p: Preprocessing, sampleAxes: string[], windows: number[][][]): Float32Array {
   const columns = p.axes.map((a) => {
@@ -95,10 +112,21 @@ export function applyPreprocessing(p: Preprocessing, sampleAxes: string[], windo
   })
   const C = columns.length
   const T = p.windowLength
+  const offset = p.offset.map(f32)
+  const scale = p.scale.map(f32)
   const out = new Float32Array(windows.length * T * C)
   windows.forEach((w, i) => {
     const shaped = shapeWindow(w, columns, T)
-    for (let t = 0; t < T; t++) for (let a = 0; a < C; a++) out[(i * T + t) * C + a] = (shaped[t][a] - p.offset[a]) * p.scale[a]
+    const base = i * T * C
+    for (let t = 0; t < T; t++) for (let a = 0; a < C; a++) out[base + t * C + a] = f32(f32(shaped[t][a]) - offset[a]) * scale[a]
+    if (p.removeWindowMean) {
+      for (let a = 0; a < C; a++) {
+        let sum = 0
+        for (let t = 0; t < T; t++) sum = f32(sum + out[base + t * C + a])
+        const mean = f32(sum / T)
+        for (let t = 0; t < T; t++) out[base + t * C + a] = out[base + t * C + a] - mean
+      }
+    }
   })
   return out
 }

@@ -24,6 +24,8 @@ export interface TrainLoopConfig {
   optimizer: OptimizerName
   earlyStoppingPatience: number
   seed: number
+  /** Per-class loss weights (class order); absent: every window counts the same. */
+  classWeights?: number[]
 }
 
 export interface TrainLoopHooks {
@@ -46,16 +48,29 @@ function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   return tf.train.adam(lr)
 }
 
-/** Categorical cross-entropy on softmax outputs, clipped as Keras does so log(0) never happens. */
+/**
+ * Categorical cross-entropy on softmax outputs, clipped as Keras does so log(0) never happens. With
+ * class weights the one-hot rows carry each class's weight, as Keras's class_weight does.
+ */
 function crossEntropy(yTrue: tf.Tensor, probs: tf.Tensor): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar
 }
 
-function toTensors(set: WindowSet, inputShape: [number, number], classes: number): { x: tf.Tensor3D; y: tf.Tensor2D; labels: tf.Tensor1D } {
+/** Weights n / (K * n_c): every class contributes the same total to the loss, whatever its size. */
+export function balancedClassWeights(labels: number[], classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0)
+  for (const y of labels) counts[y]++
+  return counts.map((n) => (n ? labels.length / (classes * n) : 0))
+}
+
+function toTensors(set: WindowSet, inputShape: [number, number], classes: number, weights?: number[]): { x: tf.Tensor3D; y: tf.Tensor2D; labels: tf.Tensor1D } {
   const n = set.y.length
   const x = tf.tensor3d(set.x, [n, inputShape[0], inputShape[1]])
   const labels = tf.tensor1d(set.y, 'int32')
-  const y = tf.tidy(() => tf.oneHot(labels, classes).toFloat() as tf.Tensor2D)
+  const y = tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, classes).toFloat() as tf.Tensor2D
+    return weights ? (tf.mul(oneHot, tf.tensor1d(weights)) as tf.Tensor2D) : oneHot
+  })
   return { x, y, labels }
 }
 
@@ -114,7 +129,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
     // Only this model's weights: other models alive in the thread must not get gradients computed.
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
     const forward = compileFastForward(model) ?? ((x: tf.Tensor, training: boolean) => model.apply(x, { training }) as tf.Tensor)
-    const data = toTensors(train, cfg.inputShape, k)
+    const data = toTensors(train, cfg.inputShape, k, cfg.classWeights)
     const random = mulberry32(cfg.seed)
     const order = train.y.map((_, i) => i)
     const history: EpochMetrics[] = []

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref } from 'vue'
-import type { EpochMetrics, TrainOptions } from '../../../shared/training'
+import type { EpochMetrics, PreprocessingChoice, TrainOptions } from '../../../shared/training'
 import { api } from '../api'
 
-export type TrainDraft = Omit<TrainOptions, 'backend' | 'preprocessing'> & { method: 'fixed-range' | 'zscore' | 'none'; earlyStopping: boolean }
+export type TrainDraft = Omit<TrainOptions, 'backend' | 'preprocessing' | 'balanceClasses'> & { method: NonNullable<PreprocessingChoice['method']>; earlyStopping: boolean }
 
 function isEpoch(d: unknown): d is EpochMetrics {
   return !!d && typeof d === 'object' && typeof (d as EpochMetrics).epoch === 'number' && typeof (d as EpochMetrics).loss === 'number'
