@@ -28,6 +28,8 @@ export interface StepFacts {
   hasFloatModel: boolean
   variantCount: number
   firmwareCount: number
+  /** Firmware that runs a model (classify, profile); capture firmware is not a deployed model. */
+  modelFirmwareCount: number
   profileCount: number
 }
 
@@ -49,15 +51,15 @@ export function computeSteps(f: StepFacts): StepStatus[] {
       : f.hasFloatModel
         ? s('optimize', 'ready', 'Quantize and compress the trained model.')
         : s('optimize', 'blocked', 'Needs a trained float32 model (Train).'),
-    f.firmwareCount > 0
-      ? s('deploy', 'done', `${f.firmwareCount} firmware projects generated.`)
+    f.modelFirmwareCount > 0
+      ? s('deploy', 'done', `${f.modelFirmwareCount} firmware project${f.modelFirmwareCount === 1 ? '' : 's'} with a model generated.`)
       : f.hasFloatModel
         ? s('deploy', 'ready', 'Generate firmware for your board.')
         : s('deploy', 'blocked', 'Needs a trained model (Train), ideally optimized (Optimize).'),
     f.profileCount > 0
       ? s('profile', 'done', `${f.profileCount} profiling sessions saved.`)
-      : f.firmwareCount > 0
+      : f.modelFirmwareCount > 0
         ? s('profile', 'ready', 'Flash the profile firmware and measure.')
-        : s('profile', 'blocked', 'Needs a firmware project (Deploy).')
+        : s('profile', 'blocked', f.firmwareCount > 0 ? 'Capture firmware runs no model: generate classify or profile firmware (Deploy).' : 'Needs a firmware project (Deploy).')
   ]
 }

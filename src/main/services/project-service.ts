@@ -1,3 +1,4 @@
+import { firmwareCensus } from './firmware-census'
 import { promises as fs, type Dirent } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
@@ -84,8 +85,9 @@ export class ProjectService implements ProjectApi {
     const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
     const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
     const variantCount = await countEntries(join(dir, 'models', 'variants'), (e) => e.name.endsWith('.tflite'))
-    // A firmware project is a folder, or the .zip Deploy saves when asked to.
-    const firmwareCount = await countEntries(join(dir, 'firmware'), (e) => e.isDirectory() || (e.isFile() && e.name.endsWith('.zip')))
+    // A firmware project is a folder, or the .zip Deploy saves when asked to; capture firmware runs no model.
+    const firmware = await firmwareCensus(join(dir, 'firmware'))
+    const firmwareCount = firmware.total
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
     const steps = computeSteps({
       sensorKnown: project.signal.axes.length > 0,
@@ -94,6 +96,7 @@ export class ProjectService implements ProjectApi {
       hasFloatModel,
       variantCount,
       firmwareCount,
+      modelFirmwareCount: firmware.withModel,
       profileCount
     })
     const { sampleRateHz, windowLength, axes } = project.signal
