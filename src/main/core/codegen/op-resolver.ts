@@ -110,8 +110,14 @@ ${adds}
   return kTfLiteOk;
 }
 
-// Planner estimate ${opts.arenaBytes} bytes + ${Math.round(margin * 100)}% + 512 bytes margin.
+// Planner estimate ${opts.arenaBytes} bytes + ${Math.round(margin * 100)}% + 512 bytes margin, for a 32-bit board.
+// TFLM's bookkeeping holds pointers, so on a 64-bit computer (Microforge's virtual board) it needs
+// more; that build passes its own size.
+#ifdef MF_TFLM_HOST_ARENA_BYTES
+constexpr size_t kTensorArenaSize = MF_TFLM_HOST_ARENA_BYTES;
+#else
 constexpr size_t kTensorArenaSize = ${arena};
+#endif
 
 #endif  // MODEL_OPS_H_
 `

@@ -1,0 +1,77 @@
+/**
+ * The TensorFlow Lite Micro firmware path for real: Deploy's generated TFLM code (model_data,
+ * the exact op resolver, kTensorArenaSize, mf_infer_tflm.cpp, preprocessing.h) compiled against
+ * the SDK for this computer (g++, host/libtflm.a) and for the Cortex-M4F (arm-none-eabi-g++,
+ * reference and CMSIS-NN libraries, run in QEMU mps2-an386), fed the same raw sensor windows as
+ * the C-runtime firmware generated from the same variant: every score equal, bit for bit.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
+import { generateFirmware, type FirmwareRequest } from '../../src/main/core/codegen/firmware'
+import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
+import { resolveTflmSdk, type TflmSdk, type TflmTarget } from '../../src/main/sim/tflm-sdk'
+import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import type { PresetId } from '../../src/shared/training'
+import { runCheck, writeProject, type CheckResult } from '../helpers/firmware-check'
+import { AXES, CLASSES, presetVariants, RANGES, sensorWindows, WINDOW, type ModelVariant } from '../helpers/preset-variants'
+import { tflmSdkDir } from '../helpers/tflm-sdk'
+
+const WINDOWS = sensorWindows(40, 3)
+const TARGETS: TflmTarget[] = [{ kind: 'host' }, { kind: 'm4', kernels: 'reference' }, { kind: 'm4', kernels: 'cmsis-nn' }]
+const preprocessing = normalizePreprocessing({ kind: 'minmax', axes: AXES, ...RANGES, windowLength: WINDOW }, { axes: [], windowLength: null })
+
+let sdk: TflmSdk
+let templates: Record<string, string>
+beforeAll(async () => {
+  sdk = resolveTflmSdk({ kind: 'm4', kernels: 'cmsis-nn' }, tflmSdkDir())
+  resolveTflmSdk({ kind: 'host' }, sdk.dir)
+  templates = await loadFirmwareTemplates(deployResourcesDir())
+})
+
+function request(v: ModelVariant, runtime: 'tflm' | 'c'): FirmwareRequest {
+  return {
+    name: v.label,
+    projectName: 'firmware check',
+    target: 'nano33ble',
+    runtime,
+    mode: 'classify',
+    model: { bytes: v.bytes, graph: cgModelFromTflite(v.bytes), label: v.label },
+    preprocessing,
+    classes: CLASSES,
+    sampleRateHz: 100,
+    baud: 115200,
+    templates
+  }
+}
+
+/** Scores from their float32 bits. */
+function floats(line: string): number[] {
+  return line.split(' ').map((h) => new DataView(Uint32Array.of(parseInt(h, 16)).buffer).getFloat32(0, true))
+}
+
+describe.each(['dense', 'cnn1d'] as PresetId[])('%s preset: generated TFLM firmware on every target', (preset) => {
+  const variants = presetVariants(preset)
+  for (const v of variants) {
+    const float = v.label.endsWith('float32')
+    it(`${v.label}: host, Cortex-M4 reference and CMSIS-NN ${float ? 'agree (the C runtime runs int8 only)' : 'equal the C runtime bit for bit'}`, async () => {
+      const tflmDir = writeProject(generateFirmware(request(v, 'tflm')))
+      const runs: CheckResult[] = []
+      for (const target of TARGETS) {
+        const t = await runCheck(sdk, target, tflmDir, WINDOWS)
+        expect(t.runtime).toBe('tflite-micro')
+        expect(t.scores).toHaveLength(WINDOWS.length)
+        runs.push(t)
+      }
+      if (float) {
+        // Float kernels may round differently per compiler (fused multiply-add on the Cortex-M4F).
+        for (const t of runs.slice(1)) {
+          t.scores.forEach((line, w) => floats(line).forEach((x, c) => expect(x, `${t.program.description} window ${w}`).toBeCloseTo(floats(runs[0].scores[w])[c], 5)))
+        }
+        return
+      }
+      const c = await runCheck(sdk, { kind: 'host' }, writeProject(generateFirmware(request(v, 'c'))), WINDOWS)
+      expect(c.runtime).toBe('microforge-c')
+      for (const t of runs) expect(t.scores, `${v.label} on ${t.program.description}`).toEqual(c.scores)
+    })
+  }
+})
