@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { registerIpc } from './ipc'
 import { RpcHost } from './rpc/rpc-host'
+import { PathPolicy } from './rpc/path-policy'
 import { CSP } from './security'
 import { createServices } from './services'
 
@@ -67,7 +68,9 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  registerIpc(new RpcHost(services.api), services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
+  // The renderer is a client like any other: paths confined to the project, app data and granted folders.
+  const policy = new PathPolicy(services.configDir, PathPolicy.grantsFromEnv())
+  registerIpc(new RpcHost(services.api, policy), services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RpcMessage } from '../shared/rpc'
+import { PathPolicy } from './rpc/path-policy'
 import { parseRequest, RpcHost } from './rpc/rpc-host'
 import { CSP } from './security'
 import type { Services } from './services'
@@ -15,6 +16,8 @@ export interface WebServerOptions {
   port?: number
   /** Fixed token for tests; a random one per start otherwise. */
   token?: string
+  /** Folders clients may use besides the project and app data folders (default: MICROFORGE_ALLOW_DIRS). */
+  allowDirs?: string[]
 }
 
 export interface RunningWebServer {
@@ -49,7 +52,7 @@ const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
  */
 export async function startWebServer(opts: WebServerOptions): Promise<RunningWebServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const host = new RpcHost(opts.services.api)
+  const host = new RpcHost(opts.services.api, new PathPolicy(opts.services.configDir, opts.allowDirs ?? PathPolicy.grantsFromEnv()))
   const sockets = new Set<WebSocket>()
   let origin = ''
 

@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'NOT_FOUND'
+  | 'PATH_REFUSED'
   | 'ALREADY_EXISTS'
   | 'PROJECT_CORRUPT'
   | 'PROJECT_TOO_NEW'

@@ -17,6 +17,8 @@ describe('the app in Chromium against npm run web', () => {
     const { page } = app
     await page.goto(app.url)
     await page.getByTestId('create-form').waitFor()
+    // The token leaves the address bar once read (issue #17); the reload below reconnects from sessionStorage.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false)
     const folder = join(app.workDir, 'projects', 'wrist-gestures')
     await page.getByTestId('project-name').fill('Wrist gestures')
     await page.getByTestId('project-folder').fill(folder)

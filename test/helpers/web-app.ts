@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { repoRoot, tempDir } from './tmp'
@@ -26,7 +26,8 @@ export async function startWebApp(): Promise<WebApp> {
   mkdirSync(home)
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'scripts', 'web.mjs')], {
     cwd: repoRoot,
-    env: { ...process.env, MICROFORGE_PORT: '0', MICROFORGE_HOME: home, HOME: home },
+    // The tests import fixtures and export into their work folder: the user allows both, as with a picker.
+    env: { ...process.env, MICROFORGE_PORT: '0', MICROFORGE_HOME: home, HOME: home, MICROFORGE_ALLOW_DIRS: [tmp.dir, join(repoRoot, 'test', 'fixtures')].join(delimiter) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

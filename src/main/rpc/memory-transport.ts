@@ -1,5 +1,6 @@
 import { createClient, MessageClientTransport, type ApiClient, type RpcMessage } from '../../shared/rpc'
 import type { EventBus } from '../services/event-bus'
+import type { PathPolicy } from './path-policy'
 import { RpcHost } from './rpc-host'
 import type { Api } from '../../shared/contract'
 
@@ -8,8 +9,8 @@ import type { Api } from '../../shared/contract'
  * through JSON so tests catch anything that would not survive a real transport. Used by tests and
  * by the CLI, so every front end exercises the same contract.
  */
-export function createMemoryClient(services: Api, bus: EventBus): { client: ApiClient; close: () => void } {
-  const host = new RpcHost(services)
+export function createMemoryClient(services: Api, bus: EventBus, policy: PathPolicy | null = null): { client: ApiClient; close: () => void } {
+  const host = new RpcHost(services, policy)
   let closed = false
   const clientSide: MessageClientTransport = new MessageClientTransport((req) => {
     const wire = JSON.parse(JSON.stringify(req)) as unknown

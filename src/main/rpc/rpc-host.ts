@@ -1,13 +1,18 @@
 import { argSchemaFor, type Api } from '../../shared/contract'
 import { toErrorData, type ErrorData } from '../../shared/errors'
 import type { RpcRequest, RpcResponse } from '../../shared/rpc'
+import type { PathPolicy } from './path-policy'
 
 /**
  * Server side of every transport: checks that the method is in the contract, validates the
  * arguments against its schema, calls the service and turns any throw into error data.
  */
 export class RpcHost {
-  constructor(private readonly services: Api) {}
+  /** policy: where clients may make the services read and write (none for the CLI). */
+  constructor(
+    private readonly services: Api,
+    private readonly policy: PathPolicy | null = null
+  ) {}
 
   async call(method: string, args: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorData }> {
     const schema = argSchemaFor(method)
@@ -26,6 +31,7 @@ export class RpcHost {
     const [service, name] = method.split('.') as [keyof Api, string]
     const impl = this.services[service] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
     try {
+      if (this.policy) await this.policy.check(method, parsed.data)
       const result = await impl[name](...parsed.data)
       return { ok: true, result: result === undefined ? null : result }
     } catch (err) {

@@ -29,6 +29,8 @@ export interface Services {
   bus: EventBus
   jobs: JobService
   projects: ProjectService
+  /** The app's data folder (settings, the recent list). */
+  configDir: string
   /** Closes ports, stops workers. */
   dispose(): Promise<void>
 }
@@ -45,7 +47,8 @@ export function defaultConfigDir(): string {
 export function createServices(opts: ServicesOptions): Services {
   const bus = new EventBus()
   const jobs = new JobService(bus)
-  const projects = new ProjectService(opts.configDir ?? defaultConfigDir())
+  const configDir = opts.configDir ?? defaultConfigDir()
+  const projects = new ProjectService(configDir)
   const disposers: Array<() => Promise<void> | void> = []
   const dataset = new DatasetService(projects, bus)
   const device = new DeviceService({ bus, dataset })
@@ -79,6 +82,7 @@ export function createServices(opts: ServicesOptions): Services {
     bus,
     jobs,
     projects,
+    configDir,
     async dispose() {
       for (const d of disposers.reverse()) await d()
     }

@@ -45,7 +45,7 @@ export function parseImuCaptureCsv(text: string): ImuCaptureCsv {
     if (values.some((v) => v === null)) throw parseError(i, lines[i], 'has a value that is not a finite number')
     if (axes === null) axes = tokens.every((t) => t.key !== null) ? tokens.map((t) => t.key as string) : defaultAxisNames(values.length)
     if (values.length !== axes.length) {
-      throw parseError(i, lines[i], `has ${values.length} columns, expected ${axes.length} (${axes.join(', ')})`)
+      throw parseError(i, lines[i], `has ${values.length} columns, expected ${axes.length}`)
     }
     current.push(values as number[])
   }
@@ -57,7 +57,7 @@ export function parseImuCaptureCsv(text: string): ImuCaptureCsv {
   return { axes, windows }
 }
 
-function parseError(index: number, line: string, what: string): MicroforgeError {
-  const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line
-  return new MicroforgeError('PARSE_ERROR', `Line ${index + 1} ("${shown}") ${what}.`, 'Fix or delete that line in the file and import it again.')
+/** Names the line, never quotes it: the file may not be a sensor file at all (issue #17). */
+function parseError(index: number, _line: string, what: string): MicroforgeError {
+  return new MicroforgeError('PARSE_ERROR', `Line ${index + 1} ${what}.`, 'Fix or delete that line in the file and import it again.')
 }

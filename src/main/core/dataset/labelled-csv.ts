@@ -145,7 +145,7 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
       axisCols.map((c) => {
         const v = parseFiniteNumber(r.cells[c])
         if (v === null) {
-          throw new MicroforgeError('PARSE_ERROR', `Line ${r.line} of ${name}: "${r.cells[c]}" in column ${header[c]} is not a finite number.`, 'Fix or delete that line and import again.')
+          throw new MicroforgeError('PARSE_ERROR', `Line ${r.line} of ${name}, column ${c + 1}: not a finite number.`, 'Fix or delete that line and import again.')
         }
         return v
       })

@@ -151,7 +151,8 @@ export function parseTflite(bytes: Uint8Array): ParsedModel {
   if (id !== 'TFL3') {
     throw new MicroforgeError(
       'MODEL_ERROR',
-      `This file is not a TensorFlow Lite model (it does not start with the TFL3 marker${id ? `; found "${printable(id)}"` : ''}).`,
+      // Never quote the bytes found: the file may be anything (issue #17).
+      'This file is not a TensorFlow Lite model (it does not carry the TFL3 marker).',
       'Choose a .tflite file exported by Microforge or by the TensorFlow Lite converter.'
     )
   }
@@ -171,10 +172,6 @@ export function parseTflite(bytes: Uint8Array): ParsedModel {
   let constantBytes = 0
   for (const b of used) constantBytes += buffers[b].byteLength
   return { schemaVersion, description, subgraphs, buffers, sizes: { fileBytes: bytes.byteLength, constantBytes } }
-}
-
-function printable(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?')
 }
 
 function readBuffer(fb: SafeFlatbuffer, t: SafeTable, i: number): Uint8Array {

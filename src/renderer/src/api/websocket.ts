@@ -50,13 +50,19 @@ async function tokenAccepted(token: string): Promise<boolean | null> {
 
 /**
  * Transport over the WebSocket of `npm run web`. The token comes from the address the server
- * printed; it is kept for the tab's session so a reload still connects. Calls made while the socket
- * is (re)connecting wait for it.
+ * printed; it is kept for the tab's session so a reload still connects, and removed from the
+ * address bar. Calls made while the socket is (re)connecting wait for it.
  */
 export function websocketTransport(): ClientTransport {
   const params = new URLSearchParams(location.search)
   const fromUrl = params.get('token')
-  if (fromUrl) sessionStorage.setItem(TOKEN_KEY, fromUrl)
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+    // Out of the address bar (and so out of history, screenshots and shared links); reconnects read sessionStorage.
+    params.delete('token')
+    const rest = params.toString()
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`)
+  }
   const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? ''
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?token=${encodeURIComponent(token)}`
 
