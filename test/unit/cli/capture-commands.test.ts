@@ -46,7 +46,7 @@ describe('import / export / sim-board commands', () => {
 
   it('explains bad options', async () => {
     await expect(run(importCommand, ['p', 'x'], { format: 'xml' })).rejects.toThrow(/Unknown --format xml/)
-    await expect(run(exportCommand, ['p'], { format: 'npy' })).rejects.toThrow(/--out/)
+    await expect(run(exportCommand, ['p'], { format: 'xml' })).rejects.toThrow(/Unknown --format xml/)
     await expect(run(simBoard, [], {})).rejects.toThrow(/--link/)
     await expect(run(simBoard, [], { link: '/tmp/x', rate: 'fast' })).rejects.toThrow(/--rate fast/)
   })
