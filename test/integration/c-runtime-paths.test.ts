@@ -38,16 +38,16 @@ function randomInputs(count: number, n: number, seed: number): Int8Array[] {
 }
 
 const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, string[]]> = [
-  ['dense', () => gestureCase(denseNet), ['mf_mm_s8(']],
-  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_mm_s8(']],
+  ['dense', () => gestureCase(denseNet), ['mf_fc_s8(']],
+  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_fc_s8(']],
   // Depth multiplier 2 keeps the reference depthwise kernel; its stride-2 SAME conv takes the fast one.
   ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_depthwise_conv_2d_s8(', 'mf_fconv_s8(']],
   ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(']],
-  ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_mm_s8(']],
+  ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_fc_s8(']],
   [
     'hello_world (converter model), all 256 inputs',
     () => ({ bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'hello_world_int8.tflite'))), inputs: Array.from({ length: 256 }, (_, i) => Int8Array.of(i - 128)) }),
-    ['mf_mm_s8(']
+    ['mf_fc_s8(']
   ]
 ]
 
@@ -98,7 +98,7 @@ describe('mf_rq_apply compiled by gcc', () => {
       src,
       `#include <stdint.h>\n#include <stdio.h>\n${fastKernelSource(new Set(['fc']))}\n` +
         `static const struct { int32_t acc; mf_rq q; } cases[${rows.length}] = {\n${rows.join(',\n')}\n};\n` +
-        `int main(void) { int i; (void)mf_mm_s8; for (i = 0; i < ${rows.length}; ++i) printf("%d\\n", mf_rq_apply(cases[i].acc, &cases[i].q, -128, 127)); return 0; }\n`
+        `int main(void) { int i; (void)mf_fc_s8; for (i = 0; i < ${rows.length}; ++i) printf("%d\\n", mf_rq_apply(cases[i].acc, &cases[i].q, -128, 127)); return 0; }\n`
     )
     execFileSync('gcc', [...STRICT, '-O2', src, '-o', path.join(dir, 'rq')])
     const got = execFileSync(path.join(dir, 'rq')).toString().trim().split('\n').map(Number)

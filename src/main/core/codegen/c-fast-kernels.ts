@@ -19,9 +19,21 @@
  */
 
 const COMMON = String.raw`
+/* The kernels and the calls below are the hot code: optimised for speed even in -Os builds (the
+ * default of Arduino and PlatformIO), where GCC would spill the accumulators of the inner loops. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O2")
+#endif
 #include <string.h>
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
+#endif
+#if defined(__GNUC__)
+#define MF_INLINE static inline __attribute__((always_inline))
+#define MF_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MF_INLINE static inline
+#define MF_ALIGN4
 #endif
 
 /* Per output channel: the multiplier, the rounding constant with the output zero point folded in,
@@ -32,7 +44,7 @@ typedef struct {
   int8_t neg;
 } mf_rq;
 
-static int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
+MF_INLINE int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
   const int64_t ab = (int64_t)(int32_t)((uint32_t)acc << q->ls) * q->mult;
   const int32_t x = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
   int32_t t = (x + q->add + ((x >> 31) & q->neg)) >> q->rs;
@@ -41,97 +53,112 @@ static int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
 }
 
 #if defined(__ARM_FEATURE_DSP)
-static int32_t mf_ld4(const int8_t *p) {
+MF_INLINE int32_t mf_ld4(const int8_t *p) {
   int32_t v;
-  memcpy(&v, p, 4); /* one LDR on cores with unaligned access */
+  memcpy(&v, p, 4); /* one LDR: Cortex-M4/M7/M33 load unaligned words */
   return v;
 }
-/* Lanes 1 and 3 sign-extended (SXTB16 with ROR #8). */
-#define MF_ODD(x) __sxtb16((int32_t)(((uint32_t)(x) >> 8) | ((uint32_t)(x) << 24)))
+/* Bytes 0 and 2 / 1 and 3 of a word, sign-extended into two 16-bit lanes. */
+#define mf_even(x) __sxtb16(x)
+MF_INLINE int32_t mf_odd(int32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
 #endif
 `
 
-/** Matrix kernel: two patches (or one) against rows of weights, two output channels at a time. */
-const MM = String.raw`
-/* o0[c] = requant(bias[c] + sum_j w[c][j] * a0[j]) for c < cout, and the same for a1/o1 when a1 is
- * not NULL. a0/a1 hold k int8 values each; w is [cout][k]. */
-static void mf_mm_s8(const int8_t *a0, const int8_t *a1, const int8_t *w, int32_t k, int32_t cout,
-                     const int32_t *bias, const mf_rq *rq, int32_t lo, int32_t hi, int8_t *o0, int8_t *o1) {
-  int32_t c = 0;
-  for (; c + 1 < cout; c += 2) {
-    const int8_t *w0 = w + c * k, *w1 = w0 + k, *p0 = a0, *p1 = a1;
-    int32_t s00 = bias[c], s01 = bias[c + 1], s10 = s00, s11 = s01, j;
-    if (a1) {
+/**
+ * FULLY_CONNECTED: one input row against four output channels at a time. Weights are laid out by
+ * the generator for this loop: for each group of four channels, blocks of four inputs, 16 bytes per
+ * block (channel 0's four, channel 1's four, ...), k padded to k4 (a multiple of 4) and the
+ * channels to a multiple of 4 with zero weights, so there is no tail loop: the padded inputs read
+ * whatever follows the row and multiply it by zero.
+ */
+const FC = String.raw`
+static void mf_fc_s8(const int8_t *x, const int8_t *w, int32_t k4, int32_t cout, const int32_t *bias,
+                     const mf_rq *rq, int32_t lo, int32_t hi, int8_t *out) {
+  int32_t c, j;
+  for (c = 0; c < cout; c += 4) {
+    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
+    const int8_t *p = x;
 #if defined(__ARM_FEATURE_DSP)
-      for (j = k >> 2; j > 0; --j) {
-        const int32_t x0 = mf_ld4(p0), x1 = mf_ld4(p1), v0 = mf_ld4(w0), v1 = mf_ld4(w1);
-        int32_t xe0 = __sxtb16(x0), xe1 = __sxtb16(x1), ve0 = __sxtb16(v0), ve1 = __sxtb16(v1);
-        s00 = __smlad(xe0, ve0, s00);
-        s01 = __smlad(xe0, ve1, s01);
-        s10 = __smlad(xe1, ve0, s10);
-        s11 = __smlad(xe1, ve1, s11);
-        xe0 = MF_ODD(x0);
-        xe1 = MF_ODD(x1);
-        ve0 = MF_ODD(v0);
-        ve1 = MF_ODD(v1);
-        s00 = __smlad(xe0, ve0, s00);
-        s01 = __smlad(xe0, ve1, s01);
-        s10 = __smlad(xe1, ve0, s10);
-        s11 = __smlad(xe1, ve1, s11);
-        p0 += 4;
-        p1 += 4;
-        w0 += 4;
-        w1 += 4;
-      }
-      j = k & 3;
-#else
-      j = k;
-#endif
-      for (; j > 0; --j) {
-        const int32_t x0 = *p0++, x1 = *p1++, v0 = *w0++, v1 = *w1++;
-        s00 += x0 * v0;
-        s01 += x0 * v1;
-        s10 += x1 * v0;
-        s11 += x1 * v1;
-      }
-      o1[c] = mf_rq_apply(s10, rq + c, lo, hi);
-      o1[c + 1] = mf_rq_apply(s11, rq + c + 1, lo, hi);
-    } else {
-#if defined(__ARM_FEATURE_DSP)
-      for (j = k >> 2; j > 0; --j) {
-        const int32_t x0 = mf_ld4(p0), v0 = mf_ld4(w0), v1 = mf_ld4(w1);
-        int32_t xe = __sxtb16(x0);
-        s00 = __smlad(xe, __sxtb16(v0), s00);
-        s01 = __smlad(xe, __sxtb16(v1), s01);
-        xe = MF_ODD(x0);
-        s00 = __smlad(xe, MF_ODD(v0), s00);
-        s01 = __smlad(xe, MF_ODD(v1), s01);
-        p0 += 4;
-        w0 += 4;
-        w1 += 4;
-      }
-      j = k & 3;
-#else
-      j = k;
-#endif
-      for (; j > 0; --j) {
-        const int32_t x0 = *p0++;
-        s00 += x0 * *w0++;
-        s01 += x0 * *w1++;
-      }
+    const int32_t *v = (const int32_t *)(const void *)w;
+    for (j = k4 >> 2; j > 0; --j, p += 4, v += 4) {
+      const int32_t xw = mf_ld4(p), xe = mf_even(xw), xo = mf_odd(xw);
+      s0 = __smlad(xe, mf_even(v[0]), s0);
+      s0 = __smlad(xo, mf_odd(v[0]), s0);
+      s1 = __smlad(xe, mf_even(v[1]), s1);
+      s1 = __smlad(xo, mf_odd(v[1]), s1);
+      s2 = __smlad(xe, mf_even(v[2]), s2);
+      s2 = __smlad(xo, mf_odd(v[2]), s2);
+      s3 = __smlad(xe, mf_even(v[3]), s3);
+      s3 = __smlad(xo, mf_odd(v[3]), s3);
     }
-    o0[c] = mf_rq_apply(s00, rq + c, lo, hi);
-    o0[c + 1] = mf_rq_apply(s01, rq + c + 1, lo, hi);
+    w = (const int8_t *)(const void *)v;
+#else
+    for (j = 0; j < k4; j += 4, p += 4, w += 16) {
+      const int32_t x0 = p[0], x1 = p[1], x2 = p[2], x3 = p[3];
+      s0 += x0 * w[0] + x1 * w[1] + x2 * w[2] + x3 * w[3];
+      s1 += x0 * w[4] + x1 * w[5] + x2 * w[6] + x3 * w[7];
+      s2 += x0 * w[8] + x1 * w[9] + x2 * w[10] + x3 * w[11];
+      s3 += x0 * w[12] + x1 * w[13] + x2 * w[14] + x3 * w[15];
+    }
+#endif
+    out[c] = mf_rq_apply(s0, rq + c, lo, hi);
+    if (c + 1 < cout) out[c + 1] = mf_rq_apply(s1, rq + c + 1, lo, hi);
+    if (c + 2 < cout) out[c + 2] = mf_rq_apply(s2, rq + c + 2, lo, hi);
+    if (c + 3 < cout) out[c + 3] = mf_rq_apply(s3, rq + c + 3, lo, hi);
   }
-  if (c < cout) {
-    const int8_t *w0 = w + c * k;
-    int32_t s0 = bias[c], s1 = bias[c], j;
-    for (j = 0; j < k; ++j) {
-      s0 += (int32_t)a0[j] * w0[j];
-      if (a1) s1 += (int32_t)a1[j] * w0[j];
+}
+`
+
+/**
+ * Convolution as a matrix product: two patches (two output pixels) against two output channels at a
+ * time, each input word sign-extended once and used for both channels. Weights: per pair of
+ * channels, blocks of four taps, 8 bytes per block; k and the channels padded as for mf_fc_s8.
+ */
+const MM = String.raw`
+/* o1 NULL: one pixel (a1 is then a0 again and its results are dropped). */
+static void mf_mm2_s8(const int8_t *a0, const int8_t *a1, const int8_t *w, int32_t k4, int32_t cout,
+                      const int32_t *bias, const mf_rq *rq, int32_t lo, int32_t hi, int8_t *o0, int8_t *o1) {
+  int32_t c, j;
+  for (c = 0; c < cout; c += 2) {
+    int32_t s00 = bias[c], s01 = bias[c + 1], s10 = s00, s11 = s01;
+    const int8_t *p0 = a0, *p1 = a1;
+#if defined(__ARM_FEATURE_DSP)
+    const int32_t *v = (const int32_t *)(const void *)w;
+    for (j = k4 >> 2; j > 0; --j, p0 += 4, p1 += 4, v += 2) {
+      const int32_t x0 = mf_ld4(p0), x1 = mf_ld4(p1), v0 = v[0], v1 = v[1];
+      int32_t xa = mf_even(x0), xb = mf_even(x1), va = mf_even(v0), vb = mf_even(v1);
+      s00 = __smlad(xa, va, s00);
+      s01 = __smlad(xa, vb, s01);
+      s10 = __smlad(xb, va, s10);
+      s11 = __smlad(xb, vb, s11);
+      xa = mf_odd(x0);
+      xb = mf_odd(x1);
+      va = mf_odd(v0);
+      vb = mf_odd(v1);
+      s00 = __smlad(xa, va, s00);
+      s01 = __smlad(xa, vb, s01);
+      s10 = __smlad(xb, va, s10);
+      s11 = __smlad(xb, vb, s11);
     }
-    o0[c] = mf_rq_apply(s0, rq + c, lo, hi);
-    if (a1) o1[c] = mf_rq_apply(s1, rq + c, lo, hi);
+    w = (const int8_t *)(const void *)v;
+#else
+    for (j = 0; j < k4; j += 4, p0 += 4, p1 += 4, w += 8) {
+      s00 += p0[0] * w[0] + p0[1] * w[1] + p0[2] * w[2] + p0[3] * w[3];
+      s01 += p0[0] * w[4] + p0[1] * w[5] + p0[2] * w[6] + p0[3] * w[7];
+      s10 += p1[0] * w[0] + p1[1] * w[1] + p1[2] * w[2] + p1[3] * w[3];
+      s11 += p1[0] * w[4] + p1[1] * w[5] + p1[2] * w[6] + p1[3] * w[7];
+    }
+#endif
+    o0[c] = mf_rq_apply(s00, rq + c, lo, hi);
+    if (c + 1 < cout) o0[c + 1] = mf_rq_apply(s01, rq + c + 1, lo, hi);
+    if (o1) {
+      o1[c] = mf_rq_apply(s10, rq + c, lo, hi);
+      if (c + 1 < cout) o1[c + 1] = mf_rq_apply(s11, rq + c + 1, lo, hi);
+    }
   }
 }
 `
@@ -173,7 +200,7 @@ static int32_t mf_patch(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t
 }
 `
 
-/** CONV_2D: patches made contiguous (in place or copied), then two pixels at a time through mf_mm_s8. */
+/** CONV_2D: patches made contiguous (in place or copied), then two pixels at a time through mf_mm2_s8. */
 const CONV = String.raw`
 /* Contiguous k-byte patch of a pixel: in place when its rows follow each other in the input. */
 static const int8_t *mf_conv_patch(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *buf) {
@@ -186,15 +213,16 @@ static const int8_t *mf_conv_patch(const mf_fconv *p, const int8_t *in, int32_t 
   return buf;
 }
 
-/* scratch: 2 * f_h * f_w * in_c bytes. */
+/* scratch: 2 * k4 bytes (k = f_h * f_w * in_c rounded up to a multiple of 4). */
 static void mf_fconv_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  const int32_t k = p->f_h * p->f_w * p->in_c, n = p->out_h * p->out_w;
+  const int32_t k4 = (p->f_h * p->f_w * p->in_c + 3) & ~3, n = p->out_h * p->out_w;
   int32_t i;
   for (i = 0; i < n; i += 2) {
     const int8_t *a0 = mf_conv_patch(p, in, i / p->out_w, i % p->out_w, scratch);
-    const int8_t *a1 = i + 1 < n ? mf_conv_patch(p, in, (i + 1) / p->out_w, (i + 1) % p->out_w, scratch + k) : 0;
-    mf_mm_s8(a0, a1, p->w, k, p->out_c, p->bias, p->rq, p->act_min, p->act_max, out + i * p->out_c,
-             a1 ? out + (i + 1) * p->out_c : 0);
+    const int two = i + 1 < n;
+    const int8_t *a1 = two ? mf_conv_patch(p, in, (i + 1) / p->out_w, (i + 1) % p->out_w, scratch + k4) : a0;
+    mf_mm2_s8(a0, a1, p->w, k4, p->out_c, p->bias, p->rq, p->act_min, p->act_max, out + i * p->out_c,
+              two ? out + (i + 1) * p->out_c : 0);
   }
 }
 `
@@ -220,8 +248,8 @@ static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *
             int32_t xe = __sxtb16(xw), ve = __sxtb16(vw);
             s0 = __smlabb(xe, ve, s0);
             s2 = __smlatt(xe, ve, s2);
-            xe = MF_ODD(xw);
-            ve = MF_ODD(vw);
+            xe = mf_odd(xw);
+            ve = mf_odd(vw);
             s1 = __smlabb(xe, ve, s1);
             s3 = __smlatt(xe, ve, s3);
           }
@@ -251,7 +279,8 @@ export type FastKernel = 'fc' | 'conv' | 'depthwise'
 export function fastKernelSource(used: ReadonlySet<FastKernel>): string {
   if (used.size === 0) return ''
   const parts = [COMMON]
-  if (used.has('fc') || used.has('conv')) parts.push(MM)
+  if (used.has('fc')) parts.push(FC)
+  if (used.has('conv')) parts.push(MM)
   if (used.has('conv') || used.has('depthwise')) parts.push(PATCH)
   if (used.has('conv')) parts.push(CONV)
   if (used.has('depthwise')) parts.push(DEPTHWISE)

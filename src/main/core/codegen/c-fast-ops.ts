@@ -43,8 +43,14 @@ export interface FastConvShape {
 
 export interface FastPlan {
   kernel: FastKernel
-  /** Weights in the order the kernel reads them: [out][k] for fc/conv, [fh][fw][c] for depthwise. */
+  /**
+   * Weights in the order the kernel reads them: fc and conv interleave groups of 4 (fc) or 2 (conv)
+   * output channels in blocks of 4 inputs, k padded to a multiple of 4 and the channels to the
+   * group, with zeros; depthwise keeps [fh][fw][c].
+   */
   weights: Int8Array
+  /** k rounded up to a multiple of 4 (fc/conv). */
+  k4: number
   /** Bias with input_offset * sum(weights) folded in, per output channel. */
   bias: Int32Array
   rq: FastRequant[]
@@ -55,6 +61,8 @@ export interface FastPlan {
   batches: number
   depth: number
   conv: FastConvShape | null
+  /** Output channels (bias and rq may be padded beyond them). */
+  channels: number
   /** Bytes of im2col scratch the op needs in the arena (0 for fc). */
   scratchBytes: number
 }
@@ -163,7 +171,7 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
     const { mults, shifts } = channelMultipliers(input, wT, output, units)
     const f = foldAndRequant(raw, depth, units, bias, inOffset, mults, shifts, output.zeroPoint[0])
     if (!f) return null
-    return { kernel: 'fc', weights: raw, ...f, ...common, batches: elementCount(input.shape) / depth, depth, conv: null, scratchBytes: 0 }
+    return { kernel: 'fc', weights: interleave(raw, depth, units, 4), k4: pad4(depth), ...padGroup(f, 4), channels: units, ...common, batches: elementCount(input.shape) / depth, depth, conv: null, scratchBytes: 0 }
   }
 
   const [n, inH, inW, inC] = to4d(input.shape)
@@ -210,8 +218,40 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
   const rows = kernel === 'conv' ? weights : transpose(weights, taps, outC)
   const f = foldAndRequant(rows, k, outC, bias, inOffset, mults, shifts, output.zeroPoint[0])
   if (!f) return null
-  const scratchBytes = kernel === 'conv' ? 2 * k : taps * inC
-  return { kernel, weights, ...f, ...common, batches: 1, depth: k, conv: shape, scratchBytes }
+  if (kernel === 'depthwise') return { kernel, weights, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: taps * inC }
+  return { kernel, weights: interleave(weights, k, outC, 2), k4: pad4(k), ...padGroup(f, 2), channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k) }
+}
+
+const pad4 = (n: number): number => Math.ceil(n / 4) * 4
+
+/**
+ * [channels][k] to the kernels' order: for each group of `group` channels, for each block of 4
+ * inputs, the block of every channel in turn; zeros pad k to a multiple of 4 and the channels to
+ * a multiple of the group.
+ */
+export function interleave(w: Int8Array, k: number, channels: number, group: number): Int8Array {
+  const k4 = pad4(k)
+  const groups = Math.ceil(channels / group)
+  const out = new Int8Array(groups * group * k4)
+  let o = 0
+  for (let g = 0; g < groups; g++) {
+    for (let b = 0; b < k4; b += 4) {
+      for (let c = g * group; c < (g + 1) * group; c++) {
+        for (let j = b; j < b + 4; j++) out[o++] = c < channels && j < k ? w[c * k + j] : 0
+      }
+    }
+  }
+  return out
+}
+
+/** Bias and requantisation padded with zeros to a multiple of the channel group. */
+function padGroup(f: { bias: Int32Array; rq: FastRequant[] }, group: number): { bias: Int32Array; rq: FastRequant[] } {
+  const n = Math.ceil(f.bias.length / group) * group
+  const bias = new Int32Array(n)
+  bias.set(f.bias)
+  const rq = [...f.rq]
+  while (rq.length < n) rq.push({ mult: 0, add: 0, ls: 0, rs: 0, neg: 0 })
+  return { bias, rq }
 }
 
 /** [rows][cols] to [cols][rows]. */
@@ -231,7 +271,7 @@ export interface FastEmit {
 /** Declarations and the call of one fast op; `scratch` is an arena pointer expression (or null). */
 export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
   const decls = [
-    `static const int8_t ${p}_w[${plan.weights.length}] = {\n${cArrayBody(plan.weights, 24)}\n};`,
+    `static const int8_t ${p}_w[${plan.weights.length}] MF_ALIGN4 = {\n${cArrayBody(plan.weights, 24)}\n};`,
     `static const int32_t ${p}_bias[${plan.bias.length}] = {\n${cArrayBody(plan.bias, 8, cInt32)}\n};`,
     `static const mf_rq ${p}_rq[${plan.rq.length}] = {\n${cArrayBody(
       plan.rq.map((_, i) => i),
@@ -242,20 +282,18 @@ export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: str
   const constBytes = plan.weights.length + 4 * plan.bias.length + 12 * plan.rq.length
   const { actMin: lo, actMax: hi } = plan
   if (plan.kernel === 'fc') {
-    const units = plan.bias.length
+    const units = plan.channels
     const d = plan.depth
+    const k4 = plan.k4
     const call =
       plan.batches === 1
-        ? `  mf_mm_s8(${inRef}, 0, ${p}_w, ${d}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, ${outRef}, 0);`
+        ? `  mf_fc_s8(${inRef}, ${p}_w, ${k4}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, ${outRef});`
         : [
             `  {`,
             `    const int8_t *in = ${inRef};`,
             `    int8_t *out = ${outRef};`,
             `    int32_t b;`,
-            `    for (b = 0; b < ${plan.batches}; b += 2) {`,
-            `      const int two = b + 1 < ${plan.batches};`,
-            `      mf_mm_s8(in + b * ${d}, two ? in + (b + 1) * ${d} : 0, ${p}_w, ${d}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, out + b * ${units}, two ? out + (b + 1) * ${units} : 0);`,
-            `    }`,
+            `    for (b = 0; b < ${plan.batches}; ++b) mf_fc_s8(in + b * ${d}, ${p}_w, ${k4}, ${units}, ${p}_bias, ${p}_rq, ${lo}, ${hi}, out + b * ${units});`,
             `  }`
           ].join('\n')
     return { decls, call, constBytes }

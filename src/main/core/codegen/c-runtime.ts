@@ -14,6 +14,7 @@ import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 import { planArena, type LifetimeRequest } from './lifetime-planner'
+import { checkTypes } from './c-runtime-checks'
 
 export const C_RUNTIME_OPS = [
   'FULLY_CONNECTED',
@@ -140,6 +141,7 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
 
   const usedFast = new Set<FastKernel>()
   model.operators.forEach((op, i) => {
+    e.calls.push(`  MF_PROFILE_OP(${i});`)
     const f = fast[i]
     if (!f) return emitOperator(op, i, model, e, constArray, arenaRef)
     const input = t(op.inputs[0])
@@ -152,6 +154,7 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     usedFast.add(f.kernel)
   })
 
+  const arenaBytes = plan.bytes + (usedFast.size ? 4 : 0)
   const inT = t(model.inputs[0])
   const outT = t(model.outputs[0])
   const io = (tensor: CgTensor): CIoDescription => ({
@@ -186,7 +189,7 @@ extern "C" {
 #define MF_MODEL_OUTPUT_SCALE ${cFloat(output.scale)}
 #define MF_MODEL_OUTPUT_ZERO_POINT ${output.zeroPoint}
 /* Static arena for every activation, laid out at generation time. */
-#define MF_MODEL_ARENA_BYTES ${plan.bytes}
+#define MF_MODEL_ARENA_BYTES ${arenaBytes}
 
 typedef ${input.type === 'float32' ? 'float' : 'int8_t'} mf_model_input_t;
 typedef ${output.type === 'float32' ? 'float' : 'int8_t'} mf_model_output_t;
@@ -208,9 +211,13 @@ void mf_model_invoke(void);
 #include "mf_model.h"
 #include "mf_runtime.h"
 
-/* int32 words keep every tensor 4-byte aligned (offsets are multiples of 16). */
-static int32_t mf_arena_words[${Math.max(1, plan.bytes / 4)}];
+/* int32 words keep every tensor 4-byte aligned (offsets are multiples of 16)${usedFast.size ? '; one more word for the fast kernels, whose last 4-byte load of a row may reach 3 bytes past it (times a zero weight)' : ''}. */
+static int32_t mf_arena_words[${Math.max(1, arenaBytes / 4)}];
 #define MF_ARENA ((int8_t *)mf_arena_words)
+/* A hook before each operator (its index), for per-operator timing; nothing by default. */
+#ifndef MF_PROFILE_OP
+#define MF_PROFILE_OP(index)
+#endif
 ${fastKernelSource(usedFast)}
 ${e.decls.join('\n\n')}
 
@@ -227,7 +234,7 @@ ${e.calls.join('\n')}
       { path: 'mf_model.h', contents: header },
       { path: 'mf_model.c', contents: source }
     ],
-    arenaBytes: plan.bytes,
+    arenaBytes,
     weightBytes,
     ops,
     input,
@@ -238,34 +245,6 @@ ${e.calls.join('\n')}
 function int32View(data: Uint8Array): Int32Array {
   const copy = new Uint8Array(data) // aligned copy; flatbuffer data need not be 4-byte aligned
   return new Int32Array(copy.buffer, 0, copy.byteLength >> 2)
-}
-
-function checkTypes(op: CgOperator, model: CgModel): void {
-  const t = (i: number): CgTensor => model.tensors[i]
-  const out = t(op.outputs[0])
-  const bad = (what: string): never => {
-    throw new MicroforgeError(
-      'UNSUPPORTED',
-      `${op.op} with ${what} is not an int8 operator; the Microforge C runtime runs fully int8-quantized models only.`,
-      'Pick the full-integer (int8) variant in the Optimize step, or use the TensorFlow Lite Micro runtime (tflm).'
-    )
-  }
-  if (op.op === 'QUANTIZE') {
-    if (out.type !== 'int8' || (t(op.inputs[0]).type !== 'float32' && t(op.inputs[0]).type !== 'int8')) bad(`${t(op.inputs[0]).type} input and ${out.type} output`)
-    return
-  }
-  if (op.op === 'DEQUANTIZE') {
-    if (t(op.inputs[0]).type !== 'int8' || out.type !== 'float32') bad(`${t(op.inputs[0]).type} input`)
-    return
-  }
-  if (t(op.inputs[0]).type !== 'int8' || out.type !== 'int8') bad(`${t(op.inputs[0]).type} input and ${out.type} output`)
-  if (op.options.activation === 'unsupported') bad('a fused activation other than ReLU/ReLU6')
-  if (op.op === 'FULLY_CONNECTED' || op.op === 'CONV_2D' || op.op === 'DEPTHWISE_CONV_2D') {
-    const w = t(op.inputs[1])
-    if (w.type !== 'int8' || !w.data) bad(`${w.type} weights`)
-    const b = op.inputs[2] ?? -1
-    if (b >= 0 && (t(b).type !== 'int32' || !t(b).data)) bad(`${t(b).type} bias`)
-  }
 }
 
 function emitMultipliers(e: Emitter, p: string, mults: number[], shifts: number[]): void {

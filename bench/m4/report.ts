@@ -1,0 +1,38 @@
+/** The Markdown tables of `npm run bench -- m4`. */
+import type { ModelResult } from '../m4'
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US')
+const perMac = (instr: number, macs: number): string => (macs ? ` (${(instr / macs).toFixed(1)})` : '')
+
+export function markdown(results: ModelResult[]): string {
+  const bench = results.filter((r) => r.set === 'bench')
+  const lines = [
+    '# Cortex-M4F instructions per inference (QEMU mps2-an386, -icount)',
+    '',
+    '| model (MACs) | C runtime before | C runtime now | TFLM reference | TFLM + CMSIS-NN | C now / CMSIS-NN | bit-exact |',
+    '|---|---|---|---|---|---|---|'
+  ]
+  for (const r of bench) {
+    const c = r.runtimes
+    const cell = (k: keyof typeof c): string => (c[k] ? `${n(c[k]!.instructions)}${perMac(c[k]!.instructions, r.macs)}` : '-')
+    const ratio = c.c && c['tflm-cmsis-nn'] ? (c.c.instructions / c['tflm-cmsis-nn'].instructions).toFixed(2) : '-'
+    lines.push(`| ${r.name} (${n(r.macs)}) | ${cell('c-before')} | ${cell('c')} | ${cell('tflm-reference')} | ${cell('tflm-cmsis-nn')} | ${ratio} | ${r.bitExact ? 'yes' : 'NO'} |`)
+  }
+  lines.push('', '## Code beyond the model, arena and peak stack (bytes)', '', '| model | C code | C arena | C stack | TFLM ref code | TFLM ref arena | CMSIS-NN code | CMSIS-NN arena | CMSIS-NN stack | C arena / TFLM arena |', '|---|---|---|---|---|---|---|---|---|---|')
+  for (const r of bench) {
+    const c = r.runtimes
+    const arenaRatio = c.c && c['tflm-reference'] ? `${Math.round((100 * c.c.arenaBytes) / Math.min(c['tflm-reference'].arenaBytes, c['tflm-cmsis-nn']?.arenaBytes ?? Infinity))}%` : '-'
+    lines.push(
+      `| ${r.name} | ${n(c.c?.codeBytes ?? 0)} | ${n(c.c?.arenaBytes ?? 0)} | ${n(c.c?.stackBytes ?? 0)} | ${n(c['tflm-reference']?.codeBytes ?? 0)} | ${n(c['tflm-reference']?.arenaBytes ?? 0)} | ${n(c['tflm-cmsis-nn']?.codeBytes ?? 0)} | ${n(c['tflm-cmsis-nn']?.arenaBytes ?? 0)} | ${n(c['tflm-cmsis-nn']?.stackBytes ?? 0)} | ${arenaRatio} |`
+    )
+  }
+  lines.push('', '## C runtime per operator: instructions (per MAC)', '', '| model | operator | shape in -> out | MACs | C now | CMSIS-NN |', '|---|---|---|---|---|---|')
+  for (const r of bench) {
+    r.ops.forEach((o, i) => {
+      const c = r.runtimes.c?.opInstructions[i]
+      const cm = r.runtimes['tflm-cmsis-nn']?.opInstructions[i]
+      lines.push(`| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${c === undefined ? '-' : `${n(c)}${perMac(c, o.macs)}`} | ${cm === undefined ? '-' : `${n(cm)}${perMac(cm, o.macs)}`} |`)
+    })
+  }
+  return `${lines.join('\n')}\n`
+}
