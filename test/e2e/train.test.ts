@@ -27,6 +27,11 @@ describe('Train in Chromium', () => {
 
     await page.getByTestId('import-paths').fill(dataset)
     await page.getByTestId('import-button').click()
+    // A preview first: one row per file, the axes to take, and the rate asked for (IMU_Capture prints no time).
+    await expect.poll(() => page.getByTestId('import-preview-file').count()).toBe(2)
+    await page.getByTestId('import-rate-ask').waitFor()
+    await page.getByTestId('import-rate').fill('50')
+    await page.getByTestId('import-confirm').click()
     await expect.poll(() => page.getByTestId('class-count-punch').textContent(), { timeout: 20_000 }).toBe('17')
     expect(await page.getByTestId('class-count-flex').textContent()).toBe('43')
     await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('ready')

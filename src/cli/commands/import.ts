@@ -1,49 +1,85 @@
 import { resolve } from 'node:path'
-import type { ImportFormat, ImportResult } from '../../shared/contract/dataset'
+import type { ImportFormat, ImportOptions, ImportResult } from '../../shared/contract/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import type { CliCommand } from '../command'
 
+const CROP = ['start', 'center', 'end']
+const PAD = ['start', 'end']
+
+function whole(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!(Number.isInteger(n) && n >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--${name} ${String(v)} is not a whole number of samples.`, `Try --${name} 50.`)
+  return n
+}
+
+/** `--crop` and `--pad` work alone (start/end defaults) or with a place: `--crop center`. */
+function place(name: string, v: unknown, allowed: string[], fallback: string): string | undefined {
+  if (v === undefined || v === false) return undefined
+  const s = v === true || v === '' ? fallback : String(v)
+  if (!allowed.includes(s)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --${name} ${s}.`, `Use --${name} ${allowed.join(', --' + name + ' ')}.`)
+  return s
+}
+
 export const command: CliCommand = {
   name: 'import',
-  usage: 'microforge import PROJECT PATH... [--format auto|csv|imu-capture|npy] [--label NAME] [--window-length N] [--pad zeros|repeat-last] [--json]',
-  summary: 'Import recordings into a project: CSV (label column or one file per class), IMU_Capture CSV, or a data/<class>/*.npy tree.',
+  usage:
+    'microforge import PROJECT PATH... [--label NAME] [--rate HZ] [--axes aX,aY,aZ] [--resample] [--crop start|center|end] [--pad end|start] [--pad-with zeros|repeat-last] [--window-length N] [--hop N] [--format auto|csv|imu-capture|npy] [--json]',
+  summary:
+    'Import recordings: CSV (a label column, or one recording per file in a folder per class), IMU_Capture CSV, or a data/<class>/*.npy tree. Files keep their rate and length unless you say otherwise.',
   options: {
     format: { type: 'string', default: 'auto', description: 'auto, csv, imu-capture or npy' },
-    label: { type: 'string', description: 'Class for files without a label column (default: the file or folder name)' },
-    'window-length': { type: 'string', description: 'Trim or pad every window to N samples' },
-    pad: { type: 'string', description: 'zeros (default) or repeat-last' }
+    label: { type: 'string', description: 'Class for files without a label column (default: the folder holding the file, or the file name)' },
+    rate: { type: 'string', description: 'Sample rate of files without a time column, Hz (a Nano 33 BLE Sense IMU: 119)' },
+    axes: { type: 'string', description: 'Axis columns to import, comma-separated (default: accelerometer and gyroscope axes)' },
+    resample: { type: 'boolean', description: "Resample files at another rate to the project's (band-limited; durations kept)" },
+    crop: { type: 'string', description: 'Cut one window per recording from the start, center or end (instead of windows by hop)' },
+    pad: { type: 'string', description: 'Pad recordings shorter than a window at the end (default) or start' },
+    'pad-with': { type: 'string', description: 'zeros (default) or repeat-last' },
+    'window-length': { type: 'string', description: 'Window length in samples, for a project without one' },
+    hop: { type: 'string', description: 'Samples between window starts when cutting long recordings (default: the window length)' }
   },
   positionals: [2, Infinity],
   async run(ctx, [project, ...paths], opts) {
     const format = String(opts.format ?? 'auto') as ImportFormat
     if (!['auto', 'csv', 'imu-capture', 'npy'].includes(format)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use auto, csv, imu-capture or npy.')
-    const wl = opts['window-length']
-    const windowLength = typeof wl === 'string' ? Number(wl) : undefined
-    if (windowLength !== undefined && !(Number.isInteger(windowLength) && windowLength >= 1)) {
-      throw new MicroforgeError('INVALID_ARGUMENT', `--window-length ${String(wl)} is not a whole number of samples.`, 'Try --window-length 50.')
+    const windowLength = whole('window-length', opts['window-length'])
+    const hop = whole('hop', opts.hop)
+    const rateHz = opts.rate === undefined ? undefined : Number(opts.rate)
+    if (rateHz !== undefined && !(rateHz > 0 && rateHz <= 100_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--rate ${String(opts.rate)} is not a rate in Hz.`, 'Try --rate 119.')
+    const padWith = opts['pad-with'] === undefined ? undefined : String(opts['pad-with'])
+    if (padWith !== undefined && padWith !== 'zeros' && padWith !== 'repeat-last') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --pad-with ${padWith}.`, 'Use zeros or repeat-last.')
+    const crop = place('crop', opts.crop, CROP, 'start')
+    const pad = place('pad', opts.pad, PAD, 'end')
+    const options: ImportOptions = {
+      format,
+      ...(typeof opts.label === 'string' ? { label: opts.label } : {}),
+      ...(windowLength !== undefined ? { windowLength } : {}),
+      ...(hop !== undefined ? { hop } : {}),
+      ...(rateHz !== undefined ? { rateHz } : {}),
+      ...(typeof opts.axes === 'string' ? { axes: opts.axes.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
+      ...(opts.resample === true ? { resample: true } : {}),
+      ...(crop ? { crop: crop as ImportOptions['crop'] } : {}),
+      ...(pad ? { pad: pad as ImportOptions['pad'] } : {}),
+      ...(padWith ? { padWith: padWith as ImportOptions['padWith'] } : {})
     }
-    const pad = opts.pad === undefined ? undefined : String(opts.pad)
-    if (pad !== undefined && pad !== 'zeros' && pad !== 'repeat-last') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --pad ${pad}.`, 'Use zeros or repeat-last.')
-    const result = await ctx.api.dataset.import(
+    return ctx.api.dataset.import(
       resolve(project),
       paths.map((p) => resolve(p)),
-      {
-        format,
-        ...(typeof opts.label === 'string' ? { label: opts.label } : {}),
-        ...(windowLength !== undefined ? { windowLength } : {}),
-        ...(pad !== undefined ? { pad } : {})
-      }
+      options
     )
-    return result
   },
   format(result) {
     const r = result as ImportResult
     const classes = Object.entries(r.classes)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ')
-    return [
+    const rate = r.rateHz === null ? 'rate unknown (give it with --rate HZ)' : `${r.rateHz} Hz`
+    const lines = [
       `Imported ${r.ids.length} windows from ${r.files} file${r.files === 1 ? '' : 's'} (${classes}).`,
-      `Window length ${r.windowLength} samples, axes ${r.axes.join(', ')}${r.resized ? `; ${r.resized} windows trimmed or padded` : ''}.`
-    ].join('\n')
+      `Windows of ${r.windowLength} samples (hop ${r.hop}) at ${rate}, axes ${r.axes.join(', ')}.`
+    ]
+    for (const f of r.report) lines.push(`  ${f.file} (${f.label}): ${f.rateHz === null ? 'no timing' : `${f.rateHz} Hz from the ${f.rateFrom}`}, ${f.samples} samples -> ${f.windows} windows; ${f.actions.join('; ')}`)
+    return lines.join('\n')
   }
 }

@@ -1,21 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path'
-import type { DatasetApi, ExportResult, ImportOptions, ImportResult, WindowSummary } from '../../shared/contract/dataset'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import type { DatasetApi, ExportResult, ImportOptions, ImportPreview, ImportResult, WindowSummary } from '../../shared/contract/dataset'
 import type { ProjectPatch } from '../../shared/contract/project'
 import { SAMPLE_FORMAT_VERSION, type SampleFile, type SampleWindow } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
 import { mergeSignal, type SignalPatch, type SignalSpec } from '../../shared/signal'
+import { conform } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
-import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
-import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
-import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { splitForId, stratifiedSplit } from '../core/dataset/split'
-import { commonLength, fitLength } from '../core/dataset/window-length'
-import { defaultAxisNames } from '../core/serial/number-tokens'
 import type { EventBus } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { loadRecordings, planSpec, preview } from './dataset-import'
 import { readProjectFile } from './project-store'
 
 /** What the dataset needs from the project service: one atomic project.json update. */
@@ -164,77 +161,49 @@ export class DatasetService implements DatasetApi {
 
   async import(project: string, paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
     const p = await readProjectFile(project)
-    const files = await expandPaths(paths)
-    if (files.length === 0) throw new MicroforgeError('NOT_FOUND', 'No .csv, .txt or .npy files found in what you chose.', 'Pick CSV files, NumPy .npy files, or a data/<class>/ folder.')
-
-    const loaded: Array<{ label: string; values: number[][]; rateHz: number | null; split: 'train' | 'test' | null; source: string }> = []
-    let axes: string[] | null = null
-    const checkAxes = (found: string[], file: string): void => {
-      if (axes === null) axes = found
-      else if (found.length !== axes.length) {
-        throw new MicroforgeError('PARSE_ERROR', `${basename(file)} has ${found.length} axes, the other files have ${axes.length}.`, 'Import files from the same sensor together.')
-      }
-    }
-    for (const file of files) {
-      const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(file)
-      const short = basename(file)
-      if (format === 'npy') {
-        const windows = npyToWindows(readNpy(new Uint8Array(await readFileOrThrow(file)), short), short)
-        const label = options.label ?? labelFromNpyPath(file)
-        const n = windows[0]?.[0]?.length ?? 0
-        checkAxes(p.signal.axes.length === n ? p.signal.axes : defaultAxisNames(n), file)
-        windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
-      } else if (format === 'imu-capture') {
-        const text = (await readFileOrThrow(file)).toString('utf8')
-        const r = parseImuCaptureCsv(text)
-        checkAxes(r.axes, file)
-        const label = options.label ?? labelFromFileName(file)
-        r.windows.forEach((values, i) => loaded.push({ label, values, rateHz: null, split: null, source: `import:${short}#${i}` }))
-      } else {
-        const text = (await readFileOrThrow(file)).toString('utf8')
-        const r = parseLabelledCsv(text, { label: options.label ?? labelFromFileName(file), windowLength: options.windowLength ?? p.signal.windowLength ?? undefined, name: short })
-        checkAxes(r.axes, file)
-        r.windows.forEach((w, i) => loaded.push({ label: w.label, values: w.values, rateHz: w.rateHz, split: w.split, source: `import:${short}#${i}` }))
-      }
-    }
-    if (loaded.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no windows.', 'Check that they contain samples.')
-    const finalAxes: string[] = axes
+    const loaded = await loadRecordings(paths, options, p.signal.axes)
     const known = p.signal.axes.length > 0 ? p.signal.axes : null
-    if (known && known.length !== finalAxes.length) {
-      throw new MicroforgeError('PARSE_ERROR', `The files have ${finalAxes.length} axes; this project records ${known.length} (${known.join(', ')}).`, 'Import into a new project, or pick files from the same sensor.')
+    if (known && known.length !== loaded.axes.length) {
+      throw new MicroforgeError('PARSE_ERROR', `The files have ${loaded.axes.length} axes (${loaded.axes.join(', ')}); this project records ${known.length} (${known.join(', ')}).`, 'Pick matching axes, import into a new project, or pick files from the same sensor.')
     }
-    const windowLength = options.windowLength ?? p.signal.windowLength ?? (commonLength(loaded.map((l) => l.values)) as number)
-    let resized = 0
-    for (const l of loaded) {
-      if (l.values.length !== windowLength) {
-        l.values = fitLength(l.values, windowLength, options.pad ?? 'zeros')
-        resized++
-      }
-    }
-
-    const ids = loaded.map(() => this.newId())
-    const plan = stratifiedSplit(
-      ids.map((id, i) => ({ id, label: loaded[i].label })),
+    const plan = planSpec(p, loaded, options)
+    const { windows, report } = conform(loaded.recordings, {
+      ...plan,
+      ...(options.resample ? { resample: true } : {}),
+      ...(options.crop ? { crop: options.crop } : {}),
+      ...(options.pad ? { pad: options.pad } : {}),
+      ...(options.padWith ? { padWith: options.padWith } : {})
+    })
+    const axes = known ?? loaded.axes
+    const ids = windows.map(() => this.newId())
+    const plan2 = stratifiedSplit(
+      ids.map((id, i) => ({ id, label: windows[i].label })),
       options.testFraction ?? (typeof p.settings.testFraction === 'number' ? p.settings.testFraction : DEFAULT_TEST_FRACTION),
       seedOf(p)
     )
     await fs.mkdir(samplesDir(project), { recursive: true })
     const createdAt = new Date().toISOString()
     const classes: Record<string, number> = {}
-    for (let i = 0; i < loaded.length; i++) {
-      const l = loaded[i]
-      const rate = l.rateHz ?? p.signal.sampleRateHz
-      await writeSample(project, { id: ids[i], label: l.label, split: l.split ?? plan.get(ids[i]) ?? 'train', axes: known ?? finalAxes, rateHz: rate, values: l.values, source: l.source, createdAt })
-      classes[l.label] = (classes[l.label] ?? 0) + 1
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]
+      await writeSample(project, { id: ids[i], label: w.label, split: w.split ?? plan2.get(ids[i]) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt })
+      classes[w.label] = (classes[w.label] ?? 0) + 1
     }
+    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
     await this.ensureClasses(project, Object.keys(classes), {
-      windowLength,
-      axes: finalAxes,
-      sampleRateHz: loaded.find((l) => l.rateHz !== null)?.rateHz ?? null,
-      rateSource: 'file'
+      windowLength: plan.windowLength,
+      ...(options.hop !== undefined ? { hop: options.hop } : {}),
+      axes: loaded.axes,
+      ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
     })
     this.changed(project, 'imported')
-    return { classes, windowLength, axes: known ?? finalAxes, resized, files: files.length, ids }
+    const resized = report.reduce((n, r) => n + (r.actions.some((a) => a.startsWith('padded') || a.startsWith('cropped')) ? r.windows : 0), 0)
+    return { classes, windowLength: plan.windowLength, hop: plan.hop, rateHz: plan.rateHz, axes, resized, files: report.length, report, ids }
+  }
+
+  async previewImport(project: string, paths: string[], options: ImportOptions = {}): Promise<ImportPreview> {
+    const p = await readProjectFile(project)
+    return preview(p, await loadRecordings(paths, options, p.signal.axes), options)
   }
 
   async export(project: string, format: 'npy' | 'csv', out: string): Promise<ExportResult> {
@@ -290,7 +259,10 @@ export class DatasetService implements DatasetApi {
  */
 function firstTimeSignal(spec: SignalSpec, first: SignalPatch): SignalPatch | null {
   const out: SignalPatch = {}
-  if (first.windowLength != null && spec.windowLength === null) out.windowLength = first.windowLength
+  if (first.windowLength != null && spec.windowLength === null) {
+    out.windowLength = first.windowLength
+    if (first.hop != null) out.hop = first.hop
+  }
   if (first.axes && spec.axes.length === 0) {
     out.axes = first.axes
     if (first.sensor) out.sensor = first.sensor
@@ -348,64 +320,6 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   } catch {
     return []
   }
-}
-
-async function readFileOrThrow(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file)
-  } catch (err) {
-    throw wrapFsError(err, file)
-  }
-}
-
-const IMPORTABLE = new Set(['.csv', '.txt', '.npy', '.tsv'])
-/** Inside a chosen folder, .txt files are more often notes than data: only explicit picks read them. */
-const IN_FOLDERS = new Set(['.csv', '.npy', '.tsv'])
-
-async function expandPaths(paths: string[]): Promise<string[]> {
-  const out: string[] = []
-  const walk = async (p: string): Promise<void> => {
-    let st
-    try {
-      st = await fs.stat(p)
-    } catch (err) {
-      throw wrapFsError(err, p)
-    }
-    if (st.isDirectory()) {
-      const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
-      for (const n of names) await walk(join(p, n))
-    } else if (IN_FOLDERS.has(extname(p).toLowerCase())) out.push(p)
-  }
-  for (const p of paths) {
-    const abs = resolve(p)
-    const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
-    if (!st.isFile()) await walk(abs)
-    else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push(abs)
-    else throw new MicroforgeError('UNSUPPORTED', `${basename(abs)} is not a file Microforge imports.`, 'Choose .csv, .txt or .npy files, or a folder of them.')
-  }
-  return out
-}
-
-async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'> {
-  if (extname(file).toLowerCase() === '.npy') return 'npy'
-  const text = (await readFileOrThrow(file)).toString('utf8')
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
-  const first = lines.find((l) => l.trim() !== '')
-  if (first !== undefined && hasLabelColumn(splitCsvLine(first))) return 'csv'
-  // Blank lines between blocks of samples: the IMU_Capture layout.
-  const start = lines.findIndex((l) => l.trim() !== '')
-  const end = lines.length - [...lines].reverse().findIndex((l) => l.trim() !== '')
-  return lines.slice(start, end).some((l) => l.trim() === '') ? 'imu-capture' : 'csv'
-}
-
-function labelFromFileName(file: string): string {
-  return basename(file, extname(file)).trim() || 'unlabelled'
-}
-
-/** data/<class>/x.npy: the folder names the class; a lone file names itself. */
-function labelFromNpyPath(file: string): string {
-  const parent = basename(dirname(file))
-  return parent && parent !== '.' && parent !== 'data' ? parent : labelFromFileName(file)
 }
 
 function seedOf(p: ProjectFile): number {

@@ -31,12 +31,26 @@ describe('parseLabelledCsv', () => {
     expect(us.windows[0].rateHz).toBe(1000)
   })
 
-  it('cuts a per-class recording without boundaries into windowLength pieces', () => {
-    const rows = Array.from({ length: 25 }, (_, i) => `${i},${-i}`).join('\n')
-    const r = parseLabelledCsv(rows, { label: 'wave', windowLength: 10 })
-    expect(r.axes).toEqual(['ch0', 'ch1'])
-    expect(r.windows.map((w) => w.values.length)).toEqual([10, 10])
-    expect(r.droppedSamples).toBe(5)
+  it('reads a phone-style recording: time columns are clocks, never axes; a numeric y is an axis, not a label', () => {
+    const rows = ['t,tRel,x,y,z,alpha,beta,gamma']
+    for (let i = 0; i < 120; i++) {
+      const t = 1733300000000 + Math.round(i * 16.667)
+      rows.push(`${t},${(i / 60).toFixed(3)},${(0.1 * i).toFixed(3)},${(-0.05 * i).toFixed(3)},0.98,${i},${-i},${2 * i}`)
+    }
+    const r = parseLabelledCsv(rows.join('\n'), { label: 'circle', name: 'rec1.csv' })
+    expect(r.timeColumns).toEqual(['t', 'tRel'])
+    expect(r.axisColumns).toEqual(['x', 'y', 'z', 'alpha', 'beta', 'gamma'])
+    // Accelerometer axes by default; orientation angles only when picked.
+    expect(r.axes).toEqual(['x', 'y', 'z'])
+    expect(r.windows).toHaveLength(1)
+    expect(r.windows[0]).toMatchObject({ label: 'circle' })
+    expect(r.windows[0].values).toHaveLength(120)
+    expect(r.windows[0].rateHz).toBeGreaterThan(59.5)
+    expect(r.windows[0].rateHz).toBeLessThan(60.5)
+    const all = parseLabelledCsv(rows.join('\n'), { label: 'circle', axes: ['gamma', 'x'] })
+    expect(all.windows[0].values[3]).toEqual([6, 0.3])
+    expect(() => parseLabelledCsv(rows.join('\n'), { axes: ['x'] })).toThrow(/no label column/)
+    expect(() => parseLabelledCsv(rows.join('\n'), { label: 'a', axes: ['t'] })).toThrow(/no axis column "t"/)
   })
 
   it('explains what is wrong', () => {

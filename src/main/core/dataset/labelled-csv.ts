@@ -1,42 +1,45 @@
 import { MicroforgeError } from '../../../shared/errors'
 import { defaultAxisNames, parseFiniteNumber } from '../serial/number-tokens'
+import { defaultAxes, hasTextLabelColumn, planColumns, rateFromTimes } from './csv-columns'
 
 /**
  * Table-shaped captures: one row per sample, numeric axis columns, and optionally
- *  - a label column (label, class, gesture, ...) so one file holds every class,
+ *  - a label column (label, class, gesture, ...) with words in it, so one file holds every class,
  *  - a window column: an id that repeats while a window lasts, or an index that restarts,
- *  - a timestamp column (time, millis, micros, ...): a step back starts a new window,
+ *  - time columns (epoch ms, ms, µs, relative seconds): the rate comes from them, a step back
+ *    starts a new recording, and they are never axes,
  *  - a split column (train/test), as our own CSV export writes it.
- * Windows also end at blank lines and where the label changes. A per-class file without any of
- * these is one long recording: give windowLength to cut it into windows.
+ * Recordings also end at blank lines and where the label changes. A per-class file without any of
+ * these is one recording of any length; cutting it into windows is the signal spec's job.
  */
 export interface LabelledWindow {
   label: string
   values: number[][]
   split: 'train' | 'test' | null
+  /** From the time column; null when the file has none. */
   rateHz: number | null
 }
 
 export interface LabelledCsv {
+  /** The axes read, in the order asked for. */
   axes: string[]
+  /** Every column that could be an axis (not time, label, window or split), for the preview. */
+  axisColumns: string[]
+  /** The time column the rate came from, or null. */
+  timeColumn: string | null
+  /** Columns recognised as clocks (never axes). */
+  timeColumns: string[]
   windows: LabelledWindow[]
-  /** Samples left over after cutting long recordings into windowLength pieces. */
-  droppedSamples: number
 }
 
 export interface LabelledCsvOptions {
   /** Label for every row when the file has no label column (a per-class file). */
   label?: string
-  /** Cut recordings without window boundaries into windows of this many samples. */
-  windowLength?: number
+  /** Axis columns to read, in this order; default: the motion axes (see defaultAxes). */
+  axes?: string[]
   /** File name, for messages. */
   name?: string
 }
-
-const LABEL = /^(label|labels|class|class_?name|gesture|target|y|category|activity)$/i
-const WINDOW = /^(window|window_?id|sample_?id|sample|gesture_?id|id|recording|segment|seq|sequence|index|idx|sample_?index|step)$/i
-const TIME = /^(t|ts|time|timestamp|millis|micros|ms|us|µs|t_?ms|t_?us|time_?ms|time_?us|timestamp_?ms|timestamp_?us|time_?s|seconds|s)$/i
-const SPLIT = /^(split|set|subset)$/i
 
 export function splitCsvLine(line: string): string[] {
   const sep = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : null
@@ -63,8 +66,9 @@ export function splitCsvLine(line: string): string[] {
   return cells
 }
 
-export function hasLabelColumn(header: string[]): boolean {
-  return header.some((h) => LABEL.test(h))
+/** Whether a file is one table with a label column of words (header plus a few data lines). */
+export function hasLabelColumn(header: string[], sample: string[][] = []): boolean {
+  return hasTextLabelColumn(header, sample)
 }
 
 interface Row {
@@ -83,18 +87,22 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
   const header = hasHeader ? first : defaultAxisNames(first.length)
   if (hasHeader) i++
 
-  const col = (re: RegExp): number => header.findIndex((h) => re.test(h))
-  const labelCol = col(LABEL)
-  const windowCol = col(WINDOW)
-  const timeCol = col(TIME)
-  const splitCol = col(SPLIT)
-  const roles = new Set([labelCol, windowCol, timeCol, splitCol].filter((c) => c >= 0))
-  const axisCols = header.map((_, c) => c).filter((c) => !roles.has(c))
-  if (axisCols.length === 0) throw new MicroforgeError('PARSE_ERROR', `${name} has no sensor columns.`, 'Keep at least one numeric column such as aX.')
+  const sample = lines.slice(i, i + 50).filter((l) => l.trim() !== '').map(splitCsvLine)
+  const plan = planColumns(header, sample)
+  const { labelCol, windowCol, timeCol, splitCol, timeScale } = plan
+  const candidates = header.map((_, c) => c).filter((c) => plan.roles[c] === 'axis')
+  if (candidates.length === 0) throw new MicroforgeError('PARSE_ERROR', `${name} has no sensor columns.`, 'Keep at least one numeric column such as aX.')
+  const wanted = opts.axes ?? defaultAxes(candidates.map((c) => header[c]))
+  const axisCols = wanted.map((a) => {
+    const c = candidates.find((k) => header[k] === a)
+    if (c === undefined) {
+      throw new MicroforgeError('PARSE_ERROR', `${name} has no axis column "${a}" (it has ${candidates.map((k) => header[k]).join(', ')}).`, 'Pick axes that every file has.')
+    }
+    return c
+  })
   if (labelCol < 0 && !opts.label) {
-    throw new MicroforgeError('PARSE_ERROR', `${name} has no label column, and no label was given.`, 'Add a "label" column, or import it with a label (--label punch, or name the file after its class).')
+    throw new MicroforgeError('PARSE_ERROR', `${name} has no label column, and no label was given.`, 'Add a "label" column, or import it with a label (--label punch, or name the file or its folder after its class).')
   }
-  const timeScale = timeCol >= 0 ? timeUnitMs(header[timeCol]) : 1
 
   // Rows grouped by blank lines first.
   const groups: Row[][] = [[]]
@@ -137,8 +145,6 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
     return false
   }
 
-  const hasBoundaries = pieces.length > new Set(pieces.map((p) => (labelCol >= 0 ? p[0].cells[labelCol] : ''))).size
-  let droppedSamples = 0
   const windows: LabelledWindow[] = []
   for (const piece of pieces) {
     const values = piece.map((r) =>
@@ -155,28 +161,8 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
     const splitText = splitCol >= 0 ? piece[0].cells[splitCol].toLowerCase() : ''
     const split = splitText === 'train' || splitText === 'test' ? splitText : null
     const rateHz = timeCol >= 0 ? rateFromTimes(piece.map((r) => Number(r.cells[timeCol]) * timeScale)) : null
-    if (!hasBoundaries && opts.windowLength && opts.windowLength < values.length) {
-      const n = opts.windowLength
-      for (let s = 0; s + n <= values.length; s += n) windows.push({ label, values: values.slice(s, s + n), split, rateHz })
-      droppedSamples += values.length % n
-    } else {
-      windows.push({ label, values, split, rateHz })
-    }
+    windows.push({ label, values, split, rateHz })
   }
-  return { axes: axisCols.map((c) => header[c]), windows, droppedSamples }
-}
-
-function timeUnitMs(name: string): number {
-  if (/us|µs|micro/i.test(name)) return 0.001
-  if (/^(s|seconds|time_?s)$/i.test(name)) return 1000
-  return 1
-}
-
-function rateFromTimes(ms: number[]): number | null {
-  if (ms.length < 2) return null
-  const steps: number[] = []
-  for (let k = 1; k < ms.length; k++) steps.push(ms[k] - ms[k - 1])
-  steps.sort((a, b) => a - b)
-  const med = steps[steps.length >> 1]
-  return med > 0 ? Math.round((1000 / med) * 100) / 100 : null
+  const timeColumns = header.filter((_, c) => plan.roles[c] === 'time')
+  return { axes: axisCols.map((c) => header[c]), axisColumns: candidates.map((c) => header[c]), timeColumn: timeCol >= 0 ? header[timeCol] : null, timeColumns, windows }
 }

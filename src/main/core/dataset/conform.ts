@@ -1,0 +1,149 @@
+import { MicroforgeError } from '../../../shared/errors'
+import type { CropAt, FileReport, PadAt } from '../../../shared/import-report'
+import { fitLength, type PadMode } from './window-length'
+import { resample, resampledLength } from './resample'
+
+/**
+ * Turns imported recordings into windows of the signal spec, doing only what the user asked:
+ * a recording at another rate is resampled only with `resample`, one shorter than a window is
+ * padded only with `pad`, and one longer becomes windows by the spec's window and hop (or one
+ * window with `crop`). Anything else stops with an error that names the rates or lengths, and
+ * every file's report says what happened to it.
+ */
+export interface Recording {
+  /** File name, for the report and messages. */
+  file: string
+  label: string
+  values: number[][]
+  /** Native rate: from the file's time column, or the rate the user gave; null when unknown. */
+  rateHz: number | null
+  rateFrom: 'time column' | 'given' | 'none'
+  split: 'train' | 'test' | null
+  source: string
+}
+
+export interface ConformOptions {
+  /** The project's rate (null while unknown: nothing can be resampled then). */
+  rateHz: number | null
+  windowLength: number
+  hop: number
+  resample?: boolean
+  crop?: CropAt
+  pad?: PadAt
+  padWith?: PadMode
+}
+
+export interface ConformedWindow {
+  label: string
+  values: number[][]
+  rateHz: number | null
+  split: 'train' | 'test' | null
+  source: string
+}
+
+/** Two rates closer than this are the same rate (clock drift, rounding). */
+export const SAME_RATE = 0.02
+
+export function sameRate(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SAME_RATE * Math.max(a, b)
+}
+
+export function conform(recordings: Recording[], opts: ConformOptions): { windows: ConformedWindow[]; report: FileReport[] } {
+  checkRates(recordings, opts)
+  checkLengths(recordings, opts)
+  const windows: ConformedWindow[] = []
+  const reports = new Map<string, FileReport & { actionSet: Set<string> }>()
+  for (const rec of recordings) {
+    let r = reports.get(rec.file)
+    if (!r) {
+      r = { file: rec.file, label: rec.label, rateHz: rec.rateHz, rateFrom: rec.rateFrom, recordings: 0, samples: 0, windows: 0, actions: [], actionSet: new Set() }
+      reports.set(rec.file, r)
+    }
+    const note = (a: string): void => {
+      r.actionSet.add(a)
+    }
+    r.recordings++
+    r.samples += rec.values.length
+    let values = rec.values
+    let rate = rec.rateHz
+    if (rate !== null && opts.rateHz !== null && !sameRate(rate, opts.rateHz)) {
+      values = resample(values, rate, opts.rateHz)
+      note(`resampled ${fmt(rate)} Hz -> ${fmt(opts.rateHz)} Hz (band-limited; durations kept)`)
+      rate = opts.rateHz
+    } else if (rate === null && opts.rateHz !== null) {
+      note(`no timing in the file: taken as the project's ${fmt(opts.rateHz)} Hz`)
+      rate = opts.rateHz
+    } else if (rate === null) {
+      note('rate unknown')
+    }
+    const W = opts.windowLength
+    const pieces: number[][][] = []
+    if (values.length === W) pieces.push(values)
+    else if (values.length < W) {
+      pieces.push(padAt(values, W, opts.pad as PadAt, opts.padWith ?? 'zeros'))
+      note(`padded to ${W} samples at the ${opts.pad} (${opts.padWith ?? 'zeros'})`)
+    } else if (opts.crop) {
+      pieces.push(cropAt(values, W, opts.crop))
+      note(`cropped to ${W} samples from the ${opts.crop}`)
+    } else {
+      for (let s = 0; s + W <= values.length; s += opts.hop) pieces.push(values.slice(s, s + W))
+      note(`cut into windows of ${W} samples, hop ${opts.hop}`)
+    }
+    r.windows += pieces.length
+    for (const v of pieces) windows.push({ label: rec.label, values: v, rateHz: rate, split: rec.split, source: rec.source })
+  }
+  const report = [...reports.values()].map(({ actionSet, ...rest }) => ({ ...rest, actions: actionSet.size ? [...actionSet] : ['kept as recorded'] }))
+  return { windows, report }
+}
+
+/** Output length of each recording after resampling, as conform would make it (for previews). */
+export function lengthAtRate(n: number, fromHz: number | null, toHz: number | null): number {
+  return fromHz !== null && toHz !== null && !sameRate(fromHz, toHz) ? resampledLength(n, fromHz, toHz) : n
+}
+
+function checkRates(recordings: Recording[], opts: ConformOptions): void {
+  const target = opts.rateHz
+  if (target === null || opts.resample) return
+  const off = recordings.filter((r) => r.rateHz !== null && !sameRate(r.rateHz, target))
+  if (off.length === 0) return
+  const rates = [...new Set(off.map((r) => fmt(r.rateHz as number)))]
+  const files = [...new Set(off.map((r) => r.file))]
+  throw new MicroforgeError(
+    'INVALID_ARGUMENT',
+    `${names(files)} ${files.length === 1 ? 'was' : 'were'} recorded at ${rates.join(' Hz, ')} Hz; this project is at ${fmt(target)} Hz. Nothing was imported: a model trained at one rate misreads the other.`,
+    `Resample them to ${fmt(target)} Hz (each recording keeps its duration; --resample on the command line), or import them into a new project at ${rates[0]} Hz.`
+  )
+}
+
+function checkLengths(recordings: Recording[], opts: ConformOptions): void {
+  if (opts.pad) return
+  const short = recordings.filter((r) => lengthAtRate(r.values.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz) < opts.windowLength)
+  if (short.length === 0) return
+  const files = [...new Set(short.map((r) => r.file))]
+  const shortest = Math.min(...short.map((r) => lengthAtRate(r.values.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz)))
+  throw new MicroforgeError(
+    'INVALID_ARGUMENT',
+    `${names(files)} ${short.length === 1 ? 'has a recording' : 'have recordings'} shorter than a window (${shortest} samples; a window is ${opts.windowLength}). Nothing was imported.`,
+    'Pad them (--pad end or --pad start on the command line), or use a shorter window length.'
+  )
+}
+
+function padAt(values: number[][], length: number, at: PadAt, mode: PadMode): number[][] {
+  if (at === 'end') return fitLength(values, length, mode)
+  const reversed = fitLength([...values].reverse(), length, mode)
+  return reversed.reverse()
+}
+
+function cropAt(values: number[][], length: number, at: CropAt): number[][] {
+  const extra = values.length - length
+  const start = at === 'start' ? 0 : at === 'end' ? extra : Math.floor(extra / 2)
+  return values.slice(start, start + length)
+}
+
+function names(files: string[]): string {
+  return files.length === 1 ? files[0] : `${files[0]} and ${files.length - 1} more file${files.length === 2 ? '' : 's'}`
+}
+
+function fmt(hz: number): string {
+  return String(Math.round(hz * 100) / 100)
+}

@@ -1,0 +1,225 @@
+import { promises as fs } from 'node:fs'
+import { basename, dirname, extname, relative, resolve, sep } from 'node:path'
+import type { ImportOptions, ImportPreview } from '../../shared/contract/dataset'
+import { MicroforgeError } from '../../shared/errors'
+import type { ProjectFile } from '../../shared/project-schema'
+import { hopOf } from '../../shared/signal'
+import { conform, lengthAtRate, sameRate, type Recording } from '../core/dataset/conform'
+import { defaultAxes } from '../core/dataset/csv-columns'
+import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
+import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
+import { npyToWindows, readNpy } from '../core/dataset/npy'
+import { commonLength } from '../core/dataset/window-length'
+import { defaultAxisNames } from '../core/serial/number-tokens'
+import { wrapFsError } from './atomic-fs'
+
+/**
+ * Reading import files into recordings (IO) and deciding the signal spec they land in. The
+ * conversion itself is core/dataset/conform.ts: nothing is resampled, cut or padded unless the
+ * options say so.
+ */
+export interface LoadedFile {
+  file: string
+  format: 'csv' | 'imu-capture' | 'npy'
+  timeColumn: string | null
+  axisColumns: string[]
+}
+
+export interface Loaded {
+  recordings: Recording[]
+  files: LoadedFile[]
+  /** The axes read, in order. */
+  axes: string[]
+  /** Axis columns every file offers. */
+  axisChoices: string[]
+}
+
+interface Found {
+  path: string
+  /** How the report names it: the path below the folder picked, or the file name. */
+  name: string
+  /** The class a file's place implies: the folder it sits in when a folder was picked, else its name. */
+  label: string
+}
+
+export async function loadRecordings(paths: string[], options: ImportOptions, projectAxes: string[]): Promise<Loaded> {
+  const found = await expandPaths(paths)
+  if (found.length === 0) throw new MicroforgeError('NOT_FOUND', 'No .csv, .txt or .npy files found in what you chose.', 'Pick CSV files, NumPy .npy files, or a folder per class.')
+  const recordings: Recording[] = []
+  const files: LoadedFile[] = []
+  let axes: string[] | null = null
+  let choices: string[] | null = null
+  for (const { path, name: short, label: placeLabel } of found) {
+    const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path)
+    const label = options.label ?? placeLabel
+    const given = options.rateHz ?? null
+    const rateFrom = given !== null ? 'given' : 'none'
+    let got: { axes: string[]; axisColumns: string[]; timeColumn: string | null }
+    if (format === 'npy') {
+      const windows = npyToWindows(readNpy(new Uint8Array(await readFileOrThrow(path)), short), short)
+      const n = windows[0]?.[0]?.length ?? 0
+      const names = projectAxes.length === n ? projectAxes : defaultAxisNames(n)
+      const pick = pickAxes(names, options.axes, short)
+      got = { axes: pick.map((i) => names[i]), axisColumns: names, timeColumn: null }
+      windows.forEach((w, i) => recordings.push({ file: short, label, values: w.map((r) => pick.map((k) => r[k])), rateHz: given, rateFrom, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
+    } else if (format === 'imu-capture') {
+      const r = parseImuCaptureCsv((await readFileOrThrow(path)).toString('utf8'))
+      const pick = pickAxes(r.axes, options.axes ?? defaultAxes(r.axes), short)
+      got = { axes: pick.map((i) => r.axes[i]), axisColumns: r.axes, timeColumn: null }
+      r.windows.forEach((w, i) => recordings.push({ file: short, label, values: w.map((row) => pick.map((k) => row[k])), rateHz: given, rateFrom, split: null, source: `import:${short}#${i}` }))
+    } else {
+      const r = parseLabelledCsv((await readFileOrThrow(path)).toString('utf8'), { label, name: short, ...(options.axes ? { axes: options.axes } : {}) })
+      got = { axes: r.axes, axisColumns: r.axisColumns, timeColumn: r.timeColumn }
+      r.windows.forEach((w, i) =>
+        recordings.push({
+          file: short,
+          label: w.label,
+          values: w.values,
+          rateHz: w.rateHz ?? given,
+          rateFrom: w.rateHz !== null ? 'time column' : rateFrom,
+          split: w.split,
+          source: `import:${short}${r.windows.length > 1 ? `#${i}` : ''}`
+        })
+      )
+    }
+    if (axes === null) axes = got.axes
+    else if (got.axes.length !== axes.length) {
+      throw new MicroforgeError('PARSE_ERROR', `${short} has ${got.axes.length} axes (${got.axes.join(', ')}), the other files have ${axes.length}.`, 'Import files from the same sensor together, or pick the same axes in each.')
+    }
+    choices = choices === null ? got.axisColumns : choices.filter((c) => got.axisColumns.includes(c))
+    files.push({ file: short, format, timeColumn: got.timeColumn, axisColumns: got.axisColumns })
+  }
+  if (recordings.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no recordings.', 'Check that they contain samples.')
+  return { recordings, files, axes, axisChoices: choices ?? [] }
+}
+
+export interface ImportPlan {
+  rateHz: number | null
+  windowLength: number
+  hop: number
+}
+
+/** The rate, window and hop the recordings land in: the project's, else what the files say. */
+export function planSpec(p: ProjectFile, loaded: Loaded, options: ImportOptions): ImportPlan {
+  const sig = p.signal
+  let rateHz = sig.sampleRateHz
+  if (rateHz === null) {
+    const rates = loaded.recordings.map((r) => r.rateHz).filter((r): r is number => r !== null)
+    if (rates.length > 0) {
+      const first = rates[0]
+      const other = rates.find((r) => !sameRate(r, first))
+      if (other !== undefined && !options.resample) {
+        throw new MicroforgeError('INVALID_ARGUMENT', `The files were recorded at different rates (${first} Hz and ${other} Hz). Nothing was imported.`, `Import them separately into projects of their own, or resample them all to ${first} Hz (--resample).`)
+      }
+      rateHz = first
+    }
+  }
+  if (options.windowLength !== undefined && sig.windowLength !== null && options.windowLength !== sig.windowLength) {
+    throw new MicroforgeError('INVALID_ARGUMENT', `This project's windows are ${sig.windowLength} samples; ${options.windowLength} was asked for.`, 'Leave the window length empty to use the project\'s, or start a new project.')
+  }
+  const lengths = loaded.recordings.map((r) => lengthAtRate(r.values.length, r.rateHz, rateHz))
+  const windowLength = sig.windowLength ?? options.windowLength ?? defaultWindow(lengths, rateHz)
+  const hop = options.hop ?? hopOf(sig) ?? windowLength
+  if (sig.windowLength !== null && options.hop !== undefined && sig.hop !== null && options.hop !== sig.hop) {
+    throw new MicroforgeError('INVALID_ARGUMENT', `This project cuts recordings with a hop of ${sig.hop} samples; ${options.hop} was asked for.`, 'Leave the hop empty to use the project\'s.')
+  }
+  return { rateHz, windowLength, hop }
+}
+
+/** The length most recordings share when most do (IMU_Capture blocks); else 1 s, or the shortest recording. */
+function defaultWindow(lengths: number[], rateHz: number | null): number {
+  const mode = commonLength(lengths.map((n) => new Array<number[]>(n))) ?? 1
+  if (lengths.filter((n) => n === mode).length * 2 >= lengths.length) return mode
+  const shortest = Math.min(...lengths)
+  return Math.max(1, rateHz ? Math.min(Math.round(rateHz), shortest) : shortest)
+}
+
+export function preview(p: ProjectFile, loaded: Loaded, options: ImportOptions): ImportPreview {
+  const plan = planSpec(p, loaded, { ...options, resample: true })
+  const { report } = conform(loaded.recordings, { ...plan, resample: true, pad: options.pad ?? 'end', ...(options.crop ? { crop: options.crop } : {}) })
+  const otherRates = [...new Set(loaded.recordings.map((r) => r.rateHz).filter((r): r is number => r !== null && p.signal.sampleRateHz !== null && !sameRate(r, p.signal.sampleRateHz)))]
+  const lengths = loaded.recordings.map((r) => lengthAtRate(r.values.length, r.rateHz, plan.rateHz))
+  return {
+    files: report.map((r) => {
+      const f = loaded.files.find((x) => x.file === r.file)
+      return { ...r, format: f?.format ?? 'csv', timeColumn: f?.timeColumn ?? null, axisColumns: f?.axisColumns ?? [] }
+    }),
+    axisChoices: loaded.axisChoices,
+    axes: loaded.axes,
+    projectRateHz: p.signal.sampleRateHz,
+    otherRates,
+    windowLength: plan.windowLength,
+    hop: plan.hop,
+    shorter: lengths.filter((n) => n < plan.windowLength).length,
+    longer: lengths.filter((n) => n > plan.windowLength).length
+  }
+}
+
+function pickAxes(names: string[], wanted: string[] | undefined, file: string): number[] {
+  if (!wanted) return names.map((_, i) => i)
+  return wanted.map((a) => {
+    const i = names.indexOf(a)
+    if (i < 0) throw new MicroforgeError('PARSE_ERROR', `${file} has no axis "${a}" (it has ${names.join(', ')}).`, 'Pick axes that every file has.')
+    return i
+  })
+}
+
+async function readFileOrThrow(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file)
+  } catch (err) {
+    throw wrapFsError(err, file)
+  }
+}
+
+const IMPORTABLE = new Set(['.csv', '.txt', '.npy', '.tsv'])
+/** Inside a chosen folder, .txt files are more often notes than data: only explicit picks read them. */
+const IN_FOLDERS = new Set(['.csv', '.npy', '.tsv'])
+
+async function expandPaths(paths: string[]): Promise<Found[]> {
+  const out: Found[] = []
+  const walk = async (p: string, root: string): Promise<void> => {
+    let st
+    try {
+      st = await fs.stat(p)
+    } catch (err) {
+      throw wrapFsError(err, p)
+    }
+    if (st.isDirectory()) {
+      const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
+      for (const n of names) await walk(resolve(p, n), root)
+    } else if (IN_FOLDERS.has(extname(p).toLowerCase())) out.push({ path: p, name: relative(root, p).split(sep).join('/'), label: folderLabel(p) })
+  }
+  for (const p of paths) {
+    const abs = resolve(p)
+    const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
+    if (!st.isFile()) await walk(abs, abs)
+    else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push({ path: abs, name: basename(abs), label: fileLabel(abs) })
+    else throw new MicroforgeError('UNSUPPORTED', `${basename(abs)} is not a file Microforge imports.`, 'Choose .csv, .txt or .npy files, or a folder of them.')
+  }
+  return out
+}
+
+function fileLabel(file: string): string {
+  return basename(file, extname(file)).trim() || 'unlabelled'
+}
+
+/** A file found in a folder: the folder names the class (data/<class>/x.csv), unless it is a generic "data". */
+function folderLabel(file: string): string {
+  const parent = basename(dirname(file)).trim()
+  return parent && parent !== '.' && parent.toLowerCase() !== 'data' ? parent : fileLabel(file)
+}
+
+async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'> {
+  if (extname(file).toLowerCase() === '.npy') return 'npy'
+  const text = (await readFileOrThrow(file)).toString('utf8')
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
+  const start = lines.findIndex((l) => l.trim() !== '')
+  if (start >= 0) {
+    const sample = lines.slice(start + 1, start + 20).filter((l) => l.trim() !== '').map(splitCsvLine)
+    if (hasLabelColumn(splitCsvLine(lines[start]), sample)) return 'csv'
+  }
+  // Blank lines between blocks of samples: the IMU_Capture layout.
+  const end = lines.length - [...lines].reverse().findIndex((l) => l.trim() !== '')
+  return lines.slice(start, end).some((l) => l.trim() === '') ? 'imu-capture' : 'csv'
+}
