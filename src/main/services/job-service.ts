@@ -21,11 +21,12 @@ export class JobService implements JobsApi {
 
   constructor(private readonly bus: EventBus) {}
 
-  start<T>(kind: string, fn: JobFn<T>, project?: string): JobStarted {
+  start<T>(kind: string, fn: JobFn<T>, project?: string, settings?: unknown): JobStarted {
     const jobId = `${kind}-${randomUUID().slice(0, 8)}`
     const controller = new AbortController()
     const update: JobUpdate = { jobId, kind, state: 'running', progress: 0, message: 'Starting…', startedAt: Date.now() }
     if (project) update.project = project
+    if (settings !== undefined) update.settings = settings
     const publish = (patch: Partial<JobUpdate>): void => {
       Object.assign(update, patch)
       this.bus.emit('jobs.update', { ...update })

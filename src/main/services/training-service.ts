@@ -195,7 +195,8 @@ export class TrainingService implements TrainingApi {
         await this.save(dir, out, result)
         return result
       },
-      dir
+      dir,
+      options
     )
   }
 

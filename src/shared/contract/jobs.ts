@@ -30,6 +30,8 @@ export interface JobUpdate {
   startedAt: number
   /** Estimated milliseconds left, when the job can tell. */
   etaMs?: number
+  /** The settings the job runs with (plain JSON), so a window opened later shows them, not a form's defaults. */
+  settings?: unknown
 }
 
 export interface JobsApi {

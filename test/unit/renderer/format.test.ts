@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { modelShapeText } from '../../../src/renderer/src/views/train-format'
 import { formatBytes, formatHz, formatMicros, formatMicrosStep, formatMs, formatPercent, formatPoints, formatWindow, MISSING } from '../../../src/shared/format'
 
 describe('the one number formatter', () => {
@@ -43,5 +44,12 @@ describe('the one number formatter', () => {
     expect(formatHz(50)).toBe('50 Hz')
     expect(formatHz(19.83)).toBe('19.8 Hz')
     expect(formatHz(119.4)).toBe('119 Hz')
+  })
+})
+
+describe('the Train summary', () => {
+  it('counts the classes the project has (one class is not "2 classes")', () => {
+    expect(modelShapeText(50, 6, 1)).toBe('input 50 samples × 6 axes, 1 class (sized for 2 outputs until a second class has windows)')
+    expect(modelShapeText(50, 6, 3)).toBe('input 50 samples × 6 axes, 3 classes')
   })
 })

@@ -61,6 +61,13 @@ export const useAppStore = defineStore('app', () => {
     api.on('jobs.update', (u) => {
       jobs.value = { ...jobs.value, [u.jobId]: u }
     })
+    // Jobs started before this window opened (another tab, a reload): their state and settings.
+    try {
+      const known = await api.jobs.list()
+      jobs.value = { ...Object.fromEntries(known.map((j) => [j.jobId, j])), ...jobs.value }
+    } catch (err) {
+      reportError(err)
+    }
     try {
       system.value = await api.system.info()
     } catch (err) {

@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref } from 'vue'
-import type { EpochMetrics, PreprocessingChoice, TrainOptions } from '../../../shared/training'
+import type { EpochMetrics } from '../../../shared/training'
+import type { TrainDraft } from './train-draft'
 import { api } from '../api'
 
-export type TrainDraft = Omit<TrainOptions, 'backend' | 'preprocessing' | 'balanceClasses'> & { method: NonNullable<PreprocessingChoice['method']>; earlyStopping: boolean }
+export type { TrainDraft } from './train-draft'
 
 function isEpoch(d: unknown): d is EpochMetrics {
   return !!d && typeof d === 'object' && typeof (d as EpochMetrics).epoch === 'number' && typeof (d as EpochMetrics).loss === 'number'
