@@ -39,10 +39,10 @@ function randomInputs(count: number, n: number, seed: number): Int8Array[] {
 
 const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, string[]]> = [
   ['dense', () => gestureCase(denseNet), ['mf_fc_s8(']],
-  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_fc_s8(']],
+  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fc_s8(']],
   // Depth multiplier 2 keeps the reference depthwise kernel; its stride-2 SAME conv takes the fast one.
-  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_depthwise_conv_2d_s8(', 'mf_fconv_s8(']],
-  ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(']],
+  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_depthwise_conv_2d_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(']],
+  ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fmean_s8(']],
   ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_fc_s8(']],
   [
     'hello_world (converter model), all 256 inputs',

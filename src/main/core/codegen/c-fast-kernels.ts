@@ -18,6 +18,8 @@
  * intermediate can overflow int32 (see c-fast-ops.ts); otherwise the op runs the reference kernel.
  */
 
+import { MEAN_SOURCE, POOL_SOURCE } from './c-fast-pool'
+
 const COMMON = String.raw`
 /* The kernels and the calls below are the hot code: optimised for speed even in -Os builds (the
  * default of Arduino and PlatformIO), where GCC would spill the accumulators of the inner loops. */
@@ -273,7 +275,7 @@ static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *
 }
 `
 
-export type FastKernel = 'fc' | 'conv' | 'depthwise'
+export type FastKernel = 'fc' | 'conv' | 'depthwise' | 'pool' | 'mean'
 
 /** The C text of the kernels in `used`, with what they share, in dependency order. */
 export function fastKernelSource(used: ReadonlySet<FastKernel>): string {
@@ -284,5 +286,7 @@ export function fastKernelSource(used: ReadonlySet<FastKernel>): string {
   if (used.has('conv') || used.has('depthwise')) parts.push(PATCH)
   if (used.has('conv')) parts.push(CONV)
   if (used.has('depthwise')) parts.push(DEPTHWISE)
+  if (used.has('pool')) parts.push(POOL_SOURCE)
+  if (used.has('mean')) parts.push(MEAN_SOURCE)
   return parts.join('')
 }

@@ -15,6 +15,7 @@ import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 import { planArena, type LifetimeRequest } from './lifetime-planner'
 import { checkTypes } from './c-runtime-checks'
+import { emitFastPoolOrMean } from './c-fast-pool'
 
 export const C_RUNTIME_OPS = [
   'FULLY_CONNECTED',
@@ -143,6 +144,13 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
   model.operators.forEach((op, i) => {
     e.calls.push(`  MF_PROFILE_OP(${i});`)
     const f = fast[i]
+    const pool = opts.kernels === 'reference' ? null : emitFastPoolOrMean(op, model, `op${i}`, arenaRef(op.inputs[0], 'const int8_t'), arenaRef(op.outputs[0], 'int8_t'))
+    if (pool) {
+      e.decls.push(...pool.decls)
+      e.calls.push(`  /* ${i}: ${op.op} ${JSON.stringify(t(op.inputs[0]).shape)} -> ${JSON.stringify(t(op.outputs[0]).shape)} (${pool.kernel} kernel) */`, pool.call)
+      usedFast.add(pool.kernel)
+      return
+    }
     if (!f) return emitOperator(op, i, model, e, constArray, arenaRef)
     const input = t(op.inputs[0])
     const output = t(op.outputs[0])
