@@ -7,6 +7,7 @@ import { hopOf } from '../../shared/signal'
 import { conform, lengthAtRate, sameRate, type Recording } from '../core/dataset/conform'
 import { defaultAxes } from '../core/dataset/csv-columns'
 import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
+import { looksLikeSensorText } from '../core/dataset/sensor-text'
 import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
 import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { commonLength } from '../core/dataset/window-length'
@@ -50,6 +51,7 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
   let axes: string[] | null = null
   let choices: string[] | null = null
   for (const { path, name: short, label: placeLabel } of found) {
+    await refuseNonSensorText(path, short)
     const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path)
     const label = options.label ?? placeLabel
     const given = options.rateHz ?? null
@@ -91,6 +93,18 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
   }
   if (recordings.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no recordings.', 'Check that they contain samples.')
   return { recordings, files, axes, axisChoices: choices ?? [] }
+}
+
+/** A .csv or .txt that is not sensor data is named as such, before any line-by-line complaint. */
+async function refuseNonSensorText(path: string, name: string): Promise<void> {
+  if (!/\.(csv|txt)$/i.test(path)) return
+  const text = (await readFileOrThrow(path)).subarray(0, 256 * 1024).toString('utf8')
+  if (looksLikeSensorText(text)) return
+  throw new MicroforgeError(
+    'PARSE_ERROR',
+    `${name} is not sensor data: its lines hold words, not numbers. Nothing was imported.`,
+    'Leave that file out. Import CSV or text files with one sample per line (numbers separated by commas, spaces or tabs), or .npy files.'
+  )
 }
 
 export interface ImportPlan {
