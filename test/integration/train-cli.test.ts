@@ -26,6 +26,19 @@ describe('microforge train', () => {
       expect(lines.some((l) => l.startsWith('Epoch 40/40'))).toBe(true)
       expect(command.format!(out)).toContain('Test accuracy:')
       await expect(command.run(ctx, [join(tmp.dir, 'project')], { model: 'resnet' })).rejects.toThrow(/Unknown model/)
+      // The preprocessing and the baseline are in the JSON, with why the method was chosen.
+      const q = json as unknown as { preprocessing: { method: string; chosenBy: string; reason: string }; baseline: { nearestNeighbour: number } }
+      expect(q.preprocessing.chosenBy).toBe('auto')
+      expect(q.preprocessing.reason).toMatch(/nearest-neighbour agreement/)
+      expect(q.baseline.nearestNeighbour).toBeGreaterThan(0.5)
+
+      const search = (await command.run(ctx, [join(tmp.dir, 'project')], { search: true, budget: '8', board: 'esp32' })) as Record<string, unknown>
+      const s = JSON.parse(JSON.stringify(search)) as { search: boolean; board: string; budgetSeconds: number; candidates: Array<{ id: string; valAccuracy: number }>; bestId: string }
+      expect(s).toMatchObject({ search: true, board: 'esp32', budgetSeconds: 8 })
+      expect(s.candidates[0].id).toBe(s.bestId)
+      expect(lines.some((l) => l.startsWith('Tried 1:'))).toBe(true)
+      expect(command.format!(search)).toMatch(/Searched \d+ models/)
+      await expect(command.run(ctx, [join(tmp.dir, 'project')], { search: true, budget: '1' })).rejects.toThrow(/between 5 and 3600/)
     } finally {
       close()
       await services.dispose()

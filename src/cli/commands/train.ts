@@ -3,6 +3,7 @@ import type { JobUpdate } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
 import type { EpochMetrics, PresetId, TrainRequest, TrainResult } from '../../shared/training'
 import type { CliCommand } from '../command'
+import { formatSearch, runSearchCommand, type SearchOutput } from './train-search'
 
 const MODELS: PresetId[] = ['dense', 'cnn1d', 'dscnn']
 
@@ -50,7 +51,7 @@ function cliFlags(fix: TrainRequest): string {
 
 export const command: CliCommand = {
   name: 'train',
-  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--preprocessing auto|zscore|window-offset|fixed-range|none] [--json]',
+  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--preprocessing auto|zscore|window-offset|fixed-range|none] [--search [--budget SECONDS] [--board ID]] [--json]',
   summary: 'Train the float32 model on the project windows (in a worker thread) and save it to models/float.',
   options: {
     model: { type: 'string', description: 'Architecture preset: dense, cnn1d or dscnn (default: the last one used, else cnn1d)' },
@@ -59,10 +60,14 @@ export const command: CliCommand = {
     'batch-size': { type: 'string', description: 'Windows per batch (default 16)' },
     lr: { type: 'string', description: 'Learning rate (default: the preset\'s)' },
     backend: { type: 'string', description: 'tfjs backend: auto, wasm, cpu or tensorflow (default auto)' },
+    search: { type: 'boolean', description: 'Find a good model: try presets, widths, learning rates and preprocessing within --budget, keep the best' },
+    budget: { type: 'string', description: 'Search time budget in seconds (default 60)' },
+    board: { type: 'string', description: 'Board whose flash, RAM and speed rank the search: nano33ble, esp32, pico, stm32f4 (default nano33ble)' },
     preprocessing: { type: 'string', description: 'Model input scaling: auto (fitted to the training windows, default), zscore, window-offset, fixed-range or none' }
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
+    if (opts.search) return runSearchCommand(ctx, dir, opts)
     const request: TrainRequest = {}
     if (opts.model !== undefined) {
       if (!MODELS.includes(opts.model as PresetId)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown model "${String(opts.model)}".`, `Choose one of: ${MODELS.join(', ')}.`)
@@ -140,6 +145,7 @@ export const command: CliCommand = {
     }
   },
   format(result) {
+    if ((result as SearchOutput).search) return formatSearch(result as SearchOutput)
     const r = result as TrainOutput
     const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
     const width = Math.max(...r.classes.map((c) => c.length), 9)

@@ -4,6 +4,7 @@ import type { SampleFile, SampleWindow } from '../../shared/dataset'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { TrainingApi } from '../../shared/contract/training'
 import { MicroforgeError } from '../../shared/errors'
+import type { SearchRequest } from '../../shared/search'
 import {
   DEFAULT_TRAIN_OPTIONS,
   type EpochMetrics,
@@ -30,6 +31,7 @@ import { readModelFolder, writeModelFolder } from './model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from './project-store'
+import { startSearch } from './search-service'
 import { runWorker } from './worker-host'
 
 export const FLOAT_MODEL_DIR = join('models', 'float')
@@ -101,9 +103,13 @@ export class TrainingService implements TrainingApi {
     return summarizeSpec(spec, inputShape, classes)
   }
 
+  async search(projectDir: string, request: SearchRequest): Promise<JobStarted> {
+    return startSearch({ jobs: this.jobs, save: (dir, out, result) => this.save(dir, out, result) }, projectDir, request)
+  }
+
   async start(projectDir: string, request: TrainRequest): Promise<JobStarted> {
     const dir = resolve(projectDir)
-    const running = (await this.jobs.list()).find((j) => j.kind === 'train' && j.project === dir && j.state === 'running')
+    const running = (await this.jobs.list()).find((j) => (j.kind === 'train' || j.kind === 'search') && j.project === dir && j.state === 'running')
     if (running) throw new MicroforgeError('ALREADY_EXISTS', 'This project is already training.', 'Wait for it to finish or cancel it first.')
     const project = await readProjectFile(dir)
     const options = resolveOptions(request, project.settings.training as Partial<TrainOptions> | undefined)
@@ -200,7 +206,8 @@ export class TrainingService implements TrainingApi {
     )
   }
 
-  private async save(dir: string, out: TrainWorkerResult, result: TrainResult): Promise<void> {
+  /** Writes a trained model as the project's float model (also used by the search). */
+  async save(dir: string, out: TrainWorkerResult, result: TrainResult): Promise<void> {
     const modelJson: ModelJson = {
       ...out.modelJson,
       userDefinedMetadata: { classes: result.classes, inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length], preprocessing: result.preprocessing }

@@ -1,5 +1,7 @@
 import type { ErrorData } from '../../shared/errors'
+import type { CandidateResult } from '../../shared/search'
 import type { BaselineResult, EpochMetrics, EvaluationResult } from '../../shared/training'
+import type { SearchConfig } from '../core/train/search-run'
 import type { ModelJson } from '../core/train/artifacts'
 import type { TrainLoopConfig, WindowSet } from '../core/train/train-loop'
 
@@ -13,6 +15,12 @@ export type TrainWorkerRequest =
       val: WindowSet | null
       test: WindowSet
       /** Shared flag [0] = 1 when cancelled: seen between batches without waiting for the event loop. */
+      cancelFlag: Int32Array
+    }
+  | {
+      kind: 'search'
+      backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'
+      config: SearchConfig
       cancelFlag: Int32Array
     }
   | {
@@ -41,6 +49,13 @@ export interface TrainWorkerResult {
   leakedTensors: number
 }
 
+/** The search's candidates and its best model, ready to save like a training result. */
+export interface SearchWorkerResult extends TrainWorkerResult {
+  candidates: CandidateResult[]
+  skipped: number
+  bestId: string
+}
+
 export interface EvaluateWorkerResult {
   backend: string
   test: EvaluationResult
@@ -49,7 +64,8 @@ export interface EvaluateWorkerResult {
 
 export type WorkerOut =
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'result'; result: TrainWorkerResult | EvaluateWorkerResult }
+  | { type: 'candidate'; result: CandidateResult; tried: number; elapsedMs: number }
+  | { type: 'result'; result: TrainWorkerResult | SearchWorkerResult | EvaluateWorkerResult }
   | { type: 'error'; error: ErrorData }
 
 export type WorkerIn = { type: 'cancel' }

@@ -4,13 +4,14 @@
  * (weights transferred) or 'error', then exits.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { toErrorData } from '../../shared/errors'
+import { MicroforgeError, toErrorData } from '../../shared/errors'
 import { artifactsToModel, fromModelJson, modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
 import '../core/train/depthwise-conv1d'
 import { initTrainingBackend, tf } from '../core/train/backend'
 import { computeBaseline } from '../core/train/baseline'
+import { runSearch } from '../core/train/search-run'
 import { evaluateModel, trainLoop } from '../core/train/train-loop'
-import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
+import type { EvaluateWorkerResult, SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
 
 const port = parentPort!
 const request = workerData as TrainWorkerRequest
@@ -52,6 +53,42 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
   post({ type: 'result', result: out }, [weights])
 }
 
+async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Promise<void> {
+  const backend = await initTrainingBackend(req.backend)
+  const tensorsBefore = tf.memory().numTensors
+  const cfg = req.config
+  const run = await runSearch(cfg, {
+    cancelled: () => cancelled || Atomics.load(req.cancelFlag, 0) === 1,
+    onCandidate: async (result, tried, elapsedMs) => {
+      post({ type: 'candidate', result, tried, elapsedMs })
+      await new Promise((r) => setImmediate(r))
+    }
+  })
+  if (!run.best) throw new MicroforgeError('INVALID_ARGUMENT', 'The budget ended before the first candidate finished.', 'Give the search a larger budget (at least 30 s).')
+  const sets = cfg.sets[run.best.result.preprocessing]!
+  const test = evaluateModel(run.best.model, sets.test, cfg.inputShape, cfg.classes)
+  const [length, axes] = cfg.inputShape
+  const baseline = computeBaseline(sets.train, sets.val, sets.test, length * axes, cfg.classes.length)
+  const artifacts = await modelToArtifacts(run.best.model)
+  run.best.model.dispose()
+  const weights = weightBytes(artifacts)
+  const out: SearchWorkerResult = {
+    backend,
+    history: run.best.history,
+    stoppedEarly: run.best.stoppedEarly,
+    bestEpoch: run.best.bestEpoch,
+    test,
+    baseline,
+    modelJson: toModelJson(artifacts),
+    weights,
+    leakedTensors: tf.memory().numTensors - tensorsBefore,
+    candidates: run.results,
+    skipped: run.skipped,
+    bestId: run.best.result.id
+  }
+  post({ type: 'result', result: out }, [weights])
+}
+
 async function evaluate(req: Extract<TrainWorkerRequest, { kind: 'evaluate' }>): Promise<void> {
   const backend = await initTrainingBackend(req.backend)
   const baseline = tf.memory().numTensors
@@ -64,6 +101,7 @@ async function evaluate(req: Extract<TrainWorkerRequest, { kind: 'evaluate' }>):
 
 try {
   if (request.kind === 'train') await train(request)
+  else if (request.kind === 'search') await search(request)
   else await evaluate(request)
 } catch (err) {
   post({ type: 'error', error: toErrorData(err) })

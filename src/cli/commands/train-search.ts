@@ -1,0 +1,107 @@
+import { resolve } from 'node:path'
+import type { TargetId } from '../../shared/boards'
+import type { JobUpdate } from '../../shared/contract/jobs'
+import { MicroforgeError } from '../../shared/errors'
+import type { SearchProgress, SearchRequest, SearchResult } from '../../shared/search'
+import type { CliContext } from '../command'
+
+const BOARD_IDS: TargetId[] = ['nano33ble', 'esp32', 'pico', 'stm32f4']
+
+/** What `microforge train --search --json` prints. */
+export interface SearchOutput {
+  search: true
+  board: TargetId
+  budgetSeconds: number
+  elapsedSeconds: number
+  bestId: string
+  reason: string
+  testAccuracy: number
+  baseline: SearchResult['train']['baseline'] | null
+  modelPath: string
+  skipped: number
+  candidates: Array<Pick<SearchResult['candidates'][number], 'id' | 'preset' | 'width' | 'learningRate' | 'preprocessing' | 'valAccuracy' | 'testAccuracy' | 'epochsRun' | 'params' | 'flashBytes' | 'ramBytes' | 'latencyMs' | 'fits' | 'collapsed'>>
+}
+
+/** `train --search [--budget S] [--board ID]`: runs training.search as a job and reports every candidate. */
+export async function runSearchCommand(ctx: CliContext, dir: string, opts: Record<string, unknown>): Promise<SearchOutput> {
+  const request: SearchRequest = {}
+  if (opts.budget !== undefined) {
+    const s = Number(opts.budget)
+    if (!(s >= 5 && s <= 3600)) throw new MicroforgeError('INVALID_ARGUMENT', `--budget must be between 5 and 3600 seconds, not "${String(opts.budget)}".`, 'For example --budget 60.')
+    request.budgetSeconds = s
+  }
+  if (opts.board !== undefined) {
+    if (!BOARD_IDS.includes(opts.board as TargetId)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown board "${String(opts.board)}".`, `Choose one of: ${BOARD_IDS.join(', ')}.`)
+    request.board = opts.board as TargetId
+  }
+  if (opts.seed !== undefined) request.seed = Number(opts.seed)
+  const seen: JobUpdate[] = []
+  let jobId: string | null = null
+  let settle: ((u: JobUpdate) => void) | null = null
+  const onUpdate = (u: JobUpdate): void => {
+    if (jobId === null) {
+      seen.push(u)
+      return
+    }
+    if (u.jobId !== jobId) return
+    if (u.state === 'running' && (u.data as SearchProgress | undefined)?.tried) ctx.progress(u.message)
+    if (u.state !== 'running') settle?.(u)
+  }
+  const unsubscribe = ctx.api.on('jobs.update', onUpdate)
+  try {
+    const finished = new Promise<JobUpdate>((r) => (settle = r))
+    jobId = (await ctx.api.training.search(resolve(dir), request)).jobId
+    for (const u of seen.splice(0)) onUpdate(u)
+    void ctx.interrupted.then(() => ctx.api.jobs.cancel(jobId!).catch(() => undefined))
+    const end = await finished
+    if (end.state === 'failed') throw end.error ? MicroforgeError.fromData(end.error) : new MicroforgeError('INTERNAL', end.message)
+    if (end.state === 'cancelled') throw new MicroforgeError('CANCELLED', 'The search was cancelled; the previous model (if any) is unchanged.', 'Run the command again to search.')
+    const r = end.result as SearchResult
+    return {
+      search: true,
+      board: r.board,
+      budgetSeconds: r.budgetMs / 1000,
+      elapsedSeconds: Math.round(r.elapsedMs / 100) / 10,
+      bestId: r.bestId,
+      reason: r.reason,
+      testAccuracy: r.train.testAccuracy,
+      baseline: r.train.baseline ?? null,
+      modelPath: r.train.modelPath,
+      skipped: r.skipped,
+      candidates: r.candidates.map((c) => ({
+        id: c.id,
+        preset: c.preset,
+        width: c.width,
+        learningRate: c.learningRate,
+        preprocessing: c.preprocessing,
+        valAccuracy: c.valAccuracy,
+        testAccuracy: c.testAccuracy,
+        epochsRun: c.epochsRun,
+        params: c.params,
+        flashBytes: c.flashBytes,
+        ramBytes: c.ramBytes,
+        latencyMs: c.latencyMs,
+        fits: c.fits,
+        collapsed: c.collapsed
+      }))
+    }
+  } finally {
+    unsubscribe()
+  }
+}
+
+export function formatSearch(r: SearchOutput): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+  const rows = r.candidates.map(
+    (c, i) =>
+      `${String(i + 1).padStart(2)}. ${`${c.preset} x${c.width}`.padEnd(11)} lr ${String(c.learningRate).padEnd(7)} ${c.preprocessing.padEnd(13)} val ${pct(c.valAccuracy).padStart(6)}  test ${pct(c.testAccuracy).padStart(6)}  ${String(Math.ceil(c.flashBytes / 1024)).padStart(4)} KB  ${String(Math.ceil(c.ramBytes / 1024)).padStart(4)} KB RAM  ${c.latencyMs.toFixed(1).padStart(6)} ms${c.fits ? '' : '  (does not fit)'}${c.collapsed ? '  (did not learn)' : ''}`
+  )
+  return [
+    `Searched ${r.candidates.length} models in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,
+    ...rows,
+    '',
+    r.reason,
+    `Test accuracy of the saved model: ${pct(r.testAccuracy)}${r.baseline ? ` (nearest-neighbour baseline ${pct(r.baseline.nearestNeighbour)})` : ''}`,
+    `Saved: ${r.modelPath}`
+  ].join('\n')
+}

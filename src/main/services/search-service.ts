@@ -1,0 +1,148 @@
+import { resolve, join } from 'node:path'
+import { BOARDS } from '../../shared/boards'
+import type { JobStarted } from '../../shared/contract/jobs'
+import { MicroforgeError } from '../../shared/errors'
+import { DEFAULT_SEARCH_BUDGET_SECONDS, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
+import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
+import { adviseOnResult } from '../core/train/advice'
+import { prepareData, type PreparedData } from '../core/train/prepare'
+import type { SearchSets } from '../core/train/search-run'
+import { rankCandidates, scaledSpec, searchCandidates } from '../core/train/search-space'
+import { summarizeSpec } from '../core/train/summary'
+import type { SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
+import type { JobService } from './job-service'
+import { readProjectFile } from './project-store'
+import { FLOAT_MODEL_DIR, readSamples, resolveOptions } from './training-service'
+import { runWorker } from './worker-host'
+
+/** Time kept back from the budget for starting the worker, the final evaluation and saving. */
+const RESERVE_MS = 2500
+const SEARCH_PATIENCE = 10
+
+export interface SearchHost {
+  jobs: JobService
+  save(dir: string, out: TrainWorkerResult, result: TrainResult): Promise<void>
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+
+function sets(d: PreparedData): SearchSets {
+  if (!d.val) throw new MicroforgeError('INVALID_ARGUMENT', 'The search needs validation windows to rank candidates.', 'Set a validation share above 0 (0.2 is the default).')
+  return { train: d.train, val: d.val, test: d.test }
+}
+
+/**
+ * "Find a good model": prepares the project's windows with the fitted preprocessing and its
+ * alternative, then trains candidates in a worker thread within the budget (search-run.ts), ranks
+ * them by validation accuracy and the board's budget, and saves the best as the project's model,
+ * exactly as a training run would be saved (models/float, training.json, project settings).
+ */
+export async function startSearch(host: SearchHost, projectDir: string, request: SearchRequest): Promise<JobStarted> {
+  const dir = resolve(projectDir)
+  const running = (await host.jobs.list()).find((j) => (j.kind === 'train' || j.kind === 'search') && j.project === dir && j.state === 'running')
+  if (running) throw new MicroforgeError('ALREADY_EXISTS', 'This project is already training.', 'Wait for it to finish or cancel it first.')
+  const project = await readProjectFile(dir)
+  const base = resolveOptions({}, project.settings.training as Partial<TrainOptions> | undefined)
+  const options: TrainOptions = { ...base, validationSplit: base.validationSplit > 0 ? base.validationSplit : 0.2, seed: request.seed ?? base.seed }
+  const board = BOARDS[request.board ?? 'nano33ble']
+  const budgetMs = (request.budgetSeconds ?? DEFAULT_SEARCH_BUDGET_SECONDS) * 1000
+  const samples = await readSamples(dir)
+  if (samples.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'This project has no windows to train on.', 'Record or import windows in the Capture step first.')
+  const classes = project.classes.map((c) => c.name)
+  const prepare = (method: PreprocessingMethod | 'auto'): PreparedData => prepareData(samples, classes, { ...options.preprocessing, method }, project.signal.windowLength, options.validationSplit, options.seed)
+  const fitted = prepare('auto')
+  const fittedMethod = fitted.preprocessing.method
+  const otherMethod: PreprocessingMethod = fittedMethod === 'window-offset' ? 'zscore' : 'window-offset'
+  const other = prepare(otherMethod)
+  const prepared: Partial<Record<PreprocessingMethod, PreparedData>> = { [fittedMethod]: fitted, [otherMethod]: other }
+  const candidates = searchCandidates(fittedMethod, otherMethod)
+
+  return host.jobs.start(
+    'search',
+    async (ctx) => {
+      const started = Date.now()
+      const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+      const req: TrainWorkerRequest = {
+        kind: 'search',
+        backend: options.backend,
+        config: {
+          candidates,
+          sets: { [fittedMethod]: sets(fitted), [otherMethod]: sets(other) },
+          inputShape: fitted.inputShape,
+          classes: fitted.classes,
+          board,
+          budgetMs: Math.max(1000, budgetMs - RESERVE_MS),
+          seed: options.seed,
+          batchSize: options.batchSize,
+          patience: SEARCH_PATIENCE,
+          balanceClasses: options.balanceClasses
+        },
+        cancelFlag
+      }
+      const progress: SearchProgress = { tried: [], planned: candidates.length, elapsedMs: 0, budgetMs }
+      ctx.report(0, `Trying up to ${candidates.length} models within ${Math.round(budgetMs / 1000)} s…`, progress, budgetMs)
+      const out = await runWorker<SearchWorkerResult, WorkerOut>('train-worker', req, {
+        signal: ctx.signal,
+        onCancel: () => Atomics.store(cancelFlag, 0, 1),
+        onMessage: (msg) => {
+          if (msg.type !== 'candidate') return
+          const r = msg.result
+          progress.tried.push(r)
+          progress.elapsedMs = Date.now() - started
+          const bestVal = Math.max(...progress.tried.map((c) => c.valAccuracy))
+          ctx.report(
+            Math.min(0.99, progress.elapsedMs / budgetMs),
+            `Tried ${msg.tried}: ${r.preset} x${r.width}, lr ${r.learningRate}, ${r.preprocessing}: validation ${pct(r.valAccuracy)} (best so far ${pct(bestVal)})`,
+            { ...progress, tried: [...progress.tried] },
+            Math.max(0, budgetMs - progress.elapsedMs)
+          )
+        }
+      })
+      const data = prepared[out.candidates.find((c) => c.id === out.bestId)!.preprocessing]!
+      const ranked = rankCandidates(out.candidates, data.val?.y.length ?? 0)
+      const best = ranked[0]
+      if (best.collapsed) {
+        throw new MicroforgeError('MODEL_ERROR', `None of the ${ranked.length} models tried learnt: every training loss stayed at chance. Nothing was saved.`, 'Check that the classes differ in the recordings (Capture step), or record more windows.')
+      }
+      const spec = scaledSpec(best.preset, best.width)
+      const resultOptions: TrainOptions = { ...options, spec, epochs: best.epochs, learningRate: best.learningRate, earlyStoppingPatience: SEARCH_PATIENCE, preprocessing: { ...options.preprocessing, method: best.preprocessing } }
+      const modelDir = join(dir, FLOAT_MODEL_DIR)
+      const train: TrainResult = {
+        backend: out.backend,
+        modelPath: join(modelDir, 'model.json'),
+        testAccuracy: out.test.accuracy,
+        test: out.test,
+        history: out.history,
+        stoppedEarly: out.stoppedEarly,
+        bestEpoch: out.bestEpoch,
+        epochsRun: out.history.length,
+        trainWindows: data.train.y.length,
+        validationWindows: data.val?.y.length ?? 0,
+        testWindows: data.test.y.length,
+        testIds: data.test.ids,
+        summary: summarizeSpec(spec, data.inputShape, data.classes.length),
+        preprocessing: data.preprocessing,
+        options: resultOptions,
+        classes: data.classes,
+        baseline: out.baseline,
+        advice: adviseOnResult({ testAccuracy: out.test.accuracy, baseline: out.baseline, preprocessing: data.preprocessing, spec, epochs: best.epochs, history: out.history, bestEpoch: out.bestEpoch, stoppedEarly: out.stoppedEarly }),
+        trainMs: Date.now() - started,
+        finishedAt: new Date().toISOString()
+      }
+      await host.save(dir, out, train)
+      const fits = best.fits ? `fits the ${board.name} (${Math.ceil(best.flashBytes / 1024)} KB weights, ${Math.ceil(best.ramBytes / 1024)} KB activations, about ${best.latencyMs.toFixed(1)} ms)` : `does not fit the ${board.name} (${best.misfit}), and none that fits did better`
+      const result: SearchResult = {
+        board: board.id,
+        budgetMs,
+        elapsedMs: Date.now() - started,
+        candidates: ranked,
+        skipped: out.skipped,
+        bestId: best.id,
+        reason: `${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried and ${fits}.`,
+        train
+      }
+      return result
+    },
+    dir
+  )
+}

@@ -1,0 +1,82 @@
+/**
+ * "Find a good model": a search over presets, widths, learning rates and preprocessing within a
+ * time budget. Types shared by the service, the worker, the renderer and the CLI. Plain JSON.
+ */
+import { z } from 'zod'
+import type { TargetId } from './boards'
+import type { PresetId, PreprocessingMethod, TrainResult } from './training'
+
+export interface SearchRequest {
+  /** Wall-clock budget for the whole search, seconds (default 60). */
+  budgetSeconds?: number
+  /** The board whose flash, RAM and speed rank the candidates (default nano33ble). */
+  board?: TargetId
+  seed?: number
+}
+
+export const DEFAULT_SEARCH_BUDGET_SECONDS = 60
+
+export const searchRequestSchema = z
+  .object({
+    budgetSeconds: z.number().min(5).max(3600).optional(),
+    board: z.enum(['nano33ble', 'esp32', 'pico', 'stm32f4']).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional()
+  })
+  .strict()
+
+/** One configuration the search may try. */
+export interface SearchCandidate {
+  id: string
+  preset: PresetId
+  /** Hidden-layer widths times this (1 = the preset). */
+  width: number
+  learningRate: number
+  epochs: number
+  preprocessing: PreprocessingMethod
+}
+
+/** A tried candidate: how well it did and what it costs on the board. */
+export interface CandidateResult extends SearchCandidate {
+  /** Accuracy on the validation windows: what the ranking uses. */
+  valAccuracy: number
+  valLoss: number
+  /** Accuracy on the test windows, reported only (never used to choose). */
+  testAccuracy: number
+  epochsRun: number
+  params: number
+  macs: number
+  /** int8 estimates: weights in flash, largest pair of activations in RAM. */
+  flashBytes: number
+  ramBytes: number
+  /** Estimated int8 inference time on the board. */
+  latencyMs: number
+  fits: boolean
+  /** Why it does not fit the board, if it does not. */
+  misfit: string | null
+  trainMs: number
+  /** The training loss never fell below chance. */
+  collapsed: boolean
+}
+
+/** Progress data of a search job update. */
+export interface SearchProgress {
+  tried: CandidateResult[]
+  planned: number
+  elapsedMs: number
+  budgetMs: number
+}
+
+export interface SearchResult {
+  board: TargetId
+  budgetMs: number
+  elapsedMs: number
+  /** Every candidate tried, best first. */
+  candidates: CandidateResult[]
+  /** Candidates planned but not started (the budget ran out). */
+  skipped: number
+  bestId: string
+  /** Why the best was chosen, in words. */
+  reason: string
+  /** The best candidate as the project's model (also saved as models/float/training.json). */
+  train: TrainResult
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { JobUpdate } from '../../src/shared/contract/jobs'
+import type { SearchProgress, SearchResult } from '../../src/shared/search'
+import { makePunchFlexProject } from '../helpers/train-fixture'
+import { tempDir } from '../helpers/tmp'
+
+/** "Find a good model" in a real worker thread on the MPU6050 punch/flex windows. */
+describe('model search within a budget', () => {
+  const tmp = tempDir('microforge-search-')
+  const project = join(tmp.dir, 'project')
+  let services: Awaited<ReturnType<typeof makePunchFlexProject>>['services']
+
+  beforeAll(async () => {
+    services = (await makePunchFlexProject(tmp.dir, 7)).services
+  })
+  afterAll(() => tmp.cleanup())
+
+  function collect(jobId: string): JobUpdate[] {
+    const updates: JobUpdate[] = []
+    services.bus.listen((event, payload) => {
+      const u = payload as JobUpdate
+      if (event === 'jobs.update' && u.jobId === jobId) updates.push(u)
+    })
+    return updates
+  }
+
+  it('keeps to its budget, reports each candidate live, and saves the best as the project model', async () => {
+    const budgetSeconds = 12
+    const started = Date.now()
+    const { jobId } = await services.training.search(project, { budgetSeconds, board: 'nano33ble' })
+    const updates = collect(jobId)
+    const done = await services.jobs.wait(jobId)
+    const elapsed = Date.now() - started
+    expect(done.error).toBeUndefined()
+    expect(done.state).toBe('done')
+    const r = done.result as SearchResult
+    // The budget holds to about one epoch of the last candidate plus saving.
+    expect(elapsed).toBeLessThan(budgetSeconds * 1000 + 4000)
+    expect(r.candidates.length).toBeGreaterThanOrEqual(1)
+    expect(r.candidates.length + r.skipped).toBe(14)
+    expect(r.skipped).toBeGreaterThan(0)
+    expect(r.candidates[0].id).toBe(r.bestId)
+    for (const c of r.candidates) expect(c).toMatchObject({ flashBytes: expect.any(Number), ramBytes: expect.any(Number), latencyMs: expect.any(Number), fits: true })
+    const live = updates.filter((u) => u.state === 'running' && (u.data as SearchProgress | undefined)?.tried?.length)
+    expect(live.length).toBe(r.candidates.length)
+    // Saved like a training run: the next Optimize and Deploy use the best model.
+    const saved = await services.training.result(project)
+    expect(saved?.testAccuracy).toBe(r.train.testAccuracy)
+    expect(saved?.options.learningRate).toBe(r.candidates[0].learningRate)
+    expect(saved?.preprocessing.method).toBe(r.candidates[0].preprocessing)
+    expect(r.reason).toMatch(/best validation accuracy/)
+  })
+
+  it('cancel stops the search between batches and keeps the previous model', async () => {
+    const before = await services.training.result(project)
+    const { jobId } = await services.training.search(project, { budgetSeconds: 600 })
+    const updates = collect(jobId)
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (updates.some((u) => (u.data as SearchProgress | undefined)?.tried?.length)) {
+          clearInterval(t)
+          resolve()
+        }
+      }, 10)
+    })
+    const cancelledAt = Date.now()
+    await services.jobs.cancel(jobId)
+    const end = await services.jobs.wait(jobId)
+    expect(end.state).toBe('cancelled')
+    expect(Date.now() - cancelledAt).toBeLessThan(3000)
+    expect(await services.training.result(project)).toEqual(before)
+  })
+})
