@@ -56,6 +56,8 @@ export interface CandidateResult extends SearchCandidate {
   trainMs: number
   /** The training loss never fell below chance. */
   collapsed: boolean
+  /** Stopped by the end of the budget rather than by early stopping or its epoch count. */
+  cutShort: boolean
 }
 
 /** Progress data of a search job update. */

@@ -32,9 +32,9 @@ describe('microforge train', () => {
       expect(q.preprocessing.reason).toMatch(/nearest-neighbour agreement/)
       expect(q.baseline.nearestNeighbour).toBeGreaterThan(0.5)
 
-      const search = (await command.run(ctx, [join(tmp.dir, 'project')], { search: true, budget: '8', board: 'esp32' })) as Record<string, unknown>
+      const search = (await command.run(ctx, [join(tmp.dir, 'project')], { search: true, budget: '12', board: 'esp32' })) as Record<string, unknown>
       const s = JSON.parse(JSON.stringify(search)) as { search: boolean; board: string; budgetSeconds: number; candidates: Array<{ id: string; valAccuracy: number }>; bestId: string }
-      expect(s).toMatchObject({ search: true, board: 'esp32', budgetSeconds: 8 })
+      expect(s).toMatchObject({ search: true, board: 'esp32', budgetSeconds: 12 })
       expect(s.candidates[0].id).toBe(s.bestId)
       expect(lines.some((l) => l.startsWith('Tried 1:'))).toBe(true)
       expect(command.format!(search)).toMatch(/Searched \d+ models/)

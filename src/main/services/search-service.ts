@@ -71,7 +71,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
           inputShape: fitted.inputShape,
           classes: fitted.classes,
           board,
-          budgetMs: Math.max(1000, budgetMs - RESERVE_MS),
+          deadline: started + Math.max(1000, budgetMs - RESERVE_MS),
           seed: options.seed,
           batchSize: options.batchSize,
           patience: SEARCH_PATIENCE,
@@ -101,6 +101,9 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
       const data = prepared[out.candidates.find((c) => c.id === out.bestId)!.preprocessing]!
       const ranked = rankCandidates(out.candidates, data.val?.y.length ?? 0)
       const best = ranked[0]
+      if (best.collapsed && best.cutShort) {
+        throw new MicroforgeError('INVALID_ARGUMENT', `The budget ended before any model learnt (${ranked.length} tried, the last stopped after ${best.epochsRun} epochs). Nothing was saved.`, 'Give the search more time: a budget of 60 s or more.')
+      }
       if (best.collapsed) {
         throw new MicroforgeError('MODEL_ERROR', `None of the ${ranked.length} models tried learnt: every training loss stayed at chance. Nothing was saved.`, 'Check that the classes differ in the recordings (Capture step), or record more windows.')
       }

@@ -6,7 +6,7 @@ import { fitOnBoard, int8Costs, rankCandidates, scaledSpec, searchCandidates } f
 const cand = (over: Partial<CandidateResult>): CandidateResult => ({
   id: 'x', preset: 'cnn1d', width: 1, learningRate: 0.002, epochs: 60, preprocessing: 'zscore',
   valAccuracy: 0.9, valLoss: 0.3, testAccuracy: 0.9, epochsRun: 10, params: 1000, macs: 1000, flashBytes: 1000, ramBytes: 500,
-  latencyMs: 1, fits: true, misfit: null, trainMs: 1, collapsed: false, ...over
+  latencyMs: 1, fits: true, misfit: null, trainMs: 1, collapsed: false, cutShort: false, ...over
 })
 
 describe('search space', () => {

@@ -22,7 +22,8 @@ export interface SearchConfig {
   inputShape: [number, number]
   classes: string[]
   board: BoardInfo
-  budgetMs: number
+  /** Date.now() by which training must end: set by the caller, so starting the worker counts too. */
+  deadline: number
   seed: number
   batchSize: number
   /** Shorter than a normal run's: the search needs a ranking, the winner keeps its best epoch. */
@@ -49,9 +50,9 @@ export interface SearchRun {
  * one epoch). Keeps only the best model alive. Cancel throws CANCELLED between batches.
  */
 export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<SearchRun> {
-  const now = hooks.now ?? (() => performance.now())
+  const now = hooks.now ?? (() => Date.now())
   const started = now()
-  const deadline = started + cfg.budgetMs
+  const deadline = cfg.deadline
   const results: CandidateResult[] = []
   let best: SearchRun['best'] = null
   let spent = 0
@@ -105,7 +106,8 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
       fits: misfit === null,
       misfit,
       trainMs,
-      collapsed: collapsed(run.history, chanceLoss(sets.train.y, cfg.classes.length, cfg.balanceClasses))
+      collapsed: collapsed(run.history, chanceLoss(sets.train.y, cfg.classes.length, cfg.balanceClasses)),
+      cutShort: now() >= deadline && run.history.length < c.epochs
     }
     spent += trainMs
     results.push(result)
