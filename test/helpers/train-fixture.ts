@@ -33,7 +33,8 @@ export async function makePunchFlexProject(dir: string, seed = 7): Promise<{ ser
       { name: 'punch', color: '#4e79a7' },
       { name: 'flex', color: '#f28e2b' }
     ],
-    signal: { windowLength: 30 }
+    // The lessons record these gestures at 50 Hz (the files carry no time column).
+    signal: { windowLength: 30, sampleRateHz: 50, rateSource: 'user' }
   })
   const windows = loadPunchFlex()
   const { held } = stratifiedSplit(windows.map((w) => w.label), 0.2, seed)

@@ -5,7 +5,7 @@
 // between windows; Microforge writes it from the project's dataset) or, without one, from a small
 // synthetic generator. The serial console is stdout; socat relays it to a pseudo-terminal.
 //
-// Two things differ from a board, on purpose:
+// Two things differ from a board, on purpose (except in capture mode, which runs in real time):
 // - mf_micros() counts nanoseconds. A desktop CPU runs a small model's stages in well under a
 //   microsecond, which a microsecond clock would print as 0; so timing lines leave here labelled
 //   "ns" instead of "us". The numbers are real timings of the generated code on this computer:
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "mf_app.h"
+#include "mf_config.h"
 #include "mf_platform.h"
 #include "preprocessing.h"
 
@@ -155,7 +156,17 @@ bool mf_sensor_read(float out[6]) {
   return true;
 }
 
-unsigned long mf_micros() { return (unsigned long)now_ns(); }
+unsigned long mf_micros() {
+#if MF_MODE_CAPTURE
+  // Capture firmware streams samples for the app to record: it must keep the real sample rate, so
+  // its clock is real microseconds. Each reading yields the CPU for 0.2 ms so the firmware's wait
+  // for the next sample slot does not spin a core; the slots are absolute, so nothing drifts.
+  sleep_ns(200000ull);
+  return (unsigned long)(now_ns() / 1000ull);
+#else
+  return (unsigned long)now_ns();
+#endif
+}
 
 void mf_print_line(const char* line) {
   const size_t n = strlen(line);

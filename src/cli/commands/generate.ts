@@ -62,7 +62,8 @@ export const generate: CliCommand = {
   },
   format(result) {
     const r = result as GenerateResult
-    const lines = [`Wrote ${r.kind} project: ${r.path}`, `  ${r.files.length} files, serial ${r.baud} baud, ${r.sampleRateHz} Hz`]
+    const lines = [`Wrote ${r.kind} project: ${r.path}`, `  ${r.files.length} files, serial ${r.baud} baud, samples at ${r.sampleRateHz} Hz in windows of ${r.windowLength}`]
+    if (r.sensorWarning) lines.push(`  Warning: ${r.sensorWarning}`)
     if (r.fit) {
       lines.push(`  ${r.fit.runtime === 'c' ? 'Microforge C runtime' : 'TensorFlow Lite Micro'}: flash ${kb(r.fit.flashBytes)} (${r.fit.flashPercent}%), RAM ${kb(r.fit.ramBytes)} (${r.fit.ramPercent}%)${r.fit.fits ? '' : '  DOES NOT FIT'}`)
       for (const p of r.fit.parts) lines.push(`    ${p.label}: ${p.flashBytes ? `flash ${kb(p.flashBytes)}` : ''}${p.flashBytes && p.ramBytes ? ', ' : ''}${p.ramBytes ? `RAM ${kb(p.ramBytes)}` : ''} (${p.source})`)

@@ -5,10 +5,10 @@ import { command as importCommand } from './import'
 import { command as inspect } from './inspect'
 import { command as optimize } from './optimize'
 import { profileCommands } from './profile'
-import { projectCreate, projectInfo } from './project'
+import { projectCreate, projectInfo, projectSet } from './project'
 import { command as run } from './run'
 import { command as simBoard } from './sim-board'
 import { command as train } from './train'
 
 /** Every command of the `microforge` CLI. Add a command: export it from its file, list it here. */
-export const commands: CliCommand[] = [projectCreate, projectInfo, importCommand, exportCommand, simBoard, train, inspect, run, generate, optimize, ...profileCommands]
+export const commands: CliCommand[] = [projectCreate, projectInfo, projectSet, importCommand, exportCommand, simBoard, train, inspect, run, generate, optimize, ...profileCommands]

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { ProjectSummary } from '../../shared/contract/project'
 import type { SignalSpec } from '../../shared/signal'
+import { MicroforgeError } from '../../shared/errors'
 import type { CliCommand } from '../command'
 
 function formatSummary(result: unknown): string {
@@ -48,3 +49,40 @@ export const projectInfo: CliCommand = {
   },
   format: formatSummary
 }
+
+export const projectSet: CliCommand = {
+  name: 'project set',
+  usage: 'microforge project set DIR [--rate HZ] [--window-length N] [--hop N] [--json]',
+  summary: "Set the project's signal: the sample rate the sensor runs at, the window length and hop in samples.",
+  options: {
+    rate: { type: 'string', description: 'Sample rate in Hz (a Nano 33 BLE Sense IMU: 119)' },
+    'window-length': { type: 'string', description: 'Samples per window' },
+    hop: { type: 'string', description: 'Samples between window starts along long recordings' }
+  },
+  positionals: [1, 1],
+  async run(ctx, [dir], opts) {
+    const num = (name: string, v: unknown, integer: boolean): number | undefined => {
+      if (v === undefined) return undefined
+      const n = Number(v)
+      if (!(n > 0 && n <= 100_000) || (integer && !Number.isInteger(n))) {
+        throw new MicroforgeError('INVALID_ARGUMENT', `--${name} ${String(v)} is not ${integer ? 'a whole number of samples' : 'a rate in Hz'}.`, integer ? `Try --${name} 50.` : 'Try --rate 119.')
+      }
+      return n
+    }
+    const rate = num('rate', opts.rate, false)
+    const windowLength = num('window-length', opts['window-length'], true)
+    const hop = num('hop', opts.hop, true)
+    if (rate === undefined && windowLength === undefined && hop === undefined) {
+      throw new MicroforgeError('INVALID_ARGUMENT', 'Nothing to set.', 'Give --rate HZ, --window-length N or --hop N.')
+    }
+    return ctx.api.project.update(resolve(dir), {
+      signal: {
+        ...(rate !== undefined ? { sampleRateHz: rate, rateSource: 'user' as const } : {}),
+        ...(windowLength !== undefined ? { windowLength } : {}),
+        ...(hop !== undefined ? { hop } : {})
+      }
+    })
+  },
+  format: formatSummary
+}
+

@@ -89,6 +89,10 @@ const RULES: Record<string, Check> = {
     const dir = await p.project(a[0])
     for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'file to import')
   },
+  'dataset.previewImport': async (a, p) => {
+    const dir = await p.project(a[0])
+    for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'file to import')
+  },
   'dataset.export': async (a, p) => p.inside(a[2], await p.project(a[0]), 'export folder'),
   'training.start': projectOnly,
   'training.result': projectOnly,

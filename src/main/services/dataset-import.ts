@@ -86,7 +86,7 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
     }
     if (axes === null) axes = got.axes
     else if (got.axes.length !== axes.length) {
-      throw new MicroforgeError('PARSE_ERROR', `${short} has ${got.axes.length} axes (${got.axes.join(', ')}), the other files have ${axes.length}.`, 'Import files from the same sensor together, or pick the same axes in each.')
+      throw new MicroforgeError('PARSE_ERROR', `${short} has ${got.axes.length} axes, the other files have ${axes.length}.`, 'Import files from the same sensor together, or pick the same axes in each.')
     }
     choices = choices === null ? got.axisColumns : choices.filter((c) => got.axisColumns.includes(c))
     files.push({ file: short, format, timeColumn: got.timeColumn, axisColumns: got.axisColumns })
@@ -173,7 +173,7 @@ function pickAxes(names: string[], wanted: string[] | undefined, file: string): 
   if (!wanted) return names.map((_, i) => i)
   return wanted.map((a) => {
     const i = names.indexOf(a)
-    if (i < 0) throw new MicroforgeError('PARSE_ERROR', `${file} has no axis "${a}" (it has ${names.join(', ')}).`, 'Pick axes that every file has.')
+    if (i < 0) throw new MicroforgeError('PARSE_ERROR', `${file} has no axis "${a}".`, "Pick axes that every file has (the import preview lists each file's columns).")
     return i
   })
 }

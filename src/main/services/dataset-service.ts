@@ -164,7 +164,7 @@ export class DatasetService implements DatasetApi {
     const loaded = await loadRecordings(paths, options, p.signal.axes)
     const known = p.signal.axes.length > 0 ? p.signal.axes : null
     if (known && known.length !== loaded.axes.length) {
-      throw new MicroforgeError('PARSE_ERROR', `The files have ${loaded.axes.length} axes (${loaded.axes.join(', ')}); this project records ${known.length} (${known.join(', ')}).`, 'Pick matching axes, import into a new project, or pick files from the same sensor.')
+      throw new MicroforgeError('PARSE_ERROR', `The files have ${loaded.axes.length} axes; this project records ${known.length} (${known.join(', ')}).`, 'Pick matching axes, import into a new project, or pick files from the same sensor.')
     }
     const plan = planSpec(p, loaded, options)
     const { windows, report } = conform(loaded.recordings, {

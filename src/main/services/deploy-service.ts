@@ -8,6 +8,7 @@ import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
+import { sensorRateWarning } from '../../shared/sensor-rates'
 import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
 import { generateCRuntimeModel } from '../core/codegen/c-runtime'
 import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
@@ -25,7 +26,6 @@ import { readProjectFile } from './project-store'
 
 export const VARIANTS_DIR = join('models', 'variants')
 const TEMPLATE_DIRS = ['common', 'arduino', 'sensors', 'esp-idf', 'c-runtime']
-const DEFAULT_RATE_HZ = 100
 const DEFAULT_BAUD = 115200
 
 /** resources/firmware from the running file upwards (source tree, out/ bundle) or the packaged app. */
@@ -130,7 +130,15 @@ export class DeployService implements DeployApi {
     const signal = project.signal
     const axes = signal.axes.length > 0 ? signal.axes : ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ']
     const preprocessing = normalizePreprocessing(signal.preprocessing, { axes, windowLength: signal.windowLength ?? (req.mode === 'capture' ? 1 : null) })
-    const sampleRateHz = signal.sampleRateHz ?? DEFAULT_RATE_HZ
+    if (signal.sampleRateHz === null) {
+      throw new MicroforgeError(
+        'INVALID_ARGUMENT',
+        "This project's sample rate is unknown, so the firmware cannot sample as the model was trained.",
+        'Connect the board in Connect (the rate is measured), or set it: microforge project set PROJECT --rate HZ (119 for a Nano 33 BLE Sense running IMU_Capture).'
+      )
+    }
+    const sampleRateHz = signal.sampleRateHz
+    const warning = sensorRateWarning(req.target, sampleRateHz, req.nano33Revision)
     const baud = signal.sensor.baud ?? DEFAULT_BAUD
     const location = sketchLocation(req.kind ?? board.projects[0], `${v ? v.variant.name : 'capture'}_${req.target}_${req.mode}`, { name: req.name, out: req.out, zip: req.zip })
     const name = location.name
@@ -168,11 +176,11 @@ export class DeployService implements DeployApi {
         throw wrapFsError(err, dirname(path))
       })
       await writeFileAtomic(path, zipSync(tree, { level: 6 }))
-      return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz }
+      return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
     }
     const out = resolve(location.out ?? join(projectDir, 'firmware', name))
     await writeFolder(out, entries, req.overwrite ?? false)
-    return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz }
+    return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
   }
 
   private async loadVariant(projectDir: string, variant: string | undefined): Promise<{ variant: DeployVariant; graph: CgModel; bytes: Uint8Array }> {

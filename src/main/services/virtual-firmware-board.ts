@@ -151,7 +151,9 @@ export async function buildHostFirmware(firmwareDir: string): Promise<HostFirmwa
   }
   const sourceDir = dirname(app)
   const names = await fs.readdir(sourceDir)
-  if (!names.includes('mf_infer_c.cpp')) {
+  const mode = (await modeOfDir(sourceDir)) ?? 'profile'
+  // Capture firmware has no model: it streams samples at the project's rate, in real time here too.
+  if (mode !== 'capture' && !names.includes('mf_infer_c.cpp')) {
     throw new MicroforgeError(
       'UNSUPPORTED',
       names.includes('mf_infer_tflm.cpp')
@@ -160,7 +162,6 @@ export async function buildHostFirmware(firmwareDir: string): Promise<HostFirmwa
       'In Deploy, generate the same firmware with the Microforge C runtime for the virtual board.'
     )
   }
-  const mode = (await modeOfDir(sourceDir)) ?? 'profile'
   const host = join(firmwareResourcesDir(), 'host')
   const cSources = names.filter((n) => n.endsWith('.c') && !BOARD_ONLY.test(n)).map((n) => join(sourceDir, n))
   const cppSources = [...names.filter((n) => /\.(cc|cpp)$/.test(n) && !BOARD_ONLY.test(n) && n !== 'mf_infer_tflm.cpp').map((n) => join(sourceDir, n)), join(host, 'mf_platform_host.cpp')]

@@ -74,7 +74,11 @@ export interface GenerateResult {
   fit: RuntimeFit | null
   /** Serial settings the generated firmware uses. */
   baud: number
+  /** The rate and window the firmware samples, from the project's signal spec. */
   sampleRateHz: number
+  windowLength: number
+  /** Set when the target's sensor cannot deliver sampleRateHz. */
+  sensorWarning: string | null
 }
 
 export interface DeployApi {

@@ -104,9 +104,10 @@ describe('paths over RPC are confined', () => {
     const inspect = refused(await call('model.inspect', join(outside(), 'keys.csv')))
     expect(inspect).not.toContain('AKIA')
     refused(await call('dataset.import', project(), [join(outside(), 'keys.csv')]))
+    refused(await call('dataset.previewImport', project(), [join(outside(), 'keys.csv')]))
     refused(await call('model.run', join(outside(), 'keys.csv'), []))
     // An allowed folder is read, and a parse error names line and column, not the text.
-    const r = await call('dataset.import', project(), [join(allowed(), 'keys.csv')], { label: 'x' })
+    const r = await call('dataset.import', project(), [join(allowed(), 'keys.csv')], { label: 'x', axes: ['aX', 'secret_api_key'] })
     expect(r.ok).toBe(false)
     if (!r.ok) {
       expect(r.error.code).toBe('PARSE_ERROR')
@@ -128,6 +129,7 @@ describe('paths over RPC are confined', () => {
 
   it('the CLI (no policy) still writes where its user says', async () => {
     const out = join(outside(), 'cli-export')
+    await services.api.project.update(project(), { signal: { sampleRateHz: 50, rateSource: 'user' } })
     const r = await services.api.deploy.generate({ projectDir: project(), target: 'nano33ble', runtime: 'c', mode: 'capture', out })
     expect(r.path.startsWith(out)).toBe(true)
   })

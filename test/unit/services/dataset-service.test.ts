@@ -98,7 +98,7 @@ describe('DatasetService', () => {
     expect(r).toMatchObject({ classes: { wave: 1 }, windowLength: 6, resized: 1, axes: ['aX', 'aY', 'aZ'] })
     expect(r.report).toEqual([expect.objectContaining({ file: 'wave/a.npy', label: 'wave', samples: 4, windows: 1, actions: ['rate unknown', 'padded to 6 samples at the end (zeros)'] })])
     expect((await ds.get(project, r.ids[0])).values[5]).toEqual([0, 0, 0])
-    await expect(ds.import(project, [path.join(tmp.dir, 'bad.npy')])).rejects.toThrow(/1 axes \(ch0\); this project records 3/)
+    await expect(ds.import(project, [path.join(tmp.dir, 'bad.npy')])).rejects.toThrow(/1 axes; this project records 3/)
     await expect(ds.import(project, [path.join(tmp.dir, 'missing.csv')])).rejects.toThrow(/does not exist/)
     await fs.writeFile(path.join(dir, 'notes.txt'), 'recorded on Tuesday')
     expect((await ds.import(project, [path.join(tmp.dir, 'data')], { pad: 'end' })).classes).toEqual({ wave: 1 })

@@ -16,6 +16,7 @@ describe('step states after Deploy', () => {
     projects = new ProjectService(join(tmp.dir, 'config'))
     dir = join(tmp.dir, 'p')
     await projects.create(dir, 'P')
+    await projects.update(dir, { signal: { sampleRateHz: 50, rateSource: 'user' } })
   })
   afterEach(() => tmp.cleanup())
 

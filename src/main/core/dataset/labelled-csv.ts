@@ -96,7 +96,7 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
   const axisCols = wanted.map((a) => {
     const c = candidates.find((k) => header[k] === a)
     if (c === undefined) {
-      throw new MicroforgeError('PARSE_ERROR', `${name} has no axis column "${a}" (it has ${candidates.map((k) => header[k]).join(', ')}).`, 'Pick axes that every file has.')
+      throw new MicroforgeError('PARSE_ERROR', `${name} has no axis column "${a}".`, 'Pick axes that every file has (the import preview lists each file\'s columns).')
     }
     return c
   })
