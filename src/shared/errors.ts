@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'NOT_FOUND'
   | 'PATH_REFUSED'
+  | 'PROJECT_LOCKED'
   | 'ALREADY_EXISTS'
   | 'PROJECT_CORRUPT'
   | 'PROJECT_TOO_NEW'

@@ -10,6 +10,11 @@ import { z } from 'zod'
 // eslint-disable-next-line no-control-regex
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
+/** True for a name project.json may hold (no line break, control or bidi character; 1-64 characters). */
+export function isPlainName(s: string): boolean {
+  return s.length >= 1 && s.length <= 64 && !UNSAFE_TEXT.test(s)
+}
+
 export const plainText = (max: number): z.ZodString =>
   z
     .string()

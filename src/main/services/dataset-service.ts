@@ -6,7 +6,7 @@ import type { ProjectPatch } from '../../shared/contract/project'
 import { SAMPLE_FORMAT_VERSION, type SampleFile, type SampleWindow } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
-import { mergeSignal, type SignalPatch, type SignalSpec } from '../../shared/signal'
+import { type SignalPatch, type SignalSpec } from '../../shared/signal'
 import { conform } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
 import { splitForId, stratifiedSplit } from '../core/dataset/split'
@@ -18,6 +18,8 @@ import { readProjectFile } from './project-store'
 /** What the dataset needs from the project service: one atomic project.json update. */
 export interface ProjectUpdater {
   update(dir: string, patch: ProjectPatch): Promise<unknown>
+  /** Read-modify-write under the project lock (ProjectService.mutate). */
+  mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null): Promise<ProjectFile>
 }
 
 const TRASH = '.trash'
@@ -154,7 +156,7 @@ export class DatasetService implements DatasetApi {
       c[split]++
       if (split !== w.split) await writeSample(project, { ...(await this.get(project, w.id)), split })
     }
-    await this.projects.update(project, { settings: { ...p.settings, splitSeed: useSeed, testFraction } })
+    await this.projects.mutate(project, (now) => ({ settings: { ...now.settings, splitSeed: useSeed, testFraction } }))
     this.changed(project, 'split')
     return counts
   }
@@ -228,17 +230,18 @@ export class DatasetService implements DatasetApi {
 
   /** Adds classes the project does not list yet (with palette colours), plus other first-time settings. */
   async ensureClasses(project: string, labels: string[], first: SignalPatch = {}): Promise<ProjectFile> {
-    const p = await readProjectFile(project)
-    const classes = [...p.classes]
-    for (const l of labels) {
-      if (!classes.some((c) => c.name === l)) classes.push({ name: l, color: CLASS_PALETTE[classes.length % CLASS_PALETTE.length] })
-    }
-    const patch: ProjectPatch = {}
-    if (classes.length !== p.classes.length) patch.classes = classes
-    const signal = firstTimeSignal(p.signal, first)
-    if (signal) patch.signal = signal
-    if (Object.keys(patch).length > 0) await this.projects.update(project, patch)
-    return { ...p, ...(patch.classes ? { classes: patch.classes } : {}), signal: signal ? mergeSignal(p.signal, signal) : p.signal }
+    // Decided on the project.json read under the lock: a class another process just added stays.
+    return this.projects.mutate(project, (p) => {
+      const classes = [...p.classes]
+      for (const l of labels) {
+        if (!classes.some((c) => c.name === l)) classes.push({ name: l, color: CLASS_PALETTE[classes.length % CLASS_PALETTE.length] })
+      }
+      const patch: ProjectPatch = {}
+      if (classes.length !== p.classes.length) patch.classes = classes
+      const signal = firstTimeSignal(p.signal, first)
+      if (signal) patch.signal = signal
+      return Object.keys(patch).length > 0 ? patch : null
+    })
   }
 
   private changed(project: string, reason: 'recorded' | 'imported' | 'relabelled' | 'deleted' | 'restored' | 'split'): void {

@@ -16,6 +16,7 @@ import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } f
 import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
 import { readModelFolder } from './model-io'
+import { withProjectLock } from './project-lock'
 import { readProjectFile } from './project-store'
 import { FLOAT_MODEL_DIR, readSamples } from './training-service'
 import { runWorker } from './worker-host'
@@ -99,7 +100,6 @@ export function techniqueOptions(r: OptimizeRequest | SweepRequest): Partial<Tec
  */
 export class OptimizeService implements OptimizeApi {
   private queue: Promise<void> = Promise.resolve()
-  private locks = new Map<string, Promise<unknown>>()
 
   constructor(private readonly jobs: JobService) {}
 
@@ -272,8 +272,7 @@ export class OptimizeService implements OptimizeApi {
 
   /** Read-modify-write of index.json under a per-project lock; deltas follow the float32 row. */
   private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null): Promise<VariantIndex> {
-    const prev = this.locks.get(dir) ?? Promise.resolve()
-    const run = prev.then(async () => {
+    return withProjectLock(dir, async () => {
       const next = change(await this.readIndex(dir))
       const float = next.variants.find((v) => v.kind === 'float32')?.accuracy ?? next.floatAccuracy ?? fallbackFloat
       next.floatAccuracy = float
@@ -282,8 +281,6 @@ export class OptimizeService implements OptimizeApi {
       await writeJsonAtomic(join(dir, VARIANTS_DIR, INDEX_FILE), next)
       return next
     })
-    this.locks.set(dir, run.catch(() => undefined))
-    return run
   }
 
   /**

@@ -321,9 +321,10 @@ export class ProfileService implements ProfileApi {
     const ratios = (await this.list(dir)).filter((s) => s.origin === 'board' && s.target === target && s.measuredOverEstimated !== undefined).map((s) => s.measuredOverEstimated!)
     const factor = correctionFactor(ratios)
     if (factor === null) return
-    const { project } = await this.projects.summarize(dir)
-    const prev = (project.settings.latencyCorrections ?? {}) as Record<string, number>
-    await this.projects.update(dir, { settings: { ...project.settings, latencyCorrections: { ...prev, [target]: factor } } })
+    await this.projects.mutate(dir, (project) => {
+      const prev = (project.settings.latencyCorrections ?? {}) as Record<string, number>
+      return { settings: { ...project.settings, latencyCorrections: { ...prev, [target]: factor } } }
+    })
   }
 
   private emit(session: LiveSession, force = false): void {

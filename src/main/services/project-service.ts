@@ -3,19 +3,18 @@ import { promises as fs, type Dirent } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
 import { MicroforgeError } from '../../shared/errors'
-import { newProjectFile, PROJECT_DIRS } from '../../shared/project-schema'
+import { isPlainName } from '../../shared/project-file-schema'
+import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '../../shared/project-schema'
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from './atomic-fs'
+import { withProjectLock } from './project-lock'
 import { PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
 
 const MAX_RECENT = 12
 
 /** Owns project folders on disk: layout, project.json, the recent list. */
 export class ProjectService implements ProjectApi {
-  /** Serialises read-modify-write of each project.json so concurrent updates never lose one. */
-  private locks = new Map<string, Promise<unknown>>()
-
   constructor(private readonly configDir: string) {}
 
   async create(dir: string, name: string): Promise<ProjectSummary> {
@@ -38,15 +37,29 @@ export class ProjectService implements ProjectApi {
 
   async open(dir: string): Promise<ProjectSummary> {
     const abs = absolute(dir)
-    const summary = await this.summarize(abs)
+    let summary = await this.summarize(abs)
+    if (await this.repairClasses(abs, summary)) summary = await this.summarize(abs)
     await this.remember(abs, summary.project.name)
     return summary
   }
 
   async update(dir: string, patch: ProjectPatch): Promise<ProjectSummary> {
     const abs = absolute(dir)
-    await this.withLock(abs, async () => {
+    await this.mutate(abs, () => patch)
+    return this.summarize(abs)
+  }
+
+  /**
+   * Read-modify-write of project.json under the project lock (across processes): `change` sees
+   * the current file and returns the patch to apply, or null for none. Use this, not a patch
+   * computed from an earlier read, or a concurrent change is lost.
+   */
+  async mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null): Promise<ProjectFile> {
+    const abs = absolute(dir)
+    return withProjectLock(abs, async () => {
       const project = await readProjectFile(abs)
+      const patch = change(project)
+      if (!patch) return project
       const { signal, ...rest } = patch
       const next = { ...project, ...rest, signal: signal ? mergeSignal(project.signal, signal) : project.signal }
       const checked = signalSpecSchema.safeParse(next.signal)
@@ -60,8 +73,30 @@ export class ProjectService implements ProjectApi {
         }
       }
       await writeProjectFile(abs, next)
+      return next
     })
-    return this.summarize(abs)
+  }
+
+  /**
+   * Windows whose class project.json does not list (left by a crash, or by a Microforge before the
+   * cross-process lock) get their class back, so training sees as many classes as outputs.
+   */
+  private async repairClasses(dir: string, summary: ProjectSummary): Promise<boolean> {
+    const missing = (s: ProjectSummary['project']): string[] => Object.keys(summary.samplesPerClass).filter((l) => isPlainName(l) && !s.classes.some((c) => c.name === l))
+    if (missing(summary.project).length === 0) return false
+    try {
+      await this.mutate(dir, (p) => {
+        const add = missing(p)
+        if (add.length === 0) return null
+        const classes = [...p.classes]
+        for (const name of add) classes.push({ name, color: CLASS_PALETTE[classes.length % CLASS_PALETTE.length] })
+        return { classes }
+      })
+      return true
+    } catch {
+      // A read-only project still opens; the counts per class show the windows.
+      return false
+    }
   }
 
   async recent(): Promise<RecentProject[]> {
@@ -103,12 +138,6 @@ export class ProjectService implements ProjectApi {
     return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, steps }
   }
 
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(key) ?? Promise.resolve()
-    const run = prev.then(fn, fn)
-    this.locks.set(key, run.catch(() => undefined))
-    return run
-  }
 
   private recentPath(): string {
     return join(this.configDir, 'recent.json')

@@ -215,11 +215,10 @@ export class TrainingService implements TrainingApi {
     const modelDir = join(dir, FLOAT_MODEL_DIR)
     await writeModelFolder(modelDir, modelJson, out.weights)
     await writeJsonAtomic(join(modelDir, TRAINING_FILE), result)
-    const project = await readProjectFile(dir)
-    await this.projects.update(dir, {
+    await this.projects.mutate(dir, (project) => ({
       signal: { preprocessing: { ...result.preprocessing } },
       settings: { ...project.settings, training: result.options }
-    })
+    }))
   }
 
   async result(projectDir: string): Promise<TrainResult | null> {
