@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RpcMessage } from '../shared/rpc'
 import { PathPolicy } from './rpc/path-policy'
+import { handleUpload } from './web-upload'
 import { parseRequest, RpcHost } from './rpc/rpc-host'
 import { CSP } from './security'
 import type { Services } from './services'
@@ -52,15 +53,26 @@ const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
  */
 export async function startWebServer(opts: WebServerOptions): Promise<RunningWebServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const host = new RpcHost(opts.services.api, new PathPolicy(opts.services.configDir, opts.allowDirs ?? PathPolicy.grantsFromEnv()))
+  const policy = new PathPolicy(opts.services.configDir, opts.allowDirs ?? PathPolicy.grantsFromEnv())
+  const host = new RpcHost(opts.services.api, policy)
+  // Uploads, like the WebSocket, need the token and this server's own origin.
+  const uploadAuthorised = (req: IncomingMessage): boolean => {
+    const given = req.headers['x-microforge-token']
+    return typeof given === 'string' && tokensEqual(given, token) && [origin, origin.replace('127.0.0.1', 'localhost')].includes(req.headers.origin ?? '')
+  }
   const sockets = new Set<WebSocket>()
   let origin = ''
 
   const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     // Lets the page tell a stale token (a new `npm run web` makes a new one) from a server that is gone.
-    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/session') {
+    if (pathname === '/session') {
       const given = req.headers['x-microforge-token']
       res.writeHead(typeof given === 'string' && tokensEqual(given, token) ? 204 : 401, { 'Cache-Control': 'no-store' }).end()
+      return
+    }
+    if (pathname === '/upload') {
+      void handleUpload(req, res, { policy, authorised: uploadAuthorised })
       return
     }
     void serveStatic(opts.staticDir, req, res)
