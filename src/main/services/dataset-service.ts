@@ -229,7 +229,7 @@ export class DatasetService implements DatasetApi {
   }
 
   /** Adds classes the project does not list yet (with palette colours), plus other first-time settings. */
-  async ensureClasses(project: string, labels: string[], first: SignalPatch = {}): Promise<ProjectFile> {
+  async ensureClasses(project: string, labels: string[], first: SignalPatch = {}, replaceRate = false): Promise<ProjectFile> {
     // Decided on the project.json read under the lock: a class another process just added stays.
     return this.projects.mutate(project, (p) => {
       const classes = [...p.classes]
@@ -238,7 +238,7 @@ export class DatasetService implements DatasetApi {
       }
       const patch: ProjectPatch = {}
       if (classes.length !== p.classes.length) patch.classes = classes
-      const signal = firstTimeSignal(p.signal, first)
+      const signal = firstTimeSignal(p.signal, first, replaceRate)
       if (signal) patch.signal = signal
       return Object.keys(patch).length > 0 ? patch : null
     })
@@ -258,9 +258,10 @@ export class DatasetService implements DatasetApi {
 
 /**
  * The spec fields a first capture or import settles: a window length, axes or a rate the project
- * does not have yet. Once set, only the user changes them (never a later recording in passing).
+ * does not have yet. Once set, only the user changes them (never a later recording in passing),
+ * except the rate of a project with no windows yet, which follows the board it records from.
  */
-function firstTimeSignal(spec: SignalSpec, first: SignalPatch): SignalPatch | null {
+function firstTimeSignal(spec: SignalSpec, first: SignalPatch, replaceRate: boolean): SignalPatch | null {
   const out: SignalPatch = {}
   if (first.windowLength != null && spec.windowLength === null) {
     out.windowLength = first.windowLength
@@ -270,7 +271,7 @@ function firstTimeSignal(spec: SignalSpec, first: SignalPatch): SignalPatch | nu
     out.axes = first.axes
     if (first.sensor) out.sensor = first.sensor
   }
-  if (first.sampleRateHz != null && spec.sampleRateHz === null) {
+  if (first.sampleRateHz != null && (spec.sampleRateHz === null || replaceRate)) {
     out.sampleRateHz = first.sampleRateHz
     out.rateSource = first.rateSource ?? null
   }

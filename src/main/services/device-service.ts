@@ -40,7 +40,8 @@ const RATE_TOLERANCE = 0.1
 
 export interface WindowSink {
   saveWindow(project: string, w: NewWindow, emit?: boolean): Promise<SampleWindow>
-  ensureClasses(project: string, labels: string[], first?: SignalPatch): Promise<ProjectFile>
+  ensureClasses(project: string, labels: string[], first?: SignalPatch, replaceRate?: boolean): Promise<ProjectFile>
+  list(project: string): Promise<unknown[]>
 }
 
 export interface DeviceServiceOptions {
@@ -233,7 +234,11 @@ export class DeviceService implements DeviceApi {
     const label = req.label.trim()
     const rate = this.conn.rate.estimate()
     const projectRate = project.signal.sampleRateHz
-    if (projectRate !== null && rate.rateHz !== null && Math.abs(rate.rateHz - projectRate) > RATE_TOLERANCE * projectRate) {
+    const otherRate = projectRate !== null && rate.rateHz !== null && Math.abs(rate.rateHz - projectRate) > RATE_TOLERANCE * projectRate
+    // A project with no windows yet takes the rate of the board it records from (Connect may have
+    // saved an earlier board's); once windows exist, their rate is the project's.
+    const hasWindows = otherRate && (await this.dataset.list(req.project)).length > 0
+    if (otherRate && hasWindows && rate.rateHz !== null) {
       throw new MicroforgeError(
         'INVALID_ARGUMENT',
         `The board streams at ${rate.rateHz.toFixed(1)} Hz; this project's windows are at ${projectRate} Hz. A model trained on one rate misreads the other.`,
@@ -246,7 +251,7 @@ export class DeviceService implements DeviceApi {
       sampleRateHz: rate.rateHz === null ? null : Math.round(rate.rateHz * 10) / 10,
       rateSource: rate.source,
       sensor: { baud: this.conn.baud, port: this.conn.path }
-    })
+    }, otherRate && !hasWindows)
     const count = req.count ?? 1
     const rec: Recording = {
       status: {

@@ -174,6 +174,34 @@ describe('DeviceService', () => {
     expect(w.rateHz).toBe(100)
   })
 
+  it('a project with no windows takes the rate of the board it records from; one with windows refuses another rate', async () => {
+    const projects = new ProjectService(path.join(tmp.dir, 'config'))
+    // Connect saved a 1 kHz board earlier; the user then switched to a 100 Hz sketch before recording anything.
+    await projects.update(project, { signal: { sampleRateHz: 1000, rateSource: 'timestamps' } })
+    await dev.open('/dev/fake', 115200)
+    let text = 'ms,aX,aY,aZ\n'
+    for (let i = 0; i < 50; i++) text += `${i * 10},0,0,1\n`
+    port.send(text)
+    await until(() => d0(dev)?.rateHz !== null)
+    await dev.startRecording({ project, label: 'wave', trigger: 'manual', samples: 10 })
+    text = ''
+    for (let i = 50; i < 70; i++) text += `${i * 10},1,0,1\n`
+    port.send(text)
+    await until(() => recs.at(-1)?.state === 'done')
+    expect((await projects.open(project)).project.signal.sampleRateHz).toBe(100)
+    expect(await ds.list(project)).toHaveLength(1)
+
+    // Now the project has a 100 Hz window: a board flashed with a 50 Hz sketch is refused with both rates named.
+    await dev.close()
+    port = new FakePort()
+    await dev.open('/dev/fake', 115200)
+    text = 'ms,aX,aY,aZ\n'
+    for (let i = 0; i < 50; i++) text += `${i * 20},0,0,1\n`
+    port.send(text)
+    await until(() => Math.abs((d0(dev)?.rateHz ?? 0) - 50) < 1)
+    await expect(dev.startRecording({ project, label: 'wave', trigger: 'manual', samples: 10 })).rejects.toThrow(/50\.0 Hz.*100 Hz/)
+  })
+
   it('stops a recording when the board changes its column count', async () => {
     await dev.open('/dev/fake', 115200)
     port.send('aX,aY,aZ\n')
