@@ -143,10 +143,8 @@ async function main(): Promise<void> {
   let events = 0
   let encodedBytes = 0
   let lastBatch: SampleBatch | null = null
-  bus.listen((event, payload) => {
-    if (event !== 'device.samples') return
+  bus.on('device.samples', (b) => {
     const at = nowMs()
-    const b = payload as SampleBatch
     encodedBytes += JSON.stringify(b).length
     events++
     lastBatch = b

@@ -2,7 +2,7 @@
  * Electron main process: the window, its security settings and the IPC wiring. Kept thin: every
  * capability lives in the services, which run the same way in `npm run web` and the CLI.
  */
-import { app, BrowserWindow, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, session, shell } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { registerIpc } from './ipc'
@@ -10,6 +10,7 @@ import { RpcHost } from './rpc/rpc-host'
 import { PathPolicy } from './rpc/path-policy'
 import { CSP } from './security'
 import { createServices } from './services'
+import { isOurPage as isRendererPage, isTrustedSender as trusted, type SenderEvent } from './window-trust'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const services = createServices({ host: 'electron' })
@@ -20,9 +21,7 @@ function rendererUrl(): string {
 }
 
 function isOurPage(url: string): boolean {
-  const base = rendererUrl()
-  const devOrigin = process.env.ELECTRON_RENDERER_URL ? new URL(process.env.ELECTRON_RENDERER_URL).origin : null
-  return url.startsWith(base.split('?')[0].replace(/index\.html$/, '')) || (devOrigin !== null && url.startsWith(devOrigin))
+  return isRendererPage(url, rendererUrl(), process.env.ELECTRON_RENDERER_URL)
 }
 
 function createWindow(): void {
@@ -54,9 +53,8 @@ function createWindow(): void {
   void mainWindow.loadURL(rendererUrl())
 }
 
-function isTrustedSender(e: IpcMainInvokeEvent): boolean {
-  const frame = e.senderFrame
-  return !!mainWindow && e.sender === mainWindow.webContents && !!frame && frame === mainWindow.webContents.mainFrame && isOurPage(frame.url)
+function isTrustedSender(e: SenderEvent): boolean {
+  return trusted(e, mainWindow, isOurPage)
 }
 
 app.on('web-contents-created', (_e, contents) => {
@@ -70,8 +68,10 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   // The renderer is a client like any other: paths confined to the project, app data and granted folders.
   const policy = new PathPolicy(services.configDir, PathPolicy.grantsFromEnv())
-  registerIpc(new RpcHost(services.api, policy), services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
+  const ipc = registerIpc(new RpcHost(services.api, policy), services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
   createWindow()
+  // A reload starts a page with no listeners: it subscribes again to what it needs.
+  mainWindow?.webContents.on('did-start-loading', () => ipc.resetSubscriptions())
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })

@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RpcMessage } from '../shared/rpc'
+import { ClientSubscriptions } from './rpc/client-subscriptions'
 import { PathPolicy } from './rpc/path-policy'
 import { handleUpload } from './web-upload'
-import { parseRequest, RpcHost } from './rpc/rpc-host'
+import { parseRequest, parseSubscription, RpcHost } from './rpc/rpc-host'
 import { CSP } from './security'
 import type { Services } from './services'
 
@@ -94,6 +95,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws)
+    // Events reach this socket only for the names it subscribed to.
+    const subscriptions = new ClientSubscriptions(opts.services.bus, (event, payload) => send(ws, { type: 'event', event, payload }))
+    const gone = (): void => {
+      subscriptions.dispose()
+      sockets.delete(ws)
+    }
     ws.on('message', (data, isBinary) => {
       if (isBinary) return
       let raw: unknown
@@ -102,17 +109,17 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
       } catch {
         return
       }
+      const sub = parseSubscription(raw)
+      if (sub) {
+        subscriptions.set(sub.event, sub.type === 'subscribe')
+        return
+      }
       const req = parseRequest(raw)
       if (!req) return
       void host.handle(req).then((res) => send(ws, res))
     })
-    ws.on('close', () => sockets.delete(ws))
-    ws.on('error', () => sockets.delete(ws))
-  })
-
-  const unlisten = opts.services.bus.listen((event, payload) => {
-    const msg: RpcMessage = { type: 'event', event, payload }
-    for (const ws of sockets) send(ws, msg)
+    ws.on('close', gone)
+    ws.on('error', gone)
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -130,7 +137,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     port,
     server,
     async close() {
-      unlisten()
       for (const ws of sockets) ws.terminate()
       wss.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))

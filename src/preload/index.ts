@@ -8,6 +8,7 @@ import type { ErrorData } from '../shared/errors'
 
 const IPC_CALL = 'microforge:call'
 const IPC_EVENT = 'microforge:event'
+const IPC_SUBSCRIBE = 'microforge:subscribe'
 
 type CallResult = { ok: true; result: unknown } | { ok: false; error: ErrorData }
 
@@ -26,9 +27,18 @@ contextBridge.exposeInMainWorld('microforge', {
   methods,
   subscribe(event: string, handler: (payload: unknown) => void): () => void {
     if (typeof event !== 'string' || typeof handler !== 'function') throw new TypeError('subscribe(event, handler)')
+    // The main process sends an event only while this page has a listener for it.
     let set = listeners.get(event)
-    if (!set) listeners.set(event, (set = new Set()))
-    set.add(handler)
-    return () => set.delete(handler)
+    if (!set) {
+      listeners.set(event, (set = new Set()))
+      ipcRenderer.send(IPC_SUBSCRIBE, event, true)
+    }
+    const handlers = set
+    handlers.add(handler)
+    return () => {
+      if (!handlers.delete(handler) || handlers.size > 0 || listeners.get(event) !== handlers) return
+      listeners.delete(event)
+      ipcRenderer.send(IPC_SUBSCRIBE, event, false)
+    }
   }
 })

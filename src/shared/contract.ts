@@ -50,6 +50,22 @@ export type Events = JobsEvents & ProfileEvents & DeviceEvents & DatasetEvents
 export type ServiceName = keyof Api
 export type EventName = keyof Events
 
+/** Every event name, for transports that must allow-list subscriptions (the satisfies keeps it complete). */
+const EVENT_TABLE = {
+  'jobs.update': true,
+  'profile.live': true,
+  'device.status': true,
+  'device.samples': true,
+  'device.recording': true,
+  'dataset.changed': true
+} as const satisfies Record<EventName, true>
+
+export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[]
+
+export function isEventName(x: unknown): x is EventName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(EVENT_TABLE, x)
+}
+
 /** 'service.method' for every method of every service. */
 export type MethodPath = { [S in ServiceName]: `${S}.${Extract<keyof Api[S], string>}` }[ServiceName]
 

@@ -1,7 +1,8 @@
 /**
  * The wire protocol every transport speaks (Electron IPC, WebSocket, in-memory pair):
  * requests carry a method path and an argument tuple; responses carry a result or error data;
- * events are pushed from the services. All payloads are plain JSON-compatible data.
+ * a client subscribes to an event by name and from then on the services push it, until it
+ * unsubscribes. All payloads are plain JSON-compatible data.
  */
 import type { Api, Events, EventName } from './contract'
 import { MicroforgeError, type ErrorData } from './errors'
@@ -23,11 +24,19 @@ export interface RpcEvent {
   payload: unknown
 }
 
+/** Client -> server: start or stop receiving one event. */
+export interface RpcSubscription {
+  type: 'subscribe' | 'unsubscribe'
+  event: string
+}
+
 export type RpcMessage = RpcRequest | RpcResponse | RpcEvent
+export type ClientMessage = RpcRequest | RpcSubscription
 
 /** What a renderer-side transport must provide; the client is built on top of it. */
 export interface ClientTransport {
   request(method: string, args: unknown[]): Promise<unknown>
+  /** The server starts sending `event` with the first handler and stops after the last is removed. */
   subscribe(event: string, handler: (payload: unknown) => void): () => void
 }
 
@@ -73,7 +82,7 @@ export class MessageClientTransport implements ClientTransport {
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   private handlers = new Map<string, Set<(payload: unknown) => void>>()
 
-  constructor(private readonly send: (msg: RpcRequest) => void) {}
+  constructor(private readonly send: (msg: ClientMessage) => void) {}
 
   request(method: string, args: unknown[]): Promise<unknown> {
     const id = this.nextId++
@@ -90,9 +99,22 @@ export class MessageClientTransport implements ClientTransport {
 
   subscribe(event: string, handler: (payload: unknown) => void): () => void {
     let set = this.handlers.get(event)
-    if (!set) this.handlers.set(event, (set = new Set()))
-    set.add(handler)
-    return () => set.delete(handler)
+    if (!set) {
+      this.handlers.set(event, (set = new Set()))
+      this.send({ type: 'subscribe', event })
+    }
+    const handlers = set
+    handlers.add(handler)
+    return () => {
+      if (!handlers.delete(handler) || handlers.size > 0 || this.handlers.get(event) !== handlers) return
+      this.handlers.delete(event)
+      this.send({ type: 'unsubscribe', event })
+    }
+  }
+
+  /** After a reconnect: the new connection knows no subscriptions yet. */
+  resubscribe(): void {
+    for (const event of this.handlers.keys()) this.send({ type: 'subscribe', event })
   }
 
   /** Feed every message received from the other side here. */

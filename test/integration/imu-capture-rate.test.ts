@@ -40,10 +40,8 @@ describe('an IMU_Capture stream over a socat pty', { timeout: 40_000 }, () => {
     const bus = new EventBus()
     recs = []
     statuses = []
-    bus.listen((e, p) => {
-      if (e === 'device.recording') recs.push(p as RecordingStatus)
-      if (e === 'device.status') statuses.push(p as DeviceStatus)
-    })
+    bus.on('device.recording', (r) => recs.push(r))
+    bus.on('device.status', (s) => statuses.push(s))
     dataset = new DatasetService(projects, bus)
     device = new DeviceService({ bus, dataset })
   })

@@ -28,9 +28,8 @@ describe('optimize service on mpu6050-punch-flex', () => {
 
   function updatesOf(jobId: string): JobUpdate[] {
     const list: JobUpdate[] = []
-    services.bus.listen((event, payload) => {
-      const u = payload as JobUpdate
-      if (event === 'jobs.update' && u.jobId === jobId) list.push(u)
+    services.bus.on('jobs.update', (u) => {
+      if (u.jobId === jobId) list.push(u)
     })
     return list
   }

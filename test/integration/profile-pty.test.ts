@@ -49,7 +49,7 @@ describe('profiling over a real pseudo-terminal', () => {
     procs.push(pair.proc)
     const bus = new EventBus()
     const events: ProfileLiveUpdate[] = []
-    bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
+    bus.on('profile.live', (p) => events.push(p))
     const service = new ProfileService(bus, { serial: openSerialLines }, projects)
     const { sessionId } = await service.start(project, { kind: 'serial', port: pair.app, baud: 115200 }, { name: 'pty board' })
     const fd = openSync(pair.board, 'w')
@@ -76,7 +76,7 @@ describe('profiling over a real pseudo-terminal', () => {
     const fw = await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'profile', name: 'hello_profile' })
     const bus = new EventBus()
     const events: ProfileLiveUpdate[] = []
-    bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
+    bus.on('profile.live', (p) => events.push(p))
     const service = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines }, projects)
     const started = await service.start(project, { kind: 'virtual' }, { name: 'hello host', maxInferences: 10 })
     expect(started.link).toBeTruthy()

@@ -49,11 +49,9 @@ describe('capture over a real pty (socat) with the real serialport binding', { t
     batches = []
     statuses = []
     recs = []
-    bus.listen((e, p) => {
-      if (e === 'device.samples') batches.push(p as SampleBatch)
-      else if (e === 'device.status') statuses.push(p as DeviceStatus)
-      else if (e === 'device.recording') recs.push(p as RecordingStatus)
-    })
+    bus.on('device.samples', (b) => batches.push(b))
+    bus.on('device.status', (s) => statuses.push(s))
+    bus.on('device.recording', (r) => recs.push(r))
     dataset = new DatasetService(projects, bus)
     device = new DeviceService({ bus, dataset })
   })

@@ -51,10 +51,8 @@ describe('unplugging a real pty (socat SIGKILL) mid-recording', { timeout: 20_00
     const bus = new EventBus()
     statuses = []
     recs = []
-    bus.listen((e, p) => {
-      if (e === 'device.status') statuses.push(p as DeviceStatus)
-      else if (e === 'device.recording') recs.push(p as RecordingStatus)
-    })
+    bus.on('device.status', (s) => statuses.push(s))
+    bus.on('device.recording', (r) => recs.push(r))
     dataset = new DatasetService(projects, bus)
     device = new DeviceService({ bus, dataset })
   })

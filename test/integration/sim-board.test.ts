@@ -47,7 +47,7 @@ describe('microforge sim-board', { timeout: 25_000 }, () => {
     await projects.create(project, 'p')
     const bus = new EventBus()
     const recs: RecordingStatus[] = []
-    bus.listen((e, p) => e === 'device.recording' && recs.push(p as RecordingStatus))
+    bus.on('device.recording', (r) => recs.push(r))
     const dataset = new DatasetService(projects, bus)
     const device = new DeviceService({ bus, dataset })
     try {

@@ -24,9 +24,7 @@ describe('the virtual board performs the gesture being recorded', () => {
     const project = join(tmp.dir, 'project')
     await api.project.create(project, 'follow')
     let last: RecordingStatus | null = null
-    bus.listen((event, payload) => {
-      if (event === 'device.recording') last = payload as RecordingStatus
-    })
+    bus.on('device.recording', (r) => (last = r))
     const info = await api.sim.start({ rateHz: 100, classes: ['wave', 'punch', 'flex'] })
     await api.device.open(info.path, 115200)
     const t0 = Date.now()

@@ -24,9 +24,8 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
 
   function collect(jobId: string): JobUpdate[] {
     const updates: JobUpdate[] = []
-    services.bus.listen((event, payload) => {
-      const u = payload as JobUpdate
-      if (event === 'jobs.update' && u.jobId === jobId) updates.push(u)
+    services.bus.on('jobs.update', (u) => {
+      if (u.jobId === jobId) updates.push(u)
     })
     return updates
   }

@@ -1,6 +1,6 @@
 import { argSchemaFor, type Api } from '../../shared/contract'
 import { toErrorData, type ErrorData } from '../../shared/errors'
-import type { RpcRequest, RpcResponse } from '../../shared/rpc'
+import type { RpcRequest, RpcResponse, RpcSubscription } from '../../shared/rpc'
 import type { PathPolicy } from './path-policy'
 
 /**
@@ -52,4 +52,12 @@ export function parseRequest(raw: unknown): RpcRequest | null {
   if (r.type !== 'request' || typeof r.id !== 'number' || !Number.isSafeInteger(r.id)) return null
   if (typeof r.method !== 'string' || r.method.length > 200 || !Array.isArray(r.args)) return null
   return { type: 'request', id: r.id, method: r.method, args: r.args }
+}
+
+/** Checks the outer shape of an untrusted subscribe/unsubscribe message (the name is checked on use). */
+export function parseSubscription(raw: unknown): RpcSubscription | null {
+  if (!raw || typeof raw !== 'object') return null
+  const r = raw as Record<string, unknown>
+  if ((r.type !== 'subscribe' && r.type !== 'unsubscribe') || typeof r.event !== 'string' || r.event.length > 200) return null
+  return { type: r.type, event: r.event }
 }

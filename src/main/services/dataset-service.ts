@@ -10,7 +10,7 @@ import { type SignalPatch, type SignalSpec } from '../../shared/signal'
 import { conform } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
 import { splitForId, stratifiedSplit } from '../core/dataset/split'
-import type { EventBus } from './event-bus'
+import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { loadRecordings, planSpec, preview } from './dataset-import'
 import { readProjectFile } from './project-store'
@@ -47,7 +47,7 @@ export class DatasetService implements DatasetApi {
 
   constructor(
     private readonly projects: ProjectUpdater,
-    private readonly bus?: EventBus
+    private readonly bus?: ServiceEvents
   ) {}
 
   async list(project: string): Promise<WindowSummary[]> {

@@ -21,7 +21,7 @@ import { LineFramer } from '../core/serial/line-framer'
 import { LineParser, type StreamItem } from '../core/serial/line-parser'
 import { RateEstimator } from '../core/serial/rate-estimator'
 import { WindowRecorder } from '../core/serial/window-recorder'
-import type { EventBus } from './event-bus'
+import type { ServiceEvents } from './event-bus'
 import type { NewWindow } from './dataset-service'
 import { readProjectFile } from './project-store'
 
@@ -45,7 +45,7 @@ export interface WindowSink {
 }
 
 export interface DeviceServiceOptions {
-  bus: EventBus
+  bus: ServiceEvents
   dataset: WindowSink
   openPort?: PortOpener
   /** The OS port list; the default uses serialport's, which needs udevadm on Linux. */
@@ -100,7 +100,7 @@ interface Recording {
  * message; every window completed before is already saved.
  */
 export class DeviceService implements DeviceApi {
-  private readonly bus: EventBus
+  private readonly bus: ServiceEvents
   private readonly dataset: WindowSink
   private readonly openPort: PortOpener
   private readonly listSystemPorts: () => Promise<SystemPort[]>

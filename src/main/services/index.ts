@@ -2,8 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
-import type { RecordingStatus } from '../../shared/contract/device'
-import { EventBus } from './event-bus'
+import { EventBus, type ServiceEvents } from './event-bus'
 import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
 import { DeviceService } from './device-service'
@@ -26,7 +25,7 @@ export interface ServicesOptions {
 
 export interface Services {
   api: Api
-  bus: EventBus
+  bus: ServiceEvents
   jobs: JobService
   projects: ProjectService
   /** The app's data folder (settings, the recent list). */
@@ -56,9 +55,7 @@ export function createServices(opts: ServicesOptions): Services {
   const sim = new SimService()
   disposers.push(() => sim.dispose())
   // The virtual board performs the gesture being recorded, like a person asked to record "punch".
-  bus.listen((event, payload) => {
-    if (event !== 'device.recording') return
-    const r = payload as RecordingStatus
+  bus.on('device.recording', (r) => {
     const active = r.state === 'countdown' || r.state === 'armed' || r.state === 'recording'
     void device.status().then((st) => sim.follow(st.path, active ? r.label : null))
   })

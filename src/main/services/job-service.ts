@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { JobsApi, JobStarted, JobUpdate } from '../../shared/contract/jobs'
 import { MicroforgeError, toErrorData } from '../../shared/errors'
-import type { EventBus } from './event-bus'
+import type { ServiceEvents } from './event-bus'
 
 export interface JobContext {
   signal: AbortSignal
@@ -19,7 +19,7 @@ export type JobFn<T> = (ctx: JobContext) => Promise<T>
 export class JobService implements JobsApi {
   private jobs = new Map<string, { update: JobUpdate; controller: AbortController; done: Promise<void> }>()
 
-  constructor(private readonly bus: EventBus) {}
+  constructor(private readonly bus: ServiceEvents) {}
 
   start<T>(kind: string, fn: JobFn<T>, project?: string, settings?: unknown): JobStarted {
     const jobId = `${kind}-${randomUUID().slice(0, 8)}`

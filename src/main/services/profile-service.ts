@@ -23,7 +23,7 @@ import { correctionFactor, measuredOverEstimated } from '../core/profile/latency
 import { profileCsv } from '../core/profile/profile-csv'
 import { ProfileRecorder } from '../core/profile/profile-recorder'
 import { profileStats } from '../core/profile/stage-stats'
-import type { EventBus } from './event-bus'
+import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic, writeJsonAtomic } from './atomic-fs'
 import type { ProjectService } from './project-service'
 
@@ -89,7 +89,7 @@ export class ProfileService implements ProfileApi {
   private sessions = new Map<string, LiveSession>()
 
   constructor(
-    private readonly bus: EventBus,
+    private readonly bus: ServiceEvents,
     private readonly sources: ProfileLineSources,
     private readonly projects?: ProjectService,
     private readonly now: () => number = () => performance.now()

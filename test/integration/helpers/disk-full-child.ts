@@ -55,9 +55,7 @@ if (scenario === 'capture') {
   const dataset = new DatasetService(projects, bus)
   const device = new DeviceService({ bus, dataset })
   let last: RecordingStatus | null = null
-  bus.listen((event, payload) => {
-    if (event === 'device.recording') last = payload as RecordingStatus
-  })
+  bus.on('device.recording', (r) => (last = r))
   const pair = await startPtyPair(join(scratch, 'board'))
   const board: tty.WriteStream = openBoardEnd(pair.boardLink)
   board.on('error', () => undefined)

@@ -6,7 +6,6 @@ import { EventBus } from '../../../src/main/services/event-bus'
 import { DatasetService } from '../../../src/main/services/dataset-service'
 import { DeviceService } from '../../../src/main/services/device-service'
 import { ProjectService } from '../../../src/main/services/project-service'
-import type { RecordingStatus } from '../../../src/shared/contract/device'
 
 const [link, project, configDir] = process.argv.slice(2)
 const bus = new EventBus()
@@ -14,13 +13,10 @@ const projects = new ProjectService(configDir)
 const dataset = new DatasetService(projects, bus)
 const device = new DeviceService({ bus, dataset })
 let reported = 0
-bus.listen((event, payload) => {
-  if (event === 'device.status') {
-    const s = payload as { layout: unknown }
-    if (s.layout) process.stdout.write('layout\n')
-  }
-  if (event !== 'device.recording') return
-  const r = payload as RecordingStatus
+bus.on('device.status', (s) => {
+  if (s.layout) process.stdout.write('layout\n')
+})
+bus.on('device.recording', (r) => {
   while (reported < r.savedIds.length) process.stdout.write(`saved ${r.savedIds[reported++]}\n`)
 })
 await device.open(link, 921600)

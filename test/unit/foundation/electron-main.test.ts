@@ -41,7 +41,7 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: (fn: typeof state.permission) => (state.permission = fn)
       }
     },
-    ipcMain: { handle: (c: string) => state.ipcChannels.push(c), removeHandler: () => undefined }
+    ipcMain: { handle: (c: string) => state.ipcChannels.push(c), removeHandler: () => undefined, on: () => undefined, removeListener: () => undefined }
   }
 })
 

@@ -1,46 +1,110 @@
 import { describe, expect, it, vi } from 'vitest'
+import type { SampleBatch } from '../../../src/shared/contract/device'
+import type { JobUpdate } from '../../../src/shared/contract/jobs'
 
-// The Electron binary cannot run here: ipcMain is the one piece replaced, to check what the
-// handlers do with trusted and untrusted senders. Everything behind it is the real RpcHost.
+// The Electron binary cannot run here: ipcMain is the one piece replaced, to see what the handlers
+// do with trusted and untrusted senders. The sender check is the app's own (window-trust.ts), and
+// everything behind it is the real RpcHost and event bus.
 const handlers = new Map<string, (event: unknown, args: unknown) => Promise<unknown>>()
+const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>()
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (channel: string, fn: (event: unknown, args: unknown) => Promise<unknown>) => handlers.set(channel, fn),
-    removeHandler: (channel: string) => handlers.delete(channel)
+    removeHandler: (channel: string) => handlers.delete(channel),
+    on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, fn),
+    removeListener: (channel: string) => listeners.delete(channel)
   }
 }))
 
-const { registerIpc, IPC_CALL } = await import('../../../src/main/ipc')
+const { registerIpc, IPC_CALL, IPC_SUBSCRIBE, IPC_EVENT } = await import('../../../src/main/ipc')
 const { RpcHost } = await import('../../../src/main/rpc/rpc-host')
-const { EventBus } = await import('../../../src/main/services/event-bus')
+const { isOurPage, isTrustedSender } = await import('../../../src/main/window-trust')
 const { methodPaths } = await import('../../../src/shared/contract')
 const { createServices } = await import('../../../src/main/services')
 
+const PAGE = 'file:///opt/Microforge/resources/app.asar/out/renderer/index.html'
+
+function fakeWindow() {
+  const sent: unknown[][] = []
+  const mainFrame = { url: PAGE }
+  const webContents = { mainFrame, isDestroyed: () => false, send: (...a: unknown[]) => sent.push(a) }
+  return { window: { webContents }, mainFrame, sent }
+}
+
+describe('which pages count as ours', () => {
+  it('the built renderer folder, and the dev server by exact origin', () => {
+    expect(isOurPage(`${PAGE}?token=1`, PAGE)).toBe(true)
+    expect(isOurPage('file:///opt/Microforge/resources/app.asar/out/renderer/assets/x.html', PAGE)).toBe(true)
+    expect(isOurPage('file:///opt/Microforge/resources/app.asar/out/renderer-evil/index.html', PAGE)).toBe(false)
+    expect(isOurPage('file:///home/me/Downloads/index.html', PAGE)).toBe(false)
+    expect(isOurPage('https://example.com/', PAGE)).toBe(false)
+    expect(isOurPage('http://localhost:5173/src/index.html', 'http://localhost:5173/', 'http://localhost:5173/')).toBe(true)
+    // Same prefix, another host (user info before the @): a prefix test would let it in.
+    expect(isOurPage('http://localhost:5173@evil.example/', 'http://localhost:5173/', 'http://localhost:5173/')).toBe(false)
+    expect(isOurPage('not a url', 'http://localhost:5173/', 'http://localhost:5173/')).toBe(false)
+  })
+})
+
 describe('Electron IPC handlers', () => {
-  it('registers one handler per contract method, checks the sender and validates payloads', async () => {
+  it('answer only the main frame of our window showing our page, and validate payloads', async () => {
     const services = createServices({ host: 'electron', configDir: '/nonexistent-microforge-test' })
-    const sent: unknown[] = []
-    const trusted = { trusted: true }
-    const unregister = registerIpc(
-      new RpcHost(services.api),
-      services.bus,
-      (e) => (e as unknown as typeof trusted).trusted === true,
-      () => ({ isDestroyed: () => false, send: (...a: unknown[]) => sent.push(a) }) as never
-    )
+    const { window, mainFrame } = fakeWindow()
+    const check = (e: Parameters<typeof isTrustedSender>[0]) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE))
+    const ipc = registerIpc(new RpcHost(services.api), services.bus, check, () => window.webContents as never)
     expect([...handlers.keys()].sort()).toEqual(methodPaths().map((m) => `${IPC_CALL}:${m}`).sort())
 
+    const trusted = { sender: window.webContents, senderFrame: mainFrame }
+    const otherWindow = { sender: fakeWindow().window.webContents, senderFrame: mainFrame }
+    const subframe = { sender: window.webContents, senderFrame: { url: PAGE } }
+    const noFrame = { sender: window.webContents, senderFrame: null }
     const info = handlers.get(`${IPC_CALL}:system.info`)!
     expect(await info(trusted, [])).toMatchObject({ ok: true, result: { host: 'electron' } })
-    expect(await info({ trusted: false }, [])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Refused/) } })
+    for (const e of [otherWindow, subframe, noFrame]) {
+      expect(await info(e, [])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Refused/) } })
+    }
+    mainFrame.url = 'https://example.com/phish.html'
+    expect(await info(trusted, [])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Refused/) } })
+    mainFrame.url = PAGE
 
     const open = handlers.get(`${IPC_CALL}:project.open`)!
     expect(await open(trusted, [{ not: 'a path' }])).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
     expect(await open(trusted, 'not an array')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
 
-    services.bus.emit('jobs.update', { jobId: 'j', kind: 'k', state: 'running', progress: 0, message: '', startedAt: 0 })
-    expect(sent).toHaveLength(1)
-    unregister()
+    ipc.dispose()
     expect(handlers.size).toBe(0)
-    void EventBus
+    await services.dispose()
+  })
+
+  it('send the window only the events it subscribed to, until it unsubscribes or reloads', async () => {
+    const services = createServices({ host: 'electron', configDir: '/nonexistent-microforge-test' })
+    const { window, mainFrame, sent } = fakeWindow()
+    const ipc = registerIpc(new RpcHost(services.api), services.bus, (e) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE)), () => window.webContents as never)
+    const subscribe = listeners.get(IPC_SUBSCRIBE)!
+    const job: JobUpdate = { jobId: 'j', kind: 'k', state: 'running', progress: 0, message: '', startedAt: 0 }
+    const batch = { port: '/dev/x', seq: 0, times: [], values: [] } as unknown as SampleBatch
+
+    services.bus.emit('jobs.update', job)
+    expect(sent).toHaveLength(0)
+    subscribe({ sender: fakeWindow().window.webContents, senderFrame: mainFrame }, 'jobs.update', true)
+    subscribe({ sender: window.webContents, senderFrame: mainFrame }, 'not.an.event', true)
+    services.bus.emit('jobs.update', job)
+    expect(sent).toHaveLength(0)
+
+    subscribe({ sender: window.webContents, senderFrame: mainFrame }, 'jobs.update', true)
+    services.bus.emit('jobs.update', job)
+    services.bus.emit('device.samples', batch)
+    expect(sent).toEqual([[IPC_EVENT, 'jobs.update', job]])
+    expect(services.bus.hasListeners('device.samples')).toBe(false)
+
+    subscribe({ sender: window.webContents, senderFrame: mainFrame }, 'jobs.update', false)
+    services.bus.emit('jobs.update', job)
+    expect(sent).toHaveLength(1)
+
+    subscribe({ sender: window.webContents, senderFrame: mainFrame }, 'device.samples', true)
+    ipc.resetSubscriptions()
+    services.bus.emit('device.samples', batch)
+    expect(sent).toHaveLength(1)
+    ipc.dispose()
+    await services.dispose()
   })
 })

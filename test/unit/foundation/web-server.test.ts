@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { createServices, type Services } from '../../../src/main/services'
+import type { SampleBatch } from '../../../src/shared/contract/device'
 import { startWebServer, type RunningWebServer } from '../../../src/main/web-server'
 import { tempDir } from '../../helpers/tmp'
 
@@ -92,5 +93,48 @@ describe('web server (npm run web)', () => {
     })
     expect(reply).toMatchObject({ id: 8, ok: false, error: { code: 'INVALID_ARGUMENT' } })
     r.ws.close()
+  })
+
+  it('sends a socket only the events it subscribed to, and none after it unsubscribes or closes', async () => {
+    const open = async (): Promise<{ ws: WebSocket; got: Array<{ event: string }> }> => {
+      const r = await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, web.origin)
+      if (!('ws' in r)) throw new Error('no socket')
+      const got: Array<{ event: string }> = []
+      r.ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { type: string; event: string }
+        if (m.type === 'event') got.push(m)
+      })
+      return { ws: r.ws, got }
+    }
+    // A round trip after a subscription message: the server has applied it once the answer is back.
+    const settle = (ws: WebSocket): Promise<void> =>
+      new Promise((resolve) => {
+        ws.once('message', () => resolve())
+        ws.send(JSON.stringify({ type: 'request', id: 99, method: 'system.info', args: [] }))
+      })
+    const jobsOnly = await open()
+    const samples = await open()
+    jobsOnly.ws.send(JSON.stringify({ type: 'subscribe', event: 'jobs.update' }))
+    samples.ws.send(JSON.stringify({ type: 'subscribe', event: 'device.samples' }))
+    samples.ws.send(JSON.stringify({ type: 'subscribe', event: 'no.such.event' }))
+    await Promise.all([settle(jobsOnly.ws), settle(samples.ws)])
+
+    const batch = { port: '/dev/ttyACM0', seq: 1, times: [0], values: [[1, 2, 3]] } as unknown as SampleBatch
+    services.bus.emit('device.samples', batch)
+    services.bus.emit('jobs.update', { jobId: 'j', kind: 'train', state: 'running', progress: 0.5, message: '', startedAt: 0 })
+    await Promise.all([settle(jobsOnly.ws), settle(samples.ws)])
+    expect(jobsOnly.got.map((m) => m.event)).toEqual(['jobs.update'])
+    expect(samples.got.map((m) => m.event)).toEqual(['device.samples'])
+
+    samples.ws.send(JSON.stringify({ type: 'unsubscribe', event: 'device.samples' }))
+    await settle(samples.ws)
+    services.bus.emit('device.samples', batch)
+    await settle(samples.ws)
+    expect(samples.got).toHaveLength(1)
+    expect(services.bus.hasListeners('device.samples')).toBe(false)
+
+    jobsOnly.ws.close()
+    samples.ws.close()
+    await expect.poll(() => services.bus.hasListeners('jobs.update')).toBe(false)
   })
 })

@@ -34,7 +34,7 @@ describe('ProfileService', () => {
   async function setup() {
     const bus = new EventBus()
     const events: ProfileLiveUpdate[] = []
-    bus.listen((e, p) => e === 'profile.live' && events.push(p as ProfileLiveUpdate))
+    bus.on('profile.live', (p) => events.push(p))
     const projects = new ProjectService(join(tmp.dir, 'config'))
     const dir = join(tmp.dir, `p${Math.random().toString(36).slice(2, 8)}`)
     await projects.create(dir, 'Profiled')

@@ -23,7 +23,7 @@ describe('DatasetService', () => {
     project = path.join(tmp.dir, 'p')
     await projects.create(project, 'p')
     const bus = new EventBus()
-    bus.listen((e, payload) => events.push(`${e}:${(payload as { reason?: string }).reason}`))
+    bus.on('dataset.changed', (c) => events.push(`dataset.changed:${c.reason}`))
     ds = new DatasetService(projects, bus)
   })
   afterEach(() => tmp.cleanup())

@@ -54,11 +54,9 @@ describe('DeviceService', () => {
     batches = []
     statuses = []
     recs = []
-    bus.listen((e, p) => {
-      if (e === 'device.samples') batches.push(p as SampleBatch)
-      if (e === 'device.status') statuses.push(p as DeviceStatus)
-      if (e === 'device.recording') recs.push(p as RecordingStatus)
-    })
+    bus.on('device.samples', (b) => batches.push(b))
+    bus.on('device.status', (s) => statuses.push(s))
+    bus.on('device.recording', (r) => recs.push(r))
     ds = new DatasetService(projects, bus)
     port = new FakePort()
     dev = new DeviceService({ bus, dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 10, devDir: tmp.dir })

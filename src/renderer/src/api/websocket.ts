@@ -68,6 +68,7 @@ export function websocketTransport(): ClientTransport {
 
   let socket: WebSocket | null = null
   let retry = 0
+  let connectedBefore = false
   // Requests made while (re)connecting go out once a socket opens, whichever attempt that is.
   const waiting: string[] = []
   const transport = new MessageClientTransport((req) => {
@@ -86,6 +87,9 @@ export function websocketTransport(): ClientTransport {
       retry = 0
       socketState.value = 'open'
       for (const text of waiting.splice(0)) ws.send(text)
+      // A new connection knows none of the page's event subscriptions.
+      if (connectedBefore) transport.resubscribe()
+      connectedBefore = true
     }
     ws.onmessage = (e) => {
       try {

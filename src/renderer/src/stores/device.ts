@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
-import type { DeviceStatus, OpenOptions, PortInfo, RecordingStatus, StreamRate, StreamStats } from '../../../shared/contract/device'
+import type { DeviceStatus, OpenOptions, PortInfo, RecordingStatus, SampleBatch, StreamRate, StreamStats } from '../../../shared/contract/device'
 import type { VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/contract/sim'
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
@@ -78,23 +78,43 @@ export const useDeviceStore = defineStore('device', () => {
     started = true
     api.on('device.status', setStatus)
     api.on('device.recording', (r) => (recording.value = r))
-    api.on('device.samples', (b) => {
-      if (ring.axes.length !== b.axes.length) ring.reset(b.axes)
-      const last = ring.latestTime()
-      // A board that restarted begins its clock again: start the chart over.
-      if (last !== null && b.times.length && b.times[0] < last - 1000) ring.reset(b.axes)
-      ring.push(b.times, b.values)
-      const now = performance.timeOrigin + performance.now()
-      if (now - lastLive >= LIVE_REFRESH_MS) {
-        lastLive = now
-        live.value = { total: b.total, stats: b.stats, rate: b.rate, latencyMs: Math.max(0, now - b.firstArrival) }
-      }
-    })
     try {
       setStatus(await api.device.status())
       virtualBoard.value = await api.sim.status()
     } catch (err) {
       app.reportError(err)
+    }
+  }
+
+  let samplesWatchers = 0
+  let stopSamples: (() => void) | null = null
+  /**
+   * Views that show the live stream hold this while mounted (onBeforeUnmount(device.watchSamples())):
+   * sample batches cross to the renderer only while one does.
+   */
+  function watchSamples(): () => void {
+    if (samplesWatchers++ === 0) stopSamples = api.on('device.samples', onSamples)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      if (--samplesWatchers === 0) {
+        stopSamples?.()
+        stopSamples = null
+      }
+    }
+  }
+
+  function onSamples(b: SampleBatch): void {
+    if (ring.axes.length !== b.axes.length) ring.reset(b.axes)
+    const last = ring.latestTime()
+    // A board that restarted begins its clock again: start the chart over.
+    if (last !== null && b.times.length && b.times[0] < last - 1000) ring.reset(b.axes)
+    ring.push(b.times, b.values)
+    const now = performance.timeOrigin + performance.now()
+    if (now - lastLive >= LIVE_REFRESH_MS) {
+      lastLive = now
+      live.value = { total: b.total, stats: b.stats, rate: b.rate, latencyMs: Math.max(0, now - b.firstArrival) }
     }
   }
 
@@ -167,6 +187,7 @@ export const useDeviceStore = defineStore('device', () => {
     connected,
     axes,
     init,
+    watchSamples,
     refreshPorts,
     open,
     close,
