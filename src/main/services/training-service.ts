@@ -208,6 +208,14 @@ export class TrainingService implements TrainingApi {
 
   /** Writes a trained model as the project's float model (also used by the search). */
   async save(dir: string, out: TrainWorkerResult, result: TrainResult): Promise<void> {
+    const bad = firstNonFinite(new Float32Array(out.weights, 0, Math.floor(out.weights.byteLength / 4)))
+    if (bad >= 0) {
+      throw new MicroforgeError(
+        'MODEL_ERROR',
+        `Training produced a weight that is not a finite number (weight ${bad} is NaN or infinite), so the model was not saved; the previous model is kept.`,
+        'Check the data for extreme values, use the fitted preprocessing (auto), or lower the learning rate, then train again.'
+      )
+    }
     const modelJson: ModelJson = {
       ...out.modelJson,
       userDefinedMetadata: { classes: result.classes, inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length], preprocessing: result.preprocessing }
@@ -257,4 +265,10 @@ export class TrainingService implements TrainingApi {
     const out = await runWorker<EvaluateWorkerResult>('train-worker', req)
     return out.test
   }
+}
+
+/** Index of the first NaN or infinite value, or -1. */
+export function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
+  return -1
 }

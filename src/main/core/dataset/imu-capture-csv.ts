@@ -1,4 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
+import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { defaultAxisNames, isIdentifier, parseFiniteNumber, splitTokens } from '../serial/number-tokens'
 
 /**
@@ -43,6 +44,10 @@ export function parseImuCaptureCsv(text: string): ImuCaptureCsv {
       throw parseError(i, lines[i], 'is a second, different header')
     }
     if (values.some((v) => v === null)) throw parseError(i, lines[i], 'has a value that is not a finite number')
+    if (values.some((v) => Math.abs(v as number) > MAX_SAMPLE_MAGNITUDE)) {
+      const p = magnitudeProblem(`Line ${i + 1}`)
+      throw new MicroforgeError('PARSE_ERROR', p.message, p.hint)
+    }
     if (axes === null) axes = tokens.every((t) => t.key !== null) ? tokens.map((t) => t.key as string) : defaultAxisNames(values.length)
     if (values.length !== axes.length) {
       throw parseError(i, lines[i], `has ${values.length} columns, expected ${axes.length}`)

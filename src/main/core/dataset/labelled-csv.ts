@@ -1,4 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
+import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { defaultAxisNames, parseFiniteNumber } from '../serial/number-tokens'
 import { defaultAxes, hasTextLabelColumn, planColumns, rateFromTimes } from './csv-columns'
 
@@ -152,6 +153,10 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
         const v = parseFiniteNumber(r.cells[c])
         if (v === null) {
           throw new MicroforgeError('PARSE_ERROR', `Line ${r.line} of ${name}, column ${c + 1}: not a finite number.`, 'Fix or delete that line and import again.')
+        }
+        if (Math.abs(v) > MAX_SAMPLE_MAGNITUDE) {
+          const p = magnitudeProblem(`Line ${r.line} of ${name}, column ${c + 1}`)
+          throw new MicroforgeError('PARSE_ERROR', p.message, p.hint)
         }
         return v
       })

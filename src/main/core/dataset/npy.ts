@@ -1,3 +1,4 @@
+import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { MicroforgeError } from '../../../shared/errors'
 
 /**
@@ -49,6 +50,10 @@ export function readNpy(bytes: Uint8Array, name = 'the file'): NpyArray {
   for (let i = 0; i < count; i++) {
     const v = read(dataStart + i * size)
     if (!Number.isFinite(v)) throw fail(`value ${i} is ${v}`)
+    if (Math.abs(v) > MAX_SAMPLE_MAGNITUDE) {
+      const p = magnitudeProblem(`${name}, value ${i}`)
+      throw new MicroforgeError('PARSE_ERROR', p.message, p.hint)
+    }
     raw[i] = v
   }
   const data = fortran[1] === 'True' ? fortranToC(raw, shape) : raw
