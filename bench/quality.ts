@@ -1,0 +1,183 @@
+/**
+ * `npm run bench -- quality`: test accuracy of each preset, the search and the nearest-neighbour
+ * baseline on hard datasets (bench/lib/quality-data.ts says how each is made), with today's
+ * defaults ("after") and the defaults before issue #18 ("before": fixed +-range scaling, no class
+ * weights). Datasets come from generator seed 2 unless --seed says otherwise: defaults were chosen
+ * on seed 1, so the recorded numbers are on data not used to choose them.
+ * Writes bench/results/quality.json.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { initTrainingBackend, tf } from '../src/main/core/train/backend'
+import { computeBaseline } from '../src/main/core/train/baseline'
+import { prepareData, type PreparedData } from '../src/main/core/train/prepare'
+import { findPreset } from '../src/main/core/train/presets'
+import { balancedClassWeights, evaluateModel, trainLoop } from '../src/main/core/train/train-loop'
+import { BOARDS } from '../src/shared/boards'
+import type { CandidateResult } from '../src/shared/search'
+import { DEFAULT_TRAIN_OPTIONS, type PreprocessingChoice, type PreprocessingMethod, type PresetId } from '../src/shared/training'
+import { runSearch } from '../src/main/core/train/search-run'
+import { rankCandidates, searchCandidates } from '../src/main/core/train/search-space'
+import { phoneGestures, punchFlexOffsets, subtleGestures, type BenchDataset } from './lib/quality-data'
+
+const PRESETS: PresetId[] = ['dense', 'cnn1d', 'dscnn']
+const BEFORE: Record<PresetId, { epochs: number; learningRate: number }> = { dense: { epochs: 60, learningRate: 0.002 }, cnn1d: { epochs: 60, learningRate: 0.002 }, dscnn: { epochs: 100, learningRate: 0.005 } }
+
+interface Row {
+  dataset: string
+  config: 'before' | 'after'
+  model: string
+  preprocessing: string
+  testAccuracy: number
+  epochsRun: number
+  trainMs: number
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+
+const flag = (name: string): boolean => process.argv.includes(`--${name}`)
+
+/** The search as the service runs it (fitted preprocessing and its alternative), in this thread. */
+async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chosen: CandidateResult; bestTried: CandidateResult; tried: number; skipped: number; ms: number }> {
+  const started = Date.now()
+  const prep = (method: PreprocessingChoice['method']) => prepareData(d.samples, d.classes, { method }, d.windowLength, DEFAULT_TRAIN_OPTIONS.validationSplit, DEFAULT_TRAIN_OPTIONS.seed)
+  const fitted = prep('auto')
+  const fm = fitted.preprocessing.method
+  const om: PreprocessingMethod = fm === 'window-offset' ? 'zscore' : 'window-offset'
+  const other = prep(om)
+  const sets = (p: PreparedData) => ({ train: p.train, val: p.val!, test: p.test })
+  const run = await runSearch(
+    {
+      candidates: searchCandidates(fm, om),
+      sets: { [fm]: sets(fitted), [om]: sets(other) },
+      inputShape: fitted.inputShape,
+      classes: fitted.classes,
+      board: BOARDS.nano33ble,
+      deadline: started + budgetSeconds * 1000,
+      seed: DEFAULT_TRAIN_OPTIONS.seed,
+      batchSize: DEFAULT_TRAIN_OPTIONS.batchSize,
+      patience: 10,
+      balanceClasses: true
+    },
+    { cancelled: () => false, onCandidate: () => undefined }
+  )
+  run.best?.model.dispose()
+  const ranked = rankCandidates(run.results, fitted.val!.y.length)
+  const bestTried = [...run.results].sort((a, b) => b.testAccuracy - a.testAccuracy)[0]
+  return { chosen: ranked[0], bestTried, tried: run.results.length, skipped: run.skipped, ms: Date.now() - started }
+}
+
+async function trainOne(data: PreparedData, preset: PresetId, config: 'before' | 'after'): Promise<{ acc: number; epochsRun: number; ms: number }> {
+  const p = findPreset(preset)
+  const hp = config === 'before' ? BEFORE[preset] : p.recommended
+  const started = performance.now()
+  const result = await trainLoop(
+    {
+      spec: p.spec,
+      inputShape: data.inputShape,
+      classes: data.classes,
+      epochs: hp.epochs,
+      batchSize: config === 'before' ? 16 : DEFAULT_TRAIN_OPTIONS.batchSize,
+      learningRate: hp.learningRate,
+      optimizer: 'adam',
+      earlyStoppingPatience: DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience,
+      seed: DEFAULT_TRAIN_OPTIONS.seed,
+      classWeights: config === 'after' ? balancedClassWeights(data.train.y, data.classes.length) : undefined
+    },
+    data.train,
+    data.val,
+    { cancelled: () => false, onEpoch: () => undefined }
+  )
+  const acc = evaluateModel(result.model, data.test, data.inputShape, data.classes).accuracy
+  result.model.dispose()
+  return { acc, epochsRun: result.history.length, ms: performance.now() - started }
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+
+/** The same results as a table a reader can check at a glance, with how each dataset was made. */
+function markdown(r: { date: string; generatorSeed: number; note: string; datasets: Array<{ name: string; windows: number; classes: number; howMade: string }>; baselines: Array<{ dataset: string; preprocessing: string; nearestNeighbour: number }>; rows: Row[]; searches: Array<Record<string, unknown>> }): string {
+  const L = [`# Quality bench (${r.date.slice(0, 10)}, generator seed ${r.generatorSeed})`, '', r.note, '', '## Datasets', '']
+  for (const d of r.datasets) L.push(`- **${d.name}** (${d.windows} windows, ${d.classes} classes): ${d.howMade}.`)
+  L.push('', '## Test accuracy', '', '| dataset | config | preprocessing | baseline (1-NN) | dense | cnn1d | dscnn | search |', '|---|---|---|---|---|---|---|---|')
+  for (const d of r.datasets) {
+    for (const config of ['before', 'after'] as const) {
+      const rows = r.rows.filter((x) => x.dataset === d.name && x.config === config)
+      if (!rows.length) continue
+      const base = r.baselines.find((b) => b.dataset === d.name && b.preprocessing === rows[0].preprocessing)
+      const cell = (m: string): string => {
+        const x = rows.find((y) => y.model === m)
+        return x ? pct(x.testAccuracy) : '-'
+      }
+      const search = rows.find((x) => x.model.startsWith('search'))
+      L.push(`| ${d.name} | ${config} | ${rows[0].preprocessing} | ${base ? pct(base.nearestNeighbour) : '-'} | ${cell('dense')} | ${cell('cnn1d')} | ${cell('dscnn')} | ${search ? `${pct(search.testAccuracy)} (${search.model.replace(/^search [^:]+: /, '')})` : '-'} |`)
+    }
+  }
+  if (r.searches.length) {
+    L.push('', '## Search', '', '| dataset | budget | elapsed | tried | not tried | chosen (by validation) | its test acc. | best test acc. among tried | ratio |', '|---|---|---|---|---|---|---|---|---|')
+    for (const s of r.searches) L.push(`| ${String(s.dataset)} | ${String(s.budgetSeconds)} s | ${String(s.elapsedSeconds)} s | ${String(s.tried)} | ${String(s.skipped)} | ${String(s.chosen)} | ${pct(s.chosenTestAccuracy as number)} | ${pct(s.bestTriedTestAccuracy as number)} | ${pct(s.ratioToBestTried as number)} |`)
+  }
+  return L.join('\n') + '\n'
+}
+
+async function main(): Promise<void> {
+  // Only rewrite quality.md from the recorded quality.json.
+  if (flag('markdown-only')) {
+    const path = join(import.meta.dirname, 'results', 'quality')
+    writeFileSync(`${path}.md`, markdown(JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Parameters<typeof markdown>[0]))
+    return
+  }
+  const seed = Number(arg('seed') ?? 2)
+  const configs = (arg('configs') ?? 'before,after').split(',') as Array<'before' | 'after'>
+  const presets = (arg('presets')?.split(',') ?? PRESETS) as PresetId[]
+  const backend = await initTrainingBackend('wasm')
+  const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures')
+  const datasets: BenchDataset[] = [phoneGestures(seed), subtleGestures(seed), punchFlexOffsets(seed, fixtures)].filter((d) => !arg('datasets') || arg('datasets')!.split(',').includes(d.name))
+  const rows: Row[] = []
+  const budget = Number(arg('budget') ?? 60)
+  const searches: Array<Record<string, unknown>> = []
+  const baselines: Array<{ dataset: string; preprocessing: string; nearestNeighbour: number; nearestClassMean: number; testWindows: number }> = []
+  for (const d of datasets) {
+    for (const config of configs) {
+      const choice: PreprocessingChoice = config === 'before' ? { method: 'fixed-range' } : {}
+      const data = prepareData(d.samples, d.classes, choice, d.windowLength, DEFAULT_TRAIN_OPTIONS.validationSplit, DEFAULT_TRAIN_OPTIONS.seed)
+      const dim = data.inputShape[0] * data.inputShape[1]
+      const b = computeBaseline(data.train, data.val, data.test, dim, data.classes.length)
+      baselines.push({ dataset: d.name, preprocessing: data.preprocessing.method, nearestNeighbour: b.nearestNeighbour, nearestClassMean: b.nearestClassMean, testWindows: b.windows })
+      console.log(`${d.name} ${config}: ${data.preprocessing.method}${data.preprocessing.chosen?.by === 'auto' ? ` (auto: ${data.preprocessing.chosen.reason})` : ''}; baseline 1-NN ${(b.nearestNeighbour * 100).toFixed(1)}%`)
+      for (const preset of presets) {
+        const r = await trainOne(data, preset, config)
+        rows.push({ dataset: d.name, config, model: preset, preprocessing: data.preprocessing.method, testAccuracy: r.acc, epochsRun: r.epochsRun, trainMs: Math.round(r.ms) })
+        console.log(`  ${config.padEnd(6)} ${preset.padEnd(6)} ${(r.acc * 100).toFixed(1).padStart(5)}%  ${r.epochsRun} epochs, ${(r.ms / 1000).toFixed(1)} s`)
+      }
+    }
+    if (configs.includes('after') && !flag('no-search')) {
+      const s = await searchOne(d, budget)
+      const name = `search ${budget} s: ${s.chosen.preset} x${s.chosen.width} lr ${s.chosen.learningRate} ${s.chosen.preprocessing}`
+      rows.push({ dataset: d.name, config: 'after', model: name, preprocessing: s.chosen.preprocessing, testAccuracy: s.chosen.testAccuracy, epochsRun: s.chosen.epochsRun, trainMs: s.ms })
+      searches.push({ dataset: d.name, budgetSeconds: budget, elapsedSeconds: Math.round(s.ms / 100) / 10, tried: s.tried, skipped: s.skipped, chosen: s.chosen.id, chosenTestAccuracy: s.chosen.testAccuracy, bestTriedId: s.bestTried.id, bestTriedTestAccuracy: s.bestTried.testAccuracy, ratioToBestTried: s.bestTried.testAccuracy ? s.chosen.testAccuracy / s.bestTried.testAccuracy : 1 })
+      console.log(`  search: ${name}: ${(s.chosen.testAccuracy * 100).toFixed(1)}% (best tried ${(s.bestTried.testAccuracy * 100).toFixed(1)}%), ${s.tried} tried, ${s.skipped} skipped, ${(s.ms / 1000).toFixed(1)} s`)
+    }
+  }
+  const report = {
+    benchmark: 'quality',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, tfjs: tf.version.tfjs, backend, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
+    generatorSeed: seed,
+    note: 'Test accuracy on a stratified 20% test split (seed 42) of datasets from generator seed ' + seed + '; defaults were chosen on seed 1. before: fixed-range scaling, no class weights, the old preset epochs/learning rates; after: scaling fitted to the training split (auto), balanced class weights, current preset defaults. Baseline: nearest neighbour on the same preprocessed windows.',
+    datasets: datasets.map((d) => ({ name: d.name, windows: d.samples.length, classes: d.classes.length, windowLength: d.windowLength, howMade: d.description })),
+    baselines,
+    rows,
+    searches
+  }
+  if (!flag('no-write')) {
+    writeFileSync(join(import.meta.dirname, 'results', 'quality.json'), JSON.stringify(report, null, 2) + '\n')
+    writeFileSync(join(import.meta.dirname, 'results', 'quality.md'), markdown(report))
+  }
+}
+
+await main()
