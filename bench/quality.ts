@@ -100,8 +100,8 @@ async function trainOne(data: PreparedData, preset: PresetId, config: 'before' |
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 
 /** The same results as a table a reader can check at a glance, with how each dataset was made. */
-function markdown(r: { date: string; generatorSeed: number; note: string; datasets: Array<{ name: string; windows: number; classes: number; howMade: string }>; baselines: Array<{ dataset: string; preprocessing: string; nearestNeighbour: number }>; rows: Row[]; searches: Array<Record<string, unknown>> }): string {
-  const L = [`# Quality bench (${r.date.slice(0, 10)}, generator seed ${r.generatorSeed})`, '', r.note, '', '## Datasets', '']
+function markdown(r: { date: string; generatorSeed: number; note: string; machine: { cpus: number; loadAverage: number[] }; datasets: Array<{ name: string; windows: number; classes: number; howMade: string }>; baselines: Array<{ dataset: string; preprocessing: string; nearestNeighbour: number }>; rows: Row[]; searches: Array<Record<string, unknown>> }): string {
+  const L = [`# Quality bench (${r.date.slice(0, 10)}, generator seed ${r.generatorSeed})`, '', r.note, '', `Machine: ${r.machine.cpus} cores, load average ${r.machine.loadAverage.join(' ')} (shared): a search's wall-clock budget covers fewer candidates on a busy machine.`, '', '## Datasets', '']
   for (const d of r.datasets) L.push(`- **${d.name}** (${d.windows} windows, ${d.classes} classes): ${d.howMade}.`)
   L.push('', '## Test accuracy', '', '| dataset | config | preprocessing | baseline (1-NN) | dense | cnn1d | dscnn | search |', '|---|---|---|---|---|---|---|---|')
   for (const d of r.datasets) {
