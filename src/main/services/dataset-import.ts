@@ -41,6 +41,8 @@ interface Found {
   name: string
   /** The class a file's place implies: the folder it sits in when a folder was picked, else its name. */
   label: string
+  /** The file's own name, the class of an IMU_Capture file lying directly in the folder picked. */
+  nameLabel: string
 }
 
 export async function loadRecordings(paths: string[], options: ImportOptions, projectAxes: string[]): Promise<Loaded> {
@@ -50,7 +52,7 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
   const files: LoadedFile[] = []
   let axes: string[] | null = null
   let choices: string[] | null = null
-  for (const { path, name: short, label: placeLabel } of found) {
+  for (const { path, name: short, label: placeLabel, nameLabel } of found) {
     await refuseNonSensorText(path, short)
     const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path)
     const label = options.label ?? placeLabel
@@ -65,10 +67,13 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
       got = { axes: pick.map((i) => names[i]), axisColumns: names, timeColumn: null }
       windows.forEach((w, i) => recordings.push({ file: short, label, values: w.map((r) => pick.map((k) => r[k])), rateHz: given, rateFrom, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
     } else if (format === 'imu-capture') {
+      // An IMU_Capture file holds one class's gestures and is named after it (punch.csv, flex.csv),
+      // also when the folder holding the files was picked.
+      const imuLabel = options.label ?? (short.includes('/') ? placeLabel : nameLabel)
       const r = parseImuCaptureCsv((await readFileOrThrow(path)).toString('utf8'))
       const pick = pickAxes(r.axes, options.axes ?? defaultAxes(r.axes), short)
       got = { axes: pick.map((i) => r.axes[i]), axisColumns: r.axes, timeColumn: null }
-      r.windows.forEach((w, i) => recordings.push({ file: short, label, values: w.map((row) => pick.map((k) => row[k])), rateHz: given, rateFrom, split: null, source: `import:${short}#${i}` }))
+      r.windows.forEach((w, i) => recordings.push({ file: short, label: imuLabel, values: w.map((row) => pick.map((k) => row[k])), rateHz: given, rateFrom, split: null, source: `import:${short}#${i}` }))
     } else {
       const r = parseLabelledCsv((await readFileOrThrow(path)).toString('utf8'), { label, name: short, ...(options.axes ? { axes: options.axes } : {}) })
       got = { axes: r.axes, axisColumns: r.axisColumns, timeColumn: r.timeColumn }
@@ -202,13 +207,13 @@ async function expandPaths(paths: string[]): Promise<Found[]> {
     if (st.isDirectory()) {
       const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
       for (const n of names) await walk(resolve(p, n), root)
-    } else if (IN_FOLDERS.has(extname(p).toLowerCase())) out.push({ path: p, name: relative(root, p).split(sep).join('/'), label: folderLabel(p) })
+    } else if (IN_FOLDERS.has(extname(p).toLowerCase())) out.push({ path: p, name: relative(root, p).split(sep).join('/'), label: folderLabel(p), nameLabel: fileLabel(p) })
   }
   for (const p of paths) {
     const abs = resolve(p)
     const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
     if (!st.isFile()) await walk(abs, abs)
-    else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push({ path: abs, name: basename(abs), label: fileLabel(abs) })
+    else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push({ path: abs, name: basename(abs), label: fileLabel(abs), nameLabel: fileLabel(abs) })
     else throw new MicroforgeError('UNSUPPORTED', `${basename(abs)} is not a file Microforge imports.`, 'Choose .csv, .txt or .npy files, or a folder of them.')
   }
   return out

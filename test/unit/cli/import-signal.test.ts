@@ -91,4 +91,11 @@ describe('import keeps each file its rate and length unless told otherwise', () 
     expect(given).toMatchObject({ rateHz: 119, windowLength: 119 })
     expect((await services.api.project.open(p2)).project.signal).toMatchObject({ sampleRateHz: 119, rateSource: 'user' })
   })
+
+  it('a folder of IMU_Capture files (punch.csv, flex.csv) labels each file by its name, not by the folder', async () => {
+    const project = path.join(tmp.dir, 'pf')
+    await services.api.project.create(project, 'pf')
+    const r = (await run(importCommand, [project, path.join(fixturesDir, 'datasets', 'mpu6050-punch-flex')], { rate: '50' })) as ImportResult
+    expect(r.classes).toEqual({ flex: 43, punch: 17 })
+  })
 })
