@@ -25,7 +25,8 @@ describe('Train in Chromium', () => {
     await createProjectInUi(page, 'Punch or flex', join(app.workDir, 'projects', 'punch-flex'))
     await page.getByTestId('nav-capture').click()
 
-    await page.getByTestId('import-paths').fill(dataset)
+    // The two recordings, one class per file (the folder also holds LICENSE and README.md, and a folder imports as one class).
+    await page.getByTestId('import-paths').fill(['punch.csv', 'flex.csv'].map((f) => join(dataset, f)).join('\n'))
     await page.getByTestId('import-button').click()
     // A preview first: one row per file, the axes to take, and the rate asked for (IMU_Capture prints no time).
     await expect.poll(() => page.getByTestId('import-preview-file').count()).toBe(2)
@@ -111,6 +112,17 @@ describe('Train in Chromium', () => {
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/wasm|tensorflow|cpu/)
     expect(await page.getByTestId('curves').locator('canvas').count()).toBeGreaterThanOrEqual(2)
     await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('done')
+    // What the model input is and why, and the baseline it is judged against.
+    expect(await page.getByTestId('preprocessing-chosen').textContent()).toMatch(/fitted to the training windows.*nearest-neighbour agreement/)
+    expect(await page.getByTestId('baseline').textContent()).toMatch(/Baseline without training: \d+\.\d %.*(above|below) it/)
+
+    // Find a good model within a short budget: candidates appear, the best becomes the model.
+    await page.getByTestId('search-budget').fill('20')
+    await page.getByTestId('start-search').click()
+    await expect.poll(() => page.getByTestId('search-job').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    expect(await page.getByTestId('search-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(1)
+    expect(await page.getByTestId('search-reason').textContent()).toMatch(/best validation accuracy/)
+    await page.getByTestId('results').waitFor()
 
     await page.locator('.content').evaluate((el) => el.scrollTo(0, 0))
     await page.screenshot({ path: join(artifactsDir, 'train-light.png') })
