@@ -123,6 +123,14 @@ export interface VariantRecord {
   macs: number
   /** Tensor arena the planner needs for activations (bytes). */
   arenaBytes: number
+  /**
+   * Whether TensorFlow Lite Micro can load the .tflite (inspect's verdict, which the oracle suite
+   * checks against TFLM): false for hybrid dynamic-range and float16 variants. Absent in records
+   * written before it existed; read those through tflmVerdict().
+   */
+  tflmSupported?: boolean
+  /** Why TFLM cannot load it, when tflmSupported is false. */
+  tflmProblem?: string
   latency: TargetLatency[]
   /** Median ms per window of the interpreter on this computer. */
   hostLatencyMs: number
@@ -147,6 +155,14 @@ export interface VariantRecord {
    * its numbers do not compare with variants of the current model.
    */
   stale?: boolean
+}
+
+/** A variant's TFLM verdict; older records without one are judged by format (hybrid and float16 never load). */
+export function tflmVerdict(v: Pick<VariantRecord, 'format' | 'tflmSupported' | 'tflmProblem'>): { supported: boolean; problem: string | null } {
+  if (v.tflmSupported !== undefined) return { supported: v.tflmSupported, problem: v.tflmProblem ?? null }
+  if (v.format === 'dynamic') return { supported: false, problem: 'Hybrid (dynamic-range) layers: TensorFlow Lite Micro has no hybrid kernels.' }
+  if (v.format === 'fp16') return { supported: false, problem: 'Float16 weights: TensorFlow Lite Micro has no float16 support.' }
+  return { supported: true, problem: null }
 }
 
 export interface SweepPoint {

@@ -65,6 +65,8 @@ export interface TensorSpec {
   scale?: number | number[]
   zeroPoint?: number | number[]
   quantizedDimension?: number
+  /** A variable tensor (LSTM and SVDF state): TFLM allocates and keeps it across invocations. */
+  isVariable?: boolean
 }
 
 export interface OpSpec {
@@ -117,7 +119,7 @@ export function buildModel(spec: GraphSpec): Uint8Array {
       const zps = Array.isArray(t.zeroPoint) ? t.zeroPoint : scales.map(() => (t.zeroPoint as number | undefined) ?? 0)
       quantization = new QuantizationParametersT([], [], scales, zps.map((z) => BigInt(z)), undefined, null, t.quantizedDimension ?? 0)
     }
-    return new TensorT(t.shape, TensorType[t.type], buffer, t.name ?? `t${i}`, quantization)
+    return new TensorT(t.shape, TensorType[t.type], buffer, t.name ?? `t${i}`, quantization, t.isVariable ?? false)
   })
   const codes: OperatorCodeT[] = []
   const codeIndex = new Map<string, number>()

@@ -25,14 +25,17 @@ describe('microforge optimize', () => {
     try {
       await expect(command.run(ctx, [project], { variants: 'ptq,magic' })).rejects.toThrow(/Unknown variant "magic"/)
       await expect(command.run(ctx, [project], { sparsity: '150' })).rejects.toThrow(/--sparsity/)
-      const out = JSON.parse(JSON.stringify(await command.run(ctx, [project], { variants: 'ptq,prune-structured', epochs: '2' }))) as OptimizeOutput
-      expect(out.variants.map((v) => v.name)).toEqual(['float32', 'ptq', 'prune-structured'])
+      const out = JSON.parse(JSON.stringify(await command.run(ctx, [project], { variants: 'ptq,prune-structured,fp16', epochs: '2' }))) as OptimizeOutput
+      expect(out.variants.map((v) => v.name)).toEqual(['float32', 'ptq', 'prune-structured', 'fp16'])
       for (const v of out.variants) {
-        expect(Object.keys(v)).toEqual(expect.arrayContaining(['name', 'accuracy', 'tfliteBytes', 'gzipBytes', 'arenaBytes', 'macs', 'path']))
+        expect(Object.keys(v)).toEqual(expect.arrayContaining(['name', 'accuracy', 'tfliteBytes', 'gzipBytes', 'arenaBytes', 'tflmSupported', 'macs', 'path']))
         expect(existsSync(v.path)).toBe(true)
         expect(v.accuracy).toBeGreaterThan(0.5)
       }
-      const [, ptq, structured] = out.variants
+      const [, ptq, structured, fp16] = out.variants
+      expect(out.variants.map((v) => v.tflmSupported)).toEqual([true, true, true, false])
+      expect(fp16.tflmProblem).toMatch(/float16/)
+      expect(command.format!(out)).toMatch(/fp16: TensorFlow Lite Micro cannot load it\./)
       expect(structured.macs).toBeLessThan(ptq.macs)
       expect(structured.tfliteBytes).toBeLessThan(ptq.tfliteBytes)
       expect(lines.some((l) => /Structured pruning .*epoch 2\/2/.test(l))).toBe(true)

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import type { JobUpdate } from '../../shared/contract/jobs'
 import type { OptimizeRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
-import { VARIANT_KINDS, type VariantKind, type VariantRecord } from '../../shared/optimize'
+import { VARIANT_KINDS, tflmVerdict, type VariantKind, type VariantRecord } from '../../shared/optimize'
 import type { CliCommand } from '../command'
 
 export interface OptimizeOutput {
@@ -15,6 +15,10 @@ export interface OptimizeOutput {
     tfliteBytes: number
     gzipBytes: number
     arenaBytes: number
+    /** Whether TensorFlow Lite Micro can load it (false for hybrid dynamic-range and float16 variants). */
+    tflmSupported: boolean
+    /** Why not, when tflmSupported is false. */
+    tflmProblem?: string
     params: number
     macs: number
     /** Estimated ms per inference by board. */
@@ -114,23 +118,28 @@ export const command: CliCommand = {
       const wanted = new Set<string>(['float32', ...list])
       const out: OptimizeOutput = {
         floatAccuracy: index.floatAccuracy,
-        variants: index.variants.filter((v) => wanted.has(v.name)).map((v: VariantRecord) => ({
-          name: v.name,
-          kind: v.kind,
-          accuracy: v.accuracy,
-          accuracyDelta: v.accuracyDelta,
-          tfliteBytes: v.tfliteBytes,
-          gzipBytes: v.gzipBytes,
-          arenaBytes: v.arenaBytes,
-          params: v.params,
-          macs: v.macs,
-          latencyMs: Object.fromEntries(v.latency.map((l) => [l.target, +l.ms.toFixed(3)])),
-          hostLatencyMs: +v.hostLatencyMs.toFixed(3),
-          sparsity: v.sparsity,
-          ...(v.baselineAccuracy !== undefined ? { baselineAccuracy: v.baselineAccuracy } : {}),
-          jobMs: v.jobMs,
-          path: resolve(project, v.path)
-        }))
+        variants: index.variants.filter((v) => wanted.has(v.name)).map((v: VariantRecord) => {
+          const tflm = tflmVerdict(v)
+          return {
+            name: v.name,
+            kind: v.kind,
+            accuracy: v.accuracy,
+            accuracyDelta: v.accuracyDelta,
+            tfliteBytes: v.tfliteBytes,
+            gzipBytes: v.gzipBytes,
+            arenaBytes: v.arenaBytes,
+            tflmSupported: tflm.supported,
+            ...(tflm.problem ? { tflmProblem: tflm.problem } : {}),
+            params: v.params,
+            macs: v.macs,
+            latencyMs: Object.fromEntries(v.latency.map((l) => [l.target, +l.ms.toFixed(3)])),
+            hostLatencyMs: +v.hostLatencyMs.toFixed(3),
+            sparsity: v.sparsity,
+            ...(v.baselineAccuracy !== undefined ? { baselineAccuracy: v.baselineAccuracy } : {}),
+            jobMs: v.jobMs,
+            path: resolve(project, v.path)
+          }
+        })
       }
       return out
     } finally {
@@ -139,7 +148,7 @@ export const command: CliCommand = {
   },
   format(result) {
     const r = result as OptimizeOutput
-    const head = ['variant', 'accuracy', 'change', '.tflite', 'gzip', 'arena', 'MACs', 'nRF52840', 'ESP32']
+    const head = ['variant', 'accuracy', 'change', '.tflite', 'gzip', 'arena', 'MACs', 'nRF52840', 'ESP32', 'TFLM']
     const rows = r.variants.map((v) => [
       v.name,
       pct(v.accuracy),
@@ -149,10 +158,12 @@ export const command: CliCommand = {
       kb(v.arenaBytes),
       v.macs.toLocaleString('en-US'),
       `${(v.latencyMs.nano33ble ?? 0).toFixed(2)} ms`,
-      `${(v.latencyMs.esp32 ?? 0).toFixed(2)} ms`
+      `${(v.latencyMs.esp32 ?? 0).toFixed(2)} ms`,
+      v.tflmSupported ? 'yes' : 'no'
     ])
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')
-    return [line(head), ...rows.map(line), '', ...r.variants.map((v) => `${v.name}: ${v.path}`)].join('\n')
+    const refused = r.variants.filter((v) => !v.tflmSupported).map((v) => `${v.name}: TensorFlow Lite Micro cannot load it. ${v.tflmProblem ?? ''}`.trim())
+    return [line(head), ...rows.map(line), '', ...r.variants.map((v) => `${v.name}: ${v.path}`), ...(refused.length ? ['', ...refused] : [])].join('\n')
   }
 }

@@ -254,6 +254,8 @@ export class OptimizeService implements OptimizeApi {
       params: m.params,
       macs: m.macs,
       arenaBytes: m.arenaBytes,
+      tflmSupported: m.tflmSupported,
+      ...(m.tflmProblem ? { tflmProblem: m.tflmProblem } : {}),
       latency: m.latency,
       hostLatencyMs: m.hostLatencyMs,
       sparsity: m.sparsity,

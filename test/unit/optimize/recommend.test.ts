@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkFit, recommend } from '../../../src/main/core/optimize/recommend'
 import type { Budget, TargetLatency, VariantKind, VariantRecord } from '../../../src/shared/optimize'
 
-type V = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency'>
+type V = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency' | 'tflmSupported' | 'tflmProblem'>
 
 const lat = (ms: number): TargetLatency[] => [{ target: 'nano33ble', ms, rawMs: ms, cycles: ms * 64000, correction: 1 }]
 const v = (kind: VariantKind, accuracy: number, kb: number, extra: Partial<V> = {}): V => ({
@@ -66,5 +66,17 @@ describe('recommend (the decision tree of the quantization lesson)', () => {
     const r = recommend([v('ptq', 0.7, 30), v('qat', 0.72, 30)], 0.75, budget)
     expect(r.variant).toBeNull()
     expect(r.reason).toMatch(/Record more windows/)
+  })
+
+  it('never recommends a variant TensorFlow Lite Micro cannot load, and says which those are', () => {
+    // A tiny, very accurate hybrid and float16 variant would otherwise win on size.
+    const hybrid = v('dynamic', 0.99, 10, { format: 'dynamic', tflmSupported: false, tflmProblem: 'hybrid layer' })
+    const fp16 = v('fp16', 0.99, 12, { format: 'fp16' })
+    const r = recommend([hybrid, fp16, v('ptq', 0.94, 30, { tflmSupported: true })], 0.95, budget)
+    expect(r).toMatchObject({ variant: 'ptq', action: 'deploy-ptq' })
+    expect(r.trail[0]).toBe('TensorFlow Lite Micro cannot load dynamic, fp16; never recommended for a board.')
+    // An int8 variant inspect flagged (say a converter file with a softmax TFLM rejects) is skipped too.
+    const flagged = recommend([v('ptq', 0.97, 20, { tflmSupported: false, tflmProblem: 'softmax output' }), v('qat', 0.95, 30)], 0.95, budget)
+    expect(flagged.variant).not.toBe('ptq')
   })
 })

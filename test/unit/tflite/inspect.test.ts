@@ -6,6 +6,10 @@ import { Padding } from '../../../src/main/core/tflite/schema/tflite/padding'
 import { Pool2DOptionsT } from '../../../src/main/core/tflite/schema/tflite/pool2doptions'
 import { SoftmaxOptionsT } from '../../../src/main/core/tflite/schema/tflite/softmax-options'
 import { buildModel } from '../../helpers/tflite-builder'
+import { int8Lstm, int8Svdf } from '../../helpers/recurrent-models'
+import { TFLM_EDGE_MODELS } from '../../helpers/tflm-edge-models'
+import { TENSOR_ROLES } from '../../../src/main/core/tflite/tflm-compat'
+import { parseTflite } from '../../../src/main/core/tflite/reader'
 
 describe('inspector', () => {
   it('hello_world_int8 and gesture_dense_float32 run on TFLM', () => {
@@ -71,7 +75,7 @@ describe('inspector', () => {
 })
 
 describe('inspector: int8 quantization TFLM would reject at AllocateTensors', () => {
-  it('softmax output not at 1/256 and -128, pooling that rescales, asymmetric weights', () => {
+  it('softmax output not at 1/256 and -128, pooling that rescales, asymmetric FULLY_CONNECTED weights', () => {
     const bytes = buildModel({
       tensors: [
         { type: 'INT8', shape: [1, 1, 4, 2], scale: 0.1, zeroPoint: 0 },
@@ -93,5 +97,42 @@ describe('inspector: int8 quantization TFLM would reject at AllocateTensors', ()
     expect(s.problems.map((p) => [p.kind, p.operator])).toEqual([['quantization', 0], ['quantization', 1], ['quantization', 2]])
     expect(s.problems[2].message).toMatch(/1\/256/)
     expect(inspectTflite(converterModel('hello_world_int8')).problems).toEqual([])
+  })
+})
+
+describe('inspector: each operator\'s tensor roles (checked against TFLM in test/tflm/inspect-vs-tflm.test.ts)', () => {
+  it('accepts the int8 LSTM (input 2 is a weight, biases are inputs 12-15) and the int8 SVDF (int16 time weights), which TFLM runs', () => {
+    for (const bytes of [int8Lstm(), int8Svdf()]) {
+      const s = inspectTflite(bytes)
+      expect(s.problems).toEqual([])
+      expect(s.tflmSupported).toBe(true)
+    }
+  })
+
+  it('flags what TFLM refuses or crashes on, and nothing it loads', () => {
+    const verdict = Object.fromEntries(TFLM_EDGE_MODELS.map((m) => [m.name, inspectTflite(m.bytes()).tflmSupported]))
+    expect(verdict).toEqual({
+      'FULLY_CONNECTED, symmetric weights': true,
+      'FULLY_CONNECTED, weight zero point 3': false,
+      'FULLY_CONNECTED, int8 bias': true,
+      'FULLY_CONNECTED, float32 bias': true,
+      'CONV_2D per-channel, symmetric weights': true,
+      'CONV_2D per-tensor, weight zero point 2': true,
+      'CONV_2D per-channel, weight zero points 0 and 2': true,
+      'MAX_POOL_2D keeping the quantization': true,
+      'MAX_POOL_2D changing the scale': false,
+      'SOFTMAX output 1/256, -128': true,
+      'SOFTMAX output 1/128, 0': false
+    })
+  })
+
+  it('reads the LSTM\'s weights at inputs 1-8 and biases at 12-15; a hybrid LSTM is not flagged, since TFLM loads it', () => {
+    const sg = parseTflite(int8Lstm()).subgraphs[0]
+    expect(TENSOR_ROLES.UNIDIRECTIONAL_SEQUENCE_LSTM.weights.map((i) => sg.tensors[sg.operators[0].inputs[i]]?.type ?? 'absent')).toEqual([
+      'INT8', 'INT8', 'INT8', 'INT8', 'INT8', 'INT8', 'INT8', 'INT8', 'absent', 'absent', 'absent', 'absent'
+    ])
+    expect(TENSOR_ROLES.UNIDIRECTIONAL_SEQUENCE_LSTM.biases.map((i) => sg.tensors[sg.operators[0].inputs[i]]?.type ?? 'absent')).toEqual(['INT32', 'INT32', 'INT32', 'INT32', 'absent'])
+    const hybrid = int8Lstm(31, 'FLOAT32')
+    expect(inspectTflite(hybrid).problems).toEqual([])
   })
 })

@@ -7,6 +7,7 @@ import { Interpreter } from '../interpreter'
 import type { ModelIR } from '../model-ir'
 import { quantizeArray, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from '../quant/quantize'
 import { parseTflite, type ParsedModel } from '../tflite/reader'
+import { findProblems } from '../tflite/tflm-compat'
 import type { WindowSet } from '../train/train-loop'
 import { gzipSize } from './compress'
 import { estimateLatency } from './latency'
@@ -20,6 +21,9 @@ import { sparsityReport, type LayerSparsity } from './pruning'
  */
 export interface VariantMetrics
   extends Pick<VariantRecord, 'accuracy' | 'accuracySource' | 'tfliteBytes' | 'gzipBytes' | 'params' | 'macs' | 'arenaBytes' | 'latency' | 'hostLatencyMs' | 'sparsity'> {
+  tflmSupported: boolean
+  /** The first reason TFLM cannot load it, or null. */
+  tflmProblem: string | null
   /** Predicted class per test window. */
   predictions: number[]
   sparsityPerLayer: LayerSparsity[]
@@ -138,6 +142,8 @@ export function measureVariant(
   }
   const cost = modelCost(model)
   const sparsity = sparsityReport(model)
+  const parsed = parseTflite(bytes)
+  const problems = findProblems(parsed)
   return {
     accuracy: run.accuracy,
     accuracySource: source,
@@ -146,7 +152,9 @@ export function measureVariant(
     gzipBytes: gzipSize(bytes),
     params: cost.totalParams,
     macs: cost.totalMacs,
-    arenaBytes: arenaOf(parseTflite(bytes)),
+    arenaBytes: arenaOf(parsed),
+    tflmSupported: problems.length === 0,
+    tflmProblem: problems[0]?.message ?? null,
     // Float16 and dynamic-range models compute in float on a microcontroller.
     latency: estimateLatency(model, format === 'int8' ? 'int8' : 'float32', corrections),
     hostLatencyMs: run.hostLatencyMs,

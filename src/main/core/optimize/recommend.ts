@@ -1,4 +1,4 @@
-import type { Budget, Recommendation, VariantFit, VariantKind, VariantRecord } from '../../../shared/optimize'
+import { tflmVerdict, type Budget, type Recommendation, type VariantFit, type VariantKind, type VariantRecord } from '../../../shared/optimize'
 
 /** The accuracy post-training quantization may lose before QAT is worth its training time (2 points). */
 export const PTQ_TOLERANCE = 0.02
@@ -12,7 +12,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 const pts = (x: number): string => `${(x * 100).toFixed(1)} points`
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
-type FitVariant = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency'>
+type FitVariant = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency' | 'tflmSupported' | 'tflmProblem'>
 
 /** Which limits a variant breaks, each as a phrase with units. */
 export function checkFit(v: FitVariant, b: Budget): VariantFit {
@@ -41,7 +41,8 @@ function best(list: FitVariant[]): FitVariant | undefined {
  * loses more than 2 points; a smaller architecture when the int8 model is still too big or slow;
  * pruning plus compression when over-the-air updates must be small. Only int8 variants are
  * recommended for deployment, because float kernels on a microcontroller cost 4x the flash and
- * several times the time for nothing the decision tree asks for.
+ * several times the time for nothing the decision tree asks for; and never one TensorFlow Lite
+ * Micro cannot load (hybrid dynamic-range and float16 variants, or anything inspect flags).
  */
 export function recommend(variants: FitVariant[], floatAccuracy: number | null, budget: Budget): Recommendation {
   const fits = variants.map((v) => checkFit(v, budget))
@@ -52,9 +53,11 @@ export function recommend(variants: FitVariant[], floatAccuracy: number | null, 
   const trail: string[] = []
   // Steps are numbered as the reader meets them: a branch that skips a step must not skip a number.
   const done = (variant: FitVariant | null, action: Recommendation['action'], reason: string): Recommendation => ({ variant: variant?.name ?? null, action, reason, trail: renumber(trail), fits })
-  const int8 = variants.filter((v) => v.format === 'int8')
-  const ptq = variants.find((v) => v.kind === 'ptq')
-  const qat = variants.find((v) => v.kind === 'qat')
+  const refused = variants.filter((v) => !tflmVerdict(v).supported)
+  if (refused.length) trail.push(`TensorFlow Lite Micro cannot load ${refused.map((v) => v.name).join(', ')}; never recommended for a board.`)
+  const int8 = variants.filter((v) => v.format === 'int8' && tflmVerdict(v).supported)
+  const ptq = int8.find((v) => v.kind === 'ptq')
+  const qat = int8.find((v) => v.kind === 'qat')
   const base = floatAccuracy ?? variants.find((v) => v.kind === 'float32')?.accuracy ?? null
 
   // The OTA branch applies to whatever the tree picks: if its update is too big, look for a

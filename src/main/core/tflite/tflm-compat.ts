@@ -24,8 +24,33 @@ export const TFLM_BUILTINS: ReadonlySet<string> = new Set([
 /** Tensor types TFLM kernels handle at all. */
 const TFLM_TYPES: ReadonlySet<TensorTypeName> = new Set(['FLOAT32', 'INT32', 'UINT8', 'INT64', 'BOOL', 'INT16', 'INT8', 'INT4', 'RESOURCE', 'UINT32'])
 
-/** Layers whose weights can be quantized while activations stay float ("hybrid", dynamic range). */
-const WEIGHTED_OPS = new Set(['FULLY_CONNECTED', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'BATCH_MATMUL', 'SVDF', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'TRANSPOSE_CONV'])
+/** Which operator inputs are the data, the weights and the biases (the TFLite schema's tensor order per kernel). */
+export interface TensorRoles {
+  input: number
+  weights: readonly number[]
+  biases: readonly number[]
+}
+
+const LSTM_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16]
+
+/**
+ * Operators with weights (whose weights can be quantized while activations stay float: "hybrid",
+ * dynamic range). UNIDIRECTIONAL_SEQUENCE_LSTM: 1-8 input and recurrent weights, 9-11 peephole, 12-15
+ * gate biases, 16-17 projection weights and bias, 18-19 states, 20-23 layer norm. SVDF: 1 feature
+ * weights, 2 time weights (int16 in int8 models), 3 bias, 4 state. TRANSPOSE_CONV: 0 output shape,
+ * 1 weights, 2 input, 3 bias.
+ */
+export const TENSOR_ROLES: Readonly<Record<string, TensorRoles>> = {
+  FULLY_CONNECTED: { input: 0, weights: [1], biases: [2] },
+  CONV_2D: { input: 0, weights: [1], biases: [2] },
+  DEPTHWISE_CONV_2D: { input: 0, weights: [1], biases: [2] },
+  TRANSPOSE_CONV: { input: 2, weights: [1], biases: [3] },
+  BATCH_MATMUL: { input: 0, weights: [1], biases: [] },
+  SVDF: { input: 0, weights: [1, 2], biases: [3] },
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { input: 0, weights: LSTM_WEIGHTS, biases: [12, 13, 14, 15, 17] }
+}
+
+const LOW_BIT_WEIGHTS: ReadonlySet<TensorTypeName> = new Set(['INT8', 'UINT8', 'INT4'])
 
 export function summarizeTensor(t: ParsedTensor): TensorSummary {
   const q = t.quantization
@@ -48,19 +73,21 @@ export function summarizeTensor(t: ParsedTensor): TensorSummary {
 }
 
 /**
- * Quantization TFLM's int8 kernels insist on in Prepare (they fail AllocateTensors otherwise):
- * symmetric weights with int32 biases, pooling that keeps its input's quantization, softmax output
- * at scale 1/256 and zero point -128. Returns the end of a sentence, or null.
+ * Quantization TFLM's int8 kernels insist on (AllocateTensors fails, or the kernel crashes), each
+ * checked against TFLM itself (test/tflm/inspect-vs-tflm.test.ts): symmetric FULLY_CONNECTED
+ * weights, pooling that keeps its input's quantization, softmax output at scale 1/256 and zero point
+ * -128. TFLM does not check bias types or convolution weight zero points, so neither is flagged.
+ * Returns the end of a sentence, or null.
  */
 function int8QuantizationProblem(op: string, inputs: (ParsedTensor | undefined)[], outputs: ParsedTensor[]): string | null {
-  const [input, weights, bias] = inputs
+  const roles = TENSOR_ROLES[op]
+  const input = inputs[roles?.input ?? 0]
   const output = outputs[0]
   if (input?.type !== 'INT8' || !output) return null
   const q = (t: ParsedTensor | undefined) => t?.quantization ?? null
-  if (WEIGHTED_OPS.has(op) && weights?.type === 'INT8') {
-    if (!q(weights) || !q(input) || !q(output)) return 'has int8 tensors without quantization parameters.'
-    if (q(weights)!.zeroPoint.some((z) => z !== 0)) return 'has int8 weights with a non-zero zero point; TFLM needs symmetric weights.'
-    if (bias && bias.type !== 'INT32' && bias.type !== 'INT64') return `has a ${bias.type} bias; int8 layers need an int32 bias.`
+  if (op === 'FULLY_CONNECTED') {
+    const weights = inputs[roles.weights[0]]
+    if (weights?.type === 'INT8' && q(weights)?.zeroPoint.some((z) => z !== 0)) return 'has int8 weights with a non-zero zero point; TFLM needs symmetric weights.'
   }
   if ((op === 'MAX_POOL_2D' || op === 'AVERAGE_POOL_2D') && q(input) && q(output)) {
     if (q(input)!.scale[0] !== q(output)!.scale[0] || (q(input)!.zeroPoint[0] ?? 0) !== (q(output)!.zeroPoint[0] ?? 0)) {
@@ -70,6 +97,21 @@ function int8QuantizationProblem(op: string, inputs: (ParsedTensor | undefined)[
   if (op === 'SOFTMAX' && output.type === 'INT8') {
     const oq = q(output)
     if (!oq || oq.scale[0] !== 1 / 256 || oq.zeroPoint[0] !== -128) return 'has an int8 output that is not scale 1/256, zero point -128, which TFLM requires.'
+  }
+  return null
+}
+
+/**
+ * The first low-bit constant weight of an operator whose data input is float: a hybrid
+ * (dynamic-range) layer, which TFLM refuses. Not UNIDIRECTIONAL_SEQUENCE_LSTM: TFLM loads a hybrid
+ * LSTM (checked in test/tflm/inspect-vs-tflm.test.ts).
+ */
+function hybridWeights(op: string, inputs: (ParsedTensor | undefined)[]): ParsedTensor | null {
+  const roles = TENSOR_ROLES[op]
+  if (!roles || op === 'UNIDIRECTIONAL_SEQUENCE_LSTM' || inputs[roles.input]?.type !== 'FLOAT32') return null
+  for (const w of roles.weights) {
+    const t = inputs[w]
+    if (t && t.data !== null && LOW_BIT_WEIGHTS.has(t.type)) return t
   }
   return null
 }
@@ -89,15 +131,16 @@ export function findProblems(model: ParsedModel): Problem[] {
       } else if (!TFLM_BUILTINS.has(name)) {
         problems.push({ kind: 'unsupported-op', operator: op.index, message: `${label} is not available in TensorFlow Lite Micro. Replace that layer, or run the model with full TensorFlow Lite instead.` })
       }
-      const input = op.inputs[0] >= 0 ? sg.tensors[op.inputs[0]] : undefined
-      const weights = op.inputs[1] >= 0 ? sg.tensors[op.inputs[1]] : undefined
-      if (WEIGHTED_OPS.has(name) && input?.type === 'FLOAT32' && weights && (weights.type === 'INT8' || weights.type === 'UINT8' || weights.type === 'INT4')) {
+      const inputs = op.inputs.map((i) => (i >= 0 ? sg.tensors[i] : undefined))
+      const input = inputs[0]
+      const weights = hybridWeights(name, inputs)
+      if (weights) {
         problems.push({
           kind: 'hybrid', operator: op.index,
           message: `${label} is a hybrid layer: float inputs with ${weights.type.toLowerCase()} weights (dynamic-range quantization). TensorFlow Lite Micro has no hybrid kernels. Export with full int8 quantization (or float32) for the board.`
         })
       }
-      const quantProblem = int8QuantizationProblem(op.builtin, op.inputs.map((i) => (i >= 0 ? sg.tensors[i] : undefined)), op.outputs.map((i) => sg.tensors[i]))
+      const quantProblem = int8QuantizationProblem(op.builtin, inputs, op.outputs.map((i) => sg.tensors[i]))
       if (quantProblem) problems.push({ kind: 'quantization', operator: op.index, message: `${label} ${quantProblem}` })
       if (name === 'DEQUANTIZE' && input?.type === 'FLOAT16') {
         problems.push({
