@@ -95,6 +95,7 @@ const RULES: Record<string, Check> = {
   },
   'dataset.export': async (a, p) => p.inside(a[2], await p.project(a[0]), 'export folder'),
   'training.start': projectOnly,
+  'training.search': projectOnly,
   'training.result': projectOnly,
   'training.evaluate': projectOnly,
   'optimize.start': projectOnly,
