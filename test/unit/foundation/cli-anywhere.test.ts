@@ -30,6 +30,8 @@ describe('the microforge command from any folder', () => {
     expect(created.err).toBe('')
     expect(created.code).toBe(0)
     expect(JSON.parse(created.out).dir).toBe(join(tmp.dir, 'gestures'))
+    // Firmware samples at the project's rate, so the project needs one first.
+    expect(run(['project', 'set', 'gestures', '--rate', '50', '--json']).code).toBe(0)
 
     const gen = run(['generate', 'gestures', '--mode', 'capture', '--target', 'nano33ble', '--json'])
     expect(gen.code).toBe(0)
