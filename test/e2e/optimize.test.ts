@@ -43,6 +43,9 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     for (const title of ['Float32', 'Int8 post-training quantization', 'Int8 PTQ, one weight scale per tensor', 'Dynamic range', 'Float16', 'quantization-aware training']) {
       expect(rows).toContain(title)
     }
+    // TFLM cannot load the hybrid and float16 variants: the table says so, with the reason on hover.
+    await expect.poll(() => table.getByTestId(/^no-tflm-/).count()).toBe(2)
+    expect(await table.getByTestId('no-tflm-fp16').getAttribute('title')).toMatch(/float16/)
 
     // The budget form with its defaults: PTQ is the decision tree's first answer.
     await page.getByTestId('recommend').click()
