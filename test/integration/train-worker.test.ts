@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker } from '../../src/main/services/worker-host'
@@ -51,9 +51,9 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
     expect(epochs[0].etaMs).toBeGreaterThan(0)
     expect(epochs.at(-1)!.data).toMatchObject({ loss: expect.any(Number), acc: expect.any(Number), valLoss: expect.any(Number), valAcc: expect.any(Number) })
 
-    // Saved: model.json + weights.bin, the recipe in project.json, the result for later.
+    // Saved: model.json committing its weights-<hash>.bin, the recipe in project.json, the result for later.
     expect(result.modelPath).toBe(join(project, 'models', 'float', 'model.json'))
-    expect(existsSync(join(project, 'models', 'float', 'weights.bin'))).toBe(true)
+    expect(readdirSync(join(project, 'models', 'float')).filter((f) => /^weights-[0-9a-f]{12}\.bin$/.test(f))).toHaveLength(1)
     const pj = JSON.parse(readFileSync(join(project, 'project.json'), 'utf8'))
     expect(pj.signal.preprocessing).toMatchObject({ axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], windowLength: 30, chosen: { by: 'auto' } })
     expect(['zscore', 'window-offset']).toContain(pj.signal.preprocessing.method)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { dirname, basename, join } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
+import { fsOps, InjectedKill, writeSynced } from './fs-ops'
 
 /**
  * Writes a file so that a crash, a kill -9 or a full disk leaves either the old file or the new
@@ -10,17 +11,12 @@ import { MicroforgeError } from '../../shared/errors'
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path)
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  let handle: fs.FileHandle | undefined
   try {
-    handle = await fs.open(tmp, 'w', 0o644)
-    await handle.writeFile(data)
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await fs.rename(tmp, path)
+    await writeSynced(tmp, data)
+    await fsOps.rename(tmp, path)
   } catch (err) {
-    if (handle) await handle.close().catch(() => undefined)
-    await fs.rm(tmp, { force: true }).catch(() => undefined)
+    if (err instanceof InjectedKill) throw err
+    await fsOps.rm(tmp, { force: true }).catch(() => undefined)
     throw wrapFsError(err, path)
   }
   await syncDir(dir)
@@ -45,7 +41,7 @@ async function syncDir(dir: string): Promise<void> {
 
 /** Maps Node fs errors to errors a user can act on. */
 export function wrapFsError(err: unknown, path: string): Error {
-  if (err instanceof MicroforgeError) return err
+  if (err instanceof MicroforgeError || err instanceof InjectedKill) return err
   const code = (err as { code?: string })?.code
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', `The disk is full; could not save ${basename(path)}.`, 'Free some space and try again. Everything saved before is still on disk.')
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new MicroforgeError('IO_ERROR', `Cannot write to ${dirname(path)} (permission denied).`, 'Choose a folder you can write to.')

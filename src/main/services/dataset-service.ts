@@ -183,6 +183,14 @@ export class DatasetService implements DatasetApi {
       options.testFraction ?? (typeof p.settings.testFraction === 'number' ? p.settings.testFraction : DEFAULT_TEST_FRACTION),
       seedOf(p)
     )
+    // Classes first: a kill or a full disk mid-import leaves windows whose class is listed.
+    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
+    await this.ensureClasses(project, [...new Set(windows.map((w) => w.label))], {
+      windowLength: plan.windowLength,
+      ...(options.hop !== undefined ? { hop: options.hop } : {}),
+      axes: loaded.axes,
+      ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
+    })
     await fs.mkdir(samplesDir(project), { recursive: true })
     const createdAt = new Date().toISOString()
     const classes: Record<string, number> = {}
@@ -191,13 +199,6 @@ export class DatasetService implements DatasetApi {
       await writeSample(project, { id: ids[i], label: w.label, split: w.split ?? plan2.get(ids[i]) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt })
       classes[w.label] = (classes[w.label] ?? 0) + 1
     }
-    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
-    await this.ensureClasses(project, Object.keys(classes), {
-      windowLength: plan.windowLength,
-      ...(options.hop !== undefined ? { hop: options.hop } : {}),
-      axes: loaded.axes,
-      ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
-    })
     this.changed(project, 'imported')
     const resized = report.reduce((n, r) => n + (r.actions.some((a) => a.startsWith('padded') || a.startsWith('cropped')) ? r.windows : 0), 0)
     return { classes, windowLength: plan.windowLength, hop: plan.hop, rateHz: plan.rateHz, axes, resized, files: report.length, report, ids }

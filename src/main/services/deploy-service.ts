@@ -15,6 +15,7 @@ import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
 import { sketchLocation } from '../core/codegen/sketch-location'
 import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
+import { fsOps, InjectedKill } from './fs-ops'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { readProjectFile } from './project-store'
 
@@ -217,31 +218,47 @@ function describe(name: string, path: string, bytes: Uint8Array): { variant: Dep
  * is written, so a full disk or a crash leaves the earlier project (if any) as it was.
  */
 async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwrite: boolean): Promise<void> {
+  await recoverFolder(out)
   if (existsSync(out) && !overwrite) {
     throw new MicroforgeError('ALREADY_EXISTS', `The folder ${out} already exists.`, 'Choose another name, or allow overwriting (--force in the CLI).')
   }
+  // Hidden names: a folder being written or set aside never counts as firmware.
   const stamp = `${process.pid}-${Date.now()}`
-  const tmp = `${out}.tmp-${stamp}`
+  const tmp = join(dirname(out), `.${basename(out)}.tmp-${stamp}`)
   try {
     for (const [p, bytes] of entries) {
       const file = join(tmp, ...p.split('/'))
-      await fs.mkdir(dirname(file), { recursive: true })
-      await fs.writeFile(file, bytes)
+      await fsOps.mkdir(dirname(file))
+      await fsOps.writeFile(file, bytes)
     }
     // Swap by renames: the old folder is set aside, not deleted, until the new one is in place.
-    const old = existsSync(out) ? `${out}.old-${stamp}` : null
-    if (old) await fs.rename(out, old)
+    const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${stamp}`) : null
+    if (old) await fsOps.rename(out, old)
     try {
-      await fs.rename(tmp, out)
+      await fsOps.rename(tmp, out)
     } catch (err) {
-      if (old) await fs.rename(old, out)
+      if (old && !(err instanceof InjectedKill)) await fsOps.rename(old, out)
       throw err
     }
-    if (old) await fs.rm(old, { recursive: true, force: true })
+    if (old) await fsOps.rm(old, { recursive: true, force: true })
   } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true })
+    if (err instanceof InjectedKill) throw err
+    await fsOps.rm(tmp, { recursive: true, force: true })
     throw wrapFsError(err, out)
   }
+}
+
+/**
+ * Finishes what a killed swap left: the folder set aside goes back when the new one never
+ * arrived, and leftovers of earlier attempts are removed.
+ */
+async function recoverFolder(out: string): Promise<void> {
+  const parent = dirname(out)
+  const prefix = `.${basename(out)}.`
+  const names = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && /\.(tmp|old)-\d+-\d+$/.test(n))
+  const olds = names.filter((n) => n.includes('.old-')).sort()
+  if (!existsSync(out) && olds.length > 0) await fsOps.rename(join(parent, olds[olds.length - 1]), out)
+  for (const n of names) if (existsSync(join(parent, n))) await fsOps.rm(join(parent, n), { recursive: true, force: true })
 }
 
 function run(cmd: string, args: string[]): Promise<string> {

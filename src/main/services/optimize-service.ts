@@ -15,7 +15,7 @@ import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
-import { readModelFolder } from './model-io'
+import { readModelAttachment, readModelFolder } from './model-io'
 import { withProjectLock } from './project-lock'
 import { readProjectFile } from './project-store'
 import { FLOAT_MODEL_DIR, readSamples } from './training-service'
@@ -296,12 +296,7 @@ export class OptimizeService implements OptimizeApi {
     if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
     const classes = meta.classes
     const p = meta.preprocessing
-    let training: TrainResult | null = null
-    try {
-      training = JSON.parse(await fs.readFile(join(modelDir, 'training.json'), 'utf8')) as TrainResult
-    } catch {
-      training = null
-    }
+    const training = await readModelAttachment<TrainResult>(modelDir, 'training').catch(() => null)
     const all = (await readSamples(dir)).filter((s) => classes.includes(s.label))
     let test = all.filter((s) => s.split === 'test')
     if (test.length === 0 && training?.testIds) test = all.filter((s) => training!.testIds.includes(s.id))

@@ -38,7 +38,8 @@ export class ProjectService implements ProjectApi {
   async open(dir: string): Promise<ProjectSummary> {
     const abs = absolute(dir)
     let summary = await this.summarize(abs)
-    if (await this.repairClasses(abs, summary)) summary = await this.summarize(abs)
+    const repaired = await this.repairClasses(abs, summary)
+    if ((await this.rollForwardPreprocessing(abs, summary)) || repaired) summary = await this.summarize(abs)
     await this.remember(abs, summary.project.name)
     return summary
   }
@@ -95,6 +96,27 @@ export class ProjectService implements ProjectApi {
       return true
     } catch {
       // A read-only project still opens; the counts per class show the windows.
+      return false
+    }
+  }
+
+  /**
+   * model.json is the commit record of a training run; project.json's recipe is written after it.
+   * A kill between the two left the previous recipe beside the new model: take the model's.
+   */
+  private async rollForwardPreprocessing(dir: string, summary: ProjectSummary): Promise<boolean> {
+    let recipe: unknown
+    try {
+      const modelJson = JSON.parse(await fs.readFile(join(dir, 'models', 'float', 'model.json'), 'utf8')) as { userDefinedMetadata?: { preprocessing?: unknown } }
+      recipe = modelJson.userDefinedMetadata?.preprocessing
+    } catch {
+      return false
+    }
+    if (!recipe || typeof recipe !== 'object' || JSON.stringify(recipe) === JSON.stringify(summary.project.signal.preprocessing)) return false
+    try {
+      await this.mutate(dir, () => ({ signal: { preprocessing: { ...(recipe as Record<string, unknown>) } } }))
+      return true
+    } catch {
       return false
     }
   }

@@ -26,8 +26,8 @@ import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
-import { writeJsonAtomic, wrapFsError } from './atomic-fs'
-import { readModelFolder, writeModelFolder } from './model-io'
+import { wrapFsError } from './atomic-fs'
+import { readModelAttachment, readModelFolder, writeModelFolder } from './model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from './project-store'
@@ -35,7 +35,6 @@ import { startSearch } from './search-service'
 import { runWorker } from './worker-host'
 
 export const FLOAT_MODEL_DIR = join('models', 'float')
-const TRAINING_FILE = 'training.json'
 
 /** Reads every samples/<id>.json of a project (format in src/shared/dataset.ts). */
 export async function readSamples(projectDir: string): Promise<SampleWindow[]> {
@@ -221,8 +220,9 @@ export class TrainingService implements TrainingApi {
       userDefinedMetadata: { classes: result.classes, inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length], preprocessing: result.preprocessing }
     }
     const modelDir = join(dir, FLOAT_MODEL_DIR)
-    await writeModelFolder(modelDir, modelJson, out.weights)
-    await writeJsonAtomic(join(modelDir, TRAINING_FILE), result)
+    // model.json commits the weights and training.json together; project.json follows (and is
+    // brought back in line from model.json on open if a kill falls between the two).
+    await writeModelFolder(modelDir, modelJson, out.weights, { training: result })
     await this.projects.mutate(dir, (project) => ({
       signal: { preprocessing: { ...result.preprocessing } },
       settings: { ...project.settings, training: result.options }
@@ -230,13 +230,7 @@ export class TrainingService implements TrainingApi {
   }
 
   async result(projectDir: string): Promise<TrainResult | null> {
-    const path = join(resolve(projectDir), FLOAT_MODEL_DIR, TRAINING_FILE)
-    try {
-      return JSON.parse(await fs.readFile(path, 'utf8')) as TrainResult
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return null
-      throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Train the model again.')
-    }
+    return readModelAttachment<TrainResult>(join(resolve(projectDir), FLOAT_MODEL_DIR), 'training')
   }
 
   async evaluate(projectDir: string): Promise<EvaluationResult> {

@@ -1,0 +1,112 @@
+/**
+ * Issue #17, problem 4: a kill at any file-system step leaves the previous complete state or the
+ * new one. fs-ops counts the steps that change a project; injectKillAt(k) makes step k and every
+ * later step fail as if the process had died (no cleanup can run), for k = 1, 2, ... until an
+ * operation completes. After each kill the project is checked as the next run would find it.
+ */
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServices, type Services } from '../../../src/main/services'
+import { fsStepsTaken, injectKillAt, InjectedKill } from '../../../src/main/services/fs-ops'
+import { readModelFolder } from '../../../src/main/services/model-io'
+import type { TrainingService } from '../../../src/main/services/training-service'
+import type { TrainWorkerResult } from '../../../src/main/workers/train-protocol'
+import type { TrainResult } from '../../../src/shared/training'
+import { tempDir } from '../../helpers/tmp'
+
+const recipe = (tag: number): Record<string, unknown> => ({ method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [tag] })
+function trained(tag: number): { out: TrainWorkerResult; result: TrainResult } {
+  const weights = new Float32Array([tag, tag, tag])
+  const modelJson = { format: 'layers-model', generatedBy: 't', convertedBy: null, modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [3], dtype: 'float32' }] }] }
+  const out = { modelJson, weights: weights.buffer } as unknown as TrainWorkerResult
+  const result = { classes: ['a'], preprocessing: recipe(tag), options: { tag }, trainMs: tag } as unknown as TrainResult
+  return { out, result }
+}
+
+/** Runs op with a kill at every step in turn, on a fresh copy of `template`; check sees each copy. */
+async function everyStep(template: string, work: string, op: (dir: string) => Promise<unknown>, check: (dir: string, killedAt: number | null) => Promise<void>): Promise<number> {
+  for (let k = 1; ; k++) {
+    const dir = join(work, `k${k}`)
+    cpSync(template, dir, { recursive: true })
+    injectKillAt(k)
+    let killed = false
+    try {
+      await op(dir)
+    } catch (err) {
+      if (!(err instanceof InjectedKill)) throw err
+      killed = true
+    }
+    const steps = fsStepsTaken()
+    injectKillAt(null)
+    await check(dir, killed ? k : null)
+    if (!killed) return steps
+  }
+}
+
+describe('a kill at every file-system step', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let services: Services
+  let template: string
+  beforeAll(async () => {
+    tmp = tempDir()
+    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
+    template = join(tmp.dir, 'template')
+    await services.api.project.create(template, 'Kill')
+    await services.api.project.update(template, { signal: { sampleRateHz: 50 } })
+    const a = trained(1)
+    await (services.api.training as TrainingService).save(template, a.out, a.result)
+  })
+  afterAll(async () => {
+    injectKillAt(null)
+    await services.dispose()
+    tmp.cleanup()
+  })
+
+  it('train: the old model or the new one, never a mix; project.json follows on open', async () => {
+    const b = trained(2)
+    const steps = await everyStep(template, join(tmp.dir, 'train'), (dir) => (services.api.training as TrainingService).save(dir, b.out, b.result), async (dir) => {
+      const { weights } = await readModelFolder(join(dir, 'models', 'float'))
+      const tag = new Float32Array(weights)[0]
+      expect([1, 2]).toContain(tag)
+      expect(Array.from(new Float32Array(weights))).toEqual([tag, tag, tag])
+      expect((await services.api.training.result(dir))?.trainMs).toBe(tag)
+      const opened = await services.api.project.open(dir)
+      expect(opened.project.signal.preprocessing).toEqual(recipe(tag))
+    })
+    expect(steps).toBeGreaterThan(3)
+  })
+
+  it('generate --force: one complete firmware folder, no .old-* counted', async () => {
+    const req = { projectDir: template, target: 'nano33ble' as const, runtime: 'c' as const, mode: 'capture' as const, kind: 'platformio' as const, name: 'fw' }
+    await services.api.deploy.generate(req)
+    const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort()
+    const before = files(join(template, 'firmware', 'fw'))
+    await services.api.project.update(template, { name: 'Kill two' })
+    const steps = await everyStep(template, join(tmp.dir, 'gen'), (dir) => services.api.deploy.generate({ ...req, projectDir: dir, overwrite: true }), async (dir) => {
+      const fw = join(dir, 'firmware', 'fw')
+      const summary = await services.api.project.open(dir)
+      expect(summary.firmwareCount).toBeLessThanOrEqual(1)
+      if (existsSync(fw)) {
+        expect(files(fw)).toEqual(before)
+        expect(readFileSync(join(fw, 'README.md'), 'utf8')).toMatch(/project \*\*Kill( two)?\*\*/)
+      }
+      // The next run finds the old folder again, or the new one, and leaves nothing hidden behind.
+      await services.api.deploy.generate({ ...req, projectDir: dir, overwrite: true })
+      expect(readdirSync(join(dir, 'firmware'))).toEqual(['fw'])
+      expect((await services.api.project.open(dir)).firmwareCount).toBe(1)
+    })
+    expect(steps).toBeGreaterThan(3)
+  })
+
+  it('import: every saved window has its class in project.json', async () => {
+    const csv = join(tmp.dir, 'in.csv')
+    writeFileSync(csv, 'label,aX\nup,1\nup,2\ndown,3\ndown,4\nleft,5\nleft,6\n')
+    const steps = await everyStep(template, join(tmp.dir, 'imp'), (dir) => services.api.dataset.import(dir, [csv], { windowLength: 2 }), async (dir) => {
+      const project = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8')) as { classes: Array<{ name: string }> }
+      const names = project.classes.map((c) => c.name)
+      for (const s of await services.api.dataset.list(dir)) expect(names).toContain(s.label)
+    })
+    expect(steps).toBeGreaterThan(3)
+  })
+})
