@@ -25,6 +25,7 @@ import { markerInstructions, repoRoot, runC, runTflm, sdkDir, type RunResult, ty
 import { markdown } from './m4/report'
 import { benchModels } from './m4/models'
 import { opFacts, type OpFacts } from './m4/ops'
+import { writeCostModels } from './m4/fit'
 import { sweepModels } from './m4/sweep'
 
 export interface ModelResult {
@@ -95,6 +96,8 @@ if (!only.length) {
     totals: Object.fromEntries(Object.entries(r.runtimes).map(([rt, v]) => [rt, v.instructions]))
   }))
   writeFileSync(path.join(fixtures, 'm4-ops.json'), `${JSON.stringify({ method: out.method, models: ops }, null, 1)}\n`)
+  writeCostModels()
+  console.log('Cost models refitted to the sweep: src/main/core/optimize/m4-cost-model.ts')
 }
 if (results.some((r) => !r.bitExact)) {
   console.error('A runtime gave an output different from the interpreter (see m4.json, bitExact).')

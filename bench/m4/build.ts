@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { GeneratedFile } from '../../src/main/core/codegen/c-runtime'
@@ -152,8 +152,16 @@ export function runTflm(tflite: Uint8Array, modelOps: GeneratedFile, kernels: 'r
     return obj
   }
   // tflm_main.cc depends on the model only through model_ops.h: one object per operator set.
-  const key = createHash('sha256').update(modelOps.contents).digest('hex').slice(0, 16)
-  const cached = path.join(s.work, `tflm_main-${key}.o`)
+  const key = createHash('sha256')
+    .update(modelOps.contents)
+    .update(readFileSync(path.join(benchDir, 'tflm_main.cc')))
+    .update(readFileSync(path.join(benchDir, 'bench_hooks.h')))
+    .update(sdk)
+    .digest('hex')
+    .slice(0, 16)
+  const cacheDir = path.join(tmpdir(), 'microforge-bench-m4-cache')
+  mkdirSync(cacheDir, { recursive: true })
+  const cached = path.join(cacheDir, `tflm_main-${key}.o`)
   if (!existsSync(cached)) copyFileSync(cxx(path.join(benchDir, 'tflm_main.cc')), cached)
   const objects = [cached, cxx(path.join(work, 'model_data.cc'))]
   const elf = link(work, [...s.objects, ...objects], 'tflm', true, [path.join(sdk, 'cortex-m4', kernels, 'libtflm.a')])

@@ -83,15 +83,43 @@ export interface TargetModel {
   cyclesPerOp: number
   /** Why the numbers are what they are. */
   notes: string
+  /**
+   * int8: null when the core's instruction counts are measured (Cortex-M4F in QEMU) and the
+   * estimate comes from cost models fitted to them; else the factor that projects those counts
+   * onto this core (an assumption until a board measurement sets the correction).
+   */
+  int8Projection: number | null
+}
+
+/** The runtimes an int8 model can be deployed with; the estimate differs per runtime. */
+export type LatencyRuntime = 'c' | 'tflm-reference' | 'tflm-cmsis-nn'
+
+export const LATENCY_RUNTIME_NAMES: Record<LatencyRuntime, string> = {
+  c: 'Microforge C runtime',
+  'tflm-cmsis-nn': 'TFLM + CMSIS-NN',
+  'tflm-reference': 'TFLM reference kernels'
+}
+
+export interface RuntimeLatency {
+  runtime: LatencyRuntime
+  /** With the target's correction applied. */
+  ms: number
+  rawMs: number
+  instructions: number
 }
 
 export interface TargetLatency {
   target: TargetId
-  /** Estimated ms per inference, with the target's correction factor applied. */
+  /** Estimated ms per inference, with the target's correction factor applied (the C runtime for int8). */
   ms: number
   rawMs: number
   cycles: number
   correction: number
+  /** Which runtime ms is for, and how it was obtained (a fit to measurements, or a projection). */
+  runtime?: LatencyRuntime
+  basis?: string
+  /** int8: the estimate for every runtime, so Deploy can show the one it builds. */
+  byRuntime?: RuntimeLatency[]
 }
 
 export interface LayerSparsityRow {

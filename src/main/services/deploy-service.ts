@@ -18,6 +18,8 @@ import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { fsOps, InjectedKill } from './fs-ops'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { readProjectFile } from './project-store'
+import { deployLatency } from '../core/optimize/latency'
+import { opFactsFromGraph } from '../core/optimize/op-facts'
 
 /**
  * The Deploy step's service: lists variants, checks fit per board and runtime, and writes firmware
@@ -100,7 +102,14 @@ export class DeployService implements DeployApi {
     const v = await this.loadVariant(projectDir, variant)
     const board = BOARDS[target]
     const measured = await this.measureCRuntime(v.graph, v.bytes)
-    return { board, variant: v.variant, runtimes: [tflmFit(board, v.graph, v.bytes), cRuntimeFit(board, v.graph, measured)] }
+    const runtimes = [tflmFit(board, v.graph, v.bytes), cRuntimeFit(board, v.graph, measured)]
+    if (v.variant.precision === 'int8') {
+      // The estimate of the runtime each row builds, with the board's measured correction if any.
+      const corrections = ((await readProjectFile(resolve(projectDir)).catch(() => null))?.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
+      const ops = opFactsFromGraph(v.graph)
+      for (const r of runtimes) if (r.supported) r.latency = deployLatency(ops, target, r.runtime, corrections[target]) ?? undefined
+    }
+    return { board, variant: v.variant, runtimes }
   }
 
   private readonly measuredCache = new Map<string, MeasuredCSize | null>()

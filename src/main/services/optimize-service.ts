@@ -65,7 +65,7 @@ async function readCorrections(dir: string): Promise<Partial<Record<TargetId, nu
 
 function applyCorrection(l: TargetLatency, factor: number | undefined): TargetLatency {
   const correction = factor !== undefined && factor > 0 ? factor : 1
-  return { ...l, correction, ms: l.rawMs * correction }
+  return { ...l, correction, ms: l.rawMs * correction, byRuntime: l.byRuntime?.map((r) => ({ ...r, ms: r.rawMs * correction })) }
 }
 
 function emptyIndex(): VariantIndex {

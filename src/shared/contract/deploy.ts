@@ -9,6 +9,8 @@ import type { ArgSchemas } from './types'
  * and runtime against the board before anyone flashes it.
  */
 
+import type { LatencyRuntime } from '../optimize'
+
 export interface DeployVariant {
   name: string
   /** Absolute path of the .tflite. */
@@ -38,6 +40,8 @@ export interface RuntimeFit {
   fits: boolean
   flashPercent: number
   ramPercent: number
+  /** Estimated ms per inference with this runtime on the board (int8 models), and how it was obtained. */
+  latency?: { ms: number; runtime: LatencyRuntime; basis: string }
 }
 
 export interface FitReport {

@@ -13,41 +13,57 @@ import { ReshapeOptionsT } from '../../../src/main/core/tflite/schema/tflite/res
 import { SoftmaxOptionsT } from '../../../src/main/core/tflite/schema/tflite/softmax-options'
 import { BuiltinOperator, BuiltinOptions, TensorType, bytesOf, writeTflite } from '../../../src/main/core/tflite/writer'
 
-export function microSpeechShaped(seed = 7): Uint8Array {
+export interface SpectrogramShape {
+  h: number
+  w: number
+  fh: number
+  fw: number
+  mult: number
+  stride: number
+  classes: number
+}
+
+export const MICRO_SPEECH: SpectrogramShape = { h: 49, w: 40, fh: 10, fw: 8, mult: 8, stride: 2, classes: 4 }
+
+export function microSpeechShaped(seed = 7, shape: SpectrogramShape = MICRO_SPEECH): Uint8Array {
+  const { h, w, fh, fw, mult, stride, classes } = shape
+  const oh = Math.ceil(h / stride)
+  const ow = Math.ceil(w / stride)
+  const flat = oh * ow * mult
   const r = mulberry32(seed)
   const int8s = (n: number): Int8Array => Int8Array.from({ length: n }, () => Math.floor(r() * 255) - 127)
   const int32s = (n: number, limit: number): Int32Array => Int32Array.from({ length: n }, () => Math.round((r() * 2 - 1) * limit))
-  const dwScales = Array.from({ length: 8 }, () => 0.004 + r() * 0.008)
+  const dwScales = Array.from({ length: mult }, () => 0.004 + r() * 0.008)
   const inScale = 0.1
   const dwOutScale = 0.5
   const fcWScale = 0.00001
   return writeTflite({
     description: 'micro_speech-shaped (Microforge bench)',
     tensors: [
-      { name: 'input', type: TensorType.INT8, shape: [1, 1960], quantization: { scale: [inScale], zeroPoint: [-128] } },
-      { name: 'shape_4d', type: TensorType.INT32, shape: [4], data: bytesOf(Int32Array.of(-1, 49, 40, 1)) },
-      { name: 'spectrogram', type: TensorType.INT8, shape: [1, 49, 40, 1], quantization: { scale: [inScale], zeroPoint: [-128] } },
-      { name: 'dw_weights', type: TensorType.INT8, shape: [1, 10, 8, 8], data: bytesOf(int8s(640)), quantization: { scale: dwScales, zeroPoint: Array(8).fill(0), quantizedDimension: 3 } },
-      { name: 'dw_bias', type: TensorType.INT32, shape: [8], data: bytesOf(int32s(8, 2000)), quantization: { scale: dwScales.map((s) => s * inScale), zeroPoint: Array(8).fill(0) } },
-      { name: 'dw_out', type: TensorType.INT8, shape: [1, 25, 20, 8], quantization: { scale: [dwOutScale], zeroPoint: [-128] } },
-      { name: 'shape_2d', type: TensorType.INT32, shape: [2], data: bytesOf(Int32Array.of(-1, 4000)) },
-      { name: 'flat', type: TensorType.INT8, shape: [1, 4000], quantization: { scale: [dwOutScale], zeroPoint: [-128] } },
-      { name: 'fc_weights', type: TensorType.INT8, shape: [4, 4000], data: bytesOf(int8s(16000)), quantization: { scale: [fcWScale], zeroPoint: [0] } },
-      { name: 'fc_bias', type: TensorType.INT32, shape: [4], data: bytesOf(int32s(4, 5000)), quantization: { scale: [fcWScale * dwOutScale], zeroPoint: [0] } },
-      { name: 'logits', type: TensorType.INT8, shape: [1, 4], quantization: { scale: [0.05], zeroPoint: [3] } },
-      { name: 'probabilities', type: TensorType.INT8, shape: [1, 4], quantization: { scale: [1 / 256], zeroPoint: [-128] } }
+      { name: 'input', type: TensorType.INT8, shape: [1, h * w], quantization: { scale: [inScale], zeroPoint: [-128] } },
+      { name: 'shape_4d', type: TensorType.INT32, shape: [4], data: bytesOf(Int32Array.of(-1, h, w, 1)) },
+      { name: 'spectrogram', type: TensorType.INT8, shape: [1, h, w, 1], quantization: { scale: [inScale], zeroPoint: [-128] } },
+      { name: 'dw_weights', type: TensorType.INT8, shape: [1, fh, fw, mult], data: bytesOf(int8s(fh * fw * mult)), quantization: { scale: dwScales, zeroPoint: Array(mult).fill(0), quantizedDimension: 3 } },
+      { name: 'dw_bias', type: TensorType.INT32, shape: [mult], data: bytesOf(int32s(mult, 2000)), quantization: { scale: dwScales.map((s) => s * inScale), zeroPoint: Array(mult).fill(0) } },
+      { name: 'dw_out', type: TensorType.INT8, shape: [1, oh, ow, mult], quantization: { scale: [dwOutScale], zeroPoint: [-128] } },
+      { name: 'shape_2d', type: TensorType.INT32, shape: [2], data: bytesOf(Int32Array.of(-1, flat)) },
+      { name: 'flat', type: TensorType.INT8, shape: [1, flat], quantization: { scale: [dwOutScale], zeroPoint: [-128] } },
+      { name: 'fc_weights', type: TensorType.INT8, shape: [classes, flat], data: bytesOf(int8s(classes * flat)), quantization: { scale: [fcWScale], zeroPoint: [0] } },
+      { name: 'fc_bias', type: TensorType.INT32, shape: [classes], data: bytesOf(int32s(classes, 5000)), quantization: { scale: [fcWScale * dwOutScale], zeroPoint: [0] } },
+      { name: 'logits', type: TensorType.INT8, shape: [1, classes], quantization: { scale: [0.05], zeroPoint: [3] } },
+      { name: 'probabilities', type: TensorType.INT8, shape: [1, classes], quantization: { scale: [1 / 256], zeroPoint: [-128] } }
     ],
     operators: [
-      { opcode: BuiltinOperator.RESHAPE, version: 1, inputs: [0, 1], outputs: [2], optionsType: BuiltinOptions.ReshapeOptions, options: new ReshapeOptionsT([-1, 49, 40, 1]) },
+      { opcode: BuiltinOperator.RESHAPE, version: 1, inputs: [0, 1], outputs: [2], optionsType: BuiltinOptions.ReshapeOptions, options: new ReshapeOptionsT([-1, h, w, 1]) },
       {
         opcode: BuiltinOperator.DEPTHWISE_CONV_2D,
         version: 3,
         inputs: [2, 3, 4],
         outputs: [5],
         optionsType: BuiltinOptions.DepthwiseConv2DOptions,
-        options: new DepthwiseConv2DOptionsT(Padding.SAME, 2, 2, 8, ActivationFunctionType.RELU, 1, 1)
+        options: new DepthwiseConv2DOptionsT(Padding.SAME, stride, stride, mult, ActivationFunctionType.RELU, 1, 1)
       },
-      { opcode: BuiltinOperator.RESHAPE, version: 1, inputs: [5, 6], outputs: [7], optionsType: BuiltinOptions.ReshapeOptions, options: new ReshapeOptionsT([-1, 4000]) },
+      { opcode: BuiltinOperator.RESHAPE, version: 1, inputs: [5, 6], outputs: [7], optionsType: BuiltinOptions.ReshapeOptions, options: new ReshapeOptionsT([-1, flat]) },
       { opcode: BuiltinOperator.FULLY_CONNECTED, version: 4, inputs: [7, 8, 9], outputs: [10], optionsType: BuiltinOptions.FullyConnectedOptions, options: new FullyConnectedOptionsT(ActivationFunctionType.NONE) },
       { opcode: BuiltinOperator.SOFTMAX, version: 1, inputs: [10], outputs: [11], optionsType: BuiltinOptions.SoftmaxOptions, options: new SoftmaxOptionsT(1) }
     ],

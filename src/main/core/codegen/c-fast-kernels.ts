@@ -233,7 +233,11 @@ static void mf_fconv_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t
 const DEPTHWISE = String.raw`
 /* scratch: f_h * f_w * in_c bytes. */
 static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  const int32_t ch = p->in_c, taps_row = p->f_w * ch;
+  /* Locals, not p->...: stores through int8_t pointers may alias anything, so GCC would reload fields. */
+  const int32_t ch = p->in_c, taps_row = p->f_w * ch, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
+  const int32_t *const bias = p->bias;
+  const mf_rq *const rq = p->rq;
+  const int8_t *const w = p->w;
   int32_t oy, ox;
   for (oy = 0; oy < p->out_h; ++oy) {
     for (ox = 0; ox < p->out_w; ++ox, out += ch) {
@@ -242,10 +246,10 @@ static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *
       int32_t c = 0, fy, fx;
 #if defined(__ARM_FEATURE_DSP)
       for (; c + 3 < ch; c += 4) {
-        int32_t s0 = p->bias[c], s1 = p->bias[c + 1], s2 = p->bias[c + 2], s3 = p->bias[c + 3];
-        for (fy = 0; fy < p->f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + c, *v = p->w + fy * taps_row + c;
-          for (fx = 0; fx < p->f_w; ++fx, x += ch, v += ch) {
+        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
+        for (fy = 0; fy < f_h; ++fy) {
+          const int8_t *x = patch + fy * stride + c, *v = w + fy * taps_row + c;
+          for (fx = 0; fx < f_w; ++fx, x += ch, v += ch) {
             const int32_t xw = mf_ld4(x), vw = mf_ld4(v);
             int32_t xe = __sxtb16(xw), ve = __sxtb16(vw);
             s0 = __smlabb(xe, ve, s0);
@@ -256,19 +260,19 @@ static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *
             s3 = __smlatt(xe, ve, s3);
           }
         }
-        out[c] = mf_rq_apply(s0, p->rq + c, p->act_min, p->act_max);
-        out[c + 1] = mf_rq_apply(s1, p->rq + c + 1, p->act_min, p->act_max);
-        out[c + 2] = mf_rq_apply(s2, p->rq + c + 2, p->act_min, p->act_max);
-        out[c + 3] = mf_rq_apply(s3, p->rq + c + 3, p->act_min, p->act_max);
+        out[c] = mf_rq_apply(s0, rq + c, lo, hi);
+        out[c + 1] = mf_rq_apply(s1, rq + c + 1, lo, hi);
+        out[c + 2] = mf_rq_apply(s2, rq + c + 2, lo, hi);
+        out[c + 3] = mf_rq_apply(s3, rq + c + 3, lo, hi);
       }
 #endif
       for (; c < ch; ++c) {
-        int32_t s = p->bias[c];
-        for (fy = 0; fy < p->f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + c, *v = p->w + fy * taps_row + c;
-          for (fx = 0; fx < p->f_w; ++fx) s += (int32_t)x[fx * ch] * v[fx * ch];
+        int32_t s = bias[c];
+        for (fy = 0; fy < f_h; ++fy) {
+          const int8_t *x = patch + fy * stride + c, *v = w + fy * taps_row + c;
+          for (fx = 0; fx < f_w; ++fx) s += (int32_t)x[fx * ch] * v[fx * ch];
         }
-        out[c] = mf_rq_apply(s, p->rq + c, p->act_min, p->act_max);
+        out[c] = mf_rq_apply(s, rq + c, lo, hi);
       }
     }
   }

@@ -15,6 +15,7 @@ import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 import { planArena, type LifetimeRequest } from './lifetime-planner'
 import { checkTypes } from './c-runtime-checks'
+import { samePadding, shape4, to4d } from './c-runtime-shapes'
 import { emitFastPoolOrMean } from './c-fast-pool'
 
 export const C_RUNTIME_OPS = [
@@ -92,7 +93,18 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
 
   // Lifetimes of every non-constant tensor, in operator order.
   const lifetimes = new Map<number, LifetimeRequest>()
-  const touch = (idx: number, at: number): void => {
+  // RESHAPE, EXPAND_DIMS and SQUEEZE change no byte: with the fast kernels their output shares its
+  // input's slot (as TFLM does), so the copy becomes a no-op and both never occupy the arena at once.
+  const alias = new Map<number, number>()
+  if (opts.kernels !== 'reference') {
+    for (const op of model.operators) {
+      const src = op.inputs[0]
+      if (ALIASES.has(op.op) && src >= 0 && !t(src).data && bytesPerElement(t(src).type) === bytesPerElement(t(op.outputs[0]).type)) alias.set(op.outputs[0], alias.get(src) ?? src)
+    }
+  }
+  const slot = (idx: number): number => alias.get(idx) ?? idx
+  const touch = (tensorIdx: number, at: number): void => {
+    const idx = tensorIdx < 0 ? tensorIdx : slot(tensorIdx)
     const tensor = t(idx)
     if (idx < 0 || tensor.data) return
     const r = lifetimes.get(idx)
@@ -135,7 +147,7 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     return id
   }
   const arenaRef = (idx: number, cType: string): string => {
-    const off = plan.offsets.get(idx)
+    const off = plan.offsets.get(slot(idx))
     if (off === undefined) throw new Error(`tensor ${idx} has no arena slot`)
     return `(${cType} *)(MF_ARENA + ${off})`
   }
@@ -258,24 +270,6 @@ function int32View(data: Uint8Array): Int32Array {
 function emitMultipliers(e: Emitter, p: string, mults: number[], shifts: number[]): void {
   e.decls.push(`static const int32_t ${p}_mult[${mults.length}] = {\n${cArrayBody(mults, 8, cInt32)}\n};`)
   e.decls.push(`static const int32_t ${p}_shift[${shifts.length}] = {\n${cArrayBody(shifts, 16)}\n};`)
-}
-
-function to4d(shape: number[]): [number, number, number, number] {
-  const s = [...shape]
-  while (s.length < 4) s.unshift(1)
-  if (s.length > 4) throw new MicroforgeError('UNSUPPORTED', `A tensor of rank ${shape.length} is beyond the C runtime's 4-D kernels.`, 'Use the TensorFlow Lite Micro runtime.')
-  return s as [number, number, number, number]
-}
-
-function shape4(shape: number[]): string {
-  const [n, h, w, c] = to4d(shape)
-  return `{${n}, ${h}, ${w}, ${c}}`
-}
-
-function samePadding(inSize: number, filter: number, stride: number, dilation: number, outSize: number, padding: 'same' | 'valid'): number {
-  if (padding === 'valid') return 0
-  const effective = (filter - 1) * dilation + 1
-  return Math.floor(Math.max((outSize - 1) * stride + effective - inSize, 0) / 2)
 }
 
 function emitOperator(

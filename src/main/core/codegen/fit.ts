@@ -12,14 +12,18 @@ import type { CgModel } from './graph'
 import { checkTflmSupport, tflmArenaWithMargin } from './op-resolver'
 import { estimateTflm } from './tflm-estimate'
 
-/** Code bytes per kernel of mf_runtime.c, arm-none-eabi-gcc 12 -Os -mcpu=cortex-m4, rounded up. */
+/**
+ * Code bytes per kernel, arm-none-eabi-gcc 12 -Os -mcpu=cortex-m4, rounded up: the generated fast
+ * kernels (c-fast-kernels.ts, compiled at -O2 inside mf_model.c) for the weighted ops, pooling and
+ * MEAN, mf_runtime.c for the rest (measured with arm-none-eabi-nm on `npm run bench -- m4` images).
+ */
 const C_KERNEL_FLASH: Record<string, number> = {
-  FULLY_CONNECTED: 160,
-  CONV_2D: 360,
-  DEPTHWISE_CONV_2D: 360,
-  MAX_POOL_2D: 360,
-  AVERAGE_POOL_2D: 360,
-  MEAN: 360,
+  FULLY_CONNECTED: 560,
+  CONV_2D: 1300,
+  DEPTHWISE_CONV_2D: 1200,
+  MAX_POOL_2D: 400,
+  AVERAGE_POOL_2D: 400,
+  MEAN: 200,
   SOFTMAX: 640,
   RESHAPE: 140,
   EXPAND_DIMS: 140,
