@@ -17,10 +17,9 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { planArena } from '../src/main/core/arena-planner'
 import { generateCRuntimeModel } from '../src/main/core/codegen/c-runtime'
 import { cgModelFromTflite, type CgModel } from '../src/main/core/codegen/graph'
-import { checkTflmSupport, tflmArenaWithMargin } from '../src/main/core/codegen/op-resolver'
+import { checkTflmSupport, tflmArenaSize } from '../src/main/core/codegen/op-resolver'
 import { estimateTflm } from '../src/main/core/codegen/tflm-estimate'
 import { exportModel } from '../src/main/core/export/export-model'
 import { Interpreter } from '../src/main/core/interpreter'
@@ -52,7 +51,7 @@ interface Row {
     runtimeFlashEstimate: number
     arenaSizeGenerated: number
     arenaEstimate: number
-    plannerArenaEstimate: number
+    arenaRequired: number
     ramBytesEstimate: number
   }
   tflmUnsupported?: string
@@ -81,14 +80,14 @@ function tflmColumns(graph: CgModel, bytes: Uint8Array): Pick<Row, 'tflm' | 'tfl
     return { tflm: null, tflmUnsupported: (err as Error).message }
   }
   const est = estimateTflm(graph, bytes)
-  const arena = tflmArenaWithMargin(est.arenaBytes)
+  const arena = tflmArenaSize(est)
   return {
     tflm: {
       flashBytesEstimate: est.runtimeFlashBytes + bytes.length,
       runtimeFlashEstimate: est.runtimeFlashBytes,
       arenaSizeGenerated: arena,
       arenaEstimate: est.arenaBytes,
-      plannerArenaEstimate: planArena(parseTflite(bytes)).tflm.totalEstimateBytes,
+      arenaRequired: est.requiredBytes,
       ramBytesEstimate: arena + 2048
     }
   }

@@ -49,7 +49,7 @@ function floats(line: string): number[] {
   return line.split(' ').map((h) => new DataView(Uint32Array.of(parseInt(h, 16)).buffer).getFloat32(0, true))
 }
 
-describe.each(['dense', 'cnn1d'] as PresetId[])('%s preset: generated TFLM firmware on every target', (preset) => {
+describe.each(['dense', 'cnn1d', 'dscnn'] as PresetId[])('%s preset: generated TFLM firmware on every target', (preset) => {
   const variants = presetVariants(preset)
   for (const v of variants) {
     const float = v.label.endsWith('float32')

@@ -98,20 +98,41 @@ export async function buildTflmProgram(sdk: TflmSdk, target: TflmTarget, src: Pr
   for (const d of src.includeDirs) {
     for (const n of (await fs.readdir(d)).filter((x) => x.endsWith('.h')).sort()) headers.push(join(d, n))
   }
-  for (const f of [...cSources, ...src.cpp, ...headers, ...(startup ? [startup.linkerScript] : [])]) hash.update(f).update(await fs.readFile(f))
-  const outDir = join(opts.cacheDir ?? join(tmpdir(), 'microforge-virtual-board'), `tflm-${hash.digest('hex').slice(0, 16)}`)
+  // Every object is cached by its flags, its source and the headers it can see, so a program that
+  // shares a source with an earlier one (the start-up, a test main) compiles only what changed.
+  const headerHash = createHash('sha256')
+  for (const f of headers) headerHash.update(f).update(await fs.readFile(f))
+  const headerDigest = headerHash.digest('hex')
+  const cacheRoot = opts.cacheDir ?? join(tmpdir(), 'microforge-virtual-board')
+  const objectKeys: string[] = []
+  for (const f of [...cSources, ...src.cpp]) {
+    const key = createHash('sha256')
+      .update(JSON.stringify({ flags: f.endsWith('.c') ? cFlags : cxxFlags, compilerVersion, target, headerDigest }))
+      .update(await fs.readFile(f))
+      .digest('hex')
+      .slice(0, 20)
+    objectKeys.push(key)
+    hash.update(key)
+  }
+  if (startup) hash.update(await fs.readFile(startup.linkerScript))
+  const outDir = join(cacheRoot, `tflm-${hash.digest('hex').slice(0, 16)}`)
   const out = join(outDir, m4 ? 'firmware.elf' : 'firmware')
   const description = `${targetLabel(target)}, TensorFlow Lite Micro (${basename(sdk.dir)}), ${cxx} ${compilerVersion} ${opt}`
   if (!existsSync(out)) {
     await fs.mkdir(outDir, { recursive: true })
-    const objDir = await fs.mkdtemp(join(outDir, 'obj-'))
+    const objDir = join(cacheRoot, 'tflm-objects')
+    await fs.mkdir(objDir, { recursive: true })
     const tmpOut = `${out}.${process.pid}.tmp`
     try {
       const objects: string[] = []
       for (const [i, f] of [...cSources, ...src.cpp].entries()) {
-        const obj = join(objDir, `${i}.o`)
-        const isC = f.endsWith('.c')
-        await run(isC ? cc : cxx, [...(isC ? cFlags : cxxFlags), '-c', f, '-o', obj])
+        const obj = join(objDir, `${objectKeys[i]}.o`)
+        if (!existsSync(obj)) {
+          const isC = f.endsWith('.c')
+          const tmpObj = `${obj}.${process.pid}.tmp`
+          await run(isC ? cc : cxx, [...(isC ? cFlags : cxxFlags), '-c', f, '-o', tmpObj])
+          await fs.rename(tmpObj, obj)
+        }
         objects.push(obj)
       }
       await run(cxx, [...linkFlags, ...objects, library, '-lm', '-o', tmpOut])
@@ -121,8 +142,6 @@ export async function buildTflmProgram(sdk: TflmSdk, target: TflmTarget, src: Pr
         `The TensorFlow Lite Micro firmware did not build for ${targetLabel(target)}: ${firstErrors(err)}`,
         'Check that the TFLM SDK matches the layout Microforge expects (include/, host/, cortex-m4/); generate the firmware again in Deploy.'
       )
-    } finally {
-      await fs.rm(objDir, { recursive: true, force: true })
     }
     // Renamed into place only when complete, so a cached program is never a half-written one.
     await fs.rename(tmpOut, out)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cDouble, cFloat, cIdentifier, cInt32 } from '../../../src/main/core/codegen/c-literals'
 import { activationRange } from '../../../src/main/core/codegen/fixed-point'
-import { planArena } from '../../../src/main/core/codegen/lifetime-planner'
+import { planGreedy } from '../../../src/main/core/arena/greedy-plan'
 import { generateModelData } from '../../../src/main/core/codegen/model-data'
 import { generatePreprocessingHeader, normalizePreprocessing, sensorChannel } from '../../../src/main/core/codegen/preprocessing-header'
 import { frexp, quantizeMultiplier, quantizedActivationRange } from '../../../src/main/core/quant/fixed-point'
@@ -30,22 +30,23 @@ describe('fixed-point preparation matches the interpreter', () => {
   })
 })
 
-describe('lifetime planner', () => {
+describe('greedy arena planner (C runtime and TFLM)', () => {
   it('shares bytes between tensors that are never alive together', () => {
-    const plan = planArena([
-      { id: 0, bytes: 180, first: -1, last: 0 },
-      { id: 1, bytes: 50, first: 0, last: 1 },
-      { id: 2, bytes: 15, first: 1, last: 2 },
-      { id: 3, bytes: 2, first: 2, last: 3 }
-    ])
-    // 0 and 2 never overlap, neither do 1 and 3: two slots are enough.
-    expect(plan.offsets.get(2)).toBe(plan.offsets.get(0))
-    expect(plan.bytes).toBe(256)
-    for (const [a, b] of [[0, 1], [1, 2], [2, 3]]) {
-      const oa = plan.offsets.get(a)!
-      const ob = plan.offsets.get(b)!
-      expect(oa === ob).toBe(false)
-    }
+    const plan = planGreedy(
+      [
+        { id: 0, name: 'in', size: 180, firstOp: -1, lastOp: 0 },
+        { id: 1, name: 'a', size: 50, firstOp: 0, lastOp: 1 },
+        { id: 2, name: 'b', size: 15, firstOp: 1, lastOp: 2 },
+        { id: 3, name: 'out', size: 2, firstOp: 2, lastOp: 3 }
+      ],
+      16
+    )
+    const offset = new Map(plan.buffers.map((b) => [b.id, b.offset]))
+    // The output (never alive with the input) goes first among the two 16-byte buffers and takes
+    // offset 0 beside nothing; the input's 192 bytes and the 64 above it are all the arena needs.
+    expect(offset.get(3)).toBe(offset.get(0))
+    expect(plan.bytes).toBe(192 + 64)
+    for (const [a, b] of [[0, 1], [1, 2], [2, 3]]) expect(offset.get(a) === offset.get(b)).toBe(false)
   })
 })
 

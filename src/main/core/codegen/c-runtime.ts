@@ -13,7 +13,7 @@ import { channelMultipliers, emitFastOp, planFastOp, type FastPlan } from './c-f
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
-import { planArena, type LifetimeRequest } from './lifetime-planner'
+import { runtimeArena } from '../arena-planner'
 import { checkTypes } from './c-runtime-checks'
 import { samePadding, shape4, to4d } from './c-runtime-shapes'
 import { emitFastPoolOrMean } from './c-fast-pool'
@@ -92,7 +92,7 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
   for (const op of model.operators) checkTypes(op, model)
 
   // Lifetimes of every non-constant tensor, in operator order.
-  const lifetimes = new Map<number, LifetimeRequest>()
+  const lifetimes = new Map<number, { id: number; bytes: number; first: number; last: number }>()
   // RESHAPE, EXPAND_DIMS and SQUEEZE change no byte: with the fast kernels their output shares its
   // input's slot (as TFLM does), so the copy becomes a no-op and both never occupy the arena at once.
   const alias = new Map<number, number>()
@@ -127,7 +127,10 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
   fast.forEach((f, i) => {
     if (f && f.scratchBytes > 0) lifetimes.set(SCRATCH_ID + i, { id: SCRATCH_ID + i, bytes: f.scratchBytes, first: i, last: i })
   })
-  const plan = planArena([...lifetimes.values()])
+  const layout = runtimeArena(
+    [...lifetimes.values()].sort((a, b) => a.id - b.id).map((r) => ({ id: r.id, name: String(r.id), size: r.bytes, firstOp: r.first, lastOp: r.last }))
+  )
+  const plan = { bytes: layout.bytes, offsets: new Map(layout.buffers.map((b) => [b.id, b.offset])) }
 
   const e: Emitter = { decls: [], calls: [] }
   const constNames = new Map<number, string>()

@@ -11,7 +11,7 @@ import { cComment, cIdentifier, cInteger } from './c-literals'
 import { generateCRuntimeModel, type CRuntimeModel, type GeneratedFile } from './c-runtime'
 import type { CgModel } from './graph'
 import { generateModelData } from './model-data'
-import { generateOpResolver, tflmArenaWithMargin } from './op-resolver'
+import { generateOpResolver, tflmArenaSize } from './op-resolver'
 import { generatePreprocessingHeader, type FirmwarePreprocessing } from './preprocessing-header'
 import { estimateTflm, type TflmEstimate } from './tflm-estimate'
 
@@ -132,7 +132,7 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
   for (const f of ['common/mf_app.h', 'common/mf_app.cpp', 'common/mf_platform.h']) copy(f)
 
   let tflm: TflmEstimate | null = null
-  let tflmArenaSize: number | null = null
+  let tflmArena: number | null = null
   let cRuntime: FirmwareProject['cRuntime'] = null
   const binaries: FirmwareProject['binaries'] = []
   if (req.mode !== 'capture' && req.model) {
@@ -140,11 +140,11 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
     const graph = req.model.graph
     checkModelShape(graph, req)
     if (req.runtime === 'tflm') {
-      tflm = estimateTflm(graph, req.model.bytes)
-      tflmArenaSize = tflmArenaWithMargin(tflm.arenaBytes)
+      tflm = estimateTflm(graph, req.model.bytes, req.target)
+      tflmArena = tflmArenaSize(tflm)
       copy('common/mf_infer_tflm.cpp')
       for (const f of generateModelData(req.model.bytes, { source: req.model.label, sourceExtension: kind === 'arduino' ? 'cpp' : 'cc' })) add(f.path, f.contents)
-      add('model_ops.h', generateOpResolver(graph, { arenaBytes: tflm.arenaBytes }).contents)
+      add('model_ops.h', generateOpResolver(graph, tflm).contents)
     } else {
       const c = generateCRuntimeModel(graph, { modelName: req.model.label })
       cRuntime = { arenaBytes: c.arenaBytes, weightBytes: c.weightBytes, ops: c.ops }
@@ -182,8 +182,8 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
       for (const s of sources) files.push({ path: `src/${s.path}`, contents: s.contents })
     }
   }
-  files.push({ path: 'README.md', contents: readme(board, kind, req, name, rev, { tflm, tflmArenaSize, cRuntime }) })
-  return { kind, files, binaries, tflm, tflmArenaSize, cRuntime }
+  files.push({ path: 'README.md', contents: readme(board, kind, req, name, rev, { tflm, tflmArenaSize: tflmArena, cRuntime }) })
+  return { kind, files, binaries, tflm, tflmArenaSize: tflmArena, cRuntime }
 }
 
 function checkModelShape(graph: CgModel, req: FirmwareRequest): void {
@@ -269,7 +269,10 @@ function readme(
   L.push(`| Window | ${req.preprocessing.windowLength} samples at ${req.sampleRateHz} Hz, axes ${req.preprocessing.axes.map(cComment).join(', ')} |`)
   L.push(`| Serial | ${req.baud} baud |`)
   if (sizes.cRuntime) L.push(`| Arena | ${sizes.cRuntime.arenaBytes} bytes (static, planned at generation) |`)
-  if (sizes.tflm && sizes.tflmArenaSize) L.push(`| Arena | kTensorArenaSize ${sizes.tflmArenaSize} bytes (estimate ${sizes.tflm.arenaBytes} + 25% + 512 bytes margin) |`)
+  if (sizes.tflm && sizes.tflmArenaSize) {
+    const how = sizes.tflm.modelled ? 'what AllocateTensors() needs' : 'estimate + 25% for operators the estimate does not know'
+    L.push(`| Arena | kTensorArenaSize ${sizes.tflmArenaSize} bytes (${how}, TFLM ${sizes.tflm.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'} kernels; arena_used_bytes about ${sizes.tflm.arenaBytes}) |`)
+  }
   L.push('')
   if (board.wiring) L.push('## Wiring', '', board.wiring, '')
   L.push('## Flashing, step by step', '')

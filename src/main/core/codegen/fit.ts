@@ -9,7 +9,7 @@ import type { FitPart, RuntimeFit } from '../../../shared/contract/deploy'
 import { MicroforgeError } from '../../../shared/errors'
 import { generateCRuntimeModel } from './c-runtime'
 import type { CgModel } from './graph'
-import { checkTflmSupport, tflmArenaWithMargin } from './op-resolver'
+import { checkTflmSupport, tflmArenaSize } from './op-resolver'
 import { estimateTflm } from './tflm-estimate'
 
 /**
@@ -68,12 +68,12 @@ export function tflmFit(board: BoardInfo, model: CgModel, tflite: Uint8Array): R
   } catch (err) {
     return unsupported('tflm', err)
   }
-  const est = estimateTflm(model, tflite)
+  const est = estimateTflm(model, tflite, board.id)
   return total(board, 'tflm', [
     framework(board),
     { label: 'TensorFlow Lite Micro (interpreter and kernels)', flashBytes: est.runtimeFlashBytes, ramBytes: 2048, source: 'estimate' },
     { label: 'model (.tflite in flash)', flashBytes: tflite.byteLength, ramBytes: 0, source: 'measured' },
-    { label: 'tensor arena (planner + margin)', flashBytes: 0, ramBytes: tflmArenaWithMargin(est.arenaBytes), source: 'planned' }
+    { label: `tensor arena (kTensorArenaSize, ${est.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'} kernels)`, flashBytes: 0, ramBytes: tflmArenaSize(est), source: 'planned' }
   ])
 }
 

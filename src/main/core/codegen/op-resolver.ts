@@ -73,23 +73,34 @@ export function checkTflmSupport(model: CgModel): void {
 }
 
 export interface ResolverOptions {
-  /** Arena bytes the planner computed (activations plus TFLite Micro's own bookkeeping). */
-  arenaBytes: number
-  /** Extra fraction on top, stated in the generated comment. */
-  marginFraction?: number
+  /** The arena the estimate says AllocateTensors() needs (core/arena-planner.ts requiredBytes). */
+  requiredBytes: number
+  /** The kernels it was sized for, named in the generated comment. */
+  kernels: 'reference' | 'cmsis-nn'
+  /** False when an operator's kernel data is unknown to the estimate: then a margin is added. */
+  modelled: boolean
 }
 
-export function tflmArenaWithMargin(arenaBytes: number, marginFraction = 0.25): number {
-  // A margin covers differences between TFLite Micro versions in per-tensor bookkeeping;
-  // the profile firmware prints arena_used_bytes so the user can trim it.
-  return Math.ceil((arenaBytes * (1 + marginFraction) + 512) / 16) * 16
+/** Margin for models with operators the arena estimate does not know. */
+const UNMODELLED_MARGIN = 0.25
+
+/**
+ * kTensorArenaSize: the derived requirement itself, which matched TFLM's smallest working arena
+ * exactly in QEMU on every golden model and preset variant (test/tflm/arena.test.ts), so no margin;
+ * a quarter more when the model has an operator the estimate does not know.
+ */
+export function tflmArenaSize(opts: Pick<ResolverOptions, 'requiredBytes' | 'modelled'>): number {
+  return opts.modelled ? Math.ceil(opts.requiredBytes / 16) * 16 : Math.ceil((opts.requiredBytes * (1 + UNMODELLED_MARGIN)) / 16) * 16
 }
 
 export function generateOpResolver(model: CgModel, opts: ResolverOptions): GeneratedFile {
   checkTflmSupport(model)
   const ops = [...new Set(model.operators.map((o) => o.op))]
-  const margin = opts.marginFraction ?? 0.25
-  const arena = tflmArenaWithMargin(opts.arenaBytes, margin)
+  const arena = tflmArenaSize(opts)
+  const kernels = opts.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'
+  const sizing = opts.modelled
+    ? `The smallest arena AllocateTensors() needs with TFLM's ${kernels} kernels on a 32-bit core\n// (Microforge's estimate, checked against TFLM in QEMU). Another TFLM release may need more: the\n// profile firmware prints arena_used_bytes.`
+    : `Estimate ${opts.requiredBytes} bytes + ${Math.round(UNMODELLED_MARGIN * 100)}% for operators the estimate does not know (${kernels} kernels).`
   const adds = ops.map((op) => `  if (resolver.${RESOLVER_METHODS[op]}() != kTfLiteOk) return kTfLiteError;`).join('\n')
   return {
     path: 'model_ops.h',
@@ -110,7 +121,7 @@ ${adds}
   return kTfLiteOk;
 }
 
-// Planner estimate ${opts.arenaBytes} bytes + ${Math.round(margin * 100)}% + 512 bytes margin, for a 32-bit board.
+// ${sizing}
 // TFLM's bookkeeping holds pointers, so on a 64-bit computer (Microforge's virtual board) it needs
 // more; that build passes its own size.
 #ifdef MF_TFLM_HOST_ARENA_BYTES
