@@ -1,4 +1,3 @@
-import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { planArena } from '../../../src/main/core/arena-planner'
 import { describe, expect, it } from 'vitest'
 import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
