@@ -206,6 +206,11 @@ export interface VariantIndex {
   floatAccuracy: number | null
   variants: VariantRecord[]
   sweeps: Array<{ name: string; createdAt: string; points: SweepPoint[] }>
+  /**
+   * Set when listed, never stored: the trained float model cannot be read (damaged or half-written),
+   * so no variant can be shown as made from it; every variant is then stale. The sentence says why.
+   */
+  floatModelProblem?: string
 }
 
 export interface Budget {

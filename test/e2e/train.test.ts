@@ -62,31 +62,13 @@ describe('Train in Chromium', () => {
     await page.getByTestId('job').waitFor()
     await expect.poll(() => page.getByTestId('curves').isVisible(), { timeout: 30_000 }).toBe(true)
 
-    // Move around while it trains: the UI answers at once and frames keep coming.
-    const before = Date.now()
+    // Move around while it trains: every step opens while the worker trains. How long the longest
+    // frame is meanwhile (budget 50 ms) is measured by `npm run bench -- ui-frames`, not asserted here.
     await page.getByTestId('nav-capture').click()
     await page.getByTestId('step-capture').waitFor()
     await page.getByTestId('nav-connect').click()
     await page.getByTestId('step-connect').waitFor()
     expect(await page.locator('footer.status').textContent()).toMatch(/1 job running: Epoch \d+\/10000/)
-    const longestFrame = await page.evaluate(async () => {
-      let last = performance.now()
-      let longest = 0
-      const end = last + 1000
-      await new Promise<void>((resolve) => {
-        const tick = (now: number): void => {
-          longest = Math.max(longest, now - last)
-          last = now
-          if (now < end) requestAnimationFrame(tick)
-          else resolve()
-        }
-        requestAnimationFrame(tick)
-      })
-      return longest
-    })
-    const navMs = Date.now() - before
-    console.log(`two step changes plus 1 s of frame timing during training: ${navMs} ms; longest frame ${longestFrame.toFixed(0)} ms`)
-    expect(longestFrame).toBeLessThan(500)
     await page.getByTestId('nav-train').click()
     await page.getByTestId('step-train').waitFor()
     // What the user set up is still there, and the view is attached to the running job again.

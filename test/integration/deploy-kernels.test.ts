@@ -46,11 +46,23 @@ describe('C runtime kernels on golden vectors', () => {
     expect(same).toBe(triples.length)
   })
 
-  for (const [scale, depth] of [[0.0625, 2], [0.1, 10], [0.0039, 64], [0.5, 5], [1.7, 3]] as const) {
-    it(`int8 softmax, input scale ${scale}, depth ${depth}: 500 random rows`, () => {
+  // Expected [multiplier, left shift, diff_min]: TFLM's SoftmaxPrepare (PreprocessSoftmaxScaling with
+  // 5 integer bits, QuantizeMultiplierGreaterThanOne, CalculateInputRadius) worked out by hand for
+  // the float32 scale a model stores, not by the code under test.
+  const SOFTMAX_CASES: Array<[number, number, [number, number, number]]> = [
+    [0.0625, 2, [1073741824, 23, -248]],
+    [0.1, 10, [1717986944, 23, -248]],
+    [0.0039, 64, [2144047616, 18, -7936]],
+    [0.5, 5, [1073741824, 26, -31]],
+    [1.7, 3, [1825361152, 27, -15]]
+  ]
+  for (const [written, depth, expected] of SOFTMAX_CASES) {
+    it(`int8 softmax, input scale ${written}, depth ${depth}: TFLM's parameters, then 500 random rows`, () => {
+      const scale = Math.fround(written)
       const mine = softmaxParams(1, scale)
+      expect([mine.multiplier, mine.leftShift, mine.diffMin]).toEqual(expected)
       const theirs = softmaxInt8Params(1, scale, 1, depth)
-      expect([mine.multiplier, mine.leftShift, mine.diffMin]).toEqual([theirs.inputMultiplier, theirs.inputLeftShift, theirs.diffMin])
+      expect([theirs.inputMultiplier, theirs.inputLeftShift, theirs.diffMin]).toEqual(expected)
       const r = rng(depth * 31)
       const rows = Array.from({ length: 500 }, (_, k) => Int8Array.from({ length: depth }, () => (k === 0 ? 127 : Math.floor(r() * 256) - 128)))
       const input = new Int8Array(rows.length * depth)

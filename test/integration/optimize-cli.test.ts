@@ -30,9 +30,13 @@ describe('microforge optimize', () => {
       for (const v of out.variants) {
         expect(Object.keys(v)).toEqual(expect.arrayContaining(['name', 'accuracy', 'tfliteBytes', 'gzipBytes', 'arenaBytes', 'tflmSupported', 'macs', 'path']))
         expect(existsSync(v.path)).toBe(true)
-        expect(v.accuracy).toBeGreaterThan(0.5)
       }
-      const [, ptq, structured, fp16] = out.variants
+      // Two classes: 0.5 is a coin, and a model that always says the commoner class scores above it.
+      // The trained float model gets 11 of the 12 test windows; int8 may lose one window, pruning two.
+      const [float, ptq, structured, fp16] = out.variants
+      expect(float.accuracy).toBeGreaterThanOrEqual(0.8)
+      expect(ptq.accuracy).toBeGreaterThanOrEqual(float.accuracy - 0.09)
+      expect(structured.accuracy).toBeGreaterThanOrEqual(0.75)
       expect(out.variants.map((v) => v.tflmSupported)).toEqual([true, true, true, false])
       expect(fp16.tflmProblem).toMatch(/float16/)
       expect(command.format!(out)).toMatch(/fp16: TensorFlow Lite Micro cannot load it\./)

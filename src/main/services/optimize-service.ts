@@ -8,6 +8,7 @@ import type { Budget, Recommendation, SweepPoint, TargetId, TargetLatency, Targe
 import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
 import { TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
+import { withAccuracyDeltas } from '../core/optimize/variant-index'
 import { TITLES, variantTitle, type TechniqueOptions } from '../core/optimize/variants'
 import { applyPreprocessing } from '../core/train/preprocess'
 import type { ModelJson } from '../core/train/artifacts'
@@ -42,13 +43,17 @@ function modelFingerprint(modelJson: unknown, weights: ArrayBuffer): string {
   return createHash('sha256').update(JSON.stringify(modelJson)).update(new Uint8Array(weights)).digest('hex').slice(0, 16)
 }
 
-/** The current float model's fingerprint, or null when none is trained (or it cannot be read). */
-async function currentFingerprint(dir: string): Promise<string | null> {
+/**
+ * The current float model: its fingerprint, none trained, or damaged with the reason. A damaged
+ * model is not "no model": variants cannot be current when their source cannot be read.
+ */
+async function currentFloatModel(dir: string): Promise<{ fingerprint: string } | { none: true } | { problem: string }> {
   try {
     const { modelJson, weights } = await readModelFolder(join(dir, FLOAT_MODEL_DIR))
-    return modelFingerprint(modelJson, weights)
-  } catch {
-    return null
+    return { fingerprint: modelFingerprint(modelJson, weights) }
+  } catch (err) {
+    if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') return { none: true }
+    return { problem: err instanceof Error ? err.message : String(err) }
   }
 }
 
@@ -156,13 +161,16 @@ export class OptimizeService implements OptimizeApi {
     const index = await this.readIndex(dir)
     // Corrections change when a board is profiled; estimates always show the current ones.
     const corrections = await readCorrections(dir)
-    const current = await currentFingerprint(dir)
+    const current = await currentFloatModel(dir)
+    const stale = (v: VariantRecord): boolean =>
+      'problem' in current || ('fingerprint' in current && v.sourceModel !== undefined && v.sourceModel !== current.fingerprint)
     return {
       ...index,
+      ...('problem' in current ? { floatModelProblem: `The trained model cannot be read: ${current.problem}` } : {}),
       variants: index.variants.map((v) => ({
         ...v,
         latency: v.latency.map((l) => applyCorrection(l, corrections[l.target])),
-        stale: current !== null && v.sourceModel !== undefined && v.sourceModel !== current
+        stale: stale(v)
       }))
     }
   }
@@ -275,10 +283,7 @@ export class OptimizeService implements OptimizeApi {
   /** Read-modify-write of index.json under a per-project lock; deltas follow the float32 row. */
   private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null): Promise<VariantIndex> {
     return withProjectLock(dir, async () => {
-      const next = change(await this.readIndex(dir))
-      const float = next.variants.find((v) => v.kind === 'float32')?.accuracy ?? next.floatAccuracy ?? fallbackFloat
-      next.floatAccuracy = float
-      next.variants = next.variants.map((v) => ({ ...v, accuracyDelta: float === null ? 0 : v.accuracy - float }))
+      const next = withAccuracyDeltas(change(await this.readIndex(dir)), fallbackFloat)
       await fs.mkdir(join(dir, VARIANTS_DIR), { recursive: true })
       await writeJsonAtomic(join(dir, VARIANTS_DIR, INDEX_FILE), next)
       return next

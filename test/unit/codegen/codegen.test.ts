@@ -4,7 +4,7 @@ import { activationRange } from '../../../src/main/core/codegen/fixed-point'
 import { planGreedy } from '../../../src/main/core/arena/greedy-plan'
 import { generateModelData } from '../../../src/main/core/codegen/model-data'
 import { generatePreprocessingHeader, normalizePreprocessing, sensorChannel } from '../../../src/main/core/codegen/preprocessing-header'
-import { frexp, quantizeMultiplier, quantizedActivationRange } from '../../../src/main/core/quant/fixed-point'
+import { frexp, quantizeMultiplier } from '../../../src/main/core/quant/fixed-point'
 import { meanMultiplier } from '../../../src/main/core/quant/kernels/mean'
 
 describe('fixed-point preparation matches the interpreter', () => {
@@ -14,10 +14,20 @@ describe('fixed-point preparation matches the interpreter', () => {
     expect(frexp(1)).toEqual({ fraction: 0.5, exponent: 1 })
   })
 
-  it('fused activation ranges', () => {
-    for (const [scale, zp] of [[0.0234, -128], [0.1, 5], [6 / 255, -128]] as const) {
-      expect(activationRange('relu', scale, zp)).toEqual(quantizedActivationRange('RELU', scale, zp))
-      expect(activationRange('relu6', scale, zp)).toEqual(quantizedActivationRange('RELU6', scale, zp))
+  it('fused activation ranges: the int8 clamps TFLite computes (zero point + round(limit / scale), within -128..127)', () => {
+    // [scale, zero point, relu, relu6, relu_n1_to_1] worked out by hand from CalculateActivationRangeQuantized.
+    const cases: Array<[number, number, [number, number], [number, number], [number, number]]> = [
+      [0.1, 5, [5, 127], [5, 65], [-5, 15]],
+      [0.05, -10, [-10, 127], [-10, 110], [-30, 10]],
+      [0.0234, -128, [-128, 127], [-128, 127], [-128, -85]],
+      [6 / 255, -128, [-128, 127], [-128, 127], [-128, -85]],
+      [0.01, 20, [20, 127], [20, 127], [-80, 120]]
+    ]
+    for (const [scale, zp, relu, relu6, n1to1] of cases) {
+      const range = ([min, max]: [number, number]) => ({ min, max })
+      expect(activationRange('relu', scale, zp)).toEqual(range(relu))
+      expect(activationRange('relu6', scale, zp)).toEqual(range(relu6))
+      expect(activationRange('relu_n1_to_1', scale, zp)).toEqual(range(n1to1))
       expect(activationRange('none', scale, zp)).toEqual({ min: -128, max: 127 })
     }
   })
