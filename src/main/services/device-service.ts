@@ -235,10 +235,11 @@ export class DeviceService implements DeviceApi {
     const rate = this.conn.rate.estimate()
     const projectRate = project.signal.sampleRateHz
     const otherRate = projectRate !== null && rate.rateHz !== null && Math.abs(rate.rateHz - projectRate) > RATE_TOLERANCE * projectRate
-    // A project with no windows yet takes the rate of the board it records from (Connect may have
-    // saved an earlier board's); once windows exist, their rate is the project's.
-    const hasWindows = otherRate && (await this.dataset.list(req.project)).length > 0
-    if (otherRate && hasWindows && rate.rateHz !== null) {
+    // A project with no windows yet takes the rate of the board it records from when that rate was
+    // only measured from an earlier board (Connect saves it); a rate the user set, or windows, decide.
+    const measuredOnly = project.signal.rateSource === 'timestamps' || project.signal.rateSource === 'arrival'
+    const yields = otherRate && measuredOnly && (await this.dataset.list(req.project)).length === 0
+    if (otherRate && !yields && rate.rateHz !== null) {
       throw new MicroforgeError(
         'INVALID_ARGUMENT',
         `The board streams at ${rate.rateHz.toFixed(1)} Hz; this project's windows are at ${projectRate} Hz. A model trained on one rate misreads the other.`,
@@ -251,7 +252,7 @@ export class DeviceService implements DeviceApi {
       sampleRateHz: rate.rateHz === null ? null : Math.round(rate.rateHz * 10) / 10,
       rateSource: rate.source,
       sensor: { baud: this.conn.baud, port: this.conn.path }
-    }, otherRate && !hasWindows)
+    }, yields)
     const count = req.count ?? 1
     const rec: Recording = {
       status: {
