@@ -107,6 +107,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
       try {
         raw = JSON.parse(data.toString())
       } catch {
+        send(ws, malformed(null, 'not JSON'))
         return
       }
       const sub = parseSubscription(raw)
@@ -115,7 +116,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
         return
       }
       const req = parseRequest(raw)
-      if (!req) return
+      if (!req) {
+        send(ws, malformed(raw, 'expected {"type":"request","id":<integer>,"method":"service.method","args":[...]}'))
+        return
+      }
       void host.handle(req).then((res) => send(ws, res))
     })
     ws.on('close', gone)
@@ -146,6 +150,17 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
 
 function send(ws: WebSocket, msg: RpcMessage): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
+}
+
+/** The error reply to a message that is not a request; id -1 when it carries no usable id. */
+function malformed(raw: unknown, what: string): RpcMessage {
+  const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined
+  return {
+    type: 'response',
+    id: typeof id === 'number' && Number.isSafeInteger(id) ? id : -1,
+    ok: false,
+    error: { code: 'INVALID_ARGUMENT', message: `Malformed message: ${what}.`, hint: 'Send requests as the Microforge client does.' }
+  }
 }
 
 function tokensEqual(a: string, b: string): boolean {

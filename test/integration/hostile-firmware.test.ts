@@ -158,3 +158,22 @@ describe('hostile project text never changes the generated code', () => {
     expect(parseProjectFile(JSON.stringify(p)).name).toBe('ok')
   })
 })
+
+describe('a mutated model', () => {
+  it('gives a clear MODEL_ERROR, not INTERNAL "Cannot read properties of undefined"', () => {
+    // Bytes flipped through the file: whatever is refused, is refused as MODEL_ERROR by the reader or the graph check.
+    let clear = 0
+    for (let k = 0; k < 200; k++) {
+      const bytes = modelBytes.slice()
+      const at = (k * 7919) % bytes.length
+      bytes[at] = bytes[at] ^ 0x5a
+      try {
+        cgModelFromTflite(bytes)
+      } catch (err) {
+        expect((err as { code?: string }).code, String(err)).toBe('MODEL_ERROR')
+        clear++
+      }
+    }
+    expect(clear).toBeGreaterThan(0)
+  })
+})

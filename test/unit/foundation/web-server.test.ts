@@ -53,6 +53,19 @@ describe('web server (npm run web)', () => {
     r.ws.close()
   })
 
+  it('answers a malformed message with an error instead of silence', async () => {
+    const r = await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, web.origin)
+    if (!('ws' in r)) throw new Error('no socket')
+    const replies: unknown[] = []
+    r.ws.on('message', (d) => replies.push(JSON.parse(d.toString())))
+    r.ws.send('{not json')
+    r.ws.send(JSON.stringify({ type: 'request', id: 9, method: 'system.info' }))
+    await expect.poll(() => replies.length).toBe(2)
+    expect(replies[0]).toMatchObject({ type: 'response', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT' } })
+    expect(replies[1]).toMatchObject({ type: 'response', id: 9, ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('Malformed') } })
+    r.ws.close()
+  })
+
   it('refuses a wrong or missing token', async () => {
     expect(await connect(`ws://127.0.0.1:${web.port}/rpc?token=wrong`, web.origin)).toEqual({ status: 401 })
     expect(await connect(`ws://127.0.0.1:${web.port}/rpc`, web.origin)).toEqual({ status: 401 })
@@ -82,13 +95,16 @@ describe('web server (npm run web)', () => {
     expect(await traversal.text()).not.toBe('secret')
   })
 
-  it('ignores malformed messages and keeps serving', async () => {
+  it('keeps serving after malformed messages', async () => {
     const r = await connect(`ws://127.0.0.1:${web.port}/rpc?token=${web.token}`, web.origin)
     if (!('ws' in r)) throw new Error('no socket')
     r.ws.send('not json')
     r.ws.send(JSON.stringify({ type: 'request', id: 'x', method: 'system.info', args: [] }))
     const reply = await new Promise<unknown>((resolve) => {
-      r.ws.once('message', (d) => resolve(JSON.parse(d.toString())))
+      r.ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { id?: number }
+        if (m.id === 8) resolve(m)
+      })
       r.ws.send(JSON.stringify({ type: 'request', id: 8, method: 'project.open', args: [123] }))
     })
     expect(reply).toMatchObject({ id: 8, ok: false, error: { code: 'INVALID_ARGUMENT' } })

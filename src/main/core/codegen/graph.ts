@@ -141,6 +141,13 @@ export function cgModelFromParsed(parsed: ParsedModel): CgModel {
     if (p.keepNumDims !== undefined) options.keepDims = p.keepNumDims
     return { op: o.builtin, inputs: [...o.inputs], outputs: [...o.outputs], options }
   })
+  // A damaged or mutated file can name tensors that do not exist; say so instead of failing later.
+  const bad = (i: number, optional: boolean): boolean => !(Number.isInteger(i) && ((optional && i === -1) || (i >= 0 && i < tensors.length)))
+  const wrong =
+    sg.inputs.length === 0 || sg.outputs.length === 0 || [...sg.inputs, ...sg.outputs].some((i) => bad(i, false)) || operators.some((o) => o.inputs.some((i) => bad(i, true)) || o.outputs.some((i) => bad(i, false)))
+  if (wrong) {
+    throw new MicroforgeError('MODEL_ERROR', `The model refers to tensors it does not have (it has ${tensors.length}); the file is damaged or was edited.`, 'Export the variant again from the Optimize step.')
+  }
   return { tensors, operators, inputs: [...sg.inputs], outputs: [...sg.outputs] }
 }
 
