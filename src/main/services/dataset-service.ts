@@ -9,7 +9,7 @@ import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
 import { type SignalPatch, type SignalSpec } from '../../shared/signal'
 import { conform } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
-import { splitForId, stratifiedSplit } from '../core/dataset/split'
+import { splitForNext, stratifiedSplit } from '../core/dataset/split'
 import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { loadRecordings, planSpec, preview } from './dataset-import'
@@ -44,6 +44,8 @@ export interface NewWindow {
  */
 export class DatasetService implements DatasetApi {
   private seq = 0
+  /** Windows per class and split, kept while windows are recorded so each new one is split in proportion. */
+  private counts = new Map<string, Map<string, { train: number; test: number }>>()
 
   constructor(
     private readonly projects: ProjectUpdater,
@@ -82,10 +84,13 @@ export class DatasetService implements DatasetApi {
   /** Saves one new window atomically and returns it. Used by recording and import. */
   async saveWindow(project: string, w: NewWindow, emit = true): Promise<SampleWindow> {
     const id = this.newId()
+    const counts = await this.classCounts(project)
+    const c = counts.get(w.label) ?? { train: 0, test: 0 }
+    const split = typeof w.split === 'object' ? splitForNext(c, w.split.testFraction) : (w.split ?? 'train')
     const window: SampleWindow = {
       id,
       label: w.label,
-      split: typeof w.split === 'object' ? splitForId(id, w.split.testFraction, w.split.seed) : (w.split ?? 'train'),
+      split,
       axes: w.axes,
       rateHz: w.rateHz,
       values: w.values,
@@ -96,6 +101,8 @@ export class DatasetService implements DatasetApi {
       throw wrapFsError(err, samplesDir(project))
     })
     await writeSample(project, window)
+    c[split]++
+    counts.set(w.label, c)
     if (emit) this.changed(project, 'recorded')
     return window
   }
@@ -245,7 +252,23 @@ export class DatasetService implements DatasetApi {
     })
   }
 
+  private async classCounts(project: string): Promise<Map<string, { train: number; test: number }>> {
+    let counts = this.counts.get(project)
+    if (!counts) {
+      counts = new Map()
+      for (const s of await this.list(project)) {
+        const c = counts.get(s.label) ?? { train: 0, test: 0 }
+        c[s.split]++
+        counts.set(s.label, c)
+      }
+      this.counts.set(project, counts)
+    }
+    return counts
+  }
+
   private changed(project: string, reason: 'recorded' | 'imported' | 'relabelled' | 'deleted' | 'restored' | 'split'): void {
+    // Only recording keeps the counts current itself; anything else recounts on the next window.
+    if (reason !== 'recorded') this.counts.delete(project)
     this.bus?.emit('dataset.changed', { project, reason })
   }
 

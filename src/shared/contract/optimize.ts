@@ -94,7 +94,8 @@ export const budgetSchema: z.ZodType<Budget> = z
     flashKB: z.number().positive().max(1e6),
     ramKB: z.number().positive().max(1e6),
     latencyMs: z.number().positive().max(1e6),
-    minAccuracy: share(1),
+    minAccuracy: share(1).optional(),
+    maxDropPoints: z.number().min(0).max(100).optional(),
     target: z.enum(['nano33ble', 'esp32', 'pico', 'stm32f4']),
     otaKB: z.number().positive().max(1e6).optional()
   })

@@ -80,3 +80,18 @@ describe('recommend (the decision tree of the quantization lesson)', () => {
     expect(flagged.variant).not.toBe('ptq')
   })
 })
+
+describe('the default accuracy floor: within 1 point of float32', () => {
+  const { minAccuracy: _m, ...relative } = budget
+  it('deploys PTQ that lost nothing on a 9-window test split, where an absolute 90% floor found nothing', () => {
+    const variants = [v('float32', 8 / 9, 120), v('ptq', 8 / 9, 30)]
+    expect(recommend(variants, 8 / 9, relative)).toMatchObject({ variant: 'ptq', action: 'deploy-ptq' })
+    expect(recommend(variants, 8 / 9, budget).variant).toBeNull()
+  })
+
+  it('fails a variant that loses more than the allowed points, and takes another allowance', () => {
+    const r = recommend([v('ptq', 0.93, 30)], 0.95, relative)
+    expect(r.fits[0].failures).toEqual(['accuracy 93.0% < 94.0%'])
+    expect(recommend([v('ptq', 0.93, 30)], 0.95, { ...relative, maxDropPoints: 3 })).toMatchObject({ variant: 'ptq', action: 'deploy-ptq' })
+  })
+})

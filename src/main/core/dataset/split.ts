@@ -42,9 +42,13 @@ function hashString(s: string): number {
 }
 
 /**
- * The split of one new window (a live recording) without looking at the others: a stable hash of
- * its id against the test share, so the same id always lands in the same half.
+ * The split of one new window of a class that already has `counts` windows: the same rule as
+ * stratifiedSplit, applied as windows arrive, so every class keeps its share of test windows
+ * (3 classes x 15 recorded windows give 3 test windows each; a hash per window gave one class none).
  */
-export function splitForId(id: string, testFraction: number, seed: number): 'train' | 'test' {
-  return mulberry32((seed ^ hashString(id)) >>> 0)() < testFraction ? 'test' : 'train'
+export function splitForNext(counts: { train: number; test: number }, testFraction: number): 'train' | 'test' {
+  const n = counts.train + counts.test + 1
+  let want = Math.round(n * testFraction)
+  if (testFraction > 0 && n >= 2) want = Math.min(Math.max(want, 1), n - 1)
+  return counts.test < want ? 'test' : 'train'
 }

@@ -14,14 +14,26 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
 type FitVariant = Pick<VariantRecord, 'name' | 'kind' | 'format' | 'accuracy' | 'tfliteBytes' | 'gzipBytes' | 'arenaBytes' | 'latency' | 'tflmSupported' | 'tflmProblem'>
 
+/** Points a variant may lose against float32 when the budget gives no absolute floor. */
+export const DEFAULT_MAX_DROP_POINTS = 1
+
+/** The accuracy floor: the budget's own, else float32's accuracy minus the allowed drop (0 without a float32 result). */
+export function accuracyFloor(b: Budget, floatAccuracy: number | null): number {
+  if (b.minAccuracy !== undefined) return b.minAccuracy
+  if (floatAccuracy === null) return 0
+  // A hair of slack so "no loss" is never failed by float rounding.
+  return Math.max(0, floatAccuracy - (b.maxDropPoints ?? DEFAULT_MAX_DROP_POINTS) / 100 - 1e-9)
+}
+
 /** Which limits a variant breaks, each as a phrase with units. */
 export function checkFit(v: FitVariant, b: Budget): VariantFit {
+  const floor = b.minAccuracy ?? 0
   const failures: string[] = []
   if (v.tfliteBytes > b.flashKB * 1024) failures.push(`model ${kb(v.tfliteBytes)} > flash ${b.flashKB} KB`)
   if (v.arenaBytes > b.ramKB * 1024) failures.push(`arena ${kb(v.arenaBytes)} > RAM ${b.ramKB} KB`)
   const lat = v.latency.find((l) => l.target === b.target)
   if (lat && lat.ms > b.latencyMs) failures.push(`${lat.ms.toFixed(2)} ms > ${b.latencyMs} ms on ${b.target}`)
-  if (v.accuracy < b.minAccuracy) failures.push(`accuracy ${pct(v.accuracy)} < ${pct(b.minAccuracy)}`)
+  if (v.accuracy < floor) failures.push(`accuracy ${pct(v.accuracy)} < ${pct(floor)}`)
   if (b.otaKB !== undefined && v.gzipBytes > b.otaKB * 1024) failures.push(`update ${kb(v.gzipBytes)} gzip > ${b.otaKB} KB`)
   return { name: v.name, fits: failures.length === 0, failures }
 }
@@ -44,7 +56,9 @@ function best(list: FitVariant[]): FitVariant | undefined {
  * several times the time for nothing the decision tree asks for; and never one TensorFlow Lite
  * Micro cannot load (hybrid dynamic-range and float16 variants, or anything inspect flags).
  */
-export function recommend(variants: FitVariant[], floatAccuracy: number | null, budget: Budget): Recommendation {
+export function recommend(variants: FitVariant[], floatAccuracy: number | null, given: Budget): Recommendation {
+  const base = floatAccuracy ?? variants.find((v) => v.kind === 'float32')?.accuracy ?? null
+  const budget = { ...given, minAccuracy: accuracyFloor(given, base) }
   const fits = variants.map((v) => checkFit(v, budget))
   // Steps 1-4 judge flash, RAM, latency and accuracy; the update size is step 5's question.
   const { otaKB: _ota, ...deviceBudget } = budget
@@ -58,7 +72,6 @@ export function recommend(variants: FitVariant[], floatAccuracy: number | null, 
   const int8 = variants.filter((v) => v.format === 'int8' && tflmVerdict(v).supported)
   const ptq = int8.find((v) => v.kind === 'ptq')
   const qat = int8.find((v) => v.kind === 'qat')
-  const base = floatAccuracy ?? variants.find((v) => v.kind === 'float32')?.accuracy ?? null
 
   // The OTA branch applies to whatever the tree picks: if its update is too big, look for a
   // pruned or clustered variant that fits and compresses under the limit.
