@@ -39,17 +39,22 @@ describe('the six steps, start to finish, without hardware', () => {
       await page.getByTestId(`class-${name}`).waitFor()
     }
     await page.getByTestId('trigger').selectOption('continuous')
-    // 1.5 s windows hold a whole gesture wherever the stream is cut; 12 per class is about a
-    // minute of recording in all.
+    // 1.5 s windows hold a whole gesture wherever the stream is cut; 15 per class is about 70 s
+    // of recording in all, and gives every class 3 test windows (the split follows each class).
     await page.getByTestId('window-length').fill('150')
-    await page.getByTestId('record-count').fill('12')
+    await page.getByTestId('record-count').fill('15')
     await page.getByTestId('countdown').fill('2')
     for (const name of classes) {
       await page.getByTestId('record-label').selectOption(name)
       await page.getByTestId('record-button').click()
-      await expect.poll(() => page.getByTestId(`class-count-${name}`).textContent(), { timeout: 60_000 }).toBe('12')
+      await expect.poll(() => page.getByTestId(`class-count-${name}`).textContent(), { timeout: 90_000 }).toBe('15')
       await expect.poll(() => page.getByTestId('record-button').isEnabled(), { timeout: 10_000 }).toBe(true)
     }
+
+    for (const name of classes) {
+      expect(await page.getByTestId(`split-row-${name}`).locator('td').nth(2).textContent(), name).toBe('3')
+    }
+    expect(await page.getByTestId('few-test-windows').count()).toBe(0)
 
     // 3. Train the 1D CNN with its defaults.
     await page.getByTestId('nav-train').click()
@@ -59,18 +64,17 @@ describe('the six steps, start to finish, without hardware', () => {
     await page.getByTestId('start-training').click()
     await expect.poll(() => page.getByTestId('job').getAttribute('data-state'), { timeout: 120_000 }).toBe('done')
     await page.getByTestId('results').waitFor()
-    // Three classes: chance is 33%. The test split here is 4-6 windows, so the figure moves in big
-    // steps (50-100% seen in this test, 83-100% in most service-level runs); what this journey
-    // asserts is a model better than chance. sim-follow.test.ts checks the gestures themselves.
+    // Three classes, 3 test windows each (9 in all, one window is 11 points): the gestures differ
+    // enough that at most two of the nine may be wrong (a model at chance, 33%, passes 1 time in 100).
     const accuracy = parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '')
-    expect(accuracy).toBeGreaterThan(100 / 3)
+    expect(accuracy).toBeGreaterThanOrEqual(77)
 
     // 4. Optimize: post-training quantization only.
     await page.getByTestId('nav-optimize').click()
     await page.getByTestId('optimize-view').waitFor()
     for (const kind of ['ptq-per-tensor', 'dynamic', 'fp16', 'qat']) await page.getByTestId(`variant-${kind}`).uncheck()
-    // The budget's accuracy floor below what a dozen windows per class reliably gives.
-    await page.getByLabel('Minimum accuracy').fill('0.5')
+    // The default accuracy floor: within 1 point of float32 (int8 should lose nothing here).
+    expect(await page.getByTestId('floor-mode').inputValue()).toBe('relative')
     await page.getByTestId('optimize-start').click()
     await expect.poll(() => page.getByTestId('variant-table').locator('tbody tr').count(), { timeout: 120_000 }).toBe(2)
     await expect.poll(() => page.getByTestId('recommendation').textContent(), { timeout: 30_000 }).toMatch(/^\s*ptq\b/)
