@@ -31,6 +31,11 @@ export interface StepFacts {
   /** Firmware that runs a model (classify, profile); capture firmware is not a deployed model. */
   modelFirmwareCount: number
   profileCount: number
+  /** Windows changed since the float model was trained. */
+  dataChangedSinceTraining?: boolean
+  /** Variants and model firmware made from an earlier model (or before the data changed). */
+  staleVariantCount?: number
+  staleModelFirmwareCount?: number
 }
 
 export function computeSteps(f: StepFacts): StepStatus[] {
@@ -41,22 +46,30 @@ export function computeSteps(f: StepFacts): StepStatus[] {
     enoughData
       ? s('capture', 'done', `${f.sampleCount} windows in ${f.classesWithSamples} classes.`)
       : s('capture', 'ready', 'Record or import windows for at least 2 classes.'),
-    f.hasFloatModel
+    f.hasFloatModel && f.dataChangedSinceTraining
+      ? s('train', 'ready', 'The windows changed since the model was trained: train again.')
+      : f.hasFloatModel
       ? s('train', 'done', 'A float32 model is trained.')
       : enoughData
         ? s('train', 'ready', 'Train a float32 model.')
         : s('train', 'blocked', 'Needs windows for at least 2 classes (Capture).'),
-    f.variantCount > 0
+    f.variantCount > 0 && f.variantCount <= (f.staleVariantCount ?? 0)
+      ? s('optimize', 'ready', 'Every variant is of an earlier model: optimize the current one.')
+      : f.variantCount > 0
       ? s('optimize', 'done', `${f.variantCount} optimized variants.`)
       : f.hasFloatModel
         ? s('optimize', 'ready', 'Quantize and compress the trained model.')
         : s('optimize', 'blocked', 'Needs a trained float32 model (Train).'),
-    f.modelFirmwareCount > 0
+    f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)
+      ? s('deploy', 'ready', 'The firmware runs an earlier model: generate it again.')
+      : f.modelFirmwareCount > 0
       ? s('deploy', 'done', `${f.modelFirmwareCount} firmware project${f.modelFirmwareCount === 1 ? '' : 's'} with a model generated.`)
       : f.hasFloatModel
         ? s('deploy', 'ready', 'Generate firmware for your board.')
         : s('deploy', 'blocked', 'Needs a trained model (Train), ideally optimized (Optimize).'),
-    f.profileCount > 0
+    f.profileCount > 0 && f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)
+      ? s('profile', 'ready', 'The profiles measured an earlier model: profile the new firmware.')
+      : f.profileCount > 0
       ? s('profile', 'done', `${f.profileCount} profiling sessions saved.`)
       : f.modelFirmwareCount > 0
         ? s('profile', 'ready', 'Flash the profile firmware and measure.')

@@ -77,9 +77,11 @@ describe('an IMU_Capture stream over a socat pty', { timeout: 40_000 }, () => {
     expect(rate.lastBurst?.rateHz).toBeLessThan(119 * 1.05)
   })
 
-  it('refuses to record into a project whose rate differs, naming both rates', async () => {
+  it('refuses to record into a project whose windows are at another rate, naming both rates', async () => {
     const projects = new ProjectService(path.join(tmp.dir, 'config'))
     await projects.update(project, { signal: { sampleRateHz: 50, rateSource: 'user' } })
+    // Windows at 50 Hz exist: their rate is the project's now.
+    await dataset.saveWindow(project, { label: 'punch', axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], rateHz: 50, values: [[0, 0, 1, 0, 0, 0]], source: 'test' })
     const info = await sim.start({ rateHz: 119, format: 'imu-capture', samplesPerGesture: 119, classes: ['punch'], seed: 4 })
     await device.open(info.path, 115200)
     await until(async () => (await device.status()).rate.rateHz !== null, 15_000, 'a measured rate')

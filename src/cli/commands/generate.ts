@@ -21,7 +21,7 @@ function kb(bytes: number): string {
 export const generate: CliCommand = {
   name: 'generate',
   usage:
-    'microforge generate PROJECT --variant NAME|FILE.tflite --target nano33ble|esp32|pico|stm32f4 [--runtime tflm|c] [--mode capture|classify|profile] [--ide arduino|platformio|esp-idf] [--rev1] [--out DIR] [--zip] [--force] [--json]',
+    'microforge generate PROJECT --variant NAME|FILE.tflite --target nano33ble|esp32|pico|stm32f4 [--runtime tflm|c] [--mode capture|classify|profile] [--ide arduino|platformio|esp-idf] [--rev1] [--out DIR] [--zip] [--force] [--allow-stale] [--json]',
   summary: 'Generate a firmware project (Arduino, PlatformIO or ESP-IDF) for a model variant and a board.',
   options: {
     variant: { type: 'string', description: 'Variant name in PROJECT/models/variants, or a path to a .tflite (not needed with --mode capture)' },
@@ -33,7 +33,8 @@ export const generate: CliCommand = {
     name: { type: 'string', description: 'Folder / sketch name (default VARIANT_TARGET_MODE)' },
     out: { type: 'string', description: 'Output folder (default PROJECT/firmware/NAME; an Arduino sketch takes the folder\'s name), or the .zip path with --zip' },
     zip: { type: 'boolean', description: 'Write a .zip instead of a folder' },
-    force: { type: 'boolean', description: 'Replace an existing folder or zip' }
+    force: { type: 'boolean', description: 'Replace an existing folder or zip' },
+    'allow-stale': { type: 'boolean', description: 'Build from a variant of an earlier model (or of a model trained before the data changed)' }
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -57,6 +58,7 @@ export const generate: CliCommand = {
     if (typeof opts.out === 'string') request.out = resolve(opts.out)
     if (opts.zip === true) request.zip = true
     if (opts.force === true) request.overwrite = true
+    if (opts['allow-stale'] === true) request.allowStale = true
     ctx.progress(`Generating ${mode} firmware for ${target}...`)
     return ctx.api.deploy.generate(request)
   },

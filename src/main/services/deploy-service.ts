@@ -17,6 +17,7 @@ import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { fsOps, InjectedKill } from './fs-ops'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { currentLineage, readFirmwareSources, type FirmwareSource, type Lineage } from './lineage'
 import { readProjectFile } from './project-store'
 import { deployLatency } from '../core/optimize/latency'
 import { opFactsFromGraph } from '../core/optimize/op-facts'
@@ -87,10 +88,12 @@ export class DeployService implements DeployApi {
       return []
     }
     const out: DeployVariant[] = []
+    const stale = await staleVariants(resolve(projectDir))
     for (const n of names) {
       const path = join(dir, n)
       try {
-        out.push(describe(basename(n, '.tflite'), path, await fs.readFile(path)).variant)
+        const v = describe(basename(n, '.tflite'), path, await fs.readFile(path)).variant
+        out.push({ ...v, stale: stale.has(v.name) })
       } catch {
         // A damaged file is skipped here; generate() reports it with a next step when chosen.
       }
@@ -137,6 +140,17 @@ export class DeployService implements DeployApi {
     const project = await readProjectFile(projectDir)
     const board = BOARDS[req.target]
     const v = req.mode === 'capture' && !req.variant ? null : await this.loadVariant(projectDir, req.variant)
+    const lineage = await currentLineage(projectDir)
+    const staleVariant = v !== null && req.mode !== 'capture' && (await staleVariants(projectDir, lineage)).has(v.variant.name)
+    // A stale variant built anyway keeps a source that matches no current model.
+    const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, createdAt: new Date().toISOString() }
+    if (v && staleVariant && !req.allowStale) {
+      throw new MicroforgeError(
+        'INVALID_ARGUMENT',
+        `${v.variant.name} was made from ${lineage.dataChanged ? 'a model trained before the data changed' : 'an earlier model'}: the firmware would run that model, not the one trained now.`,
+        'Optimize the current model again (Optimize step), or build it anyway (allow stale; --allow-stale on the command line).'
+      )
+    }
     const signal = project.signal
     const axes = signal.axes.length > 0 ? signal.axes : ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ']
     const preprocessing = normalizePreprocessing(signal.preprocessing, { axes, windowLength: signal.windowLength ?? (req.mode === 'capture' ? 1 : null) })
@@ -186,10 +200,14 @@ export class DeployService implements DeployApi {
         throw wrapFsError(err, dirname(path))
       })
       await writeFileAtomic(path, zipSync(tree, { level: 6 }))
+      if (dirname(path) === join(projectDir, 'firmware')) await recordFirmwareSource(projectDir, basename(path), source)
       return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
     }
     const out = resolve(location.out ?? join(projectDir, 'firmware', name))
     await writeFolder(out, entries, req.overwrite ?? false)
+    if (out.startsWith(join(projectDir, 'firmware') + sep)) {
+      await recordFirmwareSource(projectDir, relative(join(projectDir, 'firmware'), out).split(sep)[0], source)
+    }
     return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
   }
 
@@ -212,10 +230,36 @@ export class DeployService implements DeployApi {
   }
 }
 
+/** Variants (by name) made from an earlier model, or from the current one after its data changed. */
+async function staleVariants(projectDir: string, lineage?: Lineage): Promise<Set<string>> {
+  const { model, dataChanged } = lineage ?? (await currentLineage(projectDir))
+  const out = new Set<string>()
+  if (model === null) return out
+  let index: { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
+  try {
+    index = JSON.parse(await fs.readFile(join(projectDir, VARIANTS_DIR, 'index.json'), 'utf8')) as typeof index
+  } catch {
+    return out
+  }
+  for (const v of index.variants ?? []) {
+    if (typeof v.name !== 'string') continue
+    if (dataChanged || (typeof v.sourceModel === 'string' && v.sourceModel !== model)) out.add(v.name)
+  }
+  return out
+}
+
+/** Records what a firmware project was built from, so later steps can tell it is stale. */
+async function recordFirmwareSource(projectDir: string, name: string, source: FirmwareSource): Promise<void> {
+  const sources = await readFirmwareSources(projectDir)
+  sources[name] = source
+  await fs.mkdir(join(projectDir, 'firmware'), { recursive: true })
+  await writeFileAtomic(join(projectDir, 'firmware', '.sources.json'), JSON.stringify(sources, null, 2))
+}
+
 function describe(name: string, path: string, bytes: Uint8Array): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
   const graph = cgModelFromTflite(bytes)
   return {
-    variant: { name, path, bytes: bytes.byteLength, precision: precisionOf(graph), ops: [...new Set(graph.operators.map((o) => o.op))] },
+    variant: { name, path, bytes: bytes.byteLength, precision: precisionOf(graph), ops: [...new Set(graph.operators.map((o) => o.op))], stale: false },
     graph,
     bytes
   }

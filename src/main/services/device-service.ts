@@ -92,6 +92,8 @@ interface Recording {
   saving: Promise<void>
   testFraction: number
   seed: number
+  /** The project had no windows when recording started: the first one settles the rate. */
+  firstWindows: boolean
 }
 
 /**
@@ -272,7 +274,8 @@ export class DeviceService implements DeviceApi {
       countdown: null,
       saving: Promise.resolve(),
       testFraction: typeof project.settings.testFraction === 'number' ? project.settings.testFraction : 0.2,
-      seed: typeof project.settings.splitSeed === 'number' ? project.settings.splitSeed : 1234
+      seed: typeof project.settings.splitSeed === 'number' ? project.settings.splitSeed : 1234,
+      firstWindows: otherRate ? !hasWindows : (await this.dataset.list(req.project)).length === 0
     }
     const begin = (): void => {
       rec.countdown = null
@@ -409,10 +412,12 @@ export class DeviceService implements DeviceApi {
         })
         // The first window settles what the project does not know yet: its length, the measured rate.
         if (rec.status.windowsSaved === 0) {
-          await this.dataset.ensureClasses(rec.status.project, [], {
-            windowLength: values.length,
-            ...(rate === null ? {} : { sampleRateHz: Math.round(rate * 10) / 10, rateSource: conn?.rate.estimate().source ?? null })
-          })
+          await this.dataset.ensureClasses(
+            rec.status.project,
+            [],
+            { windowLength: values.length, ...(rate === null ? {} : { sampleRateHz: Math.round(rate * 10) / 10, rateSource: conn?.rate.estimate().source ?? null }) },
+            rec.firstWindows
+          )
         }
         rec.status.windowsSaved++
         rec.status.savedIds.push(saved.id)

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
@@ -16,6 +15,7 @@ import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
+import { currentLineage, modelFingerprint } from './lineage'
 import { readModelAttachment, readModelFolder } from './model-io'
 import { withProjectLock } from './project-lock'
 import { readProjectFile } from './project-store'
@@ -36,11 +36,6 @@ interface ProjectData {
   trainAccuracy: number | null
   /** modelFingerprint() of the float model the variants are made from. */
   fingerprint: string
-}
-
-/** Identifies a trained float model: a hash of model.json and its weights. */
-function modelFingerprint(modelJson: unknown, weights: ArrayBuffer): string {
-  return createHash('sha256').update(JSON.stringify(modelJson)).update(new Uint8Array(weights)).digest('hex').slice(0, 16)
 }
 
 /**
@@ -162,8 +157,10 @@ export class OptimizeService implements OptimizeApi {
     // Corrections change when a board is profiled; estimates always show the current ones.
     const corrections = await readCorrections(dir)
     const current = await currentFloatModel(dir)
+    // Of an earlier model, or of this one while the data it was trained on has changed since.
+    const { dataChanged } = await currentLineage(dir)
     const stale = (v: VariantRecord): boolean =>
-      'problem' in current || ('fingerprint' in current && v.sourceModel !== undefined && v.sourceModel !== current.fingerprint)
+      'problem' in current || ('fingerprint' in current && ((v.sourceModel !== undefined && v.sourceModel !== current.fingerprint) || dataChanged))
     return {
       ...index,
       ...('problem' in current ? { floatModelProblem: `The trained model cannot be read: ${current.problem}` } : {}),

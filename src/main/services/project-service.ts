@@ -8,6 +8,7 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from './atomic-fs'
+import { currentLineage, readFirmwareSources, sampleHeads } from './lineage'
 import { withProjectLock } from './project-lock'
 import { PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
 
@@ -137,7 +138,9 @@ export class ProjectService implements ProjectApi {
   /** Reads the project and counts what each step has produced. */
   async summarize(dir: string): Promise<ProjectSummary> {
     const project = await readProjectFile(dir)
-    const split = await countSamples(join(dir, 'samples'))
+    const heads = await sampleHeads(dir)
+    const split: Record<string, { train: number; test: number }> = {}
+    for (const h of heads) (split[h.label] ??= { train: 0, test: 0 })[h.split === 'test' ? 'test' : 'train']++
     const samplesPerClass = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, v.train + v.test]))
     const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
     const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
@@ -146,7 +149,11 @@ export class ProjectService implements ProjectApi {
     const firmware = await firmwareCensus(join(dir, 'firmware'))
     const firmwareCount = firmware.total
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
+    const stale = await staleness(dir, heads)
     const steps = computeSteps({
+      dataChangedSinceTraining: stale.dataChanged,
+      staleVariantCount: stale.variants,
+      staleModelFirmwareCount: stale.firmware,
       sensorKnown: project.signal.axes.length > 0,
       sampleCount,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
@@ -157,7 +164,7 @@ export class ProjectService implements ProjectApi {
       profileCount
     })
     const { sampleRateHz, windowLength, axes } = project.signal
-    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, steps }
+    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, stale, steps }
   }
 
 
@@ -207,25 +214,19 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
   }
 }
 
-/** Counts sample files per label and split (labels and splits sit near the top of each file). */
-async function countSamples(dir: string): Promise<Record<string, { train: number; test: number }>> {
-  const out: Record<string, { train: number; test: number }> = {}
-  let names: string[]
+/** What was made from an earlier model, or from the current one before its data changed. */
+async function staleness(dir: string, heads: Array<{ id: string; label: string; split: string }>): Promise<ProjectSummary['stale']> {
+  const lineage = await currentLineage(dir, heads)
+  if (lineage.model === null) return { dataChanged: false, variants: 0, firmware: 0 }
+  let variants = 0
   try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as { variants?: Array<{ sourceModel?: unknown }> }
+    variants = (index.variants ?? []).filter((v) => lineage.dataChanged || (typeof v.sourceModel === 'string' && v.sourceModel !== lineage.model)).length
   } catch {
-    return out
+    // No variants yet.
   }
-  for (const name of names) {
-    try {
-      const text = await fs.readFile(join(dir, name), 'utf8')
-      const { label, split } = JSON.parse(text) as { label?: unknown; split?: unknown }
-      if (typeof label === 'string') (out[label] ??= { train: 0, test: 0 })[split === 'test' ? 'test' : 'train']++
-    } catch {
-      // An unreadable sample is reported by the dataset view; it does not stop the project opening.
-    }
-  }
-  return out
+  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => f.sourceModel !== null && (lineage.dataChanged || f.sourceModel !== lineage.model)).length
+  return { dataChanged: lineage.dataChanged, variants, firmware }
 }
 
 export function defaultProjectName(dir: string): string {

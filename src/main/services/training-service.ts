@@ -27,6 +27,7 @@ import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import { wrapFsError } from './atomic-fs'
+import { dataFingerprint, sampleHeads } from './lineage'
 import { readModelAttachment, readModelFolder, writeModelFolder } from './model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
@@ -217,7 +218,13 @@ export class TrainingService implements TrainingApi {
     }
     const modelJson: ModelJson = {
       ...out.modelJson,
-      userDefinedMetadata: { classes: result.classes, inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length], preprocessing: result.preprocessing }
+      userDefinedMetadata: {
+        classes: result.classes,
+        inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length],
+        preprocessing: result.preprocessing,
+        // The data it learned from: when the windows change, the model and all made from it are stale.
+        dataFingerprint: dataFingerprint(await sampleHeads(dir))
+      }
     }
     const modelDir = join(dir, FLOAT_MODEL_DIR)
     // model.json commits the weights and training.json together; project.json follows (and is

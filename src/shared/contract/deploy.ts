@@ -19,6 +19,8 @@ export interface DeployVariant {
   /** 'int8' when every activation is int8 (the C runtime can run it), else 'float32', 'hybrid', 'float16'. */
   precision: 'int8' | 'float32' | 'hybrid' | 'float16' | 'mixed'
   ops: string[]
+  /** Made from an earlier model, or from one trained before the data changed. */
+  stale: boolean
 }
 
 export interface FitPart {
@@ -67,6 +69,8 @@ export interface GenerateRequest {
   zip?: boolean
   /** Replace an existing folder of the same name. */
   overwrite?: boolean
+  /** Build from a stale variant anyway (the user was asked). */
+  allowStale?: boolean
 }
 
 export interface GenerateResult {
@@ -109,7 +113,8 @@ export const generateRequestSchema = z
     name: z.string().min(1).max(64).optional(),
     out: z.string().min(1).max(4096).optional(),
     zip: z.boolean().optional(),
-    overwrite: z.boolean().optional()
+    overwrite: z.boolean().optional(),
+    allowStale: z.boolean().optional()
   })
   .strict()
 

@@ -19,6 +19,8 @@ export interface ProjectSummary {
   variantCount: number
   firmwareCount: number
   profileCount: number
+  /** Made from an earlier model (or before the data changed): shown as such by every step. */
+  stale: { dataChanged: boolean; variants: number; firmware: number }
   steps: StepStatus[]
 }
 

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dataFingerprint, modelFingerprint, sampleHeads } from '../../../src/main/services/lineage'
+import { writeModelFolder } from '../../../src/main/services/model-io'
+import type { ModelJson } from '../../../src/main/core/train/artifacts'
+import { createServices, type Services } from '../../../src/main/services'
+import { prepareHelloProject, writeSampleWindow } from '../../helpers/hello-firmware'
+import { tempDir } from '../../helpers/tmp'
+
+/** A float model as Train writes it, with one weight (its value tells two trainings apart). */
+async function train(dir: string, weight: number): Promise<string> {
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: 'test',
+    convertedBy: null,
+    modelTopology: {},
+    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
+    userDefinedMetadata: { dataFingerprint: dataFingerprint(await sampleHeads(dir)) }
+  }
+  const weights = new Float32Array([weight]).buffer
+  await writeModelFolder(join(dir, 'models', 'float'), modelJson, weights)
+  return modelFingerprint(modelJson, weights)
+}
+
+describe('stale means stale: variants, firmware and steps of an earlier model', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let services: Services
+  const dir = (): string => join(tmp.dir, 'hello')
+  const steps = async (): Promise<Record<string, string>> => Object.fromEntries((await services.api.project.open(dir())).steps.map((s) => [s.id, s.state]))
+  const generate = (allowStale = false) =>
+    services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
+
+  beforeEach(async () => {
+    tmp = tempDir()
+    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
+    await services.api.project.create(dir(), 'Hello')
+    await prepareHelloProject(services.projects, dir())
+    writeSampleWindow(dir(), 'w1', 1.5708)
+    writeSampleWindow(dir(), 'w2', 0)
+    const fp = await train(dir(), 1)
+    mkdirSync(join(dir(), 'models', 'variants'), { recursive: true })
+    writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
+  })
+  afterEach(async () => {
+    await services.dispose()
+    tmp.cleanup()
+  })
+
+  it('retraining marks the variants and the firmware built from them; Deploy asks before building from the earlier model', async () => {
+    expect((await services.api.deploy.variants(dir()))[0].stale).toBe(false)
+    await generate()
+    expect((await services.api.project.open(dir())).stale).toEqual({ dataChanged: false, variants: 0, firmware: 0 })
+    expect(await steps()).toMatchObject({ train: 'done', deploy: 'done' })
+
+    await train(dir(), 2)
+    expect((await services.api.deploy.variants(dir()))[0].stale).toBe(true)
+    expect((await services.api.optimize.list(dir())).variants[0].stale).toBe(true)
+    await expect(generate()).rejects.toThrow(/hello_int8 was made from an earlier model/)
+    expect((await services.api.project.open(dir())).stale).toEqual({ dataChanged: false, variants: 1, firmware: 1 })
+    expect(await steps()).toMatchObject({ train: 'done', optimize: 'ready', deploy: 'ready' })
+    // Asked and confirmed: built, and still marked as of the earlier model.
+    await generate(true)
+    expect((await services.api.project.open(dir())).stale.firmware).toBe(1)
+  })
+
+  it('changing the data marks the model and everything made from it', async () => {
+    await generate()
+    writeSampleWindow(dir(), 'w3', 3.0)
+    const s = await services.api.project.open(dir())
+    expect(s.stale).toEqual({ dataChanged: true, variants: 1, firmware: 1 })
+    expect(await steps()).toMatchObject({ train: 'ready', optimize: 'ready', deploy: 'ready' })
+    await expect(generate()).rejects.toThrow(/a model trained before the data changed/)
+  })
+})
