@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dataFingerprint, modelFingerprint, sampleHeads } from '../../../src/main/services/lineage'
+import { currentLineage, dataFingerprint, sampleHeads } from '../../../src/main/services/lineage'
 import { writeModelFolder } from '../../../src/main/services/model-io'
 import type { ModelJson } from '../../../src/main/core/train/artifacts'
 import { createServices, type Services } from '../../../src/main/services'
@@ -20,7 +20,7 @@ async function train(dir: string, weight: number): Promise<string> {
   }
   const weights = new Float32Array([weight]).buffer
   await writeModelFolder(join(dir, 'models', 'float'), modelJson, weights)
-  return modelFingerprint(modelJson, weights)
+  return (await currentLineage(dir)).model as string
 }
 
 describe('stale means stale: variants, firmware and steps of an earlier model', () => {
