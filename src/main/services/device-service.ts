@@ -275,7 +275,7 @@ export class DeviceService implements DeviceApi {
       saving: Promise.resolve(),
       testFraction: typeof project.settings.testFraction === 'number' ? project.settings.testFraction : 0.2,
       seed: typeof project.settings.splitSeed === 'number' ? project.settings.splitSeed : 1234,
-      firstWindows: otherRate ? !hasWindows : (await this.dataset.list(req.project)).length === 0
+      firstWindows: (projectRate === null || measuredOnly) && (await this.dataset.list(req.project)).length === 0
     }
     const begin = (): void => {
       rec.countdown = null
