@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { PUNCH_FLEX_DIR } from '../test/helpers/fixtures'
 import { repoRoot } from '../test/helpers/tmp'
-import { createProjectInUi, startWebApp } from '../test/helpers/web-app'
+import { startWebApp } from '../test/helpers/web-app'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const BUDGET_MS = 50
@@ -42,7 +42,11 @@ const app = await startWebApp()
 try {
   const { page } = app
   await page.goto(app.url)
-  await createProjectInUi(page, 'Bench', join(app.workDir, 'bench-project'))
+  // Not createProjectInUi: it uses vitest's expect, which exists only inside a test run.
+  await page.getByTestId('project-name').fill('Bench')
+  await page.getByTestId('project-folder').fill(join(app.workDir, 'bench-project'))
+  await page.getByTestId('project-folder').press('Enter')
+  await page.getByTestId('step-connect').waitFor()
   await page.getByTestId('nav-capture').click()
   await page.getByTestId('import-paths').fill(PUNCH_FLEX_DIR)
   await page.getByTestId('import-button').click()
