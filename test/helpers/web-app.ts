@@ -13,6 +13,8 @@ export interface WebApp {
   workDir: string
   browser: Browser
   page: Page
+  /** console.error messages of the first page (tests that must see none assert it). */
+  consoleErrors: string[]
   stop(): Promise<void>
 }
 
@@ -56,7 +58,12 @@ export async function startWebApp(): Promise<WebApp> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
+  const consoleErrors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
   return {
+    consoleErrors,
     url,
     home,
     workDir: tmp.dir,

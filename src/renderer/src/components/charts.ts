@@ -1,10 +1,10 @@
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts'
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 
 // Only what the views draw, so the chart code stays small and loads with the first chart.
-echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, DataZoomComponent, VisualMapComponent, CanvasRenderer])
+echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, DataZoomComponent, VisualMapComponent, CanvasRenderer, SVGRenderer])
 
 export { echarts }
 

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { artifactsDir } from './web-app'
+
+export const VIEWPORTS = [
+  { width: 1400, height: 900 },
+  { width: 1024, height: 768 }
+] as const
+
+export interface ScreenProblems {
+  overflow: string[]
+  labels: string[]
+}
+
+/**
+ * What a user sees wrong on a screen, measured in the page: a panel wider than its card (content
+ * cut off or a page that scrolls sideways), and chart labels that overlap each other or stick out
+ * of their chart (charts draw SVG, so every label is a text box).
+ */
+export async function screenProblems(page: Page): Promise<ScreenProblems> {
+  return page.evaluate(() => {
+    const describe = (el: Element): string => {
+      const id = el.closest('[data-testid]')?.getAttribute('data-testid') ?? ''
+      const h = el.querySelector('h1, h2, h3')?.textContent?.trim() ?? ''
+      return `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${id ? ` in ${id}` : ''}${h ? ` "${h}"` : ''}`
+    }
+    const overflow: string[] = []
+    for (const el of document.querySelectorAll('.panel, main, .content, .body, .shell')) {
+      const style = getComputedStyle(el)
+      if (style.display === 'none') continue
+      // A scroller of its own (a wide table inside its card) is fine; anything else wider is cut or spills.
+      if (style.overflowX === 'auto' || style.overflowX === 'scroll') {
+        if (el.tagName !== 'MAIN' && !el.classList.contains('content')) continue
+      }
+      if (el.scrollWidth > el.clientWidth + 1) overflow.push(`${describe(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px`)
+    }
+    const labels: string[] = []
+    for (const svg of document.querySelectorAll('[_echarts_instance_] svg')) {
+      const box = svg.getBoundingClientRect()
+      if (box.width === 0) continue
+      const name = svg.closest('[aria-label]')?.getAttribute('aria-label') ?? describe(svg.parentElement ?? svg)
+      const texts = [...svg.querySelectorAll('text')]
+        .filter((t) => (t.textContent ?? '').trim() !== '' && getComputedStyle(t).display !== 'none' && t.getAttribute('opacity') !== '0' && t.getAttribute('fill-opacity') !== '0')
+        .map((t) => ({ text: (t.textContent ?? '').trim(), r: t.getBoundingClientRect() }))
+        .filter((t) => t.r.width > 0 && t.r.height > 0)
+      for (const t of texts) {
+        if (t.r.left < box.left - 1 || t.r.right > box.right + 1 || t.r.top < box.top - 1 || t.r.bottom > box.bottom + 1) labels.push(`${name}: "${t.text}" is cut off by the chart's edge`)
+      }
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const a = texts[i].r
+          const b = texts[j].r
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left)
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top)
+          if (w > 2 && h > 2) labels.push(`${name}: "${texts[i].text}" overlaps "${texts[j].text}"`)
+        }
+      }
+    }
+    return { overflow, labels }
+  })
+}
+
+/**
+ * Saves test-results/screens/<step>-<width>x<height>.png at each viewport and returns every problem
+ * found, named by step and size.
+ */
+export async function checkScreens(page: Page, step: string, settle = 600): Promise<string[]> {
+  const dir = join(artifactsDir, 'screens')
+  mkdirSync(dir, { recursive: true })
+  const problems: string[] = []
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize(vp)
+    await page.waitForTimeout(settle)
+    await page.screenshot({ path: join(dir, `${step}-${vp.width}x${vp.height}.png`), fullPage: false })
+    const p = await screenProblems(page)
+    for (const x of [...p.overflow, ...p.labels]) problems.push(`${step} at ${vp.width}x${vp.height}: ${x}`)
+  }
+  await page.setViewportSize(VIEWPORTS[0])
+  return problems
+}
