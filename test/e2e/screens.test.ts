@@ -90,9 +90,9 @@ describe('first run, screen by screen', () => {
     const minAcc = page.getByLabel('Minimum accuracy')
     await minAcc.fill((await minAcc.getAttribute('max')) === '1' ? '0.5' : '50')
     await page.getByTestId('optimize-start').click()
-    const rows = await page.getByTestId('optimize-job').allTextContents()
-    expect(rows.length).toBeGreaterThanOrEqual(3)
-    for (const r of rows) expect(r).not.toMatch(/^\s*Waiting/)
+    await expect.poll(() => page.getByTestId('optimize-job').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3)
+    // Queued variants say which they are while they wait ("Int8 PTQ, per-tensor: waiting for …").
+    for (const r of await page.getByTestId('optimize-job').allTextContents()) expect(r).not.toMatch(/^\s*(Waiting|Starting|Done)/)
     await expect.poll(() => page.getByTestId('variant-table').locator('tbody tr').count(), { timeout: 240_000 }).toBe(3)
     await expect.poll(() => page.getByTestId('recommendation').textContent(), { timeout: 30_000 }).toMatch(/\S/)
     const trail = await page.getByTestId('recommendation').locator('li').allTextContents()

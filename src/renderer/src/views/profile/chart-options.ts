@@ -71,7 +71,8 @@ export function timelineOption(samples: readonly ProfileSample[], stages: readon
     tooltip: tooltipUs,
     legend: { top: 0 },
     grid: { left: 70, right: 16, top: 32, bottom: 28 },
-    xAxis: { type: 'value', name: 's', min: 'dataMin', axisLabel: { formatter: (v: number) => `${Math.round(v * 10) / 10} s` } },
+    // The first time label would sit on the y axis's "0 µs": leave it out.
+    xAxis: { type: 'value', name: 's', min: 'dataMin', axisLabel: { showMinLabel: false, hideOverlap: true, formatter: (v: number) => `${Math.round(v * 10) / 10} s` } },
     yAxis: axisUs,
     series: stages.map((st, i) => ({ name: stageTitle(st), type: 'line', showSymbol: false, itemStyle: { color: stageColor(st, i) }, data: points.map((p) => [p.t, p.v[st] ?? null]) }))
   }
