@@ -29,7 +29,7 @@ describe('POST /upload', () => {
     tmp.cleanup()
   })
 
-  const send = (body: string | Uint8Array, over: Record<string, string> = {}) =>
+  const send = (body: string, over: Record<string, string> = {}) =>
     fetch(`${web.origin}/upload`, {
       method: 'POST',
       headers: { 'x-microforge-token': web.token, origin: web.origin, 'x-microforge-project': encodeURIComponent(project), 'x-microforge-path': 'punch/rec1.csv', 'x-microforge-batch': '20260101-120000-ab', ...over },
@@ -56,7 +56,7 @@ describe('POST /upload', () => {
   })
 
   it('refuses a file above the size limit with a message that says what to do', async () => {
-    const r = await send(new Uint8Array(MAX_UPLOAD_BYTES + 1), { 'x-microforge-path': 'huge.csv', 'x-microforge-batch': 'big' })
+    const r = await send('x'.repeat(MAX_UPLOAD_BYTES + 1), { 'x-microforge-path': 'huge.csv', 'x-microforge-batch': 'big' })
     expect(r.status).toBe(413)
     const { error } = (await r.json()) as { error: { message: string; hint: string } }
     expect(error.message).toContain('huge.csv')
