@@ -308,10 +308,13 @@ async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwr
 async function recoverFolder(out: string): Promise<void> {
   const parent = dirname(out)
   const prefix = `.${basename(out)}.`
-  const names = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && /\.(tmp|old)-\d+-\d+$/.test(n))
+  const all = await fs.readdir(parent).catch(() => [] as string[])
+  const names = all.filter((n) => n.startsWith(prefix) && /\.(tmp|old)-\d+-\d+$/.test(n))
   const olds = names.filter((n) => n.includes('.old-')).sort()
   if (!existsSync(out) && olds.length > 0) await fsOps.rename(join(parent, olds[olds.length - 1]), out)
-  for (const n of names) if (existsSync(join(parent, n))) await fsOps.rm(join(parent, n), { recursive: true, force: true })
+  // A write of firmware/.sources.json killed before its rename leaves its temporary file (atomic-fs names it .<file>.<hex>.tmp).
+  const strayTemps = all.filter((n) => /^\..+\.[0-9a-f]{12}\.tmp$/.test(n))
+  for (const n of [...names, ...strayTemps]) if (existsSync(join(parent, n))) await fsOps.rm(join(parent, n), { recursive: true, force: true })
 }
 
 function run(cmd: string, args: string[]): Promise<string> {
