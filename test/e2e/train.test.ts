@@ -72,7 +72,7 @@ describe('Train in Chromium', () => {
     await page.getByTestId('nav-train').click()
     await page.getByTestId('step-train').waitFor()
     // What the user set up is still there, and the view is attached to the running job again.
-    expect(await page.getByTestId('epochs').inputValue()).toBe('10000')
+    await expect.poll(() => page.getByTestId('epochs').inputValue()).toBe('10000')
     await expect.poll(() => page.getByTestId('job').getAttribute('data-state')).toBe('running')
     await page.screenshot({ path: join(artifactsDir, 'train-running.png') })
     // The live curves move the layout every epoch, so Playwright never sees the button "stable":
@@ -92,7 +92,8 @@ describe('Train in Chromium', () => {
     const cells = await page.locator('[data-testid^="cm-"]').allTextContents()
     expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/wasm|tensorflow|cpu/)
-    expect(await page.getByTestId('curves').locator('canvas').count()).toBeGreaterThanOrEqual(2)
+    // The loss and accuracy charts (drawn as SVG since the screenshot checks read their labels).
+    expect(await page.getByTestId('curves').locator('canvas, svg').count()).toBeGreaterThanOrEqual(2)
     await expect.poll(() => page.getByTestId('nav-train').getAttribute('data-state')).toBe('done')
     // What the model input is and why, and the baseline it is judged against.
     expect(await page.getByTestId('preprocessing-chosen').textContent()).toMatch(/fitted to the training windows.*nearest-neighbour agreement/)
