@@ -32,3 +32,6 @@ void Reset_Handler(void) {
 /* newlib hooks the firmware never really uses (no files, no processes). */
 void _init(void) {}
 void _fini(void) {}
+/* Static C++ objects with destructors (TensorFlow Lite Micro firmware) register them against this
+ * handle; under -nostartfiles nothing else defines it. */
+void *__dso_handle = 0;

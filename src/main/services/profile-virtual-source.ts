@@ -2,7 +2,10 @@ import { basename, resolve } from 'node:path'
 import type { ProfileSource } from '../../shared/contract/profile'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-service'
-import { buildQemuFirmware, newestCRuntimeFirmware, startProjectFirmwareBoard, startQemuBoard } from './virtual-firmware-board'
+import { newestFirmware } from '../sim/firmware/firmware-folder'
+import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
+import { startQemuBoard } from '../sim/firmware/pty-board'
+import { buildQemuFirmware } from '../sim/firmware/qemu-build'
 
 /** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
 export function variantOfFirmware(dir: string): string | null {
@@ -50,7 +53,7 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
 
 /** The emulated Cortex-M4: the same firmware in QEMU, timed by instruction count. */
 async function openQemuLines(projectDir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink, targetMHz = 64): Promise<LineSourceHandle> {
-  const firmwareDir = source.firmwareDir ? resolve(source.firmwareDir) : await newestCRuntimeFirmware(projectDir, 'profile')
+  const firmwareDir = source.firmwareDir ? resolve(source.firmwareDir) : await newestFirmware(projectDir, 'c', 'profile')
   const build = await buildQemuFirmware(firmwareDir, targetMHz)
   const board = await startQemuBoard(build)
   let serial: LineSourceHandle

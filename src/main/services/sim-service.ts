@@ -5,7 +5,7 @@ import type { FirmwareBoardOptions, SimApi, VirtualBoardInfo, VirtualBoardOption
 import { openBoardEnd, paceInto, type BoardWriter } from '../sim/board-writer'
 import { startPtyPair, type PtyPair } from '../sim/pty-pair'
 import { VirtualBoard } from '../sim/virtual-board'
-import { startProjectFirmwareBoard, type ProjectFirmwareBoard } from './virtual-firmware-board'
+import { startProjectFirmwareBoard, type ProjectFirmwareBoard } from '../sim/firmware/project-board'
 
 interface Running {
   info: Omit<VirtualBoardInfo, 'linesWritten' | 'linesDropped'>
