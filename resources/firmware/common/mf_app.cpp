@@ -34,15 +34,31 @@ void print_float(char* buf, size_t n, float v) {
 #endif
 
 #if MF_MODE_CAPTURE
+// One line per sample: the project's axes in its order, units and scale (what Capture records).
 void capture_loop() {
   float s[6];
-  char line[160];
-  char f[6][24];
+  char line[MF_AXIS_COUNT * 24 + 8];
+  char f[24];
   wait_for_sample_slot();
   if (!mf_sensor_read(s)) return;
-  for (int i = 0; i < 6; ++i) print_float(f[i], sizeof f[i], s[i]);
-  snprintf(line, sizeof line, "%s,%s,%s,%s,%s,%s", f[0], f[1], f[2], f[3], f[4], f[5]);
+  int used = 0;
+  line[0] = 0;
+  for (int a = 0; a < MF_AXIS_COUNT && used >= 0 && used < (int)sizeof line - 24; ++a) {
+    print_float(f, sizeof f, mf_sensor_value(s, a));
+    used += snprintf(line + used, sizeof line - used, a ? ",%s" : "%s", f);
+  }
   mf_print_line(line);
+}
+
+// The header names the project's axes, so the recording lands on the same axes.
+void print_axis_header() {
+  char header[MF_AXIS_COUNT * 34 + 8];
+  int used = 0;
+  header[0] = 0;
+  for (int a = 0; a < MF_AXIS_COUNT && used >= 0 && used < (int)sizeof header - 34; ++a) {
+    used += snprintf(header + used, sizeof header - used, a ? ",%.32s" : "%.32s", kMfAxisNames[a]);
+  }
+  mf_print_line(header);
 }
 #else
 float g_window[MF_INPUT_VALUES];
@@ -112,7 +128,7 @@ void mf_app_setup() {
     return;
   }
 #if MF_MODE_CAPTURE
-  mf_print_line("aX,aY,aZ,gX,gY,gZ");
+  print_axis_header();
 #else
   if (!mf_infer_begin()) return;
   snprintf(line, sizeof line, "runtime:%s arena_used:%lu arena_size:%lu free_heap:%ld bytes", mf_infer_runtime_name(),

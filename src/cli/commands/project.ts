@@ -52,12 +52,14 @@ export const projectInfo: CliCommand = {
 
 export const projectSet: CliCommand = {
   name: 'project set',
-  usage: 'microforge project set DIR [--rate HZ] [--window-length N] [--hop N] [--json]',
+  usage: 'microforge project set DIR [--rate HZ] [--window-length N] [--hop N] [--units U,U,...] [--scale S,S,...] [--json]',
   summary: "Set the project's signal: the sample rate the sensor runs at, the window length and hop in samples.",
   options: {
     rate: { type: 'string', description: 'Sample rate in Hz (a Nano 33 BLE Sense IMU: 119)' },
     'window-length': { type: 'string', description: 'Samples per window' },
-    hop: { type: 'string', description: 'Samples between window starts along long recordings' }
+    hop: { type: 'string', description: 'Samples between window starts along long recordings' },
+    units: { type: 'string', description: 'Unit of each axis, in axis order: g, mg, m/s^2, deg/s, rad/s, mdps (the firmware converts the sensor to them)' },
+    scale: { type: 'string', description: 'Per axis, in axis order: value in the unit = recorded value * scale (1 for values already in the unit)' }
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -72,17 +74,44 @@ export const projectSet: CliCommand = {
     const rate = num('rate', opts.rate, false)
     const windowLength = num('window-length', opts['window-length'], true)
     const hop = num('hop', opts.hop, true)
-    if (rate === undefined && windowLength === undefined && hop === undefined) {
-      throw new MicroforgeError('INVALID_ARGUMENT', 'Nothing to set.', 'Give --rate HZ, --window-length N or --hop N.')
+    const perAxis = await perAxisLists(ctx, dir, opts.units, opts.scale)
+    if (rate === undefined && windowLength === undefined && hop === undefined && !perAxis.units && !perAxis.scale) {
+      throw new MicroforgeError('INVALID_ARGUMENT', 'Nothing to set.', 'Give --rate HZ, --window-length N, --hop N, --units or --scale.')
     }
     return ctx.api.project.update(resolve(dir), {
       signal: {
         ...(rate !== undefined ? { sampleRateHz: rate, rateSource: 'user' as const } : {}),
         ...(windowLength !== undefined ? { windowLength } : {}),
-        ...(hop !== undefined ? { hop } : {})
+        ...(hop !== undefined ? { hop } : {}),
+        ...(perAxis.units ? { units: perAxis.units } : {}),
+        ...(perAxis.scale ? { scale: perAxis.scale } : {})
       }
     })
   },
   format: formatSummary
 }
 
+
+/** --units and --scale: one entry per axis of the project, in its axis order. */
+async function perAxisLists(ctx: Parameters<CliCommand['run']>[0], dir: string, units: unknown, scale: unknown): Promise<{ units?: Array<string | null>; scale?: number[] }> {
+  if (units === undefined && scale === undefined) return {}
+  const axes = (await ctx.api.project.open(resolve(dir))).project.signal.axes
+  const split = (name: string, v: unknown): string[] => {
+    const list = String(v).split(',').map((x) => x.trim())
+    if (axes.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', `The project has no axes yet, so --${name} has nothing to apply to.`, 'Capture or import some windows first.')
+    if (list.length !== axes.length) {
+      throw new MicroforgeError('INVALID_ARGUMENT', `--${name} gives ${list.length} values for ${axes.length} axes (${axes.join(', ')}).`, `Give one per axis, in that order, separated by commas.`)
+    }
+    return list
+  }
+  const out: { units?: Array<string | null>; scale?: number[] } = {}
+  if (units !== undefined) out.units = split('units', units).map((u) => u || null)
+  if (scale !== undefined) {
+    out.scale = split('scale', scale).map((x) => {
+      const n = Number(x)
+      if (!Number.isFinite(n) || n === 0) throw new MicroforgeError('INVALID_ARGUMENT', `--scale ${x} is not a non-zero number.`, 'Try --scale 1,1,1 for values already in their unit.')
+      return n
+    })
+  }
+  return out
+}

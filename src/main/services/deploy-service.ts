@@ -176,6 +176,7 @@ export class DeployService implements DeployApi {
       nano33Revision: req.nano33Revision,
       model: v && req.mode !== 'capture' ? { bytes: v.bytes, graph: v.graph, label: v.variant.name } : null,
       preprocessing,
+      signal: { axes: signal.axes, units: signal.units, scale: signal.scale },
       classes: project.classes.map((c) => c.name),
       sampleRateHz,
       baud,

@@ -13,6 +13,7 @@ import type { CgModel } from './graph'
 import { generateModelData } from './model-data'
 import { generateOpResolver, tflmArenaSize } from './op-resolver'
 import { generatePreprocessingHeader, type FirmwarePreprocessing } from './preprocessing-header'
+import { axisSourcesIn, type RecordedSignal } from './sensor-axes'
 import { estimateTflm, type TflmEstimate } from './tflm-estimate'
 
 export type Nano33Revision = 'rev1' | 'rev2'
@@ -30,6 +31,8 @@ export interface FirmwareRequest {
   /** The variant's .tflite and its parsed view; not needed in capture mode. */
   model: { bytes: Uint8Array; graph: CgModel; label: string } | null
   preprocessing: FirmwarePreprocessing
+  /** The signal spec's axes, units and scale: the firmware converts the sensor's reading to them. */
+  signal?: RecordedSignal
   classes: string[]
   sampleRateHz: number
   baud: number
@@ -128,7 +131,7 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
   const copy = (tpl: string, as?: string): void => add(as ?? tpl.split('/').pop()!, fill(template(req.templates, tpl), values))
 
   add('mf_config.h', configHeader(req, legacyTflm))
-  add('preprocessing.h', generatePreprocessingHeader(req.preprocessing, { classes: req.classes, sampleRateHz: req.sampleRateHz }).contents)
+  add('preprocessing.h', generatePreprocessingHeader(req.preprocessing, { classes: req.classes, sampleRateHz: req.sampleRateHz, ...(req.signal ? { signal: req.signal } : {}) }).contents)
   for (const f of ['common/mf_app.h', 'common/mf_app.cpp', 'common/mf_platform.h']) copy(f)
 
   let tflm: TflmEstimate | null = null
@@ -210,7 +213,7 @@ function configHeader(req: FirmwareRequest, legacyTflm: boolean): string {
 #ifndef MF_CONFIG_H_
 #define MF_CONFIG_H_
 
-// capture streams aX,aY,aZ,gX,gY,gZ lines; classify prints label and scores; profile prints timings.
+// capture streams the project's axes (a header, then one line per sample); classify prints label and scores; profile prints timings.
 #define MF_MODE_CAPTURE ${on('capture')}
 #define MF_MODE_CLASSIFY ${on('classify')}
 #define MF_MODE_PROFILE ${on('profile')}
@@ -303,7 +306,10 @@ function readme(
   steps.push(`Open ${monitor} at ${req.baud} baud, or connect from Microforge's ${req.mode === 'capture' ? 'Capture' : req.mode === 'profile' ? 'Profile' : 'Connect'} step.`)
   steps.forEach((s, i) => L.push(`${i + 1}. ${s}`))
   L.push('', '## What it prints', '')
-  if (req.mode === 'capture') L.push('A header `aX,aY,aZ,gX,gY,gZ`, then one line per sample at the project rate: acceleration in g, rotation in degrees per second.')
+  if (req.mode === 'capture') {
+    const units = axisSourcesIn(req.preprocessing.axes, req.signal).map((s) => `${cComment(s.axis)} in ${s.unit}`)
+    L.push(`A header naming the project's axes, then one line per sample at ${req.sampleRateHz} Hz: ${units.join(', ')} (the units and scale the project records).`)
+  }
   if (req.mode === 'classify') L.push('One line per window: `label:<class> index:<n> scores:<p0>,<p1>,...`.')
   if (req.mode === 'profile') {
     L.push('At start: `runtime:<name> arena_used:<bytes> arena_size:<bytes> free_heap:<bytes> bytes`.')
@@ -314,3 +320,4 @@ function readme(
   L.push('')
   return L.join('\n')
 }
+

@@ -7,6 +7,7 @@ import { MicroforgeError } from '../../../shared/errors'
 import { PREPROCESSING_METHOD_NAMES } from '../../../shared/project-file-schema'
 import { cDouble, cFloat, cInteger, cString } from './c-literals'
 import type { GeneratedFile } from './c-runtime'
+import { axisSourcesIn, type RecordedSignal } from './sensor-axes'
 
 /** What the firmware needs, whatever shape project.json's `preprocessing` has. */
 export interface FirmwarePreprocessing {
@@ -25,17 +26,7 @@ export interface FirmwarePreprocessing {
 const PREPROCESSING_METHODS = PREPROCESSING_METHOD_NAMES
 export type PreprocessingMethod = (typeof PREPROCESSING_METHODS)[number]
 
-/** The sensor channels every firmware template reads, in this order (g and degrees per second). */
-export const SENSOR_CHANNELS = ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'] as const
-
-/** Which of the six sensor channels an axis name means (aX, accX, acc_x, gyroZ, gZ, ...), or -1. */
-export function sensorChannel(axis: string): number {
-  const n = axis.toLowerCase().replace(/[^a-z]/g, '')
-  const m = /^(a|acc|accel|accelerometer|g|gyr|gyro|gyroscope)([xyz])$/.exec(n)
-  if (!m) return -1
-  const base = m[1].startsWith('a') ? 0 : 3
-  return base + 'xyz'.indexOf(m[2])
-}
+export { SENSOR_CHANNELS, sensorChannel } from './sensor-axes'
 
 function numbers(v: unknown): number[] | null {
   return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : null
@@ -89,16 +80,15 @@ export function normalizePreprocessing(raw: Record<string, unknown>, fallback: {
 export interface PreprocessingHeaderOptions {
   classes: string[]
   sampleRateHz: number
+  /**
+   * The signal spec's axes with their units and scale: a model axis found here is converted from the
+   * sensor's g or deg/s to what the data was recorded in. Axes not found are taken as g or deg/s.
+   */
+  signal?: RecordedSignal
 }
 
 export function generatePreprocessingHeader(p: FirmwarePreprocessing, opts: PreprocessingHeaderOptions): GeneratedFile {
-  const sources = p.axes.map((a) => {
-    const ch = sensorChannel(a)
-    if (ch < 0) {
-      throw new MicroforgeError('UNSUPPORTED', `The model uses the axis "${a}", which the firmware templates cannot read (they read ${SENSOR_CHANNELS.join(', ')}).`, 'Train on accelerometer and gyroscope axes only.')
-    }
-    return ch
-  })
+  const sources = axisSourcesIn(p.axes, opts.signal)
   const classes = opts.classes.length ? opts.classes : ['class_0']
   const rate = opts.sampleRateHz
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 100_000) {
@@ -126,15 +116,22 @@ export function generatePreprocessingHeader(p: FirmwarePreprocessing, opts: Prep
 
 // Model input order, time-major: value[t * MF_AXIS_COUNT + a] is axis a at sample t.
 static const char* const kMfAxisNames[MF_AXIS_COUNT] = {${p.axes.map(cString).join(', ')}};
-// Index of each model axis in the sensor reading {aX, aY, aZ, gX, gY, gZ} (g, degrees per second).
-static const uint8_t kMfAxisSource[MF_AXIS_COUNT] = {${sources.join(', ')}};
+// Index of each model axis in the sensor reading {aX, aY, aZ, gX, gY, gZ} (g, degrees per second),
+// and the gain that turns that reading into what the data was recorded in (${sources.map((s) => s.unit).join(', ')}).
+static const uint8_t kMfAxisSource[MF_AXIS_COUNT] = {${sources.map((s) => s.channel).join(', ')}};
+static const float kMfAxisGain[MF_AXIS_COUNT] = {${sources.map((s) => cFloat(s.gain)).join(', ')}};
 // normalized = (raw - offset) * scale
 static const float kMfOffset[MF_AXIS_COUNT] = {${p.offset.map(cFloat).join(', ')}};
 static const float kMfScale[MF_AXIS_COUNT] = {${p.scale.map(cFloat).join(', ')}};
 static const char* const kMfClassNames[MF_CLASS_COUNT] = {${classes.map(cString).join(', ')}};
 
+// The value of a model axis as recorded: the axis order, units and scale of the training data.
+static inline float mf_sensor_value(const float sensor[6], int axis) {
+  return sensor[kMfAxisSource[axis]] * kMfAxisGain[axis];
+}
+
 static inline float mf_preprocess(const float sensor[6], int axis) {
-  return (sensor[kMfAxisSource[axis]] - kMfOffset[axis]) * kMfScale[axis];
+  return (mf_sensor_value(sensor, axis) - kMfOffset[axis]) * kMfScale[axis];
 }
 
 // Once the window is full: with MF_REMOVE_WINDOW_MEAN, each axis loses its own mean over the
