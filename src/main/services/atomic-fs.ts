@@ -26,7 +26,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   // Directory fsync makes the rename durable; some platforms (Windows) do not allow it.
   let h: fs.FileHandle | undefined
   try {

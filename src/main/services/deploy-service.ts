@@ -17,6 +17,7 @@ import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { fsOps, InjectedKill } from './fs-ops'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { settleCommit } from './commit-journal'
 import { currentLineage, readFirmwareSources, type FirmwareSource, type Lineage } from './lineage'
 import { readProjectFile } from './project-store'
 import { deployLatency } from '../core/optimize/latency'
@@ -80,6 +81,7 @@ export class DeployService implements DeployApi {
   }
 
   async variants(projectDir: string): Promise<DeployVariant[]> {
+    await settleCommit(resolve(projectDir))
     const dir = join(resolve(projectDir), VARIANTS_DIR)
     let names: string[]
     try {
@@ -216,6 +218,7 @@ export class DeployService implements DeployApi {
     if (!variant) throw new MicroforgeError('INVALID_ARGUMENT', 'No variant chosen.', 'Pick a variant from the Optimize step (or give the path of a .tflite).')
     const asPath = variant.endsWith('.tflite') || variant.includes('/') || variant.includes('\\')
     const path = asPath ? (isAbsolute(variant) ? variant : resolve(variant)) : join(resolve(projectDir), VARIANTS_DIR, `${variant}.tflite`)
+    if (!asPath) await settleCommit(resolve(projectDir))
     let bytes: Uint8Array
     try {
       bytes = new Uint8Array(await fs.readFile(path))

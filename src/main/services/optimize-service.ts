@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
@@ -13,7 +13,7 @@ import { applyPreprocessing } from '../core/train/preprocess'
 import type { ModelJson } from '../core/train/artifacts'
 import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
-import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
+import { commitFiles, settleCommit, type CommitFile } from './commit-journal'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
 import { currentLineage, modelFingerprint } from './lineage'
 import { readModelAttachment, readModelFolder } from './model-io'
@@ -173,6 +173,7 @@ export class OptimizeService implements OptimizeApi {
   }
 
   private async readIndex(dir: string): Promise<VariantIndex> {
+    await settleCommit(dir)
     const path = join(dir, VARIANTS_DIR, INDEX_FILE)
     try {
       const raw = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
@@ -192,12 +193,18 @@ export class OptimizeService implements OptimizeApi {
 
   async remove(projectDir: string, name: string): Promise<VariantIndex> {
     const dir = resolve(projectDir)
-    const next = await this.updateIndex(dir, (idx) => {
-      if (!idx.variants.some((v) => v.name === name)) throw new MicroforgeError('NOT_FOUND', `There is no variant "${name}".`, 'List the variants to see their names.')
-      return { ...idx, variants: idx.variants.filter((v) => v.name !== name) }
-    })
-    await fs.rm(join(dir, VARIANTS_DIR, `${name}.tflite`), { force: true }).catch(() => undefined)
-    return next
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new MicroforgeError('INVALID_ARGUMENT', `"${name}" is not a variant name.`, 'List the variants to see their names.')
+    const tflite = [...VARIANTS_DIR.split(sep), `${name}.tflite`].join('/')
+    return this.updateIndex(
+      dir,
+      (idx) => {
+        if (!idx.variants.some((v) => v.name === name)) throw new MicroforgeError('NOT_FOUND', `There is no variant "${name}".`, 'List the variants to see their names.')
+        return { ...idx, variants: idx.variants.filter((v) => v.name !== name) }
+      },
+      null,
+      [],
+      [tflite]
+    )
   }
 
   /** Starts a job that waits for the previous optimize job before it runs; its progress names `title` from the start. */
@@ -240,12 +247,6 @@ export class OptimizeService implements OptimizeApi {
     })
     const m = out.metrics
     const path = join(VARIANTS_DIR, `${name}.tflite`)
-    try {
-      await fs.mkdir(join(dir, VARIANTS_DIR), { recursive: true })
-    } catch (err) {
-      throw wrapFsError(err, join(dir, VARIANTS_DIR))
-    }
-    await writeFileAtomic(join(dir, path), new Uint8Array(out.bytes))
     const record: VariantRecord = {
       name,
       kind,
@@ -273,16 +274,27 @@ export class OptimizeService implements OptimizeApi {
       createdAt: new Date().toISOString(),
       sourceModel: data.fingerprint
     }
-    const index = await this.updateIndex(dir, (idx) => ({ ...idx, variants: [...idx.variants.filter((v) => v.name !== name), record] }), data.trainAccuracy)
-    return index.variants.find((v) => v.name === name)!
+    return this.saveVariant(dir, record, new Uint8Array(out.bytes), data.trainAccuracy)
   }
 
-  /** Read-modify-write of index.json under a per-project lock; deltas follow the float32 row. */
-  private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null): Promise<VariantIndex> {
+  /**
+   * A variant's .tflite and its row in index.json commit together: a kill never pairs new bytes
+   * with the numbers of the previous ones, nor leaves a .tflite the index does not list.
+   */
+  async saveVariant(dir: string, record: VariantRecord, bytes: Uint8Array, trainAccuracy: number | null): Promise<VariantRecord> {
+    const index = await this.updateIndex(dir, (idx) => ({ ...idx, variants: [...idx.variants.filter((v) => v.name !== record.name), record] }), trainAccuracy, [{ path: record.path, data: bytes }])
+    return index.variants.find((v) => v.name === record.name)!
+  }
+
+  /**
+   * Read-modify-write of index.json under the project lock; deltas follow the float32 row. `files`
+   * and `removes` (project-relative) commit in the same step as the index.
+   */
+  private async updateIndex(dir: string, change: (idx: VariantIndex) => VariantIndex, fallbackFloat: number | null = null, files: CommitFile[] = [], removes: string[] = []): Promise<VariantIndex> {
     return withProjectLock(dir, async () => {
       const next = withAccuracyDeltas(change(await this.readIndex(dir)), fallbackFloat)
-      await fs.mkdir(join(dir, VARIANTS_DIR), { recursive: true })
-      await writeJsonAtomic(join(dir, VARIANTS_DIR, INDEX_FILE), next)
+      const indexPath = [...VARIANTS_DIR.split(sep), INDEX_FILE].join('/')
+      await commitFiles(dir, [...files, { path: indexPath, data: JSON.stringify(next, null, 2) + '\n' }], removes)
       return next
     })
   }

@@ -19,12 +19,14 @@ import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/error
 import { BOARDS, type TargetId } from '../../shared/boards'
 import type { VariantIndex } from '../../shared/optimize'
 import { compareSessions } from '../core/profile/compare'
-import { correctionFactor, measuredOverEstimated } from '../core/profile/latency-ratio'
+import { measuredOverEstimated } from '../core/profile/latency-ratio'
 import { profileCsv } from '../core/profile/profile-csv'
 import { ProfileRecorder } from '../core/profile/profile-recorder'
 import { profileStats } from '../core/profile/stage-stats'
 import type { ServiceEvents } from './event-bus'
-import { wrapFsError, writeFileAtomic, writeJsonAtomic } from './atomic-fs'
+import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { settleCommit } from './commit-journal'
+import { saveProfileSession } from './profile-save'
 import type { ProjectService } from './project-service'
 
 /** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */
@@ -163,6 +165,7 @@ export class ProfileService implements ProfileApi {
   }
 
   async list(dir: string): Promise<ProfileSessionSummary[]> {
+    await settleCommit(absolute(dir))
     const folder = join(absolute(dir), 'profiles')
     let names: string[]
     try {
@@ -183,6 +186,7 @@ export class ProfileService implements ProfileApi {
   }
 
   async get(dir: string, id: string): Promise<ProfileSession> {
+    await settleCommit(absolute(dir))
     return readSession(sessionPath(absolute(dir), id))
   }
 
@@ -306,25 +310,9 @@ export class ProfileService implements ProfileApi {
       ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {}),
       ...(session.handle?.windowIds ? { windowIds: session.handle.windowIds } : {})
     }
-    await writeJsonAtomic(sessionPath(session.dir, session.id), file)
+    await saveProfileSession(session.dir, file, this.projects, () => this.list(session.dir))
     session.savedId = session.id
-    if (session.origin === 'board' && o.target && ratio !== null) await this.updateCorrection(session.dir, o.target)
     return summaryOf(file)
-  }
-
-  /**
-   * Board sessions with an estimate correct that target's later estimates (Optimize reads
-   * settings.latencyCorrections). Host and emulator timings never do: neither is the board.
-   */
-  private async updateCorrection(dir: string, target: string): Promise<void> {
-    if (!this.projects) return
-    const ratios = (await this.list(dir)).filter((s) => s.origin === 'board' && s.target === target && s.measuredOverEstimated !== undefined).map((s) => s.measuredOverEstimated!)
-    const factor = correctionFactor(ratios)
-    if (factor === null) return
-    await this.projects.mutate(dir, (project) => {
-      const prev = (project.settings.latencyCorrections ?? {}) as Record<string, number>
-      return { settings: { ...project.settings, latencyCorrections: { ...prev, [target]: factor } } }
-    })
   }
 
   private emit(session: LiveSession, force = false): void {

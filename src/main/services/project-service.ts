@@ -10,7 +10,8 @@ import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from './atomic-fs'
 import { currentLineage, readFirmwareSources, sampleHeads } from './lineage'
 import { withProjectLock } from './project-lock'
-import { PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
+import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
+import { commitFiles, type CommitFile } from './commit-journal'
 
 const MAX_RECENT = 12
 
@@ -54,14 +55,18 @@ export class ProjectService implements ProjectApi {
   /**
    * Read-modify-write of project.json under the project lock (across processes): `change` sees
    * the current file and returns the patch to apply, or null for none. Use this, not a patch
-   * computed from an earlier read, or a concurrent change is lost.
+   * computed from an earlier read, or a concurrent change is lost. `files` (project-relative)
+   * commit together with project.json, in one step (commit-journal.ts).
    */
-  async mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null): Promise<ProjectFile> {
+  async mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null, files: CommitFile[] = []): Promise<ProjectFile> {
     const abs = absolute(dir)
     return withProjectLock(abs, async () => {
       const project = await readProjectFile(abs)
       const patch = change(project)
-      if (!patch) return project
+      if (!patch) {
+        if (files.length > 0) await commitFiles(abs, files)
+        return project
+      }
       const { signal, ...rest } = patch
       const next = { ...project, ...rest, signal: signal ? mergeSignal(project.signal, signal) : project.signal }
       const checked = signalSpecSchema.safeParse(next.signal)
@@ -74,7 +79,11 @@ export class ProjectService implements ProjectApi {
           throw new MicroforgeError('INVALID_ARGUMENT', 'Two classes have the same name.', 'Give every class its own name.')
         }
       }
-      await writeProjectFile(abs, next)
+      if (files.length === 0) await writeProjectFile(abs, next)
+      else {
+        checkProjectForWrite(next)
+        await commitFiles(abs, [...files, { path: PROJECT_FILE, data: JSON.stringify(next, null, 2) + '\n' }])
+      }
       return next
     })
   }

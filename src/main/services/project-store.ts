@@ -5,6 +5,7 @@ import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, type ProjectFile } from '../../
 import { describeProblems, projectFileV1Schema, projectFileV2Schema } from '../../shared/project-file-schema'
 import { signalFromV1, signalSpecSchema } from '../../shared/signal'
 import { writeJsonAtomic } from './atomic-fs'
+import { settleCommit } from './commit-journal'
 
 export const PROJECT_FILE = 'project.json'
 
@@ -14,6 +15,8 @@ export const PROJECT_FILE = 'project.json'
  */
 export async function readProjectFile(dir: string): Promise<ProjectFile> {
   const path = join(dir, PROJECT_FILE)
+  // A change to project.json and other files that a kill interrupted after its commit is finished first.
+  await settleCommit(dir)
   let text: string
   try {
     text = await fs.readFile(path, 'utf8')

@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src/main/services'
 import { fsStepsTaken, injectKillAt, InjectedKill } from '../../../src/main/services/fs-ops'
 import { readModelFolder } from '../../../src/main/services/model-io'
+import type { OptimizeService } from '../../../src/main/services/optimize-service'
+import { saveProfileSession } from '../../../src/main/services/profile-save'
+import type { ProjectService } from '../../../src/main/services/project-service'
 import type { TrainingService } from '../../../src/main/services/training-service'
+import type { ProfileSession } from '../../../src/shared/contract/profile'
+import type { VariantRecord } from '../../../src/shared/optimize'
 import type { TrainWorkerResult } from '../../../src/main/workers/train-protocol'
 import type { TrainResult } from '../../../src/shared/training'
 import { tempDir } from '../../helpers/tmp'
@@ -22,6 +27,19 @@ function trained(tag: number): { out: TrainWorkerResult; result: TrainResult } {
   const out = { modelJson, weights: weights.buffer } as unknown as TrainWorkerResult
   const result = { classes: ['a'], preprocessing: recipe(tag), options: { tag }, trainMs: tag } as unknown as TrainResult
   return { out, result }
+}
+
+/** A variant whose accuracy (tag / 10) and bytes (tag + 3 bytes of value tag) tell which save made it. */
+function variant(tag: number): { record: VariantRecord; bytes: Uint8Array } {
+  const bytes = new Uint8Array(tag + 3).fill(tag)
+  const record = { name: 'ptq', kind: 'ptq', title: 'ptq', format: 'int8', accuracy: tag / 10, accuracyDelta: 0, accuracySource: 'interpreter', tfliteBytes: bytes.length, gzipBytes: 1, params: 1, macs: 1, arenaBytes: 1, latency: [], hostLatencyMs: 1, sparsity: 0, jobMs: 1, path: 'models/variants/ptq.tflite', createdAt: '2026-01-01T00:00:00.000Z' }
+  return { record: record as unknown as VariantRecord, bytes }
+}
+
+/** A board session on nrf52840 measuring `ratio` times the estimate. */
+function boardSession(id: string, ratio: number): ProfileSession {
+  const stats = { stages: [], total: null }
+  return { format: 'microforge-profile', version: 1, id, name: id, createdAt: `2026-01-01T00:00:0${id.length % 10}.000Z`, durationMs: 1, origin: 'board', source: { kind: 'serial', port: '/dev/ttyX', baud: 115200 }, target: 'nrf52840', inferences: 1, medians: {}, totalMedian: null, memory: {}, estimatedInferenceUs: 100, measuredOverEstimated: ratio, samples: [], classifications: [], counts: {}, stats } as unknown as ProfileSession
 }
 
 /** Runs op with a kill at every step in turn, on a fresh copy of `template`; check sees each copy. */
@@ -96,6 +114,45 @@ describe('a kill at every file-system step', () => {
       // Beside it only .sources.json, the record of what each firmware was built from (stale marks).
       expect(readdirSync(join(dir, 'firmware')).filter((n) => n !== '.sources.json')).toEqual(['fw'])
       expect((await services.api.project.open(dir)).firmwareCount).toBe(1)
+    })
+    expect(steps).toBeGreaterThan(3)
+  })
+
+  it('optimize: the variant file and its index row are both old or both new', async () => {
+    const optimize = services.api.optimize as OptimizeService
+    const base = join(tmp.dir, 'opt-template')
+    cpSync(template, base, { recursive: true })
+    const a = variant(1)
+    await optimize.saveVariant(base, a.record, a.bytes, null)
+    const b = variant(2)
+    const steps = await everyStep(base, join(tmp.dir, 'opt'), (dir) => optimize.saveVariant(dir, b.record, b.bytes, null), async (dir) => {
+      const index = await optimize.list(dir)
+      expect(index.variants.map((v) => v.name)).toEqual(['ptq'])
+      const tag = Math.round(index.variants[0].accuracy * 10)
+      expect([1, 2]).toContain(tag)
+      expect(Array.from(readFileSync(join(dir, 'models', 'variants', 'ptq.tflite')))).toEqual(Array.from(variant(tag).bytes))
+      expect(readdirSync(join(dir, 'models', 'variants')).filter((n) => n.endsWith('.tflite'))).toEqual(['ptq.tflite'])
+    })
+    expect(steps).toBeGreaterThan(3)
+    // Removing: the row and the file go together.
+    await everyStep(base, join(tmp.dir, 'opt-rm'), (dir) => optimize.remove(dir, 'ptq'), async (dir) => {
+      const listed = (await optimize.list(dir)).variants.length === 1
+      expect(existsSync(join(dir, 'models', 'variants', 'ptq.tflite'))).toBe(listed)
+    })
+  })
+
+  it('profile save: a board session and the correction it makes are both there or both not', async () => {
+    const projects = services.api.project as ProjectService
+    const base = join(tmp.dir, 'prof-template')
+    cpSync(template, base, { recursive: true })
+    await saveProfileSession(base, boardSession('first', 1), projects, () => services.api.profile.list(base))
+    const steps = await everyStep(base, join(tmp.dir, 'prof'), (dir) => saveProfileSession(dir, boardSession('second', 4), projects, () => services.api.profile.list(dir)), async (dir) => {
+      const opened = await services.api.project.open(dir)
+      const saved = (await services.api.profile.list(dir)).map((s) => s.id).sort()
+      const correction = (opened.project.settings.latencyCorrections as Record<string, number>).nrf52840
+      expect(saved.includes('first')).toBe(true)
+      // Geometric mean of 1 and 4 once the second session is in.
+      expect(correction).toBe(saved.includes('second') ? 2 : 1)
     })
     expect(steps).toBeGreaterThan(3)
   })
