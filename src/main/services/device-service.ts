@@ -1,48 +1,13 @@
-import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type {
-  DeviceApi,
-  DeviceStatus,
-  OpenOptions,
-  PortInfo,
-  RecordingStatus,
-  RecordRequest,
-  SampleBatch,
-  StreamLayout,
-  StreamRate,
-  StreamStats
-} from '../../shared/contract/device'
-import type { SampleWindow } from '../../shared/dataset'
+import type { DeviceApi, DeviceStatus, OpenOptions, PortInfo, RecordingStatus, RecordRequest, SampleBatch, StreamLayout, StreamRate, StreamStats } from '../../shared/contract/device'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
-import type { ProjectFile } from '../../shared/project-schema'
-import type { SignalPatch } from '../../shared/signal'
 import { LineFramer } from '../core/serial/line-framer'
 import { LineParser, type StreamItem } from '../core/serial/line-parser'
 import { RateEstimator } from '../core/serial/rate-estimator'
-import { WindowRecorder } from '../core/serial/window-recorder'
+import { discoverPorts, systemPorts, type SystemPort } from './device/port-discovery'
+import { RecordingSession, type WindowSink } from './device/recording-session'
+import { openError, openSerialPort, type PortOpener, type SerialHandle } from './device/serial-port'
 import type { ServiceEvents } from './event-bus'
-import type { NewWindow } from './dataset-service'
-import { readProjectFile } from './project-store'
-
-/** The little of a serial port the service uses; tests can hand in their own. */
-export interface SerialHandle {
-  close(): Promise<void>
-  onData(cb: (chunk: Uint8Array) => void): void
-  /** Called once when the port closes for any reason; err is set when it was not our close(). */
-  onClose(cb: (err: Error | null) => void): void
-}
-
-export type PortOpener = (path: string, baud: number) => Promise<SerialHandle>
-
-/** How far a measured rate may stray from the project's before recording refuses (arrival times wobble). */
-const RATE_TOLERANCE = 0.1
-
-export interface WindowSink {
-  saveWindow(project: string, w: NewWindow, emit?: boolean): Promise<SampleWindow>
-  ensureClasses(project: string, labels: string[], first?: SignalPatch, replaceRate?: boolean): Promise<ProjectFile>
-  list(project: string): Promise<unknown[]>
-}
 
 export interface DeviceServiceOptions {
   bus: ServiceEvents
@@ -55,17 +20,6 @@ export interface DeviceServiceOptions {
   reconnectMs?: number
   devDir?: string
 }
-
-const SCAN_PATTERNS = [/^ttyACM\d+$/, /^ttyUSB\d+$/, /^ttyAMA\d+$/, /^rfcomm\d+$/, /^tty\.usb/, /^cu\.usb/, /^ttyS\d+$/]
-/** The motherboard UARTs Linux always lists (ttyS0..31), usually with nothing attached. */
-const LEGACY_UART = /\/ttyS\d+$/
-const likelyBoard = (path: string): boolean => !LEGACY_UART.test(path)
-
-/** A port as the operating system describes it; listPorts judges whether a board can be on it. */
-export type SystemPort = Omit<PortInfo, 'likelyBoard'>
-
-/** How often an open port is checked for an unplug that raised no event; detection takes at most about twice this. */
-const LINK_CHECK_MS = 500
 
 /** Epoch ms with sub-ms precision (Date.now() is too coarse for latency at 1 kHz). */
 const nowMs = (): number => performance.timeOrigin + performance.now()
@@ -82,18 +36,6 @@ interface Connection {
   lastByteAt: number
   openedAt: number
   total: number
-}
-
-interface Recording {
-  status: RecordingStatus
-  recorder: WindowRecorder | null
-  countdown: NodeJS.Timeout | null
-  /** Saves run one after another so windows land on disk in order. */
-  saving: Promise<void>
-  testFraction: number
-  seed: number
-  /** The project had no windows when recording started: the first one settles the rate. */
-  firstWindows: boolean
 }
 
 /**
@@ -119,7 +61,7 @@ export class DeviceService implements DeviceApi {
   private warning: ErrorData | null = null
   private lastMessage: string | null = null
   private layout: StreamLayout | null = null
-  private recording: Recording | null = null
+  private recording: RecordingSession | null = null
   private batch: { values: number[][]; times: number[]; firstArrival: number } = { values: [], times: [], firstArrival: 0 }
   private timer: NodeJS.Timeout | null = null
   private reconnectTimer: NodeJS.Timeout | null = null
@@ -141,28 +83,7 @@ export class DeviceService implements DeviceApi {
   }
 
   async listPorts(): Promise<PortInfo[]> {
-    let ports: PortInfo[] = []
-    try {
-      ports = (await this.listSystemPorts()).map((p) => ({ ...p, likelyBoard: likelyBoard(p.path) }))
-    } catch {
-      // serialport's list needs udevadm on Linux; containers and minimal systems lack it.
-    }
-    const seen = new Set(ports.map((p) => p.path))
-    const add = (path: string): void => {
-      if (seen.has(path)) return
-      seen.add(path)
-      ports.push({ path, manufacturer: null, serialNumber: null, vendorId: null, productId: null, source: 'scan', likelyBoard: likelyBoard(path) })
-    }
-    let names: string[] = []
-    try {
-      names = await fs.readdir(this.devDir)
-    } catch {
-      names = []
-    }
-    for (const re of SCAN_PATTERNS) for (const n of names.filter((x) => re.test(x)).sort(naturalCompare)) add(join(this.devDir, n))
-    for (const p of this.knownPaths) if (await exists(p)) add(p)
-    // Stable: boards first in the order found, then the legacy UARTs.
-    return [...ports.filter((p) => p.likelyBoard), ...ports.filter((p) => !p.likelyBoard)]
+    return discoverPorts({ listSystemPorts: this.listSystemPorts, devDir: this.devDir, knownPaths: this.knownPaths })
   }
 
   async open(path: string, baud: number, options: OpenOptions = {}): Promise<DeviceStatus> {
@@ -191,7 +112,7 @@ export class DeviceService implements DeviceApi {
     this.autoReconnect = false
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = null
-    if (this.recording && isActive(this.recording.status.state)) await this.finishRecording('stopped', null)
+    if (this.recording?.active) await this.recording.finish('stopped', null)
     const conn = this.conn
     this.stopTimer()
     if (conn?.handle) {
@@ -213,107 +134,28 @@ export class DeviceService implements DeviceApi {
   }
 
   async startRecording(req: RecordRequest): Promise<RecordingStatus> {
-    if (!this.conn || this.state !== 'open') {
+    const conn = this.conn
+    if (!conn || this.state !== 'open') {
       throw new MicroforgeError('DEVICE_ERROR', 'No board is connected.', 'Connect to the board first, then record.')
     }
-    if (this.recording && isActive(this.recording.status.state)) {
+    if (this.recording?.active) {
       throw new MicroforgeError('INVALID_ARGUMENT', 'A recording is already running.', 'Stop it first.')
     }
-    const layout = this.layout
-    if (!layout) {
-      throw new MicroforgeError('DEVICE_ERROR', `No samples from ${this.conn.path} yet.`, 'Wait until the live chart shows data; check the baud rate if it stays empty.')
-    }
-    const project = await readProjectFile(req.project)
-    const known = project.signal.axes
-    if (known.length > 0 && known.length !== layout.axes.length) {
-      throw new MicroforgeError(
-        'INVALID_ARGUMENT',
-        `The board sends ${layout.axes.length} axes (${layout.axes.join(', ')}); this project records ${known.length} (${known.join(', ')}).`,
-        'Use the sketch this project was recorded with, or start a new project.'
-      )
-    }
-    const samples = this.windowSamples(req, project)
-    const label = req.label.trim()
-    const rate = this.conn.rate.estimate()
-    const projectRate = project.signal.sampleRateHz
-    const otherRate = projectRate !== null && rate.rateHz !== null && Math.abs(rate.rateHz - projectRate) > RATE_TOLERANCE * projectRate
-    // A project with no windows yet takes the rate of the board it records from when that rate was
-    // only measured from an earlier board (Connect saves it); a rate the user set, or windows, decide.
-    const measuredOnly = project.signal.rateSource === 'timestamps' || project.signal.rateSource === 'arrival'
-    const yields = otherRate && measuredOnly && (await this.dataset.list(req.project)).length === 0
-    if (otherRate && !yields && rate.rateHz !== null) {
-      throw new MicroforgeError(
-        'INVALID_ARGUMENT',
-        `The board streams at ${rate.rateHz.toFixed(1)} Hz; this project's windows are at ${projectRate} Hz. A model trained on one rate misreads the other.`,
-        'Set the sketch to the project rate, or start a new project for this board.'
-      )
-    }
-    await this.dataset.ensureClasses(req.project, [label], {
-      windowLength: samples,
-      axes: layout.axes,
-      sampleRateHz: rate.rateHz === null ? null : Math.round(rate.rateHz * 10) / 10,
-      rateSource: rate.source,
-      sensor: { baud: this.conn.baud, port: this.conn.path }
-    }, yields)
-    const count = req.count ?? 1
-    const rec: Recording = {
-      status: {
-        project: req.project,
-        label,
-        trigger: req.trigger,
-        state: req.countdownMs ? 'countdown' : req.trigger === 'manual' || req.trigger === 'continuous' ? 'recording' : 'armed',
-        samplesPerWindow: samples,
-        windowsWanted: count,
-        windowsSaved: 0,
-        inProgress: 0,
-        savedIds: [],
-        rejectedBlocks: 0,
-        error: null
-      },
-      recorder: null,
-      countdown: null,
-      saving: Promise.resolve(),
-      testFraction: typeof project.settings.testFraction === 'number' ? project.settings.testFraction : 0.2,
-      seed: typeof project.settings.splitSeed === 'number' ? project.settings.splitSeed : 1234,
-      firstWindows: (projectRate === null || measuredOnly) && (await this.dataset.list(req.project)).length === 0
-    }
-    const begin = (): void => {
-      rec.countdown = null
-      const midBlock = this.conn?.rate.inBurst ?? false
-      rec.recorder = new WindowRecorder({ trigger: req.trigger, samples, count, threshold: req.threshold, motionAxes: req.motionAxes, preSamples: req.preSamples, midBlock })
-      rec.status.state = rec.recorder.state === 'armed' ? 'armed' : 'recording'
-      this.emitRecording()
-    }
-    this.recording = rec
-    if (req.countdownMs) rec.countdown = setTimeout(begin, req.countdownMs)
-    else begin()
+    const src = { path: conn.path, baud: conn.baud, rate: conn.rate, layout: () => this.layout }
+    this.recording = await RecordingSession.start(req, src, this.dataset, (s) => this.bus.emit('device.recording', s))
     this.emitRecording()
-    return { ...rec.status }
+    return this.recording.snapshot()
   }
 
   async stopRecording(): Promise<RecordingStatus | null> {
     if (!this.recording) return null
-    if (isActive(this.recording.status.state)) await this.finishRecording('stopped', null)
-    return { ...this.recording.status }
+    if (this.recording.active) await this.recording.finish('stopped', null)
+    return this.recording.snapshot()
   }
 
   /** Stops timers and closes the port (app quit). */
   async dispose(): Promise<void> {
     await this.close()
-  }
-
-  private windowSamples(req: RecordRequest, project: ProjectFile): number | null {
-    if (req.samples !== undefined) return req.samples
-    if (req.ms !== undefined) {
-      const rate = this.conn?.rate.estimate().rateHz ?? null
-      if (rate === null) {
-        throw new MicroforgeError('DEVICE_ERROR', 'The sample rate is not known yet, so a length in ms cannot be turned into samples.', 'Wait a second for the rate to show, or give the length in samples.')
-      }
-      return Math.max(1, Math.round((req.ms * rate) / 1000))
-    }
-    if (req.trigger === 'board') return project.signal.windowLength
-    if (project.signal.windowLength !== null) return project.signal.windowLength
-    throw new MicroforgeError('INVALID_ARGUMENT', 'How long should a window be?', 'Give the window length in samples or ms.')
   }
 
   private async connect(path: string, baud: number): Promise<void> {
@@ -348,7 +190,6 @@ export class DeviceService implements DeviceApi {
     items.length = 0
     for (const line of conn.framer.push(chunk)) conn.parser.push(line, items)
     const rec = this.recording
-    const recorder = rec && rec.recorder && isActive(rec.status.state) ? rec.recorder : null
     for (const item of items) {
       if (item.type === 'sample') {
         const s = item.sample
@@ -357,23 +198,17 @@ export class DeviceService implements DeviceApi {
         this.batch.values.push(s.values)
         this.batch.times.push(s.t ?? arrival)
         conn.total++
-        if (recorder) {
-          const w = recorder.push(s)
-          if (w) this.saveWindow(rec as Recording, w)
-        }
+        rec?.push(s)
       } else if (item.type === 'gap') {
         conn.rate.gap()
-        if (recorder) {
-          const w = recorder.gap()
-          if (w) this.saveWindow(rec as Recording, w)
-        }
+        rec?.gap()
       } else if (item.type === 'layout') {
         this.flushBatch()
         const before = this.layout
         this.layout = { ...item.layout }
-        if (recorder && rec && before && before.axes.length !== item.layout.axes.length) {
+        if (rec?.listening && before && before.axes.length !== item.layout.axes.length) {
           // Windows of two shapes cannot share a project: stop rather than mix them.
-          void this.finishRecording('failed', {
+          void rec.finish('failed', {
             code: 'DEVICE_ERROR',
             message: `The board switched from ${before.axes.length} to ${item.layout.axes.length} columns.`,
             hint: 'Check the sketch (was another one uploaded?), then record again.'
@@ -384,75 +219,7 @@ export class DeviceService implements DeviceApi {
         this.lastMessage = item.text
       }
     }
-    if (recorder && rec) {
-      const st = recorder.state === 'armed' ? 'armed' : recorder.state === 'recording' ? 'recording' : rec.status.state
-      if (st !== rec.status.state || rec.status.inProgress !== recorder.inProgress) {
-        rec.status.state = st
-        rec.status.inProgress = recorder.inProgress
-        rec.status.rejectedBlocks = recorder.rejectedBlocks
-      }
-    }
-  }
-
-  private saveWindow(rec: Recording, values: number[][]): void {
-    const conn = this.conn
-    const rate = conn?.rate.estimate().rateHz ?? null
-    const axes = this.layout?.axes ?? []
-    const wanted = rec.status.windowsWanted
-    rec.saving = rec.saving.then(async () => {
-      if (rec.status.state === 'failed') return
-      try {
-        const saved = await this.dataset.saveWindow(rec.status.project, {
-          label: rec.status.label,
-          axes,
-          rateHz: rate === null ? null : Math.round(rate * 100) / 100,
-          values,
-          source: `capture:${conn?.path ?? ''}`,
-          split: { testFraction: rec.testFraction, seed: rec.seed }
-        })
-        // The first window settles what the project does not know yet: its length, the measured rate.
-        if (rec.status.windowsSaved === 0) {
-          await this.dataset.ensureClasses(
-            rec.status.project,
-            [],
-            { windowLength: values.length, ...(rate === null ? {} : { sampleRateHz: Math.round(rate * 10) / 10, rateSource: conn?.rate.estimate().source ?? null }) },
-            rec.firstWindows
-          )
-        }
-        rec.status.windowsSaved++
-        rec.status.savedIds.push(saved.id)
-        if (rec.status.windowsSaved >= wanted && isActive(rec.status.state)) {
-          rec.status.state = 'done'
-          rec.status.inProgress = 0
-        }
-        this.emitRecording()
-      } catch (err) {
-        rec.status.state = 'failed'
-        rec.status.error = toErrorData(err)
-        rec.recorder?.stop()
-        this.emitRecording()
-      }
-    })
-  }
-
-  private async finishRecording(state: 'stopped' | 'failed', error: ErrorData | null): Promise<void> {
-    const rec = this.recording
-    if (!rec) return
-    if (rec.countdown) clearTimeout(rec.countdown)
-    rec.countdown = null
-    const dropped = rec.recorder ? rec.recorder.stop() : 0
-    await rec.saving
-    if (rec.status.state === 'done' && state === 'stopped') return
-    rec.status.state = state
-    rec.status.inProgress = 0
-    if (error) {
-      const saved = rec.status.windowsSaved
-      rec.status.error = {
-        ...error,
-        message: `${error.message} Recording stopped: ${saved} window${saved === 1 ? ' was' : 's were'} saved${dropped > 0 ? `; the one in progress (${dropped} sample${dropped === 1 ? '' : 's'}) was dropped` : ''}.`
-      }
-    }
-    this.emitRecording()
+    rec?.sync()
   }
 
   private onClosed(conn: Connection, err: Error | null): void {
@@ -466,7 +233,7 @@ export class DeviceService implements DeviceApi {
       this.autoReconnect ? 'Plug it back in; Microforge reconnects by itself.' : 'Check the cable, plug the board back in and connect again.'
     ).toData()
     this.error = error
-    if (this.recording && isActive(this.recording.status.state)) void this.finishRecording('failed', error)
+    if (this.recording?.active) void this.recording.finish('failed', error)
     if (this.autoReconnect) {
       this.state = 'reconnecting'
       this.emitStatus(conn.path, conn.baud)
@@ -559,7 +326,7 @@ export class DeviceService implements DeviceApi {
       rate: this.rateOf(conn)
     }
     this.bus.emit('device.samples', payload)
-    if (this.recording && isActive(this.recording.status.state)) this.emitRecording()
+    if (this.recording?.active) this.emitRecording()
   }
 
   private statsOf(conn: Connection | null): StreamStats {
@@ -608,7 +375,7 @@ export class DeviceService implements DeviceApi {
       error: this.error,
       warning: this.warning,
       lastMessage: this.lastMessage,
-      recording: this.recording ? { ...this.recording.status, savedIds: [...this.recording.status.savedIds] } : null
+      recording: this.recording?.snapshot() ?? null
     }
   }
 
@@ -617,115 +384,6 @@ export class DeviceService implements DeviceApi {
   }
 
   private emitRecording(): void {
-    if (this.recording) this.bus.emit('device.recording', { ...this.recording.status, savedIds: [...this.recording.status.savedIds] })
+    this.recording?.emit()
   }
-}
-
-function isActive(state: RecordingStatus['state']): boolean {
-  return state === 'countdown' || state === 'armed' || state === 'recording'
-}
-
-function openError(err: unknown, path: string, baud: number): MicroforgeError {
-  if (err instanceof MicroforgeError) return err
-  const msg = (err as Error)?.message ?? String(err)
-  if (/ENOENT|No such file/i.test(msg)) return new MicroforgeError('DEVICE_ERROR', `${path} does not exist.`, 'Plug the board in, then pick its port from the list (or type the path of a virtual board).')
-  if (/EACCES|Permission denied/i.test(msg)) {
-    return new MicroforgeError('DEVICE_ERROR', `No permission to open ${path}.`, 'On Linux, add yourself to the dialout group (sudo usermod -aG dialout $USER), then log out and in.')
-  }
-  if (/lock|EBUSY|busy/i.test(msg)) return new MicroforgeError('DEVICE_ERROR', `${path} is busy.`, 'Close the Arduino Serial Monitor or any other program using the port.')
-  return new MicroforgeError('DEVICE_ERROR', `Could not open ${path} at ${baud} baud: ${msg}`, 'Check the port and the cable, then try again.')
-}
-
-/** Opens a real serial port; also used by profiling, so both get the same unplug detection. */
-export async function openSerialPort(path: string, baud: number): Promise<SerialHandle> {
-  const { SerialPort } = await import('serialport')
-  const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
-  await new Promise<void>((res, rej) => port.open((err) => (err ? rej(err) : res())))
-  let closed = false
-  let closeCb: ((err: Error | null) => void) | null = null
-  let ours = false
-  const fire = (err: Error | null): void => {
-    if (closed) return
-    closed = true
-    clearInterval(watchdog)
-    closeCb?.(ours ? null : (err ?? new Error('port closed')))
-  }
-  port.on('close', (err: Error | null) => fire(err))
-  port.on('error', (err: Error) => {
-    fire(err)
-    if (port.isOpen) port.close(() => undefined)
-  })
-  // Pulling the cable does not always raise an event: a read that reaches the tty just after it
-  // was hung up (USB link gone, socat killed) returns 0 bytes, and the binding then retries the
-  // read forever instead of failing. So the link is checked while open: an ioctl on a hung-up fd
-  // fails, and the device file of an unplugged board disappears.
-  let ioctl: LinkIoctl | null = null
-  let checking = false
-  const watchdog = setInterval(() => {
-    if (checking || closed || ours) return
-    checking = true
-    void linkLost(path, ioctl).then((lost) => {
-      checking = false
-      if (!lost || closed || ours) return
-      fire(lost)
-      if (port.isOpen) port.close(() => undefined)
-    })
-  }, LINK_CHECK_MS)
-  watchdog.unref()
-  // Only where the binding can read the baud rate back (not on macOS).
-  const binding = port.port
-  if (binding && (await binding.getBaudRate().then(() => true, () => false))) ioctl = binding
-  return {
-    onData: (cb) => port.on('data', (chunk: Buffer) => cb(chunk)),
-    onClose: (cb) => {
-      closeCb = cb
-    },
-    close: () =>
-      new Promise<void>((res) => {
-        ours = true
-        clearInterval(watchdog)
-        if (!port.isOpen) return res()
-        port.close(() => res())
-      })
-  }
-}
-
-/** The port binding's ioctl used as a ping: it fails once the tty is hung up. */
-interface LinkIoctl {
-  isOpen: boolean
-  getBaudRate(): Promise<unknown>
-}
-
-/** Why an open port no longer leads to a board, or null while it still does. */
-async function linkLost(path: string, ioctl: LinkIoctl | null): Promise<Error | null> {
-  if (!(await exists(path))) return new Error('the port is gone')
-  if (!ioctl?.isOpen) return null
-  return ioctl.getBaudRate().then(
-    () => null,
-    () => (ioctl.isOpen ? new Error('the port stopped answering') : null)
-  )
-}
-
-async function systemPorts(): Promise<SystemPort[]> {
-  const { SerialPort } = await import('serialport')
-  const list = await SerialPort.list()
-  return list.map((p) => ({
-    path: p.path,
-    manufacturer: p.manufacturer ?? null,
-    serialNumber: p.serialNumber ?? null,
-    vendorId: p.vendorId ?? null,
-    productId: p.productId ?? null,
-    source: 'system' as const
-  }))
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(
-    () => true,
-    () => false
-  )
-}
-
-function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { numeric: true })
 }

@@ -1,6 +1,6 @@
 import { MicroforgeError } from '../../shared/errors'
 import { LineFramer } from '../core/serial/line-framer'
-import { openSerialPort } from './device-service'
+import { openSerialPort } from './device/serial-port'
 import type { LineSink, LineSourceHandle } from './profile-service'
 
 /**
