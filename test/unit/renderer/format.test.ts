@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { modelShapeText } from '../../../src/renderer/src/views/train-format'
+import { modelShapeText } from '../../../src/renderer/src/views/train/train-format'
 import { formatBytes, formatHz, formatMicros, formatMicrosStep, formatMs, formatPercent, formatPoints, formatWindow, MISSING } from '../../../src/shared/format'
 
 describe('the one number formatter', () => {

@@ -5,7 +5,7 @@ import type { VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/cont
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
 import { useAppStore } from './app'
-import { guardedBy } from './guarded'
+import { guardedBy } from '../composables/reported'
 
 const LAST_PORT = 'microforge.lastPort'
 const LAST_BAUD = 'microforge.lastBaud'

@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/contract/profile'
 import { api } from '../api'
 import { useAppStore } from './app'
-import { guardedBy } from './guarded'
+import { guardedBy } from '../composables/reported'
 import { useProjectStore } from './project'
 
 /** Inferences kept in the renderer for the live charts; older ones stay in the service's session. */

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { ProjectPatch, ProjectSummary, RecentProject } from '../../../shared/contract/project'
 import type { StepId } from '../../../shared/steps'
 import { api } from '../api'
-import { guardedBy } from './guarded'
+import { guardedBy } from '../composables/reported'
 
 const LAST_PROJECT = 'microforge.lastProject'
 const LAST_STEP = 'microforge.lastStep'

@@ -10,3 +10,8 @@ export function modelShapeText(samples: number, axes: number, classes: number): 
   const note = classes < 2 ? ' (sized for 2 outputs until a second class has windows)' : ''
   return `input ${samples} samples × ${axes} axes, ${cls}${note}`
 }
+
+/** A plain copy (structuredClone cannot copy Vue's reactive proxies). */
+export function plain<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T
+}
