@@ -13,6 +13,7 @@ import { splitForNext, stratifiedSplit } from '../core/dataset/split'
 import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { loadRecordings, planSpec, preview } from './dataset-import'
+import { withProjectLock } from './project-lock'
 import { readProjectFile } from './project-store'
 
 /** What the dataset needs from the project service: one atomic project.json update. */
@@ -97,10 +98,13 @@ export class DatasetService implements DatasetApi {
       source: w.source,
       createdAt: new Date().toISOString()
     }
-    await fs.mkdir(samplesDir(project), { recursive: true }).catch((err) => {
-      throw wrapFsError(err, samplesDir(project))
+    // Under the project lock like every other change: another process's import or delete waits.
+    await withProjectLock(project, async () => {
+      await fs.mkdir(samplesDir(project), { recursive: true }).catch((err) => {
+        throw wrapFsError(err, samplesDir(project))
+      })
+      await writeSample(project, window)
     })
-    await writeSample(project, window)
     c[split]++
     counts.set(w.label, c)
     if (emit) this.changed(project, 'recorded')
@@ -109,45 +113,54 @@ export class DatasetService implements DatasetApi {
 
   async relabel(project: string, ids: string[], label: string): Promise<void> {
     const name = label.trim()
-    for (const id of ids) {
-      const w = await this.get(project, id)
-      if (w.label !== name) await writeSample(project, { ...w, label: name })
-    }
-    await this.ensureClasses(project, [name])
+    await withProjectLock(project, async () => {
+      // The class first: a kill half-way leaves windows whose class is listed.
+      await this.ensureClasses(project, [name])
+      for (const id of ids) {
+        const w = await this.get(project, id)
+        if (w.label !== name) await writeSample(project, { ...w, label: name })
+      }
+    })
     this.changed(project, 'relabelled')
   }
 
   async delete(project: string, ids: string[]): Promise<{ undoToken: string }> {
     const undoToken = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
     const trash = join(samplesDir(project), TRASH, undoToken)
-    await fs.mkdir(trash, { recursive: true }).catch((err) => {
-      throw wrapFsError(err, trash)
-    })
-    for (const id of ids) {
-      try {
-        await fs.rename(windowPath(project, id), join(trash, `${id}.json`))
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, windowPath(project, id))
+    await withProjectLock(project, async () => {
+      await fs.mkdir(trash, { recursive: true }).catch((err) => {
+        throw wrapFsError(err, trash)
+      })
+      for (const id of ids) {
+        try {
+          await fs.rename(windowPath(project, id), join(trash, `${id}.json`))
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, windowPath(project, id))
+        }
       }
-    }
+    })
     this.changed(project, 'deleted')
     return { undoToken }
   }
 
   async undoDelete(project: string, undoToken: string): Promise<void> {
     const trash = join(samplesDir(project), TRASH, undoToken)
-    const names = await readdirOrEmpty(trash)
-    if (names.length === 0) throw new MicroforgeError('NOT_FOUND', 'There is nothing to undo.', 'The deleted windows were already restored or emptied.')
-    for (const n of names) await fs.rename(join(trash, n), join(samplesDir(project), n)).catch((err) => Promise.reject(wrapFsError(err, n)))
-    await fs.rm(trash, { recursive: true, force: true })
+    await withProjectLock(project, async () => {
+      const names = await readdirOrEmpty(trash)
+      if (names.length === 0) throw new MicroforgeError('NOT_FOUND', 'There is nothing to undo.', 'The deleted windows were already restored or emptied.')
+      for (const n of names) await fs.rename(join(trash, n), join(samplesDir(project), n)).catch((err) => Promise.reject(wrapFsError(err, n)))
+      await fs.rm(trash, { recursive: true, force: true })
+    })
     this.changed(project, 'restored')
   }
 
   async setSplit(project: string, ids: string[], split: 'train' | 'test'): Promise<void> {
-    for (const id of ids) {
-      const w = await this.get(project, id)
-      if (w.split !== split) await writeSample(project, { ...w, split })
-    }
+    await withProjectLock(project, async () => {
+      for (const id of ids) {
+        const w = await this.get(project, id)
+        if (w.split !== split) await writeSample(project, { ...w, split })
+      }
+    })
     this.changed(project, 'split')
   }
 
@@ -157,12 +170,14 @@ export class DatasetService implements DatasetApi {
     const all = await this.list(project)
     const plan = stratifiedSplit(all, testFraction, useSeed)
     const counts: Record<string, { train: number; test: number }> = {}
-    for (const w of all) {
-      const split = plan.get(w.id) ?? 'train'
-      const c = (counts[w.label] ??= { train: 0, test: 0 })
-      c[split]++
-      if (split !== w.split) await writeSample(project, { ...(await this.get(project, w.id)), split })
-    }
+    await withProjectLock(project, async () => {
+      for (const w of all) {
+        const split = plan.get(w.id) ?? 'train'
+        const c = (counts[w.label] ??= { train: 0, test: 0 })
+        c[split]++
+        if (split !== w.split) await writeSample(project, { ...(await this.get(project, w.id)), split })
+      }
+    })
     await this.projects.mutate(project, (now) => ({ settings: { ...now.settings, splitSeed: useSeed, testFraction } }))
     this.changed(project, 'split')
     return counts

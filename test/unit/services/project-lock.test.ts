@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DatasetService } from '../../../src/main/services/dataset-service'
 import { LOCK_FILE, lockHolder, withProjectLock } from '../../../src/main/services/project-lock'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { tempDir } from '../../helpers/tmp'
@@ -64,6 +65,23 @@ describe('project lock (one writer per project across processes)', () => {
     expect(err).toMatchObject({ code: 'PROJECT_LOCKED' })
     expect((err as Error).message).toContain(`process ${process.pid}`)
     expect((err as { hint: string }).hint).toContain(LOCK_FILE)
+  })
+
+  it('a recorded window waits while another process holds the project', async () => {
+    const projects = new ProjectService(join(tmp.dir, 'home'))
+    const p = join(tmp.dir, 'rec')
+    await projects.create(p, 'Rec')
+    const dataset = new DatasetService(projects)
+    const start = readFileSync(`/proc/${process.pid}/stat`, 'utf8')
+    writeFileSync(join(p, LOCK_FILE), JSON.stringify({ host: hostname(), since: 'x', nonce: 'other', pid: process.pid, start: start.slice(start.lastIndexOf(')') + 2).split(' ')[19] }))
+    let saved = false
+    const saving = dataset.saveWindow(p, { label: 'wave', axes: ['aX'], rateHz: 50, values: [[1], [2]], source: 'capture' }).then((w) => ((saved = true), w))
+    await new Promise((r) => setTimeout(r, 400))
+    expect(saved).toBe(false)
+    expect(readdirSync(join(p, 'samples')).filter((n) => n.endsWith('.json'))).toEqual([])
+    unlinkSync(join(p, LOCK_FILE))
+    const w = await saving
+    expect(existsSync(join(p, 'samples', `${w.id}.json`))).toBe(true)
   })
 
   it('project info gives back a class that has windows but is missing from project.json', async () => {
