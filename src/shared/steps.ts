@@ -36,6 +36,8 @@ export interface StepFacts {
   /** Variants and model firmware made from an earlier model (or before the data changed). */
   staleVariantCount?: number
   staleModelFirmwareCount?: number
+  /** Profiling sessions that measured an earlier model. */
+  staleProfileCount?: number
 }
 
 export function computeSteps(f: StepFacts): StepStatus[] {
@@ -67,10 +69,10 @@ export function computeSteps(f: StepFacts): StepStatus[] {
       : f.hasFloatModel
         ? s('deploy', 'ready', 'Generate firmware for your board.')
         : s('deploy', 'blocked', 'Needs a trained model (Train), ideally optimized (Optimize).'),
-    f.profileCount > 0 && f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)
+    f.profileCount > 0 && (f.profileCount <= (f.staleProfileCount ?? 0) || (f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)))
       ? s('profile', 'ready', 'The profiles measured an earlier model: profile the new firmware.')
       : f.profileCount > 0
-      ? s('profile', 'done', `${f.profileCount} profiling sessions saved.`)
+      ? s('profile', 'done', `${f.profileCount} profiling sessions saved${f.staleProfileCount ? `, ${f.staleProfileCount} of an earlier model` : ''}.`)
       : f.modelFirmwareCount > 0
         ? s('profile', 'ready', 'Flash the profile firmware and measure.')
         : s('profile', 'blocked', f.firmwareCount > 0 ? 'Capture firmware runs no model: generate classify or profile firmware (Deploy).' : 'Needs a firmware project (Deploy).')

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { writeFileAtomic } from './atomic-fs'
 import { readModelFolder } from './model-io'
 
 /**
@@ -80,4 +81,97 @@ export async function readFirmwareSources(dir: string): Promise<Record<string, F
   } catch {
     return {}
   }
+}
+
+/** True when something made from sourceModel is not of the current model (or the data changed since). null: runs no model. */
+export function isStale(lineage: Lineage, sourceModel: string | null | undefined): boolean {
+  if (lineage.model === null || sourceModel === null) return false
+  return lineage.dataChanged || sourceModel !== lineage.model
+}
+
+/** What each saved profiling session measured: profiles/.sources.json, keyed by session id. */
+export interface ProfileSource {
+  variant: string | null
+  /** The float model the profiled firmware's variant was made from; 'earlier-model' when built stale. */
+  sourceModel: string | null
+  createdAt: string
+}
+
+const PROFILE_SOURCES = join('profiles', '.sources.json')
+
+export async function readProfileSources(dir: string): Promise<Record<string, ProfileSource>> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(join(dir, PROFILE_SOURCES), 'utf8')) as unknown
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, ProfileSource>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/**
+ * The model a profiling session measured: the source Deploy recorded for its firmware folder, else
+ * the source Optimize recorded for its variant, else the current model (a board profiled now runs
+ * what was just deployed, as far as anything can tell).
+ */
+export async function profiledModel(dir: string, lineage: Lineage, opts: { firmwareDir?: string; variant?: string }): Promise<string | null> {
+  if (opts.firmwareDir) {
+    const rel = relative(join(dir, 'firmware'), resolve(opts.firmwareDir))
+    const folder = rel.split(sep)[0]
+    const rec = rel && !rel.startsWith('..') && !isAbsolute(rel) ? (await readFirmwareSources(dir))[folder] : undefined
+    if (rec) return rec.sourceModel
+  }
+  if (opts.variant) {
+    try {
+      const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
+      const v = (index.variants ?? []).find((x) => x.name === opts.variant)
+      if (v && typeof v.sourceModel === 'string') return v.sourceModel
+    } catch {
+      // No variant index: fall back to the current model.
+    }
+  }
+  return lineage.model
+}
+
+let profileSourcesWrite: Promise<unknown> = Promise.resolve()
+
+/** Adds (or with null removes) one session's record; writes queue so two sessions ending together both land. */
+export function recordProfileSource(dir: string, id: string, source: ProfileSource | null): Promise<void> {
+  const next = profileSourcesWrite.then(async () => {
+    const sources = await readProfileSources(dir)
+    if (source) sources[id] = source
+    else if (id in sources) delete sources[id]
+    else return
+    await writeFileAtomic(join(dir, PROFILE_SOURCES), JSON.stringify(sources, null, 2))
+  })
+  profileSourcesWrite = next.catch(() => undefined)
+  return next
+}
+
+/**
+ * Ids of saved sessions that measured an earlier model. A session saved before Microforge recorded
+ * profile sources counts as stale when it is older than the current float model.
+ */
+export async function staleProfiles(dir: string, lineage: Lineage): Promise<Set<string>> {
+  const out = new Set<string>()
+  if (lineage.model === null) return out
+  let names: string[]
+  try {
+    names = (await fs.readdir(join(dir, 'profiles'))).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+  } catch {
+    return out
+  }
+  const sources = await readProfileSources(dir)
+  let trainedAt: number | null = null
+  for (const n of names) {
+    const id = n.slice(0, -5)
+    const rec = Object.prototype.hasOwnProperty.call(sources, id) ? sources[id] : undefined
+    if (rec) {
+      if (isStale(lineage, rec.sourceModel)) out.add(id)
+      continue
+    }
+    trainedAt ??= await fs.stat(join(dir, FLOAT_MODEL_PATH, 'model.json')).then((s) => s.mtimeMs, () => 0)
+    const savedAt = await fs.stat(join(dir, 'profiles', n)).then((s) => s.mtimeMs, () => Infinity)
+    if (lineage.dataChanged || savedAt < trainedAt) out.add(id)
+  }
+  return out
 }

@@ -27,6 +27,7 @@ import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { settleCommit } from './commit-journal'
 import { saveProfileSession } from './profile-save'
+import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from './lineage'
 import type { ProjectService } from './project-service'
 
 /** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */
@@ -44,6 +45,8 @@ export interface LineSourceHandle {
   windowIds?: string[]
   /** The variant the firmware runs, when the source can tell (Deploy names folders <variant>_<board>_<mode>). */
   variant?: string
+  /** The firmware folder the virtual board runs: its Deploy record says which model it was made from. */
+  firmwareDir?: string
   close(): Promise<void>
 }
 
@@ -175,9 +178,11 @@ export class ProfileService implements ProfileApi {
       throw wrapFsError(err, folder)
     }
     const out: ProfileSessionSummary[] = []
+    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
     for (const n of names) {
       try {
-        out.push(summaryOf(await readSession(join(folder, n))))
+        const s = summaryOf(await readSession(join(folder, n)))
+        out.push(stale.has(s.id) ? { ...s, stale: true } : s)
       } catch {
         // A damaged file costs only itself in the list; get() reports why.
       }
@@ -187,7 +192,9 @@ export class ProfileService implements ProfileApi {
 
   async get(dir: string, id: string): Promise<ProfileSession> {
     await settleCommit(absolute(dir))
-    return readSession(sessionPath(absolute(dir), id))
+    const session = await readSession(sessionPath(absolute(dir), id))
+    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
+    return stale.has(session.id) ? { ...session, stale: true } : session
   }
 
   async remove(dir: string, id: string): Promise<void> {
@@ -199,6 +206,7 @@ export class ProfileService implements ProfileApi {
         ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
         : wrapFsError(err, path)
     }
+    await recordProfileSource(absolute(dir), id, null).catch(() => undefined)
   }
 
   async compare(dir: string, ids: string[]): Promise<ProfileComparison> {
@@ -310,6 +318,9 @@ export class ProfileService implements ProfileApi {
       ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {}),
       ...(session.handle?.windowIds ? { windowIds: session.handle.windowIds } : {})
     }
+    // Which model it measured, so a later model marks it stale (Profile, sidebar).
+    const measured = await profiledModel(session.dir, await currentLineage(session.dir), { firmwareDir: session.handle?.firmwareDir, variant })
+    await recordProfileSource(session.dir, session.id, { variant: variant ?? null, sourceModel: measured, createdAt: file.createdAt })
     await saveProfileSession(session.dir, file, this.projects, () => this.list(session.dir))
     session.savedId = session.id
     return summaryOf(file)

@@ -44,6 +44,7 @@ export async function openVirtualLines(projectDir: string, source: Extract<Profi
     hostDescription: board.build.description,
     ...(board.windowIds ? { windowIds: board.windowIds } : {}),
     ...(variant ? { variant } : {}),
+    firmwareDir: board.firmwareDir,
     async close() {
       await serial.close()
       await board.stop()
@@ -68,6 +69,7 @@ async function openQemuLines(projectDir: string, source: Extract<ProfileSource, 
     link: board.link,
     hostDescription: `${build.description}; flash ${build.flashBytes} B, RAM ${build.ramBytes} B`,
     ...(variant ? { variant } : {}),
+    firmwareDir,
     async close() {
       await serial.close()
       await board.stop()

@@ -8,7 +8,7 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from './atomic-fs'
-import { currentLineage, readFirmwareSources, sampleHeads } from './lineage'
+import { currentLineage, isStale, readFirmwareSources, sampleHeads, staleProfiles } from './lineage'
 import { withProjectLock } from './project-lock'
 import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
 import { commitFiles, type CommitFile } from './commit-journal'
@@ -163,6 +163,7 @@ export class ProjectService implements ProjectApi {
       dataChangedSinceTraining: stale.dataChanged,
       staleVariantCount: stale.variants,
       staleModelFirmwareCount: stale.firmware,
+      staleProfileCount: stale.profiles,
       sensorKnown: project.signal.axes.length > 0,
       sampleCount,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
@@ -226,7 +227,7 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
 /** What was made from an earlier model, or from the current one before its data changed. */
 async function staleness(dir: string, heads: Array<{ id: string; label: string; split: string }>): Promise<ProjectSummary['stale']> {
   const lineage = await currentLineage(dir, heads)
-  if (lineage.model === null) return { dataChanged: false, variants: 0, firmware: 0 }
+  if (lineage.model === null) return { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }
   let variants = 0
   try {
     const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as { variants?: Array<{ sourceModel?: unknown }> }
@@ -234,8 +235,8 @@ async function staleness(dir: string, heads: Array<{ id: string; label: string; 
   } catch {
     // No variants yet.
   }
-  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => f.sourceModel !== null && (lineage.dataChanged || f.sourceModel !== lineage.model)).length
-  return { dataChanged: lineage.dataChanged, variants, firmware }
+  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => isStale(lineage, f.sourceModel)).length
+  return { dataChanged: lineage.dataChanged, variants, firmware, profiles: (await staleProfiles(dir, lineage)).size }
 }
 
 export function defaultProjectName(dir: string): string {

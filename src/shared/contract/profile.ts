@@ -138,6 +138,11 @@ export interface ProfileSessionSummary {
   estimatedInferenceUs?: number
   /** Measured median inference / estimated inference. */
   measuredOverEstimated?: number
+  /**
+   * It measured firmware of an earlier model (or of a model trained before the data changed): set
+   * when listed, never stored; the session's lineage is in profiles/.sources.json.
+   */
+  stale?: boolean
 }
 
 export interface ProfileSession extends ProfileSessionSummary {

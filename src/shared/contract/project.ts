@@ -20,7 +20,7 @@ export interface ProjectSummary {
   firmwareCount: number
   profileCount: number
   /** Made from an earlier model (or before the data changed): shown as such by every step. */
-  stale: { dataChanged: boolean; variants: number; firmware: number }
+  stale: { dataChanged: boolean; variants: number; firmware: number; profiles: number }
   steps: StepStatus[]
 }
 
