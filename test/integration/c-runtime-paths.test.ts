@@ -22,7 +22,7 @@ import { parseTflite } from '../../src/main/core/tflite/reader'
 import { convNet, denseNet, depthwiseNet, loadPunchFlex, rng } from '../unit/export/models'
 import { STRICT, buildHost, disassemble, repoRoot, runHost, runQemu, writeFiles, type QemuCore } from './helpers/c-build'
 import { dscnnPreset } from './helpers/preset-models'
-import { microSpeechShaped } from './helpers/shaped-models'
+import { depthwiseShaped, microSpeechShaped } from './helpers/shaped-models'
 
 const { windows } = loadPunchFlex()
 const calibration = windows.slice(0, 40)
@@ -40,8 +40,13 @@ function randomInputs(count: number, n: number, seed: number): Int8Array[] {
 const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, string[]]> = [
   ['dense', () => gestureCase(denseNet), ['mf_fc_s8(']],
   ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fc_s8(']],
-  // Depth multiplier 2 keeps the reference depthwise kernel; its stride-2 SAME conv takes the fast one.
-  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_depthwise_conv_2d_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(']],
+  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_fdw_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(']],
+  // 2-D depthwise: gathered patches with dilation, channels not a multiple of 4, ReLU6 (not the whole int8 range).
+  ['depthwise 3x3, 6 channels, dilation 2, SAME, ReLU6', () => ({ bytes: depthwiseShaped(21, { h: 9, w: 11, inC: 6, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 2, padding: 'same', activation: 'relu6' }), inputs: randomInputs(5, 9 * 11 * 6, 22) }), ['mf_fdw_s8(']],
+  // Depth multiplier 3 with several input channels: repeated-channel patches.
+  ['depthwise 3x2, 3 channels x 3, stride 2, SAME, ReLU', () => ({ bytes: depthwiseShaped(23, { h: 7, w: 10, inC: 3, mult: 3, fh: 3, fw: 2, stride: 2, dilation: 1, padding: 'same', activation: 'relu' }), inputs: randomInputs(5, 7 * 10 * 3, 24) }), ['mf_fdw_s8(']],
+  // Every tap inside: the patch is read in place, rows apart.
+  ['depthwise 3x3, 8 channels, VALID', () => ({ bytes: depthwiseShaped(25, { h: 8, w: 8, inC: 8, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'none' }), inputs: randomInputs(5, 8 * 8 * 8, 26) }), ['mf_fdw_s8(']],
   ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fmean_s8(']],
   ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_fc_s8(']],
   [
@@ -75,35 +80,43 @@ describe('fast C kernels, every path bit for bit with the interpreter', () => {
         expect(got.map((g) => Array.from(g)), core).toEqual(expected.map((e) => Array.from(e)))
         const asm = disassemble(path.join(dir, `io_${core}.elf`))
         // The M4 build runs the DSP path, the M3 build the portable one.
-        expect(/\bsmlad\b/.test(asm), core).toBe(core === 'cortex-m4')
+        expect(/\bsml(ad|abb)\b/.test(asm), core).toBe(core === 'cortex-m4')
       }
     }, 240_000)
   }
 })
 
 describe('mf_rq_apply compiled by gcc', () => {
-  it('rounds ties exactly as MultiplyByQuantizedMultiplier (host gcc)', () => {
-    const rows: string[] = []
-    const expected: number[] = []
-    for (const shift of [-1, -2, -3, -7, 0, 2]) {
-      for (let acc = -300; acc <= 300; acc += shift > 0 ? 7 : 1) {
-        const q = fastRequant(2 ** 30, shift, -5)
-        rows.push(`{${acc}, {${q.mult}, ${q.add}, ${q.ls}, ${q.rs}, ${q.neg}}}`)
-        expected.push(Math.max(-128, Math.min(127, multiplyByQuantizedMultiplier(acc, 2 ** 30, shift) - 5)))
+  // Without flags the general path; with the model-wide facts the generator emits when they hold
+  // (no left shift, every right shift rounds, full int8 range) the short one.
+  const variants: Array<[string, number[], string[]]> = [
+    ['general', [-1, -2, -3, -7, 0, 2], []],
+    ['MF_RQ_LS0 MF_RQ_RS1 MF_RQ_FULL', [-1, -2, -3, -7, -12], ['-DMF_RQ_LS0=1', '-DMF_RQ_RS1=1', '-DMF_RQ_FULL=1']]
+  ]
+  for (const [name, shifts, defines] of variants) {
+    it(`rounds ties exactly as MultiplyByQuantizedMultiplier (host gcc, ${name})`, () => {
+      const rows: string[] = []
+      const expected: number[] = []
+      for (const shift of shifts) {
+        for (let acc = -300; acc <= 300; acc += shift > 0 ? 7 : 1) {
+          const q = fastRequant(2 ** 30, shift, -5)
+          rows.push(`{${acc}, {${q.mult}, ${q.add}, ${q.ls + 1}, ${q.rs}, ${q.neg}}}`)
+          expected.push(Math.max(-128, Math.min(127, multiplyByQuantizedMultiplier(acc, 2 ** 30, shift) - 5)))
+        }
       }
-    }
-    const dir = mkdtempSync(path.join(tmpdir(), 'mf-rq-'))
-    const src = path.join(dir, 'rq.c')
-    writeFileSync(
-      src,
-      `#include <stdint.h>\n#include <stdio.h>\n${fastKernelSource(new Set(['fc']))}\n` +
-        `static const struct { int32_t acc; mf_rq q; } cases[${rows.length}] = {\n${rows.join(',\n')}\n};\n` +
-        `int main(void) { int i; (void)mf_fc_s8; for (i = 0; i < ${rows.length}; ++i) printf("%d\\n", mf_rq_apply(cases[i].acc, &cases[i].q, -128, 127)); return 0; }\n`
-    )
-    execFileSync('gcc', [...STRICT, '-O2', src, '-o', path.join(dir, 'rq')])
-    const got = execFileSync(path.join(dir, 'rq')).toString().trim().split('\n').map(Number)
-    expect(got).toEqual(expected)
-  })
+      const dir = mkdtempSync(path.join(tmpdir(), 'mf-rq-'))
+      const src = path.join(dir, 'rq.c')
+      writeFileSync(
+        src,
+        `#include <stdint.h>\n#include <stdio.h>\n${fastKernelSource(new Set(['fc']))}\n` +
+          `static const struct { int32_t acc; mf_rq q; } cases[${rows.length}] = {\n${rows.join(',\n')}\n};\n` +
+          `int main(void) { int i; (void)mf_fc_s8; for (i = 0; i < ${rows.length}; ++i) printf("%d\\n", mf_rq_apply(cases[i].acc, &cases[i].q, -128, 127)); return 0; }\n`
+      )
+      execFileSync('gcc', [...STRICT, ...defines, '-O2', src, '-o', path.join(dir, 'rq')])
+      const got = execFileSync(path.join(dir, 'rq')).toString().trim().split('\n').map(Number)
+      expect(got).toEqual(expected)
+    })
+  }
 })
 
 function concat(parts: Uint8Array[]): Uint8Array {

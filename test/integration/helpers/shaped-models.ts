@@ -71,3 +71,55 @@ export function microSpeechShaped(seed = 7, shape: SpectrogramShape = MICRO_SPEE
     outputs: [11]
   })
 }
+
+export interface DepthwiseShape {
+  h: number
+  w: number
+  inC: number
+  mult: number
+  fh: number
+  fw: number
+  stride: number
+  dilation: number
+  padding: 'same' | 'valid'
+  activation: 'none' | 'relu' | 'relu6'
+}
+
+/**
+ * One DEPTHWISE_CONV_2D as the whole model: int8 input [1, h, w, inC], per-channel weights, output
+ * [1, oh, ow, inC * mult]. Seeded random weights and biases, output scale chosen so the values spread.
+ */
+export function depthwiseShaped(seed: number, shape: DepthwiseShape): Uint8Array {
+  const { h, w, inC, mult, fh, fw, stride, dilation, padding, activation } = shape
+  const outC = inC * mult
+  const span = (k: number): number => (k - 1) * dilation + 1
+  const oh = padding === 'same' ? Math.ceil(h / stride) : Math.floor((h - span(fh)) / stride) + 1
+  const ow = padding === 'same' ? Math.ceil(w / stride) : Math.floor((w - span(fw)) / stride) + 1
+  const r = mulberry32(seed)
+  const int8s = (n: number): Int8Array => Int8Array.from({ length: n }, () => Math.floor(r() * 255) - 127)
+  const int32s = (n: number, limit: number): Int32Array => Int32Array.from({ length: n }, () => Math.round((r() * 2 - 1) * limit))
+  const scales = Array.from({ length: outC }, () => 0.002 + r() * 0.01)
+  const inScale = 0.05
+  const act = { none: ActivationFunctionType.NONE, relu: ActivationFunctionType.RELU, relu6: ActivationFunctionType.RELU6 }[activation]
+  return writeTflite({
+    description: 'depthwise-shaped (Microforge test)',
+    tensors: [
+      { name: 'input', type: TensorType.INT8, shape: [1, h, w, inC], quantization: { scale: [inScale], zeroPoint: [3] } },
+      { name: 'dw_weights', type: TensorType.INT8, shape: [1, fh, fw, outC], data: bytesOf(int8s(fh * fw * outC)), quantization: { scale: scales, zeroPoint: Array(outC).fill(0), quantizedDimension: 3 } },
+      { name: 'dw_bias', type: TensorType.INT32, shape: [outC], data: bytesOf(int32s(outC, 3000)), quantization: { scale: scales.map((s) => s * inScale), zeroPoint: Array(outC).fill(0) } },
+      { name: 'dw_out', type: TensorType.INT8, shape: [1, oh, ow, outC], quantization: { scale: [0.04], zeroPoint: [-7] } }
+    ],
+    operators: [
+      {
+        opcode: BuiltinOperator.DEPTHWISE_CONV_2D,
+        version: 3,
+        inputs: [0, 1, 2],
+        outputs: [3],
+        optionsType: BuiltinOptions.DepthwiseConv2DOptions,
+        options: new DepthwiseConv2DOptionsT(padding === 'same' ? Padding.SAME : Padding.VALID, stride, stride, mult, act, dilation, dilation)
+      }
+    ],
+    inputs: [0],
+    outputs: [3]
+  })
+}

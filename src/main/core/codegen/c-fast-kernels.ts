@@ -12,12 +12,14 @@
  * Requantisation is TFLM's MultiplyByQuantizedMultiplier with both of its roundings:
  * SaturatingRoundingDoublingHighMul is (x * m + 2^30) >> 31 in 64 bits (for negative products the
  * reference's nudge 1 - 2^30 followed by a truncating division gives the same floor; it can only
- * saturate for m = INT32_MIN, which a quantized multiplier never is), and RoundingDivideByPOT is
+ * saturate for m = INT32_MIN, which a quantized multiplier never is), which is (2x * m + 2^31) >> 32:
+ * one SMMULR on the accumulator shifted left by ls + 1. RoundingDivideByPOT is
  * (x + 2^(rs-1) - (x < 0)) >> rs, with the output zero point added as zp << rs before the shift.
  * The generator takes this path only when it has proved, from the weights and biases, that no
  * intermediate can overflow int32 (see c-fast-ops.ts); otherwise the op runs the reference kernel.
  */
 
+import { DEPTHWISE_SOURCE } from './c-fast-depthwise'
 import { MEAN_SOURCE, POOL_SOURCE } from './c-fast-pool'
 
 const COMMON = String.raw`
@@ -27,31 +29,75 @@ const COMMON = String.raw`
 #pragma GCC optimize("O2")
 #endif
 #include <string.h>
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_DSP) || defined(__ARM_FEATURE_SAT)
 #include <arm_acle.h>
+#endif
+#ifndef MF_RQ_LS0
+#define MF_RQ_LS0 0
+#endif
+#ifndef MF_RQ_RS1
+#define MF_RQ_RS1 0
+#endif
+#ifndef MF_RQ_FULL
+#define MF_RQ_FULL 0
 #endif
 #if defined(__GNUC__)
 #define MF_INLINE static inline __attribute__((always_inline))
+/* Scheduling before register allocation hoists the loads of the depthwise loop and spills accumulators. */
+#define MF_NOINLINE __attribute__((noinline, optimize("no-schedule-insns")))
 #define MF_ALIGN4 __attribute__((aligned(4)))
 #else
 #define MF_INLINE static inline
+#define MF_NOINLINE
 #define MF_ALIGN4
 #endif
 
 /* Per output channel: the multiplier, the rounding constant with the output zero point folded in,
- * the left and right shifts, and -1 when the right shift rounds (0 otherwise). */
+ * the left shift plus one (sh), the right shift, and -1 when the right shift rounds (0 otherwise). */
 typedef struct {
   int32_t mult, add;
-  uint8_t ls, rs;
+  uint8_t sh, rs;
   int8_t neg;
 } mf_rq;
 
-MF_INLINE int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
-  const int64_t ab = (int64_t)(int32_t)((uint32_t)acc << q->ls) * q->mult;
-  const int32_t x = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+/* (a * b + 2^31) >> 32: SaturatingRoundingDoublingHighMul(x, b) when a = 2x (see above). */
+MF_INLINE int32_t mf_mulhr(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP)
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)(((int64_t)a * b + 0x80000000LL) >> 32);
+#endif
+}
+
+/* acc2: the accumulator already shifted left by sh (ls + 1). MF_RQ_RS1 (every channel of the model
+ * rounds on its right shift) and MF_RQ_FULL (every activation range is [-128, 127]) are facts the
+ * generator proved for this model; they only drop work that would change nothing. */
+MF_INLINE int8_t mf_rq_scaled(int32_t acc2, const mf_rq *q, int32_t lo, int32_t hi) {
+  const int32_t x = mf_mulhr(acc2, q->mult);
+#if MF_RQ_RS1
+  int32_t t = (x + q->add + (x >> 31)) >> q->rs;
+#else
   int32_t t = (x + q->add + ((x >> 31) & q->neg)) >> q->rs;
+#endif
+#if MF_RQ_FULL && defined(__ARM_FEATURE_SAT)
+  (void)lo;
+  (void)hi;
+  t = __ssat(t, 8);
+#else
   t = t < lo ? lo : t;
-  return (int8_t)(t > hi ? hi : t);
+  t = t > hi ? hi : t;
+#endif
+  return (int8_t)t;
+}
+
+MF_INLINE int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi) {
+#if MF_RQ_LS0
+  return mf_rq_scaled(acc * 2, q, lo, hi);
+#else
+  return mf_rq_scaled((int32_t)((uint32_t)acc << q->sh), q, lo, hi);
+#endif
 }
 
 #if defined(__ARM_FEATURE_DSP)
@@ -229,56 +275,6 @@ static void mf_fconv_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t
 }
 `
 
-/** DEPTHWISE_CONV_2D with depth multiplier 1: channels in the SIMD lanes, four at a time. */
-const DEPTHWISE = String.raw`
-/* scratch: f_h * f_w * in_c bytes. */
-static void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  /* Locals, not p->...: stores through int8_t pointers may alias anything, so GCC would reload fields. */
-  const int32_t ch = p->in_c, taps_row = p->f_w * ch, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
-  const int32_t *const bias = p->bias;
-  const mf_rq *const rq = p->rq;
-  const int8_t *const w = p->w;
-  int32_t oy, ox;
-  for (oy = 0; oy < p->out_h; ++oy) {
-    for (ox = 0; ox < p->out_w; ++ox, out += ch) {
-      const int8_t *patch;
-      const int32_t stride = mf_patch(p, in, oy, ox, scratch, &patch);
-      int32_t c = 0, fy, fx;
-#if defined(__ARM_FEATURE_DSP)
-      for (; c + 3 < ch; c += 4) {
-        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
-        for (fy = 0; fy < f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + c, *v = w + fy * taps_row + c;
-          for (fx = 0; fx < f_w; ++fx, x += ch, v += ch) {
-            const int32_t xw = mf_ld4(x), vw = mf_ld4(v);
-            int32_t xe = __sxtb16(xw), ve = __sxtb16(vw);
-            s0 = __smlabb(xe, ve, s0);
-            s2 = __smlatt(xe, ve, s2);
-            xe = mf_odd(xw);
-            ve = mf_odd(vw);
-            s1 = __smlabb(xe, ve, s1);
-            s3 = __smlatt(xe, ve, s3);
-          }
-        }
-        out[c] = mf_rq_apply(s0, rq + c, lo, hi);
-        out[c + 1] = mf_rq_apply(s1, rq + c + 1, lo, hi);
-        out[c + 2] = mf_rq_apply(s2, rq + c + 2, lo, hi);
-        out[c + 3] = mf_rq_apply(s3, rq + c + 3, lo, hi);
-      }
-#endif
-      for (; c < ch; ++c) {
-        int32_t s = bias[c];
-        for (fy = 0; fy < f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + c, *v = w + fy * taps_row + c;
-          for (fx = 0; fx < f_w; ++fx) s += (int32_t)x[fx * ch] * v[fx * ch];
-        }
-        out[c] = mf_rq_apply(s, rq + c, lo, hi);
-      }
-    }
-  }
-}
-`
-
 export type FastKernel = 'fc' | 'conv' | 'depthwise' | 'pool' | 'mean'
 
 /** The C text of the kernels in `used`, with what they share, in dependency order. */
@@ -289,7 +285,7 @@ export function fastKernelSource(used: ReadonlySet<FastKernel>): string {
   if (used.has('conv')) parts.push(MM)
   if (used.has('conv') || used.has('depthwise')) parts.push(PATCH)
   if (used.has('conv')) parts.push(CONV)
-  if (used.has('depthwise')) parts.push(DEPTHWISE)
+  if (used.has('depthwise')) parts.push(DEPTHWISE_SOURCE)
   if (used.has('pool')) parts.push(POOL_SOURCE)
   if (used.has('mean')) parts.push(MEAN_SOURCE)
   return parts.join('')

@@ -8,6 +8,7 @@
  */
 import { quantizeMultiplier } from '../quant/fixed-point'
 import { cArrayBody, cInt32 } from './c-literals'
+import { depthwiseBlocks, emitDepthwise } from './c-fast-depthwise'
 import type { FastKernel } from './c-fast-kernels'
 import { elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 
@@ -46,9 +47,9 @@ export interface FastPlan {
   /**
    * Weights in the order the kernel reads them: fc and conv interleave groups of 4 (fc) or 2 (conv)
    * output channels in blocks of 4 inputs, k padded to a multiple of 4 and the channels to the
-   * group, with zeros; depthwise keeps [fh][fw][c].
+   * group, with zeros; depthwise: the int32 blocks of c-fast-depthwise.ts (with bias and requantisation).
    */
-  weights: Int8Array
+  weights: Int8Array | Int32Array
   /** k rounded up to a multiple of 4 (fc/conv). */
   k4: number
   /** Bias with input_offset * sum(weights) folded in, per output channel. */
@@ -65,6 +66,8 @@ export interface FastPlan {
   channels: number
   /** Bytes of im2col scratch the op needs in the arena (0 for fc). */
   scratchBytes: number
+  /** Bytes the kernel may store past the output tensor (depthwise: the lanes of padded channels). */
+  outPad: number
 }
 
 /** (input_scale * filter_scale) / output_scale per output channel, quantized as TFLM's Prepare does. */
@@ -91,14 +94,17 @@ export function fastRequant(mult: number, shift: number, outZeroPoint: number): 
  * MultiplyByQuantizedMultiplier(acc, mult, shift) + zero point whenever safeRequant holds.
  */
 export function applyFastRequant(acc: number, q: FastRequant): number {
-  const shifted = BigInt.asIntN(32, BigInt(acc) << BigInt(q.ls))
-  const x = Number((shifted * BigInt(q.mult) + (1n << 30n)) >> 31n)
+  const acc2 = BigInt.asIntN(32, BigInt(acc) << BigInt(q.ls + 1))
+  const x = Number((acc2 * BigInt(q.mult) + (1n << 31n)) >> 32n)
   return Math.floor((x + q.add + (x < 0 ? q.neg : 0)) / 2 ** q.rs)
 }
 
-/** True when an accumulator bounded by |acc| <= bound cannot overflow int32 anywhere in mf_rq_apply. */
+/**
+ * True when an accumulator bounded by |acc| <= bound cannot overflow int32 anywhere in mf_rq_apply:
+ * acc << (ls + 1) fits, and so does x + add, where |x| <= |acc| * 2^ls.
+ */
 export function safeRequant(q: FastRequant, bound: number): boolean {
-  return q.rs <= 30 && bound * 2 ** q.ls + Math.abs(q.add) + 2 < LIMIT && q.mult >= 0
+  return q.rs <= 30 && bound * 2 ** (q.ls + 1) < LIMIT && bound * 2 ** q.ls + Math.abs(q.add) + 2 < LIMIT && q.mult >= 0
 }
 
 function int32s(data: Uint8Array): Int32Array {
@@ -144,7 +150,8 @@ function foldAndRequant(
     const b = bias ? bias[c] : 0
     const f = b + inOffset * sum
     const q = fastRequant(mults[c], shifts[c], outZeroPoint)
-    if (Math.abs(f) + 128 * sumAbs >= LIMIT || !safeRequant(q, Math.abs(b) + 255 * sumAbs)) return null
+    // Every partial sum of the raw-int8 loop, shifted by ls + 1 (depthwise scales its weights by it).
+    if ((Math.abs(f) + 128 * sumAbs) * 2 ** (q.ls + 1) >= LIMIT || !safeRequant(q, Math.abs(b) + 255 * sumAbs)) return null
     folded[c] = f
     rq.push(q)
   }
@@ -171,7 +178,7 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
     const { mults, shifts } = channelMultipliers(input, wT, output, units)
     const f = foldAndRequant(raw, depth, units, bias, inOffset, mults, shifts, output.zeroPoint[0])
     if (!f) return null
-    return { kernel: 'fc', weights: interleave(raw, depth, units, 4), k4: pad4(depth), ...padGroup(f, 4), channels: units, ...common, batches: elementCount(input.shape) / depth, depth, conv: null, scratchBytes: 0 }
+    return { kernel: 'fc', weights: interleave(raw, depth, units, 4), k4: pad4(depth), ...padGroup(f, 4), channels: units, ...common, batches: elementCount(input.shape) / depth, depth, conv: null, scratchBytes: 0, outPad: 0 }
   }
 
   const [n, inH, inW, inC] = to4d(input.shape)
@@ -207,7 +214,7 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
     kernel = 'conv'
     weights = new Int8Array(outC * taps)
     for (let m = 0; m < outC; m++) for (let j = 0; j < taps; j++) weights[m * taps + j] = raw[j * fLast + m]
-  } else if (fLast === inC) {
+  } else if (fLast === outC && outC % inC === 0) {
     kernel = 'depthwise'
     weights = raw
   } else {
@@ -218,8 +225,12 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
   const rows = kernel === 'conv' ? weights : transpose(weights, taps, outC)
   const f = foldAndRequant(rows, k, outC, bias, inOffset, mults, shifts, output.zeroPoint[0])
   if (!f) return null
-  if (kernel === 'depthwise') return { kernel, weights, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: taps * inC }
-  return { kernel, weights: interleave(weights, k, outC, 2), k4: pad4(k), ...padGroup(f, 2), channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k) }
+  if (kernel === 'depthwise') {
+    const blocks = depthwiseBlocks(weights, taps, outC, f.bias, f.rq)
+    if (!blocks) return null
+    return { kernel, weights: blocks, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: taps * outC, outPad: outC % 4 ? 3 : 0 }
+  }
+  return { kernel, weights: interleave(weights, k, outC, 2), k4: pad4(k), ...padGroup(f, 2), channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k), outPad: 0 }
 }
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4
@@ -250,7 +261,7 @@ function padGroup(f: { bias: Int32Array; rq: FastRequant[] }, group: number): { 
   const bias = new Int32Array(n)
   bias.set(f.bias)
   const rq = [...f.rq]
-  while (rq.length < n) rq.push({ mult: 0, add: 0, ls: 0, rs: 0, neg: 0 })
+  while (rq.length < n) rq.push({ mult: 0, add: 0, ls: 0, rs: 1, neg: -1 })
   return { bias, rq }
 }
 
@@ -270,13 +281,14 @@ export interface FastEmit {
 
 /** Declarations and the call of one fast op; `scratch` is an arena pointer expression (or null). */
 export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
+  if (plan.weights instanceof Int32Array) return emitDepthwise(plan, p, inRef, outRef, scratch)
   const decls = [
     `static const int8_t ${p}_w[${plan.weights.length}] MF_ALIGN4 = {\n${cArrayBody(plan.weights, 24)}\n};`,
     `static const int32_t ${p}_bias[${plan.bias.length}] = {\n${cArrayBody(plan.bias, 8, cInt32)}\n};`,
     `static const mf_rq ${p}_rq[${plan.rq.length}] = {\n${cArrayBody(
       plan.rq.map((_, i) => i),
       4,
-      (i) => `{${cInt32(plan.rq[i].mult)}, ${cInt32(plan.rq[i].add)}, ${plan.rq[i].ls}, ${plan.rq[i].rs}, ${plan.rq[i].neg}}`
+      (i) => `{${cInt32(plan.rq[i].mult)}, ${cInt32(plan.rq[i].add)}, ${plan.rq[i].ls + 1}, ${plan.rq[i].rs}, ${plan.rq[i].neg}}`
     )}\n};`
   ]
   const constBytes = plan.weights.length + 4 * plan.bias.length + 12 * plan.rq.length
@@ -304,4 +316,17 @@ export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: str
   )
   const fn = plan.kernel === 'conv' ? 'mf_fconv_s8' : 'mf_fdw_s8'
   return { decls, call: `  ${fn}(&${p}, ${inRef}, ${outRef}, ${scratch ?? '0'});`, constBytes }
+}
+
+/**
+ * Facts about every fast op of a model that let mf_rq_apply drop work (see c-fast-kernels.ts): no
+ * channel shifts left, every right shift rounds, every activation range is the whole of int8.
+ */
+export function fastRequantFlags(plans: ReadonlyArray<FastPlan | null>): string {
+  const used = plans.filter((p): p is FastPlan => p !== null)
+  if (!used.length) return ''
+  const ls0 = used.every((p) => p.rq.every((q) => q.ls === 0))
+  const rs1 = used.every((p) => p.rq.every((q) => q.rs >= 1 && q.neg === -1))
+  const full = used.every((p) => p.actMin === -128 && p.actMax === 127)
+  return `\n#define MF_RQ_LS0 ${ls0 ? 1 : 0}\n#define MF_RQ_RS1 ${rs1 ? 1 : 0}\n#define MF_RQ_FULL ${full ? 1 : 0}`
 }

@@ -9,7 +9,7 @@ import { MicroforgeError } from '../../../shared/errors'
 import { cArrayBody, cComment, cDouble, cFloat, cInt32, cInteger } from './c-literals'
 import { quantizeMultiplier } from '../quant/fixed-point'
 import { fastKernelSource, type FastKernel } from './c-fast-kernels'
-import { channelMultipliers, emitFastOp, planFastOp, type FastPlan } from './c-fast-ops'
+import { channelMultipliers, emitFastOp, fastRequantFlags, planFastOp, type FastPlan } from './c-fast-ops'
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
@@ -125,6 +125,8 @@ export function generateCRuntimeModel(model: CgModel, opts: CRuntimeOptions = {}
     opts.kernels === 'reference' ? null : planFastOp(op, model, activationRange(op.options.activation, t(op.outputs[0]).scale[0], t(op.outputs[0]).zeroPoint[0]))
   )
   fast.forEach((f, i) => {
+    const out = f && f.outPad > 0 ? lifetimes.get(slot(model.operators[i].outputs[0])) : undefined
+    if (out) out.bytes += f!.outPad
     if (f && f.scratchBytes > 0) lifetimes.set(SCRATCH_ID + i, { id: SCRATCH_ID + i, bytes: f.scratchBytes, first: i, last: i })
   })
   const layout = runtimeArena(
@@ -241,7 +243,7 @@ static int32_t mf_arena_words[${Math.max(1, arenaBytes / 4)}];
 #ifndef MF_PROFILE_OP
 #define MF_PROFILE_OP(index)
 #endif
-${fastKernelSource(usedFast)}
+${usedFast.size ? fastRequantFlags(fast) : ''}${fastKernelSource(usedFast)}
 ${e.decls.join('\n\n')}
 
 mf_model_input_t *mf_model_input(void) { return ${arenaRef(model.inputs[0], 'mf_model_input_t')}; }

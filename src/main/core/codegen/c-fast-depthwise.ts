@@ -1,0 +1,181 @@
+/**
+ * The fast DEPTHWISE_CONV_2D kernel (mf_fdw_s8, part of the kernels c-fast-kernels.ts assembles),
+ * its constant data and its call: one int32 block per group of four channels, so the kernel walks
+ * a single pointer.
+ */
+import { cArrayBody, cInt32 } from './c-literals'
+import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
+
+/**
+ * DEPTHWISE_CONV_2D: output channels in the SIMD lanes, four at a time (with a depth multiplier
+ * above 1 the patch is gathered with each input channel repeated, so the loop is the same). One int32
+ * block per group of four channels holds everything the group reads, behind one pointer: the four
+ * biases, then per tap two words of int16 weight pairs in the lane order of SXTB16 (c, c+2 from
+ * the even bytes, then c+1, c+3 from the odd ones), then per channel multiplier, rounding constant,
+ * right shift and rounding mask. Biases and weights are already multiplied by 2^(ls+1) of their
+ * channel, so the accumulator goes straight into the high multiply. Channels are padded to a
+ * multiple of 4 with zero weights: the padded lanes read bytes past the channel (times zero) and
+ * store into the next pixel, which is written after, or into the 3 bytes the generator adds to the
+ * output tensor.
+ */
+export const DEPTHWISE_SOURCE = String.raw`
+/* Two consecutive words in one LDRD where the core has it (GCC does not always pair them). */
+typedef struct {
+  int32_t a, b;
+} mf_pair;
+MF_INLINE mf_pair mf_ld2(const int32_t *p) {
+  mf_pair r;
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+  int64_t d;
+  memcpy(&d, p, 8);
+  r.a = (int32_t)d;
+  r.b = (int32_t)(d >> 32);
+#else
+  r.a = p[0];
+  r.b = p[1];
+#endif
+  return r;
+}
+
+MF_INLINE int8_t mf_rq_words(int32_t acc2, const int32_t *q, int32_t lo, int32_t hi) {
+  const mf_pair m = mf_ld2(q);
+  const mf_rq r = {m.a, m.b, 0, (uint8_t)q[2], (int8_t)q[3]};
+  return mf_rq_scaled(acc2, &r, lo, hi);
+}
+
+/* Depth multiplier m > 1: the taps of pixel (oy, ox) with every input channel repeated m times (the
+ * input zero point where a tap is outside), so output channel c reads byte c as with m = 1. */
+static void mf_patch_mult(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *buf) {
+  const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w, m = p->out_c / p->in_c;
+  int32_t fy, fx, ic, j;
+  for (fy = 0; fy < p->f_h; ++fy) {
+    const int32_t y = y0 + fy * p->dil_h;
+    for (fx = 0; fx < p->f_w; ++fx) {
+      const int32_t x = x0 + fx * p->dil_w;
+      const int inb = y >= 0 && y < p->in_h && x >= 0 && x < p->in_w;
+      for (ic = 0; ic < p->in_c; ++ic) {
+        const int8_t v = inb ? in[(y * p->in_w + x) * p->in_c + ic] : p->in_zp;
+        for (j = 0; j < m; ++j) *buf++ = v;
+      }
+    }
+  }
+}
+
+/* Inlined into each call with p the address of a static const descriptor, so every shape is a
+ * constant: the taps unroll, and a model without padding never gathers.
+ * scratch: f_h * f_w * out_c bytes (the input's channels repeated when the multiplier is > 1). */
+MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
+  const int32_t ch = p->out_c, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
+  const int32_t in_row = p->in_w * p->in_c, taps = f_h * f_w;
+  const int inside = p->in_c == ch && p->pad_h == 0 && p->pad_w == 0 && p->dil_w == 1 && (p->out_h - 1) * p->stride_h + (f_h - 1) * p->dil_h < p->in_h &&
+                     (p->out_w - 1) * p->stride_w + f_w <= p->in_w;
+  int32_t oy, ox;
+#pragma GCC unroll 1
+  for (oy = 0; oy < p->out_h; ++oy) {
+#pragma GCC unroll 1
+    for (ox = 0; ox < p->out_w; ++ox, out += ch) {
+      const int8_t *patch;
+      int32_t stride, c, fy, fx;
+      const int32_t *g = (const int32_t *)(const void *)p->w;
+      if (inside) {
+        patch = in + oy * p->stride_h * in_row + ox * p->stride_w * ch;
+        stride = p->dil_h * in_row;
+      } else if (p->in_c != ch) {
+        mf_patch_mult(p, in, oy, ox, scratch);
+        patch = scratch;
+        stride = f_w * ch;
+      } else {
+        stride = mf_patch(p, in, oy, ox, scratch, &patch);
+      }
+#pragma GCC unroll 1
+      for (c = 0; c < ch; c += 4, g += 20 + 2 * taps) {
+        int32_t s0 = g[0], s1 = g[1], s2 = g[2], s3 = g[3];
+        const int32_t *v = g + 4;
+#pragma GCC unroll 1
+        for (fy = 0; fy < f_h; ++fy) {
+          const int8_t *x = patch + fy * stride + c;
+#pragma GCC unroll 16
+          for (fx = 0; fx < f_w; ++fx, x += ch, v += 2) {
+#if defined(__ARM_FEATURE_DSP)
+            const int32_t xw = mf_ld4(x), xe = __sxtb16(xw), xo = mf_odd(xw);
+            const mf_pair vw = mf_ld2(v);
+            s0 = __smlabb(xe, vw.a, s0);
+            s2 = __smlatt(xe, vw.a, s2);
+            s1 = __smlabb(xo, vw.b, s1);
+            s3 = __smlatt(xo, vw.b, s3);
+#else
+            s0 += x[0] * (int16_t)(v[0] & 0xffff);
+            s2 += x[2] * (v[0] >> 16);
+            s1 += x[1] * (int16_t)(v[1] & 0xffff);
+            s3 += x[3] * (v[1] >> 16);
+#endif
+          }
+        }
+        out[c] = mf_rq_words(s0, v, lo, hi);
+        out[c + 1] = mf_rq_words(s1, v + 4, lo, hi);
+        out[c + 2] = mf_rq_words(s2, v + 8, lo, hi);
+        out[c + 3] = mf_rq_words(s3, v + 12, lo, hi);
+      }
+    }
+  }
+}
+`
+
+const LIMIT = 2 ** 31
+
+/** Words per block: 4 biases, 2 weight words per tap, 4 words of requantisation per channel. */
+export const blockWords = (taps: number): number => 20 + 2 * taps
+
+/**
+ * Blocks for weights [taps][channels] with the folded bias: biases and weights multiplied by
+ * 2^(ls+1) of their channel; weight words hold int16 pairs (low half first) in SXTB16's lane
+ * order c, c+2 | c+1, c+3; then per channel mult, add, rs, neg. Channels padded to 4 with zeros
+ * (a padded channel's requantisation gives 0). Null when a scaled weight leaves int16 or a scaled
+ * bias leaves int32.
+ */
+export function depthwiseBlocks(w: Int8Array, taps: number, channels: number, bias: Int32Array, rq: FastRequant[]): Int32Array | null {
+  const groups = Math.ceil(channels / 4)
+  const out = new Int32Array(groups * blockWords(taps))
+  const lanes = [
+    [0, 2],
+    [1, 3]
+  ]
+  let o = 0
+  for (let g = 0; g < groups; g++) {
+    const scale = (l: number): number => (g * 4 + l < channels ? 2 ** (rq[g * 4 + l].ls + 1) : 0)
+    for (let l = 0; l < 4; l++) {
+      const b = g * 4 + l < channels ? bias[g * 4 + l] * scale(l) : 0
+      if (Math.abs(b) >= LIMIT) return null
+      out[o++] = b
+    }
+    for (let t = 0; t < taps; t++) {
+      for (const [a, b] of lanes) {
+        const lo = g * 4 + a < channels ? w[t * channels + g * 4 + a] * scale(a) : 0
+        const hi = g * 4 + b < channels ? w[t * channels + g * 4 + b] * scale(b) : 0
+        if (Math.max(Math.abs(lo), Math.abs(hi)) > 32767) return null
+        out[o++] = (lo & 0xffff) | (hi << 16)
+      }
+    }
+    for (let l = 0; l < 4; l++) {
+      const q = g * 4 + l < channels ? rq[g * 4 + l] : { mult: 0, add: 0, rs: 1, neg: -1 }
+      out[o++] = q.mult
+      out[o++] = q.add
+      out[o++] = q.rs
+      out[o++] = q.neg
+    }
+  }
+  return out
+}
+
+/** Declarations and the call of one depthwise op whose plan holds blocks. */
+export function emitDepthwise(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
+  const s = plan.conv!
+  const fields = [s.inH, s.inW, s.inC, s.outH, s.outW, s.outC, s.fH, s.fW, s.strideH, s.strideW, s.dilH, s.dilW, s.padH, s.padW, plan.inZeroPoint, plan.actMin, plan.actMax]
+  const decls = [
+    `static const int32_t ${p}_g[${plan.weights.length}] = {\n${cArrayBody(plan.weights, 8, cInt32)}\n};`,
+    `static const mf_fconv ${p} = {${fields.join(', ')}, (const int8_t *)(const void *)${p}_g, 0, 0};`,
+    // Its own function: the registers are the kernel's, not shared with the rest of mf_model_invoke.
+    `static MF_NOINLINE void ${p}_run(const int8_t *in, int8_t *out, int8_t *scratch) {\n  mf_fdw_s8(&${p}, in, out, scratch);\n}`
+  ]
+  return { decls, call: `  ${p}_run(${inRef}, ${outRef}, ${scratch ?? '0'});`, constBytes: plan.weights.byteLength }
+}
