@@ -45,6 +45,12 @@ export function wrapFsError(err: unknown, path: string): Error {
   const code = (err as { code?: string })?.code
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', `The disk is full; could not save ${basename(path)}.`, 'Free some space and try again. Everything saved before is still on disk.')
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new MicroforgeError('IO_ERROR', `Cannot write to ${dirname(path)} (permission denied).`, 'Choose a folder you can write to.')
+  if (code === 'ELOOP') return symlinkLoop(path)
   if (code === 'ENOENT') return new MicroforgeError('NOT_FOUND', `${path} does not exist.`, 'Check the path, or create the project again.')
   return new MicroforgeError('IO_ERROR', `Could not write ${path}: ${(err as Error)?.message ?? String(err)}`)
+}
+
+/** A path through a symbolic link that leads back to itself: said as such, whatever the call was. */
+export function symlinkLoop(path: string): MicroforgeError {
+  return new MicroforgeError('IO_ERROR', `${path} cannot be reached: a symbolic link on the way points back to itself (a link loop).`, 'Fix or remove that link, or choose another folder.')
 }

@@ -300,7 +300,8 @@ async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwr
     if (old) await fsOps.rm(old, { recursive: true, force: true })
   } catch (err) {
     if (err instanceof InjectedKill) throw err
-    await fsOps.rm(tmp, { recursive: true, force: true })
+    // The cleanup's own failure (the same unwritable or looping path) must not hide the first error.
+    await fsOps.rm(tmp, { recursive: true, force: true }).catch(() => undefined)
     throw wrapFsError(err, out)
   }
 }

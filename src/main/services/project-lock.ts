@@ -11,6 +11,7 @@ import { readFileSync, promises as fs } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
+import { symlinkLoop } from './atomic-fs'
 
 export const LOCK_FILE = '.microforge.lock'
 const DEFAULT_WAIT_MS = Number(process.env.MICROFORGE_LOCK_WAIT_MS) || 30_000
@@ -169,5 +170,6 @@ function lockIoError(err: unknown, dir: string): Error {
     return new MicroforgeError('IO_ERROR', `Cannot change ${dir}: the folder is read-only.`, 'Copy the project to a folder you can write to, or change its permissions.')
   }
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', 'The disk is full.', 'Free some space and try again.')
+  if (code === 'ELOOP') return symlinkLoop(dir)
   return new MicroforgeError('IO_ERROR', `Cannot lock ${dir}: ${(err as Error).message}`)
 }

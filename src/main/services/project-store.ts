@@ -4,7 +4,7 @@ import { MicroforgeError } from '../../shared/errors'
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, type ProjectFile } from '../../shared/project-schema'
 import { describeProblems, projectFileV1Schema, projectFileV2Schema } from '../../shared/project-file-schema'
 import { signalFromV1, signalSpecSchema } from '../../shared/signal'
-import { writeJsonAtomic } from './atomic-fs'
+import { symlinkLoop, writeJsonAtomic } from './atomic-fs'
 import { settleCommit } from './commit-journal'
 
 export const PROJECT_FILE = 'project.json'
@@ -25,6 +25,7 @@ export async function readProjectFile(dir: string): Promise<ProjectFile> {
     if (code === 'ENOENT') {
       throw new MicroforgeError('NOT_FOUND', `${dir} is not a Microforge project (no project.json).`, 'Pick the project folder, or create a new project there.')
     }
+    if (code === 'ELOOP') throw symlinkLoop(dir)
     throw new MicroforgeError('IO_ERROR', `Cannot read ${path}: ${(err as Error).message}`, 'Check that the folder is readable.')
   }
   return parseProjectFile(text, path)
