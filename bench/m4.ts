@@ -55,7 +55,7 @@ function measure(name: string, tflite: Uint8Array, set: ModelResult['set'], runt
       r = runC(gen.files, `${id}-${rt}`)
       modelBytes = gen.weightBytes
     } else {
-      r = runTflm(tflite, generateOpResolver(graph, { requiredBytes: 1024, kernels: rt === 'tflm-reference' ? 'reference' : 'cmsis-nn', modelled: true }), rt === 'tflm-reference' ? 'reference' : 'cmsis-nn', id)
+      r = runTflm(tflite, generateOpResolver(graph, { requiredBytes: 1024, requiredByKernels: { [rt === 'tflm-reference' ? 'reference' : 'cmsis-nn']: 1024 }, kernels: rt === 'tflm-reference' ? 'reference' : 'cmsis-nn', modelled: true }), rt === 'tflm-reference' ? 'reference' : 'cmsis-nn', id)
       modelBytes = tflite.length
     }
     if (r.output.join(',') !== expected.join(',')) result.bitExact = false

@@ -32,6 +32,19 @@ export function tflmTargetOf(board: TargetId): TflmArenaTarget {
   }
 }
 
+/**
+ * Every kernel set a TFLM build for the board may link, so kTensorArenaSize holds whichever one
+ * the user's library was built with: a Cortex-M TFLM library is built with CMSIS-NN
+ * (OPTIMIZED_KERNEL_DIR=cmsis_nn) or without it, and the two need different arenas (CMSIS-NN more
+ * for int8 convolutions, the reference kernels more for float32). ESP32: the reference kernels
+ * only, the one set this estimate knows for Xtensa.
+ */
+export function tflmLinkableTargets(board: TargetId): TflmArenaTarget[] {
+  const own = tflmTargetOf(board)
+  if (board === 'esp32') return [own]
+  return [own, ...[CORTEX_M_CMSIS, CORTEX_M_REFERENCE].filter((t) => t.kernels !== own.kernels)]
+}
+
 export interface ArenaReport {
   /** What goes to flash: the whole .tflite (or the same bytes as a C array). */
   flashBytes: number

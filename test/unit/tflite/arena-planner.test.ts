@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { planGreedy } from '../../../src/main/core/arena/greedy-plan'
 import { CORTEX_M_CMSIS, CORTEX_M_REFERENCE, tflmArena } from '../../../src/main/core/arena/tflm-arena'
 import { opArena } from '../../../src/main/core/arena/tflm-kernels'
 import { planArena, tflmTargetOf } from '../../../src/main/core/arena-planner'
+import { cgModelFromTflite } from '../../../src/main/core/codegen/graph'
+import { generateOpResolver, tflmArenaSize } from '../../../src/main/core/codegen/op-resolver'
+import { estimateTflm } from '../../../src/main/core/codegen/tflm-estimate'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { converterModel } from '../../helpers/fixtures'
 import { tinyCnn } from '../../helpers/tiny-cnn'
+import { repoRoot } from '../../helpers/tmp'
 
 // The estimate is checked against TFLM itself in QEMU by test/tflm/arena.test.ts (npm run test:tflm).
 describe('TFLM arena estimate', () => {
@@ -46,6 +52,31 @@ describe('TFLM arena estimate', () => {
     const model = parseTflite(converterModel('hello_world_int8'))
     // Xtensa's TfLiteFullyConnectedParams is 16 bytes where Arm's is 5.
     expect(planArena(model, tflmTargetOf('esp32')).tflm.totalEstimateBytes).toBeGreaterThan(planArena(model, CORTEX_M_REFERENCE).tflm.totalEstimateBytes)
+  })
+})
+
+describe('kTensorArenaSize', () => {
+  it('holds with either kernel set a Cortex-M board may link, and reports arena_used_bytes for the board\'s own', () => {
+    // float32 depthwise: the reference kernels need more than CMSIS-NN; int8: CMSIS-NN needs more.
+    for (const [name, larger] of [['depthwise_float32', 'reference'], ['depthwise_int8', 'cmsis-nn']]) {
+      const bytes = new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'golden', `${name}.tflite`)))
+      const model = parseTflite(bytes)
+      const ref = tflmArena(model, CORTEX_M_REFERENCE)
+      const cmsis = tflmArena(model, CORTEX_M_CMSIS)
+      expect(Math.max(ref.requiredBytes, cmsis.requiredBytes), name).toBe((larger === 'reference' ? ref : cmsis).requiredBytes)
+      expect(ref.requiredBytes, name).not.toBe(cmsis.requiredBytes)
+      for (const board of ['nano33ble', 'stm32f4', 'pico'] as const) {
+        const est = estimateTflm(cgModelFromTflite(bytes), bytes, board)
+        expect(est.requiredByKernels).toEqual({ reference: ref.requiredBytes, 'cmsis-nn': cmsis.requiredBytes })
+        expect(tflmArenaSize(est)).toBe(Math.max(ref.requiredBytes, cmsis.requiredBytes))
+        expect(est.arenaBytes).toBe(tflmArena(model, tflmTargetOf(board)).usedBytes)
+        expect(generateOpResolver(cgModelFromTflite(bytes), est).contents).toContain(`kTensorArenaSize = ${Math.max(ref.requiredBytes, cmsis.requiredBytes)};`)
+      }
+      // The ESP32 build: reference kernels only, with Xtensa's 4-byte enums.
+      const esp = estimateTflm(cgModelFromTflite(bytes), bytes, 'esp32')
+      expect(Object.keys(esp.requiredByKernels)).toEqual(['reference'])
+      expect(tflmArenaSize(esp)).toBe(tflmArena(model, tflmTargetOf('esp32')).requiredBytes)
+    }
   })
 })
 

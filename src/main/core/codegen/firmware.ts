@@ -274,7 +274,8 @@ function readme(
   if (sizes.cRuntime) L.push(`| Arena | ${sizes.cRuntime.arenaBytes} bytes (static, planned at generation) |`)
   if (sizes.tflm && sizes.tflmArenaSize) {
     const how = sizes.tflm.modelled ? 'what AllocateTensors() needs' : 'estimate + 25% for operators the estimate does not know'
-    L.push(`| Arena | kTensorArenaSize ${sizes.tflmArenaSize} bytes (${how}, TFLM ${sizes.tflm.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'} kernels; arena_used_bytes about ${sizes.tflm.arenaBytes}) |`)
+    const sets = Object.keys(sizes.tflm.requiredByKernels).length > 1 ? 'with either TFLM kernel set, reference or CMSIS-NN' : 'TFLM reference kernels'
+    L.push(`| Arena | kTensorArenaSize ${sizes.tflmArenaSize} bytes (${how}, ${sets}; arena_used_bytes about ${sizes.tflm.arenaBytes} with ${sizes.tflm.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'} kernels) |`)
   }
   L.push('')
   if (board.wiring) L.push('## Wiring', '', board.wiring, '')

@@ -73,7 +73,7 @@ export function tflmFit(board: BoardInfo, model: CgModel, tflite: Uint8Array): R
     framework(board),
     { label: 'TensorFlow Lite Micro (interpreter and kernels)', flashBytes: est.runtimeFlashBytes, ramBytes: 2048, source: 'estimate' },
     { label: 'model (.tflite in flash)', flashBytes: tflite.byteLength, ramBytes: 0, source: 'measured' },
-    { label: `tensor arena (kTensorArenaSize, ${est.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'} kernels)`, flashBytes: 0, ramBytes: tflmArenaSize(est), source: 'planned' }
+    { label: `tensor arena (kTensorArenaSize, ${Object.keys(est.requiredByKernels).length > 1 ? 'either kernel set' : 'reference kernels'})`, flashBytes: 0, ramBytes: tflmArenaSize(est), source: 'planned' }
   ])
 }
 

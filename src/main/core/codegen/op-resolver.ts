@@ -73,9 +73,14 @@ export function checkTflmSupport(model: CgModel): void {
 }
 
 export interface ResolverOptions {
-  /** The arena the estimate says AllocateTensors() needs (core/arena-planner.ts requiredBytes). */
+  /**
+   * The arena the estimate says AllocateTensors() needs with every kernel set the board's TFLM may
+   * link (codegen/tflm-estimate.ts requiredBytes).
+   */
   requiredBytes: number
-  /** The kernels it was sized for, named in the generated comment. */
+  /** The same per kernel set, named in the generated comment. */
+  requiredByKernels: Partial<Record<'reference' | 'cmsis-nn', number>>
+  /** The kernels the board's TFLM uses. */
   kernels: 'reference' | 'cmsis-nn'
   /** False when an operator's kernel data is unknown to the estimate: then a margin is added. */
   modelled: boolean
@@ -85,9 +90,10 @@ export interface ResolverOptions {
 const UNMODELLED_MARGIN = 0.25
 
 /**
- * kTensorArenaSize: the derived requirement itself, which matched TFLM's smallest working arena
- * exactly in QEMU on every golden model and preset variant (test/tflm/arena.test.ts), so no margin;
- * a quarter more when the model has an operator the estimate does not know.
+ * kTensorArenaSize: the derived requirement itself (the largest over the kernel sets the board may
+ * link), which matched TFLM's smallest working arena exactly in QEMU on every golden model and
+ * preset variant for each kernel set (test/tflm/arena.test.ts), so no margin; a quarter more when
+ * the model has an operator the estimate does not know.
  */
 export function tflmArenaSize(opts: Pick<ResolverOptions, 'requiredBytes' | 'modelled'>): number {
   return opts.modelled ? Math.ceil(opts.requiredBytes / 16) * 16 : Math.ceil((opts.requiredBytes * (1 + UNMODELLED_MARGIN)) / 16) * 16
@@ -97,10 +103,13 @@ export function generateOpResolver(model: CgModel, opts: ResolverOptions): Gener
   checkTflmSupport(model)
   const ops = [...new Set(model.operators.map((o) => o.op))]
   const arena = tflmArenaSize(opts)
-  const kernels = opts.kernels === 'cmsis-nn' ? 'CMSIS-NN' : 'reference'
+  const name = (k: string): string => (k === 'cmsis-nn' ? 'CMSIS-NN' : 'reference')
+  const entries = Object.entries(opts.requiredByKernels)
+  const perSet = entries.map(([k, bytes]) => `${name(k)} ${bytes}`).join(', ')
+  const sets = entries.length > 1 ? `whichever of TFLM's kernel sets your library\n// was built with (${perSet} bytes)` : `TFLM's ${name(opts.kernels)} kernels`
   const sizing = opts.modelled
-    ? `The smallest arena AllocateTensors() needs with TFLM's ${kernels} kernels on a 32-bit core\n// (Microforge's estimate, checked against TFLM in QEMU). Another TFLM release may need more: the\n// profile firmware prints arena_used_bytes.`
-    : `Estimate ${opts.requiredBytes} bytes + ${Math.round(UNMODELLED_MARGIN * 100)}% for operators the estimate does not know (${kernels} kernels).`
+    ? `The smallest arena AllocateTensors() needs on a 32-bit core with ${sets}: Microforge's estimate,\n// checked against TFLM in QEMU. Another TFLM release may need more: the profile firmware prints\n// arena_used_bytes.`
+    : `Estimate ${opts.requiredBytes} bytes + ${Math.round(UNMODELLED_MARGIN * 100)}% for operators the estimate does not know (${perSet} bytes per kernel set).`
   const adds = ops.map((op) => `  if (resolver.${RESOLVER_METHODS[op]}() != kTfLiteOk) return kTfLiteError;`).join('\n')
   return {
     path: 'model_ops.h',

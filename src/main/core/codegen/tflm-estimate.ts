@@ -5,7 +5,8 @@
  * registered kernels (Cortex-M4 -Os reference-kernel builds, rounded up: an estimate).
  */
 import type { TargetId } from '../../../shared/boards'
-import { planArena, tflmTargetOf } from '../arena-planner'
+import { planArena, tflmLinkableTargets, tflmTargetOf } from '../arena-planner'
+import { tflmArena } from '../arena/tflm-arena'
 import { TFLM_ARENA_MODELLED_OPS } from '../arena/tflm-kernels'
 import { parseTflite } from '../tflite/reader'
 import type { CgModel } from './graph'
@@ -34,8 +35,13 @@ export interface TflmEstimate {
   activationBytes: number
   /** What arena_used_bytes() reports after AllocateTensors(). */
   arenaBytes: number
-  /** The smallest arena AllocateTensors() passes with: kTensorArenaSize. */
+  /**
+   * The smallest arena AllocateTensors() passes with, for every kernel set the board's TFLM may
+   * link (the largest of requiredByKernels): kTensorArenaSize.
+   */
   requiredBytes: number
+  /** The smallest arena per kernel set (arena/tflm-arena.ts requiredBytes). */
+  requiredByKernels: Partial<Record<'reference' | 'cmsis-nn', number>>
   /** False when the model has an operator whose kernel data the arena model does not know. */
   modelled: boolean
   /** Interpreter plus the kernels the model registers (the .tflite itself is extra). */
@@ -44,14 +50,18 @@ export interface TflmEstimate {
 
 export function estimateTflm(model: CgModel, tflite: Uint8Array, board: TargetId = 'nano33ble'): TflmEstimate {
   const target = tflmTargetOf(board)
-  const report = planArena(parseTflite(tflite), target).tflm
+  const parsed = parseTflite(tflite)
+  const report = planArena(parsed, target).tflm
+  const requiredByKernels: TflmEstimate['requiredByKernels'] = {}
+  for (const t of tflmLinkableTargets(board)) requiredByKernels[t.kernels] = t.kernels === target.kernels ? report.requiredBytes : tflmArena(parsed, t).requiredBytes
   const ops = [...new Set(model.operators.map((o) => o.op))]
   const runtimeFlashBytes = TFLM_CORE_FLASH + ops.reduce((s, op) => s + (KERNEL_FLASH[op] ?? 6000), 0)
   return {
     kernels: target.kernels,
     activationBytes: report.plannedBytes,
     arenaBytes: report.totalEstimateBytes,
-    requiredBytes: report.requiredBytes,
+    requiredBytes: Math.max(...Object.values(requiredByKernels)),
+    requiredByKernels,
     modelled: ops.every((op) => TFLM_ARENA_MODELLED_OPS.has(op)),
     runtimeFlashBytes
   }
