@@ -59,6 +59,38 @@ describe('wasm gradient kernels', () => {
     })
   }
 
+  // The dense layer's gradients (dy @ W^T takes the swapped form, X^T @ dy the direct one), both
+  // transposed, and a batched product whose leading axes broadcast.
+  const matMuls: Array<[string, number[], number[], boolean, boolean]> = [
+    ['dy @ W^T (16x32 by 864x32)', [16, 32], [864, 32], false, true],
+    ['X^T @ dy (16x864 by 16x32)', [16, 864], [16, 32], true, false],
+    ['A^T @ B^T', [7, 5], [3, 7], true, true],
+    ['batched, broadcast, B^T', [2, 4, 6], [1, 9, 6], false, true],
+    ['batched A^T, wide output', [3, 5, 2], [3, 5, 40], true, false]
+  ]
+  for (const [name, aShape, bShape, tA, tB] of matMuls) {
+    it(`matMul ${name} equals the cpu backend`, async () => {
+      const run = async (backend: string) => {
+        await tf.setBackend(backend)
+        return tf.tidy(() => {
+          const a = tf.tensor(random(aShape.reduce((p, n) => p * n), 4), aShape)
+          const b = tf.tensor(random(bShape.reduce((p, n) => p * n), 5), bShape)
+          const y = tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, tA, tB)
+          return { shape: y.shape, values: Array.from(y.dataSync()) }
+        })
+      }
+      await tf.setBackend('wasm')
+      const before = tf.engine().backend.numDataIds()
+      const wasm = await run('wasm')
+      // The transposed copies live on the wasm heap outside any tensor: none may stay behind.
+      expect(tf.engine().backend.numDataIds()).toBe(before)
+      const cpu = await run('cpu')
+      await tf.setBackend('wasm')
+      expect(wasm.shape).toEqual(cpu.shape)
+      expectClose(wasm.values, cpu.values)
+    })
+  }
+
   it('a Conv1D layer trains on wasm (the kernel tfjs 4.22 lacks is registered)', async () => {
     await tf.setBackend('wasm')
     const before = tf.memory().numTensors

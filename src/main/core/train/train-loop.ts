@@ -65,15 +65,31 @@ export function balancedClassWeights(labels: number[], classes: number): number[
   return counts.map((n) => (n ? labels.length / (classes * n) : 0))
 }
 
-function toTensors(set: WindowSet, inputShape: [number, number], classes: number, weights?: number[]): { x: tf.Tensor3D; y: tf.Tensor2D; labels: tf.Tensor1D } {
-  const n = set.y.length
-  const x = tf.tensor3d(set.x, [n, inputShape[0], inputShape[1]])
-  const labels = tf.tensor1d(set.y, 'int32')
-  const y = tf.tidy(() => {
-    const oneHot = tf.oneHot(labels, classes).toFloat() as tf.Tensor2D
-    return weights ? (tf.mul(oneHot, tf.tensor1d(weights)) as tf.Tensor2D) : oneHot
+/**
+ * One mini-batch as tensors, copied from the flat arrays in JavaScript: a gather on the backend
+ * costs a kernel per tensor and, on wasm, was the largest single cost of a 119 x 6 step. The target
+ * rows are one-hot, carrying each class's weight when there are weights.
+ */
+function batchTensors(set: WindowSet, idx: number[], inputShape: [number, number], classes: number, weights?: number[]): { x: tf.Tensor3D; y: tf.Tensor2D } {
+  const per = inputShape[0] * inputShape[1]
+  const x = new Float32Array(idx.length * per)
+  const y = new Float32Array(idx.length * classes)
+  idx.forEach((w, i) => {
+    x.set(set.x.subarray(w * per, (w + 1) * per), i * per)
+    y[i * classes + set.y[w]] = weights ? weights[set.y[w]] : 1
   })
-  return { x, y, labels }
+  return { x: tf.tensor3d(x, [idx.length, inputShape[0], inputShape[1]]), y: tf.tensor2d(y, [idx.length, classes]) }
+}
+
+/** How many rows of probs (n x k) have their largest value at the window's class (first maximum, as argMax). */
+function countCorrect(probs: Float32Array, labels: number[], idx: number[], k: number): number {
+  let correct = 0
+  idx.forEach((w, i) => {
+    let best = 0
+    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c
+    if (best === labels[w]) correct++
+  })
+  return correct
 }
 
 /** Softmax outputs for every window, in batches so memory stays flat for large sets. */
@@ -131,7 +147,6 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
     // Only this model's weights: other models alive in the thread must not get gradients computed.
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
     const forward = compileFastForward(model) ?? ((x: tf.Tensor, training: boolean) => model.apply(x, { training }) as tf.Tensor)
-    const data = toTensors(train, cfg.inputShape, k, cfg.classWeights)
     const random = mulberry32(cfg.seed)
     const order = train.y.map((_, i) => i)
     const history: EpochMetrics[] = []
@@ -141,52 +156,39 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
       for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
         const started = performance.now()
         shuffleInPlace(order, random)
-        let lossSum = tf.scalar(0)
-        let correctSum = tf.scalar(0)
+        let lossSum = 0
+        let correctSum = 0
         let seen = 0
-        let loss: number
-        let acc: number
-        try {
-          for (let i = 0; i < order.length; i += cfg.batchSize) {
-            if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
-            const idx = order.slice(i, i + cfg.batchSize)
-            // The forward pass's output is kept out of the gradient scope so accuracy is counted from
-            // it without a second forward pass and without recording those ops on the tape.
-            const kept: { probs?: tf.Tensor } = {}
-            const [nextLoss, nextCorrect] = tf.tidy(() => {
-              const sel = tf.tensor1d(idx, 'int32')
-              const xb = tf.gather(data.x, sel)
-              const yb = tf.gather(data.y, sel)
-              const lossFn = (): tf.Scalar => {
-                const probs = forward(xb, true)
-                kept.probs = tf.keep(probs)
-                return crossEntropy(yb, probs)
-              }
-              let cost: tf.Scalar
-              if (heapAdam) {
-                const { value, grads } = tf.variableGrads(lossFn, variables)
-                heapAdam.apply(variables, variables.map((v) => grads[v.name]))
-                cost = value
-              } else {
-                cost = optimizer!.minimize(lossFn, true, variables)!
-              }
-              const correct = tf.sum(tf.cast(tf.equal(tf.argMax(kept.probs!, -1), tf.gather(data.labels, sel)), 'float32'))
-              return [tf.add(lossSum, tf.mul(cost, idx.length)), tf.add(correctSum, correct)]
-            })
-            kept.probs?.dispose()
-            lossSum.dispose()
-            correctSum.dispose()
-            lossSum = nextLoss
-            correctSum = nextCorrect
-            seen += idx.length
-          }
-          // One read per epoch: per-batch reads would stall an asynchronous backend every step.
-          loss = lossSum.dataSync()[0] / seen
-          acc = correctSum.dataSync()[0] / seen
-        } finally {
-          lossSum.dispose()
-          correctSum.dispose()
+        for (let i = 0; i < order.length; i += cfg.batchSize) {
+          if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
+          const idx = order.slice(i, i + cfg.batchSize)
+          // The forward pass's output is kept out of the gradient scope so accuracy is counted from
+          // it without a second forward pass and without recording those ops on the tape.
+          const kept: { probs?: tf.Tensor } = {}
+          const cost = tf.tidy(() => {
+            const { x: xb, y: yb } = batchTensors(train, idx, cfg.inputShape, k, cfg.classWeights)
+            const lossFn = (): tf.Scalar => {
+              const probs = forward(xb, true)
+              kept.probs = tf.keep(probs)
+              return crossEntropy(yb, probs)
+            }
+            if (heapAdam) {
+              const { value, grads } = tf.variableGrads(lossFn, variables)
+              heapAdam.apply(variables, variables.map((v) => grads[v.name]))
+              return value
+            }
+            return optimizer!.minimize(lossFn, true, variables)!
+          })
+          // Training runs on CPU backends (wasm, tfjs-node, cpu), where reading a few values back
+          // is a copy, not a pipeline stall; counting here saves five kernels per step.
+          lossSum += cost.dataSync()[0] * idx.length
+          correctSum += countCorrect(kept.probs!.dataSync() as Float32Array, train.y, idx, k)
+          cost.dispose()
+          kept.probs?.dispose()
+          seen += idx.length
         }
+        const loss = lossSum / seen
+        const acc = correctSum / seen
         const v = val && val.y.length ? evaluateModel(model, val, cfg.inputShape, cfg.classes) : null
         const ms = performance.now() - started
         const metrics: EpochMetrics = { epoch, epochs: cfg.epochs, loss, acc, valLoss: v ? v.loss : null, valAcc: v ? v.accuracy : null, ms, windowsPerSecond: (seen / ms) * 1000 }
@@ -212,7 +214,6 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
       model.dispose()
       throw err
     } finally {
-      tf.dispose([data.x, data.y, data.labels])
       optimizer?.dispose()
     }
   })

@@ -1,4 +1,5 @@
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
+import { wrapWasmBatchMatMul } from './wasm-matmul'
 
 /**
  * Gradient kernels the tfjs wasm backend (4.22) does not ship but Conv1D and depthwise training
@@ -261,6 +262,39 @@ const conv2DBackpropInput: KernelConfig = {
 }
 
 /** Routes each output gradient to the first maximum of its pooling window. */
+export function maxPoolGradNHWC(xv: Float32Array, dyv: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  const top = info.padInfo.top
+  const left = info.padInfo.left
+  dx.fill(0)
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < outHeight; yr++) {
+      const r0 = Math.max(0, yr * strideHeight - top)
+      const r1 = Math.min(inHeight, yr * strideHeight - top + filterHeight)
+      for (let yc = 0; yc < outWidth; yc++) {
+        const c0 = Math.max(0, yc * strideWidth - left)
+        const c1 = Math.min(inWidth, yc * strideWidth - left + filterWidth)
+        const dyBase = ((b * outHeight + yr) * outWidth + yc) * inChannels
+        // Channels innermost: the window's rows are read in memory order, each once per position.
+        for (let c = 0; c < inChannels; c++) {
+          let best = -1
+          let bestValue = -Infinity
+          for (let xr = r0; xr < r1; xr++) {
+            let i = ((b * inHeight + xr) * inWidth + c0) * inChannels + c
+            for (let xc = c0; xc < c1; xc++, i += inChannels) {
+              if (xv[i] > bestValue) {
+                bestValue = xv[i]
+                best = i
+              }
+            }
+          }
+          if (best >= 0) dx[best] += dyv[dyBase + c]
+        }
+      }
+    }
+  }
+}
+
 const maxPoolGrad: KernelConfig = {
   kernelName: 'MaxPoolGrad',
   backendName: 'wasm',
@@ -275,37 +309,7 @@ const maxPoolGrad: KernelConfig = {
       attr(attrs, 'pad'),
       attr(attrs, 'dimRoundingMode')
     )
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
-    const top = info.padInfo.top
-    const left = info.padInfo.left
-    return run(backend as unknown as WasmHeapBackend, x.shape, [x, dy], ([xv, dyv], dx) => {
-      dx.fill(0)
-      for (let b = 0; b < batchSize; b++) {
-        for (let yr = 0; yr < outHeight; yr++) {
-          for (let yc = 0; yc < outWidth; yc++) {
-            const dyBase = ((b * outHeight + yr) * outWidth + yc) * inChannels
-            for (let c = 0; c < inChannels; c++) {
-              let best = -1
-              let bestValue = -Infinity
-              for (let fh = 0; fh < filterHeight; fh++) {
-                const xr = yr * strideHeight + fh - top
-                if (xr < 0 || xr >= inHeight) continue
-                for (let fw = 0; fw < filterWidth; fw++) {
-                  const xc = yc * strideWidth + fw - left
-                  if (xc < 0 || xc >= inWidth) continue
-                  const i = ((b * inHeight + xr) * inWidth + xc) * inChannels + c
-                  if (xv[i] > bestValue) {
-                    bestValue = xv[i]
-                    best = i
-                  }
-                }
-              }
-              if (best >= 0) dx[best] += dyv[dyBase + c]
-            }
-          }
-        }
-      }
-    })
+    return run(backend as unknown as WasmHeapBackend, x.shape, [x, dy], ([xv, dyv], dx) => maxPoolGradNHWC(xv, dyv, dx, info))
   }
 }
 
@@ -327,5 +331,6 @@ export function registerWasmGradKernels(): string[] {
     registerKernel(k)
     added.push(k.kernelName)
   }
+  if (wrapWasmBatchMatMul()) added.push('BatchMatMul')
   return added
 }
