@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
 import type { EpochMetrics, EvaluationResult, ModelSpec, OptimizerName } from '../../../shared/training'
 import { buildModel } from './build-model'
-import { compileFastForward } from './fast-forward'
+import { compileFastForward, compileFusedTraining } from './fast-forward'
 import { HeapAdam } from './heap-adam'
 import { evaluatePredictions } from './metrics'
 import { mulberry32, shuffleInPlace } from './rng'
@@ -147,6 +147,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
     // Only this model's weights: other models alive in the thread must not get gradients computed.
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
     const forward = compileFastForward(model) ?? ((x: tf.Tensor, training: boolean) => model.apply(x, { training }) as tf.Tensor)
+    const fused = heapAdam ? compileFusedTraining(model) : null
     const random = mulberry32(cfg.seed)
     const order = train.y.map((_, i) => i)
     const history: EpochMetrics[] = []
@@ -168,6 +169,11 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
           const cost = tf.tidy(() => {
             const { x: xb, y: yb } = batchTensors(train, idx, cfg.inputShape, k, cfg.classWeights)
             const lossFn = (): tf.Scalar => {
+              if (fused) {
+                const out = fused(xb, yb)
+                kept.probs = out.probs
+                return out.loss
+              }
               const probs = forward(xb, true)
               kept.probs = tf.keep(probs)
               return crossEntropy(yb, probs)
