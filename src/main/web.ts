@@ -30,9 +30,13 @@ async function main(): Promise<void> {
     throw err
   }
   console.log(`Microforge is running. Open this address in your browser:\n\n  ${web.url}\n\nPress Ctrl+C to stop.`)
+  let stopping = false
   const stop = async (): Promise<void> => {
+    // A second signal while stopping means "now".
+    if (stopping) process.exit(1)
+    stopping = true
     await web.close()
-    await services.dispose()
+    await services.dispose().catch((err: unknown) => console.error(`Stopping the services failed: ${(err as Error).message}`))
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
