@@ -1,6 +1,7 @@
 // `npm run web`: build the renderer if needed, then serve the app on 127.0.0.1 (see src/main/web.ts).
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { setInterval } from 'node:timers'
 import { buildIfNeeded, root } from './build-if-needed.mjs'
 
 // A renderer folder given explicitly is served as it is (tests, a packaged renderer).
