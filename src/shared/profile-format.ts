@@ -5,3 +5,10 @@ export const ORIGIN_LABELS: Record<'board' | 'host' | 'emulator', string> = {
   host: 'host (this computer)',
   emulator: 'emulated Cortex-M4 (instruction counts)'
 }
+
+/** How each runtime a profile ran is named in tables, lists and the runtime choice. */
+export const RUNTIME_LABELS: Record<'c' | 'tflm-reference' | 'tflm-cmsis-nn', string> = {
+  c: 'C runtime',
+  'tflm-reference': 'TFLM reference',
+  'tflm-cmsis-nn': 'TFLM + CMSIS-NN'
+}

@@ -9,7 +9,9 @@
 // labelled "ns". This ignores flash wait states, pipeline stalls and multi-cycle instructions
 // (a Cortex-M4 averages 1.1-1.5 cycles per instruction), so real boards are somewhat slower.
 //
-// Sensor windows: the same synthetic gestures as the host port. Serial: CMSDK UART0.
+// Sensor windows: the project's dataset windows compiled in (built with -DMF_QEMU_DATASET=1 and the
+// mf_qemu_windows.h Microforge writes; classification lines then end in " window:N", as on the
+// host port), else the same synthetic gestures as the host port. Serial: CMSDK UART0.
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,9 @@
 #include "mf_app.h"
 #include "mf_platform.h"
 #include "preprocessing.h"
+#if MF_QEMU_DATASET
+#include "mf_qemu_windows.h"
+#endif
 
 #ifndef MF_QEMU_TARGET_MHZ
 #define MF_QEMU_TARGET_MHZ 64
@@ -43,6 +48,7 @@ uint64_t g_ticks_high = 0;
 uint32_t g_last_value = 0xFFFFFFFFu;
 long g_windows_started = 0;
 long g_current_window = 0;
+long g_last_complete_window = -1;
 int g_reads_in_window = 0;
 uint32_t g_rng = 12345u;
 
@@ -91,6 +97,19 @@ bool mf_sensor_read(float out[6]) {
     }
     g_current_window = g_windows_started++;
   }
+#if MF_QEMU_DATASET
+  // A dataset window shorter than the model's repeats its last sample.
+  const long w = g_current_window % MF_QEMU_WINDOW_COUNT;
+  const unsigned long end = kMfQemuWindowStart[w + 1];
+  unsigned long i = kMfQemuWindowStart[w] + (unsigned long)g_reads_in_window;
+  if (i >= end) i = end - 1;
+  memcpy(out, &kMfQemuSamples[i * 6], sizeof(float) * 6);
+  if (++g_reads_in_window == MF_WINDOW_LENGTH) {
+    g_reads_in_window = 0;
+    g_last_complete_window = w;
+  }
+  return true;
+#endif
   const float t = (float)g_reads_in_window * 0.02f;
   const int kind = (int)(g_current_window % 3);
   out[0] = (kind == 0 ? sinf(t * 12.0f) : kind == 1 ? (t < 0.3f ? 3.0f * t / 0.3f : 0.2f) : 0.3f * sinf(t * 3.0f)) + 0.05f * noise();
@@ -114,6 +133,13 @@ void mf_print_line(const char* line) {
   if (starts_with(line, "runtime:")) snprintf(g_memory_line, sizeof g_memory_line, "%s", line);
   put_line(line, timing ? n - 3 : n);
   if (timing) put_line(" ns", 3);
+#if MF_QEMU_DATASET
+  if (starts_with(line, "label:")) {
+    char tag[24];
+    snprintf(tag, sizeof tag, " window:%ld", g_last_complete_window);
+    put_line(tag, strlen(tag));
+  }
+#endif
   put_line("\r\n", 2);
   if (timing && ++g_timing_lines % 50 == 0 && g_memory_line[0]) {
     put_line(g_memory_line, strlen(g_memory_line));

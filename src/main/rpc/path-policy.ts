@@ -139,12 +139,18 @@ const RULES: Record<string, Check> = {
     if (str(o.firmwareDir)) await p.inside(o.firmwareDir, dir, 'firmware folder')
   },
   'device.startRecording': async (a, p) => void (await p.project(record(a[0]).project)),
-  'device.open': async (a) => serialPort(a[0])
+  'device.open': async (a) => serialPort(a[0]),
+  // The SDK's headers and libraries are compiled into programs this computer runs: only a folder the
+  // person running Microforge allowed (or the app data folder) may become it.
+  'system.setTflmSdk': async (a, p) => {
+    if (str(a[0])) await p.inside(a[0], null, 'TFLM SDK folder')
+  }
 }
 
 /** Methods that touch no path (project.forget only edits the recent list in the app data folder). */
 export const NO_PATH_METHODS = new Set([
   'system.info',
+  'system.tflmSdk',
   'project.recent',
   'project.forget',
   'jobs.list',

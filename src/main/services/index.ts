@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Api } from '../../shared/contract'
 import type { SystemInfo } from '../../shared/contract/system'
+import { AppSettings } from './app-settings'
 import { EventBus, type ServiceEvents } from './event-bus'
 import { DatasetService } from './dataset-service'
 import { DeployService } from './deploy-service'
@@ -10,7 +11,7 @@ import { JobService } from './job-service'
 import { ModelService } from './model-service'
 import { OptimizeService } from './optimize-service'
 import { openSerialLines } from './profile-serial-source'
-import { ProfileService, releaseDevicePort } from './profile-service'
+import { ProfileService, releaseDevicePort, type ProfileLineSources } from './profile-service'
 import { openVirtualLines } from './profile-virtual-source'
 import { ProjectService } from './project-service'
 import { SimService } from './sim-service'
@@ -52,17 +53,19 @@ export function createServices(opts: ServicesOptions): Services {
   const dataset = new DatasetService(projects, bus)
   const device = new DeviceService({ bus, dataset })
   disposers.push(() => device.dispose())
-  const sim = new SimService()
+  const settings = new AppSettings(configDir)
+  const sim = new SimService(undefined, () => settings.tflmSdkDir())
   disposers.push(() => sim.dispose())
   // The virtual board performs the gesture being recorded, like a person asked to record "punch".
   bus.on('device.recording', (r) => {
     const active = r.state === 'countdown' || r.state === 'armed' || r.state === 'recording'
     void device.status().then((st) => sim.follow(st.path, active ? r.label : null))
   })
-  const profile = new ProfileService(bus, { serial: openSerialLines, virtual: openVirtualLines, release: (port) => releaseDevicePort(device, port) }, projects)
+  const virtual: ProfileLineSources['virtual'] = async (dir, source, sink, targetMHz) => openVirtualLines(dir, source, sink, targetMHz, { tflmSdkDir: await settings.tflmSdkDir() })
+  const profile = new ProfileService(bus, { serial: openSerialLines, virtual, release: (port) => releaseDevicePort(device, port) }, projects)
   disposers.push(() => profile.dispose())
   const api: Api = {
-    system: new SystemService(opts.host),
+    system: new SystemService(opts.host, settings),
     project: projects,
     jobs,
     profile,

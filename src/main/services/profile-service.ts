@@ -9,6 +9,7 @@ import type {
   ProfileEstimate,
   ProfileLiveUpdate,
   ProfileOptions,
+  ProfileRuntime,
   ProfileSession,
   ProfileSessionSummary,
   ProfileSource,
@@ -17,6 +18,7 @@ import type {
 } from '../../shared/contract/profile'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import { BOARDS, type TargetId } from '../../shared/boards'
+import { RUNTIME_LABELS } from '../../shared/profile-format'
 import type { VariantIndex } from '../../shared/optimize'
 import { compareSessions } from '../core/profile/compare'
 import { measuredOverEstimated } from '../core/profile/latency-ratio'
@@ -47,6 +49,8 @@ export interface LineSourceHandle {
   variant?: string
   /** The firmware folder the virtual board runs: its Deploy record says which model it was made from. */
   firmwareDir?: string
+  /** The runtime the virtual board's firmware runs. */
+  runtime?: ProfileRuntime
   close(): Promise<void>
 }
 
@@ -219,6 +223,7 @@ export class ProfileService implements ProfileApi {
         id: s.id,
         name: s.name,
         origin: s.origin,
+        ...(s.runtime ? { runtime: s.runtime } : {}),
         inferences: s.inferences,
         stats: s.stats,
         memory: s.memory,
@@ -305,6 +310,7 @@ export class ProfileService implements ProfileApi {
       source: session.source,
       ...(variant ? { variant } : {}),
       ...(o.target ? { target: o.target } : {}),
+      ...(session.handle?.runtime ? { runtime: session.handle.runtime } : {}),
       inferences: r.samples.length,
       medians,
       totalMedian: stats.total?.median ?? null,
@@ -380,7 +386,8 @@ export async function releaseDevicePort(device: { status(): Promise<{ path: stri
 }
 
 function defaultName(s: LiveSession): string {
-  const what = s.options.variant ?? s.handle?.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
+  const model = s.options.variant ?? s.handle?.variant ?? (s.source.kind === 'serial' ? s.source.port.split(/[\\/]/).pop() : 'virtual board')
+  const what = s.handle?.runtime ? `${model} ${RUNTIME_LABELS[s.handle.runtime]}` : model
   const when = s.createdAt.toISOString().slice(0, 16).replace('T', ' ')
   return `${what}${s.origin === 'board' ? '' : ` (${s.origin})`} ${when}`
 }

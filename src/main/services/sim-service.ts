@@ -27,7 +27,11 @@ export class SimService implements SimApi {
   private firmware: { info: VirtualBoardInfo; board: ProjectFirmwareBoard } | null = null
   private counter = 0
 
-  constructor(private readonly dir: string = tmpdir()) {}
+  constructor(
+    private readonly dir: string = tmpdir(),
+    /** The TFLM SDK setting, for TFLM firmware (MICROFORGE_TFLM when it gives null). */
+    private readonly tflmSdkDir: () => Promise<string | null> = async () => null
+  ) {}
 
   async start(options: VirtualBoardOptions = {}): Promise<VirtualBoardInfo> {
     await this.stop()
@@ -65,6 +69,7 @@ export class SimService implements SimApi {
       link,
       rate: rateHz,
       prefer: 'profile',
+      tflmSdkDir: await this.tflmSdkDir(),
       ...(options.firmwareDir ? { firmwareDir: options.firmwareDir } : {}),
       ...(options.windows ? { windows: options.windows } : {}),
       ...(options.count ? { count: options.count } : {}),

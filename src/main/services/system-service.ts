@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { SystemApi, SystemInfo } from '../../shared/contract/system'
+import type { SystemApi, SystemInfo, TflmSdkStatus } from '../../shared/contract/system'
 import { APP_VERSION } from '../version'
+import type { AppSettings } from './app-settings'
 
 const require = createRequire(import.meta.url)
 
@@ -31,7 +32,18 @@ function tfjsVersion(): string {
 }
 
 export class SystemService implements SystemApi {
-  constructor(private readonly host: SystemInfo['host']) {}
+  constructor(
+    private readonly host: SystemInfo['host'],
+    private readonly settings: AppSettings
+  ) {}
+
+  tflmSdk(): Promise<TflmSdkStatus> {
+    return this.settings.tflmSdk()
+  }
+
+  setTflmSdk(dir: string | null): Promise<TflmSdkStatus> {
+    return this.settings.setTflmSdk(dir)
+  }
 
   async info(): Promise<SystemInfo> {
     return {

@@ -21,9 +21,9 @@ export interface TflmSdk {
   m4Library(kernels: TflmKernels): string
 }
 
-const LAYOUT_HINT =
-  'Build TensorFlow Lite Micro (github.com/tensorflow/tflite-micro) as static libraries and set MICROFORGE_TFLM (or the TFLM SDK setting) ' +
-  'to a folder holding include/ (its headers), host/libtflm.a (for this computer) and cortex-m4/reference/libtflm.a and cortex-m4/cmsis-nn/libtflm.a ' +
+export const LAYOUT_HINT =
+  'In Profile, choose the TFLM SDK folder (or set MICROFORGE_TFLM): the folder that holds include/ (TFLM headers), host/libtflm.a (for this computer) ' +
+  'and cortex-m4/reference/libtflm.a and cortex-m4/cmsis-nn/libtflm.a, TensorFlow Lite Micro (github.com/tensorflow/tflite-micro) built as static libraries ' +
   '(Cortex-M4F, -mfloat-abi=hard, built with -DTF_LITE_STATIC_MEMORY -DNDEBUG -DTF_LITE_STRIP_ERROR_STRINGS). Or generate the firmware with the Microforge C runtime, which needs no SDK.'
 
 /**
@@ -33,7 +33,7 @@ const LAYOUT_HINT =
 export function resolveTflmSdk(target: TflmTarget, dir?: string | null): TflmSdk {
   const chosen = dir || process.env.MICROFORGE_TFLM
   if (!chosen) {
-    throw new MicroforgeError('UNSUPPORTED', 'TensorFlow Lite Micro firmware needs a TFLM SDK on this computer, and none is set.', LAYOUT_HINT)
+    throw new MicroforgeError('UNSUPPORTED', 'TFLM SDK not set: TensorFlow Lite Micro firmware needs one on this computer to build.', LAYOUT_HINT)
   }
   const root = resolve(chosen)
   const sdk: TflmSdk = {

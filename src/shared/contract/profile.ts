@@ -97,7 +97,17 @@ export type ProfileSource =
        * it reads synthetic gestures.
        */
       engine?: 'host' | 'qemu'
+      /**
+       * The runtime of the project's firmware to run (default 'c'); a firmwareDir decides by itself.
+       * TFLM firmware builds against the TFLM SDK (the setting, or MICROFORGE_TFLM).
+       */
+      runtime?: 'c' | 'tflm'
+      /** TFLM on QEMU: the SDK's Cortex-M4 kernel set (default 'reference'); the host has reference kernels only. */
+      kernels?: 'reference' | 'cmsis-nn'
     }
+
+/** What ran the model: Microforge's C runtime, or TensorFlow Lite Micro with its reference or CMSIS-NN kernels. */
+export type ProfileRuntime = 'c' | 'tflm-reference' | 'tflm-cmsis-nn'
 
 /**
  * Where the timings come from: a real board; this computer running the generated code; or the
@@ -130,6 +140,8 @@ export interface ProfileSessionSummary {
   source: ProfileSource
   variant?: string
   target?: string
+  /** The runtime the virtual board ran (absent for a real board: the sketch says it in its text). */
+  runtime?: ProfileRuntime
   inferences: number
   /** Median µs per stage. */
   medians: Record<string, number>
@@ -246,7 +258,9 @@ const source: z.ZodType<ProfileSource> = z.union([
       kind: z.literal('virtual'),
       firmwareDir: z.string().min(1).max(4096).optional(),
       windows: z.enum(['dataset', 'synthetic']).optional(),
-      engine: z.enum(['host', 'qemu']).optional()
+      engine: z.enum(['host', 'qemu']).optional(),
+      runtime: z.enum(['c', 'tflm']).optional(),
+      kernels: z.enum(['reference', 'cmsis-nn']).optional()
     })
     .strict()
 ])

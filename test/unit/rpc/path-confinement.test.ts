@@ -127,6 +127,21 @@ describe('paths over RPC are confined', () => {
     refused(await call('device.open', join(outside(), '.bashrc'), 115200))
   })
 
+  it('system.setTflmSdk takes only a folder the user allowed: its code is compiled and run', async () => {
+    for (const dir of [outside(), allowed()]) {
+      mkdirSync(join(dir, 'tflm', 'include', 'tensorflow', 'lite', 'micro'), { recursive: true })
+      mkdirSync(join(dir, 'tflm', 'host'), { recursive: true })
+      writeFileSync(join(dir, 'tflm', 'include', 'tensorflow', 'lite', 'micro', 'micro_interpreter.h'), '// layout only\n')
+      writeFileSync(join(dir, 'tflm', 'host', 'libtflm.a'), '!<arch>\n')
+    }
+    refused(await call('system.setTflmSdk', join(outside(), 'tflm')))
+    refused(await call('system.setTflmSdk', join(project(), 'escape', 'tflm')))
+    const ok = await call('system.setTflmSdk', join(allowed(), 'tflm'))
+    expect(ok.ok && (ok.result as { dir: string; from: string; targets: { host: boolean } })).toMatchObject({ dir: join(allowed(), 'tflm'), from: 'setting', targets: { host: true } })
+    const bad = await call('system.setTflmSdk', 42)
+    expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT')
+  })
+
   it('the CLI (no policy) still writes where its user says', async () => {
     const out = join(outside(), 'cli-export')
     await services.api.project.update(project(), { signal: { sampleRateHz: 50, rateSource: 'user' } })

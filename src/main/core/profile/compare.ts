@@ -1,6 +1,6 @@
-import type { ProfileComparison, ProfileMemory, ProfileStats, TimingOrigin } from '../../../shared/contract/profile'
+import type { ProfileComparison, ProfileMemory, ProfileRuntime, ProfileStats, TimingOrigin } from '../../../shared/contract/profile'
 import { formatBytes, formatMicros, formatPercent, formatRatio, MISSING } from '../../../shared/format'
-import { ORIGIN_LABELS } from '../../../shared/profile-format'
+import { ORIGIN_LABELS, RUNTIME_LABELS } from '../../../shared/profile-format'
 import { measuredOverEstimated } from './latency-ratio'
 
 /** What the comparison needs of one session. */
@@ -8,6 +8,8 @@ export interface ComparedSession {
   id: string
   name: string
   origin: TimingOrigin
+  /** What ran the model (virtual board sessions). */
+  runtime?: ProfileRuntime
   inferences: number
   stats: ProfileStats
   memory: ProfileMemory
@@ -39,6 +41,7 @@ export function compareSessions(sessions: readonly ComparedSession[]): ProfileCo
   const stat = (s: ComparedSession, stage: string) => s.stats.stages.find((x) => x.stage === stage)
 
   row('Timing', sessions.map((s) => ORIGIN_LABELS[s.origin] ?? s.origin))
+  if (sessions.some((s) => s.runtime)) row('Runtime', sessions.map((s) => (s.runtime ? RUNTIME_LABELS[s.runtime] : MISSING)))
   for (const stage of stages) row(`${STAGE_TITLES[stage] ?? stage} (median)`, sessions.map((s) => formatMicros(stat(s, stage)?.median)))
   if (stages.includes('inference')) row('Inference (p95)', sessions.map((s) => formatMicros(stat(s, 'inference')?.p95)))
   row('Total per inference (median)', sessions.map((s) => formatMicros(s.stats.total?.median)))

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path'
 import { MicroforgeError } from '../../../shared/errors'
 import { buildTflmProgram, M4_ARCH, run } from '../tflm-build'
 import { resolveTflmSdk, type TflmKernels } from '../tflm-sdk'
+import { sensorWindowsHeader } from './dataset-windows'
 import { firmwareResourcesDir, firmwareSources, RUNTIME_TITLES, type FirmwareMode, type FirmwareRuntime } from './firmware-folder'
 import { buildFailure, OPT, portableSources, tflmCompatDir, type FirmwareBuildOptions } from './host-build'
 
@@ -34,6 +35,21 @@ export interface QemuFirmwareBuild {
 export interface QemuBuildOptions extends FirmwareBuildOptions {
   /** TFLM firmware: the SDK's kernel set to link (default reference). */
   kernels?: TflmKernels
+  /** Sensor windows (six channels per sample) compiled into the image; default: synthetic gestures. */
+  windows?: number[][][] | null
+}
+
+/** The windows header in a folder of its own (named by its content, so builds stay cached). */
+async function windowsIncludeDir(windows: number[][][]): Promise<string> {
+  const header = sensorWindowsHeader(windows)
+  const dir = join(tmpdir(), 'microforge-virtual-board', `qemu-windows-${createHash('sha256').update(header).digest('hex').slice(0, 16)}`)
+  if (!existsSync(join(dir, 'mf_qemu_windows.h'))) {
+    await fs.mkdir(dir, { recursive: true })
+    const tmp = join(dir, `mf_qemu_windows.h.${process.pid}.tmp`)
+    await fs.writeFile(tmp, header)
+    await fs.rename(tmp, join(dir, 'mf_qemu_windows.h'))
+  }
+  return dir
 }
 
 const ARM_FLAGS = [...M4_ARCH, OPT, '-ffunction-sections', '-fdata-sections']
@@ -47,7 +63,9 @@ export async function buildQemuFirmware(firmwareDir: string, targetMHz = 64, opt
   const qemuDir = join(firmwareResourcesDir(), 'qemu')
   const src = portableSources(sourceDir, names, runtime)
   const startup = { source: join(qemuDir, 'startup_mps2.c'), linkerScript: join(qemuDir, 'mps2_an386.ld') }
-  const defines = [`-DMF_QEMU_TARGET_MHZ=${Math.round(targetMHz)}`]
+  const windowsDir = opts.windows?.length ? await windowsIncludeDir(opts.windows) : null
+  const defines = [`-DMF_QEMU_TARGET_MHZ=${Math.round(targetMHz)}`, ...(windowsDir ? ['-DMF_QEMU_DATASET=1'] : [])]
+  const includeDirs = [sourceDir, ...(windowsDir ? [windowsDir] : [])]
   const timing = `instruction counts at ${targetMHz} MHz (1 cycle per instruction)`
   if (runtime === 'tflm') {
     const kernels = opts.kernels ?? 'reference'
@@ -55,7 +73,7 @@ export async function buildQemuFirmware(firmwareDir: string, targetMHz = 64, opt
     const program = await buildTflmProgram(
       sdk,
       { kind: 'm4', kernels },
-      { c: src.c, cpp: [...src.cpp, join(qemuDir, 'mf_platform_mps2.cpp')], includeDirs: [sourceDir, tflmCompatDir()], defines },
+      { c: src.c, cpp: [...src.cpp, join(qemuDir, 'mf_platform_mps2.cpp')], includeDirs: [...includeDirs, tflmCompatDir()], defines },
       { opt: OPT, startup }
     )
     return {
@@ -81,7 +99,8 @@ export async function buildQemuFirmware(firmwareDir: string, targetMHz = 64, opt
   }
   const hash = createHash('sha256')
   hash.update(JSON.stringify({ ARM_FLAGS, defines, version }))
-  for (const f of [...cSources, ...cppSources, ...src.headers, startup.linkerScript].sort()) hash.update(f).update(await fs.readFile(f))
+  const headers = [...src.headers, ...(windowsDir ? [join(windowsDir, 'mf_qemu_windows.h')] : [])]
+  for (const f of [...cSources, ...cppSources, ...headers, startup.linkerScript].sort()) hash.update(f).update(await fs.readFile(f))
   const outDir = join(tmpdir(), 'microforge-virtual-board', `qemu-${hash.digest('hex').slice(0, 16)}`)
   const elf = join(outDir, `firmware-${mode}.elf`)
   if (!existsSync(elf)) {
@@ -94,7 +113,7 @@ export async function buildQemuFirmware(firmwareDir: string, targetMHz = 64, opt
         const obj = join(objDir, `${i}.o`)
         const isC = f.endsWith('.c')
         const lang = isC ? ['-std=c99'] : ['-std=c++11', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics']
-        await run(isC ? 'arm-none-eabi-gcc' : 'arm-none-eabi-g++', [...ARM_FLAGS, ...lang, ...defines, `-I${sourceDir}`, '-c', f, '-o', obj])
+        await run(isC ? 'arm-none-eabi-gcc' : 'arm-none-eabi-g++', [...ARM_FLAGS, ...lang, ...defines, ...includeDirs.map((d) => `-I${d}`), '-c', f, '-o', obj])
         objects.push(obj)
       }
       // Linked by gcc, not g++: the C-runtime firmware uses no C++ library.
