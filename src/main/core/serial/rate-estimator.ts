@@ -7,6 +7,13 @@
  * and then nothing (or a blank line) until the next one: a rate measured across those gaps is the
  * gesture rate, not the sample rate (a 119 Hz board read as 20 Hz). A blank line ends a burst, and
  * so does a pause far longer than the usual step when arrival times are all there is.
+ *
+ * Arrival times are the board's sample times plus a delay that is never negative and sometimes
+ * long: USB packets, and a busy host that reads (or a virtual board that writes) late and then
+ * catches up with a clump of samples. A mean step shrinks or stretches with every such stall at the
+ * ends of a burst (a loaded machine read 119 Hz as 123 Hz), so the period comes from the lower
+ * envelope instead: the samples that arrived with the least delay near the start and near the end
+ * of each burst, which stalls cannot move earlier. Bursts are combined by a span-weighted median.
  */
 export interface RateEstimate {
   /** Samples per second, null until enough samples arrived. */
@@ -32,6 +39,8 @@ export interface BurstRate {
 const MIN_STEPS = 8
 /** Arrival-time estimates need this much history (ms) to see past USB batching. */
 const MIN_ARRIVAL_SPAN_MS = 200
+/** Finished bursts whose periods the arrival-time estimate combines. */
+const RECENT_BURSTS = 8
 /** Without a blank line, a pause this long (and PAUSE_FACTOR times the usual step) ends a burst. */
 const PAUSE_MIN_MS = 250
 const PAUSE_FACTOR = 10
@@ -60,6 +69,10 @@ export class RateEstimator {
   private burstCount = 0
   /** The stream marks its bursts with blank lines: trust those, not pauses (a stalled host is no gap). */
   private explicitGaps = false
+  /** Arrival times of the current burst (the last 2 x historySize at most), for the lower envelope. */
+  private arrivals: number[] = []
+  /** Lower-envelope periods (ms) of the last finished bursts, each weighted by its span. */
+  private periods: Array<{ period: number; span: number }> = []
 
   constructor(historySize = 512) {
     this.size = historySize
@@ -88,6 +101,10 @@ export class RateEstimator {
     }
     this.last = now
     this.burst.samples++
+    if (!board) {
+      this.arrivals.push(arrivalMs)
+      if (this.arrivals.length > 2 * this.size) this.arrivals.splice(0, this.arrivals.length - this.size)
+    }
   }
 
   /** A blank line or another sign that the board paused: the next step is not a sample step. */
@@ -114,7 +131,11 @@ export class RateEstimator {
       return { rateHz: 1000 / mean, jitterMs, source: 'timestamps', ...base }
     }
     if (this.sum < MIN_ARRIVAL_SPAN_MS) return { rateHz: null, jitterMs: null, source: null, ...base }
-    return { rateHz: (this.count * 1000) / this.sum, jitterMs, source: 'arrival', ...base }
+    const current = this.arrivals.length > MIN_STEPS ? envelopePeriod(this.arrivals) : null
+    const span = this.arrivals.length > 1 ? this.arrivals[this.arrivals.length - 1] - this.arrivals[0] : 0
+    const candidates = current !== null && span >= MIN_ARRIVAL_SPAN_MS ? [...this.periods, { period: current, span }] : this.periods
+    const period = weightedMedian(candidates)
+    return { rateHz: period !== null && period > 0 ? 1000 / period : (this.count * 1000) / this.sum, jitterMs, source: 'arrival', ...base }
   }
 
   /** Samples arrived since the last gap (or since the stream started): a block is in progress. */
@@ -134,6 +155,7 @@ export class RateEstimator {
     this.finished = null
     this.burstCount = 0
     this.explicitGaps = false
+    this.periods = []
   }
 
   private isPause(step: number): boolean {
@@ -167,14 +189,22 @@ export class RateEstimator {
     const b = this.burst
     if (b.samples > 1) {
       const mean = b.steps > 0 ? b.sum / b.steps : 0
+      const arrival = !this.usesBoardClock
+      const envelope = arrival && b.sum >= MIN_ARRIVAL_SPAN_MS / 4 && this.arrivals.length > MIN_STEPS ? envelopePeriod(this.arrivals) : null
+      if (envelope !== null) {
+        this.periods.push({ period: envelope, span: this.arrivals[this.arrivals.length - 1] - this.arrivals[0] })
+        if (this.periods.length > RECENT_BURSTS) this.periods.shift()
+      }
+      const period = arrival ? (envelope ?? (b.sum >= MIN_ARRIVAL_SPAN_MS / 4 ? mean : 0)) : mean
       this.finished = {
         samples: b.samples,
-        rateHz: mean > 0 && (!this.usesBoardClock ? b.sum >= MIN_ARRIVAL_SPAN_MS / 4 : true) ? 1000 / mean : null,
+        rateHz: period > 0 ? 1000 / period : null,
         jitterMs: b.steps > 0 ? Math.sqrt(Math.max(0, b.sumSq / b.steps - mean * mean)) : null
       }
       this.burstCount++
     }
     this.burst = emptyBurst()
+    this.arrivals = []
     this.last = null
   }
 
@@ -185,6 +215,8 @@ export class RateEstimator {
     this.last = null
     this.typicalStep = null
     this.burst = emptyBurst()
+    this.arrivals = []
+    this.periods = []
   }
 
   private steps(): number[] {
@@ -212,4 +244,40 @@ function stdDev(xs: number[]): number {
   let v = 0
   for (const x of xs) v += (x - mean) ** 2
   return Math.sqrt(v / xs.length)
+}
+
+/**
+ * The sample period (ms) under consecutive arrival times whose delays are never negative: the line
+ * through the least-delayed sample of the first third and that of the last third. Which sample is
+ * least delayed depends on the period assumed, so it is refined from the end-to-end mean twice.
+ */
+export function envelopePeriod(arrivals: number[]): number | null {
+  const n = arrivals.length
+  if (n < 3) return null
+  let period = (arrivals[n - 1] - arrivals[0]) / (n - 1)
+  if (!(period > 0)) return null
+  const third = Math.max(1, Math.floor(n / 3))
+  for (let iter = 0; iter < 3; iter++) {
+    let k = 0
+    let j = n - 1
+    for (let i = 0; i < third; i++) if (arrivals[i] - i * period < arrivals[k] - k * period) k = i
+    for (let i = n - third; i < n; i++) if (arrivals[i] - i * period < arrivals[j] - j * period) j = i
+    const next = (arrivals[j] - arrivals[k]) / (j - k)
+    if (!(next > 0)) return period
+    if (next === period) break
+    period = next
+  }
+  return period
+}
+
+function weightedMedian(items: Array<{ period: number; span: number }>): number | null {
+  if (items.length === 0) return null
+  const sorted = [...items].sort((a, b) => a.period - b.period)
+  const half = sorted.reduce((a, b) => a + b.span, 0) / 2
+  let acc = 0
+  for (const it of sorted) {
+    acc += it.span
+    if (acc >= half) return it.period
+  }
+  return sorted[sorted.length - 1].period
 }
