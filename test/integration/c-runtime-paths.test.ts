@@ -39,16 +39,16 @@ function randomInputs(count: number, n: number, seed: number): Int8Array[] {
 
 const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, string[]]> = [
   ['dense', () => gestureCase(denseNet), ['mf_fc_s8(']],
-  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fc_s8(']],
-  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_fdw_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(']],
+  ['1D CNN', () => gestureCase(convNet), ['mf_fconv_body(', 'mf_fpool_s8(', 'mf_fc_s8(']],
+  ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_fdw_s8(', 'mf_fconv_body(', 'mf_fpool_s8(']],
   // 2-D depthwise: gathered patches with dilation, channels not a multiple of 4, ReLU6 (not the whole int8 range).
   ['depthwise 3x3, 6 channels, dilation 2, SAME, ReLU6', () => ({ bytes: depthwiseShaped(21, { h: 9, w: 11, inC: 6, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 2, padding: 'same', activation: 'relu6' }), inputs: randomInputs(5, 9 * 11 * 6, 22) }), ['mf_fdw_s8(']],
   // Depth multiplier 3 with several input channels: repeated-channel patches.
   ['depthwise 3x2, 3 channels x 3, stride 2, SAME, ReLU', () => ({ bytes: depthwiseShaped(23, { h: 7, w: 10, inC: 3, mult: 3, fh: 3, fw: 2, stride: 2, dilation: 1, padding: 'same', activation: 'relu' }), inputs: randomInputs(5, 7 * 10 * 3, 24) }), ['mf_fdw_s8(']],
   // Every tap inside: the patch is read in place, rows apart.
   ['depthwise 3x3, 8 channels, VALID', () => ({ bytes: depthwiseShaped(25, { h: 8, w: 8, inC: 8, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'none' }), inputs: randomInputs(5, 8 * 8 * 8, 26) }), ['mf_fdw_s8(']],
-  ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_s8(', 'mf_fpool_s8(', 'mf_fmean_s8(']],
-  ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_s8(', 'mf_fc_s8(']],
+  ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_body(', 'mf_fpool_s8(', 'mf_fmean_s8(']],
+  ['micro_speech shape (depthwise, 1 input channel, stride 2, SAME)', () => ({ bytes: microSpeechShaped(), inputs: randomInputs(6, 1960, 11) }), ['mf_fconv_body(', 'mf_fc_s8(']],
   [
     'hello_world (converter model), all 256 inputs',
     () => ({ bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'hello_world_int8.tflite'))), inputs: Array.from({ length: 256 }, (_, i) => Int8Array.of(i - 128)) }),

@@ -3,7 +3,7 @@
  * its constant data and its call: one int32 block per group of four channels, so the kernel walks
  * a single pointer.
  */
-import { cArrayBody, cInt32 } from './c-literals'
+import { fconvDecls } from './c-fast-conv'
 import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
 
 /**
@@ -19,24 +19,6 @@ import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
  * output tensor.
  */
 export const DEPTHWISE_SOURCE = String.raw`
-/* Two consecutive words in one LDRD where the core has it (GCC does not always pair them). */
-typedef struct {
-  int32_t a, b;
-} mf_pair;
-MF_INLINE mf_pair mf_ld2(const int32_t *p) {
-  mf_pair r;
-#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
-  int64_t d;
-  memcpy(&d, p, 8);
-  r.a = (int32_t)d;
-  r.b = (int32_t)(d >> 32);
-#else
-  r.a = p[0];
-  r.b = p[1];
-#endif
-  return r;
-}
-
 MF_INLINE int8_t mf_rq_words(int32_t acc2, const int32_t *q, int32_t lo, int32_t hi) {
   const mf_pair m = mf_ld2(q);
   const mf_rq r = {m.a, m.b, 0, (uint8_t)q[2], (int8_t)q[3]};
@@ -76,7 +58,7 @@ MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_
     for (ox = 0; ox < p->out_w; ++ox, out += ch) {
       const int8_t *patch;
       int32_t stride, c, fy, fx;
-      const int32_t *g = (const int32_t *)(const void *)p->w;
+      const int32_t *g = p->g;
       if (inside) {
         patch = in + oy * p->stride_h * in_row + ox * p->stride_w * ch;
         stride = p->dil_h * in_row;
@@ -169,11 +151,8 @@ export function depthwiseBlocks(w: Int8Array, taps: number, channels: number, bi
 
 /** Declarations and the call of one depthwise op whose plan holds blocks. */
 export function emitDepthwise(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
-  const s = plan.conv!
-  const fields = [s.inH, s.inW, s.inC, s.outH, s.outW, s.outC, s.fH, s.fW, s.strideH, s.strideW, s.dilH, s.dilW, s.padH, s.padW, plan.inZeroPoint, plan.actMin, plan.actMax]
   const decls = [
-    `static const int32_t ${p}_g[${plan.weights.length}] = {\n${cArrayBody(plan.weights, 8, cInt32)}\n};`,
-    `static const mf_fconv ${p} = {${fields.join(', ')}, (const int8_t *)(const void *)${p}_g, 0, 0};`,
+    ...fconvDecls(plan, p),
     // Its own function: the registers are the kernel's, not shared with the rest of mf_model_invoke.
     `static MF_NOINLINE void ${p}_run(const int8_t *in, int8_t *out, int8_t *scratch) {\n  mf_fdw_s8(&${p}, in, out, scratch);\n}`
   ]

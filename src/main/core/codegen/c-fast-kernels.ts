@@ -13,7 +13,7 @@
  * SaturatingRoundingDoublingHighMul is (x * m + 2^30) >> 31 in 64 bits (for negative products the
  * reference's nudge 1 - 2^30 followed by a truncating division gives the same floor; it can only
  * saturate for m = INT32_MIN, which a quantized multiplier never is), which is (2x * m + 2^31) >> 32:
- * one SMMULR on the accumulator shifted left by ls + 1. RoundingDivideByPOT is
+ * one SMMLAR on the accumulator shifted left by ls + 1, adding the rounding constant below. RoundingDivideByPOT is
  * (x + 2^(rs-1) - (x < 0)) >> rs, with the output zero point added as zp << rs before the shift.
  * The generator takes this path only when it has proved, from the weights and biases, that no
  * intermediate can overflow int32 (see c-fast-ops.ts); otherwise the op runs the reference kernel.
@@ -60,14 +60,14 @@ typedef struct {
   int8_t neg;
 } mf_rq;
 
-/* (a * b + 2^31) >> 32: SaturatingRoundingDoublingHighMul(x, b) when a = 2x (see above). */
-MF_INLINE int32_t mf_mulhr(int32_t a, int32_t b) {
+/* c + ((a * b + 2^31) >> 32): SaturatingRoundingDoublingHighMul(x, b) + c when a = 2x (see above). */
+MF_INLINE int32_t mf_mulhr_add(int32_t a, int32_t b, int32_t c) {
 #if defined(__ARM_FEATURE_DSP)
   int32_t r;
-  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
   return r;
 #else
-  return (int32_t)(((int64_t)a * b + 0x80000000LL) >> 32);
+  return c + (int32_t)(((int64_t)a * b + 0x80000000LL) >> 32);
 #endif
 }
 
@@ -75,11 +75,12 @@ MF_INLINE int32_t mf_mulhr(int32_t a, int32_t b) {
  * rounds on its right shift) and MF_RQ_FULL (every activation range is [-128, 127]) are facts the
  * generator proved for this model; they only drop work that would change nothing. */
 MF_INLINE int8_t mf_rq_scaled(int32_t acc2, const mf_rq *q, int32_t lo, int32_t hi) {
-  const int32_t x = mf_mulhr(acc2, q->mult);
+  /* The -1 for negative x: acc2 has the sign of x whenever x != 0 (mult > 0), and for x == 0 the -1
+   * never changes the shifted result (it only matters on a tie, and 2^(rs-1) is not one). */
 #if MF_RQ_RS1
-  int32_t t = (x + q->add + (x >> 31)) >> q->rs;
+  int32_t t = (mf_mulhr_add(acc2, q->mult, q->add) + (acc2 >> 31)) >> q->rs;
 #else
-  int32_t t = (x + q->add + ((x >> 31) & q->neg)) >> q->rs;
+  int32_t t = (mf_mulhr_add(acc2, q->mult, q->add) + ((acc2 >> 31) & q->neg)) >> q->rs;
 #endif
 #if MF_RQ_FULL && defined(__ARM_FEATURE_SAT)
   (void)lo;
@@ -98,6 +99,24 @@ MF_INLINE int8_t mf_rq_apply(int32_t acc, const mf_rq *q, int32_t lo, int32_t hi
 #else
   return mf_rq_scaled((int32_t)((uint32_t)acc << q->sh), q, lo, hi);
 #endif
+}
+
+/* Two consecutive words in one LDRD where the core has it (GCC does not always pair them). */
+typedef struct {
+  int32_t a, b;
+} mf_pair;
+MF_INLINE mf_pair mf_ld2(const int32_t *p) {
+  mf_pair r;
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+  int64_t d;
+  memcpy(&d, p, 8);
+  r.a = (int32_t)d;
+  r.b = (int32_t)(d >> 32);
+#else
+  r.a = p[0];
+  r.b = p[1];
+#endif
+  return r;
 }
 
 #if defined(__ARM_FEATURE_DSP)
@@ -163,49 +182,58 @@ static void mf_fc_s8(const int8_t *x, const int8_t *w, int32_t k4, int32_t cout,
 
 /**
  * Convolution as a matrix product: two patches (two output pixels) against two output channels at a
- * time, each input word sign-extended once and used for both channels. Weights: per pair of
- * channels, blocks of four taps, 8 bytes per block; k and the channels padded as for mf_fc_s8.
+ * time, each input word sign-extended once and used for both channels. One int32 block per pair of
+ * channels holds what the pair reads, behind one pointer (see c-fast-conv.ts): two biases, per
+ * four taps one word of each channel's weights (bytes in lane order, k padded with zeros), then per
+ * channel mult, add, sh, rs, neg.
  */
 const MM = String.raw`
 /* o1 NULL: one pixel (a1 is then a0 again and its results are dropped). */
-static void mf_mm2_s8(const int8_t *a0, const int8_t *a1, const int8_t *w, int32_t k4, int32_t cout,
-                      const int32_t *bias, const mf_rq *rq, int32_t lo, int32_t hi, int8_t *o0, int8_t *o1) {
+MF_INLINE void mf_mm2_s8(const int8_t *a0, const int8_t *a1, const int32_t *g, int32_t k4, int32_t cout,
+                         int32_t lo, int32_t hi, int8_t *o0, int8_t *o1) {
   int32_t c, j;
+#pragma GCC unroll 1
   for (c = 0; c < cout; c += 2) {
-    int32_t s00 = bias[c], s01 = bias[c + 1], s10 = s00, s11 = s01;
+    int32_t s00 = g[0], s01 = g[1], s10 = s00, s11 = s01;
     const int8_t *p0 = a0, *p1 = a1;
-#if defined(__ARM_FEATURE_DSP)
-    const int32_t *v = (const int32_t *)(const void *)w;
-    for (j = k4 >> 2; j > 0; --j, p0 += 4, p1 += 4, v += 2) {
-      const int32_t x0 = mf_ld4(p0), x1 = mf_ld4(p1), v0 = v[0], v1 = v[1];
-      int32_t xa = mf_even(x0), xb = mf_even(x1), va = mf_even(v0), vb = mf_even(v1);
+    const int32_t *v = g + 2;
+    mf_rq q0, q1;
+#pragma GCC unroll 4
+    for (j = 0; j < k4; j += 4, p0 += 4, p1 += 4, v += 2) {
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+      const int32_t x0 = mf_ld4(p0), x1 = mf_ld4(p1);
+      const mf_pair vw = mf_ld2(v);
+      int32_t xa = mf_even(x0), xb = mf_even(x1), va = mf_even(vw.a), vb = mf_even(vw.b);
       s00 = __smlad(xa, va, s00);
       s01 = __smlad(xa, vb, s01);
       s10 = __smlad(xb, va, s10);
       s11 = __smlad(xb, vb, s11);
       xa = mf_odd(x0);
       xb = mf_odd(x1);
-      va = mf_odd(v0);
-      vb = mf_odd(v1);
+      va = mf_odd(vw.a);
+      vb = mf_odd(vw.b);
       s00 = __smlad(xa, va, s00);
       s01 = __smlad(xa, vb, s01);
       s10 = __smlad(xb, va, s10);
       s11 = __smlad(xb, vb, s11);
-    }
-    w = (const int8_t *)(const void *)v;
 #else
-    for (j = 0; j < k4; j += 4, p0 += 4, p1 += 4, w += 8) {
-      s00 += p0[0] * w[0] + p0[1] * w[1] + p0[2] * w[2] + p0[3] * w[3];
-      s01 += p0[0] * w[4] + p0[1] * w[5] + p0[2] * w[6] + p0[3] * w[7];
-      s10 += p1[0] * w[0] + p1[1] * w[1] + p1[2] * w[2] + p1[3] * w[3];
-      s11 += p1[0] * w[4] + p1[1] * w[5] + p1[2] * w[6] + p1[3] * w[7];
-    }
+      const int32_t va = v[0], vb = v[1];
+      const int32_t w0 = (int8_t)va, w1 = (int8_t)(va >> 8), w2 = (int8_t)(va >> 16), w3 = va >> 24;
+      const int32_t u0 = (int8_t)vb, u1 = (int8_t)(vb >> 8), u2 = (int8_t)(vb >> 16), u3 = vb >> 24;
+      s00 += p0[0] * w0 + p0[1] * w1 + p0[2] * w2 + p0[3] * w3;
+      s01 += p0[0] * u0 + p0[1] * u1 + p0[2] * u2 + p0[3] * u3;
+      s10 += p1[0] * w0 + p1[1] * w1 + p1[2] * w2 + p1[3] * w3;
+      s11 += p1[0] * u0 + p1[1] * u1 + p1[2] * u2 + p1[3] * u3;
 #endif
-    o0[c] = mf_rq_apply(s00, rq + c, lo, hi);
-    if (c + 1 < cout) o0[c + 1] = mf_rq_apply(s01, rq + c + 1, lo, hi);
+    }
+    q0.mult = v[0], q0.add = v[1], q0.sh = (uint8_t)v[2], q0.rs = (uint8_t)v[3], q0.neg = (int8_t)v[4];
+    q1.mult = v[5], q1.add = v[6], q1.sh = (uint8_t)v[7], q1.rs = (uint8_t)v[8], q1.neg = (int8_t)v[9];
+    g = v + 10;
+    o0[c] = mf_rq_apply(s00, &q0, lo, hi);
+    if (c + 1 < cout) o0[c + 1] = mf_rq_apply(s01, &q1, lo, hi);
     if (o1) {
-      o1[c] = mf_rq_apply(s10, rq + c, lo, hi);
-      if (c + 1 < cout) o1[c + 1] = mf_rq_apply(s11, rq + c + 1, lo, hi);
+      o1[c] = mf_rq_apply(s10, &q0, lo, hi);
+      if (c + 1 < cout) o1[c + 1] = mf_rq_apply(s11, &q1, lo, hi);
     }
   }
 }
@@ -217,9 +245,8 @@ typedef struct {
   int16_t in_h, in_w, in_c, out_h, out_w, out_c, f_h, f_w;
   int16_t stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
   int8_t in_zp, act_min, act_max;
-  const int8_t *w;
-  const int32_t *bias;
-  const mf_rq *rq;
+  /* Per group of output channels: biases, weights, requantisation (c-fast-conv.ts, c-fast-depthwise.ts). */
+  const int32_t *g;
 } mf_fconv;
 
 /* The f_h x f_w x in_c taps of output pixel (oy, ox). Returns the row stride of the patch: the
@@ -261,15 +288,27 @@ static const int8_t *mf_conv_patch(const mf_fconv *p, const int8_t *in, int32_t 
   return buf;
 }
 
-/* scratch: 2 * k4 bytes (k = f_h * f_w * in_c rounded up to a multiple of 4). */
-static void mf_fconv_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  const int32_t k4 = (p->f_h * p->f_w * p->in_c + 3) & ~3, n = p->out_h * p->out_w;
+/* Inlined with p the address of a static const descriptor into a function per op (every shape a
+ * constant), or into mf_fconv_s8 for any descriptor. scratch: 2 * k4 bytes (k = f_h * f_w * in_c
+ * rounded up to a multiple of 4). */
+MF_INLINE void mf_fconv_body(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
+  const int32_t k4 = (p->f_h * p->f_w * p->in_c + 3) & ~3, n = p->out_h * p->out_w, step = p->stride_w * p->in_c;
+  /* Pixel i's patch is the k bytes at in + i * step: no padding, one row of taps, and pixels in
+   * input order (a single output row, or a 1x1 stride-1 convolution). */
+  const int linear = p->pad_h == 0 && p->pad_w == 0 && p->f_h == 1 && p->dil_w == 1 && (p->out_w - 1) * p->stride_w + p->f_w <= p->in_w &&
+                     (p->out_h == 1 || (p->f_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->out_w == p->in_w));
   int32_t i;
   for (i = 0; i < n; i += 2) {
-    const int8_t *a0 = mf_conv_patch(p, in, i / p->out_w, i % p->out_w, scratch);
     const int two = i + 1 < n;
-    const int8_t *a1 = two ? mf_conv_patch(p, in, (i + 1) / p->out_w, (i + 1) % p->out_w, scratch + k4) : a0;
-    mf_mm2_s8(a0, a1, p->w, k4, p->out_c, p->bias, p->rq, p->act_min, p->act_max, out + i * p->out_c,
+    const int8_t *a0, *a1;
+    if (linear) {
+      a0 = in + i * step;
+      a1 = two ? a0 + step : a0;
+    } else {
+      a0 = mf_conv_patch(p, in, i / p->out_w, i % p->out_w, scratch);
+      a1 = two ? mf_conv_patch(p, in, (i + 1) / p->out_w, (i + 1) % p->out_w, scratch + k4) : a0;
+    }
+    mf_mm2_s8(a0, a1, p->g, k4, p->out_c, p->act_min, p->act_max, out + i * p->out_c,
               two ? out + (i + 1) * p->out_c : 0);
   }
 }

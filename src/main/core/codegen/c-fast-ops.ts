@@ -8,6 +8,7 @@
  */
 import { quantizeMultiplier } from '../quant/fixed-point'
 import { cArrayBody, cInt32 } from './c-literals'
+import { convBlocks, emitConv } from './c-fast-conv'
 import { depthwiseBlocks, emitDepthwise } from './c-fast-depthwise'
 import type { FastKernel } from './c-fast-kernels'
 import { elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
@@ -96,7 +97,8 @@ export function fastRequant(mult: number, shift: number, outZeroPoint: number): 
 export function applyFastRequant(acc: number, q: FastRequant): number {
   const acc2 = BigInt.asIntN(32, BigInt(acc) << BigInt(q.ls + 1))
   const x = Number((acc2 * BigInt(q.mult) + (1n << 31n)) >> 32n)
-  return Math.floor((x + q.add + (x < 0 ? q.neg : 0)) / 2 ** q.rs)
+  // The sign of acc2 stands for the sign of x, as in mf_rq_scaled.
+  return Math.floor((x + q.add + (acc2 < 0n ? q.neg : 0)) / 2 ** q.rs)
 }
 
 /**
@@ -230,7 +232,7 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
     if (!blocks) return null
     return { kernel, weights: blocks, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: taps * outC, outPad: outC % 4 ? 3 : 0 }
   }
-  return { kernel, weights: interleave(weights, k, outC, 2), k4: pad4(k), ...padGroup(f, 2), channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k), outPad: 0 }
+  return { kernel, weights: convBlocks(weights, k, outC, f.bias, f.rq), k4: pad4(k), ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k), outPad: 0 }
 }
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4
@@ -281,7 +283,8 @@ export interface FastEmit {
 
 /** Declarations and the call of one fast op; `scratch` is an arena pointer expression (or null). */
 export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: string, scratch: string | null): FastEmit {
-  if (plan.weights instanceof Int32Array) return emitDepthwise(plan, p, inRef, outRef, scratch)
+  if (plan.kernel === 'depthwise') return emitDepthwise(plan, p, inRef, outRef, scratch)
+  if (plan.kernel === 'conv') return emitConv(plan, p, inRef, outRef, scratch)
   const decls = [
     `static const int8_t ${p}_w[${plan.weights.length}] MF_ALIGN4 = {\n${cArrayBody(plan.weights, 24)}\n};`,
     `static const int32_t ${p}_bias[${plan.bias.length}] = {\n${cArrayBody(plan.bias, 8, cInt32)}\n};`,
@@ -310,12 +313,7 @@ export function emitFastOp(plan: FastPlan, p: string, inRef: string, outRef: str
           ].join('\n')
     return { decls, call, constBytes }
   }
-  const s = plan.conv!
-  decls.push(
-    `static const mf_fconv ${p} = {${[s.inH, s.inW, s.inC, s.outH, s.outW, s.outC, s.fH, s.fW, s.strideH, s.strideW, s.dilH, s.dilW, s.padH, s.padW, plan.inZeroPoint, lo, hi].join(', ')}, ${p}_w, ${p}_bias, ${p}_rq};`
-  )
-  const fn = plan.kernel === 'conv' ? 'mf_fconv_s8' : 'mf_fdw_s8'
-  return { decls, call: `  ${fn}(&${p}, ${inRef}, ${outRef}, ${scratch ?? '0'});`, constBytes }
+  throw new Error(`no emitter for ${plan.kernel}`)
 }
 
 /**
