@@ -77,6 +77,8 @@ export interface SearchResult {
   /** Candidates planned but not started (the budget ran out). */
   skipped: number
   bestId: string
+  /** Cancelled by the user: the best of the candidates that had finished was kept. */
+  stoppedByUser?: boolean
   /** Why the best was chosen, in words. */
   reason: string
   /** The best candidate as the project's model (also saved as models/float/training.json). */

@@ -52,9 +52,9 @@ describe('model search within a budget', () => {
     expect(r.reason).toMatch(/best validation accuracy/)
   })
 
-  it('cancel stops the search between batches and keeps the previous model', async () => {
+  it('cancel after a candidate finished stops between batches and keeps the best so far as the project model', async () => {
     const before = await services.training.result(project)
-    const { jobId } = await services.training.search(project, { budgetSeconds: 600 })
+    const { jobId } = await services.training.search(project, { budgetSeconds: 600, seed: 3 })
     const updates = collect(jobId)
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -67,8 +67,30 @@ describe('model search within a budget', () => {
     const cancelledAt = Date.now()
     await services.jobs.cancel(jobId)
     const end = await services.jobs.wait(jobId)
+    expect(end.error).toBeUndefined()
+    expect(end.state).toBe('done')
+    expect(end.message).toMatch(/best model so far/)
+    expect(Date.now() - cancelledAt).toBeLessThan(5000)
+    const r = end.result as SearchResult
+    expect(r.stoppedByUser).toBe(true)
+    expect(r.reason).toMatch(/^Stopped by you after \d+ of 14 models/)
+    expect(r.candidates.length).toBeGreaterThanOrEqual(1)
+    expect(r.candidates.length).toBeLessThan(14)
+    expect(r.candidates.length + r.skipped).toBe(14)
+    // The best of those that finished is now the project's model, saved as a finished search saves it.
+    const saved = await services.training.result(project)
+    expect(saved).not.toEqual(before)
+    expect(saved?.options.seed).toBe(3)
+    expect(saved?.testAccuracy).toBe(r.train.testAccuracy)
+    expect(saved?.options.learningRate).toBe(r.candidates[0].learningRate)
+  })
+
+  it('cancel before any candidate finished keeps the previous model', async () => {
+    const before = await services.training.result(project)
+    const { jobId } = await services.training.search(project, { budgetSeconds: 600, seed: 4 })
+    await services.jobs.cancel(jobId)
+    const end = await services.jobs.wait(jobId)
     expect(end.state).toBe('cancelled')
-    expect(Date.now() - cancelledAt).toBeLessThan(3000)
     expect(await services.training.result(project)).toEqual(before)
   })
 })

@@ -7,6 +7,11 @@ export interface JobContext {
   signal: AbortSignal
   /** Reports progress (0..1). Producers throttle themselves: per epoch, per batch. */
   report(progress: number, message: string, data?: unknown, etaMs?: number): void
+  /**
+   * For work whose partial result is worth keeping (a search's best model so far): when cancelled,
+   * a result the job still returns ends it as done, with this message, instead of cancelled.
+   */
+  keepResultOnCancel(message: string): void
 }
 
 export type JobFn<T> = (ctx: JobContext) => Promise<T>
@@ -31,8 +36,12 @@ export class JobService implements JobsApi {
       Object.assign(update, patch)
       this.bus.emit('jobs.update', { ...update })
     }
+    let keptOnCancel: string | null = null
     const ctx: JobContext = {
       signal: controller.signal,
+      keepResultOnCancel: (message) => {
+        keptOnCancel = message
+      },
       report: (progress, message, data, etaMs) => {
         if (update.state !== 'running') return
         publish({ progress: Math.max(0, Math.min(1, progress)), message, data, etaMs })
@@ -44,8 +53,8 @@ export class JobService implements JobsApi {
       publish({})
       try {
         const result = await fn(ctx)
-        if (controller.signal.aborted) publish({ state: 'cancelled', message: 'Cancelled.', etaMs: undefined })
-        else publish({ state: 'done', progress: 1, message: 'Done.', result: result ?? null, etaMs: undefined })
+        if (controller.signal.aborted && keptOnCancel === null) publish({ state: 'cancelled', message: 'Cancelled.', etaMs: undefined })
+        else publish({ state: 'done', progress: 1, message: controller.signal.aborted ? keptOnCancel! : 'Done.', result: result ?? null, etaMs: undefined })
       } catch (err) {
         if (controller.signal.aborted || (err instanceof MicroforgeError && err.code === 'CANCELLED')) {
           publish({ state: 'cancelled', message: 'Cancelled.', etaMs: undefined })

@@ -61,6 +61,8 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
     'search',
     async (ctx) => {
       const started = Date.now()
+      // Cancel means "stop and keep the best so far"; with nothing finished yet it stays a cancel.
+      ctx.keepResultOnCancel('Stopped: the best model so far is now the project\'s model.')
       const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
       const req: TrainWorkerRequest = {
         kind: 'search',
@@ -141,7 +143,8 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
         candidates: ranked,
         skipped: out.skipped,
         bestId: best.id,
-        reason: `${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried and ${fits}.`,
+        stoppedByUser: out.stoppedByUser,
+        reason: `${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried and ${fits}.`,
         train
       }
       return result

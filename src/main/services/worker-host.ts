@@ -41,7 +41,8 @@ type Final<R> = { type: 'result'; result: R } | { type: 'error'; error: ErrorDat
 /**
  * Runs one request in a fresh worker thread and resolves with its 'result' message. Cancel: the
  * worker is asked by message (and onCancel), then terminated if it has not stopped in time; the
- * promise rejects with CANCELLED either way. A worker that dies without a result is an error.
+ * promise rejects with CANCELLED unless the worker answers with a result first (a search returns
+ * its best model so far). A worker that dies without a result is an error.
  */
 export function runWorker<R, M extends { type: string } = { type: string }>(name: WorkerName, data: unknown, opts: WorkerJobOptions<M> = {}): Promise<R> {
   return new Promise<R>((resolve, reject) => {

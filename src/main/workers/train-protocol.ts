@@ -54,6 +54,8 @@ export interface SearchWorkerResult extends TrainWorkerResult {
   candidates: CandidateResult[]
   skipped: number
   bestId: string
+  /** Cancelled by the user after some candidates finished: this is the best of those. */
+  stoppedByUser: boolean
 }
 
 export interface EvaluateWorkerResult {

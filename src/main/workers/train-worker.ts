@@ -84,7 +84,8 @@ async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Pro
     leakedTensors: tf.memory().numTensors - tensorsBefore,
     candidates: run.results,
     skipped: run.skipped,
-    bestId: run.best.result.id
+    bestId: run.best.result.id,
+    stoppedByUser: run.stoppedByUser
   }
   post({ type: 'result', result: out }, [weights])
 }

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs'
 import { chanceLoss, collapsed } from './baseline'
 import { layersModelToIR } from './model-ir-convert'
 import { fitOnBoard, int8Costs, rankCandidates, scaledSpec } from './search-space'
-import { balancedClassWeights, evaluateModel, trainLoop, type WindowSet } from './train-loop'
+import { balancedClassWeights, evaluateModel, trainLoop, type TrainLoopConfig, type TrainLoopResult, type WindowSet } from './train-loop'
 
 export interface SearchSets {
   train: WindowSet
@@ -40,6 +40,8 @@ export interface SearchHooks {
 export interface SearchRun {
   results: CandidateResult[]
   skipped: number
+  /** Cancelled after at least one candidate finished: the run ends with the best so far. */
+  stoppedByUser: boolean
   best: { result: CandidateResult; model: tf.Sequential; history: EpochMetrics[]; stoppedEarly: boolean; bestEpoch: number } | null
 }
 
@@ -47,7 +49,9 @@ export interface SearchRun {
  * Trains candidates one after another until the budget is spent: a candidate starts only when the
  * time left is at least half of what candidates took so far, and one still training when the
  * budget ends stops at the end of its epoch with its best weights (so the budget holds to about
- * one epoch). Keeps only the best model alive. Cancel throws CANCELLED between batches.
+ * one epoch). Keeps only the best model alive. Cancel stops between batches: the candidate in
+ * training is dropped and the run ends with the best finished one, or throws CANCELLED when none
+ * has finished yet.
  */
 export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<SearchRun> {
   const now = hooks.now ?? (() => Date.now())
@@ -57,7 +61,12 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
   let best: SearchRun['best'] = null
   let spent = 0
   let skipped = 0
+  const stop = (): SearchRun => {
+    if (!best) throw new MicroforgeError('CANCELLED', 'The search was cancelled.')
+    return { results, skipped: cfg.candidates.length - results.length, best, stoppedByUser: true }
+  }
   for (const c of cfg.candidates) {
+    if (hooks.cancelled()) return stop()
     const left = deadline - now()
     const typical = results.length ? spent / results.length : 0
     if (left <= 0 || left < typical * 0.5) {
@@ -68,26 +77,28 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     if (!sets) continue
     const t0 = now()
     const spec = scaledSpec(c.preset, c.width)
-    const run = await trainLoop(
-      {
-        spec,
-        inputShape: cfg.inputShape,
-        classes: cfg.classes,
-        epochs: c.epochs,
-        batchSize: cfg.batchSize,
-        learningRate: c.learningRate,
-        optimizer: 'adam',
-        earlyStoppingPatience: cfg.patience,
-        seed: cfg.seed,
-        classWeights: cfg.balanceClasses ? balancedClassWeights(sets.train.y, cfg.classes.length) : undefined
-      },
-      sets.train,
-      sets.val,
-      { cancelled: hooks.cancelled, onEpoch: () => new Promise<void>((r) => setImmediate(r)), shouldStop: () => now() >= deadline }
-    )
+    const loopConfig: TrainLoopConfig = {
+      spec,
+      inputShape: cfg.inputShape,
+      classes: cfg.classes,
+      epochs: c.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: c.learningRate,
+      optimizer: 'adam',
+      earlyStoppingPatience: cfg.patience,
+      seed: cfg.seed,
+      classWeights: cfg.balanceClasses ? balancedClassWeights(sets.train.y, cfg.classes.length) : undefined
+    }
+    let run: TrainLoopResult
+    try {
+      run = await trainLoop(loopConfig, sets.train, sets.val, { cancelled: hooks.cancelled, onEpoch: () => new Promise<void>((r) => setImmediate(r)), shouldStop: () => now() >= deadline })
+    } catch (err) {
+      if (err instanceof MicroforgeError && err.code === 'CANCELLED') return stop()
+      throw err
+    }
     if (hooks.cancelled()) {
       run.model.dispose()
-      throw new MicroforgeError('CANCELLED', 'The search was cancelled.')
+      return stop()
     }
     const val = evaluateModel(run.model, sets.val, cfg.inputShape, cfg.classes)
     const test = evaluateModel(run.model, sets.test, cfg.inputShape, cfg.classes)
@@ -119,5 +130,5 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     }
     await hooks.onCandidate(result, results.length, now() - started)
   }
-  return { results, skipped, best }
+  return { results, skipped, best, stoppedByUser: false }
 }
