@@ -1,0 +1,73 @@
+/**
+ * Issue #12.4 in Chromium, without a TFLM SDK: Profile offers the runtime (C runtime, TFLM
+ * reference, TFLM + CMSIS-NN only on QEMU); choosing TFLM with no SDK set says so plainly, names
+ * the folder to choose and keeps Start disabled; a folder with the SDK's layout inside the allowed
+ * folders is saved, one outside them is refused.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+
+describe('Profile runtime choice and the TFLM SDK state', () => {
+  let app: WebApp
+  const savedEnv = process.env.MICROFORGE_TFLM
+  const outside = (): string => join(app.workDir, '..', `${app.workDir.split('/').pop()}-not-allowed-tflm`)
+
+  beforeAll(async () => {
+    delete process.env.MICROFORGE_TFLM
+    app = await startWebApp()
+  })
+  afterAll(async () => {
+    if (app) rmSync(outside(), { recursive: true, force: true })
+    await app?.stop()
+    if (savedEnv !== undefined) process.env.MICROFORGE_TFLM = savedEnv
+  })
+
+  it('shows the runtime choice, "TFLM SDK not set" with the folder to choose, and takes an allowed folder', async () => {
+    const { page } = app
+    await page.goto(app.url)
+    await createProjectInUi(page, 'Runtimes', join(app.workDir, 'projects', 'runtimes'))
+    await page.getByTestId('nav-profile').click()
+    await page.getByTestId('profile-view').waitFor()
+
+    const runtime = page.getByTestId('profile-runtime')
+    expect(await runtime.locator('option').allTextContents()).toEqual(['C runtime (Microforge)', 'TFLM reference kernels', 'TFLM + CMSIS-NN (QEMU Cortex-M4 only)'])
+    expect(await page.getByTestId('profile-tflm-sdk').count()).toBe(0)
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    expect(await runtime.locator('option[value="tflm-cmsis-nn"]').isDisabled()).toBe(true)
+
+    await runtime.selectOption('tflm-reference')
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-missing').textContent()).toMatch(/TFLM SDK not set\s+— choose the folder that holds include\/.*host\/libtflm\.a/s)
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
+
+    // QEMU unlocks CMSIS-NN; back on this computer, CMSIS-NN falls back to reference kernels.
+    await page.getByTestId('profile-engine').selectOption('qemu')
+    await runtime.selectOption('tflm-cmsis-nn')
+    await page.getByTestId('profile-engine').selectOption('host')
+    expect(await runtime.inputValue()).toBe('tflm-reference')
+
+    const allowed = join(app.workDir, 'tflm-sdk')
+    for (const dir of [outside(), allowed]) {
+      mkdirSync(join(dir, 'include', 'tensorflow', 'lite', 'micro'), { recursive: true })
+      mkdirSync(join(dir, 'host'), { recursive: true })
+      writeFileSync(join(dir, 'include', 'tensorflow', 'lite', 'micro', 'micro_interpreter.h'), '// layout only\n')
+      writeFileSync(join(dir, 'host', 'libtflm.a'), '!<arch>\n')
+    }
+    await page.getByTestId('profile-tflm-sdk-input').fill(outside())
+    await page.getByTestId('profile-tflm-sdk-save').click()
+    await expect.poll(() => page.locator('.toast.error').allTextContents()).toContainEqual(expect.stringMatching(/Refused: the TFLM SDK folder .* is outside/))
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
+
+    await page.getByTestId('profile-tflm-sdk-input').fill(allowed)
+    await page.getByTestId('profile-tflm-sdk-save').click()
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-ok').textContent()).toContain(allowed)
+    expect(await page.getByTestId('profile-tflm-sdk-missing').count()).toBe(0)
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    // This layout has no Cortex-M4 libraries: the emulated board's run says which one it lacks.
+    await page.getByTestId('profile-engine').selectOption('qemu')
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-missing').textContent()).toContain('cortex-m4/reference/libtflm.a')
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
+    expect(app.consoleErrors.filter((e) => !/Refused|PATH_REFUSED/.test(e))).toEqual([])
+  })
+})
