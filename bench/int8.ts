@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { Interpreter } from '../src/main/core/interpreter'
+import { Interpreter } from '../src/main/core/quant/interpreter'
 import { parseTflite } from '../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtArray } from '../test/helpers/litert'
 import { converterModel } from '../test/helpers/fixtures'

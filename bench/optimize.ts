@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import type { ModelIR } from '../src/main/core/model-ir'
+import type { ModelIR } from '../src/main/core/model/model-ir'
 import { measureVariant } from '../src/main/core/optimize/measure'
 import { buildVariant, type TechniqueOptions } from '../src/main/core/optimize/variants'
 import { initTrainingBackend } from '../src/main/core/train/backend'
@@ -165,7 +165,7 @@ const result = {
   notes: [
     'Accuracy: the exported .tflite run by the TypeScript interpreter (bit-exact with TFLite Micro for int8) on the test windows.',
     'Latency: estimates from the cycles-per-MAC model in src/main/core/optimize/latency.ts (no correction factor).',
-    'Arena: TFLM greedy plan plus its bookkeeping estimate (src/main/core/arena-planner.ts).',
+    'Arena: TFLM greedy plan plus its bookkeeping estimate (src/main/core/arena/arena-planner.ts).',
     'jobMs: technique + export + measurement in this process; the app adds a worker start (a few seconds).'
   ],
   asTrained,

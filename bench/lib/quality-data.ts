@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseImuCaptureCsv } from '../../src/main/core/dataset/imu-capture-csv'
-import { mulberry32 } from '../../src/main/core/random'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { AXES, gaussian, perform, shapeFor } from '../../src/main/sim/gestures'
 import type { SampleWindow } from '../../src/shared/dataset'
 

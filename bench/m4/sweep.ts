@@ -4,8 +4,8 @@
  * is checked on shapes it never saw (test/unit/optimize/runtime-latency.test.ts).
  */
 import { exportModel } from '../../src/main/core/export/export-model'
-import type { Layer, ModelIR } from '../../src/main/core/model-ir'
-import { mulberry32 } from '../../src/main/core/random'
+import type { Layer, ModelIR } from '../../src/main/core/model/model-ir'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { conv1d, dense, depthwise, rng } from '../../test/unit/export/models'
 import { microSpeechShaped } from '../../test/integration/helpers/shaped-models'
 import type { BenchModel } from './models'

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Interpreter } from '../../src/main/core/interpreter'
+import { Interpreter } from '../../src/main/core/quant/interpreter'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { ProjectService } from '../../src/main/services/project-service'
 import type { ProfileSession } from '../../src/shared/contract/profile'

@@ -6,7 +6,7 @@
  * Built with the test tflite builder from seeded int8 weights; output scales are chosen from the
  * accumulator's expected spread so that outputs use the int8 range without saturating everywhere.
  */
-import { mulberry32 } from '../../src/main/core/random'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { ActivationFunctionType as Act } from '../../src/main/core/tflite/schema/tflite/activation-function-type'
 import { BuiltinOptions } from '../../src/main/core/tflite/schema/tflite/builtin-options'
 import { Conv2DOptionsT } from '../../src/main/core/tflite/schema/tflite/conv2doptions'

@@ -4,7 +4,7 @@
  * calibrated on the real MPU6050 windows in test/fixtures.
  */
 import { exportModel, type ExportOptions } from '../../src/main/core/export/export-model'
-import type { Layer, ModelIR } from '../../src/main/core/model-ir'
+import type { Layer, ModelIR } from '../../src/main/core/model/model-ir'
 import { AXES, CLASSES, WINDOW, conv1d, dense, depthwise, loadPunchFlex, rng } from '../unit/export/models'
 
 export interface GoldenSpec {

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { quantizeArray } from '../../src/main/core/quant/quantize'
-import { mulberry32 } from '../../src/main/core/random'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { parseTflite, type ParsedTensor } from '../../src/main/core/tflite/reader'
 import { rawBytes, runTflite } from '../helpers/run-tflite'
 import { tflmSdkDir } from '../helpers/tflm-sdk'

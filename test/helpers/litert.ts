@@ -20,7 +20,7 @@
  *   shape_signature entries equal the static shape.
  * - WebGPU is absent in Node; it logs that and uses the 'wasm' (XNNPack) accelerator we ask for.
  *
- * What to expect when comparing with our TFLM-exact interpreter (src/main/core/interpreter.ts):
+ * What to expect when comparing with our TFLM-exact interpreter (src/main/core/quant/interpreter.ts):
  * - float32: within 1e-5 (only the summation order differs).
  * - int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED run in XNNPack, which requantizes in fp32 with
  *   round-half-even; TFLM uses the double-rounding fixed-point MultiplyByQuantizedMultiplier. Single

@@ -6,9 +6,9 @@
  */
 import '@tensorflow/tfjs'
 import { exportModel } from '../../src/main/core/export/export-model'
-import type { ModelIR } from '../../src/main/core/model-ir'
+import type { ModelIR } from '../../src/main/core/model/model-ir'
 import { pruneStructured } from '../../src/main/core/optimize/structured-pruning'
-import { mulberry32 } from '../../src/main/core/random'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { buildModel } from '../../src/main/core/train/build-model'
 import { layersModelToIR } from '../../src/main/core/train/model-ir-convert'
 import { presetSpec } from '../../src/main/core/train/presets'

@@ -9,7 +9,7 @@
  * - SVDF: 0 input; 1 feature weights (int8); 2 time weights (int16); 3 bias (int32); 4 activation
  *   state (int16, variable).
  */
-import { mulberry32 } from '../../src/main/core/random'
+import { mulberry32 } from '../../src/main/core/util/random'
 import { BuiltinOptions } from '../../src/main/core/tflite/schema/tflite/builtin-options'
 import { SVDFOptionsT } from '../../src/main/core/tflite/schema/tflite/svdfoptions'
 import { UnidirectionalSequenceLSTMOptionsT } from '../../src/main/core/tflite/schema/tflite/unidirectional-sequence-lstmoptions'

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { C_RUNTIME_OPS, generateCRuntimeModel } from '../../src/main/core/codegen/c-runtime'
 import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
-import { Interpreter } from '../../src/main/core/interpreter'
+import { Interpreter } from '../../src/main/core/quant/interpreter'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { loadGoldens, typedValues, type LoadedGolden } from '../golden/golden-file'
 import { buildHost, runHost, writeFiles } from './helpers/c-build'

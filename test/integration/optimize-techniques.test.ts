@@ -5,7 +5,7 @@
  * really shrinks the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelIR } from '../../src/main/core/model-ir'
+import type { ModelIR } from '../../src/main/core/model/model-ir'
 import { measureVariant, runTflite } from '../../src/main/core/optimize/measure'
 import { buildVariant, type BuiltVariant } from '../../src/main/core/optimize/variants'
 import { quantizeArray } from '../../src/main/core/quant/quantize'
@@ -13,7 +13,7 @@ import { initTrainingBackend } from '../../src/main/core/train/backend'
 import { layersModelToIR } from '../../src/main/core/train/model-ir-convert'
 import { presetSpec } from '../../src/main/core/train/presets'
 import { trainLoop } from '../../src/main/core/train/train-loop'
-import { Interpreter } from '../../src/main/core/interpreter'
+import { Interpreter } from '../../src/main/core/quant/interpreter'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { VARIANT_KINDS, type VariantKind } from '../../src/shared/optimize'
 import { createLiteRtRunner, type LiteRtRunner } from '../helpers/litert'

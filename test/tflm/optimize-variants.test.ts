@@ -6,7 +6,7 @@
  * TFLM refuses (dynamic range, float16) must be refused (AllocateTensors fails), as inspect says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelIR } from '../../src/main/core/model-ir'
+import type { ModelIR } from '../../src/main/core/model/model-ir'
 import { buildVariant, type BuiltVariant } from '../../src/main/core/optimize/variants'
 import { inspectTflite } from '../../src/main/core/inspect/inspect-model'
 import { initTrainingBackend } from '../../src/main/core/train/backend'

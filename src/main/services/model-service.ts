@@ -4,7 +4,7 @@ import type { ModelApi, ModelFile, ModelInspection, ModelRunResult } from '../..
 import { MicroforgeError } from '../../shared/errors'
 import { decodeInput } from '../core/inspect/input-values'
 import { inspectTflite } from '../core/inspect/inspect-model'
-import { Interpreter } from '../core/interpreter'
+import { Interpreter } from '../core/quant/interpreter'
 import { parseTflite } from '../core/tflite/reader'
 
 /** Largest .tflite we read for inspection: far above anything a microcontroller can hold. */

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../core/random'
+import { mulberry32 } from '../core/util/random'
 
 /**
  * Synthetic accelerometer + gyroscope gestures (g and °/s, as an MPU6050 sketch prints them),

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../core/random'
+import { mulberry32 } from '../core/util/random'
 import { AXES, perform, sampleAt, shapeFor, type Performance } from './gestures'
 
 /**

@@ -1,6 +1,6 @@
 import type { ErrorData } from '../../shared/errors'
 import type { TargetId, VariantFormat, VariantKind } from '../../shared/optimize'
-import type { ModelIR } from '../core/model-ir'
+import type { ModelIR } from '../core/model/model-ir'
 import type { EpochReport } from '../core/optimize/finetune'
 import type { VariantMetrics } from '../core/optimize/measure'
 import type { TechniqueOptions } from '../core/optimize/variants'

@@ -4,7 +4,7 @@
  * trained model for the deploy tests and the benchmark.
  */
 import { cgModelFromTflite } from '../../../src/main/core/codegen/graph'
-import type { Activation, ModelIR } from '../../../src/main/core/model-ir'
+import type { Activation, ModelIR } from '../../../src/main/core/model/model-ir'
 import { readFixture } from '../../helpers/fixtures'
 
 export function gestureIr(): ModelIR {

@@ -2,7 +2,7 @@
  * The three model presets as ModelIRs with seeded random Glorot weights (no training), at any
  * window length: the shapes, and so the kernels and instruction counts, of what the app trains.
  */
-import type { Activation, Layer, ModelIR } from '../../../src/main/core/model-ir'
+import type { Activation, Layer, ModelIR } from '../../../src/main/core/model/model-ir'
 import { pruneStructured } from '../../../src/main/core/optimize/structured-pruning'
 import { presetSpec } from '../../../src/main/core/train/presets'
 import { resolveLayers } from '../../../src/main/core/train/summary'

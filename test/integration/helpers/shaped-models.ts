@@ -4,7 +4,7 @@
  * stride 2, SAME, ReLU (per-channel weights), reshape, FULLY_CONNECTED 4000 -> 4, SOFTMAX. Seeded
  * random weights; the quantization parameters are of the same order as the converter's.
  */
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 import { ActivationFunctionType } from '../../../src/main/core/tflite/schema/tflite/activation-function-type'
 import { DepthwiseConv2DOptionsT } from '../../../src/main/core/tflite/schema/tflite/depthwise-conv2doptions'
 import { FullyConnectedOptionsT } from '../../../src/main/core/tflite/schema/tflite/fully-connected-options'

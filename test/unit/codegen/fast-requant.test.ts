@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyFastRequant, fastRequant, safeRequant } from '../../../src/main/core/codegen/c-fast-ops'
 import { multiplyByQuantizedMultiplier } from '../../../src/main/core/quant/fixed-point'
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 
 /** The reference: MultiplyByQuantizedMultiplier (double rounding) plus the output zero point. */
 const reference = (acc: number, mult: number, shift: number, zp: number): number => multiplyByQuantizedMultiplier(acc, mult, shift) + zp

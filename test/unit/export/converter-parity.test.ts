@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest'
 import { exportModel } from '../../../src/main/core/export/export-model'
 import { biasScale } from '../../../src/main/core/quant/quantize'
-import { floatForward } from '../../../src/main/core/float-forward'
-import { Interpreter } from '../../../src/main/core/interpreter'
-import type { Layer, ModelIR } from '../../../src/main/core/model-ir'
+import { floatForward } from '../../../src/main/core/model/float-forward'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
+import type { Layer, ModelIR } from '../../../src/main/core/model/model-ir'
 import { parseTflite, type ParsedModel, type ParsedTensor } from '../../../src/main/core/tflite/reader'
 import { converterModel } from '../../helpers/fixtures'
 

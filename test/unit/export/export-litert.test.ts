@@ -14,9 +14,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { exportModel, type ExportMode, type ExportReport } from '../../../src/main/core/export/export-model'
-import { argmax, floatForward } from '../../../src/main/core/float-forward'
-import { Interpreter } from '../../../src/main/core/interpreter'
-import type { ModelIR } from '../../../src/main/core/model-ir'
+import { argmax, floatForward } from '../../../src/main/core/model/float-forward'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
+import type { ModelIR } from '../../../src/main/core/model/model-ir'
 import { quantizeArray } from '../../../src/main/core/quant/quantize'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtRunner } from '../../helpers/litert'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { argmax, floatAccuracy, floatForward, floatForwardTrace, inferShapes, windowGeometry } from '../../../src/main/core/float-forward'
-import type { ModelIR } from '../../../src/main/core/model-ir'
+import { argmax, floatAccuracy, floatForward, floatForwardTrace, inferShapes, windowGeometry } from '../../../src/main/core/model/float-forward'
+import type { ModelIR } from '../../../src/main/core/model/model-ir'
 import { MicroforgeError } from '../../../src/shared/errors'
 
 const f32 = (...v: number[]): Float32Array => Float32Array.from(v)

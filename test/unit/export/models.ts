@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Activation, Layer, ModelIR, Padding } from '../../../src/main/core/model-ir'
+import type { Activation, Layer, ModelIR, Padding } from '../../../src/main/core/model/model-ir'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
-import { floatForward } from '../../../src/main/core/float-forward'
-import { mulberry32 } from '../../../src/main/core/random'
+import { floatForward } from '../../../src/main/core/model/float-forward'
+import { mulberry32 } from '../../../src/main/core/util/random'
 import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
 
 /** Seeded test weights. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { normalizeModel } from '../../../src/main/core/export/normalize'
 import { lowerModel } from '../../../src/main/core/export/lower'
-import { floatForward } from '../../../src/main/core/float-forward'
-import type { ModelIR } from '../../../src/main/core/model-ir'
+import { floatForward } from '../../../src/main/core/model/float-forward'
+import type { ModelIR } from '../../../src/main/core/model/model-ir'
 import { batchNormNet, convNet, depthwiseNet, randomWindows } from './models'
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,4 +1,4 @@
-import type { Layer, ModelIR } from '../../../src/main/core/model-ir'
+import type { Layer, ModelIR } from '../../../src/main/core/model/model-ir'
 import { mulberry32 } from '../../../src/main/core/train/rng'
 
 /** Seeded random weights in [-scale, scale). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-csv'
 import { LineParser, type StreamItem } from '../../../src/main/core/serial/line-parser'
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 import { perform, sampleAt, shapeFor } from '../../../src/main/sim/gestures'
 import { VirtualBoard } from '../../../src/main/sim/virtual-board'
 

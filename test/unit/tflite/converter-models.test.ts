@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Interpreter } from '../../../src/main/core/interpreter'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { converterModel } from '../../helpers/fixtures'
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { MicroforgeError } from '../../../src/shared/errors'
-import { Interpreter } from '../../../src/main/core/interpreter'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
 import { inspectModel } from '../../../src/main/core/inspect/inspect-model'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { converterModel, type ConverterModel } from '../../helpers/fixtures'
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 
 const rng = mulberry32
 

@@ -1,4 +1,4 @@
-import { planArena } from '../../../src/main/core/arena-planner'
+import { planArena } from '../../../src/main/core/arena/arena-planner'
 import { describe, expect, it } from 'vitest'
 import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
 import { converterModel } from '../../helpers/fixtures'

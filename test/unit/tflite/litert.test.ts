@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Interpreter } from '../../../src/main/core/interpreter'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
 import { parseTflite, type ParsedModel } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, runLiteRt, type LiteRtRunner } from '../../helpers/litert'
 import { converterModel, type ConverterModel } from '../../helpers/fixtures'
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 
 const random = mulberry32
 

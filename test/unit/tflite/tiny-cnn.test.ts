@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Interpreter } from '../../../src/main/core/interpreter'
+import { Interpreter } from '../../../src/main/core/quant/interpreter'
 import { inspectTflite } from '../../../src/main/core/inspect/inspect-model'
 import { parseTflite } from '../../../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtRunner } from '../../helpers/litert'

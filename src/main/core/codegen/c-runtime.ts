@@ -13,7 +13,7 @@ import { channelMultipliers, emitFastOp, fastRequantFlags, planFastOp, type Fast
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
-import { runtimeArena } from '../arena-planner'
+import { runtimeArena } from '../arena/arena-planner'
 import { checkTypes } from './c-runtime-checks'
 import { samePadding, shape4, to4d } from './c-runtime-shapes'
 import { emitFastPoolOrMean } from './c-fast-pool'

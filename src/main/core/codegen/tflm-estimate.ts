@@ -1,11 +1,11 @@
 /**
  * What the TensorFlow Lite Micro path costs, without building it: the arena the board's TFLM
- * needs (core/arena-planner.ts: derived from TFLM's allocator and the board's kernel set, checked
+ * needs (core/arena/arena-planner.ts: derived from TFLM's allocator and the board's kernel set, checked
  * against TFLM in QEMU by test/tflm/arena.test.ts) and the flash of the interpreter and the
  * registered kernels (Cortex-M4 -Os reference-kernel builds, rounded up: an estimate).
  */
 import type { TargetId } from '../../../shared/boards'
-import { planArena, tflmLinkableTargets, tflmTargetOf } from '../arena-planner'
+import { planArena, tflmLinkableTargets, tflmTargetOf } from '../arena/arena-planner'
 import { tflmArena } from '../arena/tflm-arena'
 import { TFLM_ARENA_MODELLED_OPS } from '../arena/tflm-kernels'
 import { parseTflite } from '../tflite/reader'

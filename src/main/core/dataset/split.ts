@@ -2,7 +2,7 @@
  * Train/test split that keeps every class's share in both halves and gives the same answer for
  * the same seed, so a project's test set does not move between sessions.
  */
-import { mulberry32 } from '../random'
+import { mulberry32 } from '../util/random'
 export interface SplitItem {
   id: string
   label: string

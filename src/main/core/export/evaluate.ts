@@ -3,9 +3,9 @@
  * Optimize step can show each variant's size next to what it costs in accuracy.
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { argmax, floatForward, inferShapes } from '../float-forward'
-import { Interpreter } from '../interpreter'
-import type { ModelIR } from '../model-ir'
+import { argmax, floatForward, inferShapes } from '../model/float-forward'
+import { Interpreter } from '../quant/interpreter'
+import type { ModelIR } from '../model/model-ir'
 import { quantizeArray } from '../quant/quantize'
 import { parseTflite } from '../tflite/reader'
 import { exportModel, type ExportOptions, type ExportReport } from './export-model'

@@ -6,8 +6,8 @@
  *   int8          full-integer post-training quantization calibrated on representative windows
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { floatForwardTrace, inferShapes, shapeSize } from '../float-forward'
-import type { ModelIR } from '../model-ir'
+import { floatForwardTrace, inferShapes, shapeSize } from '../model/float-forward'
+import type { ModelIR } from '../model/model-ir'
 import { DEFAULT_PERCENTILE, createRangeObserver, type CalibrationOptions, type Range, type RangeObserver } from '../quant/calibration'
 import { BuiltinOperator, TensorType, writeTflite, type WriterTensor } from '../tflite/writer'
 import { lowerModel, type LoweredGraph } from './lower'

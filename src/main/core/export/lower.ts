@@ -11,8 +11,8 @@
  * layout as Keras' [W, C], so Flatten and the model output need only RESHAPEs.
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { inferShapes, shapeSize } from '../float-forward'
-import type { Activation, Layer, ModelIR, Padding } from '../model-ir'
+import { inferShapes, shapeSize } from '../model/float-forward'
+import type { Activation, Layer, ModelIR, Padding } from '../model/model-ir'
 
 export type FusedActivation = 'NONE' | 'RELU' | 'RELU6'
 

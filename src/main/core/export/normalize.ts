@@ -6,8 +6,8 @@
  * Each layer of the result maps to one TFLite operator (plus RESHAPEs for layout).
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { inferShapes } from '../float-forward'
-import type { Layer, ModelIR } from '../model-ir'
+import { inferShapes } from '../model/float-forward'
+import type { Layer, ModelIR } from '../model/model-ir'
 
 type WeightLayer = Extract<Layer, { type: 'dense' | 'conv1d' | 'depthwiseConv1d' }>
 

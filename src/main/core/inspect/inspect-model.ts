@@ -5,8 +5,8 @@
  */
 import type { InspectSummary } from '../../../shared/contract/model'
 import { MicroforgeError } from '../../../shared/errors'
-import { planArena } from '../arena-planner'
-import { Interpreter } from '../interpreter'
+import { planArena } from '../arena/arena-planner'
+import { Interpreter } from '../quant/interpreter'
 import { parseTflite, type ParsedModel } from '../tflite/reader'
 import { findProblems, summarizeTensor } from '../tflite/tflm-compat'
 

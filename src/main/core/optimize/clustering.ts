@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { ModelIR } from '../model-ir'
+import type { ModelIR } from '../model/model-ir'
 import { isPrunable } from './pruning'
 import { mulberry32 } from '../train/rng'
 

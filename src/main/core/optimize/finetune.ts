@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
-import type { ModelIR } from '../model-ir'
+import type { ModelIR } from '../model/model-ir'
 import { mulberry32, shuffleInPlace } from '../train/rng'
 import type { WindowSet } from '../train/train-loop'
 import { kmeans1d, snapToClusters, type ClusteringOptions, DEFAULT_CLUSTERING } from './clustering'

@@ -1,7 +1,7 @@
 import type { KernelFamily, LatencyRuntime, NumberFormat, RuntimeLatency, TargetId, TargetLatency, TargetModel } from '../../../shared/optimize'
 
 export type { KernelFamily, NumberFormat, TargetModel }
-import type { Layer, ModelIR } from '../model-ir'
+import type { Layer, ModelIR } from '../model/model-ir'
 import { predictInstructions } from './cost-fit'
 import { M4_COST_MODELS, M4_MEASUREMENT } from './m4-cost-model'
 import { modelCost } from './model-cost'

@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { Layer, ModelIR } from '../model-ir'
+import type { Layer, ModelIR } from '../model/model-ir'
 
 /**
  * Output shape, parameters and multiply-accumulates of each layer of a ModelIR. The training

@@ -6,7 +6,7 @@
  * average pooling as MEAN, dropout and batch norm gone.
  */
 import { elementCount, type CgModel } from '../codegen/graph'
-import type { ModelIR } from '../model-ir'
+import type { ModelIR } from '../model/model-ir'
 import { modelCost } from './model-cost'
 
 export interface OpFacts {

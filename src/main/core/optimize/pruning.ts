@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { Layer, ModelIR } from '../model-ir'
+import type { Layer, ModelIR } from '../model/model-ir'
 
 /**
  * Magnitude pruning as tfmot's prune_low_magnitude does it: the kernels of dense and convolution

@@ -1,5 +1,5 @@
 import { MicroforgeError } from '../../../shared/errors'
-import type { Layer, ModelIR } from '../model-ir'
+import type { Layer, ModelIR } from '../model/model-ir'
 import { convOutLength } from './model-cost'
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
-import type { Activation, Layer, ModelIR } from '../model-ir'
+import type { Activation, Layer, ModelIR } from '../model/model-ir'
 import { asymmetricParams } from '../quant/quantize'
 
 /**

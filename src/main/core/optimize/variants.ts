@@ -3,7 +3,7 @@ import { OPTIMIZE_DEFAULTS, type OptimizeSettings, type VariantFormat, type Vari
 import type { LayerSpec, ModelSpec, SpecActivation } from '../../../shared/training'
 import { exportModel, type ExportMode, type ExportReport } from '../export/export-model'
 import { normalizeModel } from '../export/normalize'
-import type { ModelIR } from '../model-ir'
+import type { ModelIR } from '../model/model-ir'
 import { buildModel } from '../train/build-model'
 import { layersModelToIR } from '../train/model-ir-convert'
 import type { WindowSet } from '../train/train-loop'

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
-import type { Activation, Layer, ModelIR, Padding } from '../model-ir'
+import type { Activation, Layer, ModelIR, Padding } from '../model/model-ir'
 import { DepthwiseConv1D } from './depthwise-conv1d'
 
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'relu6', 'softmax']

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../random'
+import { mulberry32 } from '../util/random'
 
 export { mulberry32 }
 

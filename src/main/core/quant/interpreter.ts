@@ -3,19 +3,19 @@
  * kernels bit for bit on int8, and its float32 arithmetic order on float. Everything is allocated
  * and every kernel prepared in the constructor; invoke() only copies inputs and runs the kernels.
  */
-import { MicroforgeError } from '../../shared/errors'
-import type { ParsedModel, ParsedTensor } from './tflite/reader'
-import type { Eval, Kernel, KernelNode, KernelTensor, TensorData } from './quant/kernels/types'
-import { fullyConnected } from './quant/kernels/fully-connected'
-import { conv2d } from './quant/kernels/conv-2d'
-import { depthwiseConv2d } from './quant/kernels/depthwise-conv-2d'
-import { maxPool } from './quant/kernels/max-pool-2d'
-import { averagePool } from './quant/kernels/average-pool-2d'
-import { mean } from './quant/kernels/mean'
-import { reshape } from './quant/kernels/reshape'
-import { softmax } from './quant/kernels/softmax'
-import { quantize } from './quant/kernels/quantize'
-import { dequantize } from './quant/kernels/dequantize'
+import { MicroforgeError } from '../../../shared/errors'
+import type { ParsedModel, ParsedTensor } from '../tflite/reader'
+import type { Eval, Kernel, KernelNode, KernelTensor, TensorData } from './kernels/types'
+import { fullyConnected } from './kernels/fully-connected'
+import { conv2d } from './kernels/conv-2d'
+import { depthwiseConv2d } from './kernels/depthwise-conv-2d'
+import { maxPool } from './kernels/max-pool-2d'
+import { averagePool } from './kernels/average-pool-2d'
+import { mean } from './kernels/mean'
+import { reshape } from './kernels/reshape'
+import { softmax } from './kernels/softmax'
+import { quantize } from './kernels/quantize'
+import { dequantize } from './kernels/dequantize'
 
 export const KERNELS: Readonly<Record<string, Kernel>> = {
   FULLY_CONNECTED: fullyConnected,

@@ -3,7 +3,7 @@
  * exported variant is measured against (float accuracy, calibration ranges for int8), so it runs
  * the model exactly as trained: batch norm unfolded, dropout as identity.
  */
-import { MicroforgeError } from '../../shared/errors'
+import { MicroforgeError } from '../../../shared/errors'
 import type { Activation, Layer, ModelIR, Padding } from './model-ir'
 
 /** Shape without the batch dimension: [steps, channels] for sequences, [units] for flat tensors. */

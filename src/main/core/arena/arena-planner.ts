@@ -4,13 +4,13 @@
  * from the allocator), and the smaller arena of Microforge's own C runtime, which keeps shapes and
  * multipliers in flash and needs only the activations. Both come from the one greedy planner.
  */
-import type { TargetId } from '../../shared/boards'
-import { planGreedy, type GreedyPlan, type PlanBuffer } from './arena/greedy-plan'
-import { CORTEX_M_CMSIS, CORTEX_M_REFERENCE, headBuffers, tflmArena, type TflmArenaTarget } from './arena/tflm-arena'
-import type { ParsedModel } from './tflite/reader'
+import type { TargetId } from '../../../shared/boards'
+import { planGreedy, type GreedyPlan, type PlanBuffer } from './greedy-plan'
+import { CORTEX_M_CMSIS, CORTEX_M_REFERENCE, headBuffers, tflmArena, type TflmArenaTarget } from './tflm-arena'
+import type { ParsedModel } from '../tflite/reader'
 
-export { TFLM_ALIGNMENT } from './arena/tflm-arena'
-export type { GreedyPlan as ArenaLayout, PlacedBuffer as PlannedBuffer } from './arena/greedy-plan'
+export { TFLM_ALIGNMENT } from './tflm-arena'
+export type { GreedyPlan as ArenaLayout, PlacedBuffer as PlannedBuffer } from './greedy-plan'
 
 /** The C runtime aligns every activation to 16 bytes (mf_runtime.h), like TFLM. */
 export const RUNTIME_ALIGNMENT = 16
