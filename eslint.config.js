@@ -16,15 +16,20 @@ const layers = [
   layer(['src/shared/**'], ['**/main/**', ...UP.ui, ...UP.cli, 'node:*'], 'src/shared is the contract: it imports nothing but itself and zod.'),
   layer(
     ['src/main/core/**'],
-    ['**/services/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell, 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http'],
+    ['**/services/**', '**/storage/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell, 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http'],
     'src/main/core is pure: no services, workers, transports, file system or processes. Take bytes, return bytes.'
   ),
-  layer(['src/main/workers/**'], ['**/services/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Workers call core and hand bytes back; the services own I/O.'),
+  layer(['src/main/workers/**'], ['**/services/**', '**/storage/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Workers call core and hand bytes back; the services own I/O.'),
+  layer(
+    ['src/main/storage/**'],
+    ['**/services/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell],
+    'src/main/storage is the project folder on disk (atomic writes, the lock, project.json, model files): services use it, it uses no service.'
+  ),
   layer(['src/main/services/**'], ['**/rpc/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Services sit below the transports, the CLI and the shell.', ['electron']),
   layer(['src/main/sim/**'], ['**/services/**', '**/rpc/**', ...UP.ui, ...UP.cli, ...UP.shell], 'The virtual boards sit beside the services and below the transports.', ['electron']),
   layer(['src/main/rpc/**'], [...UP.ui, ...UP.cli, ...UP.shell], 'Transports sit below the CLI and the shell.', ['electron']),
   layer(['src/cli/commands/**'], ['**/main/**', ...UP.ui], 'CLI commands go through the contract (ctx.api), like the UI.'),
-  layer(['src/cli/*.ts'], ['**/main/core/**', '**/main/workers/**', '**/main/sim/**', ...UP.ui], 'The CLI reaches the services only through createServices and the in-memory transport.'),
+  layer(['src/cli/*.ts'], ['**/main/core/**', '**/main/storage/**', '**/main/workers/**', '**/main/sim/**', ...UP.ui], 'The CLI reaches the services only through createServices and the in-memory transport.'),
   layer(['src/renderer/**'], ['**/main/**', ...UP.cli, '**/preload/**', 'node:*'], 'The renderer sees only src/shared and its api/.'),
   layer(['src/preload/**'], ['**/main/**', ...UP.ui, ...UP.cli], 'The preload bridges the contract; it imports only src/shared and electron.', [])
 ]

@@ -15,7 +15,7 @@ import { generateFirmware, sanitizeName, type FirmwareProject, type FirmwareRequ
 import { cgModelFromTflite, type CgModel } from '../../src/main/core/codegen/graph'
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
 import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
-import { parseProjectFile } from '../../src/main/services/project-store'
+import { parseProjectFile } from '../../src/main/storage/project-store'
 import { BOARDS, TARGET_IDS, type FirmwareMode, type RuntimeId } from '../../src/shared/boards'
 import { newProjectFile } from '../../src/shared/project-schema'
 import { exportModel } from '../../src/main/core/export/export-model'

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { TflmSdkStatus } from '../../shared/contract/system'
 import { checkTflmSdkFolder, tflmSdkStatus } from '../sim/tflm-sdk-status'
-import { writeJsonAtomic } from './atomic-fs'
+import { writeJsonAtomic } from '../storage/atomic-fs'
 
 interface SettingsFile {
   tflmSdkDir?: string

@@ -12,7 +12,7 @@ import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/
 import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { commonLength } from '../core/dataset/window-length'
 import { defaultAxisNames } from '../core/serial/number-tokens'
-import { wrapFsError } from './atomic-fs'
+import { wrapFsError } from '../storage/atomic-fs'
 
 /**
  * Reading import files into recordings (IO) and deciding the signal spec they land in. The

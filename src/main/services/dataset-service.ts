@@ -11,10 +11,10 @@ import { conform } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
 import { splitForNext, stratifiedSplit } from '../core/dataset/split'
 import type { ServiceEvents } from './event-bus'
-import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { loadRecordings, planSpec, preview } from './dataset-import'
-import { withProjectLock } from './project-lock'
-import { readProjectFile } from './project-store'
+import { withProjectLock } from '../storage/project-lock'
+import { readProjectFile } from '../storage/project-store'
 
 /** What the dataset needs from the project service: one atomic project.json update. */
 export interface ProjectUpdater {

@@ -1,6 +1,6 @@
 import type { ProfileSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { correctionFactor } from '../core/profile/latency-ratio'
-import { writeJsonAtomic } from './atomic-fs'
+import { writeJsonAtomic } from '../storage/atomic-fs'
 import { join } from 'node:path'
 import type { ProjectService } from './project-service'
 

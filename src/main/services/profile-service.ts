@@ -26,10 +26,10 @@ import { profileCsv } from '../core/profile/profile-csv'
 import { ProfileRecorder } from '../core/profile/profile-recorder'
 import { profileStats } from '../core/profile/stage-stats'
 import type { ServiceEvents } from './event-bus'
-import { wrapFsError, writeFileAtomic } from './atomic-fs'
-import { settleCommit } from './commit-journal'
+import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
+import { settleCommit } from '../storage/commit-journal'
 import { saveProfileSession } from './profile-save'
-import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from './lineage'
+import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
 import type { ProjectService } from './project-service'
 
 /** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */

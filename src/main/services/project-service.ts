@@ -1,4 +1,4 @@
-import { firmwareCensus } from './firmware-census'
+import { firmwareCensus } from '../storage/firmware-census'
 import { promises as fs, type Dirent } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
@@ -7,11 +7,11 @@ import { isPlainName } from '../../shared/project-file-schema'
 import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '../../shared/project-schema'
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
-import { wrapFsError, writeJsonAtomic } from './atomic-fs'
-import { currentLineage, isStale, readFirmwareSources, sampleHeads, staleProfiles } from './lineage'
-import { withProjectLock } from './project-lock'
-import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from './project-store'
-import { commitFiles, type CommitFile } from './commit-journal'
+import { wrapFsError, writeJsonAtomic } from '../storage/atomic-fs'
+import { currentLineage, isStale, readFirmwareSources, sampleHeads, staleProfiles } from '../storage/lineage'
+import { withProjectLock } from '../storage/project-lock'
+import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from '../storage/project-store'
+import { commitFiles, type CommitFile } from '../storage/commit-journal'
 
 const MAX_RECENT = 12
 

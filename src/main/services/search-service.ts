@@ -11,7 +11,7 @@ import { rankCandidates, scaledSpec, searchCandidates } from '../core/train/sear
 import { summarizeSpec } from '../core/train/summary'
 import type { SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import type { JobService } from './job-service'
-import { readProjectFile } from './project-store'
+import { readProjectFile } from '../storage/project-store'
 import { FLOAT_MODEL_DIR, readSamples, resolveOptions } from './training-service'
 import { runWorker } from './worker-host'
 

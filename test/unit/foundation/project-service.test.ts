@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProjectService } from '../../../src/main/services/project-service'
-import { parseProjectFile } from '../../../src/main/services/project-store'
-import { writeFileAtomic } from '../../../src/main/services/atomic-fs'
+import { parseProjectFile } from '../../../src/main/storage/project-store'
+import { writeFileAtomic } from '../../../src/main/storage/atomic-fs'
 import { tempDir } from '../../helpers/tmp'
 
 describe('ProjectService', () => {

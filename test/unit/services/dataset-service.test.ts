@@ -5,7 +5,7 @@ import { parseImuCaptureCsv } from '../../../src/main/core/dataset/imu-capture-c
 import { EventBus } from '../../../src/main/services/event-bus'
 import { DatasetService } from '../../../src/main/services/dataset-service'
 import { ProjectService } from '../../../src/main/services/project-service'
-import { readProjectFile } from '../../../src/main/services/project-store'
+import { readProjectFile } from '../../../src/main/storage/project-store'
 import { PUNCH_FLEX_DIR } from '../../helpers/fixtures'
 import { repoRoot, tempDir } from '../../helpers/tmp'
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DatasetService } from '../../../src/main/services/dataset-service'
-import { LOCK_FILE, lockHolder, withProjectLock } from '../../../src/main/services/project-lock'
+import { LOCK_FILE, lockHolder, withProjectLock } from '../../../src/main/storage/project-lock'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { tempDir } from '../../helpers/tmp'
 

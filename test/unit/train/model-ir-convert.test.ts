@@ -7,7 +7,7 @@ import { presetSpec } from '../../../src/main/core/train/presets'
 import { mulberry32 } from '../../../src/main/core/train/rng'
 import { summarizeSpec } from '../../../src/main/core/train/summary'
 import { predictProbs, trainLoop, type WindowSet } from '../../../src/main/core/train/train-loop'
-import { modelFolderIO } from '../../../src/main/services/model-io'
+import { modelFolderIO } from '../../../src/main/storage/model-io'
 import type { PresetId } from '../../../src/shared/training'
 import { tempDir } from '../../helpers/tmp'
 

@@ -7,7 +7,7 @@ import type { Sample } from '../../core/serial/line-parser'
 import type { RateEstimator } from '../../core/serial/rate-estimator'
 import { WindowRecorder } from '../../core/serial/window-recorder'
 import type { NewWindow } from '../dataset-service'
-import { readProjectFile } from '../project-store'
+import { readProjectFile } from '../../storage/project-store'
 
 /** How far a measured rate may stray from the project's before recording refuses (arrival times wobble). */
 const RATE_TOLERANCE = 0.1
