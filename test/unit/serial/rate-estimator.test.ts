@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../../src/main/core/random'
+import { mulberry32 } from '../../../src/main/core/util/random'
 import { envelopePeriod, RateEstimator } from '../../../src/main/core/serial/rate-estimator'
 
 describe('RateEstimator', () => {
