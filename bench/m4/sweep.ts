@@ -28,6 +28,8 @@ const SWEEPS: Sweep[] = [
   { name: 'sweep dw 8 k5 + pw 8->8, dw 8 k7 same', window: 100, axes: 8, layers: (r) => [depthwise(r, 'dw1', 8, 1, 5, 'relu'), conv1d(r, 'pw', 8, 8, 1, 'relu'), depthwise(r, 'dw2', 8, 1, 7, 'relu', 'same'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 8, 2, 'softmax')] },
   { name: 'sweep dw 24 k4 + pw 24->16, maxpool', window: 70, axes: 24, layers: (r) => [depthwise(r, 'dw', 24, 1, 4, 'relu'), conv1d(r, 'pw', 24, 16, 1, 'relu'), { type: 'maxPool1d', name: 'p', poolSize: 2, strides: 2, padding: 'valid' }, { type: 'flatten', name: 'f' }, dense(r, 'd', 35 * 16, 2, 'softmax')] },
   { name: 'sweep dw 1x6 k9 stride 1, fc', window: 120, axes: 1, layers: (r) => [depthwise(r, 'dw', 1, 6, 9, 'relu', 'valid'), { type: 'flatten', name: 'f' }, dense(r, 'd', 112 * 6, 4, 'softmax')] },
+  { name: 'sweep dw 6 x2 k5 same + pw 12->16', window: 60, axes: 6, layers: (r) => [depthwise(r, 'dw', 6, 2, 5, 'relu', 'same'), conv1d(r, 'pw', 12, 16, 1, 'relu'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 16, 2, 'softmax')] },
+  { name: 'sweep dw 4 x3 k3, fc', window: 90, axes: 4, layers: (r) => [depthwise(r, 'dw', 4, 3, 3, 'relu', 'valid'), { type: 'flatten', name: 'f' }, dense(r, 'd', 88 * 12, 3, 'softmax')] },
   { name: 'sweep conv 4->8 k5, conv 8->16 k5', window: 90, axes: 4, layers: (r) => [conv1d(r, 'c1', 4, 8, 5, 'relu'), conv1d(r, 'c2', 8, 16, 5, 'relu'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 16, 2, 'softmax')] }
 ]
 

@@ -118,6 +118,11 @@ export interface TargetLatency {
   /** Which runtime ms is for, and how it was obtained (a fit to measurements, or a projection). */
   runtime?: LatencyRuntime
   basis?: string
+  /**
+   * True when no measurement stands behind the figure: float kernels (assumed cycles per MAC), and
+   * int8 on cores that cannot be emulated here (Cortex-M4 counts times a factor). basis says which.
+   */
+  projection?: boolean
   /** int8: the estimate for every runtime, so Deploy can show the one it builds. */
   byRuntime?: RuntimeLatency[]
 }

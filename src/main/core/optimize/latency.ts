@@ -13,7 +13,7 @@ import { opFactsFromIr, type OpFacts } from './op-facts'
  * Cortex-M4F (`npm run bench -- m4`), at one cycle per instruction; cores that cannot be emulated
  * here (ESP32's Xtensa, RP2040's Cortex-M0+) get those counts times a stated projection factor.
  * Float kernels: cycles per MAC for each kernel family, cycles per element for the work that is
- * not MACs, and a fixed cost per operator, all assumptions. Either way a profile measured on the
+ * not MACs, and a fixed cost per operator, all assumptions, labelled a projection (floatBasis). Either way a profile measured on the
  * board sets `correction` (measured / estimated) so later estimates land on the measurement.
  */
 export const TARGETS: TargetModel[] = [
@@ -124,6 +124,18 @@ export function int8Basis(target: TargetModel): string {
     : `Projection: Cortex-M4 instruction counts x ${target.int8Projection} for the ${target.core}, which cannot be emulated here; a profile measured on the board corrects it.`
 }
 
+/**
+ * Float estimates are not fitted to any measurement (the bench counts int8 kernels only): the
+ * basis says so and gives the assumed figures, so nobody mistakes them for the int8 ones.
+ */
+export function floatBasis(t: TargetModel, format: NumberFormat): string {
+  const mac = t.cyclesPerMac[format]
+  return (
+    `Projection, not a measurement: float kernels on the ${t.core} at assumed cycles per MAC (conv ${mac.conv}, depthwise ${mac.depthwise}, dense ${mac.dense}), ` +
+    `${t.cyclesPerElement[format]} per element of other layers and ${t.cyclesPerOp} per operator, at ${t.clockMHz} MHz; no float model is measured. A profile measured on the board corrects it.`
+  )
+}
+
 function int8Latency(model: ModelIR, t: TargetModel, correction: number): TargetLatency {
   const byRuntime: RuntimeLatency[] = LATENCY_RUNTIMES.map((runtime) => {
     const instructions = Math.round(estimateM4Instructions(model, runtime) * (t.int8Projection ?? 1))
@@ -131,7 +143,7 @@ function int8Latency(model: ModelIR, t: TargetModel, correction: number): Target
     return { runtime, instructions, rawMs, ms: rawMs * correction }
   })
   const c = byRuntime[0]
-  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction, runtime: 'c', basis: int8Basis(t), byRuntime }
+  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction, runtime: 'c', basis: int8Basis(t), projection: t.int8Projection !== null, byRuntime }
 }
 
 export function estimateLatency(model: ModelIR, format: NumberFormat, corrections: Partial<Record<TargetId, number>> = {}): LatencyEstimate[] {
@@ -140,7 +152,7 @@ export function estimateLatency(model: ModelIR, format: NumberFormat, correction
     if (format === 'int8') return int8Latency(model, t, correction)
     const cycles = estimateCycles(model, t, format)
     const rawMs = cycles / (t.clockMHz * 1000)
-    return { target: t.id, ms: rawMs * correction, rawMs, cycles, correction, basis: 'Float kernels: assumed cycles per MAC, per element and per operator (see the table).' }
+    return { target: t.id, ms: rawMs * correction, rawMs, cycles, correction, basis: floatBasis(t, format), projection: true }
   })
 }
 
