@@ -23,6 +23,8 @@ export interface StepStatus {
 
 export interface StepFacts {
   sensorKnown: boolean
+  /** The signal spec's sample rate is known (measured, read from timestamps, or given). */
+  rateKnown?: boolean
   sampleCount: number
   classesWithSamples: number
   hasFloatModel: boolean
@@ -44,7 +46,11 @@ export function computeSteps(f: StepFacts): StepStatus[] {
   const s = (id: StepId, state: StepState, detail: string): StepStatus => ({ id, title: STEP_TITLES[id], state, detail })
   const enoughData = f.classesWithSamples >= 2
   return [
-    f.sensorKnown ? s('connect', 'done', 'Sensor columns and rate are known.') : s('connect', 'ready', 'Connect a board, or import data in Capture.'),
+    f.sensorKnown && f.rateKnown === false
+      ? s('connect', 'ready', 'The sample rate is unknown: connect the board to measure it, or set it (Capture asks; microforge project set --rate HZ).')
+      : f.sensorKnown
+        ? s('connect', 'done', 'Sensor columns and rate are known.')
+        : s('connect', 'ready', 'Connect a board, or import data in Capture.'),
     enoughData
       ? s('capture', 'done', `${f.sampleCount} windows in ${f.classesWithSamples} classes.`)
       : s('capture', 'ready', 'Record or import windows for at least 2 classes.'),

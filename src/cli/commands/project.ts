@@ -22,7 +22,8 @@ function formatSummary(result: unknown): string {
 function signalLine(sig: SignalSpec): string {
   const rate = sig.sampleRateHz === null ? 'rate unknown' : `${sig.sampleRateHz} Hz`
   const window = sig.windowLength === null ? 'window length not set' : `${sig.windowLength}-sample windows${sig.sampleRateHz ? ` (${(sig.windowLength / sig.sampleRateHz).toFixed(2)} s)` : ''}`
-  return `  signal: ${sig.axes.length ? sig.axes.join(', ') : 'axes not known'}; ${rate}; ${window}`
+  const axes = sig.axes.map((a, i) => `${a}${sig.units[i] ? ` (${sig.units[i]}${sig.scale[i] !== undefined && sig.scale[i] !== 1 ? ` x ${sig.scale[i]}` : ''})` : ''}`)
+  return `  signal: ${axes.length ? axes.join(', ') : 'axes not known'}; ${rate}; ${window}`
 }
 
 export const projectCreate: CliCommand = {

@@ -165,6 +165,7 @@ export class ProjectService implements ProjectApi {
       staleModelFirmwareCount: stale.firmware,
       staleProfileCount: stale.profiles,
       sensorKnown: project.signal.axes.length > 0,
+      rateKnown: project.signal.sampleRateHz !== null,
       sampleCount,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
       hasFloatModel,

@@ -85,11 +85,14 @@ describe('import keeps each file its rate and length unless told otherwise', () 
     const unknown = (await run(importCommand, [project, nanoPunch])) as ImportResult
     expect(unknown.rateHz).toBeNull()
     expect(importCommand.format?.(unknown)).toMatch(/rate unknown \(give it with --rate HZ\)/)
+    // The sidebar does not call the sensor known while its rate is not.
+    expect((await services.api.project.open(project)).steps[0]).toMatchObject({ id: 'connect', state: 'ready', detail: expect.stringMatching(/sample rate is unknown/) })
     const p2 = path.join(tmp.dir, 'nano2')
     await services.api.project.create(p2, 'nano2')
     const given = (await run(importCommand, [p2, nanoPunch], { rate: '119' })) as ImportResult
     expect(given).toMatchObject({ rateHz: 119, windowLength: 119 })
     expect((await services.api.project.open(p2)).project.signal).toMatchObject({ sampleRateHz: 119, rateSource: 'user' })
+    expect((await services.api.project.open(p2)).steps[0]).toMatchObject({ id: 'connect', state: 'done' })
   })
 
   it('a folder of IMU_Capture files (punch.csv, flex.csv) labels each file by its name, not by the folder', async () => {

@@ -269,7 +269,7 @@ function readme(
   L.push(`| Sensor | ${board.sensor} |`)
   L.push(`| Mode | ${req.mode} |`)
   if (req.mode !== 'capture') L.push(`| Runtime | ${req.runtime === 'c' ? 'Microforge C runtime (plain C99, no TensorFlow Lite Micro)' : 'TensorFlow Lite Micro'} |`)
-  L.push(`| Window | ${req.preprocessing.windowLength} samples at ${req.sampleRateHz} Hz, axes ${req.preprocessing.axes.map(cComment).join(', ')} |`)
+  L.push(`| Window | ${req.preprocessing.windowLength} samples at ${req.sampleRateHz} Hz, axes ${axisSourcesIn(req.preprocessing.axes, req.signal).map((a) => `${cComment(a.axis)} (${a.unit})`).join(', ')} |`)
   L.push(`| Serial | ${req.baud} baud |`)
   if (sizes.cRuntime) L.push(`| Arena | ${sizes.cRuntime.arenaBytes} bytes (static, planned at generation) |`)
   if (sizes.tflm && sizes.tflmArenaSize) {
