@@ -47,4 +47,32 @@ describe('sim.startFirmware', () => {
     await services.api.sim.stop()
     expect(await services.api.sim.status()).toBeNull()
   })
+
+  // The "stalls at 816 B" report: the stream kept flowing, but its counters only travelled in
+  // sample batches, which profile firmware never produces, so the Connect step's bytes and lines
+  // froze at the first status. Clients must see them grow.
+  it('opened from Connect, the counters a client sees keep growing while the firmware prints', async () => {
+    const info = await services.api.sim.startFirmware(dir())
+    const seen: Array<{ bytes: number; profile: number }> = []
+    const sub = services.bus.on('device.status', (s) => {
+      if (s.state === 'open' && s.path === info.path) seen.push({ bytes: s.stats.bytes, profile: s.stats.profile })
+    })
+    try {
+      await services.api.device.open(info.path, 115200)
+      // 20 profile lines a second: over 4 s, many more than the handful before the first status.
+      await new Promise((r) => setTimeout(r, 4000))
+      const stream = (await services.api.device.status()).stats
+      expect(stream.profile).toBeGreaterThanOrEqual(20)
+      const last = seen[seen.length - 1]
+      // What a client was last told trails the stream by at most one status tick.
+      expect(last.bytes).toBeGreaterThan(stream.bytes * 0.6)
+      expect(last.profile).toBeGreaterThanOrEqual(15)
+      const growing = seen.filter((s, i) => i > 0 && s.bytes > seen[i - 1].bytes)
+      expect(growing.length).toBeGreaterThanOrEqual(4)
+    } finally {
+      sub.dispose()
+      await services.api.device.close()
+      await services.api.sim.stop()
+    }
+  })
 })

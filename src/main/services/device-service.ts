@@ -264,7 +264,11 @@ export class DeviceService implements DeviceApi {
     let ticks = 0
     this.timer = setInterval(() => {
       this.flushBatch()
-      if (++ticks % 10 === 0) this.checkHealth()
+      if (++ticks % 10 === 0) {
+        this.checkHealth()
+        // The counters travel in sample batches: a board that prints none (profile firmware) had them frozen at its first status.
+        if (this.conn && this.state === 'open' && this.conn.framer.stats.bytes !== this.bytesPublished) this.emitStatus()
+      }
     }, this.batchMs)
   }
 
@@ -326,6 +330,7 @@ export class DeviceService implements DeviceApi {
       rate: this.rateOf(conn)
     }
     this.bus.emit('device.samples', payload)
+    this.bytesPublished = payload.stats.bytes
     if (this.recording?.active) this.emitRecording()
   }
 
@@ -357,6 +362,7 @@ export class DeviceService implements DeviceApi {
     this.emitStatus(path, baud)
   }
 
+  private bytesPublished = 0
   private lastPath: string | null = null
   private lastBaud: number | null = null
 
@@ -380,7 +386,9 @@ export class DeviceService implements DeviceApi {
   }
 
   private emitStatus(path?: string, baud?: number): void {
-    this.bus.emit('device.status', this.statusNow(path, baud))
+    const status = this.statusNow(path, baud)
+    this.bus.emit('device.status', status)
+    this.bytesPublished = status.stats.bytes
   }
 
   private emitRecording(): void {
