@@ -55,4 +55,17 @@ describe('a full disk', () => {
     expect((r.firmwareEntries as string[]).filter((n) => n !== '.sources.json')).toEqual(['hello_int8_nano33ble_classify'])
     expect(r.leftovers).toEqual([])
   })
+
+  it('import: a full disk imports nothing (no window without its class), and the retry imports each window once', () => {
+    const r = runOnSmallDisk('import', 4096)
+    expect(r.error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/disk is full/), hint: expect.stringMatching(/Free some space/) })
+    expect(r.windowsAfterFull).toBe(0)
+    expect(r.unlistedAfterFull).toBe(0)
+    expect(r.retryImported).toBe(400)
+    expect(r.windowsAfterRetry).toBe(400)
+    expect(r.distinctSources).toBe(400)
+    expect(r.unlistedAfterRetry).toBe(0)
+    expect(r.hidden).toEqual([])
+    expect(r.leftovers).toEqual([])
+  })
 })

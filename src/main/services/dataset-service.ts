@@ -13,6 +13,9 @@ import { splitForNext, stratifiedSplit } from '../core/dataset/split'
 import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { loadRecordings, planSpec, preview } from './dataset-import'
+import { commitFolder, settleCommit } from '../storage/commit-journal'
+import { InjectedKill } from '../storage/fs-ops'
+import { sampleText, stageWindows } from '../storage/import-staging'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
 
@@ -54,6 +57,8 @@ export class DatasetService implements DatasetApi {
   ) {}
 
   async list(project: string): Promise<WindowSummary[]> {
+    // An import a kill interrupted after its commit is finished first.
+    await settleCommit(project)
     const dir = samplesDir(project)
     const names = await readdirOrEmpty(dir)
     const out: WindowSummary[] = []
@@ -205,21 +210,31 @@ export class DatasetService implements DatasetApi {
       options.testFraction ?? (typeof p.settings.testFraction === 'number' ? p.settings.testFraction : DEFAULT_TEST_FRACTION),
       seedOf(p)
     )
-    // Classes first: a kill or a full disk mid-import leaves windows whose class is listed.
-    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
-    await this.ensureClasses(project, [...new Set(windows.map((w) => w.label))], {
-      windowLength: plan.windowLength,
-      ...(options.hop !== undefined ? { hop: options.hop } : {}),
-      axes: loaded.axes,
-      ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
-    })
-    await fs.mkdir(samplesDir(project), { recursive: true })
     const createdAt = new Date().toISOString()
     const classes: Record<string, number> = {}
-    for (let i = 0; i < windows.length; i++) {
-      const w = windows[i]
-      await writeSample(project, { id: ids[i], label: w.label, split: w.split ?? plan2.get(ids[i]) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt })
-      classes[w.label] = (classes[w.label] ?? 0) + 1
+    for (const w of windows) classes[w.label] = (classes[w.label] ?? 0) + 1
+    // All windows or none: written to a staging folder (one sync for all of them), then committed
+    // by one journal rename. A full disk or a kill before the commit leaves the project as it was,
+    // so trying again does not duplicate anything.
+    const staging = await stageWindows(
+      project,
+      windows.map((w, i) => ({ id: ids[i], label: w.label, split: w.split ?? plan2.get(ids[i]) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt }))
+    )
+    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
+    try {
+      await withProjectLock(project, async () => {
+        // Classes first: the windows committed next always have their class listed.
+        await this.ensureClasses(project, Object.keys(classes), {
+          windowLength: plan.windowLength,
+          ...(options.hop !== undefined ? { hop: options.hop } : {}),
+          axes: loaded.axes,
+          ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
+        })
+        await commitFolder(project, `samples/${staging}`, 'samples')
+      })
+    } catch (err) {
+      if (!(err instanceof InjectedKill)) await fs.rm(join(samplesDir(project), staging), { recursive: true, force: true }).catch(() => undefined)
+      throw err
     }
     this.changed(project, 'imported')
     const resized = report.reduce((n, r) => n + (r.actions.some((a) => a.startsWith('padded') || a.startsWith('cropped')) ? r.windows : 0), 0)
@@ -327,13 +342,8 @@ function windowPath(project: string, id: string): string {
 }
 
 async function writeSample(project: string, w: SampleWindow): Promise<void> {
-  const file: SampleFile = { format: 'microforge-sample', version: SAMPLE_FORMAT_VERSION, ...w }
-  // One line per sample keeps files small and diffable.
-  const { values, ...head } = file
-  const text = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "values": [\n${values.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]\n}\n`)
-  await writeFileAtomic(windowPath(project, w.id), text)
+  await writeFileAtomic(windowPath(project, w.id), sampleText(w))
 }
-
 
 export function parseSampleFile(text: string, name: string): SampleFile {
   let raw: unknown

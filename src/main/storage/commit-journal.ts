@@ -28,6 +28,8 @@ interface Journal {
   moves: Array<[string, string]>
   /** Project-relative files to delete once the new ones are in place. */
   removes: string[]
+  /** [staging folder, target folder] pairs: every file of the first moves into the second, then it goes. */
+  folders?: Array<[string, string]>
 }
 
 /** Writes `files` and deletes `removes` (project-relative) as one change. Call with the project lock held. */
@@ -54,6 +56,16 @@ export async function commitFiles(projectDir: string, files: CommitFile[], remov
 }
 
 /**
+ * Makes the files of a staging folder (already written and synced, e.g. by writeBatch) part of
+ * `targetRel` in one step. Call with the project lock held.
+ */
+export async function commitFolder(projectDir: string, stagingRel: string, targetRel: string): Promise<void> {
+  const journal: Journal = { version: 1, moves: [], removes: [], folders: [[stagingRel, targetRel]] }
+  await writeJsonAtomic(join(projectDir, JOURNAL_FILE), journal)
+  await apply(projectDir, journal)
+}
+
+/**
  * Finishes a change a kill interrupted after its commit (idempotent: a move already made is
  * skipped). Readers call it before they read; it costs one failed stat when nothing is pending.
  */
@@ -72,6 +84,14 @@ async function apply(projectDir: string, journal: Journal): Promise<void> {
     if (!(await exists(from))) continue
     await fsOps.rename(from, inside(projectDir, target))
     dirs.add(dirname(inside(projectDir, target)))
+  }
+  for (const [stagingRel, targetRel] of journal.folders ?? []) {
+    const staging = inside(projectDir, stagingRel)
+    const target = inside(projectDir, targetRel)
+    const names = await fs.readdir(staging).catch(() => [] as string[])
+    await runParallel(names, (n) => fsOps.rename(join(staging, n), join(target, n)))
+    await fsOps.rm(staging, { recursive: true, force: true })
+    dirs.add(target)
   }
   for (const r of journal.removes) await fsOps.rm(inside(projectDir, r), { force: true })
   for (const d of dirs) await syncDir(d)
@@ -93,7 +113,7 @@ async function readJournal(projectDir: string): Promise<Journal | null> {
     }
   })()
   const pair = (m: unknown): m is [string, string] => Array.isArray(m) && m.length === 2 && m.every((s) => typeof s === 'string')
-  if (!j || j.version !== 1 || !Array.isArray(j.moves) || !j.moves.every(pair) || !Array.isArray(j.removes) || !j.removes.every((s) => typeof s === 'string')) {
+  if (!j || j.version !== 1 || !Array.isArray(j.moves) || !j.moves.every(pair) || !(j.folders === undefined || (Array.isArray(j.folders) && j.folders.every(pair))) || !Array.isArray(j.removes) || !j.removes.every((s) => typeof s === 'string')) {
     throw new MicroforgeError('PROJECT_CORRUPT', `${join(projectDir, JOURNAL_FILE)} is damaged.`, 'Delete that file; the last optimization or profiling session may have to be run again.')
   }
   return j as Journal
@@ -106,6 +126,15 @@ function inside(projectDir: string, rel: string): string {
     throw new MicroforgeError('PROJECT_CORRUPT', `${join(projectDir, JOURNAL_FILE)} names a file outside the project (${rel}).`, 'Delete that file.')
   }
   return join(projectDir, ...parts)
+}
+
+/** Renames are independent once committed: many at a time (100,000 imported windows). */
+async function runParallel(items: string[], fn: (item: string) => Promise<void>): Promise<void> {
+  let i = 0
+  const worker = async (): Promise<void> => {
+    while (i < items.length) await fn(items[i++])
+  }
+  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker))
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -51,6 +51,11 @@ export function writeSynced(path: string, data: string | Uint8Array): Promise<vo
   })
 }
 
+/** One step: a folder's files made durable together (see batch-write.ts). */
+export function syncStep(fn: () => Promise<void>): Promise<void> {
+  return step(fn)
+}
+
 export const fsOps = {
   rename: (from: string, to: string): Promise<void> => step(() => fs.rename(from, to)),
   rm: (path: string, opts: { recursive?: boolean; force?: boolean } = {}): Promise<void> => step(() => fs.rm(path, opts)),

@@ -46,7 +46,11 @@ export async function currentLineage(dir: string, windows?: Array<{ id: string; 
   return { model, dataChanged: dataFingerprint(windows ?? (await sampleHeads(dir))) !== trainedOn }
 }
 
-/** id, label and split of every window, without keeping values. */
+/**
+ * id, label and split of every window, without keeping values: only the head of each file is
+ * read (Microforge writes the head fields before the values), many files at a time. Reading and
+ * parsing every file whole, one after another, took 23.5 s for 100,000 windows.
+ */
 export async function sampleHeads(dir: string): Promise<Array<{ id: string; label: string; split: string }>> {
   const samples = join(dir, 'samples')
   let names: string[]
@@ -55,16 +59,46 @@ export async function sampleHeads(dir: string): Promise<Array<{ id: string; labe
   } catch {
     return []
   }
-  const out: Array<{ id: string; label: string; split: string }> = []
-  for (const name of names) {
-    try {
-      const { label, split } = JSON.parse(await fs.readFile(join(samples, name), 'utf8')) as { label?: unknown; split?: unknown }
-      if (typeof label === 'string') out.push({ id: name.slice(0, -5), label, split: split === 'test' ? 'test' : 'train' })
-    } catch {
-      // A damaged window is reported by the dataset view.
+  const heads: Array<{ id: string; label: string; split: string } | null> = new Array<null>(names.length).fill(null)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const i = next++
+      heads[i] = await readHead(join(samples, names[i]), names[i].slice(0, -5))
     }
   }
-  return out
+  await Promise.all(Array.from({ length: Math.min(32, names.length) }, worker))
+  return heads.filter((h): h is { id: string; label: string; split: string } => h !== null)
+}
+
+const HEAD_BYTES = 2048
+
+async function readHead(path: string, id: string): Promise<{ id: string; label: string; split: string } | null> {
+  try {
+    let text: string
+    const h = await fs.open(path, 'r')
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES)
+      const { bytesRead } = await h.read(buf, 0, HEAD_BYTES, 0)
+      text = buf.subarray(0, bytesRead).toString('utf8')
+    } finally {
+      await h.close()
+    }
+    // The fields before "values", closed as an object; anything else (another writer's order, a
+    // long head) is read whole.
+    const cut = /,\s*"values"\s*:/.exec(text)
+    let head: { label?: unknown; split?: unknown }
+    try {
+      if (!cut) throw new Error('no head')
+      head = JSON.parse(text.slice(0, cut.index) + '}') as typeof head
+    } catch {
+      head = JSON.parse(await fs.readFile(path, 'utf8')) as typeof head
+    }
+    return typeof head.label === 'string' ? { id, label: head.label, split: head.split === 'test' ? 'test' : 'train' } : null
+  } catch {
+    // A damaged window is reported by the dataset view.
+    return null
+  }
 }
 
 /** What each generated firmware project was built from: firmware/.sources.json (a dot file: not a project). */

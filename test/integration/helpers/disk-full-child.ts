@@ -5,6 +5,7 @@
  *
  *   capture: a board on a real pty streams 1 kHz into a recording until the disk is full.
  *   deploy:  firmware generated once, the disk filled up, then generated again over it.
+ *   import:  a CSV of many windows imported onto a nearly full disk, then again once there is room.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -112,6 +113,39 @@ if (scenario === 'capture') {
       files: Object.keys(before).length,
       zipExists: existsSync(join(project, 'firmware', 'hello_int8_nano33ble_classify.zip')),
       firmwareEntries: readdirSync(join(project, 'firmware')),
+      leftovers: leftovers()
+    }) + '\n'
+  )
+} else if (scenario === 'import') {
+  const dataset = new DatasetService(projects)
+  const csv = join(scratch, 'many.csv')
+  // 400 windows of 25 samples x 3 axes in 4 classes: 400 files, 1.6 MB on tmpfs (4 KB pages).
+  const rows = ['label,aX,aY,aZ']
+  for (let w = 0; w < 400; w++) for (let i = 0; i < 25; i++) rows.push(`c${w % 4},${w + i / 100},${i},${-w}`)
+  writeFileSync(csv, rows.join('\n') + '\n')
+  fill(96 * 1024)
+  let error: unknown = null
+  try {
+    await dataset.import(project, [csv], { windowLength: 25 })
+  } catch (err) {
+    error = { code: (err as { code?: string }).code, message: (err as Error).message, hint: (err as { hint?: string }).hint }
+  }
+  const afterFull = await dataset.list(project)
+  const classesAfterFull = (await projects.summarize(project)).project.classes.map((c) => c.name)
+  for (const n of readdirSync(disk)) if (n.startsWith('filler-')) writeFileSync(join(disk, n), '')
+  const retry = await dataset.import(project, [csv], { windowLength: 25 })
+  const afterRetry = await dataset.list(project)
+  const classes = (await projects.summarize(project)).project.classes.map((c) => c.name)
+  process.stdout.write(
+    JSON.stringify({
+      error,
+      windowsAfterFull: afterFull.length,
+      unlistedAfterFull: afterFull.filter((w) => !classesAfterFull.includes(w.label)).length,
+      retryImported: Object.values(retry.classes).reduce((a, b) => a + b, 0),
+      windowsAfterRetry: afterRetry.length,
+      distinctSources: new Set(afterRetry.map((w) => w.source)).size,
+      unlistedAfterRetry: afterRetry.filter((w) => !classes.includes(w.label)).length,
+      hidden: readdirSync(join(project, 'samples')).filter((n) => n.startsWith('.')),
       leftovers: leftovers()
     }) + '\n'
   )
