@@ -20,7 +20,7 @@ import { multiplyByQuantizedMultiplier } from '../../src/main/core/quant/fixed-p
 import { quantizeArray } from '../../src/main/core/quant/quantize'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { convNet, denseNet, depthwiseNet, loadPunchFlex, rng } from '../unit/export/models'
-import { STRICT, buildHost, disassemble, repoRoot, runHost, runQemu, writeFiles, type QemuCore } from './helpers/c-build'
+import { STRICT, buildHost, disassemble, repoRoot, runHost, runQemu, runtimeDir, writeFiles, type QemuCore } from './helpers/c-build'
 import { dscnnPreset } from './helpers/preset-models'
 import { depthwiseShaped, microSpeechShaped } from './helpers/shaped-models'
 
@@ -45,6 +45,8 @@ const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, st
   ['depthwise 3x3, 6 channels, dilation 2, SAME, ReLU6', () => ({ bytes: depthwiseShaped(21, { h: 9, w: 11, inC: 6, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 2, padding: 'same', activation: 'relu6' }), inputs: randomInputs(5, 9 * 11 * 6, 22) }), ['mf_fdw_s8(']],
   // Depth multiplier 3 with several input channels: repeated-channel patches.
   ['depthwise 3x2, 3 channels x 3, stride 2, SAME, ReLU', () => ({ bytes: depthwiseShaped(23, { h: 7, w: 10, inC: 3, mult: 3, fh: 3, fw: 2, stride: 2, dilation: 1, padding: 'same', activation: 'relu' }), inputs: randomInputs(5, 7 * 10 * 3, 24) }), ['mf_fdw_s8(']],
+  // Depth multiplier 4 over 2 input channels, read in place: each group of 4 lanes is one input channel.
+  ['depthwise 2x3, 2 channels x 4, VALID', () => ({ bytes: depthwiseShaped(27, { h: 6, w: 9, inC: 2, mult: 4, fh: 2, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'relu' }), inputs: randomInputs(5, 6 * 9 * 2, 28) }), ['mf_fdw_s8(']],
   // Every tap inside: the patch is read in place, rows apart.
   ['depthwise 3x3, 8 channels, VALID', () => ({ bytes: depthwiseShaped(25, { h: 8, w: 8, inC: 8, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'none' }), inputs: randomInputs(5, 8 * 8 * 8, 26) }), ['mf_fdw_s8(']],
   ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_body(', 'mf_fpool_s8(', 'mf_fmean_s8(']],
@@ -82,6 +84,11 @@ describe('fast C kernels, every path bit for bit with the interpreter', () => {
         // The M4 build runs the DSP path, the M3 build the portable one.
         expect(/\bsml(ad|abb)\b/.test(asm), core).toBe(core === 'cortex-m4')
       }
+      // RP2040's Cortex-M0+ (Thumb-1: no DSP, no SSAT, no SMMLAR) compiles the portable path warning-free;
+      // QEMU has no M0+ machine with semihosting here, so the M3 run above is the portable path's run.
+      const m0 = path.join(dir, 'mf_model_m0.o')
+      execFileSync('arm-none-eabi-gcc', ['-mcpu=cortex-m0plus', '-mthumb', '-Os', ...STRICT, `-I${dir}`, `-I${runtimeDir}`, '-c', path.join(dir, 'mf_model.c'), '-o', m0])
+      expect(/\b(smla|smml|ssat|sxtb16)/.test(execFileSync('arm-none-eabi-objdump', ['-d', m0]).toString()), 'cortex-m0plus').toBe(false)
     }, 240_000)
   }
 })

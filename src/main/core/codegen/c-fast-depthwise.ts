@@ -19,6 +19,15 @@ import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
  * output tensor.
  */
 export const DEPTHWISE_SOURCE = String.raw`
+#if defined(__ARM_FEATURE_DSP)
+/* The low halves of a and b as the two 16-bit lanes of one word. */
+MF_INLINE int32_t mf_pack16(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+#endif
+
 MF_INLINE int8_t mf_rq_words(int32_t acc2, const int32_t *q, int32_t lo, int32_t hi) {
   const mf_pair m = mf_ld2(q);
   const mf_rq r = {m.a, m.b, 0, (uint8_t)q[2], (int8_t)q[3]};
@@ -47,9 +56,13 @@ static void mf_patch_mult(const mf_fconv *p, const int8_t *in, int32_t oy, int32
  * constant: the taps unroll, and a model without padding never gathers.
  * scratch: f_h * f_w * out_c bytes (the input's channels repeated when the multiplier is > 1). */
 MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  const int32_t ch = p->out_c, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
-  const int32_t in_row = p->in_w * p->in_c, taps = f_h * f_w;
-  const int inside = p->in_c == ch && p->pad_h == 0 && p->pad_w == 0 && p->dil_w == 1 && (p->out_h - 1) * p->stride_h + (f_h - 1) * p->dil_h < p->in_h &&
+  const int32_t ch = p->out_c, in_c = p->in_c, m = ch / in_c, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
+  const int32_t in_row = p->in_w * in_c, taps = f_h * f_w;
+  /* Multipliers 1, 2 and 4k read the input as it is: a group of 4 output channels takes its lanes
+   * from input channels c/m + l/m. Others read a patch with the channels repeated (mf_patch_mult). */
+  const int direct = m == 1 || m == 2 || m % 4 == 0;
+  const int32_t xs = direct ? in_c : ch;
+  const int inside = direct && p->pad_h == 0 && p->pad_w == 0 && p->dil_w == 1 && (p->out_h - 1) * p->stride_h + (f_h - 1) * p->dil_h < p->in_h &&
                      (p->out_w - 1) * p->stride_w + f_w <= p->in_w;
   int32_t oy, ox;
 #pragma GCC unroll 1
@@ -60,9 +73,9 @@ MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_
       int32_t stride, c, fy, fx;
       const int32_t *g = p->g;
       if (inside) {
-        patch = in + oy * p->stride_h * in_row + ox * p->stride_w * ch;
+        patch = in + oy * p->stride_h * in_row + ox * p->stride_w * in_c;
         stride = p->dil_h * in_row;
-      } else if (p->in_c != ch) {
+      } else if (!direct) {
         mf_patch_mult(p, in, oy, ox, scratch);
         patch = scratch;
         stride = f_w * ch;
@@ -75,21 +88,33 @@ MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_
         const int32_t *v = g + 4;
 #pragma GCC unroll 1
         for (fy = 0; fy < f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + c;
+          const int8_t *x = patch + fy * stride + (direct ? c / m : c);
 #pragma GCC unroll 16
-          for (fx = 0; fx < f_w; ++fx, x += ch, v += 2) {
-#if defined(__ARM_FEATURE_DSP)
-            const int32_t xw = mf_ld4(x), xe = __sxtb16(xw), xo = mf_odd(xw);
+          for (fx = 0; fx < f_w; ++fx, x += xs, v += 2) {
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+            int32_t xe, xo;
             const mf_pair vw = mf_ld2(v);
+            if (!direct || m == 1) {
+              const int32_t xw = mf_ld4(x);
+              xe = __sxtb16(xw);
+              xo = mf_odd(xw);
+            } else if (m == 2) {
+              const int32_t xw = mf_ld4(x);
+              xe = xo = mf_pack16(__sxtb16(xw), mf_odd(xw)); /* lanes: input channels c/2, c/2 + 1 */
+            } else {
+              const int32_t a = x[0];
+              xe = xo = mf_pack16(a, a);
+            }
             s0 = __smlabb(xe, vw.a, s0);
             s2 = __smlatt(xe, vw.a, s2);
             s1 = __smlabb(xo, vw.b, s1);
             s3 = __smlatt(xo, vw.b, s3);
 #else
+            const int32_t d = direct ? m : 1;
             s0 += x[0] * (int16_t)(v[0] & 0xffff);
-            s2 += x[2] * (v[0] >> 16);
-            s1 += x[1] * (int16_t)(v[1] & 0xffff);
-            s3 += x[3] * (v[1] >> 16);
+            s2 += x[2 / d] * (v[0] >> 16);
+            s1 += x[1 / d] * (int16_t)(v[1] & 0xffff);
+            s3 += x[3 / d] * (v[1] >> 16);
 #endif
           }
         }
