@@ -1,7 +1,7 @@
 import { MicroforgeError } from '../../shared/errors'
 import { LineFramer } from '../core/serial/line-framer'
 import { openSerialPort } from './device/serial-port'
-import type { LineSink, LineSourceHandle } from './profile-service'
+import type { LineSink, LineSourceHandle } from './profile-sources'
 
 /**
  * Reads text lines from a serial port for a profiling session. Profiling needs only lines, and

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type {
@@ -9,7 +8,6 @@ import type {
   ProfileEstimate,
   ProfileLiveUpdate,
   ProfileOptions,
-  ProfileRuntime,
   ProfileSession,
   ProfileSessionSummary,
   ProfileSource,
@@ -19,7 +17,6 @@ import type {
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import { BOARDS, type TargetId } from '../../shared/boards'
 import { RUNTIME_LABELS } from '../../shared/profile-format'
-import type { VariantIndex } from '../../shared/optimize'
 import { compareSessions } from '../core/profile/compare'
 import { measuredOverEstimated } from '../core/profile/latency-ratio'
 import { profileCsv } from '../core/profile/profile-csv'
@@ -30,6 +27,8 @@ import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
 import { saveProfileSession } from './profile-save'
 import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
+import { modelFacts, newSessionId, PROFILE_FORMAT, readSession, readVariantIndex, sessionPath, summaryOf, variantEstimates } from '../storage/profile-store'
+import type { LineSink, LineSourceHandle, ProfileLineSources } from './profile-sources'
 import type { ProjectService } from './project-service'
 
 /** Live events go out at most this often; a board printing 1,000 lines/s still costs 10 events/s. */
@@ -37,36 +36,8 @@ const LIVE_INTERVAL_MS = 100
 /** Live statistics cover the last this-many inferences (about 15 ms to compute). */
 const LIVE_STATS_WINDOW = 20_000
 
-/** Where lines come from: a serial port, or the virtual board's pseudo-terminal. */
-export interface LineSourceHandle {
-  /** The pseudo-terminal path, for the virtual board. */
-  link?: string
-  /** What ran the code, for host timings ("x86_64, gcc 12.2 -O2"). */
-  hostDescription?: string
-  /** Dataset windows the virtual board reads, in order (its `window:N` lines index this). */
-  windowIds?: string[]
-  /** The variant the firmware runs, when the source can tell (Deploy names folders <variant>_<board>_<mode>). */
-  variant?: string
-  /** The firmware folder the virtual board runs: its Deploy record says which model it was made from. */
-  firmwareDir?: string
-  /** The runtime the virtual board's firmware runs. */
-  runtime?: ProfileRuntime
-  close(): Promise<void>
-}
-
-export interface LineSink {
-  line(text: string): void
-  /** The source ended by itself (board unplugged, firmware exited); err says why when it failed. */
-  end(err?: ErrorData): void
-}
-
-export interface ProfileLineSources {
-  serial(port: string, baud: number, sink: LineSink): Promise<LineSourceHandle>
-  /** Frees a port another service holds (the Connect step's connection) before profiling opens it. */
-  release?(port: string): Promise<void>
-  /** targetMHz: the chosen board's clock, for the emulator's instruction-count timing. */
-  virtual?(dir: string, source: Extract<ProfileSource, { kind: 'virtual' }>, sink: LineSink, targetMHz?: number): Promise<LineSourceHandle>
-}
+export type { LineSink, LineSourceHandle, ProfileLineSources } from './profile-sources'
+export { PROFILE_FORMAT } from '../storage/profile-store'
 
 interface LiveSession {
   id: string
@@ -87,8 +58,6 @@ interface LiveSession {
   lastEmittedLines: number
   statsCache?: { stats: ProfileLiveUpdate['stats']; count: number; at: number; costMs: number }
 }
-
-export const PROFILE_FORMAT = 'microforge-profile'
 
 /**
  * Profiling sessions: reads per-stage timing lines from a board or the virtual board, sends live
@@ -233,14 +202,7 @@ export class ProfileService implements ProfileApi {
   }
 
   async estimates(dir: string): Promise<ProfileEstimate[]> {
-    const out: ProfileEstimate[] = []
-    for (const v of await readVariantIndex(absolute(dir))) {
-      for (const l of Array.isArray(v.latency) ? v.latency : []) {
-        if (!(l.rawMs > 0)) continue
-        out.push({ variant: v.name, title: v.title ?? v.name, target: l.target, rawUs: round3(l.rawMs * 1000), correctedUs: round3(l.ms * 1000), correction: l.correction })
-      }
-    }
-    return out
+    return variantEstimates(absolute(dir))
   }
 
   async exportCsv(dir: string, id: string, path?: string): Promise<ProfileCsv> {
@@ -390,62 +352,6 @@ function defaultName(s: LiveSession): string {
   const what = s.handle?.runtime ? `${model} ${RUNTIME_LABELS[s.handle.runtime]}` : model
   const when = s.createdAt.toISOString().slice(0, 16).replace('T', ' ')
   return `${what}${s.origin === 'board' ? '' : ` (${s.origin})`} ${when}`
-}
-
-function newSessionId(d: Date): string {
-  const stamp = d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  return `${stamp}-${randomBytes(3).toString('hex')}`
-}
-
-function sessionPath(dir: string, id: string): string {
-  if (!/^[\w.-]{1,100}$/.test(id) || id.startsWith('.')) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a profiling session id.`, 'Pick a session from the list.')
-  return join(dir, 'profiles', `${id}.json`)
-}
-
-async function readSession(path: string): Promise<ProfileSession> {
-  let text: string
-  try {
-    text = await fs.readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No saved profiling session at ${path}.`, 'Refresh the list of sessions.')
-    throw wrapFsError(err, path)
-  }
-  let data: ProfileSession
-  try {
-    data = JSON.parse(text) as ProfileSession
-  } catch {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not valid JSON.`, 'Delete this session and profile again.')
-  }
-  if (data?.format !== PROFILE_FORMAT || !Array.isArray(data.samples)) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not a Microforge profiling session.`, 'Delete this file from the profiles folder.')
-  }
-  if (data.version > 1) throw new MicroforgeError('PROJECT_TOO_NEW', `${path} was saved by a newer Microforge.`, 'Update Microforge to open it.')
-  return data
-}
-
-function summaryOf(s: ProfileSession): ProfileSessionSummary {
-  const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, windowIds: _w, ...summary } = s
-  return summary
-}
-
-/** Optimize keeps its variants (sizes, accuracy, per-board latency estimates) in models/variants/index.json. */
-async function readVariantIndex(dir: string): Promise<VariantIndex['variants']> {
-  try {
-    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as VariantIndex
-    return Array.isArray(index?.variants) ? index.variants : []
-  } catch {
-    return []
-  }
-}
-
-function modelFacts(variants: VariantIndex['variants'], name: string | undefined): { model?: { tfliteBytes?: number; accuracy?: number } } {
-  const v = name ? variants.find((x) => x.name === name) : undefined
-  if (!v) return {}
-  return { model: { ...(typeof v.tfliteBytes === 'number' ? { tfliteBytes: v.tfliteBytes } : {}), ...(typeof v.accuracy === 'number' ? { accuracy: v.accuracy } : {}) } }
-}
-
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000
 }
 
 function absolute(p: string): string {

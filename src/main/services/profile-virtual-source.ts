@@ -7,7 +7,7 @@ import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
 import { startQemuBoard } from '../sim/firmware/pty-board'
 import { buildQemuFirmware } from '../sim/firmware/qemu-build'
 import { openSerialLines } from './profile-serial-source'
-import type { LineSink, LineSourceHandle } from './profile-service'
+import type { LineSink, LineSourceHandle } from './profile-sources'
 
 /** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
 export function variantOfFirmware(dir: string): string | null {

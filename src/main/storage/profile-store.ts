@@ -1,0 +1,81 @@
+/**
+ * Saved profiling sessions on disk: <project>/profiles/<id>.json, their ids and summaries, and the
+ * Optimize facts (variant index) a comparison or an estimate reads.
+ */
+import { randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import type { ProfileEstimate, ProfileSession, ProfileSessionSummary } from '../../shared/contract/profile'
+import { MicroforgeError } from '../../shared/errors'
+import type { VariantIndex } from '../../shared/optimize'
+import { wrapFsError } from './atomic-fs'
+
+export const PROFILE_FORMAT = 'microforge-profile'
+
+export function newSessionId(d: Date): string {
+  const stamp = d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+export function sessionPath(dir: string, id: string): string {
+  if (!/^[\w.-]{1,100}$/.test(id) || id.startsWith('.')) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a profiling session id.`, 'Pick a session from the list.')
+  return join(dir, 'profiles', `${id}.json`)
+}
+
+export async function readSession(path: string): Promise<ProfileSession> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No saved profiling session at ${path}.`, 'Refresh the list of sessions.')
+    throw wrapFsError(err, path)
+  }
+  let data: ProfileSession
+  try {
+    data = JSON.parse(text) as ProfileSession
+  } catch {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not valid JSON.`, 'Delete this session and profile again.')
+  }
+  if (data?.format !== PROFILE_FORMAT || !Array.isArray(data.samples)) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is not a Microforge profiling session.`, 'Delete this file from the profiles folder.')
+  }
+  if (data.version > 1) throw new MicroforgeError('PROJECT_TOO_NEW', `${path} was saved by a newer Microforge.`, 'Update Microforge to open it.')
+  return data
+}
+
+export function summaryOf(s: ProfileSession): ProfileSessionSummary {
+  const { format: _f, version: _v, samples: _s, classifications: _c, counts: _n, stats: _st, hostDescription: _h, windowIds: _w, ...summary } = s
+  return summary
+}
+
+/** Optimize keeps its variants (sizes, accuracy, per-board latency estimates) in models/variants/index.json. */
+export async function readVariantIndex(dir: string): Promise<VariantIndex['variants']> {
+  try {
+    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as VariantIndex
+    return Array.isArray(index?.variants) ? index.variants : []
+  } catch {
+    return []
+  }
+}
+
+export function modelFacts(variants: VariantIndex['variants'], name: string | undefined): { model?: { tfliteBytes?: number; accuracy?: number } } {
+  const v = name ? variants.find((x) => x.name === name) : undefined
+  if (!v) return {}
+  return { model: { ...(typeof v.tfliteBytes === 'number' ? { tfliteBytes: v.tfliteBytes } : {}), ...(typeof v.accuracy === 'number' ? { accuracy: v.accuracy } : {}) } }
+}
+
+/** Optimize's latency estimates of the project's variants per board, µs. */
+export async function variantEstimates(dir: string): Promise<ProfileEstimate[]> {
+  const out: ProfileEstimate[] = []
+  for (const v of await readVariantIndex(dir)) {
+    for (const l of Array.isArray(v.latency) ? v.latency : []) {
+      if (!(l.rawMs > 0)) continue
+      out.push({ variant: v.name, title: v.title ?? v.name, target: l.target, rawUs: round3(l.rawMs * 1000), correctedUs: round3(l.ms * 1000), correction: l.correction })
+    }
+  }
+  return out
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000
+}
