@@ -163,3 +163,17 @@ export function signalFromV1(p: { sensor?: unknown; windowLength?: unknown; prep
   if (p.preprocessing && typeof p.preprocessing === 'object' && !Array.isArray(p.preprocessing)) s.preprocessing = p.preprocessing as Record<string, unknown>
   return s
 }
+
+/** Units the firmware converts the board's sensor to, per quantity (core/codegen/sensor-axes.ts holds the factors). */
+export const UNIT_CHOICES = {
+  acceleration: ['g', 'mg', 'm/s^2'],
+  rotation: ['deg/s', 'rad/s', 'mdps']
+} as const
+
+/** The units to offer for an axis: by what its name implies, else every unit the firmware knows. */
+export function unitChoices(axis: string): string[] {
+  const d = defaultUnit(axis)
+  if (d === 'g') return [...UNIT_CHOICES.acceleration]
+  if (d === 'deg/s') return [...UNIT_CHOICES.rotation]
+  return [...UNIT_CHOICES.acceleration, ...UNIT_CHOICES.rotation]
+}

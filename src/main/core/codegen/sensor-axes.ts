@@ -6,6 +6,7 @@
  * numbers it was trained on, so the conversion is derived here, once, from the spec.
  */
 import { MicroforgeError } from '../../../shared/errors'
+import { UNIT_CHOICES } from '../../../shared/signal'
 
 /** The sensor channels every firmware template reads, in this order (g and degrees per second). */
 export const SENSOR_CHANNELS = ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'] as const
@@ -26,7 +27,7 @@ const UNITS: Record<string, { quantity: Quantity; factor: number; name: string }
   mdps: { quantity: 'rotation', factor: 1000, name: 'mdps' }
 }
 
-export const KNOWN_UNITS = ['g', 'mg', 'm/s^2', 'deg/s', 'rad/s', 'mdps'] as const
+export const KNOWN_UNITS = [...UNIT_CHOICES.acceleration, ...UNIT_CHOICES.rotation]
 
 export interface AxisSource {
   axis: string
