@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/index'
 import { DeployService } from '../../src/main/services/deploy-service'
 import { EventBus } from '../../src/main/services/event-bus'
 import { openSerialLines } from '../../src/main/services/profile-serial-source'
@@ -56,6 +57,23 @@ describe('Profile runtime choice on the virtual board', () => {
       })
     }
     expect(await service.live()).toEqual([])
+  })
+
+  it('microforge profile run --virtual --runtime tflm says the same, and refuses an unknown runtime', async () => {
+    delete process.env.MICROFORGE_TFLM
+    const savedHome = process.env.MICROFORGE_HOME
+    process.env.MICROFORGE_HOME = join(tmp.dir, 'cli-home')
+    try {
+      const err: string[] = []
+      expect(await runCli(['profile', 'run', project, '--virtual', '--runtime', 'tflm', '--count', '3'], { out: () => undefined, err: (t) => err.push(t) })).not.toBe(0)
+      expect(err.join('\n')).toMatch(/TFLM SDK not set/)
+      const err2: string[] = []
+      expect(await runCli(['profile', 'run', project, '--virtual', '--runtime', 'tflite'], { out: () => undefined, err: (t) => err2.push(t) })).not.toBe(0)
+      expect(err2.join('\n')).toMatch(/--runtime tflite is not a runtime/)
+    } finally {
+      if (savedHome === undefined) delete process.env.MICROFORGE_HOME
+      else process.env.MICROFORGE_HOME = savedHome
+    }
   })
 
   it('a firmware folder of the other runtime, or CMSIS-NN on this computer, is refused with the fix', async () => {

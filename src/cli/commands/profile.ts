@@ -28,12 +28,14 @@ function summaryText(result: unknown): string {
 
 export const profileRun: CliCommand = {
   name: 'profile run',
-  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--firmware DIR] [--synthetic] [--qemu]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
+  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--runtime c|tflm] [--kernels reference|cmsis-nn] [--firmware DIR] [--synthetic] [--qemu]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
   summary: "Measure per-stage timings of a board's profile firmware, or of the generated firmware on the virtual board, and save the session.",
   options: {
     port: { type: 'string', description: 'Serial port of a board running profile firmware' },
     baud: { type: 'string', default: '115200', description: 'Baud rate (default 115200)' },
-    virtual: { type: 'boolean', description: "Run the project's generated C-runtime firmware on this computer (host timings)" },
+    virtual: { type: 'boolean', description: "Run the project's generated firmware on this computer (host timings)" },
+    runtime: { type: 'string', description: 'With --virtual: c (default) or tflm, the runtime of the project firmware to run (tflm needs the TFLM SDK setting or MICROFORGE_TFLM)' },
+    kernels: { type: 'string', description: 'With --virtual --qemu --runtime tflm: reference (default) or cmsis-nn' },
     firmware: { type: 'string', description: 'With --virtual: the firmware folder (default: the newest profile firmware)' },
     synthetic: { type: 'boolean', description: 'With --virtual: synthetic gestures instead of the dataset windows' },
     qemu: { type: 'boolean', description: 'With --virtual: run the Cortex-M4 build in QEMU and time it by instruction count' },
@@ -51,7 +53,18 @@ export const profileRun: CliCommand = {
     if (!(Number.isInteger(count) && count >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
     let source: ProfileSource
     if (opts.virtual === true) {
-      source = { kind: 'virtual', engine: opts.qemu === true ? 'qemu' : 'host', windows: opts.synthetic === true ? 'synthetic' : 'dataset', ...(typeof opts.firmware === 'string' ? { firmwareDir: resolve(opts.firmware) } : {}) }
+      const runtime = opts.runtime === undefined ? undefined : String(opts.runtime)
+      const kernels = opts.kernels === undefined ? undefined : String(opts.kernels)
+      if (runtime !== undefined && runtime !== 'c' && runtime !== 'tflm') throw new MicroforgeError('INVALID_ARGUMENT', `--runtime ${runtime} is not a runtime.`, 'Use --runtime c or --runtime tflm.')
+      if (kernels !== undefined && kernels !== 'reference' && kernels !== 'cmsis-nn') throw new MicroforgeError('INVALID_ARGUMENT', `--kernels ${kernels} is not a TFLM kernel set.`, 'Use --kernels reference or --kernels cmsis-nn.')
+      source = {
+        kind: 'virtual',
+        engine: opts.qemu === true ? 'qemu' : 'host',
+        windows: opts.synthetic === true ? 'synthetic' : 'dataset',
+        ...(runtime ? { runtime } : {}),
+        ...(kernels ? { kernels } : {}),
+        ...(typeof opts.firmware === 'string' ? { firmwareDir: resolve(opts.firmware) } : {})
+      }
     } else if (typeof opts.port === 'string') {
       source = { kind: 'serial', port: opts.port, baud: Number(opts.baud) }
     } else {
