@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('Profile runtime choice and the TFLM SDK state', () => {
   let app: WebApp
@@ -24,7 +24,7 @@ describe('Profile runtime choice and the TFLM SDK state', () => {
     if (savedEnv !== undefined) process.env.MICROFORGE_TFLM = savedEnv
   })
 
-  it('shows the runtime choice, "TFLM SDK not set" with the folder to choose, and takes an allowed folder', async () => {
+  it('shows the runtime choice, "TFLM SDK not set" with the folder to choose, takes an allowed folder, and compares saved runtimes', async () => {
     const { page } = app
     await page.goto(app.url)
     await createProjectInUi(page, 'Runtimes', join(app.workDir, 'projects', 'runtimes'))
@@ -69,5 +69,33 @@ describe('Profile runtime choice and the TFLM SDK state', () => {
     await expect.poll(() => page.getByTestId('profile-tflm-sdk-missing').textContent()).toContain('cortex-m4/reference/libtflm.a')
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
     expect(app.consoleErrors.filter((e) => !/Refused|PATH_REFUSED/.test(e))).toEqual([])
+
+    // Saved sessions of three runtimes on the same variant: the newest of each, side by side, stage by stage, over the C runtime.
+    const project = join(app.workDir, 'projects', 'runtimes')
+    const saved = (id: string, runtime: string, createdAt: string, medians: Record<string, number>, arenaUsed: number): void => {
+      const total = Object.values(medians).reduce((a, b) => a + b, 0)
+      const session = {
+        format: 'microforge-profile', version: 1, id, name: `ptq ${runtime}`, createdAt, durationMs: 1000, origin: 'emulator', source: { kind: 'virtual', engine: 'qemu' },
+        variant: 'ptq', runtime, inferences: 10, medians, totalMedian: total, memory: { arenaUsed }, samples: [], classifications: [],
+        counts: { lines: 10, timing: 10, memory: 1, classification: 0, text: 0, blank: 0, garbage: 0 }, stats: { stages: [], total: null }
+      }
+      writeFileSync(join(project, 'profiles', `${id}.json`), JSON.stringify(session))
+    }
+    mkdirSync(join(project, 'profiles'), { recursive: true })
+    // Measured in QEMU at 64 MHz on the 1D CNN preset (test/tflm/virtual-board.test.ts); an older C session is superseded.
+    saved('20261204-100000-aaaaaa', 'c', '2026-12-04T10:00:00.000Z', { sensor: 30, preprocess: 99, inference: 2000, output: 0.625 }, 724)
+    saved('20261204-100100-bbbbbb', 'c', '2026-12-04T10:01:00.000Z', { sensor: 28.75, preprocess: 98.75, inference: 1203.125, output: 0.625 }, 724)
+    saved('20261204-100200-cccccc', 'tflm-reference', '2026-12-04T10:02:00.000Z', { sensor: 28.75, preprocess: 104.375, inference: 24566.875, output: 0.625 }, 2372)
+    saved('20261204-100300-dddddd', 'tflm-cmsis-nn', '2026-12-04T10:03:00.000Z', { sensor: 28.438, preprocess: 104.375, inference: 2548.75, output: 0.625 }, 2660)
+    await page.reload()
+    await page.getByTestId('profile-view').waitFor()
+    const table = page.getByTestId('runtime-compare-table')
+    await table.waitFor({ timeout: 15_000 })
+    expect(await table.locator('thead th').allTextContents()).toEqual(['Stage', 'C runtime', 'TFLM reference', 'TFLM + CMSIS-NN'])
+    expect(await page.getByTestId('runtime-row-inference').locator('td').allTextContents()).toEqual(['Inference', '1.2 ms', '24.6 ms (20.42× C)', '2.55 ms (2.12× C)'])
+    expect(await table.locator('thead th [data-term="cmsisNn"]').getAttribute('title')).toMatch(/Arm’s optimized kernels/)
+    await page.setViewportSize({ width: 1024, height: 768 })
+    mkdirSync(artifactsDir, { recursive: true })
+    await page.getByTestId('runtime-compare').screenshot({ path: join(artifactsDir, 'profile-runtimes.png') })
   })
 })
