@@ -9,6 +9,7 @@ import {
   saturatingRoundingDoublingHighMul as srdhm, saturatingRoundingMultiplyByPOT
 } from '../fixed-point'
 import { badModel, expectElements, expectType, input, output, quant, unsupported, type Eval, type KernelNode } from './types'
+import { expf } from './expf'
 
 const SCALED_DIFF_INTEGER_BITS = 5
 const ACCUMULATION_INTEGER_BITS = 12
@@ -131,7 +132,7 @@ export function softmaxFloat(rows: number, depth: number, beta: number, input: F
     for (let c = 0; c < depth; c++) max = Math.max(max, input[base + c])
     let sum = 0
     for (let c = 0; c < depth; c++) {
-      const e = f(Math.exp(f(f(input[base + c] - max) * b)))
+      const e = expf(f(f(input[base + c] - max) * b))
       output[base + c] = e
       sum = f(sum + e)
     }
