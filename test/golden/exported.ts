@@ -77,6 +77,20 @@ const depthwiseModel = (): ModelIR =>
     104
   )
 
+/** The fused activations the other models leave out: float CONV_2D RELU/RELU6, DEPTHWISE_CONV_2D NONE. */
+const activationsModel = (): ModelIR =>
+  model(
+    'activations',
+    (r) => [
+      conv1d(r, 'conv_relu', AXES, 8, 3, 'relu', 'same', 1),
+      depthwise(r, 'depthwise_none', 8, 1, 3, 'linear', 'same'),
+      conv1d(r, 'conv_relu6', 8, 8, 3, 'relu6', 'valid', 2),
+      { type: 'globalAvgPool1d', name: 'gap' },
+      dense(r, 'dense', 8, 2, 'softmax')
+    ],
+    105
+  )
+
 let calibration: Float32Array[] | null = null
 function int8(ir: () => ModelIR, options: Partial<ExportOptions> = {}): () => Uint8Array {
   return () => {
@@ -102,6 +116,8 @@ export const EXPORTED_GOLDENS: GoldenSpec[] = [
   { name: 'conv1d_same_int8_float_io', about: 'the per-tensor 1D CNN with float32 I/O', source: 'exporter', realWindows, build: int8(conv1dSame, { inputOutputType: 'float32' }) },
   { name: 'depthwise_int8', about: 'DEPTHWISE_CONV_2D multiplier 1 SAME RELU and multiplier 2 VALID stride 2 RELU6; pointwise CONV_2D; MAX_POOL_2D SAME; AVERAGE_POOL_2D SAME; MEAN', source: 'exporter', realWindows, build: int8(depthwiseModel) },
   { name: 'depthwise_int8_float_io', about: 'the depthwise model, per-tensor, with float32 I/O', source: 'exporter', realWindows, build: int8(depthwiseModel, { perChannel: false, inputOutputType: 'float32' }) },
+  { name: 'activations_int8', about: 'CONV_2D with RELU and RELU6 around a DEPTHWISE_CONV_2D with NONE; per-channel', source: 'exporter', realWindows, build: int8(activationsModel) },
+  { name: 'activations_float32', about: 'the same in float32: CONV_2D RELU and RELU6, DEPTHWISE_CONV_2D NONE', source: 'exporter', realWindows, build: float32(activationsModel) },
   { name: 'dense_float32', about: 'the dense model in float32', source: 'exporter', realWindows, build: float32(denseModel) },
   { name: 'depthwise_float32', about: 'the depthwise model in float32', source: 'exporter', realWindows, build: float32(depthwiseModel) }
 ]

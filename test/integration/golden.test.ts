@@ -28,10 +28,13 @@ describe('golden vectors from TensorFlow Lite Micro', () => {
     const ops = new Set(goldens.flatMap((g) => g.ops))
     for (const op of C_RUNTIME_OPS) expect(ops, op).toContain(op)
     const options = new Set<string>()
+    const fused = new Set<string>()
     for (const g of goldens) {
-      for (const op of parseTflite(g.tflite).subgraphs[0].operators) {
+      const sg = parseTflite(g.tflite).subgraphs[0]
+      for (const op of sg.operators) {
         const o = op.options
         if (o.fusedActivation) options.add(`${op.builtin}/${o.fusedActivation}`)
+        if (o.fusedActivation) fused.add(`${op.builtin}/${o.fusedActivation}/${sg.tensors[op.inputs[0]].type}`)
         if (o.padding) options.add(`${op.builtin}/${o.padding}`)
         if ((o.strideH ?? 1) > 1 || (o.strideW ?? 1) > 1) options.add(`${op.builtin}/stride`)
         if ((o.dilationH ?? 1) > 1 || (o.dilationW ?? 1) > 1) options.add(`${op.builtin}/dilation`)
@@ -46,6 +49,10 @@ describe('golden vectors from TensorFlow Lite Micro', () => {
       'MAX_POOL_2D/SAME', 'MAX_POOL_2D/VALID', 'AVERAGE_POOL_2D/SAME', 'AVERAGE_POOL_2D/VALID', 'AVERAGE_POOL_2D/RELU'
     ]
     for (const w of wanted) expect(options, w).toContain(w)
+    // Every fused activation the exporter writes, on each weighted operator, int8 and float32.
+    for (const op of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']) {
+      for (const act of ['NONE', 'RELU', 'RELU6']) for (const type of ['INT8', 'FLOAT32']) expect(fused, `${op}/${act}/${type}`).toContain(`${op}/${act}/${type}`)
+    }
     expect(goldens.some((g) => g.input.type === 'FLOAT32' && isInt8Model(g)), 'int8 model with float I/O').toBe(true)
     expect(goldens.some((g) => !isInt8Model(g)), 'float32 model').toBe(true)
   })
