@@ -4,7 +4,8 @@
  * that feeds it fixed raw sensor windows (firmware-check/mf_check_main.cpp), for this computer or
  * the Cortex-M4F in QEMU, and reads back the arena and every score's float bits.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FirmwareProject } from '../../src/main/core/codegen/firmware'
@@ -44,8 +45,16 @@ function windowsHeader(windows: number[][][]): string {
 }
 
 export async function buildCheck(sdk: TflmSdk, target: TflmTarget, sourceDir: string, windows: number[][][]): Promise<BuiltTflmProgram> {
-  const checkDir = mkdtempSync(path.join(tmpdir(), 'mf-fwcheck-win-'))
-  writeFileSync(path.join(checkDir, 'mf_check_windows.h'), windowsHeader(windows))
+  // One folder per set of windows, named by its content: the objects that include it are cached
+  // by their include folders' paths too, so a fresh folder per build would recompile everything.
+  const header = windowsHeader(windows)
+  const checkDir = path.join(tmpdir(), 'mf-fwcheck-windows', createHash('sha256').update(header).digest('hex').slice(0, 16))
+  mkdirSync(checkDir, { recursive: true })
+  const file = path.join(checkDir, 'mf_check_windows.h')
+  if (!existsSync(file)) {
+    writeFileSync(`${file}.${process.pid}.tmp`, header)
+    renameSync(`${file}.${process.pid}.tmp`, file)
+  }
   const names = readdirSync(sourceDir).filter((n) => !NOT_MODEL_CODE.test(n)).sort()
   return buildTflmProgram(sdk, target, {
     c: names.filter((n) => n.endsWith('.c')).map((n) => path.join(sourceDir, n)),

@@ -5,7 +5,7 @@
  * as "this size does not work", like a clean AllocateTensors() failure.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -36,12 +36,19 @@ export async function buildArenaProbe(sdk: TflmSdk, bytes: Uint8Array, kernels: 
   const includeDir = path.join(tmpdir(), 'mf-arena-probe', 'include')
   mkdirSync(includeDir, { recursive: true })
   const headerPath = path.join(includeDir, header.path)
-  if (!existsSync(headerPath)) writeFileSync(headerPath, header.contents)
+  if (!existsSync(headerPath)) {
+    writeFileSync(`${headerPath}.${process.pid}.tmp`, header.contents)
+    renameSync(`${headerPath}.${process.pid}.tmp`, headerPath)
+  }
   const modelDir = path.join(tmpdir(), 'mf-arena-probe', createHash('sha256').update(bytes).digest('hex').slice(0, 16))
   mkdirSync(modelDir, { recursive: true })
   const source = generateModelData(bytes)[1]
-  writeFileSync(path.join(modelDir, source.path), source.contents)
-  return buildTflmProgram(sdk, { kind: 'm4', kernels }, { c: [], cpp: [path.join(modelDir, source.path), ARENA_MAIN], includeDirs: [includeDir] })
+  const sourcePath = path.join(modelDir, source.path)
+  if (!existsSync(sourcePath)) {
+    writeFileSync(`${sourcePath}.${process.pid}.${kernels}.tmp`, source.contents)
+    renameSync(`${sourcePath}.${process.pid}.${kernels}.tmp`, sourcePath)
+  }
+  return buildTflmProgram(sdk, { kind: 'm4', kernels }, { c: [], cpp: [sourcePath, ARENA_MAIN], includeDirs: [includeDir] })
 }
 
 /** Runs the probe with `arenaBytes` (undefined: its whole 256 KiB buffer). */
