@@ -69,7 +69,7 @@ export function computeSteps(f: StepFacts): StepStatus[] {
         ? s('optimize', 'ready', 'Quantize and compress the trained model.')
         : s('optimize', 'blocked', 'Needs a trained float32 model (Train).'),
     f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)
-      ? s('deploy', 'ready', 'The firmware runs an earlier model: generate it again.')
+      ? s('deploy', 'ready', 'The firmware runs an earlier model, or samples by an earlier signal (rate, window, axes, units): generate it again.')
       : f.modelFirmwareCount > 0
       ? s('deploy', 'done', `${f.modelFirmwareCount} firmware project${f.modelFirmwareCount === 1 ? '' : 's'} with a model generated.`)
       : f.hasFloatModel

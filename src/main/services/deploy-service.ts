@@ -18,7 +18,7 @@ import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { fsOps, InjectedKill } from '../storage/fs-ops'
 import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
-import { currentLineage, readFirmwareSources, type FirmwareSource, type Lineage } from '../storage/lineage'
+import { currentLineage, readFirmwareSources, signalFingerprint, type FirmwareSource, type Lineage } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
 import { deployLatency } from '../core/optimize/latency'
 import { opFactsFromGraph } from '../core/optimize/op-facts'
@@ -145,7 +145,7 @@ export class DeployService implements DeployApi {
     const lineage = await currentLineage(projectDir)
     const staleVariant = v !== null && req.mode !== 'capture' && (await staleVariants(projectDir, lineage)).has(v.variant.name)
     // A stale variant built anyway keeps a source that matches no current model.
-    const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, createdAt: new Date().toISOString() }
+    const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, signal: signalFingerprint(project.signal), createdAt: new Date().toISOString() }
     if (v && staleVariant && !req.allowStale) {
       throw new MicroforgeError(
         'INVALID_ARGUMENT',

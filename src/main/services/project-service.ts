@@ -8,7 +8,7 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from '../storage/atomic-fs'
-import { currentLineage, isStale, readFirmwareSources, sampleHeads, staleProfiles } from '../storage/lineage'
+import { currentLineage, isStaleFirmware, readFirmwareSources, sampleHeads, signalFingerprint, staleProfiles } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
 import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from '../storage/project-store'
 import { commitFiles, type CommitFile } from '../storage/commit-journal'
@@ -158,7 +158,7 @@ export class ProjectService implements ProjectApi {
     const firmware = await firmwareCensus(join(dir, 'firmware'))
     const firmwareCount = firmware.total
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
-    const stale = await staleness(dir, heads)
+    const stale = await staleness(dir, heads, project.signal)
     const steps = computeSteps({
       dataChangedSinceTraining: stale.dataChanged,
       staleVariantCount: stale.variants,
@@ -226,7 +226,7 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
 }
 
 /** What was made from an earlier model, or from the current one before its data changed. */
-async function staleness(dir: string, heads: Array<{ id: string; label: string; split: string }>): Promise<ProjectSummary['stale']> {
+async function staleness(dir: string, heads: Array<{ id: string; label: string; split: string }>, spec: ProjectFile['signal']): Promise<ProjectSummary['stale']> {
   const lineage = await currentLineage(dir, heads)
   if (lineage.model === null) return { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }
   let variants = 0
@@ -236,7 +236,8 @@ async function staleness(dir: string, heads: Array<{ id: string; label: string; 
   } catch {
     // No variants yet.
   }
-  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => isStale(lineage, f.sourceModel)).length
+  const signal = signalFingerprint(spec)
+  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => isStaleFirmware(lineage, f, signal)).length
   return { dataChanged: lineage.dataChanged, variants, firmware, profiles: (await staleProfiles(dir, lineage)).size }
 }
 

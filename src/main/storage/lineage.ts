@@ -16,6 +16,17 @@ export function modelFingerprint(modelJson: unknown, weights: ArrayBuffer): stri
   return createHash('sha256').update(JSON.stringify(modelJson)).update(new Uint8Array(weights)).digest('hex').slice(0, 16)
 }
 
+/** Identifies how firmware samples: rate, window, axes in order, their units and scale. */
+export function signalFingerprint(s: { sampleRateHz: number | null; windowLength: number | null; axes: string[]; units: Array<string | null>; scale: number[] }): string {
+  return createHash('sha256').update(JSON.stringify([s.sampleRateHz, s.windowLength, s.axes, s.units, s.scale])).digest('hex').slice(0, 16)
+}
+
+/** True when firmware built by `source` runs an earlier model, or samples by an earlier signal spec. */
+export function isStaleFirmware(lineage: Lineage, source: FirmwareSource, currentSignal: string): boolean {
+  if (source.sourceModel === null) return false
+  return isStale(lineage, source.sourceModel) || (source.signal !== undefined && source.signal !== currentSignal)
+}
+
 /** Identifies a dataset: which windows, with which label and split. */
 export function dataFingerprint(windows: Array<{ id: string; label: string; split: string }>): string {
   const h = createHash('sha256')
@@ -105,6 +116,8 @@ async function readHead(path: string, id: string): Promise<{ id: string; label: 
 export interface FirmwareSource {
   variant: string | null
   sourceModel: string | null
+  /** The signal spec it samples by (signalFingerprint): a firmware built before the rate, window, axes or units changed is stale. */
+  signal?: string
   mode: string
   createdAt: string
 }

@@ -73,6 +73,18 @@ describe('stale means stale: variants, firmware and steps of an earlier model', 
     await expect(generate()).rejects.toThrow(/a model trained before the data changed/)
   })
 
+  it('firmware built before the signal changed (rate, axes, units) is marked too, and generating again clears it', async () => {
+    await generate()
+    expect((await services.api.project.open(dir())).stale.firmware).toBe(0)
+    await services.api.project.update(dir(), { signal: { units: ['m/s^2'] } })
+    expect((await services.api.project.open(dir())).stale).toEqual({ dataChanged: false, variants: 0, firmware: 1, profiles: 0 })
+    expect(await steps()).toMatchObject({ train: 'done', deploy: 'ready' })
+    await generate()
+    expect((await services.api.project.open(dir())).stale.firmware).toBe(0)
+    await services.api.project.update(dir(), { signal: { sampleRateHz: 100 } })
+    expect((await services.api.project.open(dir())).stale.firmware).toBe(1)
+  })
+
   it('profiles of an earlier model are marked in the list, the session and the sidebar; a new profile of the current model is not', { timeout: 120_000 }, async () => {
     const profileFirmware = () =>
       services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'profile', kind: 'platformio', name: 'hello_profile', overwrite: true })
