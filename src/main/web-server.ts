@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RpcMessage } from '../shared/rpc'
+import { ClientCalls, DEFAULT_LIMITS, type ClientCallLimits } from './rpc/client-calls'
 import { ClientSubscriptions } from './rpc/client-subscriptions'
 import { PathPolicy } from './rpc/path-policy'
 import { handleUpload } from './web-upload'
@@ -20,6 +21,8 @@ export interface WebServerOptions {
   token?: string
   /** Folders clients may use besides the project and app data folders (default: MICROFORGE_ALLOW_DIRS). */
   allowDirs?: string[]
+  /** Per-client call limits and backpressure (tests shorten the stall time). */
+  limits?: Partial<ClientCallLimits>
 }
 
 export interface RunningWebServer {
@@ -93,11 +96,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits }
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws)
-    // Events reach this socket only for the names it subscribed to.
-    const subscriptions = new ClientSubscriptions(opts.services.bus, (event, payload) => send(ws, { type: 'event', event, payload }))
+    const calls = new ClientCalls(ws, limits)
+    // Events reach this socket only for the names it subscribed to, and only while it keeps up.
+    const subscriptions = new ClientSubscriptions(opts.services.bus, (event, payload) => {
+      if (calls.acceptsEvents()) send(ws, { type: 'event', event, payload })
+    })
     const gone = (): void => {
+      calls.dispose()
       subscriptions.dispose()
       sockets.delete(ws)
     }
@@ -120,7 +128,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
         send(ws, malformed(raw, 'expected {"type":"request","id":<integer>,"method":"service.method","args":[...]}'))
         return
       }
-      void host.handle(req).then((res) => send(ws, res))
+      calls.push(() => host.handle(req).then((res) => send(ws, res)))
     })
     ws.on('close', gone)
     ws.on('error', gone)

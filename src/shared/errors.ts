@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'MODEL_ERROR'
   | 'UNSUPPORTED'
   | 'CANCELLED'
+  | 'TIMEOUT'
   | 'INTERNAL'
 
 export interface ErrorData {

@@ -76,21 +76,43 @@ export function createClient(transport: ClientTransport): ApiClient {
   })
 }
 
+/**
+ * Calls that do their work before answering (long work is otherwise a job that answers at once):
+ * importing or exporting a dataset, generating or measuring firmware, running a model.
+ */
+const SLOW_METHODS = new Set(['dataset.import', 'dataset.previewImport', 'dataset.export', 'dataset.autoSplit', 'deploy.generate', 'deploy.fit', 'model.run', 'model.evaluate', 'sim.startFirmware', 'profile.start', 'profile.stop'])
+
+/** How long a call may go unanswered before the client gives up on it, in ms. */
+export function callTimeoutMs(method: string): number {
+  return SLOW_METHODS.has(method) ? 15 * 60_000 : 2 * 60_000
+}
+
 /** Client side of a message-based transport (WebSocket, in-memory pair). */
 export class MessageClientTransport implements ClientTransport {
   private nextId = 1
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }>()
   private handlers = new Map<string, Set<(payload: unknown) => void>>()
 
-  constructor(private readonly send: (msg: ClientMessage) => void) {}
+  constructor(
+    private readonly send: (msg: ClientMessage) => void,
+    private readonly timeoutFor: (method: string) => number = callTimeoutMs
+  ) {}
 
   request(method: string, args: unknown[]): Promise<unknown> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      const ms = this.timeoutFor(method)
+      // A call the other side never answers (stopped, stuck, or a reply lost) fails clearly instead of hanging the view.
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return
+        const s = ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`
+        reject(new MicroforgeError('TIMEOUT', `Microforge did not answer ${method} within ${s}.`, 'It may be busy or stopped. Try again; if this keeps happening, restart Microforge (npm run web).'))
+      }, ms)
+      this.pending.set(id, { resolve, reject, timer })
       try {
         this.send({ type: 'request', id, method, args })
       } catch (err) {
+        clearTimeout(timer)
         this.pending.delete(id)
         reject(err)
       }
@@ -122,6 +144,7 @@ export class MessageClientTransport implements ClientTransport {
     if (msg.type === 'response') {
       const p = this.pending.get(msg.id)
       if (!p) return
+      clearTimeout(p.timer)
       this.pending.delete(msg.id)
       if (msg.ok) p.resolve(msg.result)
       else p.reject(MicroforgeError.fromData(msg.error))
@@ -133,7 +156,10 @@ export class MessageClientTransport implements ClientTransport {
 
   /** The connection is gone: every call in flight fails with a clear error. */
   failAll(error: ErrorData): void {
-    for (const p of this.pending.values()) p.reject(MicroforgeError.fromData(error))
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer)
+      p.reject(MicroforgeError.fromData(error))
+    }
     this.pending.clear()
   }
 }
