@@ -38,7 +38,13 @@ export const GLOSSARY = {
   zscore: { term: 'z-score', text: 'Normalization: each axis has its mean subtracted and is divided by its standard deviation, so all axes have a similar range.' },
   sampleRate: { term: 'Hz', text: 'Samples per second the sensor delivers.' },
   kb: { term: 'KB', text: 'Kilobyte: 1024 bytes.' },
-  us: { term: 'µs, ms', text: 'Microseconds (millionths of a second) and milliseconds (thousandths of a second).' }
+  us: { term: 'µs, ms, s', text: 'Microseconds (millionths of a second), milliseconds (thousandths of a second) and seconds.' },
+  epoch: { term: 'Epoch', text: 'One pass of training over every training window. Training curves are drawn per epoch.' },
+  loss: { term: 'Loss', text: 'How wrong the model’s predictions are (cross-entropy): lower is better. Training lowers it on the training windows; the validation loss shows whether that carries over to windows it does not train on.' },
+  validation: { term: 'Validation', text: 'Windows held back from training (a share of the training split) and checked after every epoch: they show when the model stops improving and keep it from only memorising the training windows.' },
+  accelG: { term: 'g', text: 'Acceleration in units of gravity: 1 g = 9.81 m/s². A board lying still reads about 1 g on the axis that points up.' },
+  gyroDps: { term: '°/s', text: 'Rotation speed in degrees per second, from the gyroscope. These axes use the chart’s right-hand scale.' },
+  sample: { term: 'Sample', text: 'One reading of every sensor axis at one moment; a window is a run of consecutive samples.' }
 } as const satisfies Record<string, { term: string; text: string }>
 
 export type GlossaryKey = keyof typeof GLOSSARY

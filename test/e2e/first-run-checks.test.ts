@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../src/main/services'
 import { ProjectService } from '../../src/main/services/project-service'
 import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
+import { screenProblems } from '../helpers/screen-check'
 import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 /**
@@ -11,6 +12,9 @@ import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
  * switch, the Profile step while the firmware compiles, and the Profile step's words about which
  * sensor windows the virtual board reads.
  */
+// Polls wait longer than vitest's 1 s default: the shared test machine can be slow to render.
+const SLOW = { timeout: 20_000 }
+
 describe('first run in Chromium: project switch, compile progress, the virtual board\'s windows', () => {
   let app: WebApp
 
@@ -39,18 +43,18 @@ describe('first run in Chromium: project switch, compile progress, the virtual b
     setWindowLength(a, 119)
     setWindowLength(b, 37)
     await page.reload()
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Short windows')
+    await expect.poll(() => page.getByTestId('project-title').textContent(), SLOW).toBe('Short windows')
     await page.getByTestId('nav-capture').click()
-    await expect.poll(() => page.getByTestId('window-length').inputValue()).toBe('37')
+    await expect.poll(() => page.getByTestId('window-length').inputValue(), SLOW).toBe('37')
     await page.getByTestId('switch-project').click()
     await page.getByTestId('recent').getByText('Long windows').click()
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Long windows')
+    await expect.poll(() => page.getByTestId('project-title').textContent(), SLOW).toBe('Long windows')
     await page.getByTestId('nav-capture').click()
-    await expect.poll(() => page.getByTestId('window-length').inputValue()).toBe('119')
+    await expect.poll(() => page.getByTestId('window-length').inputValue(), SLOW).toBe('119')
     await page.getByTestId('switch-project').click()
     await page.getByTestId('recent').getByText('Short windows').click()
     await page.getByTestId('nav-capture').click()
-    await expect.poll(() => page.getByTestId('window-length').inputValue()).toBe('37')
+    await expect.poll(() => page.getByTestId('window-length').inputValue(), SLOW).toBe('37')
   })
 
   it('Profile says which windows the virtual board reads, for both engines, and shows progress while the firmware compiles', async () => {
@@ -74,10 +78,10 @@ describe('first run in Chromium: project switch, compile progress, the virtual b
     for (const engine of ['qemu', 'host']) {
       await page.getByTestId('profile-engine').selectOption(engine)
       await page.getByTestId('profile-windows').selectOption('dataset')
-      await expect.poll(() => hint.textContent()).toMatch(/project's dataset windows/)
+      await expect.poll(() => hint.textContent(), SLOW).toMatch(/project's dataset windows/)
       expect(await hint.textContent()).not.toMatch(/synthetic/)
       await page.getByTestId('profile-windows').selectOption('synthetic')
-      await expect.poll(() => hint.textContent()).toMatch(/synthetic gestures/)
+      await expect.poll(() => hint.textContent(), SLOW).toMatch(/synthetic gestures/)
       expect(await hint.textContent()).not.toMatch(/dataset/)
     }
 
@@ -98,5 +102,11 @@ describe('first run in Chromium: project switch, compile progress, the virtual b
     const seen = await page.evaluate(() => (window as unknown as { compiling: string[] }).compiling)
     expect(seen.length).toBeGreaterThan(0)
     expect(seen[0]).toMatch(/Compiling the firmware with this computer's compiler/)
+
+    // The session's three charts: each unit and word on them is explained under the chart.
+    await expect.poll(() => page.getByTestId('chart-terms').count(), SLOW).toBeGreaterThanOrEqual(3)
+    await page.waitForTimeout(500)
+    expect((await screenProblems(page)).terms).toEqual([])
+    expect(await page.getByTestId('chart-terms').first().locator('[data-term="us"]').getAttribute('title')).toMatch(/Microseconds/)
   })
 })

@@ -13,12 +13,15 @@ export const VIEWPORTS = [
 export interface ScreenProblems {
   overflow: string[]
   labels: string[]
+  /** Chart words and units without a glossary explanation under their chart. */
+  terms: string[]
 }
 
 /**
  * What a user sees wrong on a screen, measured in the page: a panel wider than its card (content
  * cut off or a page that scrolls sideways), and chart labels that overlap each other or stick out
- * of their chart (charts draw SVG, so every label is a text box).
+ * of their chart (charts draw SVG, so every label is a text box), and chart words or units with no
+ * glossary explanation under their chart.
  */
 export async function screenProblems(page: Page): Promise<ScreenProblems> {
   return page.evaluate(() => {
@@ -59,7 +62,42 @@ export async function screenProblems(page: Page): Promise<ScreenProblems> {
         }
       }
     }
-    return { overflow, labels }
+    // Every chart has its glossary caption (ChartTerms), and each unit or term drawn on it is one of
+    // the caption's entries: data-term is the glossary key, its title the explanation.
+    const needs: Array<[RegExp, string]> = [
+      [/(^|[\d\s])(µs|ms)$|^(µs|ms)$/, 'us'],
+      [/^-?[\d.]+\s*s$|^s$/, 'us'],
+      [/\bKB\b/, 'kb'],
+      [/\binferences?\b/i, 'inference'],
+      [/\bepoch\b/i, 'epoch'],
+      [/\bloss\b/i, 'loss'],
+      [/\bvalidation\b/i, 'validation'],
+      [/\baccuracy\b/i, 'accuracy'],
+      [/\bsparsity\b/i, 'sparsity'],
+      [/\bgzip\b/i, 'gzip'],
+      [/\.tflite\b/, 'tflite'],
+      [/^-?[\d.]+\s*g$|^g$/, 'accelG'],
+      [/°\/s/, 'gyroDps'],
+      [/\bHz\b/, 'sampleRate']
+    ]
+    const terms: string[] = []
+    for (const chart of document.querySelectorAll('[_echarts_instance_]')) {
+      if (chart.getBoundingClientRect().width === 0) continue
+      const name = chart.closest('[aria-label]')?.getAttribute('aria-label') ?? describe(chart.parentElement ?? chart)
+      let host = chart.parentElement
+      for (let up = 0; host && up < 3 && !host.querySelector(':scope > [data-testid="chart-terms"]'); up++) host = host.parentElement
+      const caption = host?.querySelector(':scope > [data-testid="chart-terms"]')
+      const explained = new Set([...(caption?.querySelectorAll('[data-term]') ?? [])].filter((t) => (t.getAttribute('title') ?? '').length > 20).map((t) => t.getAttribute('data-term')))
+      if (!explained.size) {
+        terms.push(`${name}: no glossary caption under the chart`)
+        continue
+      }
+      for (const t of chart.querySelectorAll('svg text')) {
+        const text = (t.textContent ?? '').trim()
+        for (const [re, key] of needs) if (re.test(text) && !explained.has(key)) terms.push(`${name}: "${text}" has no explanation (${key})`)
+      }
+    }
+    return { overflow, labels, terms: [...new Set(terms)] }
   })
 }
 
@@ -76,7 +114,7 @@ export async function checkScreens(page: Page, step: string, settle = 600): Prom
     await page.waitForTimeout(settle)
     await page.screenshot({ path: join(dir, `${step}-${vp.width}x${vp.height}.png`), fullPage: false })
     const p = await screenProblems(page)
-    for (const x of [...p.overflow, ...p.labels]) problems.push(`${step} at ${vp.width}x${vp.height}: ${x}`)
+    for (const x of [...p.overflow, ...p.labels, ...p.terms]) problems.push(`${step} at ${vp.width}x${vp.height}: ${x}`)
   }
   await page.setViewportSize(VIEWPORTS[0])
   return problems
