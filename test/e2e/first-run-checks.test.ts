@@ -109,4 +109,20 @@ describe('first run in Chromium: project switch, compile progress, the virtual b
     expect((await screenProblems(page)).terms).toEqual([])
     expect(await page.getByTestId('chart-terms').first().locator('[data-term="us"]').getAttribute('title')).toMatch(/Microseconds/)
   })
+
+  it('Connect with the firmware board: the counters keep moving (no stall at a few hundred bytes) and the step says timings, not samples', async () => {
+    const { page } = app
+    await page.getByTestId('nav-connect').click()
+    await page.getByTestId('step-connect').waitFor()
+    await expect.poll(() => page.getByTestId('firmware-board').isEnabled(), SLOW).toBe(true)
+    await page.getByTestId('firmware-board').click()
+    const lines = async (): Promise<number> => Number((await page.getByTestId('profile-lines').textContent())?.replace(/\D/g, '') || 0)
+    await expect.poll(lines, { timeout: 60_000 }).toBeGreaterThan(0)
+    const first = await lines()
+    // 20 lines a second; before, the count froze at the first status.
+    await expect.poll(lines, { timeout: 20_000 }).toBeGreaterThan(first + 20)
+    expect(await page.getByTestId('device-state').textContent()).toBe('Receiving timings, not samples')
+    expect(await page.getByTestId('chart-timings-note').textContent()).toMatch(/not sensor samples/)
+    await page.getByTestId('virtual-board').click()
+  })
 })
