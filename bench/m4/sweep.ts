@@ -30,6 +30,7 @@ const SWEEPS: Sweep[] = [
   { name: 'sweep dw 1x6 k9 stride 1, fc', window: 120, axes: 1, layers: (r) => [depthwise(r, 'dw', 1, 6, 9, 'relu', 'valid'), { type: 'flatten', name: 'f' }, dense(r, 'd', 112 * 6, 4, 'softmax')] },
   { name: 'sweep dw 6 x2 k5 same + pw 12->16', window: 60, axes: 6, layers: (r) => [depthwise(r, 'dw', 6, 2, 5, 'relu', 'same'), conv1d(r, 'pw', 12, 16, 1, 'relu'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 16, 2, 'softmax')] },
   { name: 'sweep dw 4 x3 k3, fc', window: 90, axes: 4, layers: (r) => [depthwise(r, 'dw', 4, 3, 3, 'relu', 'valid'), { type: 'flatten', name: 'f' }, dense(r, 'd', 88 * 12, 3, 'softmax')] },
+  { name: 'sweep dw 10 k7 valid + pw 10->6, dw 6 k3 valid', window: 80, axes: 10, layers: (r) => [depthwise(r, 'dw1', 10, 1, 7, 'relu', 'valid'), conv1d(r, 'pw', 10, 6, 1, 'relu'), depthwise(r, 'dw2', 6, 1, 3, 'relu', 'valid'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 6, 2, 'softmax')] },
   { name: 'sweep conv 4->8 k5, conv 8->16 k5', window: 90, axes: 4, layers: (r) => [conv1d(r, 'c1', 4, 8, 5, 'relu'), conv1d(r, 'c2', 8, 16, 5, 'relu'), { type: 'globalAvgPool1d', name: 'g' }, dense(r, 'd', 16, 2, 'softmax')] }
 ]
 
