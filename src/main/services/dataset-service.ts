@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { DatasetApi, ExportResult, ImportOptions, ImportPreview, ImportResult, WindowSummary } from '../../shared/contract/dataset'
 import type { ProjectPatch } from '../../shared/contract/project'
-import { SAMPLE_FORMAT_VERSION, type SampleFile, type SampleWindow } from '../../shared/dataset'
+import type { SampleWindow } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
 import { type SignalPatch, type SignalSpec } from '../../shared/signal'
@@ -18,6 +18,7 @@ import { InjectedKill } from '../storage/fs-ops'
 import { sampleText, stageWindows } from '../storage/import-staging'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
+import { parseSampleFile, readSamples, readWindowFiles } from '../storage/samples'
 
 /** What the dataset needs from the project service: one atomic project.json update. */
 export interface ProjectUpdater {
@@ -56,22 +57,15 @@ export class DatasetService implements DatasetApi {
     private readonly bus?: ServiceEvents
   ) {}
 
+  /** The readable windows, oldest first; damaged files are in the project summary (readWindowFiles). */
   async list(project: string): Promise<WindowSummary[]> {
     // An import a kill interrupted after its commit is finished first.
     await settleCommit(project)
-    const dir = samplesDir(project)
-    const names = await readdirOrEmpty(dir)
-    const out: WindowSummary[] = []
-    for (const name of names) {
-      if (!name.endsWith('.json') || name.startsWith('.')) continue
-      try {
-        const w = parseSampleFile(await fs.readFile(join(dir, name), 'utf8'), name)
-        out.push({ id: w.id, label: w.label, split: w.split, samples: w.values.length, axes: w.axes, rateHz: w.rateHz, source: w.source, createdAt: w.createdAt })
-      } catch {
-        // A damaged window file is skipped here; get() explains what is wrong with it.
-      }
-    }
-    return out.sort((a, b) => (a.createdAt === b.createdAt ? cmp(a.id, b.id) : cmp(a.createdAt, b.createdAt)))
+    const { windows, damaged } = await readWindowFiles(project)
+    const good: WindowSummary[] = windows.map((w) => ({ id: w.id, label: w.label, split: w.split, samples: w.values.length, axes: w.axes, rateHz: w.rateHz, source: w.source, createdAt: w.createdAt }))
+    // A damaged file is listed with its reason (Capture shows it with Delete), never left out in silence.
+    const bad: WindowSummary[] = damaged.map((d) => ({ id: d.file.replace(/^samples\//, '').replace(/\.json$/, ''), label: '', split: 'train', samples: 0, axes: [], rateHz: null, source: d.file, createdAt: '', damaged: d.reason }))
+    return [...good.sort(byCreation), ...bad]
   }
 
   async get(project: string, id: string): Promise<SampleWindow> {
@@ -172,7 +166,7 @@ export class DatasetService implements DatasetApi {
   async autoSplit(project: string, testFraction: number, seed?: number): Promise<Record<string, { train: number; test: number }>> {
     const p = await readProjectFile(project)
     const useSeed = seed ?? seedOf(p)
-    const all = await this.list(project)
+    const all = (await this.list(project)).filter((w) => !w.damaged)
     const plan = stratifiedSplit(all, testFraction, useSeed)
     const counts: Record<string, { train: number; test: number }> = {}
     await withProjectLock(project, async () => {
@@ -248,8 +242,8 @@ export class DatasetService implements DatasetApi {
 
   async export(project: string, format: 'npy' | 'csv', out: string): Promise<ExportResult> {
     const target = isAbsolute(out) ? out : resolve(out)
-    const windows: SampleWindow[] = []
-    for (const s of await this.list(project)) windows.push(await this.get(project, s.id))
+    // A damaged window stops the export with its name rather than leaving a hole in the copy.
+    const windows: SampleWindow[] = (await readSamples(project)).map(({ format: _f, version: _v, ...w }) => w as SampleWindow).sort(byCreation)
     if (windows.length === 0) throw new MicroforgeError('NOT_FOUND', 'This project has no windows to export.', 'Record or import some windows first.')
     if (format === 'csv') {
       const file = target.toLowerCase().endsWith('.csv') ? target : join(target, 'dataset.csv')
@@ -286,7 +280,7 @@ export class DatasetService implements DatasetApi {
     let counts = this.counts.get(project)
     if (!counts) {
       counts = new Map()
-      for (const s of await this.list(project)) {
+      for (const s of (await this.list(project)).filter((w) => !w.damaged)) {
         const c = counts.get(s.label) ?? { train: 0, test: 0 }
         c[s.split]++
         counts.set(s.label, c)
@@ -345,26 +339,9 @@ async function writeSample(project: string, w: SampleWindow): Promise<void> {
   await writeFileAtomic(windowPath(project, w.id), sampleText(w))
 }
 
-export function parseSampleFile(text: string, name: string): SampleFile {
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch {
-    throw new MicroforgeError('PROJECT_CORRUPT', `Window file ${name} is damaged (not valid JSON).`, 'Delete it; the other windows are fine.')
-  }
-  const w = raw as Partial<SampleFile>
-  const ok =
-    !!w &&
-    w.format === 'microforge-sample' &&
-    typeof w.id === 'string' &&
-    typeof w.label === 'string' &&
-    (w.split === 'train' || w.split === 'test') &&
-    Array.isArray(w.axes) &&
-    Array.isArray(w.values) &&
-    w.values.every((r) => Array.isArray(r) && r.length === (w.axes as string[]).length && r.every((v) => typeof v === 'number'))
-  if (!ok) throw new MicroforgeError('PROJECT_CORRUPT', `Window file ${name} is damaged.`, 'Delete it; the other windows are fine.')
-  if ((w.version ?? 0) > SAMPLE_FORMAT_VERSION) throw new MicroforgeError('PROJECT_TOO_NEW', `Window file ${name} was saved by a newer Microforge.`, 'Update Microforge.')
-  return w as SampleFile
+
+function byCreation(a: { id: string; createdAt: string }, b: { id: string; createdAt: string }): number {
+  return a.createdAt === b.createdAt ? cmp(a.id, b.id) : cmp(a.createdAt, b.createdAt)
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

@@ -19,7 +19,8 @@ import { currentLineage, modelFingerprint } from '../storage/lineage'
 import { readModelAttachment, readModelFolder } from '../storage/model-io'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
-import { FLOAT_MODEL_DIR, readSamples } from './training-service'
+import { readSamples } from '../storage/samples'
+import { FLOAT_MODEL_DIR } from './training-service'
 import { runWorker } from './worker-host'
 
 export const VARIANTS_DIR = join('models', 'variants')

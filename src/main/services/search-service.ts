@@ -12,7 +12,8 @@ import { summarizeSpec } from '../core/train/summary'
 import type { SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import type { JobService } from './job-service'
 import { readProjectFile } from '../storage/project-store'
-import { FLOAT_MODEL_DIR, readSamples, resolveOptions } from './training-service'
+import { readSamples } from '../storage/samples'
+import { FLOAT_MODEL_DIR, resolveOptions } from './training-service'
 import { runWorker } from './worker-host'
 
 /** Time kept back from the budget for starting the worker, the final evaluation and saving. */

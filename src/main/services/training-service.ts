@@ -1,6 +1,4 @@
-import { promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { SampleFile, SampleWindow } from '../../shared/dataset'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { TrainingApi } from '../../shared/contract/training'
 import { MicroforgeError } from '../../shared/errors'
@@ -26,42 +24,16 @@ import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
-import { wrapFsError } from '../storage/atomic-fs'
 import { dataFingerprint, sampleHeads } from '../storage/lineage'
 import { readModelAttachment, readModelFolder, writeModelFolder } from '../storage/model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from '../storage/project-store'
+import { readSamples } from '../storage/samples'
 import { startSearch } from './search-service'
 import { runWorker } from './worker-host'
 
 export const FLOAT_MODEL_DIR = join('models', 'float')
-
-/** Reads every samples/<id>.json of a project (format in src/shared/dataset.ts). */
-export async function readSamples(projectDir: string): Promise<SampleWindow[]> {
-  const dir = join(projectDir, 'samples')
-  let names: string[]
-  try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort()
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return []
-    throw wrapFsError(err, dir)
-  }
-  const out: SampleWindow[] = []
-  for (const name of names) {
-    let file: SampleFile
-    try {
-      file = JSON.parse(await fs.readFile(join(dir, name), 'utf8')) as SampleFile
-    } catch {
-      throw new MicroforgeError('PROJECT_CORRUPT', `samples/${name} is damaged (not valid JSON).`, 'Delete that window or restore it from a backup.')
-    }
-    if (file.format !== 'microforge-sample' || !Array.isArray(file.values) || !Array.isArray(file.axes)) {
-      throw new MicroforgeError('PROJECT_CORRUPT', `samples/${name} is not a Microforge window.`, 'Remove files Microforge did not write from the samples folder.')
-    }
-    out.push(file)
-  }
-  return out
-}
 
 /** Fills every option the request leaves out from the project's last choice, then the defaults. */
 export function resolveOptions(request: TrainRequest, previous: Partial<TrainOptions> | undefined): TrainOptions {

@@ -13,6 +13,15 @@ export interface WindowSummary {
   rateHz: number | null
   source: string
   createdAt: string
+  /** Set when the file cannot be read: the reason. Listed so Capture shows it (with Delete); Train and Optimize refuse until it is gone. */
+  damaged?: string
+}
+
+/** A samples/<id>.json that cannot be read. */
+export interface DamagedWindow {
+  /** Relative to the project folder, e.g. samples/w-123.json. */
+  file: string
+  reason: string
 }
 
 export type ImportFormat = 'auto' | 'csv' | 'imu-capture' | 'npy'

@@ -117,7 +117,7 @@ describe('ProjectService', () => {
     const dir = join(tmp.dir, 'p')
     await svc.create(dir, 'P')
     for (const [i, label] of ['punch', 'punch', 'flex'].entries()) {
-      writeFileSync(join(dir, 'samples', `w${i}.json`), JSON.stringify({ format: 'microforge-sample', version: 1, id: `w${i}`, label, split: i === 1 ? 'test' : 'train' }))
+      writeFileSync(join(dir, 'samples', `w${i}.json`), JSON.stringify({ format: 'microforge-sample', version: 1, id: `w${i}`, label, split: i === 1 ? 'test' : 'train', axes: ['aX'], rateHz: null, values: [[0.5]], source: 'test', createdAt: '' }))
     }
     writeFileSync(join(dir, 'samples', 'garbage.json'), '{not json')
     const s = await svc.open(dir)

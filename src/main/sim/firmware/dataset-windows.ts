@@ -4,8 +4,8 @@
  */
 import { promises as fs } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { SampleFile } from '../../../shared/dataset'
 import { axisSourcesIn, type RecordedSignal } from '../../core/codegen/sensor-axes'
+import { readSamples } from '../../storage/samples'
 
 export interface DatasetWindows {
   file: string
@@ -26,22 +26,8 @@ export interface SensorWindows {
  * comes first because those are the windows the model has not seen. Null when the project has none.
  */
 export async function readSensorWindows(projectDir: string, limit = 200): Promise<SensorWindows | null> {
-  const folder = join(projectDir, 'samples')
-  let names: string[]
-  try {
-    names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
-  } catch {
-    return null
-  }
-  const samples: SampleFile[] = []
-  for (const n of names) {
-    try {
-      const w = JSON.parse(await fs.readFile(join(folder, n), 'utf8')) as SampleFile
-      if (Array.isArray(w.values) && Array.isArray(w.axes) && w.values.length) samples.push(w)
-    } catch {
-      // A damaged sample file is skipped here; the Capture step reports it.
-    }
-  }
+  // A damaged window stops the board with its name (readSamples), instead of playing a dataset with a hole.
+  const samples = (await readSamples(projectDir)).filter((w) => w.values.length > 0)
   if (!samples.length) return null
   const signal = await recordedSignal(projectDir)
   samples.sort((a, b) => (a.split === b.split ? a.id.localeCompare(b.id) : a.split === 'test' ? -1 : 1))

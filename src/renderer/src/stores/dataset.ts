@@ -26,6 +26,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   const classes = computed<ClassDef[]>(() => project.current?.project.classes ?? [])
 
   const windows = shallowRef<WindowSummary[]>([])
+  /** Window files that cannot be read, with the reason (the list carries them; they are not windows). */
+  const damaged = shallowRef<WindowSummary[]>([])
   const loading = ref(false)
   const selectedId = ref<string | null>(null)
   const filter = ref('')
@@ -75,7 +77,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     if (!dir.value) return
     const list = await reported(() => api.dataset.list(dir.value), loading)
     if (!list) return
-    windows.value = list
+    windows.value = list.filter((w) => !w.damaged)
+    damaged.value = list.filter((w) => !!w.damaged)
     if (selectedId.value && !list.some((w) => w.id === selectedId.value)) selectedId.value = null
     queueValues(visible.value.map((w) => w.id))
   }
@@ -231,6 +234,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     dir,
     classes,
     windows,
+    damaged,
     loading,
     selectedId,
     filter,
