@@ -20,6 +20,9 @@ const LENGTH = 10
 interface Run {
   importMs: number
   infoMs: number
+  /** CPU time (user + system) of the process, which a machine busy with other work does not inflate. */
+  importCpuMs: number
+  infoCpuMs: number
   windows: number
   rssGrowthMB: number
 }
@@ -30,15 +33,23 @@ if (process.argv[2] === '--child') {
   const services = createServices({ host: 'cli', configDir: path.join(path.dirname(project), 'config') })
   await services.api.project.create(project, 'Bench')
   const rss0 = process.resourceUsage().maxRSS
+  const cpu = (): number => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+  }
+  let c = cpu()
   let t = performance.now()
   const r = await services.api.dataset.import(project, [csv], { windowLength: LENGTH, rateHz: 100 })
   const importMs = performance.now() - t
+  const importCpuMs = cpu() - c
   const rssGrowthMB = (process.resourceUsage().maxRSS - rss0) / 1024
+  c = cpu()
   t = performance.now()
   const info = await services.api.project.open(project)
   const infoMs = performance.now() - t
+  const infoCpuMs = cpu() - c
   await services.dispose()
-  const run: Run = { importMs, infoMs, windows: info.sampleCount, rssGrowthMB }
+  const run: Run = { importMs, infoMs, importCpuMs, infoCpuMs, windows: info.sampleCount, rssGrowthMB }
   if (Object.values(r.classes).reduce((a, b) => a + b, 0) !== WINDOWS || info.sampleCount !== WINDOWS) throw new Error(`expected ${WINDOWS} windows, got ${info.sampleCount}`)
   process.stdout.write(JSON.stringify(run) + '\n')
   process.exit(0)
@@ -58,12 +69,13 @@ try {
     if (r.status !== 0) throw new Error(`run ${k} failed:\n${r.stdout}\n${r.stderr}`)
     const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run
     runs.push(run)
-    console.log(`run ${k + 1}/${RUNS}: import ${(run.importMs / 1000).toFixed(1)} s, project info ${(run.infoMs / 1000).toFixed(2)} s, peak RSS +${run.rssGrowthMB.toFixed(0)} MB`)
+    console.log(`run ${k + 1}/${RUNS}: import ${(run.importMs / 1000).toFixed(1)} s (CPU ${(run.importCpuMs / 1000).toFixed(1)} s), project info ${(run.infoMs / 1000).toFixed(2)} s (CPU ${(run.infoCpuMs / 1000).toFixed(2)} s), peak RSS +${run.rssGrowthMB.toFixed(0)} MB`)
     rmSync(project, { recursive: true, force: true })
   }
   const result = {
     bench: 'import',
     date: new Date().toISOString(),
+    // Wall times on a shared machine grow with its load; CPU times do not.
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
     windows: WINDOWS,
     samplesPerWindow: LENGTH,
@@ -71,6 +83,8 @@ try {
     runs,
     medianImportS: median(runs.map((r) => r.importMs)) / 1000,
     medianProjectInfoS: median(runs.map((r) => r.infoMs)) / 1000,
+    medianImportCpuS: median(runs.map((r) => r.importCpuMs)) / 1000,
+    medianProjectInfoCpuS: median(runs.map((r) => r.infoCpuMs)) / 1000,
     medianRssGrowthMB: median(runs.map((r) => r.rssGrowthMB)),
     before: { importS: 503, projectInfoS: 23.5, source: 'issue #17 probe (an fsync per window, every window file read whole)' }
   }

@@ -9,10 +9,27 @@ import { promises as fs } from 'node:fs'
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
 
-type Check = (args: unknown[], policy: PathPolicy) => Promise<void>
+/** What a rule sees: the policy's checks, scoped to one call (so a path picked for it counts). */
+interface CallScope {
+  project(dir: unknown): Promise<string>
+  inside(path: unknown, project: string | null, what: string): Promise<void>
+  newProjectFolder(dir: unknown): Promise<void>
+}
+
+type Check = (args: unknown[], scope: CallScope) => Promise<void>
+
+/** A path picked in a dialog counts for one call of its method, made within this time. */
+export const PICK_TTL_MS = 10 * 60_000
+
+interface Pick {
+  method: string
+  path: string
+  expires: number
+}
 
 export class PathPolicy {
   private readonly granted = new Set<string>()
+  private picks: Pick[] = []
 
   /** appDataDir: settings and the recent list; grants: folders the user chose for this app run. */
   constructor(
@@ -32,9 +49,44 @@ export class PathPolicy {
     this.granted.add(resolve(dir))
   }
 
-  async check(method: string, args: unknown[]): Promise<void> {
+  /**
+   * Paths the user picked in an open or save dialog for a call of `method` (the files to import,
+   * the file to export to): allowed for the next call of that method that names them, within
+   * PICK_TTL_MS, and then no more. A picked folder covers what is inside it.
+   */
+  pick(method: string, paths: string[], now: number = Date.now()): void {
+    for (const p of paths) if (isAbsolute(p)) this.picks.push({ method, path: resolve(p), expires: now + PICK_TTL_MS })
+  }
+
+  async check(method: string, args: unknown[], now: number = Date.now()): Promise<void> {
     const rule = RULES[method]
-    if (rule) await rule(args, this)
+    if (!rule) return
+    this.picks = this.picks.filter((p) => p.expires > now)
+    const used = new Set<Pick>()
+    const scope: CallScope = {
+      project: (dir) => this.project(dir),
+      newProjectFolder: (dir) => this.newProjectFolder(dir),
+      inside: async (path, project, what) => {
+        try {
+          await this.inside(path, project, what)
+        } catch (err) {
+          const pick = await this.pickFor(method, path, project)
+          if (!pick) throw err
+          used.add(pick)
+        }
+      }
+    }
+    await rule(args, scope)
+    // Picks serve one call: the next call needs the user to pick again.
+    this.picks = this.picks.filter((p) => !used.has(p))
+  }
+
+  private async pickFor(method: string, path: unknown, project: string | null): Promise<Pick | null> {
+    const target = await realTarget(resolve(project ?? '/', String(path)))
+    for (const p of this.picks) {
+      if (p.method === method && within(target, await realTarget(p.path))) return p
+    }
+    return null
   }
 
   /** The real path of a project folder (it must hold project.json). */

@@ -89,7 +89,10 @@ async function apply(projectDir: string, journal: Journal): Promise<void> {
     const staging = inside(projectDir, stagingRel)
     const target = inside(projectDir, targetRel)
     const names = await fs.readdir(staging).catch(() => [] as string[])
-    await runParallel(names, (n) => fsOps.rename(join(staging, n), join(target, n)))
+    for (let i = 0; i < names.length; i++) {
+      await fsOps.renameNow(join(staging, names[i]), join(target, names[i]))
+      if (i % 256 === 255) await new Promise((r) => setImmediate(r))
+    }
     await fsOps.rm(staging, { recursive: true, force: true })
     dirs.add(target)
   }
@@ -126,15 +129,6 @@ function inside(projectDir: string, rel: string): string {
     throw new MicroforgeError('PROJECT_CORRUPT', `${join(projectDir, JOURNAL_FILE)} names a file outside the project (${rel}).`, 'Delete that file.')
   }
   return join(projectDir, ...parts)
-}
-
-/** Renames are independent once committed: many at a time (100,000 imported windows). */
-async function runParallel(items: string[], fn: (item: string) => Promise<void>): Promise<void> {
-  let i = 0
-  const worker = async (): Promise<void> => {
-    while (i < items.length) await fn(items[i++])
-  }
-  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker))
 }
 
 async function exists(path: string): Promise<boolean> {
