@@ -3,7 +3,7 @@
  * same path the app and the CLI take: variants, fit check, firmware written as a folder and as a
  * zip, errors a user can hit.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -56,6 +56,27 @@ describe('deploy service and generate command', () => {
     tmp.cleanup()
   })
 
+  it('tells a missing toolchain from a failed build, and neither is cached as the other', async () => {
+    const path0 = process.env.PATH
+    const bin = path.join(tmp.dir, 'bin')
+    mkdirSync(bin)
+    try {
+      // No arm-none-eabi-gcc on the PATH: estimates, said so.
+      process.env.PATH = bin
+      let c = (await client.deploy.fit(project, 'int8_conv', 'nano33ble')).runtimes[1]
+      expect(c.measurement).toMatchObject({ state: 'toolchain-missing', detail: expect.stringMatching(/not installed/) })
+      expect(c.parts.map((p) => p.source)).not.toContain('measured')
+      // A compiler that is there but fails (here /bin/false): "build failed" with the reason, not "no toolchain".
+      symlinkSync('/bin/false', path.join(bin, 'arm-none-eabi-gcc'))
+      c = (await client.deploy.fit(project, 'int8_conv', 'nano33ble')).runtimes[1]
+      expect(c.measurement).toMatchObject({ state: 'build-failed', detail: expect.stringMatching(/arm-none-eabi-gcc/) })
+    } finally {
+      process.env.PATH = path0
+    }
+    // The real toolchain back on the PATH: measured, in the same service.
+    expect((await client.deploy.fit(project, 'int8_conv', 'nano33ble')).runtimes[1].measurement).toEqual({ state: 'measured' })
+  })
+
   it('lists variants with precision and ops, and checks fit per runtime', async () => {
     const variants = await client.deploy.variants(project)
     expect(variants.map((v) => [v.name, v.precision])).toEqual([
@@ -70,6 +91,7 @@ describe('deploy service and generate command', () => {
     // arm-none-eabi-gcc is installed here, so the C runtime's size is measured, not estimated.
     expect(c.parts.map((p) => p.source)).toEqual(['estimate', 'measured'])
     expect(c.parts[1].label).toMatch(/arm-none-eabi-gcc/)
+    expect(c.measurement).toEqual({ state: 'measured' })
     expect(c.flashBytes).toBeLessThan(tflm.flashBytes)
     expect(c.ramBytes).toBeLessThan(tflm.ramBytes)
     const hybrid = await client.deploy.fit(project, 'hybrid', 'stm32f4')

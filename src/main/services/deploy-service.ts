@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { fileURLToPath } from 'node:url'
 import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
-import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit } from '../../shared/contract/deploy'
+import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
 import { sensorRateWarning } from '../../shared/sensor-rates'
 import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
@@ -107,7 +107,8 @@ export class DeployService implements DeployApi {
     const v = await this.loadVariant(projectDir, variant)
     const board = BOARDS[target]
     const measured = await this.measureCRuntime(v.graph, v.bytes)
-    const runtimes = [tflmFit(board, v.graph, v.bytes), cRuntimeFit(board, v.graph, measured)]
+    const cFit = { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
+    const runtimes = [tflmFit(board, v.graph, v.bytes), cFit]
     if (v.variant.precision === 'int8') {
       // The estimate of the runtime each row builds, with the board's measured correction if any.
       const corrections = ((await readProjectFile(resolve(projectDir)).catch(() => null))?.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
@@ -117,23 +118,21 @@ export class DeployService implements DeployApi {
     return { board, variant: v.variant, runtimes }
   }
 
-  private readonly measuredCache = new Map<string, MeasuredCSize | null>()
+  private readonly measuredCache = new Map<string, CSizeResult>()
 
   /**
    * The C runtime's real flash and RAM when arm-none-eabi-gcc is installed: the generated model
    * and mf_runtime.c linked for a Cortex-M4 with --gc-sections, minus an empty image. Without the
-   * toolchain, null, and the fit check uses its per-kernel estimates.
+   * toolchain, or when the build fails, the fit check uses its per-kernel estimates and says which
+   * of the two happened (a failed build is not "no toolchain").
    */
-  private async measureCRuntime(graph: CgModel, bytes: Uint8Array): Promise<MeasuredCSize | null> {
+  private async measureCRuntime(graph: CgModel, bytes: Uint8Array): Promise<CSizeResult> {
     const key = createHash('sha256').update(bytes).digest('hex')
-    if (this.measuredCache.has(key)) return this.measuredCache.get(key) ?? null
-    let result: MeasuredCSize | null = null
-    try {
-      result = await measureWithArmGcc(graph, deployResourcesDir())
-    } catch {
-      result = null
-    }
-    this.measuredCache.set(key, result)
+    const cached = this.measuredCache.get(key)
+    if (cached) return cached
+    const result = await measureWithArmGcc(graph, deployResourcesDir())
+    // Only a measurement is kept: a toolchain installed later, or a build that fails once, is tried again.
+    if (result.size) this.measuredCache.set(key, result)
     return result
   }
 
@@ -185,7 +184,12 @@ export class DeployService implements DeployApi {
       templates: await loadFirmwareTemplates()
     })
     let fit: RuntimeFit | null = null
-    if (v && req.mode !== 'capture') fit = req.runtime === 'c' ? cRuntimeFit(board, v.graph, await this.measureCRuntime(v.graph, v.bytes)) : tflmFit(board, v.graph, v.bytes)
+    if (v && req.mode !== 'capture') {
+      if (req.runtime === 'c') {
+        const measured = await this.measureCRuntime(v.graph, v.bytes)
+        fit = { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
+      } else fit = tflmFit(board, v.graph, v.bytes)
+    }
     const entries = new Map<string, Uint8Array>()
     const enc = new TextEncoder()
     for (const f of fw.files) entries.set(f.path, enc.encode(f.contents))
@@ -330,14 +334,43 @@ function run(cmd: string, args: string[]): Promise<string> {
 
 const M4_FLAGS = ['-std=c99', '-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-ffunction-sections', '-fdata-sections', '-Wl,--gc-sections', '--specs=nosys.specs']
 
-async function measureWithArmGcc(graph: CgModel, resources: string): Promise<MeasuredCSize | null> {
+/** The measured sizes, or none and why. */
+interface CSizeResult {
+  size: MeasuredCSize | null
+  measurement: SizeMeasurement
+}
+
+async function measureWithArmGcc(graph: CgModel, resources: string): Promise<CSizeResult> {
   let c
   try {
     c = generateCRuntimeModel(graph)
-  } catch {
-    return null
+  } catch (err) {
+    return { size: null, measurement: { state: 'build-failed', detail: `the C code generator refused the model: ${(err as Error).message}` } }
   }
-  const version = (await run('arm-none-eabi-gcc', ['-dumpversion'])).trim()
+  let version: string
+  try {
+    version = (await run('arm-none-eabi-gcc', ['-dumpversion'])).trim()
+  } catch (err) {
+    const missing = (err as { code?: unknown }).code === 'ENOENT'
+    return missing
+      ? { size: null, measurement: { state: 'toolchain-missing', detail: 'arm-none-eabi-gcc is not installed: sizes are estimates. Install gcc-arm-none-eabi to measure them.' } }
+      : { size: null, measurement: { state: 'build-failed', detail: `arm-none-eabi-gcc -dumpversion failed: ${firstLines(err)}` } }
+  }
+  try {
+    return { size: await buildAndSize(c, resources, version), measurement: { state: 'measured' } }
+  } catch (err) {
+    return { size: null, measurement: { state: 'build-failed', detail: `arm-none-eabi-gcc could not build the model: ${firstLines(err)}` } }
+  }
+}
+
+/** The start of a failed command's message (execFile puts the compiler's stderr in it). */
+function firstLines(err: unknown): string {
+  const text = String((err as Error)?.message ?? err).trim()
+  const lines = text.split('\n').slice(0, 4).join(' ')
+  return lines.length > 400 ? `${lines.slice(0, 400)}…` : lines
+}
+
+async function buildAndSize(c: ReturnType<typeof generateCRuntimeModel>, resources: string, version: string): Promise<MeasuredCSize> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'microforge-size-'))
   try {
     for (const f of c.files) await fs.writeFile(join(dir, f.path), f.contents)

@@ -44,7 +44,14 @@ export interface RuntimeFit {
   ramPercent: number
   /** Estimated ms per inference with this runtime on the board (int8 models), and how it was obtained. */
   latency?: { ms: number; runtime: LatencyRuntime; basis: string }
+  /**
+   * C runtime only: whether its sizes come from arm-none-eabi-gcc, and if not, why: the toolchain
+   * is not installed, or the build failed (the reason). Either way the sizes shown are estimates.
+   */
+  measurement?: SizeMeasurement
 }
+
+export type SizeMeasurement = { state: 'measured' } | { state: 'toolchain-missing'; detail: string } | { state: 'build-failed'; detail: string }
 
 export interface FitReport {
   board: BoardInfo
