@@ -293,6 +293,8 @@ export interface TrainAdvice {
 /** What a finished training job returns (also saved as models/float/training.json). */
 export interface TrainResult {
   backend: string
+  /** Set when the wasm backend failed and training ran on cpu: the reason, shown in Train and `train --json`. */
+  backendFallback?: string
   modelPath: string
   testAccuracy: number
   test: EvaluationResult

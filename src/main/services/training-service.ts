@@ -150,6 +150,7 @@ export class TrainingService implements TrainingApi {
         })
         const result: TrainResult = {
           backend: out.backend,
+          ...(out.backendFallback ? { backendFallback: out.backendFallback } : {}),
           modelPath: join(modelDir, 'model.json'),
           testAccuracy: out.test.accuracy,
           test: out.test,

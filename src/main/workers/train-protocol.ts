@@ -36,6 +36,8 @@ export type TrainWorkerRequest =
 
 export interface TrainWorkerResult {
   backend: string
+  /** Why training fell back to the cpu backend (wasm failed to load), when it did. */
+  backendFallback?: string
   history: EpochMetrics[]
   stoppedEarly: boolean
   bestEpoch: number

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { MicroforgeError, toErrorData } from '../../shared/errors'
 import { artifactsToModel, fromModelJson, modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
 import '../core/train/depthwise-conv1d'
-import { initTrainingBackend, tf } from '../core/train/backend'
+import { chooseTrainingBackend, initTrainingBackend, tf } from '../core/train/backend'
 import { computeBaseline } from '../core/train/baseline'
 import { runSearch } from '../core/train/search-run'
 import { evaluateModel, trainLoop } from '../core/train/train-loop'
@@ -23,7 +23,7 @@ port.on('message', onMessage)
 const post = (msg: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer)
 
 async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promise<void> {
-  const backend = await initTrainingBackend(req.backend)
+  const { backend, fallback } = await chooseTrainingBackend(req.backend)
   const tensorsBefore = tf.memory().numTensors
   const result = await trainLoop(req.config, req.train, req.val, {
     cancelled: () => cancelled || Atomics.load(req.cancelFlag, 0) === 1,
@@ -41,6 +41,7 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
   const weights = weightBytes(artifacts)
   const out: TrainWorkerResult = {
     backend,
+    ...(fallback ? { backendFallback: fallback } : {}),
     history: result.history,
     stoppedEarly: result.stoppedEarly,
     bestEpoch: result.bestEpoch,

@@ -32,17 +32,24 @@ async function tryTensorflow(): Promise<boolean> {
   }
 }
 
-async function tryWasm(): Promise<boolean> {
+/** Loads the wasm backend; on failure, why (the reason is shown, never swallowed). */
+async function tryWasm(wasmDir: string): Promise<string | null> {
   try {
     if (!wasmPathsSet) {
-      setWasmPaths(wasmDistDir())
+      setWasmPaths(wasmDir)
       wasmPathsSet = true
     }
     registerWasmGradKernels()
-    return await tf.setBackend('wasm')
-  } catch {
-    return false
+    return (await tf.setBackend('wasm')) ? null : `tfjs could not initialise it from ${wasmDir}`
+  } catch (err) {
+    return (err as Error)?.message ?? String(err)
   }
+}
+
+export interface BackendChoice {
+  backend: TrainingBackend
+  /** Set when the automatic choice fell back to the slow cpu backend because wasm failed: the reason, for the user. */
+  fallback: string | null
 }
 
 /**
@@ -51,15 +58,26 @@ async function tryWasm(): Promise<boolean> {
  * fallback, so benchmarks never measure the wrong thing.
  */
 export async function initTrainingBackend(preferred: 'auto' | TrainingBackend = 'auto'): Promise<TrainingBackend> {
+  return (await chooseTrainingBackend(preferred)).backend
+}
+
+/** initTrainingBackend, also saying why it fell back to cpu when it did. */
+export async function chooseTrainingBackend(preferred: 'auto' | TrainingBackend = 'auto', wasmDir: string = wasmDistDir()): Promise<BackendChoice> {
   // PROD skips per-op debug checks and the "install tfjs-node" console banner.
   tf.env().set('PROD', true)
   const order: TrainingBackend[] = preferred === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preferred]
+  let wasmFailure: string | null = null
   for (const name of order) {
-    if (tf.getBackend() === name && tf.findBackend(name)) return name
-    const ok = name === 'tensorflow' ? await tryTensorflow() : name === 'wasm' ? await tryWasm() : await tf.setBackend('cpu')
+    if (tf.getBackend() === name && tf.findBackend(name)) return { backend: name, fallback: null }
+    let ok: boolean
+    if (name === 'wasm') {
+      wasmFailure = await tryWasm(wasmDir)
+      ok = wasmFailure === null
+    } else ok = name === 'tensorflow' ? await tryTensorflow() : await tf.setBackend('cpu')
     if (ok) {
       await tf.ready()
-      return name
+      const fallback = name === 'cpu' && wasmFailure !== null ? `The wasm training backend did not load (${wasmFailure}), so this runs on the much slower cpu backend. Reinstall Microforge (npm ci) to restore it.` : null
+      return { backend: name, fallback }
     }
   }
   throw new MicroforgeError(
