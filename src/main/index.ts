@@ -68,7 +68,7 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   // The renderer is a client like any other: paths confined to the project, app data and granted folders.
   const policy = new PathPolicy(services.configDir, PathPolicy.grantsFromEnv())
-  const ipc = registerIpc(new RpcHost(services.api, policy), services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
+  const ipc = registerIpc(new RpcHost(services.api, policy), policy, services.bus, isTrustedSender, () => mainWindow?.webContents ?? null)
   createWindow()
   // A reload starts a page with no listeners: it subscribes again to what it needs.
   mainWindow?.webContents.on('did-start-loading', () => ipc.resetSubscriptions())

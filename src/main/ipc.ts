@@ -1,6 +1,8 @@
-import { ipcMain, type IpcMainEvent, type WebContents } from 'electron'
+import { BrowserWindow, dialog, ipcMain, type IpcMainEvent, type WebContents } from 'electron'
 import { methodPaths } from '../shared/contract'
+import { handlePick, IPC_PICK, type Dialogs } from './dialog-picks'
 import { ClientSubscriptions } from './rpc/client-subscriptions'
+import type { PathPolicy } from './rpc/path-policy'
 import type { RpcHost } from './rpc/rpc-host'
 import type { ServiceEvents } from './services/event-bus'
 import type { SenderEvent } from './window-trust'
@@ -22,7 +24,7 @@ export interface RegisteredIpc {
  * the method's schema before any service sees it. Events go to the window only for the names it
  * subscribed to.
  */
-export function registerIpc(host: RpcHost, bus: ServiceEvents, isTrustedSender: (e: SenderEvent) => boolean, target: () => WebContents | null): RegisteredIpc {
+export function registerIpc(host: RpcHost, policy: PathPolicy, bus: ServiceEvents, isTrustedSender: (e: SenderEvent) => boolean, target: () => WebContents | null): RegisteredIpc {
   const channels = methodPaths().map((m) => `${IPC_CALL}:${m}`)
   for (const channel of channels) {
     const method = channel.slice(IPC_CALL.length + 1)
@@ -33,6 +35,13 @@ export function registerIpc(host: RpcHost, bus: ServiceEvents, isTrustedSender: 
       return host.call(method, args)
     })
   }
+  // Open and save dialogs: the main process shows them; what the user picks is allowed for its call.
+  ipcMain.handle(IPC_PICK, async (event, request: unknown) => {
+    if (!isTrustedSender(event)) {
+      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: the request did not come from the Microforge window.' } }
+    }
+    return handlePick(request, electronDialogs(BrowserWindow.fromWebContents(event.sender)), policy)
+  })
   const subscriptions = new ClientSubscriptions(bus, (event, payload) => {
     const wc = target()
     if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, event, payload)
@@ -47,6 +56,23 @@ export function registerIpc(host: RpcHost, bus: ServiceEvents, isTrustedSender: 
       subscriptions.dispose()
       ipcMain.removeListener(IPC_SUBSCRIBE, onSubscribe)
       for (const c of channels) ipcMain.removeHandler(c)
+      ipcMain.removeHandler(IPC_PICK)
+    }
+  }
+}
+
+/** Electron's dialogs, modal on the window that asked. */
+function electronDialogs(win: BrowserWindow | null): Dialogs {
+  return {
+    async show(o) {
+      if (o.kind === 'save') {
+        const r = win ? await dialog.showSaveDialog(win, { title: o.title, ...(o.defaultName ? { defaultPath: o.defaultName } : {}) }) : await dialog.showSaveDialog({ title: o.title })
+        return r.canceled || !r.filePath ? [] : [r.filePath]
+      }
+      const properties: Array<'openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory'> =
+        o.kind === 'open-files' ? ['openFile', 'multiSelections'] : o.kind === 'open-file' ? ['openFile'] : ['openDirectory', 'createDirectory']
+      const r = win ? await dialog.showOpenDialog(win, { title: o.title, properties }) : await dialog.showOpenDialog({ title: o.title, properties })
+      return r.canceled ? [] : r.filePaths
     }
   }
 }

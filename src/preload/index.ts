@@ -9,6 +9,7 @@ import type { ErrorData } from '../shared/errors'
 const IPC_CALL = 'microforge:call'
 const IPC_EVENT = 'microforge:event'
 const IPC_SUBSCRIBE = 'microforge:subscribe'
+const IPC_PICK = 'microforge:pick'
 
 type CallResult = { ok: true; result: unknown } | { ok: false; error: ErrorData }
 
@@ -25,6 +26,10 @@ ipcRenderer.on(IPC_EVENT, (_e, event: string, payload: unknown) => {
 
 contextBridge.exposeInMainWorld('microforge', {
   methods,
+  /** Shows an open or save dialog for a purpose (import-files, export-folder, ...); resolves to the picked paths. */
+  pick(request: { purpose: string; defaultName?: string }): Promise<CallResult> {
+    return ipcRenderer.invoke(IPC_PICK, request) as Promise<CallResult>
+  },
   subscribe(event: string, handler: (payload: unknown) => void): () => void {
     if (typeof event !== 'string' || typeof handler !== 'function') throw new TypeError('subscribe(event, handler)')
     // The main process sends an event only while this page has a listener for it.

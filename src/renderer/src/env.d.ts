@@ -9,6 +9,7 @@ declare module '*.vue' {
 interface MicroforgeBridge {
   methods: Record<string, (...args: unknown[]) => Promise<{ ok: true; result: unknown } | { ok: false; error: import('../../shared/errors').ErrorData }>>
   subscribe(event: string, handler: (payload: unknown) => void): () => void
+  pick(request: { purpose: string; defaultName?: string }): Promise<{ ok: true; result: { paths: string[] } } | { ok: false; error: import('../../shared/errors').ErrorData }>
 }
 
 interface Window {

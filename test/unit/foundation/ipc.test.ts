@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import { tempDir } from '../../helpers/tmp'
 import type { SampleBatch } from '../../../src/shared/contract/device'
 import type { JobUpdate } from '../../../src/shared/contract/jobs'
 
@@ -6,6 +9,8 @@ import type { JobUpdate } from '../../../src/shared/contract/jobs'
 // do with trusted and untrusted senders. The sender check is the app's own (window-trust.ts), and
 // everything behind it is the real RpcHost and event bus.
 const handlers = new Map<string, (event: unknown, args: unknown) => Promise<unknown>>()
+// What the fake dialog answers next (the user's choice), and what it was asked to show.
+const dialogAnswer: { paths: string[]; shown: unknown[] } = { paths: [], shown: [] }
 const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>()
 vi.mock('electron', () => ({
   ipcMain: {
@@ -13,10 +18,23 @@ vi.mock('electron', () => ({
     removeHandler: (channel: string) => handlers.delete(channel),
     on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, fn),
     removeListener: (channel: string) => listeners.delete(channel)
+  },
+  BrowserWindow: { fromWebContents: () => null },
+  dialog: {
+    showOpenDialog: async (options: unknown) => {
+      dialogAnswer.shown.push(options)
+      return { canceled: dialogAnswer.paths.length === 0, filePaths: dialogAnswer.paths }
+    },
+    showSaveDialog: async (options: unknown) => {
+      dialogAnswer.shown.push(options)
+      return { canceled: dialogAnswer.paths.length === 0, filePath: dialogAnswer.paths[0] }
+    }
   }
 }))
 
 const { registerIpc, IPC_CALL, IPC_SUBSCRIBE, IPC_EVENT } = await import('../../../src/main/ipc')
+const { IPC_PICK } = await import('../../../src/main/dialog-picks')
+const { PathPolicy } = await import('../../../src/main/rpc/path-policy')
 const { RpcHost } = await import('../../../src/main/rpc/rpc-host')
 const { isOurPage, isTrustedSender } = await import('../../../src/main/window-trust')
 const { methodPaths } = await import('../../../src/shared/contract')
@@ -50,8 +68,8 @@ describe('Electron IPC handlers', () => {
     const services = createServices({ host: 'electron', configDir: '/nonexistent-microforge-test' })
     const { window, mainFrame } = fakeWindow()
     const check = (e: Parameters<typeof isTrustedSender>[0]) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE))
-    const ipc = registerIpc(new RpcHost(services.api), services.bus, check, () => window.webContents as never)
-    expect([...handlers.keys()].sort()).toEqual(methodPaths().map((m) => `${IPC_CALL}:${m}`).sort())
+    const ipc = registerIpc(new RpcHost(services.api), new PathPolicy('/nonexistent-microforge-test'), services.bus, check, () => window.webContents as never)
+    expect([...handlers.keys()].sort()).toEqual([...methodPaths().map((m) => `${IPC_CALL}:${m}`), IPC_PICK].sort())
 
     const trusted = { sender: window.webContents, senderFrame: mainFrame }
     const otherWindow = { sender: fakeWindow().window.webContents, senderFrame: mainFrame }
@@ -78,7 +96,7 @@ describe('Electron IPC handlers', () => {
   it('send the window only the events it subscribed to, until it unsubscribes or reloads', async () => {
     const services = createServices({ host: 'electron', configDir: '/nonexistent-microforge-test' })
     const { window, mainFrame, sent } = fakeWindow()
-    const ipc = registerIpc(new RpcHost(services.api), services.bus, (e) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE)), () => window.webContents as never)
+    const ipc = registerIpc(new RpcHost(services.api), new PathPolicy('/nonexistent-microforge-test'), services.bus, (e) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE)), () => window.webContents as never)
     const subscribe = listeners.get(IPC_SUBSCRIBE)!
     const job: JobUpdate = { jobId: 'j', kind: 'k', state: 'running', progress: 0, message: '', startedAt: 0 }
     const batch = { port: '/dev/x', seq: 0, times: [], values: [] } as unknown as SampleBatch
@@ -106,5 +124,48 @@ describe('Electron IPC handlers', () => {
     expect(sent).toHaveLength(1)
     ipc.dispose()
     await services.dispose()
+  })
+
+  it('a dialog the window asked for allows what the user picked, for the calls of its purpose only', async () => {
+    const tmp = tempDir('mf-ipc-pick-')
+    const services = createServices({ host: 'electron', configDir: join(tmp.dir, 'config') })
+    const policy = new PathPolicy(join(tmp.dir, 'config'))
+    const { window, mainFrame } = fakeWindow()
+    const ipc = registerIpc(new RpcHost(services.api, policy), policy, services.bus, (e) => isTrustedSender(e, window, (u) => isOurPage(u, PAGE)), () => window.webContents as never)
+    const trusted = { sender: window.webContents, senderFrame: mainFrame }
+    const call = (method: string, args: unknown[]) => handlers.get(`${IPC_CALL}:${method}`)!(trusted, args)
+    const pick = handlers.get(IPC_PICK)!
+    try {
+      const project = join(tmp.dir, 'gestures')
+      expect(await call('project.create', [project, 'Gestures'])).toMatchObject({ ok: true })
+      mkdirSync(join(tmp.dir, 'Downloads'))
+      const csv = join(tmp.dir, 'Downloads', 'punch.csv')
+      writeFileSync(csv, 'aX,aY,aZ\n' + Array.from({ length: 60 }, (_, i) => `${i / 60},0.5,-1`).join('\n') + '\n')
+      const refused = { ok: false, error: { code: 'PATH_REFUSED' } }
+      expect(await call('dataset.previewImport', [project, [csv]])).toMatchObject(refused)
+
+      // Bad requests and other windows get no dialog.
+      expect(await pick(trusted, { purpose: 'read-any-file' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+      expect(await pick(trusted, { purpose: 'import-files', path: csv })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+      expect(await pick({ sender: fakeWindow().window.webContents, senderFrame: mainFrame }, { purpose: 'import-files' })).toMatchObject({ ok: false })
+      expect(dialogAnswer.shown).toHaveLength(0)
+
+      // Cancelled: nothing allowed.
+      dialogAnswer.paths = []
+      expect(await pick(trusted, { purpose: 'import-files' })).toEqual({ ok: true, result: { paths: [] } })
+      expect(await call('dataset.previewImport', [project, [csv]])).toMatchObject(refused)
+
+      dialogAnswer.paths = [csv]
+      expect(await pick(trusted, { purpose: 'import-files' })).toEqual({ ok: true, result: { paths: [csv] } })
+      expect(dialogAnswer.shown.at(-1)).toMatchObject({ properties: ['openFile', 'multiSelections'] })
+      // Not for another purpose's method; yes for the preview and then the import of that file.
+      expect(await call('dataset.export', [project, 'csv', csv])).toMatchObject(refused)
+      expect(await call('dataset.previewImport', [project, [csv]])).toMatchObject({ ok: true })
+      expect(await call('dataset.previewImport', [project, [csv]])).toMatchObject(refused)
+    } finally {
+      ipc.dispose()
+      await services.dispose()
+      tmp.cleanup()
+    }
   })
 })
