@@ -8,11 +8,12 @@ import { conform, lengthAtRate, sameRate, type Recording } from '../core/dataset
 import { defaultAxes } from '../core/dataset/csv-columns'
 import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
 import { looksLikeSensorText } from '../core/dataset/sensor-text'
-import { hasLabelColumn, parseLabelledCsv, splitCsvLine } from '../core/dataset/labelled-csv'
+import { hasLabelColumn, splitCsvLine } from '../core/dataset/labelled-csv'
 import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { commonLength } from '../core/dataset/window-length'
 import { defaultAxisNames } from '../core/serial/number-tokens'
 import { wrapFsError } from '../storage/atomic-fs'
+import { blankLineBetweenSamples, readHead, readLabelledCsv } from './csv-stream'
 
 /**
  * Reading import files into recordings (IO) and deciding the signal spec they land in. The
@@ -75,7 +76,7 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
       got = { axes: pick.map((i) => r.axes[i]), axisColumns: r.axes, timeColumn: null }
       r.windows.forEach((w, i) => recordings.push({ file: short, label: imuLabel, values: w.map((row) => pick.map((k) => row[k])), rateHz: given, rateFrom, split: null, source: `import:${short}#${i}` }))
     } else {
-      const r = parseLabelledCsv((await readFileOrThrow(path)).toString('utf8'), { label, name: short, ...(options.axes ? { axes: options.axes } : {}) })
+      const r = await readLabelledCsv(path, { label, name: short, ...(options.axes ? { axes: options.axes } : {}) })
       got = { axes: r.axes, axisColumns: r.axisColumns, timeColumn: r.timeColumn }
       r.windows.forEach((w, i) =>
         recordings.push({
@@ -103,8 +104,7 @@ export async function loadRecordings(paths: string[], options: ImportOptions, pr
 /** A .csv or .txt that is not sensor data is named as such, before any line-by-line complaint. */
 async function refuseNonSensorText(path: string, name: string): Promise<void> {
   if (!/\.(csv|txt)$/i.test(path)) return
-  const text = (await readFileOrThrow(path)).subarray(0, 256 * 1024).toString('utf8')
-  if (looksLikeSensorText(text)) return
+  if (looksLikeSensorText((await readHead(path)).text)) return
   throw new MicroforgeError(
     'PARSE_ERROR',
     `${name} is not sensor data: its lines hold words, not numbers. Nothing was imported.`,
@@ -231,8 +231,11 @@ function folderLabel(file: string): string {
 
 async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'> {
   if (extname(file).toLowerCase() === '.npy') return 'npy'
-  const text = (await readFileOrThrow(file)).toString('utf8')
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
+  // The first 256 KB decide: a large recording is never read whole for this.
+  const head = await readHead(file)
+  const lines = head.text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
+  // The last line of a head cut short may be a partial one.
+  if (!head.whole) lines.pop()
   const start = lines.findIndex((l) => l.trim() !== '')
   if (start >= 0) {
     const sample = lines.slice(start + 1, start + 20).filter((l) => l.trim() !== '').map(splitCsvLine)
@@ -240,5 +243,6 @@ async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'
   }
   // Blank lines between blocks of samples: the IMU_Capture layout.
   const end = lines.length - [...lines].reverse().findIndex((l) => l.trim() !== '')
-  return lines.slice(start, end).some((l) => l.trim() === '') ? 'imu-capture' : 'csv'
+  if (lines.slice(start, end).some((l) => l.trim() === '')) return 'imu-capture'
+  return head.whole || start < 0 ? 'csv' : ((await blankLineBetweenSamples(file)) ? 'imu-capture' : 'csv')
 }
