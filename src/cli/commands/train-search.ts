@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
 import type { TargetId } from '../../shared/boards'
-import type { JobUpdate } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
 import type { SearchProgress, SearchRequest, SearchResult } from '../../shared/search'
 import type { CliContext } from '../command'
+import { runJob } from './job-run'
 
 const BOARD_IDS: TargetId[] = ['nano33ble', 'esp32', 'pico', 'stm32f4']
 
@@ -35,58 +35,42 @@ export async function runSearchCommand(ctx: CliContext, dir: string, opts: Recor
     request.board = opts.board as TargetId
   }
   if (opts.seed !== undefined) request.seed = Number(opts.seed)
-  const seen: JobUpdate[] = []
-  let jobId: string | null = null
-  let settle: ((u: JobUpdate) => void) | null = null
-  const onUpdate = (u: JobUpdate): void => {
-    if (jobId === null) {
-      seen.push(u)
-      return
-    }
-    if (u.jobId !== jobId) return
-    if (u.state === 'running' && (u.data as SearchProgress | undefined)?.tried) ctx.progress(u.message)
-    if (u.state !== 'running') settle?.(u)
-  }
-  const unsubscribe = ctx.api.on('jobs.update', onUpdate)
-  try {
-    const finished = new Promise<JobUpdate>((r) => (settle = r))
-    jobId = (await ctx.api.training.search(resolve(dir), request)).jobId
-    for (const u of seen.splice(0)) onUpdate(u)
-    void ctx.interrupted.then(() => ctx.api.jobs.cancel(jobId!).catch(() => undefined))
-    const end = await finished
-    if (end.state === 'failed') throw end.error ? MicroforgeError.fromData(end.error) : new MicroforgeError('INTERNAL', end.message)
-    if (end.state === 'cancelled') throw new MicroforgeError('CANCELLED', 'The search was cancelled; the previous model (if any) is unchanged.', 'Run the command again to search.')
-    const r = end.result as SearchResult
-    return {
-      search: true,
-      board: r.board,
-      budgetSeconds: r.budgetMs / 1000,
-      elapsedSeconds: Math.round(r.elapsedMs / 100) / 10,
-      bestId: r.bestId,
-      reason: r.reason,
-      testAccuracy: r.train.testAccuracy,
-      baseline: r.train.baseline ?? null,
-      modelPath: r.train.modelPath,
-      skipped: r.skipped,
-      candidates: r.candidates.map((c) => ({
-        id: c.id,
-        preset: c.preset,
-        width: c.width,
-        learningRate: c.learningRate,
-        preprocessing: c.preprocessing,
-        valAccuracy: c.valAccuracy,
-        testAccuracy: c.testAccuracy,
-        epochsRun: c.epochsRun,
-        params: c.params,
-        flashBytes: c.flashBytes,
-        ramBytes: c.ramBytes,
-        latencyMs: c.latencyMs,
-        fits: c.fits,
-        collapsed: c.collapsed
-      }))
-    }
-  } finally {
-    unsubscribe()
+  const r = (await runJob(
+    ctx,
+    () => ctx.api.training.search(resolve(dir), request),
+    (u) => {
+      if ((u.data as SearchProgress | undefined)?.tried) ctx.progress(u.message)
+    },
+    'The search was cancelled; the previous model (if any) is unchanged.',
+    'Run the command again to search.'
+  )) as SearchResult
+  return {
+    search: true,
+    board: r.board,
+    budgetSeconds: r.budgetMs / 1000,
+    elapsedSeconds: Math.round(r.elapsedMs / 100) / 10,
+    bestId: r.bestId,
+    reason: r.reason,
+    testAccuracy: r.train.testAccuracy,
+    baseline: r.train.baseline ?? null,
+    modelPath: r.train.modelPath,
+    skipped: r.skipped,
+    candidates: r.candidates.map((c) => ({
+      id: c.id,
+      preset: c.preset,
+      width: c.width,
+      learningRate: c.learningRate,
+      preprocessing: c.preprocessing,
+      valAccuracy: c.valAccuracy,
+      testAccuracy: c.testAccuracy,
+      epochsRun: c.epochsRun,
+      params: c.params,
+      flashBytes: c.flashBytes,
+      ramBytes: c.ramBytes,
+      latencyMs: c.latencyMs,
+      fits: c.fits,
+      collapsed: c.collapsed
+    }))
   }
 }
 

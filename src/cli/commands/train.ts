@@ -1,8 +1,8 @@
 import { resolve } from 'node:path'
-import type { JobUpdate } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
 import type { EpochMetrics, PresetId, TrainRequest, TrainResult } from '../../shared/training'
 import type { CliCommand } from '../command'
+import { runJob } from './job-run'
 import { formatSearch, runSearchCommand, type SearchOutput } from './train-search'
 
 const MODELS: PresetId[] = ['dense', 'cnn1d', 'dscnn']
@@ -92,57 +92,39 @@ export const command: CliCommand = {
     }
     for (const k of Object.keys(request) as Array<keyof TrainRequest>) if (request[k] === undefined) delete request[k]
 
-    // Listen before starting: the first updates can arrive before start() returns the id.
-    const seen: JobUpdate[] = []
-    let jobId: string | null = null
-    let settle: ((u: JobUpdate) => void) | null = null
-    const onUpdate = (u: JobUpdate): void => {
-      if (jobId === null) {
-        seen.push(u)
-        return
-      }
-      if (u.jobId !== jobId) return
-      const m = u.data as EpochMetrics | undefined
-      if (u.state === 'running' && m?.epoch) {
+    const r = (await runJob(
+      ctx,
+      () => ctx.api.training.start(resolve(dir), request),
+      (u) => {
+        const m = u.data as EpochMetrics | undefined
+        if (!m?.epoch) return
         const eta = u.etaMs === undefined ? '' : `, ${Math.ceil(u.etaMs / 1000)} s left`
         ctx.progress(`${u.message}${eta}`)
-      }
-      if (u.state !== 'running') settle?.(u)
+      },
+      'Training was cancelled; the previous model (if any) is unchanged.',
+      'Run the command again to train.'
+    )) as TrainResult
+    const out: TrainOutput = {
+      testAccuracy: r.testAccuracy,
+      backend: r.backend,
+      modelPath: r.modelPath,
+      model: r.options.spec.preset,
+      epochsRun: r.epochsRun,
+      bestEpoch: r.bestEpoch,
+      stoppedEarly: r.stoppedEarly,
+      trainMs: r.trainMs,
+      params: r.summary.totalParams,
+      macs: r.summary.totalMacs,
+      confusion: r.test.confusion,
+      classes: r.classes,
+      perClass: r.test.perClass,
+      misclassified: r.test.misclassified.map((m) => m.id),
+      summary: r.summary.text,
+      preprocessing: { method: r.preprocessing.method, chosenBy: r.preprocessing.chosen?.by ?? 'user', reason: r.preprocessing.chosen?.reason ?? '' },
+      baseline: r.baseline ?? null,
+      advice: r.advice ?? null
     }
-    const unsubscribe = ctx.api.on('jobs.update', onUpdate)
-    try {
-      const finished = new Promise<JobUpdate>((r) => (settle = r))
-      jobId = (await ctx.api.training.start(resolve(dir), request)).jobId
-      for (const u of seen.splice(0)) onUpdate(u)
-      void ctx.interrupted.then(() => ctx.api.jobs.cancel(jobId!).catch(() => undefined))
-      const end = await finished
-      if (end.state === 'failed') throw end.error ? MicroforgeError.fromData(end.error) : new MicroforgeError('INTERNAL', end.message)
-      if (end.state === 'cancelled') throw new MicroforgeError('CANCELLED', 'Training was cancelled; the previous model (if any) is unchanged.', 'Run the command again to train.')
-      const r = end.result as TrainResult
-      const out: TrainOutput = {
-        testAccuracy: r.testAccuracy,
-        backend: r.backend,
-        modelPath: r.modelPath,
-        model: r.options.spec.preset,
-        epochsRun: r.epochsRun,
-        bestEpoch: r.bestEpoch,
-        stoppedEarly: r.stoppedEarly,
-        trainMs: r.trainMs,
-        params: r.summary.totalParams,
-        macs: r.summary.totalMacs,
-        confusion: r.test.confusion,
-        classes: r.classes,
-        perClass: r.test.perClass,
-        misclassified: r.test.misclassified.map((m) => m.id),
-        summary: r.summary.text,
-        preprocessing: { method: r.preprocessing.method, chosenBy: r.preprocessing.chosen?.by ?? 'user', reason: r.preprocessing.chosen?.reason ?? '' },
-        baseline: r.baseline ?? null,
-        advice: r.advice ?? null
-      }
-      return out
-    } finally {
-      unsubscribe()
-    }
+    return out
   },
   format(result) {
     if ((result as SearchOutput).search) return formatSearch(result as SearchOutput)

@@ -1,10 +1,9 @@
-import { resolve, join } from 'node:path'
+import { resolve } from 'node:path'
 import { BOARDS } from '../../shared/boards'
 import type { JobStarted } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
 import { DEFAULT_SEARCH_BUDGET_SECONDS, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
 import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
-import { adviseOnResult } from '../core/train/advice'
 import { prepareData, type PreparedData } from '../core/train/prepare'
 import type { SearchSets } from '../core/train/search-run'
 import { rankCandidates, scaledSpec, searchCandidates } from '../core/train/search-space'
@@ -13,7 +12,7 @@ import type { SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerO
 import type { JobService } from './job-service'
 import { readProjectFile } from '../storage/project-store'
 import { readSamples } from '../storage/samples'
-import { FLOAT_MODEL_DIR, resolveOptions } from './training-service'
+import { resolveOptions, trainResultOf } from './training-service'
 import { runWorker } from './worker-host'
 
 /** Time kept back from the budget for starting the worker, the final evaluation and saving. */
@@ -112,29 +111,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
       }
       const spec = scaledSpec(best.preset, best.width)
       const resultOptions: TrainOptions = { ...options, spec, epochs: best.epochs, learningRate: best.learningRate, earlyStoppingPatience: SEARCH_PATIENCE, preprocessing: { ...options.preprocessing, method: best.preprocessing } }
-      const modelDir = join(dir, FLOAT_MODEL_DIR)
-      const train: TrainResult = {
-        backend: out.backend,
-        modelPath: join(modelDir, 'model.json'),
-        testAccuracy: out.test.accuracy,
-        test: out.test,
-        history: out.history,
-        stoppedEarly: out.stoppedEarly,
-        bestEpoch: out.bestEpoch,
-        epochsRun: out.history.length,
-        trainWindows: data.train.y.length,
-        validationWindows: data.val?.y.length ?? 0,
-        testWindows: data.test.y.length,
-        testIds: data.test.ids,
-        summary: summarizeSpec(spec, data.inputShape, data.classes.length),
-        preprocessing: data.preprocessing,
-        options: resultOptions,
-        classes: data.classes,
-        baseline: out.baseline,
-        advice: adviseOnResult({ testAccuracy: out.test.accuracy, baseline: out.baseline, preprocessing: data.preprocessing, spec, epochs: best.epochs, history: out.history, bestEpoch: out.bestEpoch, stoppedEarly: out.stoppedEarly }),
-        trainMs: Date.now() - started,
-        finishedAt: new Date().toISOString()
-      }
+      const train = trainResultOf(dir, out, data, resultOptions, summarizeSpec(spec, data.inputShape, data.classes.length), started)
       await host.save(dir, out, train)
       const fits = best.fits ? `fits the ${board.name} (${Math.ceil(best.flashBytes / 1024)} KB weights, ${Math.ceil(best.ramBytes / 1024)} KB activations, about ${best.latencyMs.toFixed(1)} ms)` : `does not fit the ${board.name} (${best.misfit}), and none that fits did better`
       const result: SearchResult = {

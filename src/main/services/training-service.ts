@@ -20,7 +20,7 @@ import { adviseOnResult } from '../core/train/advice'
 import { chanceLoss, collapsed } from '../core/train/baseline'
 import { findPreset, PRESETS, presetSpec } from '../core/train/presets'
 import { applyPreprocessing } from '../core/train/preprocess'
-import { prepareData } from '../core/train/prepare'
+import { prepareData, type PreparedData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
@@ -137,40 +137,7 @@ export class TrainingService implements TrainingApi {
             'Use the fitted preprocessing (auto), lower the learning rate, try the 1D CNN, or let "Find a good model" search.'
           )
         }
-        const modelDir = join(dir, FLOAT_MODEL_DIR)
-        const advice = adviseOnResult({
-          testAccuracy: out.test.accuracy,
-          baseline: out.baseline,
-          preprocessing: data.preprocessing,
-          spec: options.spec,
-          epochs: options.epochs,
-          history: out.history,
-          bestEpoch: out.bestEpoch,
-          stoppedEarly: out.stoppedEarly
-        })
-        const result: TrainResult = {
-          backend: out.backend,
-          ...(out.backendFallback ? { backendFallback: out.backendFallback } : {}),
-          modelPath: join(modelDir, 'model.json'),
-          testAccuracy: out.test.accuracy,
-          test: out.test,
-          history: out.history,
-          stoppedEarly: out.stoppedEarly,
-          bestEpoch: out.bestEpoch,
-          epochsRun: out.history.length,
-          trainWindows: data.train.y.length,
-          validationWindows: data.val?.y.length ?? 0,
-          testWindows: data.test.y.length,
-          testIds: data.test.ids,
-          summary,
-          preprocessing: data.preprocessing,
-          options,
-          classes: data.classes,
-          baseline: out.baseline,
-          advice,
-          trainMs: Date.now() - started,
-          finishedAt: new Date().toISOString()
-        }
+        const result = trainResultOf(dir, out, data, options, summary, started)
         await this.save(dir, out, result)
         return result
       },
@@ -245,4 +212,38 @@ export class TrainingService implements TrainingApi {
 export function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
   return -1
+}
+
+/** What training returns and saves (training.json), from the worker's output: one shape for a plain run and a search's best model. */
+export function trainResultOf(
+  dir: string,
+  out: Pick<TrainWorkerResult, 'backend' | 'backendFallback' | 'test' | 'history' | 'stoppedEarly' | 'bestEpoch' | 'baseline'>,
+  data: PreparedData,
+  options: TrainOptions,
+  summary: ModelSummary,
+  started: number
+): TrainResult {
+  return {
+    backend: out.backend,
+    ...(out.backendFallback ? { backendFallback: out.backendFallback } : {}),
+    modelPath: join(dir, FLOAT_MODEL_DIR, 'model.json'),
+    testAccuracy: out.test.accuracy,
+    test: out.test,
+    history: out.history,
+    stoppedEarly: out.stoppedEarly,
+    bestEpoch: out.bestEpoch,
+    epochsRun: out.history.length,
+    trainWindows: data.train.y.length,
+    validationWindows: data.val?.y.length ?? 0,
+    testWindows: data.test.y.length,
+    testIds: data.test.ids,
+    summary,
+    preprocessing: data.preprocessing,
+    options,
+    classes: data.classes,
+    baseline: out.baseline,
+    advice: adviseOnResult({ testAccuracy: out.test.accuracy, baseline: out.baseline, preprocessing: data.preprocessing, spec: options.spec, epochs: options.epochs, history: out.history, bestEpoch: out.bestEpoch, stoppedEarly: out.stoppedEarly }),
+    trainMs: Date.now() - started,
+    finishedAt: new Date().toISOString()
+  }
 }
