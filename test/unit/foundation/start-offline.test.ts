@@ -23,5 +23,6 @@ describe('npm start without an Electron binary', () => {
     } finally {
       cache.cleanup()
     }
-  })
+    // The first-start download retries before it gives up: about 7 s idle, over 30 s (the unit default) on a loaded machine.
+  }, 150_000)
 })
