@@ -50,7 +50,7 @@ const HOST_ARENA_BYTES = 1024 * 1024
 /** The SDK's Cortex-M4 archives are release builds: code that includes TFLM headers must match. */
 const M4_RELEASE = ['-DNDEBUG', '-DTF_LITE_STRIP_ERROR_STRINGS']
 
-export function run(cmd: string, args: string[], timeoutMs = 180_000): Promise<{ stdout: string; stderr: string }> {
+export function run(cmd: string, args: string[], timeoutMs = 600_000): Promise<{ stdout: string; stderr: string }> {
   return new Promise((res, rej) =>
     execFile(cmd, args, { maxBuffer: 32 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) rej(Object.assign(err, { stdout, stderr }))
