@@ -1,0 +1,94 @@
+/**
+ * `npm run bench -- import-large-csv`: one labelled CSV of about 200 MB (BENCH_CSV_MB; label,aX,aY,aZ,
+ * runs of 500 samples in 4 classes, written in pieces) imported through the real DatasetService into
+ * a fresh project, in a fresh child process per run so the peak RSS is that run's. Records peak RSS
+ * growth (process.resourceUsage().maxRSS before and after), wall and CPU time. BENCH_RUNS runs
+ * (default 3); medians are quoted. Issue #17 measured a 207 MB CSV peaking at 2.45 GB when the
+ * file was read whole, split into lines and cells.
+ */
+import { spawnSync } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import path from 'node:path'
+
+const TARGET_MB = Number(process.env.BENCH_CSV_MB) || 200
+const RUNS = Number(process.env.BENCH_RUNS) || 3
+const WINDOW = 500
+const CLASSES = ['idle', 'wave', 'punch', 'flex']
+
+interface Run {
+  importMs: number
+  importCpuMs: number
+  rssGrowthMB: number
+  windows: number
+}
+
+if (process.argv[2] === '--child') {
+  const [, , , project, csv] = process.argv
+  const { DatasetService } = await import('../src/main/services/dataset-service')
+  const { EventBus } = await import('../src/main/services/event-bus')
+  const { ProjectService } = await import('../src/main/services/project-service')
+  const projects = new ProjectService(path.join(path.dirname(project), 'config'))
+  await projects.create(project, 'Bench')
+  const dataset = new DatasetService(projects, new EventBus())
+  const rss0 = process.resourceUsage().maxRSS
+  const cpu = (): number => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+  }
+  const c = cpu()
+  const t = performance.now()
+  const r = await dataset.import(project, [csv], { windowLength: WINDOW, rateHz: 100 })
+  const run: Run = { importMs: performance.now() - t, importCpuMs: cpu() - c, rssGrowthMB: (process.resourceUsage().maxRSS - rss0) / 1024, windows: r.ids.length }
+  process.stdout.write(JSON.stringify(run) + '\n')
+  process.exit(0)
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const work = mkdtempSync(path.join(tmpdir(), 'mf-bench-large-csv-'))
+try {
+  const csv = path.join(work, 'large.csv')
+  const fd = openSync(csv, 'w')
+  let bytes = writeSync(fd, 'label,aX,aY,aZ\n')
+  let windows = 0
+  while (bytes < TARGET_MB * 2 ** 20) {
+    let chunk = ''
+    for (let i = 0; i < WINDOW; i++) chunk += `${CLASSES[windows % 4]},${Math.sin(windows + i / 7).toFixed(5)},${Math.cos(i / 11).toFixed(5)},${(9.81 - (windows % 13) / 100 + i / 1e4).toFixed(5)}\n`
+    bytes += writeSync(fd, chunk)
+    windows++
+  }
+  closeSync(fd)
+  const fileMB = statSync(csv).size / 2 ** 20
+  const runs: Run[] = []
+  for (let k = 0; k < RUNS; k++) {
+    const project = path.join(work, `p${k}`)
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', project, csv], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    if (r.status !== 0) throw new Error(`run ${k} failed:\n${r.stdout}\n${r.stderr}`)
+    const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run
+    if (run.windows !== windows) throw new Error(`expected ${windows} windows, got ${run.windows}`)
+    runs.push(run)
+    console.log(`run ${k + 1}/${RUNS}: ${fileMB.toFixed(0)} MB CSV imported in ${(run.importMs / 1000).toFixed(1)} s (CPU ${(run.importCpuMs / 1000).toFixed(1)} s), peak RSS +${run.rssGrowthMB.toFixed(0)} MB`)
+    rmSync(project, { recursive: true, force: true })
+  }
+  const result = {
+    bench: 'import-large-csv',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+    fileMB,
+    rows: windows * WINDOW,
+    windows,
+    axes: 3,
+    runs,
+    medianImportS: median(runs.map((r) => r.importMs)) / 1000,
+    medianImportCpuS: median(runs.map((r) => r.importCpuMs)) / 1000,
+    medianRssGrowthMB: median(runs.map((r) => r.rssGrowthMB)),
+    before: [
+      { fileMB: 207, peakRssMB: 2450, source: 'issue #17 probe (file read whole three times, then split into lines and cells)' },
+      { fileMB: 200, rssGrowthMB: 2675, importS: 64.2, importCpuS: 41.5, source: 'this bench on the code before 24b5a14 (1 run, 2026-12-04, load ~7)' }
+    ]
+  }
+  writeFileSync(path.join(import.meta.dirname, 'results', 'import-large-csv.json'), JSON.stringify(result, null, 2) + '\n')
+  console.log(`median: ${result.medianImportS.toFixed(1)} s, peak RSS +${result.medianRssGrowthMB.toFixed(0)} MB for ${fileMB.toFixed(0)} MB`)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
