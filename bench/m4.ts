@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- m4`: Microforge's C runtime against TensorFlow Lite Micro (reference kernels and
- * CMSIS-NN, release archives from MICROFORGE_TFLM, default ../shared/tflm) on an emulated
+ * CMSIS-NN, release archives from the SDK folder in MICROFORGE_TFLM) on an emulated
  * Cortex-M4F, for every preset (PTQ and structured-pruned), hello_world and a micro_speech-shaped
  * model. Also the C runtime with its reference kernels only ('c-before', the generator's output
  * before the fast kernels), built and counted the same way.

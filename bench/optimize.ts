@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- optimize`: the benchmark table of the quantization lesson
- * (../shared/seeds/000_238af26e3c83bc3a.txt, "Step 5: Benchmark Comparison") for float32, PTQ, QAT,
+ * (the quantization seed lesson, "Step 5: Benchmark Comparison") for float32, PTQ, QAT,
  * pruned and distilled variants of the 1D CNN on the real punch/flex recordings: .tflite size,
  * gzip size, tensor arena, test accuracy from the int8 interpreter, estimated latency per board,
  * and the time each job took. Two tables: the model as trained, and a constructed case where PTQ

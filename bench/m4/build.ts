@@ -1,7 +1,7 @@
 /**
  * Builds one bench image for the emulated Cortex-M4F (QEMU mps2-an386) and runs it with
  * `-icount shift=0`: Microforge's generated C runtime, or TensorFlow Lite Micro (release archives,
- * reference or CMSIS-NN kernels) from the SDK in MICROFORGE_TFLM (default ../shared/tflm).
+ * reference or CMSIS-NN kernels) from the SDK in MICROFORGE_TFLM.
  * Start-up code and linker script are the SDK's, for every runtime, so flash deltas compare.
  */
 import { execFileSync } from 'node:child_process'
@@ -19,7 +19,9 @@ const runtimeDir = path.join(repoRoot, 'resources', 'firmware', 'c-runtime')
 export const INSTRUCTIONS_PER_TICK = 40
 
 export function sdkDir(): string {
-  const dir = path.resolve(repoRoot, process.env.MICROFORGE_TFLM ?? '../shared/tflm')
+  const given = process.env.MICROFORGE_TFLM
+  if (!given) throw new Error('MICROFORGE_TFLM is not set. Set it to the prebuilt TensorFlow Lite Micro SDK folder (it holds cortex-m4/reference/libtflm.a).')
+  const dir = path.resolve(repoRoot, given)
   if (!existsSync(path.join(dir, 'cortex-m4', 'reference', 'libtflm.a'))) {
     throw new Error(`No TensorFlow Lite Micro SDK at ${dir}. Set MICROFORGE_TFLM to the prebuilt SDK folder (it holds cortex-m4/reference/libtflm.a).`)
   }

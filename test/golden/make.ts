@@ -1,7 +1,7 @@
 /**
  * `npm run golden`: builds every golden model (exported.ts, built.ts), runs each on edge and random
  * inputs through TensorFlow Lite Micro's reference kernels (the SDK's bin/run_tflite, from
- * MICROFORGE_TFLM or ../shared/tflm), and writes model, inputs, TFLM's outputs and TFLM's arena
+ * MICROFORGE_TFLM), and writes model, inputs, TFLM's outputs and TFLM's arena
  * bytes to test/fixtures/golden. A maintainer runs it after changing the exporter or adding an
  * operator; `npm test` only reads what it wrote.
  */

@@ -6,7 +6,7 @@
  *
  * Sizes are sizeof/alignof on arm-none-eabi (AAPCS, 4-byte pointers, enums as small as their
  * values: TfLiteFullyConnectedParams is 5 bytes there) for the TFLM and CMSIS-NN revisions in
- * shared/tflm/README.md; test/tflm/tflm-sizes.test.ts compiles them against that SDK. Xtensa
+ * the SDK's README; test/tflm/tflm-sizes.test.ts compiles them against that SDK (MICROFORGE_TFLM). Xtensa
  * (ESP32) keeps 4-byte enums, which changes only the structs that mix enums with bools.
  */
 import type { ParsedOperator, ParsedSubgraph, ParsedTensor } from '../tflite/reader'

@@ -2,7 +2,7 @@ import type { ModelPreset, ModelSpec, PresetId } from '../../../shared/training'
 import { MicroforgeError } from '../../../shared/errors'
 
 /**
- * Starting points the user can edit. Widths follow the lessons in ../shared/seeds: the Arduino
+ * Starting points the user can edit. Widths follow the product's three seed lessons: the Arduino
  * workshop dense net, the 1D CNN of the quantization lesson, and a depthwise-separable CNN that
  * trades a few points of accuracy for far fewer MACs on small boards.
  */
