@@ -6,10 +6,10 @@
  * (default 3); medians are quoted. Issue #17 measured a 207 MB CSV peaking at 2.45 GB when the
  * file was read whole, split into lines and cells.
  */
-import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import { cpuMs as cpu, median, runChild } from './lib/child-runs'
 
 const TARGET_MB = Number(process.env.BENCH_CSV_MB) || 200
 const RUNS = Number(process.env.BENCH_RUNS) || 3
@@ -32,10 +32,6 @@ if (process.argv[2] === '--child') {
   await projects.create(project, 'Bench')
   const dataset = new DatasetService(projects, new EventBus())
   const rss0 = process.resourceUsage().maxRSS
-  const cpu = (): number => {
-    const u = process.cpuUsage()
-    return (u.user + u.system) / 1000
-  }
   const c = cpu()
   const t = performance.now()
   const r = await dataset.import(project, [csv], { windowLength: WINDOW, rateHz: 100 })
@@ -44,7 +40,6 @@ if (process.argv[2] === '--child') {
   process.exit(0)
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const work = mkdtempSync(path.join(tmpdir(), 'mf-bench-large-csv-'))
 try {
   const csv = path.join(work, 'large.csv')
@@ -62,9 +57,7 @@ try {
   const runs: Run[] = []
   for (let k = 0; k < RUNS; k++) {
     const project = path.join(work, `p${k}`)
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', project, csv], { encoding: 'utf8', maxBuffer: 1 << 24 })
-    if (r.status !== 0) throw new Error(`run ${k} failed:\n${r.stdout}\n${r.stderr}`)
-    const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run
+    const run = runChild<Run>(import.meta.filename, [project, csv], `run ${k}`)
     if (run.windows !== windows) throw new Error(`expected ${windows} windows, got ${run.windows}`)
     runs.push(run)
     console.log(`run ${k + 1}/${RUNS}: ${fileMB.toFixed(0)} MB CSV imported in ${(run.importMs / 1000).toFixed(1)} s (CPU ${(run.importCpuMs / 1000).toFixed(1)} s), peak RSS +${run.rssGrowthMB.toFixed(0)} MB`)

@@ -8,10 +8,10 @@
  * Also: peak RSS growth of the import (process.resourceUsage().maxRSS before and after, in a fresh
  * child per run so the peak is this run's).
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import { cpuMs as cpu, median, runChild } from './lib/child-runs'
 
 const WINDOWS = Number(process.env.BENCH_IMPORT_WINDOWS) || 100_000
 const RUNS = Number(process.env.BENCH_RUNS) || 3
@@ -33,10 +33,6 @@ if (process.argv[2] === '--child') {
   const services = createServices({ host: 'cli', configDir: path.join(path.dirname(project), 'config') })
   await services.api.project.create(project, 'Bench')
   const rss0 = process.resourceUsage().maxRSS
-  const cpu = (): number => {
-    const u = process.cpuUsage()
-    return (u.user + u.system) / 1000
-  }
   let c = cpu()
   let t = performance.now()
   const r = await services.api.dataset.import(project, [csv], { windowLength: LENGTH, rateHz: 100 })
@@ -55,7 +51,6 @@ if (process.argv[2] === '--child') {
   process.exit(0)
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const work = mkdtempSync(path.join(tmpdir(), 'mf-bench-import-'))
 try {
   const csv = path.join(work, 'windows.csv')
@@ -65,9 +60,7 @@ try {
   const runs: Run[] = []
   for (let k = 0; k < RUNS; k++) {
     const project = path.join(work, `p${k}`)
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', project, csv], { encoding: 'utf8', maxBuffer: 1 << 24 })
-    if (r.status !== 0) throw new Error(`run ${k} failed:\n${r.stdout}\n${r.stderr}`)
-    const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run
+    const run = runChild<Run>(import.meta.filename, [project, csv], `run ${k}`)
     runs.push(run)
     console.log(`run ${k + 1}/${RUNS}: import ${(run.importMs / 1000).toFixed(1)} s (CPU ${(run.importCpuMs / 1000).toFixed(1)} s), project info ${(run.infoMs / 1000).toFixed(2)} s (CPU ${(run.infoCpuMs / 1000).toFixed(2)} s), peak RSS +${run.rssGrowthMB.toFixed(0)} MB`)
     rmSync(project, { recursive: true, force: true })
