@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { dequantize, halfToFloat } from '../../../src/main/core/quant/kernels/dequantize'
+import { dequantize } from '../../../src/main/core/quant/kernels/dequantize'
+import { float16BitsToFloat32 } from '../../../src/main/core/quant/quantize'
 import { node, runKernel, tensor } from './kernel-helpers'
 
 describe('DEQUANTIZE golden values', () => {
@@ -12,6 +13,6 @@ describe('DEQUANTIZE golden values', () => {
     // 0x3c00 = 1, 0xc000 = -2, 0x3555 = 0.333251953125, 0x0001 = 2^-24, 0x7bff = 65504
     const n = node('DEQUANTIZE', [tensor('FLOAT16', [5], [0x3c00, 0xc000, 0x3555, 0x0001, 0x7bff])], [tensor('FLOAT32', [5], null)])
     expect(runKernel(dequantize, n)).toEqual([1, -2, 0.333251953125, 2 ** -24, 65504])
-    expect(halfToFloat(0x7c00)).toBe(Infinity)
+    expect(float16BitsToFloat32(0x7c00)).toBe(Infinity)
   })
 })

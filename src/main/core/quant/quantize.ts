@@ -175,6 +175,7 @@ export function float32ToFloat16Bits(x: number): number {
   return sign | half
 }
 
+/** IEEE binary16 bits to float32 (exact: every half is a float); the one float16 decoder. */
 export function float16BitsToFloat32(h: number): number {
   const sign = h & 0x8000 ? -1 : 1
   const exp = (h >>> 10) & 0x1f

@@ -2,24 +2,15 @@
  * DEQUANTIZE: int8/uint8/int16 -> float32 as TFLM computes it (scale held as a double, result cast
  * to float), and float16 -> float32, which TFLite does for float16-weight models and TFLM refuses.
  */
+import { float16BitsToFloat32 } from '../quantize'
 import { expectElements, input, output, quant, unsupported, type Eval, type KernelNode } from './types'
 
 export function dequantizeInt(scale: number, zeroPoint: number, input: Int8Array | Uint8Array | Int16Array, output: Float32Array): void {
   for (let i = 0; i < input.length; i++) output[i] = scale * (input[i] - zeroPoint)
 }
 
-/** IEEE binary16 bits to float32 (exact: every half is a float). */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1
-  const exp = (h >>> 10) & 0x1f
-  const mant = h & 0x3ff
-  if (exp === 0) return sign * mant * 2 ** -24
-  if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN
-  return sign * 2 ** (exp - 15) * (1 + mant / 1024)
-}
-
 export function dequantizeHalf(input: Uint16Array, output: Float32Array): void {
-  for (let i = 0; i < input.length; i++) output[i] = halfToFloat(input[i])
+  for (let i = 0; i < input.length; i++) output[i] = float16BitsToFloat32(input[i])
 }
 
 export const dequantize = (node: KernelNode): Eval => {
