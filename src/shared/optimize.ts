@@ -180,6 +180,8 @@ export interface VariantRecord {
   settings: Record<string, unknown>
   /** For distillation: the same student trained from scratch, test accuracy. */
   baselineAccuracy?: number
+  /** Set when the wasm backend did not load and the variant was made on the slow cpu backend: the reason (shown in Optimize and `optimize --json`). */
+  backendFallback?: string
   createdAt: string
   /** Fingerprint of the float model it was made from (hash of models/float). */
   sourceModel?: string

@@ -26,6 +26,8 @@ export interface OptimizeOutput {
     hostLatencyMs: number
     sparsity: number
     baselineAccuracy?: number
+    /** Set when the wasm backend did not load and the variant was made on cpu: the reason. */
+    backendFallback?: string
     jobMs: number
     path: string
   }>
@@ -136,6 +138,7 @@ export const command: CliCommand = {
             hostLatencyMs: +v.hostLatencyMs.toFixed(3),
             sparsity: v.sparsity,
             ...(v.baselineAccuracy !== undefined ? { baselineAccuracy: v.baselineAccuracy } : {}),
+            ...(v.backendFallback ? { backendFallback: v.backendFallback } : {}),
             jobMs: v.jobMs,
             path: resolve(project, v.path)
           }
@@ -164,6 +167,7 @@ export const command: CliCommand = {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')
     const refused = r.variants.filter((v) => !v.tflmSupported).map((v) => `${v.name}: TensorFlow Lite Micro cannot load it. ${v.tflmProblem ?? ''}`.trim())
-    return [line(head), ...rows.map(line), '', ...r.variants.map((v) => `${v.name}: ${v.path}`), ...(refused.length ? ['', ...refused] : [])].join('\n')
+    const fallbacks = [...new Set(r.variants.flatMap((v) => (v.backendFallback ? [v.backendFallback] : [])))]
+    return [line(head), ...rows.map(line), '', ...r.variants.map((v) => `${v.name}: ${v.path}`), ...(refused.length ? ['', ...refused] : []), ...(fallbacks.length ? ['', ...fallbacks] : [])].join('\n')
   }
 }

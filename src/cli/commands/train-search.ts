@@ -16,6 +16,8 @@ export interface SearchOutput {
   bestId: string
   reason: string
   testAccuracy: number
+  /** Set when the wasm backend did not load and the search trained on cpu: the reason. */
+  backendFallback?: string
   baseline: SearchResult['train']['baseline'] | null
   modelPath: string
   skipped: number
@@ -52,6 +54,7 @@ export async function runSearchCommand(ctx: CliContext, dir: string, opts: Recor
     bestId: r.bestId,
     reason: r.reason,
     testAccuracy: r.train.testAccuracy,
+    ...(r.train.backendFallback ? { backendFallback: r.train.backendFallback } : {}),
     baseline: r.train.baseline ?? null,
     modelPath: r.train.modelPath,
     skipped: r.skipped,
@@ -85,6 +88,7 @@ export function formatSearch(r: SearchOutput): string {
     ...rows,
     '',
     r.reason,
+    ...(r.backendFallback ? [r.backendFallback] : []),
     `Test accuracy of the saved model: ${pct(r.testAccuracy)}${r.baseline ? ` (nearest-neighbour baseline ${pct(r.baseline.nearestNeighbour)})` : ''}`,
     `Saved: ${r.modelPath}`
   ].join('\n')

@@ -17,6 +17,8 @@ function intOption(name: string, value: unknown, min: number): number | undefine
 interface TrainOutput {
   testAccuracy: number
   backend: string
+  /** Set when the wasm backend did not load and training ran on cpu: the reason. */
+  backendFallback?: string
   modelPath: string
   model: string
   epochsRun: number
@@ -107,6 +109,7 @@ export const command: CliCommand = {
     const out: TrainOutput = {
       testAccuracy: r.testAccuracy,
       backend: r.backend,
+      ...(r.backendFallback ? { backendFallback: r.backendFallback } : {}),
       modelPath: r.modelPath,
       model: r.options.spec.preset,
       epochsRun: r.epochsRun,
@@ -136,6 +139,7 @@ export const command: CliCommand = {
       '',
       `Preprocessing: ${r.preprocessing.method} (${r.preprocessing.chosenBy}). ${r.preprocessing.reason}`,
       `Test accuracy: ${pct(r.testAccuracy)}  (backend ${r.backend}, ${r.epochsRun} epochs, best ${r.bestEpoch}${r.stoppedEarly ? ', stopped early' : ''}, ${(r.trainMs / 1000).toFixed(1)} s)`,
+      ...(r.backendFallback ? [r.backendFallback] : []),
       ...(r.baseline ? [`Baseline without training: nearest neighbour ${pct(r.baseline.nearestNeighbour)}, nearest class mean ${pct(r.baseline.nearestClassMean)}`] : []),
       ...(r.advice ? ['', `Below the baseline. ${r.advice.message}`, ...r.advice.causes.map((c) => `  - ${c}`), `Fix: ${r.advice.fixLabel}: microforge train PROJECT ${cliFlags(r.advice.fix)}`] : []),
       '',

@@ -271,6 +271,7 @@ export class OptimizeService implements OptimizeApi {
       jobMs: Date.now() - started,
       path: path.split('\\').join('/'),
       settings: { ...out.settings, warnings: out.warnings, backend: out.backend },
+      ...(out.backendFallback ? { backendFallback: out.backendFallback } : {}),
       ...(out.baseline ? { baselineAccuracy: out.baseline.accuracy } : {}),
       createdAt: new Date().toISOString(),
       sourceModel: data.fingerprint

@@ -25,6 +25,8 @@ export interface OptimizeWorkerRequest {
 
 export interface OptimizeWorkerResult {
   backend: string
+  /** Set when wasm failed to load and the fine-tuning ran on cpu: the reason. */
+  backendFallback?: string
   kind: VariantKind
   format: VariantFormat
   /** The exported .tflite, transferred. */

@@ -8,8 +8,8 @@ import { toErrorData } from '../../shared/errors'
 import { measureVariant } from '../core/optimize/measure'
 import { buildVariant } from '../core/optimize/variants'
 import { artifactsToModel, fromModelJson } from '../core/train/artifacts'
-import { initTrainingBackend } from '../core/train/backend'
 import { layersModelToIR } from '../core/train/model-ir-convert'
+import { workerBackend } from './backend-choice'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from './optimize-protocol'
 
 const port = parentPort!
@@ -23,7 +23,7 @@ const post = (msg: OptimizeWorkerOut, transfer: ArrayBuffer[] = []): void => por
 
 async function run(req: OptimizeWorkerRequest): Promise<void> {
   const started = performance.now()
-  const backend = await initTrainingBackend(req.backend)
+  const { backend, fallback } = await workerBackend(req.backend)
   const layers = await artifactsToModel(fromModelJson(req.modelJson, req.weights))
   const float = layersModelToIR(layers, req.classes, 'float')
   layers.dispose()
@@ -42,6 +42,7 @@ async function run(req: OptimizeWorkerRequest): Promise<void> {
   const bytes = built.bytes.slice().buffer as ArrayBuffer
   const result: OptimizeWorkerResult = {
     backend,
+    ...(fallback ? { backendFallback: fallback } : {}),
     kind: built.kind,
     format: built.format,
     bytes,

@@ -7,10 +7,11 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { MicroforgeError, toErrorData } from '../../shared/errors'
 import { artifactsToModel, fromModelJson, modelToArtifacts, toModelJson, weightBytes } from '../core/train/artifacts'
 import '../core/train/depthwise-conv1d'
-import { chooseTrainingBackend, initTrainingBackend, tf } from '../core/train/backend'
+import { tf } from '../core/train/backend'
 import { computeBaseline } from '../core/train/baseline'
 import { runSearch } from '../core/train/search-run'
 import { evaluateModel, trainLoop } from '../core/train/train-loop'
+import { workerBackend } from './backend-choice'
 import type { EvaluateWorkerResult, SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerIn, WorkerOut } from './train-protocol'
 
 const port = parentPort!
@@ -23,7 +24,7 @@ port.on('message', onMessage)
 const post = (msg: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer)
 
 async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promise<void> {
-  const { backend, fallback } = await chooseTrainingBackend(req.backend)
+  const { backend, fallback } = await workerBackend(req.backend)
   const tensorsBefore = tf.memory().numTensors
   const result = await trainLoop(req.config, req.train, req.val, {
     cancelled: () => cancelled || Atomics.load(req.cancelFlag, 0) === 1,
@@ -55,7 +56,7 @@ async function train(req: Extract<TrainWorkerRequest, { kind: 'train' }>): Promi
 }
 
 async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Promise<void> {
-  const backend = await initTrainingBackend(req.backend)
+  const { backend, fallback } = await workerBackend(req.backend)
   const tensorsBefore = tf.memory().numTensors
   const cfg = req.config
   const run = await runSearch(cfg, {
@@ -75,6 +76,7 @@ async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Pro
   const weights = weightBytes(artifacts)
   const out: SearchWorkerResult = {
     backend,
+    ...(fallback ? { backendFallback: fallback } : {}),
     history: run.best.history,
     stoppedEarly: run.best.stoppedEarly,
     bestEpoch: run.best.bestEpoch,
@@ -92,7 +94,7 @@ async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Pro
 }
 
 async function evaluate(req: Extract<TrainWorkerRequest, { kind: 'evaluate' }>): Promise<void> {
-  const backend = await initTrainingBackend(req.backend)
+  const { backend } = await workerBackend(req.backend)
   const baseline = tf.memory().numTensors
   const model = await artifactsToModel(fromModelJson(req.modelJson, req.weights))
   const test = evaluateModel(model, req.test, req.inputShape, req.classes)
