@@ -89,7 +89,7 @@ describe('the six steps, start to finish, without hardware', () => {
     await expect.poll(() => page.getByTestId('deploy-runtime').locator('option[value="c"]').isDisabled()).toBe(false)
     await page.getByTestId('deploy-runtime').selectOption('c')
     await page.getByTestId('deploy-generate').click()
-    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 60_000 }).toContain('ptq_nano33ble_profile')
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 60_000 }).toContain('ptq_nano33ble_c_profile')
 
     // 6. Profile the generated firmware on the virtual board (compiled for this computer).
     await page.getByTestId('nav-profile').click()

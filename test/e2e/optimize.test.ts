@@ -78,8 +78,8 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
 
     // Generating again never replaces a firmware folder silently: the user may have edited it.
     await page.getByTestId('deploy-generate').click()
-    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_classify')
-    const firmware = join(project, 'firmware', 'ptq_nano33ble_classify')
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_tflm_classify')
+    const firmware = join(project, 'firmware', 'ptq_nano33ble_tflm_classify')
     writeFileSync(join(firmware, 'my-notes.txt'), 'edited in the IDE')
     await page.getByTestId('deploy-generate').click()
     await expect.poll(() => page.getByTestId('deploy-exists').textContent()).toContain('already exists')
@@ -88,7 +88,7 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     expect(existsSync(join(firmware, 'my-notes.txt'))).toBe(true)
     await page.getByTestId('deploy-generate').click()
     await page.getByTestId('deploy-replace').click()
-    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_classify')
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain('ptq_nano33ble_tflm_classify')
     expect(existsSync(join(firmware, 'my-notes.txt'))).toBe(false)
 
     // Back later: the table and the default budget's recommendation are there without a click.

@@ -28,11 +28,11 @@ describe('Profile runtime choice and the TFLM SDK state', () => {
     const { page } = app
     await page.goto(app.url)
     await createProjectInUi(page, 'Runtimes', join(app.workDir, 'projects', 'runtimes'))
-    // Deploy (TFLM is its default runtime) says the virtual board needs the SDK, and offers a folder name so both runtimes can be kept.
+    // Deploy (TFLM is its default runtime) says the virtual board needs the SDK, and its default folder name carries the runtime, so both runtimes are kept.
     await page.getByTestId('nav-deploy').click()
     await page.getByTestId('deploy-view').waitFor()
     await expect.poll(() => page.getByTestId('deploy-tflm-sdk-missing').textContent()).toMatch(/TFLM SDK not set.*choose the folder that holds\s+include\//s)
-    expect(await page.getByTestId('deploy-name').getAttribute('placeholder')).toMatch(/_nano33ble_classify$/)
+    expect(await page.getByTestId('deploy-name').getAttribute('placeholder')).toMatch(/_nano33ble_tflm_classify$/)
     await page.getByTestId('nav-profile').click()
     await page.getByTestId('profile-view').waitFor()
 

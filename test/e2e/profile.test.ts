@@ -46,7 +46,7 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
       await page.getByTestId('deploy-generate').click()
       await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 30_000 }).toContain(`_${mode}`)
     }
-    const classifyDir = join(folder, 'firmware', 'hello_int8_nano33ble_classify')
+    const classifyDir = join(folder, 'firmware', 'hello_int8_nano33ble_c_classify')
 
     // Profile: the virtual board picks the newest profile-mode firmware by itself.
     await page.getByTestId('nav-profile').click()

@@ -113,7 +113,7 @@ describe('first run, screen by screen', () => {
     await expect.poll(() => page.getByTestId('deploy-runtime').locator('option[value="c"]').isDisabled()).toBe(false)
     await page.getByTestId('deploy-runtime').selectOption('c')
     await page.getByTestId('deploy-generate').click()
-    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 60_000 }).toContain('ptq_nano33ble_profile')
+    await expect.poll(() => page.getByTestId('deploy-result').textContent(), { timeout: 60_000 }).toContain('ptq_nano33ble_c_profile')
     await shoot('05-deploy')
 
     // Connect, "Run my firmware": the profile firmware's lines are recognised, not called garbled.

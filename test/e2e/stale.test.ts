@@ -64,7 +64,7 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
     await page.getByTestId('deploy-mode').selectOption('classify')
     await page.getByTestId('deploy-kind').selectOption('platformio')
     await expect.poll(() => page.getByTestId('deploy-stale').textContent()).toContain('hello_int8 was made from an earlier model')
-    const out = join(dir, 'firmware', 'hello_int8_nano33ble_classify')
+    const out = join(dir, 'firmware', 'hello_int8_nano33ble_tflm_classify')
 
     await page.getByTestId('deploy-generate').click()
     const dialog = page.getByTestId('deploy-stale-dialog')

@@ -103,13 +103,31 @@ describe('deploy service and generate command', () => {
   it('generate writes a folder with the flashing guide; a second run needs --force', async () => {
     const r = (await run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile' })) as GenerateResult
     expect(r).toMatchObject({ kind: 'platformio', zip: false, baud: 115200, sampleRateHz: 119 })
-    expect(r.path).toBe(path.join(project, 'firmware', 'int8_conv_esp32_profile'))
+    expect(r.path).toBe(path.join(project, 'firmware', 'int8_conv_esp32_c_profile'))
     expect(readFileSync(path.join(r.path, 'src', 'preprocessing.h'), 'utf8')).toContain('#define MF_SAMPLE_RATE_HZ 119')
     expect(readFileSync(path.join(r.path, 'README.md'), 'utf8')).toMatch(/pio run -t upload/)
     expect(existsSync(path.join(r.path, 'model.tflite'))).toBe(true)
     expect(generate.format?.(r)).toMatch(/Microforge C runtime: flash/)
     await expect(run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
     await run({ variant: 'int8_conv', target: 'esp32', runtime: 'c', mode: 'profile', force: true })
+  })
+
+  it('the C runtime and TFLM firmware of one variant, board and mode sit side by side; each still needs --force to be replaced', async () => {
+    const c = (await run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'c', mode: 'profile' })) as GenerateResult
+    const tflm = (await run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'tflm', mode: 'profile' })) as GenerateResult
+    expect(path.basename(c.path)).toBe('int8_conv_nano33ble_c_profile')
+    expect(path.basename(tflm.path)).toBe('int8_conv_nano33ble_tflm_profile')
+    // Each folder still holds its own runtime's code: the second generate replaced nothing.
+    expect(existsSync(path.join(c.path, 'mf_infer_c.cpp'))).toBe(true)
+    expect(existsSync(path.join(tflm.path, 'mf_infer_tflm.cpp'))).toBe(true)
+    expect(existsSync(path.join(c.path, 'mf_infer_tflm.cpp'))).toBe(false)
+    expect(generate.format?.(c)).toContain('int8_conv_nano33ble_c_profile')
+    await expect(run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'tflm', mode: 'profile' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
+    // Zips too, and capture firmware (no model, no runtime) keeps one name.
+    const cZip = (await run({ variant: 'int8_conv', target: 'pico', runtime: 'c', mode: 'classify', zip: true })) as GenerateResult
+    const tflmZip = (await run({ variant: 'int8_conv', target: 'pico', runtime: 'tflm', mode: 'classify', zip: true })) as GenerateResult
+    expect([path.basename(cZip.path), path.basename(tflmZip.path)]).toEqual(['int8_conv_pico_c_classify.zip', 'int8_conv_pico_tflm_classify.zip'])
+    expect(path.basename(((await run({ target: 'pico', runtime: 'c', mode: 'capture' })) as GenerateResult).path)).toBe('capture_pico_capture')
   })
 
   it('generate --zip holds one folder named after the sketch', async () => {

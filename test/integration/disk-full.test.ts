@@ -52,7 +52,7 @@ describe('a full disk', () => {
     expect(r.intact).toBe(true)
     expect(r.zipExists).toBe(false)
     // Beside the folder only .sources.json, the record of what each firmware was built from.
-    expect((r.firmwareEntries as string[]).filter((n) => n !== '.sources.json')).toEqual(['hello_int8_nano33ble_classify'])
+    expect((r.firmwareEntries as string[]).filter((n) => n !== '.sources.json')).toEqual(['hello_int8_nano33ble_c_classify'])
     expect(r.leftovers).toEqual([])
   })
 

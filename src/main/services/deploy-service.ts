@@ -8,6 +8,7 @@ import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
+import { defaultFirmwareName } from '../../shared/firmware-names'
 import { sensorRateWarning } from '../../shared/sensor-rates'
 import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
 import { generateCRuntimeModel } from '../core/codegen/c-runtime'
@@ -165,7 +166,8 @@ export class DeployService implements DeployApi {
     const sampleRateHz = signal.sampleRateHz
     const warning = sensorRateWarning(req.target, sampleRateHz, req.nano33Revision)
     const baud = signal.sensor.baud ?? DEFAULT_BAUD
-    const location = sketchLocation(req.kind ?? board.projects[0], `${v ? v.variant.name : 'capture'}_${req.target}_${req.mode}`, { name: req.name, out: req.out, zip: req.zip })
+    const defaultName = defaultFirmwareName({ variant: v ? v.variant.name : null, target: req.target, runtime: req.runtime, mode: req.mode })
+    const location = sketchLocation(req.kind ?? board.projects[0], defaultName, { name: req.name, out: req.out, zip: req.zip })
     const name = location.name
     const fw = generateFirmware({
       name,

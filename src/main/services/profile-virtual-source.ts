@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path'
 import type { ProfileRuntime, ProfileSource } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
+import { parseFirmwareName } from '../../shared/firmware-names'
 import { firmwareSources, newestFirmware, RUNTIME_TITLES, type FirmwareRuntime } from '../sim/firmware/firmware-folder'
 import { readSensorWindows } from '../sim/firmware/dataset-windows'
 import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
@@ -9,10 +10,10 @@ import { buildQemuFirmware } from '../sim/firmware/qemu-build'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-sources'
 
-/** Deploy names firmware folders <variant>_<board>_<mode>; the variant is the part before the board. */
+/** The variant a firmware folder runs, from Deploy's default name (firmware-names.ts); null for a name of the user's own. */
 export function variantOfFirmware(dir: string): string | null {
-  const m = /^(.+)_(nano33ble|esp32|pico|stm32f4)_(capture|classify|profile)$/.exec(basename(dir))
-  return m ? m[1] : null
+  const parts = parseFirmwareName(basename(dir))
+  return parts && parts.mode !== 'capture' ? parts.variant : null
 }
 
 /** Dataset windows compiled into the emulated board's image at most. */

@@ -111,7 +111,7 @@ if (scenario === 'capture') {
       zipError,
       intact: JSON.stringify(tree(first.path)) === JSON.stringify(before),
       files: Object.keys(before).length,
-      zipExists: existsSync(join(project, 'firmware', 'hello_int8_nano33ble_classify.zip')),
+      zipExists: existsSync(join(project, 'firmware', 'hello_int8_nano33ble_c_classify.zip')),
       firmwareEntries: readdirSync(join(project, 'firmware')),
       leftovers: leftovers()
     }) + '\n'

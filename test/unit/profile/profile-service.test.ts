@@ -136,7 +136,11 @@ describe('ProfileService', () => {
   })
 
   it('names the variant from a Deploy firmware folder', () => {
+    expect(variantOfFirmware('/p/firmware/hello_int8_nano33ble_c_profile')).toBe('hello_int8')
+    expect(variantOfFirmware('/p/firmware/my_ptq_pico_tflm_classify')).toBe('my_ptq')
+    // Folders named before the runtime was part of the name.
     expect(variantOfFirmware('/p/firmware/hello_int8_nano33ble_profile')).toBe('hello_int8')
+    expect(variantOfFirmware('/p/firmware/capture_pico_capture')).toBeNull()
     expect(variantOfFirmware('/p/firmware/my_sketch')).toBeNull()
   })
 

@@ -115,7 +115,7 @@ export async function newestFirmware(projectDir: string, runtime: FirmwareRuntim
     throw new MicroforgeError(
       'NOT_FOUND',
       `The project has no firmware with ${RUNTIME_TITLES[runtime]} for the virtual board to run.`,
-      `In Deploy, generate firmware with ${RUNTIME_TITLES[runtime]}, ${prefer} mode${runtime === 'tflm' ? ' (under another folder name than the C-runtime one, to keep both)' : ''}; then start the virtual board again.`
+      `In Deploy, generate firmware with ${RUNTIME_TITLES[runtime]}, ${prefer} mode; then start the virtual board again.`
     )
   }
   return candidates[0].dir
