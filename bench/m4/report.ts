@@ -1,10 +1,11 @@
 /** The Markdown tables of `npm run bench -- m4`. */
 import type { ModelResult } from '../m4'
+import { heldOutErrors } from './fit'
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US')
 const perMac = (instr: number, macs: number): string => (macs ? ` (${(instr / macs).toFixed(1)})` : '')
 
-export function markdown(results: ModelResult[]): string {
+export function markdown(results: ModelResult[], floatResults: ModelResult[] = []): string {
   const bench = results.filter((r) => r.set === 'bench')
   const lines = [
     '# Cortex-M4F instructions per inference (QEMU mps2-an386, -icount)',
@@ -33,6 +34,39 @@ export function markdown(results: ModelResult[]): string {
       const cm = r.runtimes['tflm-cmsis-nn']?.opInstructions[i]
       lines.push(`| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${c === undefined ? '-' : `${n(c)}${perMac(c, o.macs)}`} | ${cm === undefined ? '-' : `${n(cm)}${perMac(cm, o.macs)}`} |`)
     })
+  }
+  const pct = (e: number | undefined): string => (e === undefined ? '-' : `${e >= 0 ? '+' : ''}${(100 * e).toFixed(1)}%`)
+  const int8Errors = heldOutErrors(results, 'int8')
+  if (int8Errors.length) {
+    lines.push('', '## int8 latency cost models: held-out error (fitted on the sweep models, predicting these)', '', '| model | C runtime | TFLM + CMSIS-NN | TFLM reference |', '|---|---|---|---|')
+    for (const e of int8Errors) lines.push(`| ${e.model} | ${pct(e.errors.c)} | ${pct(e.errors['tflm-cmsis-nn'])} | ${pct(e.errors['tflm-reference'])} |`)
+  }
+  const floatBench = floatResults.filter((r) => r.set === 'bench')
+  if (floatBench.length) {
+    const floatErrors = new Map(heldOutErrors(floatResults, 'float32').map((e) => [e.model, e.errors]))
+    lines.push(
+      '',
+      '# float32 on TFLM (the C runtime runs int8 only): instructions per inference (per MAC)',
+      '',
+      'CMSIS-NN has no float32 kernels: the CMSIS-NN library runs the reference ones. Held-out error: float cost models fitted on the float32 sweep models, predicting these.',
+      '',
+      '| model (MACs) | TFLM reference | TFLM + CMSIS-NN | held-out error reference | held-out error CMSIS-NN | largest output difference from the interpreter |',
+      '|---|---|---|---|---|---|'
+    )
+    for (const r of floatBench) {
+      const c = r.runtimes
+      const cell = (k: keyof typeof c): string => (c[k] ? `${n(c[k]!.instructions)}${perMac(c[k]!.instructions, r.macs)}` : '-')
+      const e = floatErrors.get(r.name) ?? {}
+      lines.push(`| ${r.name} (${n(r.macs)}) | ${cell('tflm-reference')} | ${cell('tflm-cmsis-nn')} | ${pct(e['tflm-reference'])} | ${pct(e['tflm-cmsis-nn'])} | ${(r.maxFloatDiff ?? 0).toExponential(1)}${r.bitExact ? '' : ' (too large)'} |`)
+    }
+    lines.push('', '## float32 per operator: instructions (per MAC)', '', '| model | operator | shape in -> out | MACs | TFLM reference | TFLM + CMSIS-NN |', '|---|---|---|---|---|---|')
+    for (const r of floatBench) {
+      r.ops.forEach((o, i) => {
+        const ref = r.runtimes['tflm-reference']?.opInstructions[i]
+        const cm = r.runtimes['tflm-cmsis-nn']?.opInstructions[i]
+        lines.push(`| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${ref === undefined ? '-' : `${n(ref)}${perMac(ref, o.macs)}`} | ${cm === undefined ? '-' : `${n(cm)}${perMac(cm, o.macs)}`} |`)
+      })
+    }
   }
   return `${lines.join('\n')}\n`
 }

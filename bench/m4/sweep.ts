@@ -40,14 +40,19 @@ const SPECTROGRAMS = [
   { h: 40, w: 20, fh: 8, fw: 5, mult: 6, stride: 2, classes: 5 }
 ]
 
-export function sweepModels(): BenchModel[] {
-  const spectrograms = SPECTROGRAMS.map((shape, i) => ({ name: `sweep spectrogram ${shape.h}x${shape.w} dw ${shape.fh}x${shape.fw} x${shape.mult} stride ${shape.stride}`, tflite: microSpeechShaped(90 + i, shape) }))
-  return [...spectrograms, ...SWEEPS.map((s, i) => {
+/** The 1D sweep models as ModelIRs with their calibration windows (int8 PTQ here, float32 in bench/m4/float.ts). */
+export function sweepIrs(): Array<{ ir: ModelIR; calibration: Float32Array[] }> {
+  return SWEEPS.map((s, i) => {
     const ir: ModelIR = { name: s.name, inputShape: [s.window, s.axes], classes: ['a', 'b'], layers: s.layers(rng(40 + i)) }
     const last = ir.layers[ir.layers.length - 1]
     if (last.type === 'dense') ir.classes = Array.from({ length: last.units }, (_, k) => `class_${k}`)
     const r = mulberry32(70 + i)
     const calibration = Array.from({ length: 12 }, () => Float32Array.from({ length: s.window * s.axes }, () => (r() * 2 - 1) * 2))
-    return { name: s.name, tflite: exportModel(ir, { mode: 'int8', representativeData: calibration }).bytes }
-  })]
+    return { ir, calibration }
+  })
+}
+
+export function sweepModels(): BenchModel[] {
+  const spectrograms = SPECTROGRAMS.map((shape, i) => ({ name: `sweep spectrogram ${shape.h}x${shape.w} dw ${shape.fh}x${shape.fw} x${shape.mult} stride ${shape.stride}`, tflite: microSpeechShaped(90 + i, shape) }))
+  return [...spectrograms, ...sweepIrs().map(({ ir, calibration }) => ({ name: ir.name, tflite: exportModel(ir, { mode: 'int8', representativeData: calibration }).bytes }))]
 }

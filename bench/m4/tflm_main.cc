@@ -75,7 +75,12 @@ int main() {
     return 2;
   }
   TfLiteTensor* in = interpreter.input(0);
-  for (size_t i = 0; i < in->bytes; ++i) in->data.int8[i] = static_cast<int8_t>((static_cast<int>(i) * 37) % 23 - 11);
+  // The same input values as c_main.c; float32 models get them divided by 8 (exact in float).
+  if (in->type == kTfLiteFloat32) {
+    for (size_t i = 0; i < in->bytes / sizeof(float); ++i) in->data.f[i] = static_cast<float>((static_cast<int>(i) * 37) % 23 - 11) / 8.0f;
+  } else {
+    for (size_t i = 0; i < in->bytes; ++i) in->data.int8[i] = static_cast<int8_t>((static_cast<int>(i) * 37) % 23 - 11);
+  }
   mf_bench_timer_start();
   MF_BENCH_PAINT_STACK();
   const uint32_t start = mf_bench_ticks();
@@ -86,6 +91,7 @@ int main() {
   printf("stack %lu\n", static_cast<unsigned long>(stack));
   printf("arena %lu\n", static_cast<unsigned long>(interpreter.arena_used_bytes()));
   const TfLiteTensor* out = interpreter.output(0);
+  // Raw bytes (float32 outputs too: the host reassembles them, no float printf needed).
   printf("output");
   for (size_t i = 0; i < out->bytes; ++i) printf(" %d", static_cast<int>(out->data.int8[i]));
   printf("\n");

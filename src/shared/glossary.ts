@@ -12,7 +12,7 @@ export const GLOSSARY = {
   tflmReference: { term: 'TFLM reference', text: 'TensorFlow Lite Micro with its reference kernels: portable C++ that runs on any board, the slowest of the three.' },
   cmsisNn: { term: 'CMSIS-NN', text: 'Arm’s optimized kernels for Cortex-M chips, which TensorFlow Lite Micro uses on Cortex-M4/M7 boards (Nano 33 BLE, STM32). Same outputs as the reference kernels.' },
   delta: { term: 'Δ vs float32', text: 'How many percentage points (pt) of accuracy a variant gains or loses against the float32 model it was made from.' },
-  estLatency: { term: 'Est. latency', text: 'Estimated time for one inference on the chosen board with the Microforge C runtime (hover for TFLM with and without CMSIS-NN): per-operator instruction counts measured on an emulated Cortex-M4F, at the board’s clock; for ESP32 and RP2040 a projection from them. A profile on a real board corrects it.' },
+  estLatency: { term: 'Est. latency', text: 'Estimated time for one inference on the chosen board, int8 with the Microforge C runtime, float with TFLM (hover for the other runtimes): per-operator instruction counts measured on an emulated Cortex-M4F, at the board’s clock; for ESP32 and RP2040 a projection. A profile on a real board corrects it.' },
   flash: { term: 'Flash', text: 'Program memory of the board: the firmware and the model’s weights live there.' },
   float32: { term: 'float32', text: 'Numbers stored as 32-bit floating point, as the model was trained. Accurate, but 4 times the size of int8 and slow on small chips.' },
   format: { term: 'Format', text: 'How the model’s numbers are stored: int8 (8-bit integers), float16 or float32.' },

@@ -69,18 +69,22 @@ export type { TargetId }
 export type NumberFormat = 'int8' | 'float32'
 export type KernelFamily = 'conv' | 'depthwise' | 'dense'
 
-/** The latency model's assumptions for one board, shown in the UI as they are. */
+/** Assumed float figures for a core whose float kernels cannot be measured here: a projection. */
+export interface FloatProjection {
+  /** Cycles per multiply-accumulate. */
+  cyclesPerMac: Record<KernelFamily, number>
+  /** Cycles per output element of pooling, activations, softmax (softmax counts 10x). */
+  cyclesPerElement: number
+  /** Cycles per operator invocation (dispatch, loop set-up). */
+  cyclesPerOp: number
+}
+
+/** The latency model for one board, shown in the UI as it is. */
 export interface TargetModel {
   id: TargetId
   name: string
   core: string
   clockMHz: number
-  /** Cycles per multiply-accumulate. */
-  cyclesPerMac: Record<NumberFormat, Record<KernelFamily, number>>
-  /** Cycles per output element of pooling, activations, softmax (softmax counts 10x). */
-  cyclesPerElement: Record<NumberFormat, number>
-  /** Cycles per operator invocation (dispatch, loop set-up). */
-  cyclesPerOp: number
   /** Why the numbers are what they are. */
   notes: string
   /**
@@ -89,10 +93,22 @@ export interface TargetModel {
    * onto this core (an assumption until a board measurement sets the correction).
    */
   int8Projection: number | null
+  /**
+   * float32: null when TFLM's float kernels are measured on the core (Cortex-M4F in QEMU) and the
+   * estimate comes from cost models fitted to them; else the assumed figures of a projection.
+   */
+  floatProjection: FloatProjection | null
 }
 
 /** The runtimes an int8 model can be deployed with; the estimate differs per runtime. */
 export type LatencyRuntime = 'c' | 'tflm-reference' | 'tflm-cmsis-nn'
+
+/**
+ * The runtimes a float32 model can be deployed with: TFLM only (the C runtime is int8), and with
+ * float32 the CMSIS-NN library runs TFLM's reference kernels. The default (Arm boards) first.
+ */
+export type FloatLatencyRuntime = Exclude<LatencyRuntime, 'c'>
+export const FLOAT_LATENCY_RUNTIMES: FloatLatencyRuntime[] = ['tflm-cmsis-nn', 'tflm-reference']
 
 export const LATENCY_RUNTIME_NAMES: Record<LatencyRuntime, string> = {
   c: 'Microforge C runtime',
@@ -110,7 +126,7 @@ export interface RuntimeLatency {
 
 export interface TargetLatency {
   target: TargetId
-  /** Estimated ms per inference, with the target's correction factor applied (the C runtime for int8). */
+  /** Estimated ms per inference, with the target's correction factor applied (the C runtime for int8, TFLM for float). */
   ms: number
   rawMs: number
   cycles: number
@@ -119,11 +135,11 @@ export interface TargetLatency {
   runtime?: LatencyRuntime
   basis?: string
   /**
-   * True when no measurement stands behind the figure: float kernels (assumed cycles per MAC), and
-   * int8 on cores that cannot be emulated here (Cortex-M4 counts times a factor). basis says which.
+   * True when no measurement stands behind the figure: cores that cannot be emulated here (int8:
+   * Cortex-M4 counts times a factor; float: assumed cycles per MAC). basis says which.
    */
   projection?: boolean
-  /** int8: the estimate for every runtime, so Deploy can show the one it builds. */
+  /** The estimate for every runtime the model can be deployed with (int8: C runtime and TFLM; float: TFLM), so Deploy can show the one it builds. */
   byRuntime?: RuntimeLatency[]
 }
 

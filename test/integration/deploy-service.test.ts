@@ -94,6 +94,13 @@ describe('deploy service and generate command', () => {
     expect(c.measurement).toEqual({ state: 'measured' })
     expect(c.flashBytes).toBeLessThan(tflm.flashBytes)
     expect(c.ramBytes).toBeLessThan(tflm.ramBytes)
+    // int8: each runtime its estimate; float32: TFLM only (CMSIS-NN on the Cortex-M4F), fitted to measurements there, a projection on ESP32.
+    expect([tflm.latency?.runtime, c.latency?.runtime]).toEqual(['tflm-cmsis-nn', 'c'])
+    const float = await client.deploy.fit(project, 'float', 'nano33ble')
+    expect(float.runtimes[0].latency).toMatchObject({ runtime: 'tflm-cmsis-nn', basis: expect.stringMatching(/^TFLM float32 kernels.*fitted to/) })
+    expect(float.runtimes[1]).toMatchObject({ runtime: 'c', supported: false })
+    expect(float.runtimes[1].latency).toBeUndefined()
+    expect((await client.deploy.fit(project, 'float', 'esp32')).runtimes[0].latency).toMatchObject({ runtime: 'tflm-reference', basis: expect.stringMatching(/^Projection/) })
     const hybrid = await client.deploy.fit(project, 'hybrid', 'stm32f4')
     expect(hybrid.runtimes[0].supported).toBe(false)
     expect(hybrid.runtimes[0].reason).toMatch(/hybrid/)

@@ -110,11 +110,12 @@ export class DeployService implements DeployApi {
     const measured = await this.measureCRuntime(v.graph, v.bytes)
     const cFit = { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
     const runtimes = [tflmFit(board, v.graph, v.bytes), cFit]
-    if (v.variant.precision === 'int8') {
+    const format = v.variant.precision === 'int8' ? 'int8' : v.variant.precision === 'float32' ? 'float32' : null
+    if (format) {
       // The estimate of the runtime each row builds, with the board's measured correction if any.
       const corrections = ((await readProjectFile(resolve(projectDir)).catch(() => null))?.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
       const ops = opFactsFromGraph(v.graph)
-      for (const r of runtimes) if (r.supported) r.latency = deployLatency(ops, target, r.runtime, corrections[target]) ?? undefined
+      for (const r of runtimes) if (r.supported) r.latency = deployLatency(ops, target, r.runtime, corrections[target], format) ?? undefined
     }
     return { board, variant: v.variant, runtimes }
   }

@@ -71,19 +71,6 @@ describe('int8 latency from measured Cortex-M4 instruction counts', () => {
     expect(TARGETS.filter((t) => t.int8Projection === null).map((t) => t.core)).toEqual(['Cortex-M4F', 'Cortex-M4F'])
   })
 
-  it('float32 is never fitted to a measurement: every board says projection, with the assumed figures, and keeps its correction', () => {
-    const ir = presetIr('cnn1d', 119, 6, 2, 3)
-    const est = estimateLatency(ir, 'float32', { nano33ble: 2 })
-    for (const l of est) {
-      const t = TARGETS.find((x) => x.id === l.target)!
-      expect(l.projection, l.target).toBe(true)
-      expect(l.basis, l.target).toMatch(/^Projection, not a measurement: float kernels/)
-      expect(l.basis, l.target).toContain(`conv ${t.cyclesPerMac.float32.conv}`)
-    }
-    const nano = est.find((l) => l.target === 'nano33ble')!
-    expect(nano.ms).toBeCloseTo(nano.rawMs * 2, 9)
-  })
-
   it('Deploy: the runtime it builds (TFLM on a Cortex-M4 board means CMSIS-NN), the board\'s correction, projection elsewhere', () => {
     const ops = heldOut.find((m) => m.model === '1D CNN PTQ')!.ops
     const c = deployLatency(ops, 'nano33ble', 'c')!

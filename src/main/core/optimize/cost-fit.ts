@@ -44,6 +44,12 @@ export function costKind(op: string, f: Pick<OpFacts, 'inChannels' | 'outChannel
   }
 }
 
+/**
+ * The kind rules of float32 models (pass as costKind's runtime): TFLM runs every float32 operator
+ * with its reference kernel, on the CMSIS-NN library too, so no depthwise becomes a convolution.
+ */
+export const FLOAT_KINDS = 'float32'
+
 export function features(kind: CostKind, f: OpFacts): number[] {
   switch (kind) {
     case 'CONV_2D':
