@@ -12,17 +12,14 @@ import { join } from 'node:path'
 import { initTrainingBackend, tf } from '../src/main/core/train/backend'
 import { computeBaseline } from '../src/main/core/train/baseline'
 import { prepareData, type PreparedData } from '../src/main/core/train/prepare'
-import { findPreset } from '../src/main/core/train/presets'
-import { balancedClassWeights, evaluateModel, trainLoop } from '../src/main/core/train/train-loop'
 import { BOARDS } from '../src/shared/boards'
 import type { CandidateResult } from '../src/shared/search'
 import { DEFAULT_TRAIN_OPTIONS, type PreprocessingChoice, type PreprocessingMethod, type PresetId } from '../src/shared/training'
 import { runSearch } from '../src/main/core/train/search-run'
 import { rankCandidates, searchCandidates } from '../src/main/core/train/search-space'
+import { PRESETS, trainOne } from './lib/quality-run'
 import { phoneGestures, punchFlexOffsets, subtleGestures, type BenchDataset } from './lib/quality-data'
 
-const PRESETS: PresetId[] = ['dense', 'cnn1d', 'dscnn']
-const BEFORE: Record<PresetId, { epochs: number; learningRate: number }> = { dense: { epochs: 60, learningRate: 0.002 }, cnn1d: { epochs: 60, learningRate: 0.002 }, dscnn: { epochs: 100, learningRate: 0.005 } }
 
 interface Row {
   dataset: string
@@ -42,7 +39,7 @@ function arg(name: string): string | undefined {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`)
 
 /** The search as the service runs it (fitted preprocessing and its alternative), in this thread. */
-async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chosen: CandidateResult; bestTried: CandidateResult; tried: number; skipped: number; ms: number }> {
+async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chosen: CandidateResult; bestTried: CandidateResult; tried: number; skipped: number; ms: number; leaders: number; folds: number }> {
   const started = Date.now()
   const prep = (method: PreprocessingChoice['method']) => prepareData(d.samples, d.classes, { method }, d.windowLength, DEFAULT_TRAIN_OPTIONS.validationSplit, DEFAULT_TRAIN_OPTIONS.seed)
   const fitted = prep('auto')
@@ -65,36 +62,13 @@ async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chos
     },
     { cancelled: () => false, onCandidate: () => undefined }
   )
+  const ms = Date.now() - started
   run.best?.model.dispose()
   const ranked = rankCandidates(run.results, fitted.val!.y.length)
+  if (ranked[0].id !== run.best?.result.id) throw new Error('the search kept another model than its ranking puts first')
+  for (const c of ranked) console.log(`    ${c.id.padEnd(36)} val ${pct(c.valAccuracy).padStart(6)} loss ${c.valLoss.toFixed(3)}${c.recheck ? `  re-check ${pct(c.recheck.accuracy).padStart(6)} loss ${c.recheck.loss.toFixed(3)} (${c.recheck.folds} folds, ${c.recheck.windows} windows)` : ''}  test ${pct(c.testAccuracy).padStart(6)}`)
   const bestTried = [...run.results].sort((a, b) => b.testAccuracy - a.testAccuracy)[0]
-  return { chosen: ranked[0], bestTried, tried: run.results.length, skipped: run.skipped, ms: Date.now() - started }
-}
-
-async function trainOne(data: PreparedData, preset: PresetId, config: 'before' | 'after'): Promise<{ acc: number; epochsRun: number; ms: number }> {
-  const p = findPreset(preset)
-  const hp = config === 'before' ? BEFORE[preset] : p.recommended
-  const started = performance.now()
-  const result = await trainLoop(
-    {
-      spec: p.spec,
-      inputShape: data.inputShape,
-      classes: data.classes,
-      epochs: hp.epochs,
-      batchSize: config === 'before' ? 16 : DEFAULT_TRAIN_OPTIONS.batchSize,
-      learningRate: hp.learningRate,
-      optimizer: 'adam',
-      earlyStoppingPatience: DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience,
-      seed: DEFAULT_TRAIN_OPTIONS.seed,
-      classWeights: config === 'after' ? balancedClassWeights(data.train.y, data.classes.length) : undefined
-    },
-    data.train,
-    data.val,
-    { cancelled: () => false, onEpoch: () => undefined }
-  )
-  const acc = evaluateModel(result.model, data.test, data.inputShape, data.classes).accuracy
-  result.model.dispose()
-  return { acc, epochsRun: result.history.length, ms: performance.now() - started }
+  return { chosen: ranked[0], bestTried, tried: run.results.length, skipped: run.skipped, ms, leaders: ranked.filter((c) => c.recheck).length, folds: ranked[0].recheck?.folds ?? 1 }
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
@@ -118,8 +92,8 @@ function markdown(r: { date: string; generatorSeed: number; note: string; machin
     }
   }
   if (r.searches.length) {
-    L.push('', '## Search', '', '| dataset | budget | elapsed | tried | not tried | chosen (by validation) | its test acc. | best test acc. among tried | ratio |', '|---|---|---|---|---|---|---|---|---|')
-    for (const s of r.searches) L.push(`| ${String(s.dataset)} | ${String(s.budgetSeconds)} s | ${String(s.elapsedSeconds)} s | ${String(s.tried)} | ${String(s.skipped)} | ${String(s.chosen)} | ${pct(s.chosenTestAccuracy as number)} | ${pct(s.bestTriedTestAccuracy as number)} | ${pct(s.ratioToBestTried as number)} |`)
+    L.push('', '## Search', '', '| dataset | budget | elapsed | tried | not tried | leaders re-checked (validation folds each) | chosen (by validation) | its test acc. | best test acc. among tried | ratio |', '|---|---|---|---|---|---|---|---|---|---|')
+    for (const s of r.searches) L.push(`| ${String(s.dataset)} | ${String(s.budgetSeconds)} s | ${String(s.elapsedSeconds)} s | ${String(s.tried)} | ${String(s.skipped)} | ${s.recheckedLeaders === undefined ? '-' : s.recheckedLeaders ? `${String(s.recheckedLeaders)} (${String(s.validationFolds)})` : 'none'} | ${String(s.chosen)} | ${pct(s.chosenTestAccuracy as number)} | ${pct(s.bestTriedTestAccuracy as number)} | ${pct(s.ratioToBestTried as number)} |`)
   }
   return L.join('\n') + '\n'
 }
@@ -133,7 +107,7 @@ async function main(): Promise<void> {
   }
   const seed = Number(arg('seed') ?? 2)
   const configs = (arg('configs') ?? 'before,after').split(',') as Array<'before' | 'after'>
-  const presets = (arg('presets')?.split(',') ?? PRESETS) as PresetId[]
+  const presets = (arg('presets')?.split(',').filter(Boolean) ?? PRESETS) as PresetId[]
   const backend = await initTrainingBackend('wasm')
   const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures')
   const datasets: BenchDataset[] = [phoneGestures(seed), subtleGestures(seed), punchFlexOffsets(seed, fixtures)].filter((d) => !arg('datasets') || arg('datasets')!.split(',').includes(d.name))
@@ -159,7 +133,7 @@ async function main(): Promise<void> {
       const s = await searchOne(d, budget)
       const name = `search ${budget} s: ${s.chosen.preset} x${s.chosen.width} lr ${s.chosen.learningRate} ${s.chosen.preprocessing}`
       rows.push({ dataset: d.name, config: 'after', model: name, preprocessing: s.chosen.preprocessing, testAccuracy: s.chosen.testAccuracy, epochsRun: s.chosen.epochsRun, trainMs: s.ms })
-      searches.push({ dataset: d.name, budgetSeconds: budget, elapsedSeconds: Math.round(s.ms / 100) / 10, tried: s.tried, skipped: s.skipped, chosen: s.chosen.id, chosenTestAccuracy: s.chosen.testAccuracy, bestTriedId: s.bestTried.id, bestTriedTestAccuracy: s.bestTried.testAccuracy, ratioToBestTried: s.bestTried.testAccuracy ? s.chosen.testAccuracy / s.bestTried.testAccuracy : 1 })
+      searches.push({ dataset: d.name, budgetSeconds: budget, elapsedSeconds: Math.round(s.ms / 100) / 10, tried: s.tried, skipped: s.skipped, recheckedLeaders: s.leaders, validationFolds: s.folds, chosen: s.chosen.id, chosenTestAccuracy: s.chosen.testAccuracy, bestTriedId: s.bestTried.id, bestTriedTestAccuracy: s.bestTried.testAccuracy, ratioToBestTried: s.bestTried.testAccuracy ? s.chosen.testAccuracy / s.bestTried.testAccuracy : 1 })
       console.log(`  search: ${name}: ${(s.chosen.testAccuracy * 100).toFixed(1)}% (best tried ${(s.bestTried.testAccuracy * 100).toFixed(1)}%), ${s.tried} tried, ${s.skipped} skipped, ${(s.ms / 1000).toFixed(1)} s`)
     }
   }

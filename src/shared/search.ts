@@ -58,6 +58,13 @@ export interface CandidateResult extends SearchCandidate {
   collapsed: boolean
   /** Stopped by the end of the budget rather than by early stopping or its epoch count. */
   cutShort: boolean
+  /**
+   * Only for leaders tied on validation accuracy when the budget had time left: the same
+   * configuration trained again on other folds of the training windows (never the test split),
+   * with accuracy and loss pooled over its own validation split and those folds. Ranks before
+   * valAccuracy.
+   */
+  recheck?: { folds: number; windows: number; accuracy: number; loss: number }
 }
 
 /** Progress data of a search job update. */

@@ -21,7 +21,7 @@ export interface SearchOutput {
   baseline: SearchResult['train']['baseline'] | null
   modelPath: string
   skipped: number
-  candidates: Array<Pick<SearchResult['candidates'][number], 'id' | 'preset' | 'width' | 'learningRate' | 'preprocessing' | 'valAccuracy' | 'testAccuracy' | 'epochsRun' | 'params' | 'flashBytes' | 'ramBytes' | 'latencyMs' | 'fits' | 'collapsed'>>
+  candidates: Array<Pick<SearchResult['candidates'][number], 'id' | 'preset' | 'width' | 'learningRate' | 'preprocessing' | 'valAccuracy' | 'recheck' | 'testAccuracy' | 'epochsRun' | 'params' | 'flashBytes' | 'ramBytes' | 'latencyMs' | 'fits' | 'collapsed'>>
 }
 
 /** `train --search [--budget S] [--board ID]`: runs training.search as a job and reports every candidate. */
@@ -65,6 +65,7 @@ export async function runSearchCommand(ctx: CliContext, dir: string, opts: Recor
       learningRate: c.learningRate,
       preprocessing: c.preprocessing,
       valAccuracy: c.valAccuracy,
+      ...(c.recheck ? { recheck: c.recheck } : {}),
       testAccuracy: c.testAccuracy,
       epochsRun: c.epochsRun,
       params: c.params,
@@ -81,7 +82,7 @@ export function formatSearch(r: SearchOutput): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
   const rows = r.candidates.map(
     (c, i) =>
-      `${String(i + 1).padStart(2)}. ${`${c.preset} x${c.width}`.padEnd(11)} lr ${String(c.learningRate).padEnd(7)} ${c.preprocessing.padEnd(13)} val ${pct(c.valAccuracy).padStart(6)}  test ${pct(c.testAccuracy).padStart(6)}  ${String(Math.ceil(c.flashBytes / 1024)).padStart(4)} KB  ${String(Math.ceil(c.ramBytes / 1024)).padStart(4)} KB RAM  ${c.latencyMs.toFixed(1).padStart(6)} ms${c.fits ? '' : '  (does not fit)'}${c.collapsed ? '  (did not learn)' : ''}`
+      `${String(i + 1).padStart(2)}. ${`${c.preset} x${c.width}`.padEnd(11)} lr ${String(c.learningRate).padEnd(7)} ${c.preprocessing.padEnd(13)} val ${pct(c.valAccuracy).padStart(6)}${c.recheck ? ` (re-check ${pct(c.recheck.accuracy)} over ${c.recheck.folds} folds)` : ''}  test ${pct(c.testAccuracy).padStart(6)}  ${String(Math.ceil(c.flashBytes / 1024)).padStart(4)} KB  ${String(Math.ceil(c.ramBytes / 1024)).padStart(4)} KB RAM  ${c.latencyMs.toFixed(1).padStart(6)} ms${c.fits ? '' : '  (does not fit)'}${c.collapsed ? '  (did not learn)' : ''}`
   )
   return [
     `Searched ${r.candidates.length} models in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { BOARDS } from '../../shared/boards'
 import type { JobStarted } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
-import { DEFAULT_SEARCH_BUDGET_SECONDS, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
+import { DEFAULT_SEARCH_BUDGET_SECONDS, type CandidateResult, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
 import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
 import { prepareData, type PreparedData } from '../core/train/prepare'
 import type { SearchSets } from '../core/train/search-run'
@@ -29,6 +29,14 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 function sets(d: PreparedData): SearchSets {
   if (!d.val) throw new MicroforgeError('INVALID_ARGUMENT', 'The search needs validation windows to rank candidates.', 'Set a validation share above 0 (0.2 is the default).')
   return { train: d.train, val: d.val, test: d.test }
+}
+
+/** How the re-check of the leaders tied on validation decided, if there was one. */
+function recheckNote(ranked: CandidateResult[]): string {
+  const r = ranked[0].recheck
+  if (!r) return ''
+  const leaders = ranked.filter((c) => c.recheck).length
+  return `; of the ${leaders} models tied at the top, it also did best when each was trained again on ${r.folds - 1} other folds of the training windows (${pct(r.accuracy)} of ${r.windows} validation windows, test windows never used)`
 }
 
 /**
@@ -122,7 +130,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
         skipped: out.skipped,
         bestId: best.id,
         stoppedByUser: out.stoppedByUser,
-        reason: `${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried and ${fits}.`,
+        reason: `${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried${recheckNote(ranked)} and ${fits}.`,
         train
       }
       return result

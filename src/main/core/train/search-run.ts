@@ -6,6 +6,7 @@ import { estimateLatency } from '../optimize/latency'
 import type * as tf from '@tensorflow/tfjs'
 import { chanceLoss, collapsed } from './baseline'
 import { layersModelToIR } from './model-ir-convert'
+import { addFold, contenders, RECHECK_FOLDS, recheckFolds, startScore, type Fold } from './search-recheck'
 import { fitOnBoard, int8Costs, rankCandidates, scaledSpec } from './search-space'
 import { balancedClassWeights, evaluateModel, trainLoop, type TrainLoopConfig, type TrainLoopResult, type WindowSet } from './train-loop'
 
@@ -45,28 +46,55 @@ export interface SearchRun {
   best: { result: CandidateResult; model: tf.Sequential; history: EpochMetrics[]; stoppedEarly: boolean; bestEpoch: number } | null
 }
 
+interface Trained {
+  result: CandidateResult
+  model: tf.Sequential
+  history: EpochMetrics[]
+  stoppedEarly: boolean
+  bestEpoch: number
+}
+
+function loopConfig(cfg: SearchConfig, c: SearchCandidate, train: WindowSet): TrainLoopConfig {
+  return {
+    spec: scaledSpec(c.preset, c.width),
+    inputShape: cfg.inputShape,
+    classes: cfg.classes,
+    epochs: c.epochs,
+    batchSize: cfg.batchSize,
+    learningRate: c.learningRate,
+    optimizer: 'adam',
+    earlyStoppingPatience: cfg.patience,
+    seed: cfg.seed,
+    classWeights: cfg.balanceClasses ? balancedClassWeights(train.y, cfg.classes.length) : undefined
+  }
+}
+
 /**
  * Trains candidates one after another until the budget is spent: a candidate starts only when the
  * time left is at least half of what candidates took so far, and one still training when the
  * budget ends stops at the end of its epoch with its best weights (so the budget holds to about
- * one epoch). Keeps only the best model alive. Cancel stops between batches: the candidate in
- * training is dropped and the run ends with the best finished one, or throws CANCELLED when none
- * has finished yet.
+ * one epoch). With time left after every candidate, the leaders tied on validation accuracy are
+ * re-checked on other folds of the training windows (search-recheck.ts). Cancel stops between
+ * batches: the candidate in training is dropped and the run ends with the best finished one, or
+ * throws CANCELLED when none has finished yet. The test split is evaluated for the report only.
  */
 export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<SearchRun> {
   const now = hooks.now ?? (() => Date.now())
   const started = now()
   const deadline = cfg.deadline
   const results: CandidateResult[] = []
-  let best: SearchRun['best'] = null
+  // Every finished model stays alive until the end: the re-check may pick any of the leaders.
+  const trained = new Map<string, Trained>()
+  let best: Trained | null = null
   let spent = 0
   let skipped = 0
-  const stop = (): SearchRun => {
-    if (!best) throw new MicroforgeError('CANCELLED', 'The search was cancelled.')
-    return { results, skipped: cfg.candidates.length - results.length, best, stoppedByUser: true }
+  const finish = (chosen: Trained | null, stoppedByUser: boolean): SearchRun => {
+    for (const t of trained.values()) if (t !== chosen) t.model.dispose()
+    if (!chosen && stoppedByUser) throw new MicroforgeError('CANCELLED', 'The search was cancelled.')
+    return { results, skipped: stoppedByUser ? cfg.candidates.length - results.length : skipped, best: chosen, stoppedByUser }
   }
   for (const c of cfg.candidates) {
-    if (hooks.cancelled()) return stop()
+    if (hooks.cancelled()) return finish(best, true)
     const left = deadline - now()
     const typical = results.length ? spent / results.length : 0
     if (left <= 0 || left < typical * 0.5) {
@@ -76,33 +104,21 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     const sets = cfg.sets[c.preprocessing]
     if (!sets) continue
     const t0 = now()
-    const spec = scaledSpec(c.preset, c.width)
-    const loopConfig: TrainLoopConfig = {
-      spec,
-      inputShape: cfg.inputShape,
-      classes: cfg.classes,
-      epochs: c.epochs,
-      batchSize: cfg.batchSize,
-      learningRate: c.learningRate,
-      optimizer: 'adam',
-      earlyStoppingPatience: cfg.patience,
-      seed: cfg.seed,
-      classWeights: cfg.balanceClasses ? balancedClassWeights(sets.train.y, cfg.classes.length) : undefined
-    }
+    const lc = loopConfig(cfg, c, sets.train)
     let run: TrainLoopResult
     try {
-      run = await trainLoop(loopConfig, sets.train, sets.val, { cancelled: hooks.cancelled, onEpoch: () => new Promise<void>((r) => setImmediate(r)), shouldStop: () => now() >= deadline })
+      run = await trainLoop(lc, sets.train, sets.val, { cancelled: hooks.cancelled, onEpoch: yieldToMessages, shouldStop: () => now() >= deadline })
     } catch (err) {
-      if (err instanceof MicroforgeError && err.code === 'CANCELLED') return stop()
+      if (err instanceof MicroforgeError && err.code === 'CANCELLED') return finish(best, true)
       throw err
     }
     if (hooks.cancelled()) {
       run.model.dispose()
-      return stop()
+      return finish(best, true)
     }
     const val = evaluateModel(run.model, sets.val, cfg.inputShape, cfg.classes)
     const test = evaluateModel(run.model, sets.test, cfg.inputShape, cfg.classes)
-    const costs = int8Costs(spec, cfg.inputShape, cfg.classes.length)
+    const costs = int8Costs(lc.spec, cfg.inputShape, cfg.classes.length)
     const latency = estimateLatency(layersModelToIR(run.model, cfg.classes), 'int8').find((l) => l.target === cfg.board.id)
     const misfit = fitOnBoard(costs, cfg.board)
     const trainMs = now() - t0
@@ -122,13 +138,69 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     }
     spent += trainMs
     results.push(result)
-    if (!best || rankCandidates([best.result, result], sets.val.y.length)[0] === result) {
-      best?.model.dispose()
-      best = { result, model: run.model, history: run.history, stoppedEarly: run.stoppedEarly, bestEpoch: run.bestEpoch }
-    } else {
-      run.model.dispose()
-    }
+    const t: Trained = { result, model: run.model, history: run.history, stoppedEarly: run.stoppedEarly, bestEpoch: run.bestEpoch }
+    trained.set(result.id, t)
+    if (!best || rankCandidates([best.result, result], sets.val.y.length)[0] === result) best = t
     await hooks.onCandidate(result, results.length, now() - started)
   }
-  return { results, skipped, best, stoppedByUser: false }
+  if (!results.length) return finish(null, false)
+  const valWindows = cfg.sets[results[0].preprocessing]!.val.y.length
+  const checked = await recheckLeaders(cfg, results, valWindows, { cancelled: hooks.cancelled, now, deadline })
+  if (checked === 'cancelled') return finish(best, true)
+  checked.forEach((r) => {
+    const i = results.findIndex((x) => x.id === r.id)
+    results[i] = r
+    trained.get(r.id)!.result = r
+  })
+  return finish(trained.get(rankCandidates(results, valWindows)[0].id)!, false)
+}
+
+const yieldToMessages = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
+
+/**
+ * Trains each leader again on every re-check fold, a round (one fold for every leader) at a time
+ * while the time left covers a round as long as the leaders took the first time; a round the
+ * budget cuts short is dropped, so every leader ends with the same folds. Returns the leaders with
+ * their pooled scores (none when nothing was re-checked), or 'cancelled'.
+ */
+async function recheckLeaders(cfg: SearchConfig, results: CandidateResult[], valWindows: number, ctl: { cancelled(): boolean; now(): number; deadline: number }): Promise<CandidateResult[] | 'cancelled'> {
+  let leaders = contenders(rankCandidates(results, valWindows), valWindows)
+  const roundMs = (list: CandidateResult[]): number => list.reduce((n, c) => n + c.trainMs, 0)
+  // Two rounds for fewer leaders say more than one round for many.
+  while (leaders.length > 2 && roundMs(leaders) * 2 > ctl.deadline - ctl.now()) leaders = leaders.slice(0, -1)
+  if (!leaders.length) return []
+  const folds = new Map<PreprocessingMethod, Fold[]>()
+  for (const c of leaders) {
+    const sets = cfg.sets[c.preprocessing]!
+    if (!folds.has(c.preprocessing)) folds.set(c.preprocessing, recheckFolds(sets.train, sets.val, cfg.inputShape[0] * cfg.inputShape[1], RECHECK_FOLDS, cfg.seed + 2))
+  }
+  const rounds = Math.min(...[...folds.values()].map((f) => f.length))
+  const scores = new Map(leaders.map((c) => [c.id, startScore(c, valWindows)]))
+  for (let f = 0; f < rounds; f++) {
+    if (roundMs(leaders) > ctl.deadline - ctl.now()) break
+    const round = new Map<string, { accuracy: number; loss: number; windows: number }>()
+    for (const c of leaders) {
+      const fold = folds.get(c.preprocessing)![f]
+      let run: TrainLoopResult
+      try {
+        run = await trainLoop(loopConfig(cfg, c, fold.train), fold.train, fold.val, { cancelled: ctl.cancelled, onEpoch: yieldToMessages, shouldStop: () => ctl.now() >= ctl.deadline })
+      } catch (err) {
+        if (err instanceof MicroforgeError && err.code === 'CANCELLED') return 'cancelled'
+        throw err
+      }
+      const cut = ctl.now() >= ctl.deadline && run.history.length < c.epochs
+      const v = evaluateModel(run.model, fold.val, cfg.inputShape, cfg.classes)
+      run.model.dispose()
+      if (ctl.cancelled()) return 'cancelled'
+      if (cut) break
+      round.set(c.id, { accuracy: v.accuracy, loss: v.loss, windows: fold.val.y.length })
+    }
+    if (round.size < leaders.length) break
+    for (const [id, r] of round) scores.set(id, addFold(scores.get(id)!, r.accuracy, r.loss, r.windows))
+  }
+  if (scores.get(leaders[0].id)!.folds < 2) return []
+  return leaders.map((c) => {
+    const s = scores.get(c.id)!
+    return { ...c, recheck: { folds: s.folds, windows: s.windows, accuracy: s.correct / s.windows, loss: s.lossSum / s.windows } }
+  })
 }

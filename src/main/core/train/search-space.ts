@@ -68,16 +68,22 @@ export function fitOnBoard(c: Pick<CandidateResult, 'flashBytes' | 'ramBytes'>, 
 }
 
 /**
- * Best first: candidates that learnt and fit the board, by validation accuracy; within one
- * validation window of each other, the lower validation loss, then the faster model wins.
+ * Best first: candidates that learnt and fit the board; among them the re-checked leaders (the
+ * same number of folds each) by their pooled accuracy, then the rest by validation accuracy; within
+ * half a validation window of each other, the lower validation loss, then the faster model wins.
+ * Test accuracy never enters.
  */
 export function rankCandidates(list: CandidateResult[], valWindows: number): CandidateResult[] {
-  const tie = valWindows > 0 ? 0.5 / valWindows : 0
   const usable = (c: CandidateResult): number => (c.collapsed ? 2 : c.fits ? 0 : 1)
+  const score = (c: CandidateResult): { accuracy: number; loss: number; windows: number } => c.recheck ?? { accuracy: c.valAccuracy, loss: c.valLoss, windows: valWindows }
   return [...list].sort((a, b) => {
     if (usable(a) !== usable(b)) return usable(a) - usable(b)
-    if (Math.abs(a.valAccuracy - b.valAccuracy) > tie) return b.valAccuracy - a.valAccuracy
-    if (Math.abs(a.valLoss - b.valLoss) > 1e-3) return a.valLoss - b.valLoss
+    if (!a.recheck !== !b.recheck) return a.recheck ? -1 : 1
+    const sa = score(a)
+    const sb = score(b)
+    const tie = sa.windows > 0 ? 0.5 / sa.windows : 0
+    if (Math.abs(sa.accuracy - sb.accuracy) > tie) return sb.accuracy - sa.accuracy
+    if (Math.abs(sa.loss - sb.loss) > 1e-3) return sa.loss - sb.loss
     return a.latencyMs - b.latencyMs
   })
 }
