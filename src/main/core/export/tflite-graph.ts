@@ -213,7 +213,9 @@ export function buildDynamicRange(graph: LoweredGraph, b: TfliteBuilder, perChan
 
 /**
  * int8 params of every lowered tensor. Ops that cannot rescale (RESHAPE, MAX/AVERAGE_POOL_2D) get
- * their input's params, as the converter enforces; softmax output is fixed by the spec.
+ * their input's params, as the converter enforces; softmax output is fixed by the spec. TFLM's
+ * int8 RELU6 clamps the input bytes without requantizing and ignores the output's params, so its
+ * output must carry the input's (RELU requantizes and keeps its own range).
  */
 export function activationParams(graph: LoweredGraph, ranges: Range[]): QuantParams[] {
   const params: QuantParams[] = new Array(graph.tensors.length)
@@ -223,6 +225,7 @@ export function activationParams(graph: LoweredGraph, ranges: Range[]): QuantPar
       case 'reshape':
       case 'maxPool2d':
       case 'averagePool2d':
+      case 'relu6':
         params[op.output] = params[op.input]
         break
       case 'softmax':
