@@ -2,7 +2,8 @@
  * Golden models the exporter cannot write (it only makes 1D sequence models with biases) but the
  * reader, the interpreter and the C runtime accept: 2D convolutions, dilation, unequal strides,
  * FULLY_CONNECTED without bias, 2D pooling with a fused activation, MEAN over two axes with and
- * without a rescale, SQUEEZE/EXPAND_DIMS, an int8 -> int8 QUANTIZE and SOFTMAX with beta != 1.
+ * without a rescale, SQUEEZE/EXPAND_DIMS, an int8 -> int8 QUANTIZE, SOFTMAX with beta != 1, and
+ * standalone RELU/RELU6 with chosen input and output quantizations.
  * Built with the test tflite builder from seeded int8 weights; output scales are chosen from the
  * accumulator's expected spread so that outputs use the int8 range without saturating everywhere.
  */
@@ -144,6 +145,25 @@ function reshapesAndSoftmax(seed: number): Uint8Array {
   return g.model(x, y)
 }
 
+/**
+ * One standalone RELU or RELU6. int8: RELU requantizes from `inQ` to `outQ` and clamps at the
+ * output zero point; RELU6 clamps in the input's domain and TFLM ignores `outQ`. Without `inQ` the
+ * model is float32.
+ */
+function activation(op: 'RELU' | 'RELU6', inQ?: Q, outQ?: Q): Uint8Array {
+  const g = new Graph(0)
+  // 256 values: the ramp case below gives every int8 input once.
+  const shape = [1, 4, 64]
+  const tensor = (name: string, q?: Q): number => (q ? g.act(name, shape, q) : g.add({ name, type: 'FLOAT32', shape }))
+  const x = tensor('input', inQ)
+  const y = tensor('output', outQ)
+  g.ops.push({ op, inputs: [x], outputs: [y], version: inQ ? 2 : 1 })
+  return g.model(x, y)
+}
+
+/** Every int8 value from -128 to 127, once each (256 = the activation goldens' element count). */
+const int8Ramp = (): { label: string; input: number[] }[] => [{ label: 'every int8 value, -128 to 127', input: Array.from({ length: 256 }, (_, i) => i - 128) }]
+
 export const BUILT_GOLDENS: GoldenSpec[] = [
   {
     name: 'conv2d_2d_dilation_same',
@@ -163,5 +183,24 @@ export const BUILT_GOLDENS: GoldenSpec[] = [
   { name: 'pool_2d', about: 'MAX_POOL_2D 3x3 stride 2 SAME, then AVERAGE_POOL_2D 2x2 stride 1 VALID with fused RELU', source: 'builder', build: () => pooling2d(205) },
   { name: 'mean_2d_same_quantization', about: 'MEAN over H and W (keep_dims false) keeping the input quantization: the integer division path', source: 'builder', build: () => mean2d(206, false) },
   { name: 'mean_2d_rescale', about: 'MEAN over H and W (keep_dims true) to a new scale and zero point: the multiplier path', source: 'builder', build: () => mean2d(207, true) },
-  { name: 'squeeze_expand_quantize_softmax', about: 'SQUEEZE, EXPAND_DIMS, QUANTIZE int8 -> int8 (requantize), SOFTMAX beta 0.5 over a 4-D tensor', source: 'builder', build: () => reshapesAndSoftmax(208) }
+  { name: 'squeeze_expand_quantize_softmax', about: 'SQUEEZE, EXPAND_DIMS, QUANTIZE int8 -> int8 (requantize), SOFTMAX beta 0.5 over a 4-D tensor', source: 'builder', build: () => reshapesAndSoftmax(208) },
+  // in/out = 0.05 / 0.02 = 2.5: inputs above 10 + 255 / 2.5 = 112 saturate at 127; the lower clamp is -128.
+  { name: 'relu_int8_scale_up', extraInputs: int8Ramp, about: 'standalone RELU, int8: input 0.05/+10 to output 0.02/-128 (multiplier 2.5, saturates at 127)', source: 'builder', build: () => activation('RELU', { scale: 0.05, zeroPoint: 10 }, { scale: 0.02, zeroPoint: -128 }) },
+  // in/out = 0.02 / 0.047: multiplier below 1; the lower clamp is the output zero point -20, not -128.
+  { name: 'relu_int8_zero_point', extraInputs: int8Ramp, about: 'standalone RELU, int8: input 0.02/-7 to output 0.047/-20 (multiplier < 1, clamps at the output zero point)', source: 'builder', build: () => activation('RELU', { scale: 0.02, zeroPoint: -7 }, { scale: 0.047, zeroPoint: -20 }) },
+  // TFLM divides the two scales in float32 before QuantizeMultiplier: for these scales that multiplier
+  // (1117954688) and the one from a double division (1117954735) give different outputs for input 45.
+  {
+    name: 'relu_int8_float_division',
+    extraInputs: int8Ramp,
+    about: 'standalone RELU, int8: scales 0.0233313/0.0448171 whose float32 quotient and double quotient requantize input 45 differently',
+    source: 'builder',
+    build: () => activation('RELU', { scale: 0.02333127334713936, zeroPoint: -125 }, { scale: 0.044817134737968445, zeroPoint: -99 })
+  },
+  // six = round(6 / 0.06) - 30 = 70, inside int8; TFLM keeps the input's domain whatever the output says.
+  { name: 'relu6_int8', extraInputs: int8Ramp, about: 'standalone RELU6, int8: clamps to [zero point, six] in the input domain (-30..70); the output quantization differs and TFLM ignores it', source: 'builder', build: () => activation('RELU6', { scale: 0.06, zeroPoint: -30 }, { scale: 6 / 255, zeroPoint: -128 }) },
+  // six = round(6 / 0.03) + 5 = 205 saturates to 127: only the lower clamp at 5 acts.
+  { name: 'relu6_int8_six_saturates', extraInputs: int8Ramp, about: 'standalone RELU6, int8: six above the int8 range (205 -> 127), same quantization in and out', source: 'builder', build: () => activation('RELU6', { scale: 0.03, zeroPoint: 5 }, { scale: 0.03, zeroPoint: 5 }) },
+  { name: 'relu_float32', about: 'standalone RELU, float32', source: 'builder', build: () => activation('RELU') },
+  { name: 'relu6_float32', about: 'standalone RELU6, float32', source: 'builder', build: () => activation('RELU6') }
 ]

@@ -15,6 +15,8 @@ export interface GoldenSpec {
   build: () => Uint8Array
   /** Real input windows (float, as the model sees them) to run besides the edge and random inputs. */
   realWindows?: () => { label: string; values: Float32Array }[]
+  /** Inputs of the model's own type to run besides those, e.g. every int8 value once for an elementwise op. */
+  extraInputs?: () => { label: string; input: number[] }[]
 }
 
 function model(name: string, layers: (r: () => number) => Layer[], seed: number): ModelIR {
@@ -91,6 +93,23 @@ const activationsModel = (): ModelIR =>
     105
   )
 
+/** Activation layers after pooling, which the exporter cannot fuse: standalone RELU6 and RELU. */
+const standaloneActivationsModel = (): ModelIR =>
+  model(
+    'standalone-activations',
+    (r) => [
+      conv1d(r, 'conv_1', AXES, 8, 3, 'linear', 'same', 1),
+      { type: 'maxPool1d', name: 'max_pool', poolSize: 2, strides: 2, padding: 'valid' },
+      { type: 'activation', name: 'relu6', activation: 'relu6' },
+      conv1d(r, 'conv_2', 8, 8, 3, 'linear', 'valid', 1),
+      { type: 'avgPool1d', name: 'avg_pool', poolSize: 2, strides: 2, padding: 'valid' },
+      { type: 'activation', name: 'relu', activation: 'relu' },
+      { type: 'flatten', name: 'flatten' },
+      dense(r, 'dense', 6 * 8, 2, 'softmax')
+    ],
+    106
+  )
+
 let calibration: Float32Array[] | null = null
 function int8(ir: () => ModelIR, options: Partial<ExportOptions> = {}): () => Uint8Array {
   return () => {
@@ -118,6 +137,8 @@ export const EXPORTED_GOLDENS: GoldenSpec[] = [
   { name: 'depthwise_int8_float_io', about: 'the depthwise model, per-tensor, with float32 I/O', source: 'exporter', realWindows, build: int8(depthwiseModel, { perChannel: false, inputOutputType: 'float32' }) },
   { name: 'activations_int8', about: 'CONV_2D with RELU and RELU6 around a DEPTHWISE_CONV_2D with NONE; per-channel', source: 'exporter', realWindows, build: int8(activationsModel) },
   { name: 'activations_float32', about: 'the same in float32: CONV_2D RELU and RELU6, DEPTHWISE_CONV_2D NONE', source: 'exporter', realWindows, build: float32(activationsModel) },
+  { name: 'standalone_activations_int8', about: 'Activation layers after pooling: standalone RELU6 after MAX_POOL_2D, RELU after AVERAGE_POOL_2D; per-channel', source: 'exporter', realWindows, build: int8(standaloneActivationsModel) },
+  { name: 'standalone_activations_float32', about: 'the same in float32: standalone RELU6 and RELU', source: 'exporter', realWindows, build: float32(standaloneActivationsModel) },
   { name: 'dense_float32', about: 'the dense model in float32', source: 'exporter', realWindows, build: float32(denseModel) },
   { name: 'depthwise_float32', about: 'the depthwise model in float32', source: 'exporter', realWindows, build: float32(depthwiseModel) }
 ]

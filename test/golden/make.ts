@@ -51,6 +51,7 @@ function inputsFor(spec: GoldenSpec, t: GoldenTensor): { label: string; input: n
     const input = t.type === 'INT8' ? Array.from(quantizeArray(w.values, t)) : Array.from(w.values, (v) => Math.round(v * 256) / 256)
     out.push({ label: w.label, input })
   }
+  out.push(...(spec.extraInputs?.() ?? []))
   return out
 }
 

@@ -40,13 +40,16 @@ describe('golden vectors from TensorFlow Lite Micro', () => {
         if ((o.dilationH ?? 1) > 1 || (o.dilationW ?? 1) > 1) options.add(`${op.builtin}/dilation`)
         if (o.depthMultiplier) options.add(`${op.builtin}/multiplier${o.depthMultiplier}`)
         if (op.builtin === 'FULLY_CONNECTED' && op.inputs[2] === -1) options.add('FULLY_CONNECTED/no bias')
+        if (op.builtin === 'RELU' || op.builtin === 'RELU6') options.add(`${op.builtin}/${sg.tensors[op.inputs[0]].type}`)
       }
     }
     const wanted = [
       'CONV_2D/NONE', 'CONV_2D/RELU', 'CONV_2D/RELU6', 'CONV_2D/SAME', 'CONV_2D/VALID', 'CONV_2D/stride', 'CONV_2D/dilation',
       'DEPTHWISE_CONV_2D/multiplier1', 'DEPTHWISE_CONV_2D/multiplier2', 'DEPTHWISE_CONV_2D/dilation', 'DEPTHWISE_CONV_2D/stride',
       'FULLY_CONNECTED/NONE', 'FULLY_CONNECTED/RELU', 'FULLY_CONNECTED/RELU6', 'FULLY_CONNECTED/no bias',
-      'MAX_POOL_2D/SAME', 'MAX_POOL_2D/VALID', 'AVERAGE_POOL_2D/SAME', 'AVERAGE_POOL_2D/VALID', 'AVERAGE_POOL_2D/RELU'
+      'MAX_POOL_2D/SAME', 'MAX_POOL_2D/VALID', 'AVERAGE_POOL_2D/SAME', 'AVERAGE_POOL_2D/VALID', 'AVERAGE_POOL_2D/RELU',
+      // Standalone activations (an Activation layer the exporter cannot fuse), int8 and float32.
+      'RELU/INT8', 'RELU/FLOAT32', 'RELU6/INT8', 'RELU6/FLOAT32'
     ]
     for (const w of wanted) expect(options, w).toContain(w)
     // Every fused activation the exporter writes, on each weighted operator, int8 and float32.

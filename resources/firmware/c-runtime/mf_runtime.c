@@ -364,6 +364,21 @@ void mf_requantize_s8(const int8_t *input, int8_t *output, int32_t count, int32_
   }
 }
 
+void mf_relu_s8(const int8_t *input, int8_t *output, int32_t count, int32_t input_zero_point,
+                int32_t output_zero_point, int32_t multiplier, int32_t shift, int32_t act_min) {
+  int32_t i;
+  for (i = 0; i < count; ++i) {
+    const int32_t v = output_zero_point +
+                      mf_multiply_by_quantized_multiplier((int32_t)input[i] - input_zero_point, multiplier, shift);
+    output[i] = (int8_t)mf_min32(mf_max32(v, act_min), 127);
+  }
+}
+
+void mf_clamp_s8(const int8_t *input, int8_t *output, int32_t count, int32_t lower, int32_t upper) {
+  int32_t i;
+  for (i = 0; i < count; ++i) output[i] = (int8_t)mf_min32(mf_max32(input[i], lower), upper);
+}
+
 void mf_copy(void *dst, const void *src, size_t bytes) {
   if (dst != src) memmove(dst, src, bytes);
 }

@@ -86,6 +86,13 @@ void mf_quantize_f32_s8(const float *input, int8_t *output, int32_t count, doubl
 void mf_dequantize_s8_f32(const int8_t *input, float *output, int32_t count, double scale, int32_t zero_point);
 void mf_requantize_s8(const int8_t *input, int8_t *output, int32_t count, int32_t input_zero_point,
                       int32_t output_zero_point, int32_t multiplier, int32_t shift);
+/* RELU (TFLM's int8 ReluQuantized): requantize to the output scale, clamp to [act_min, 127] with
+ * act_min = max(-128, output zero point). */
+void mf_relu_s8(const int8_t *input, int8_t *output, int32_t count, int32_t input_zero_point,
+                int32_t output_zero_point, int32_t multiplier, int32_t shift, int32_t act_min);
+/* RELU6 (TFLM's int8 Relu6Quantized): clamp to [lower, upper] in the input's own domain; TFLM does
+ * not requantize, so the output's quantization plays no part. */
+void mf_clamp_s8(const int8_t *input, int8_t *output, int32_t count, int32_t lower, int32_t upper);
 void mf_copy(void *dst, const void *src, size_t bytes);
 
 #ifdef __cplusplus

@@ -51,6 +51,8 @@ function prepareTemps(op: ParsedOperator): number[] {
     case 'SUM':
     case 'REDUCE_MAX':
       return [input, output, second, input, second, output]
+    case 'RELU6':
+      return [input]
     default:
       return [...op.inputs, ...op.outputs]
   }
@@ -84,7 +86,9 @@ const OP_DATA: Record<TflmKernelSet, Record<string, number>> = {
     REDUCE_MAX: 44,
     SOFTMAX: 56, // SoftmaxParams (8-byte aligned: it holds a double)
     QUANTIZE: 32, // OpDataQuantizeReference
-    DEQUANTIZE: 32 // DequantizeOpData
+    DEQUANTIZE: 32, // DequantizeOpData
+    RELU: 28, // ReluOpData (ReluParams)
+    RELU6: 8 // Relu6OpData
   },
   'cmsis-nn': {
     CONV_2D: 60, // OpDataConv + buffer_idx
@@ -97,7 +101,9 @@ const OP_DATA: Record<TflmKernelSet, Record<string, number>> = {
     SUM: 44,
     REDUCE_MAX: 44,
     QUANTIZE: 32,
-    DEQUANTIZE: 32
+    DEQUANTIZE: 32,
+    RELU: 28, // no CMSIS-NN kernel: the reference one
+    RELU6: 8
   }
 }
 

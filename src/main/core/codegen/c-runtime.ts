@@ -6,8 +6,7 @@
  * op registry on the board: only the kernels the model uses are linked.
  */
 import { MicroforgeError } from '../../../shared/errors'
-import { cArrayBody, cComment, cDouble, cFloat, cInt32, cInteger } from './c-literals'
-import { quantizeMultiplier } from '../quant/fixed-point'
+import { cArrayBody, cComment, cFloat, cInt32, cInteger } from './c-literals'
 import { fastKernelSource, type FastKernel } from './c-fast-kernels'
 import { channelMultipliers, emitFastOp, fastRequantFlags, planFastOp, type FastPlan } from './c-fast-ops'
 import { meanMultiplier } from '../quant/kernels/mean'
@@ -17,6 +16,7 @@ import { runtimeArena } from '../arena/arena-planner'
 import { checkTypes } from './c-runtime-checks'
 import { samePadding, shape4, to4d } from './c-runtime-shapes'
 import { emitFastPoolOrMean } from './c-fast-pool'
+import { elementwiseCall } from './c-runtime-elementwise'
 
 export const C_RUNTIME_OPS = [
   'FULLY_CONNECTED',
@@ -30,7 +30,9 @@ export const C_RUNTIME_OPS = [
   'EXPAND_DIMS',
   'SQUEEZE',
   'QUANTIZE',
-  'DEQUANTIZE'
+  'DEQUANTIZE',
+  'RELU',
+  'RELU6'
 ] as const
 
 export interface GeneratedFile {
@@ -364,25 +366,18 @@ function emitOperator(
       e.calls.push(comment, `  mf_softmax_s8(&${p}, ${inRef}, ${outRef});`)
       return
     }
-    case 'QUANTIZE': {
-      const n = elementCount(output.shape)
-      if (input.type === 'float32') {
-        e.calls.push(comment, `  mf_quantize_f32_s8(${inRef}, ${outRef}, ${n}, ${cDouble(output.scale[0])}, ${output.zeroPoint[0]});`)
-      } else {
-        const q = quantizeMultiplier(input.scale[0] / output.scale[0])
-        e.calls.push(comment, `  mf_requantize_s8(${inRef}, ${outRef}, ${n}, ${input.zeroPoint[0]}, ${output.zeroPoint[0]}, ${cInt32(q.multiplier)}, ${q.shift});`)
+    default: {
+      const call = elementwiseCall(op, input, output, inRef, outRef)
+      if (call) {
+        e.calls.push(comment, call)
+        return
       }
-      return
-    }
-    case 'DEQUANTIZE':
-      e.calls.push(comment, `  mf_dequantize_s8_f32(${inRef}, ${outRef}, ${elementCount(input.shape)}, ${cDouble(input.scale[0])}, ${input.zeroPoint[0]});`)
-      return
-    default:
       if (ALIASES.has(op.op)) {
         // Same bytes, new shape: a copy unless the planner happened to give both the same slot.
         e.calls.push(comment, `  mf_copy(${outRef}, ${inRef}, ${elementCount(input.shape) * bytesPerElement(input.type)});`)
         return
       }
       throw new Error(`unhandled operator ${op.op}`)
+    }
   }
 }

@@ -29,7 +29,9 @@ const C_KERNEL_FLASH: Record<string, number> = {
   EXPAND_DIMS: 140,
   SQUEEZE: 140,
   QUANTIZE: 240,
-  DEQUANTIZE: 80
+  DEQUANTIZE: 80,
+  RELU: 80, // mf_relu_s8: 64 B
+  RELU6: 40 // mf_clamp_s8: 32 B
 }
 /** Fixed-point helpers shared by every kernel. */
 const C_RUNTIME_BASE = 160

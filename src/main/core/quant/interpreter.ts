@@ -16,6 +16,7 @@ import { reshape } from './kernels/reshape'
 import { softmax } from './kernels/softmax'
 import { quantize } from './kernels/quantize'
 import { dequantize } from './kernels/dequantize'
+import { relu, relu6 } from './kernels/relu'
 
 export const KERNELS: Readonly<Record<string, Kernel>> = {
   FULLY_CONNECTED: fullyConnected,
@@ -29,7 +30,9 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   EXPAND_DIMS: reshape,
   SOFTMAX: softmax,
   QUANTIZE: quantize,
-  DEQUANTIZE: dequantize
+  DEQUANTIZE: dequantize,
+  RELU: relu,
+  RELU6: relu6
 }
 
 export type IoArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array

@@ -36,7 +36,7 @@ export function unsupported(node: KernelNode, what: string): MicroforgeError {
   return new MicroforgeError(
     'UNSUPPORTED',
     `Operator ${node.index} (${node.builtin}) ${what}.`,
-    'Microforge runs int8 and float32 models built from FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, pooling, MEAN, RESHAPE, SOFTMAX, QUANTIZE and DEQUANTIZE; re-export the model with those.'
+    'Microforge runs int8 and float32 models built from FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, pooling, MEAN, RESHAPE, SOFTMAX, RELU, RELU6, QUANTIZE and DEQUANTIZE; re-export the model with those.'
   )
 }
 
