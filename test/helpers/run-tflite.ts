@@ -43,6 +43,13 @@ function parseInfo(line: string): TflmTensorInfo {
   return { type: m[1], shape: m[2] ? m[2].split(',').map(Number) : [], scale: Number(m[3]), zeroPoint: Number(m[4]) }
 }
 
+/** printf's %g spellings of the non-finite floats ("inf", "-inf", "nan", "-nan"); Number() knows only "Infinity". */
+function printedFloat(v: string): number {
+  if (v === 'inf') return Infinity
+  if (v === '-inf') return -Infinity
+  return Number(v)
+}
+
 export function parseRunTflite(stdout: string): TflmRun {
   const run: TflmRun = { ops: [], arenaUsedBytes: -1, inputs: [], outputs: [] }
   for (const line of stdout.split('\n')) {
@@ -53,7 +60,7 @@ export function parseRunTflite(stdout: string): TflmRun {
     else if (line.startsWith('values:')) {
       const out = run.outputs[run.outputs.length - 1]
       const text = line.slice('values:'.length).trim()
-      out.values = text ? text.split(/\s+/).map((v) => (out.type === 'FLOAT32' ? Math.fround(Number(v)) : Number(v))) : []
+      out.values = text ? text.split(/\s+/).map((v) => (out.type === 'FLOAT32' ? Math.fround(printedFloat(v)) : Number(v))) : []
     }
   }
   if (run.arenaUsedBytes < 0) throw new Error(`run_tflite printed no arena_used_bytes:\n${stdout}`)

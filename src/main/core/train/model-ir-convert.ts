@@ -13,6 +13,14 @@ function activationOf(layerName: string, value: unknown): Activation {
   return a
 }
 
+/** Keras' ReLU layer: plain (no max value) or capped at 6 are RELU and RELU6; other caps have no TFLite operator here. */
+function reluOf(layerName: string, cfg: Record<string, unknown>): Activation {
+  const max = cfg.maxValue ?? null
+  if (max === null) return 'relu'
+  if (max === 6) return 'relu6'
+  throw new MicroforgeError('UNSUPPORTED', `Layer ${layerName} is a ReLU capped at ${String(max)}, which firmware export does not support.`, 'Use ReLU without a cap, or capped at 6 (ReLU6).')
+}
+
 const first = (v: unknown): number => (Array.isArray(v) ? (v[0] as number) : (v as number))
 
 /** Copies tfjs weights out as float32 arrays in Keras layout (which is also the ModelIR layout). */
@@ -85,6 +93,9 @@ export function layersModelToIR(model: tf.LayersModel, classes: string[], name =
         break
       case 'Activation':
         layers.push({ type: 'activation', name: n, activation: activationOf(n, cfg.activation) })
+        break
+      case 'ReLU':
+        layers.push({ type: 'activation', name: n, activation: reluOf(n, cfg) })
         break
       case 'BatchNormalization': {
         if (cfg.scale === false || cfg.center === false) throw new MicroforgeError('UNSUPPORTED', `Layer ${n} has no scale or no center.`, 'Use batch normalization with scale and center on.')
