@@ -16,10 +16,9 @@ import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
 import { sketchLocation } from '../core/codegen/sketch-location'
 import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
-import { fsOps, InjectedKill } from '../storage/fs-ops'
-import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
+import { writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
-import { currentLineage, readFirmwareSources, signalFingerprint, type FirmwareSource, type Lineage } from '../storage/lineage'
+import { currentLineage, signalFingerprint, type FirmwareSource, type Lineage } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
 import { deployLatency } from '../core/optimize/latency'
 import { opFactsFromGraph } from '../core/optimize/op-facts'
@@ -206,18 +205,11 @@ export class DeployService implements DeployApi {
       const tree: Record<string, Uint8Array> = {}
       // The zip holds one folder so unpacking never scatters files (and the sketch keeps its name).
       for (const [p, bytes] of entries) tree[`${name}/${p}`] = bytes
-      await fs.mkdir(dirname(path), { recursive: true }).catch((err) => {
-        throw wrapFsError(err, dirname(path))
-      })
-      await writeFileAtomic(path, zipSync(tree, { level: 6 }))
-      if (dirname(path) === join(projectDir, 'firmware')) await recordFirmwareSource(projectDir, basename(path), source)
+      await writeFirmware(projectDir, path, { kind: 'zip', bytes: zipSync(tree, { level: 6 }) }, req.overwrite ?? false, source)
       return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
     }
     const out = resolve(location.out ?? join(projectDir, 'firmware', name))
-    await writeFolder(out, entries, req.overwrite ?? false)
-    if (out.startsWith(join(projectDir, 'firmware') + sep)) {
-      await recordFirmwareSource(projectDir, relative(join(projectDir, 'firmware'), out).split(sep)[0], source)
-    }
+    await writeFirmware(projectDir, out, { kind: 'folder', entries }, req.overwrite ?? false, source)
     return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
   }
 
@@ -260,13 +252,6 @@ async function staleVariants(projectDir: string, lineage?: Lineage): Promise<Set
 }
 
 /** Records what a firmware project was built from, so later steps can tell it is stale. */
-async function recordFirmwareSource(projectDir: string, name: string, source: FirmwareSource): Promise<void> {
-  const sources = await readFirmwareSources(projectDir)
-  sources[name] = source
-  await fs.mkdir(join(projectDir, 'firmware'), { recursive: true })
-  await writeFileAtomic(join(projectDir, 'firmware', '.sources.json'), JSON.stringify(sources, null, 2))
-}
-
 function describe(name: string, path: string, bytes: Uint8Array): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
   const graph = cgModelFromTflite(bytes)
   return {
@@ -274,59 +259,6 @@ function describe(name: string, path: string, bytes: Uint8Array): { variant: Dep
     graph,
     bytes
   }
-}
-
-/** Writes the project into a fresh sibling folder and renames it into place: never half a project. */
-/**
- * Writes the project into a temporary folder next to `out` and swaps it in only when every file
- * is written, so a full disk or a crash leaves the earlier project (if any) as it was.
- */
-async function writeFolder(out: string, entries: Map<string, Uint8Array>, overwrite: boolean): Promise<void> {
-  await recoverFolder(out)
-  if (existsSync(out) && !overwrite) {
-    throw new MicroforgeError('ALREADY_EXISTS', `The folder ${out} already exists.`, 'Choose another name, or allow overwriting (--force in the CLI).')
-  }
-  // Hidden names: a folder being written or set aside never counts as firmware.
-  const stamp = `${process.pid}-${Date.now()}`
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${stamp}`)
-  try {
-    for (const [p, bytes] of entries) {
-      const file = join(tmp, ...p.split('/'))
-      await fsOps.mkdir(dirname(file))
-      await fsOps.writeFile(file, bytes)
-    }
-    // Swap by renames: the old folder is set aside, not deleted, until the new one is in place.
-    const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${stamp}`) : null
-    if (old) await fsOps.rename(out, old)
-    try {
-      await fsOps.rename(tmp, out)
-    } catch (err) {
-      if (old && !(err instanceof InjectedKill)) await fsOps.rename(old, out)
-      throw err
-    }
-    if (old) await fsOps.rm(old, { recursive: true, force: true })
-  } catch (err) {
-    if (err instanceof InjectedKill) throw err
-    // The cleanup's own failure (the same unwritable or looping path) must not hide the first error.
-    await fsOps.rm(tmp, { recursive: true, force: true }).catch(() => undefined)
-    throw wrapFsError(err, out)
-  }
-}
-
-/**
- * Finishes what a killed swap left: the folder set aside goes back when the new one never
- * arrived, and leftovers of earlier attempts are removed.
- */
-async function recoverFolder(out: string): Promise<void> {
-  const parent = dirname(out)
-  const prefix = `.${basename(out)}.`
-  const all = await fs.readdir(parent).catch(() => [] as string[])
-  const names = all.filter((n) => n.startsWith(prefix) && /\.(tmp|old)-\d+-\d+$/.test(n))
-  const olds = names.filter((n) => n.includes('.old-')).sort()
-  if (!existsSync(out) && olds.length > 0) await fsOps.rename(join(parent, olds[olds.length - 1]), out)
-  // A write of firmware/.sources.json killed before its rename leaves its temporary file (atomic-fs names it .<file>.<hex>.tmp).
-  const strayTemps = all.filter((n) => /^\..+\.[0-9a-f]{12}\.tmp$/.test(n))
-  for (const n of [...names, ...strayTemps]) if (existsSync(join(parent, n))) await fsOps.rm(join(parent, n), { recursive: true, force: true })
 }
 
 function run(cmd: string, args: string[]): Promise<string> {

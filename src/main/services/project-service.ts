@@ -56,15 +56,15 @@ export class ProjectService implements ProjectApi {
    * Read-modify-write of project.json under the project lock (across processes): `change` sees
    * the current file and returns the patch to apply, or null for none. Use this, not a patch
    * computed from an earlier read, or a concurrent change is lost. `files` (project-relative)
-   * commit together with project.json, in one step (commit-journal.ts).
+   * commit together with project.json, in one step, and `removes` go in it (commit-journal.ts).
    */
-  async mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null, files: CommitFile[] = []): Promise<ProjectFile> {
+  async mutate(dir: string, change: (project: ProjectFile) => ProjectPatch | null, files: CommitFile[] = [], removes: string[] = []): Promise<ProjectFile> {
     const abs = absolute(dir)
     return withProjectLock(abs, async () => {
       const project = await readProjectFile(abs)
       const patch = change(project)
       if (!patch) {
-        if (files.length > 0) await commitFiles(abs, files)
+        if (files.length > 0 || removes.length > 0) await commitFiles(abs, files, removes)
         return project
       }
       const { signal, ...rest } = patch
@@ -79,10 +79,10 @@ export class ProjectService implements ProjectApi {
           throw new MicroforgeError('INVALID_ARGUMENT', 'Two classes have the same name.', 'Give every class its own name.')
         }
       }
-      if (files.length === 0) await writeProjectFile(abs, next)
+      if (files.length === 0 && removes.length === 0) await writeProjectFile(abs, next)
       else {
         checkProjectForWrite(next)
-        await commitFiles(abs, [...files, { path: PROJECT_FILE, data: JSON.stringify(next, null, 2) + '\n' }])
+        await commitFiles(abs, [...files, { path: PROJECT_FILE, data: JSON.stringify(next, null, 2) + '\n' }], removes)
       }
       return next
     })

@@ -25,7 +25,8 @@ import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import { dataFingerprint, sampleHeads } from '../storage/lineage'
-import { readModelAttachment, readModelFolder, writeModelFolder } from '../storage/model-io'
+import { settleCommit } from '../storage/commit-journal'
+import { modelFolderChange, readModelAttachment, readModelFolder } from '../storage/model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from '../storage/project-store'
@@ -166,17 +167,21 @@ export class TrainingService implements TrainingApi {
         dataFingerprint: dataFingerprint(await sampleHeads(dir))
       }
     }
-    const modelDir = join(dir, FLOAT_MODEL_DIR)
-    // model.json commits the weights and training.json together; project.json follows (and is
-    // brought back in line from model.json on open if a kill falls between the two).
-    await writeModelFolder(modelDir, modelJson, out.weights, { training: result })
-    await this.projects.mutate(dir, (project) => ({
-      signal: { preprocessing: { ...result.preprocessing } },
-      settings: { ...project.settings, training: result.options }
-    }))
+    // The model folder (weights, training.json, model.json) and project.json commit in one step.
+    const model = await modelFolderChange(dir, FLOAT_MODEL_DIR, modelJson, out.weights, { training: result })
+    await this.projects.mutate(
+      dir,
+      (project) => ({
+        signal: { preprocessing: { ...result.preprocessing } },
+        settings: { ...project.settings, training: result.options }
+      }),
+      model.files,
+      model.removes
+    )
   }
 
   async result(projectDir: string): Promise<TrainResult | null> {
+    await settleCommit(resolve(projectDir))
     return readModelAttachment<TrainResult>(join(resolve(projectDir), FLOAT_MODEL_DIR), 'training')
   }
 

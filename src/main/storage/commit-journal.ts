@@ -7,12 +7,16 @@ import { fsOps, InjectedKill, writeSynced } from './fs-ops'
 import { withProjectLock } from './project-lock'
 
 /**
- * A change that spans several files of a project (a variant's .tflite and index.json, a profiling
- * session and the board correction it adds to project.json) commits in one step: every new file is
- * first written beside its target under a temporary name, then a small journal naming the moves is
- * written atomically (that rename is the commit), then the moves run and the journal goes. A kill
- * before the journal leaves only temporary files (the old state); a kill after it is rolled forward
- * by the next reader (settleCommit), so nobody sees a mix.
+ * The one way a change that spans several files of a project commits (ARCHITECTURE.md, Storage):
+ * a variant's .tflite and index.json, a profiling session and the board correction it adds to
+ * project.json, a trained model and project.json, an import's windows, a firmware folder and its
+ * source record. Every new file (or staging folder) is first written beside its target under a
+ * temporary name, then a small journal naming the moves is written atomically (that rename is the
+ * commit), then the moves run and the journal goes. A kill before the journal leaves only
+ * temporary files (the old state); a kill after it is rolled forward by the next reader
+ * (settleCommit), so nobody sees a mix. Moves run in the order given, so a reader that follows a
+ * pointer file (model.json naming its weights) and comes before the roll-forward still sees one
+ * whole generation: put the pointer last and the files it names before it.
  */
 export const JOURNAL_FILE = '.microforge-commit.json'
 
@@ -30,27 +34,52 @@ interface Journal {
   removes: string[]
   /** [staging folder, target folder] pairs: every file of the first moves into the second, then it goes. */
   folders?: Array<[string, string]>
+  /** [staging folder, target folder, set-aside name] triples: the first replaces the second whole. */
+  swaps?: Array<[string, string, string]>
+}
+
+/** A whole folder (already written under a hidden name) that replaces another. */
+export interface FolderSwap {
+  /** Both project-relative: the staging folder and the folder it replaces (or creates). */
+  staging: string
+  target: string
 }
 
 /** Writes `files` and deletes `removes` (project-relative) as one change. Call with the project lock held. */
 export async function commitFiles(projectDir: string, files: CommitFile[], removes: string[] = []): Promise<void> {
+  await commitChange(projectDir, { files, removes })
+}
+
+/**
+ * One change: `files` written, `swaps` folders put in place whole, then `removes` deleted, all or
+ * nothing. Call with the project lock held.
+ */
+export async function commitChange(projectDir: string, change: { files?: CommitFile[]; removes?: string[]; swaps?: FolderSwap[] }): Promise<void> {
+  const files = change.files ?? []
   const moves: Array<[string, string]> = []
   try {
     for (const f of files) {
       const target = inside(projectDir, f.path)
       await fsOps.mkdir(dirname(target))
       const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString('hex')}.tmp`).split(sep).join('/')
-      await writeSynced(inside(projectDir, tmp), f.data)
+      // Listed before it is written: a write that fails half-way (a full disk) is removed too.
       moves.push([tmp, f.path])
+      await writeSynced(inside(projectDir, tmp), f.data)
     }
   } catch (err) {
     if (err instanceof InjectedKill) throw err
     // Nothing is committed yet: the temporary files go and the project is as it was.
     for (const [tmp] of moves) await fs.rm(inside(projectDir, tmp), { force: true }).catch(() => undefined)
-    throw wrapFsError(err, files[moves.length]?.path ? inside(projectDir, files[moves.length].path) : projectDir)
+    const failed = moves.at(-1)?.[1]
+    throw wrapFsError(err, failed ? inside(projectDir, failed) : projectDir)
   }
   for (const d of new Set(moves.map(([tmp]) => dirname(inside(projectDir, tmp))))) await syncDir(d)
-  const journal: Journal = { version: 1, moves, removes }
+  const swaps = (change.swaps ?? []).map((w): [string, string, string] => {
+    const aside = join(dirname(w.target), `.${basename(w.target)}.old-${randomBytes(6).toString('hex')}`).split(sep).join('/')
+    for (const rel of [w.staging, w.target]) inside(projectDir, rel)
+    return [w.staging, w.target, aside]
+  })
+  const journal: Journal = { version: 1, moves, removes: change.removes ?? [], ...(swaps.length ? { swaps } : {}) }
   await writeJsonAtomic(join(projectDir, JOURNAL_FILE), journal)
   await apply(projectDir, journal)
 }
@@ -96,6 +125,18 @@ async function apply(projectDir: string, journal: Journal): Promise<void> {
     await fsOps.rm(staging, { recursive: true, force: true })
     dirs.add(target)
   }
+  for (const [stagingRel, targetRel, asideRel] of journal.swaps ?? []) {
+    const staging = inside(projectDir, stagingRel)
+    const target = inside(projectDir, targetRel)
+    const aside = inside(projectDir, asideRel)
+    // Idempotent: the old folder is set aside (not deleted) until the new one is in place.
+    if (await exists(staging)) {
+      if (await exists(target)) await fsOps.rename(target, aside)
+      await fsOps.rename(staging, target)
+    }
+    await fsOps.rm(aside, { recursive: true, force: true })
+    dirs.add(dirname(target))
+  }
   for (const r of journal.removes) await fsOps.rm(inside(projectDir, r), { force: true })
   for (const d of dirs) await syncDir(d)
   await fsOps.rm(join(projectDir, JOURNAL_FILE), { force: true })
@@ -115,8 +156,9 @@ async function readJournal(projectDir: string): Promise<Journal | null> {
       return null
     }
   })()
-  const pair = (m: unknown): m is [string, string] => Array.isArray(m) && m.length === 2 && m.every((s) => typeof s === 'string')
-  if (!j || j.version !== 1 || !Array.isArray(j.moves) || !j.moves.every(pair) || !(j.folders === undefined || (Array.isArray(j.folders) && j.folders.every(pair))) || !Array.isArray(j.removes) || !j.removes.every((s) => typeof s === 'string')) {
+  const strings = (n: number) => (m: unknown): boolean => Array.isArray(m) && m.length === n && m.every((s) => typeof s === 'string')
+  const optional = (list: unknown, n: number): boolean => list === undefined || (Array.isArray(list) && list.every(strings(n)))
+  if (!j || j.version !== 1 || !Array.isArray(j.moves) || !j.moves.every(strings(2)) || !optional(j.folders, 2) || !optional(j.swaps, 3) || !Array.isArray(j.removes) || !j.removes.every((s) => typeof s === 'string')) {
     throw new MicroforgeError('PROJECT_CORRUPT', `${join(projectDir, JOURNAL_FILE)} is damaged.`, 'Delete that file; the last optimization or profiling session may have to be run again.')
   }
   return j as Journal

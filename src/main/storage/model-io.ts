@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../shared/errors'
 import { fromModelJson, toModelJson, weightBytes, WEIGHTS_FILE, type ModelJson } from '../core/train/artifacts'
-import { writeFileAtomic, writeJsonAtomic, wrapFsError } from './atomic-fs'
-import { fsOps } from './fs-ops'
+import { wrapFsError } from './atomic-fs'
+import { commitChange, settleCommit, type CommitFile } from './commit-journal'
+import { withProjectLock } from './project-lock'
 
 /**
  * A tfjs IOHandler for a model folder (model.json + weights.bin): what tfjs's file:// handler does,
@@ -26,38 +27,45 @@ export function modelFolderIO(dir: string, metadata?: Record<string, unknown>): 
 }
 
 /**
- * A model folder changes in one step: the weights and any attachments (training.json) are written
- * under names tagged with their content hash, then model.json, which names them, is replaced by
- * one rename: that rename is the commit. A kill at any instant leaves the old model.json with
- * the old files (deleted only after the commit) or the new model.json with the new ones.
+ * A model folder changes through the commit journal, as one generation: the weights and any
+ * attachments (training.json) under names tagged with their content hash, then model.json, which
+ * names them; the previous generation's files are removed after. A reader that goes by model.json
+ * therefore finds the old generation whole or the new one whole, even before a killed commit is
+ * rolled forward. Writes a standalone folder (its own journal and lock); a project's model commits
+ * with project.json instead (modelFolderChange + ProjectService.mutate).
  */
 export async function writeModelFolder(dir: string, modelJson: ModelJson, weights: ArrayBuffer, attachments: Record<string, unknown> = {}): Promise<void> {
-  try {
-    await fsOps.mkdir(dir)
-  } catch (err) {
-    throw wrapFsError(err, dir)
-  }
+  await fs.mkdir(dir, { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, dir)))
+  await withProjectLock(dir, async () => {
+    await settleCommit(dir)
+    await commitChange(dir, await modelFolderChange(dir, '', modelJson, weights, attachments))
+  })
+}
+
+/** The files (and old files to remove) that make `relDir` under `root` the given model, for one commit. */
+export async function modelFolderChange(root: string, relDir: string, modelJson: ModelJson, weights: ArrayBuffer, attachments: Record<string, unknown> = {}): Promise<{ files: CommitFile[]; removes: string[] }> {
+  const rel = (name: string): string => (relDir ? `${relDir.split(sep).join('/')}/${name}` : name)
   const hash = createHash('sha256').update(new Uint8Array(weights))
   for (const [k, v] of Object.entries(attachments)) hash.update(k).update(JSON.stringify(v))
   const tag = hash.digest('hex').slice(0, 12)
   const weightsName = `weights-${tag}.bin`
-  await writeFileAtomic(join(dir, weightsName), new Uint8Array(weights))
-  const files: Record<string, string> = {}
+  const files: CommitFile[] = [{ path: rel(weightsName), data: new Uint8Array(weights) }]
+  const named: Record<string, string> = {}
   for (const [key, value] of Object.entries(attachments)) {
-    files[key] = `${key}-${tag}.json`
-    await writeJsonAtomic(join(dir, files[key]), value)
+    named[key] = `${key}-${tag}.json`
+    files.push({ path: rel(named[key]), data: JSON.stringify(value, null, 2) + '\n' })
   }
   const committed: ModelJson = {
     ...modelJson,
     weightsManifest: modelJson.weightsManifest.map((g) => ({ ...g, paths: [weightsName] })),
-    userDefinedMetadata: { ...(modelJson.userDefinedMetadata ?? {}), microforgeFiles: files }
+    userDefinedMetadata: { ...(modelJson.userDefinedMetadata ?? {}), microforgeFiles: named }
   }
-  await writeJsonAtomic(join(dir, 'model.json'), committed)
-  // Only now may the previous generation's files go; a kill here leaves unreferenced files only.
-  const keep = new Set([weightsName, ...Object.values(files)])
-  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-    if (!keep.has(name) && (GENERATION_FILE.test(name) || name === WEIGHTS_FILE || name === 'training.json')) await fsOps.rm(join(dir, name), { force: true })
-  }
+  // Last: the files it names are in place before it is.
+  files.push({ path: rel('model.json'), data: JSON.stringify(committed, null, 2) + '\n' })
+  const keep = new Set([weightsName, ...Object.values(named)])
+  const existing = await fs.readdir(join(root, ...(relDir ? [relDir] : []))).catch(() => [] as string[])
+  const removes = existing.filter((name) => !keep.has(name) && (GENERATION_FILE.test(name) || name === WEIGHTS_FILE || name === 'training.json')).map(rel)
+  return { files, removes }
 }
 
 /** Files of one model generation: weights-<tag>.bin, training-<tag>.json. */

@@ -167,7 +167,7 @@ function lockIoError(err: unknown, dir: string): Error {
   const code = (err as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return new MicroforgeError('NOT_FOUND', `${dir} does not exist.`, 'Check the path, or create the project again.')
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new MicroforgeError('IO_ERROR', `Cannot change ${dir}: the folder is read-only.`, 'Copy the project to a folder you can write to, or change its permissions.')
+    return new MicroforgeError('IO_ERROR', `Cannot write to ${dir} (permission denied).`, 'Copy the project to a folder you can write to, or change its permissions.')
   }
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', 'The disk is full.', 'Free some space and try again.')
   if (code === 'ELOOP') return symlinkLoop(dir)

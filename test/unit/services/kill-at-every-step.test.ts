@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src/main/services'
 import { fsStepsTaken, injectKillAt, InjectedKill } from '../../../src/main/storage/fs-ops'
-import { readModelFolder } from '../../../src/main/storage/model-io'
+import { readModelAttachment, readModelFolder } from '../../../src/main/storage/model-io'
 import type { OptimizeService } from '../../../src/main/services/optimize-service'
 import { saveProfileSession } from '../../../src/main/services/profile-save'
 import type { ProjectService } from '../../../src/main/services/project-service'
@@ -84,12 +84,18 @@ describe('a kill at every file-system step', () => {
   it('train: the old model or the new one, never a mix; project.json follows on open', async () => {
     const b = trained(2)
     const steps = await everyStep(template, join(tmp.dir, 'train'), (dir) => (services.api.training as TrainingService).save(dir, b.out, b.result), async (dir) => {
+      // Before anyone finishes a killed commit, a reader going by model.json sees one whole generation.
+      const early = await readModelFolder(join(dir, 'models', 'float'))
+      const earlyTag = new Float32Array(early.weights)[0]
+      expect(Array.from(new Float32Array(early.weights))).toEqual([earlyTag, earlyTag, earlyTag])
+      expect((await readModelAttachment<{ trainMs: number }>(join(dir, 'models', 'float'), 'training'))?.trainMs).toBe(earlyTag)
+      // The next run opens the project, which rolls a committed change forward: model and project.json agree.
+      const opened = await services.api.project.open(dir)
       const { weights } = await readModelFolder(join(dir, 'models', 'float'))
       const tag = new Float32Array(weights)[0]
       expect([1, 2]).toContain(tag)
       expect(Array.from(new Float32Array(weights))).toEqual([tag, tag, tag])
       expect((await services.api.training.result(dir))?.trainMs).toBe(tag)
-      const opened = await services.api.project.open(dir)
       expect(opened.project.signal.preprocessing).toEqual(recipe(tag))
     })
     expect(steps).toBeGreaterThan(3)
