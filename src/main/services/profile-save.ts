@@ -1,6 +1,7 @@
 import type { ProfileSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { correctionFactor } from '../core/profile/latency-ratio'
 import { writeJsonAtomic } from '../storage/atomic-fs'
+import { withProjectLock } from '../storage/project-lock'
 import { join } from 'node:path'
 import type { ProjectService } from './project-service'
 
@@ -15,7 +16,7 @@ export async function saveProfileSession(dir: string, file: ProfileSession, proj
   const target = file.target
   const ratio = file.measuredOverEstimated
   if (!projects || file.origin !== 'board' || !target || ratio === undefined) {
-    await writeJsonAtomic(join(dir, ...path.split('/')), file)
+    await withProjectLock(dir, () => writeJsonAtomic(join(dir, ...path.split('/')), file))
     return
   }
   const earlier = (await saved()).filter((s) => s.id !== file.id && s.origin === 'board' && s.target === target && s.measuredOverEstimated !== undefined).map((s) => s.measuredOverEstimated!)

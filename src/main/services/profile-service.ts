@@ -25,6 +25,7 @@ import { profileStats } from '../core/profile/stage-stats'
 import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
+import { withProjectLock } from '../storage/project-lock'
 import { saveProfileSession } from './profile-save'
 import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
 import { modelFacts, newSessionId, PROFILE_FORMAT, readSession, readVariantIndex, sessionPath, summaryOf, variantEstimates } from '../storage/profile-store'
@@ -172,14 +173,16 @@ export class ProfileService implements ProfileApi {
 
   async remove(dir: string, id: string): Promise<void> {
     const path = sessionPath(absolute(dir), id)
-    try {
-      await fs.rm(path)
-    } catch (err) {
-      throw (err as { code?: string }).code === 'ENOENT'
-        ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
-        : wrapFsError(err, path)
-    }
-    await recordProfileSource(absolute(dir), id, null).catch(() => undefined)
+    await withProjectLock(absolute(dir), async () => {
+      try {
+        await fs.rm(path)
+      } catch (err) {
+        throw (err as { code?: string }).code === 'ENOENT'
+          ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
+          : wrapFsError(err, path)
+      }
+      await recordProfileSource(absolute(dir), id, null).catch(() => undefined)
+    })
   }
 
   async compare(dir: string, ids: string[]): Promise<ProfileComparison> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { closeSync, openSync, promises as fs, readFileSync, readSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from './atomic-fs'
+import { withProjectLock } from './project-lock'
 import { readModelFolder } from './model-io'
 
 /**
@@ -176,19 +177,15 @@ export async function profiledModel(dir: string, lineage: Lineage, opts: { firmw
   return lineage.model
 }
 
-let profileSourcesWrite: Promise<unknown> = Promise.resolve()
-
-/** Adds (or with null removes) one session's record; writes queue so two sessions ending together both land. */
+/** Adds (or with null removes) one session's record, under the project lock (two sessions ending together both land). */
 export function recordProfileSource(dir: string, id: string, source: ProfileSource | null): Promise<void> {
-  const next = profileSourcesWrite.then(async () => {
+  return withProjectLock(dir, async () => {
     const sources = await readProfileSources(dir)
     if (source) sources[id] = source
     else if (id in sources) delete sources[id]
     else return
     await writeFileAtomic(join(dir, PROFILE_SOURCES), JSON.stringify(sources, null, 2))
   })
-  profileSourcesWrite = next.catch(() => undefined)
-  return next
 }
 
 /**
