@@ -20,16 +20,25 @@ const savedEnv = process.env.MICROFORGE_TFLM
 
 describe('Profile runtime choice on the virtual board', () => {
   let projects: ProjectService
+  /** A project with C-runtime firmware only. */
+  let bare: string
+  /** The same with TFLM profile firmware generated in Deploy. */
   let project: string
   let service: ProfileService
   let tflmDir: string
 
   beforeAll(async () => {
     projects = new ProjectService(join(tmp.dir, 'config'))
+    bare = join(tmp.dir, 'bare')
     project = join(tmp.dir, 'proj')
-    await projects.create(project, 'Runtimes')
-    await prepareHelloProject(projects, project)
-    writeSampleWindow(project, 's1', 1.5708)
+    for (const dir of [bare, project]) {
+      await projects.create(dir, 'Runtimes')
+      await prepareHelloProject(projects, dir)
+      writeSampleWindow(dir, 's1', 1.5708)
+    }
+    delete process.env.MICROFORGE_TFLM
+    tflmDir = (await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'nano33ble', runtime: 'tflm', mode: 'profile', name: 'hello_tflm' })).path
+    if (savedEnv !== undefined) process.env.MICROFORGE_TFLM = savedEnv
     service = new ProfileService(new EventBus(), { serial: openSerialLines, virtual: (d, s, sink, mhz) => openVirtualLines(d, s, sink, mhz, { tflmSdkDir: null }) }, projects)
   })
   afterEach(() => {
@@ -39,7 +48,7 @@ describe('Profile runtime choice on the virtual board', () => {
   afterAll(() => tmp.cleanup())
 
   it('TFLM chosen before any TFLM firmware exists: says to generate it in Deploy', async () => {
-    await expect(service.start(project, { kind: 'virtual', runtime: 'tflm' }, {})).rejects.toMatchObject({
+    await expect(service.start(bare, { kind: 'virtual', runtime: 'tflm' }, {})).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringMatching(/no firmware with TensorFlow Lite Micro/),
       hint: expect.stringMatching(/In Deploy, generate firmware with TensorFlow Lite Micro, profile mode/)
@@ -48,7 +57,6 @@ describe('Profile runtime choice on the virtual board', () => {
 
   it('TFLM with no SDK set: "TFLM SDK not set" and which folder to choose, on the host and in QEMU', async () => {
     delete process.env.MICROFORGE_TFLM
-    tflmDir = (await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'nano33ble', runtime: 'tflm', mode: 'profile', name: 'hello_tflm' })).path
     for (const source of [{ engine: 'host' as const }, { engine: 'qemu' as const, kernels: 'cmsis-nn' as const }]) {
       await expect(service.start(project, { kind: 'virtual', runtime: 'tflm', ...source }, {})).rejects.toMatchObject({
         code: 'UNSUPPORTED',

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'n
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sketchLocation } from '../../../src/main/core/codegen/sketch-location'
+import { ProjectService } from '../../../src/main/services/project-service'
 import { repoRoot, tempDir } from '../../helpers/tmp'
 
 /**
@@ -40,8 +41,12 @@ describe('the microforge command from any folder', () => {
     expect(readdirSync(path)).toContain(`${path.split('/').pop()}.ino`)
   })
 
-  it('names an Arduino sketch after the folder it is written to, so the Arduino IDE opens it', { timeout: 120_000 }, () => {
-    const gen = run(['generate', 'gestures', '--mode', 'capture', '--target', 'nano33ble', '--out', './firmware', '--json'])
+  it('names an Arduino sketch after the folder it is written to, so the Arduino IDE opens it', { timeout: 120_000 }, async () => {
+    // Its own project, made here (not by the test above), at the rate capture firmware needs.
+    const projects = new ProjectService(join(tmp.dir, 'home'))
+    await projects.create(join(tmp.dir, 'sketch'), 'Sketch')
+    await projects.update(join(tmp.dir, 'sketch'), { signal: { sampleRateHz: 50, rateSource: 'user' } })
+    const gen = run(['generate', 'sketch', '--mode', 'capture', '--target', 'nano33ble', '--out', './firmware', '--json'])
     expect(gen.code).toBe(0)
     expect(existsSync(join(tmp.dir, 'firmware', 'firmware.ino'))).toBe(true)
   })
