@@ -108,7 +108,8 @@ describe('contract over the in-memory transport pair', () => {
       }
       return 'finished'
     })
-    await new Promise((r) => setTimeout(r, 30))
+    // Cancel once progress has arrived (a fixed 30 ms wait was sometimes too short on a loaded machine).
+    await expect.poll(() => updates.some((u) => u.jobId === jobId && u.state === 'running' && u.progress > 0)).toBe(true)
     await client.jobs.cancel(jobId)
     const final = await services.jobs.wait(jobId)
     expect(final.state).toBe('cancelled')
