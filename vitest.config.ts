@@ -38,6 +38,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // One `npm run web` and one Chromium for all files; each file gets its own context and folder.
+          globalSetup: ['test/e2e/global-setup.ts'],
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 180_000,

@@ -4,24 +4,21 @@
  * the folder to choose and keeps Start disabled; a folder with the SDK's layout inside the allowed
  * folders is saved, one outside them is refused.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('Profile runtime choice and the TFLM SDK state', () => {
   let app: WebApp
-  const savedEnv = process.env.MICROFORGE_TFLM
-  const outside = (): string => join(app.workDir, '..', `${app.workDir.split('/').pop()}-not-allowed-tflm`)
+  // The shared server runs without MICROFORGE_TFLM (test/e2e/global-setup.ts) and allows app.workDir, not app.outsideDir.
+  const outside = (): string => join(app.outsideDir, 'tflm')
 
   beforeAll(async () => {
-    delete process.env.MICROFORGE_TFLM
     app = await startWebApp()
   })
   afterAll(async () => {
-    if (app) rmSync(outside(), { recursive: true, force: true })
     await app?.stop()
-    if (savedEnv !== undefined) process.env.MICROFORGE_TFLM = savedEnv
   })
 
   it('shows the runtime choice, "TFLM SDK not set" with the folder to choose, takes an allowed folder, and compares saved runtimes', async () => {

@@ -83,7 +83,10 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
     const profiled = sessions.find((s) => s.name === 'hello int8 (host)')!
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${profiled.id}`).click()])
     expect(download.suggestedFilename()).toMatch(/\.csv$/)
-    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n')
+    // Chromium runs behind a connection (test/e2e/global-setup.ts): the file is copied here, not read where it landed.
+    const saved = join(app.workDir, download.suggestedFilename())
+    await download.saveAs(saved)
+    const csv = readFileSync(saved, 'utf8').trim().split('\n')
     expect(csv[0]).toBe('index,time_ms,sensor_us,preprocess_us,inference_us,output_us,total_us')
     expect(csv).toHaveLength(profiled.samples.length + 1)
     expect(csv.slice(1).every((row) => row.split(',').length === 7 && Number(row.split(',')[4]) > 0)).toBe(true)

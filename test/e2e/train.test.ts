@@ -29,7 +29,7 @@ describe('Train in Chromium', () => {
     await page.getByTestId('import-paths').fill(['punch.csv', 'flex.csv'].map((f) => join(dataset, f)).join('\n'))
     await page.getByTestId('import-button').click()
     // A preview first: one row per file, the axes to take, and the rate asked for (IMU_Capture prints no time).
-    await expect.poll(() => page.getByTestId('import-preview-file').count()).toBe(2)
+    await expect.poll(() => page.getByTestId('import-preview-file').count(), { timeout: 30_000 }).toBe(2)
     await page.getByTestId('import-rate-ask').waitFor()
     await page.getByTestId('import-rate').fill('50')
     await page.getByTestId('import-confirm').click()
@@ -116,5 +116,5 @@ describe('Train in Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'train-results-dark.png') })
     await page.locator('.content').evaluate((el) => el.scrollTo(0, 0))
     await page.screenshot({ path: join(artifactsDir, 'train-dark.png') })
-  }, 90_000)
+  }, 240_000)
 })

@@ -1,16 +1,39 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { expect } from 'vitest'
-import { repoRoot, tempDir } from './tmp'
+import { expect, inject } from 'vitest'
+import WebSocket from 'ws'
+import { createClient, type ApiClient } from '../../src/shared/rpc'
+import { repoRoot } from './tmp'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+
+/** What test/e2e/global-setup.ts started once for all end-to-end files. */
+export interface SharedWebApp {
+  /** The address `npm run web` printed, with its token. */
+  url: string
+  /** Chromium's playwright server. */
+  wsEndpoint: string
+  /** The folder the server lets the tests use (each file gets its own folder inside it). */
+  allowed: string
+  /** A folder outside the allowed ones. */
+  outside: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webApp: SharedWebApp
+  }
+}
 
 export interface WebApp {
   url: string
-  home: string
+  /** This file's own work folder, inside the folders the server allows. */
   workDir: string
+  /** A folder the server does not allow. */
+  outsideDir: string
+  /** This file's own connection to Chromium: pages opened on it close with it. */
   browser: Browser
   page: Page
   /** console.error messages of the first page (tests that must see none assert it). */
@@ -18,43 +41,71 @@ export interface WebApp {
   stop(): Promise<void>
 }
 
+/** A typed client of the shared server over its WebSocket, as the page connects. */
+async function serverClient(url: string): Promise<{ api: ApiClient; close: () => void }> {
+  const u = new URL(url)
+  const ws = new WebSocket(`ws://${u.host}/rpc?token=${u.searchParams.get('token')}`, { origin: u.origin })
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  let next = 1
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  ws.on('message', (d) => {
+    const m = JSON.parse(d.toString()) as { type: string; id: number; ok: boolean; result?: unknown; error?: { message: string } }
+    const p = m.type === 'response' ? pending.get(m.id) : undefined
+    if (!p) return
+    pending.delete(m.id)
+    if (m.ok) p.resolve(m.result)
+    else p.reject(new Error(m.error?.message))
+  })
+  const api = createClient({
+    request: (method, args) =>
+      new Promise((resolve, reject) => {
+        const id = next++
+        pending.set(id, { resolve, reject })
+        ws.send(JSON.stringify({ type: 'request', id, method, args }))
+      }),
+    subscribe: () => () => undefined
+  })
+  return { api, close: () => ws.close() }
+}
+
 /**
- * Starts the real `npm run web` (scripts/web.mjs) on a random port with its own settings folder,
- * and Debian's Chromium driven by playwright-core.
+ * Puts the shared server back in the state of a fresh start: no board, virtual board, recording,
+ * profiling session or job running, no TFLM SDK chosen, no recent projects. Each file starts with
+ * it, so no file depends on what ran before it.
+ */
+async function resetServer(url: string): Promise<void> {
+  const { api, close } = await serverClient(url)
+  try {
+    await api.device.stopRecording()
+    await api.device.close()
+    await api.sim.stop()
+    for (const s of await api.profile.live()) if (s.state === 'starting' || s.state === 'running') await api.profile.stop(s.sessionId)
+    for (const j of await api.jobs.list()) if (j.state === 'running') await api.jobs.cancel(j.jobId)
+    const deadline = Date.now() + 60_000
+    while ((await api.jobs.list()).some((j) => j.state === 'running')) {
+      if (Date.now() > deadline) throw new Error('A job of an earlier test file did not stop within 60 s of its cancel.')
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    await api.system.setTflmSdk(null)
+    for (const r of await api.project.recent()) await api.project.forget(r.dir)
+  } finally {
+    close()
+  }
+}
+
+/**
+ * The app in Chromium for one test file: the `npm run web` and Chromium that
+ * test/e2e/global-setup.ts started, with this file's own browser context and work folder.
  */
 export async function startWebApp(): Promise<WebApp> {
-  const tmp = tempDir('microforge-e2e-')
-  const home = join(tmp.dir, 'home')
-  mkdirSync(home)
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'scripts', 'web.mjs')], {
-    cwd: repoRoot,
-    // The tests import fixtures and export into their work folder: the user allows both, as with a picker.
-    env: { ...process.env, MICROFORGE_PORT: '0', MICROFORGE_HOME: home, HOME: home, MICROFORGE_ALLOW_DIRS: [tmp.dir, join(repoRoot, 'test', 'fixtures')].join(delimiter) },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run web did not print its URL:\n${output}`)), 150_000)
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const m = output.match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`npm run web exited with ${code}:\n${output}`))
-    })
-  })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-  })
+  const shared = inject('webApp')
+  await resetServer(shared.url)
+  const workDir = mkdtempSync(join(shared.allowed, 'file-'))
+  const outsideDir = mkdtempSync(join(shared.outside, 'file-'))
+  const browser = await chromium.connect(shared.wsEndpoint)
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -64,16 +115,16 @@ export async function startWebApp(): Promise<WebApp> {
   })
   return {
     consoleErrors,
-    url,
-    home,
-    workDir: tmp.dir,
+    url: shared.url,
+    workDir,
+    outsideDir,
     browser,
     page,
     async stop() {
+      // Closing this connection closes every context and page the file opened.
       await browser.close().catch(() => undefined)
-      child.kill('SIGTERM')
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
-      tmp.cleanup()
+      await resetServer(shared.url)
+      for (const d of [workDir, outsideDir]) rmSync(d, { recursive: true, force: true })
       if (errors.length) throw new Error(`Errors in the page: ${errors.join('\n')}`)
     }
   }
