@@ -1,12 +1,11 @@
 import { createReadStream, promises as fs } from 'node:fs'
 import { createInterface } from 'node:readline'
-import type { LabelledCsv, LabelledCsvOptions } from '../core/dataset/labelled-csv'
-import { LabelledCsvReader } from '../core/dataset/labelled-csv-reader'
 import { wrapFsError } from '../storage/atomic-fs'
 
 /**
  * Large CSV files read as a stream of lines (issue #17: a 207 MB CSV peaked at 2.45 GB when it was
- * read whole, split into lines and cells). What is kept is the parsed numbers, not the text.
+ * read whole, split into lines and cells). The import reads each file twice this way (see
+ * import-readers.ts) and keeps no more than one recording's numbers.
  */
 export const HEAD_BYTES = 256 * 1024
 
@@ -26,7 +25,7 @@ export async function readHead(file: string): Promise<{ text: string; whole: boo
 }
 
 /** Each line of a file (without its ending: \r\n, \n or \r), read in chunks. */
-async function* fileLines(file: string): AsyncGenerator<string> {
+export async function* fileLines(file: string): AsyncGenerator<string> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })
   const rl = createInterface({ input: stream, crlfDelay: Infinity })
   try {
@@ -37,12 +36,6 @@ async function* fileLines(file: string): AsyncGenerator<string> {
     rl.close()
     stream.destroy()
   }
-}
-
-export async function readLabelledCsv(file: string, opts: LabelledCsvOptions): Promise<LabelledCsv> {
-  const reader = new LabelledCsvReader(opts)
-  for await (const line of fileLines(file)) reader.push(line)
-  return reader.finish()
 }
 
 /** Whether a blank line stands between lines of samples anywhere in the file (the IMU_Capture layout). */

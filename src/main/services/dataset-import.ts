@@ -4,32 +4,24 @@ import type { ImportOptions, ImportPreview } from '../../shared/contract/dataset
 import { MicroforgeError } from '../../shared/errors'
 import type { ProjectFile } from '../../shared/project-schema'
 import { hopOf } from '../../shared/signal'
-import { conform, lengthAtRate, sameRate, type Recording } from '../core/dataset/conform'
-import { defaultAxes } from '../core/dataset/csv-columns'
-import { parseImuCaptureCsv } from '../core/dataset/imu-capture-csv'
+import { conformReport, lengthAtRate, sameRate, type RecordingInfo } from '../core/dataset/conform'
 import { looksLikeSensorText } from '../core/dataset/sensor-text'
 import { hasLabelColumn, splitCsvLine } from '../core/dataset/labelled-csv'
-import { npyToWindows, readNpy } from '../core/dataset/npy'
 import { commonLength } from '../core/dataset/window-length'
-import { defaultAxisNames } from '../core/serial/number-tokens'
 import { wrapFsError } from '../storage/atomic-fs'
-import { blankLineBetweenSamples, readHead, readLabelledCsv } from './csv-stream'
+import { blankLineBetweenSamples, readHead } from './csv-stream'
+import { scanFile, type ScannedFile } from './import-readers'
 
 /**
- * Reading import files into recordings (IO) and deciding the signal spec they land in. The
- * conversion itself is core/dataset/conform.ts: nothing is resampled, cut or padded unless the
- * options say so.
+ * Finding the import files, a first pass over each (scanFile: lengths, rates, labels, every value
+ * checked) and deciding the signal spec they land in. The samples are read in a second pass, one
+ * recording at a time (readRecordings), by the import itself. The conversion is
+ * core/dataset/conform.ts: nothing is resampled, cut or padded unless the options say so.
  */
-export interface LoadedFile {
-  file: string
-  format: 'csv' | 'imu-capture' | 'npy'
-  timeColumn: string | null
-  axisColumns: string[]
-}
-
-export interface Loaded {
-  recordings: Recording[]
-  files: LoadedFile[]
+export interface Scanned {
+  /** Every recording, without samples, in import order. */
+  recordings: RecordingInfo[]
+  files: ScannedFile[]
   /** The axes read, in order. */
   axes: string[]
   /** Axis columns every file offers. */
@@ -46,57 +38,27 @@ interface Found {
   nameLabel: string
 }
 
-export async function loadRecordings(paths: string[], options: ImportOptions, projectAxes: string[]): Promise<Loaded> {
+export async function scanImport(paths: string[], options: ImportOptions, projectAxes: string[]): Promise<Scanned> {
   const found = await expandPaths(paths)
   if (found.length === 0) throw new MicroforgeError('NOT_FOUND', 'No .csv, .txt or .npy files found in what you chose.', 'Pick CSV files, NumPy .npy files, or a folder per class.')
-  const recordings: Recording[] = []
-  const files: LoadedFile[] = []
+  const files: ScannedFile[] = []
   let axes: string[] | null = null
   let choices: string[] | null = null
   for (const { path, name: short, label: placeLabel, nameLabel } of found) {
     await refuseNonSensorText(path, short)
     const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path)
-    const label = options.label ?? placeLabel
-    const given = options.rateHz ?? null
-    const rateFrom = given !== null ? 'given' : 'none'
-    let got: { axes: string[]; axisColumns: string[]; timeColumn: string | null }
-    if (format === 'npy') {
-      const windows = npyToWindows(readNpy(new Uint8Array(await readFileOrThrow(path)), short), short)
-      const n = windows[0]?.[0]?.length ?? 0
-      const names = projectAxes.length === n ? projectAxes : defaultAxisNames(n)
-      const pick = pickAxes(names, options.axes, short)
-      got = { axes: pick.map((i) => names[i]), axisColumns: names, timeColumn: null }
-      windows.forEach((w, i) => recordings.push({ file: short, label, values: w.map((r) => pick.map((k) => r[k])), rateHz: given, rateFrom, split: null, source: `import:${short}${windows.length > 1 ? `#${i}` : ''}` }))
-    } else if (format === 'imu-capture') {
-      // An IMU_Capture file holds one class's gestures and is named after it (punch.csv, flex.csv),
-      // also when the folder holding the files was picked.
-      const imuLabel = options.label ?? (short.includes('/') ? placeLabel : nameLabel)
-      const r = parseImuCaptureCsv((await readFileOrThrow(path)).toString('utf8'))
-      const pick = pickAxes(r.axes, options.axes ?? defaultAxes(r.axes), short)
-      got = { axes: pick.map((i) => r.axes[i]), axisColumns: r.axes, timeColumn: null }
-      r.windows.forEach((w, i) => recordings.push({ file: short, label: imuLabel, values: w.map((row) => pick.map((k) => row[k])), rateHz: given, rateFrom, split: null, source: `import:${short}#${i}` }))
-    } else {
-      const r = await readLabelledCsv(path, { label, name: short, ...(options.axes ? { axes: options.axes } : {}) })
-      got = { axes: r.axes, axisColumns: r.axisColumns, timeColumn: r.timeColumn }
-      r.windows.forEach((w, i) =>
-        recordings.push({
-          file: short,
-          label: w.label,
-          values: w.values,
-          rateHz: w.rateHz ?? given,
-          rateFrom: w.rateHz !== null ? 'time column' : rateFrom,
-          split: w.split,
-          source: `import:${short}${r.windows.length > 1 ? `#${i}` : ''}`
-        })
-      )
-    }
+    // An IMU_Capture file holds one class's gestures and is named after it (punch.csv, flex.csv),
+    // also when the folder holding the files was picked.
+    const label = options.label ?? (format === 'imu-capture' && !short.includes('/') ? nameLabel : placeLabel)
+    const got = await scanFile({ path, file: short, format, label }, options, projectAxes)
     if (axes === null) axes = got.axes
     else if (got.axes.length !== axes.length) {
       throw new MicroforgeError('PARSE_ERROR', `${short} has ${got.axes.length} axes, the other files have ${axes.length}.`, 'Import files from the same sensor together, or pick the same axes in each.')
     }
     choices = choices === null ? got.axisColumns : choices.filter((c) => got.axisColumns.includes(c))
-    files.push({ file: short, format, timeColumn: got.timeColumn, axisColumns: got.axisColumns })
+    files.push(got)
   }
+  const recordings = files.flatMap((f) => f.recordings)
   if (recordings.length === 0 || axes === null) throw new MicroforgeError('PARSE_ERROR', 'The files hold no recordings.', 'Check that they contain samples.')
   return { recordings, files, axes, axisChoices: choices ?? [] }
 }
@@ -119,7 +81,7 @@ export interface ImportPlan {
 }
 
 /** The rate, window and hop the recordings land in: the project's, else what the files say. */
-export function planSpec(p: ProjectFile, loaded: Loaded, options: ImportOptions): ImportPlan {
+export function planSpec(p: ProjectFile, loaded: Scanned, options: ImportOptions): ImportPlan {
   const sig = p.signal
   let rateHz = sig.sampleRateHz
   if (rateHz === null) {
@@ -136,7 +98,7 @@ export function planSpec(p: ProjectFile, loaded: Loaded, options: ImportOptions)
   if (options.windowLength !== undefined && sig.windowLength !== null && options.windowLength !== sig.windowLength) {
     throw new MicroforgeError('INVALID_ARGUMENT', `This project's windows are ${sig.windowLength} samples; ${options.windowLength} was asked for.`, 'Leave the window length empty to use the project\'s, or start a new project.')
   }
-  const lengths = loaded.recordings.map((r) => lengthAtRate(r.values.length, r.rateHz, rateHz))
+  const lengths = loaded.recordings.map((r) => lengthAtRate(r.length, r.rateHz, rateHz))
   const windowLength = sig.windowLength ?? options.windowLength ?? defaultWindow(lengths, rateHz)
   const hop = options.hop ?? hopOf(sig) ?? windowLength
   if (sig.windowLength !== null && options.hop !== undefined && sig.hop !== null && options.hop !== sig.hop) {
@@ -153,11 +115,11 @@ function defaultWindow(lengths: number[], rateHz: number | null): number {
   return Math.max(1, rateHz ? Math.min(Math.round(rateHz), shortest) : shortest)
 }
 
-export function preview(p: ProjectFile, loaded: Loaded, options: ImportOptions): ImportPreview {
+export function preview(p: ProjectFile, loaded: Scanned, options: ImportOptions): ImportPreview {
   const plan = planSpec(p, loaded, { ...options, resample: true })
-  const { report } = conform(loaded.recordings, { ...plan, resample: true, pad: options.pad ?? 'end', ...(options.crop ? { crop: options.crop } : {}) })
+  const report = conformReport(loaded.recordings, { ...plan, resample: true, pad: options.pad ?? 'end', ...(options.crop ? { crop: options.crop } : {}) })
   const otherRates = [...new Set(loaded.recordings.map((r) => r.rateHz).filter((r): r is number => r !== null && p.signal.sampleRateHz !== null && !sameRate(r, p.signal.sampleRateHz)))]
-  const lengths = loaded.recordings.map((r) => lengthAtRate(r.values.length, r.rateHz, plan.rateHz))
+  const lengths = loaded.recordings.map((r) => lengthAtRate(r.length, r.rateHz, plan.rateHz))
   return {
     files: report.map((r) => {
       const f = loaded.files.find((x) => x.file === r.file)
@@ -171,23 +133,6 @@ export function preview(p: ProjectFile, loaded: Loaded, options: ImportOptions):
     hop: plan.hop,
     shorter: lengths.filter((n) => n < plan.windowLength).length,
     longer: lengths.filter((n) => n > plan.windowLength).length
-  }
-}
-
-function pickAxes(names: string[], wanted: string[] | undefined, file: string): number[] {
-  if (!wanted) return names.map((_, i) => i)
-  return wanted.map((a) => {
-    const i = names.indexOf(a)
-    if (i < 0) throw new MicroforgeError('PARSE_ERROR', `${file} has no axis "${a}".`, "Pick axes that every file has (the import preview lists each file's columns).")
-    return i
-  })
-}
-
-async function readFileOrThrow(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file)
-  } catch (err) {
-    throw wrapFsError(err, file)
   }
 }
 

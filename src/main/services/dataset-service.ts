@@ -7,12 +7,13 @@ import type { SampleWindow } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { CLASS_PALETTE, type ProjectFile } from '../../shared/project-schema'
 import { type SignalPatch, type SignalSpec } from '../../shared/signal'
-import { conform } from '../core/dataset/conform'
+import { checkRecordings, conformRecording, conformReport, windowCount, type ConformOptions } from '../core/dataset/conform'
 import { exportCsv, exportNpyTree } from '../core/dataset/dataset-export'
 import { splitForNext, stratifiedSplit } from '../core/dataset/split'
 import type { ServiceEvents } from './event-bus'
 import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
-import { loadRecordings, planSpec, preview } from './dataset-import'
+import { planSpec, preview, scanImport } from './dataset-import'
+import { readRecordings } from './import-readers'
 import { commitFolder, settleCommit } from '../storage/commit-journal'
 import { InjectedKill } from '../storage/fs-ops'
 import { sampleText, stageWindows } from '../storage/import-staging'
@@ -184,44 +185,61 @@ export class DatasetService implements DatasetApi {
 
   async import(project: string, paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
     const p = await readProjectFile(project)
-    const loaded = await loadRecordings(paths, options, p.signal.axes)
+    // First pass: lengths, rates, labels and every value checked; no samples are kept.
+    const scanned = await scanImport(paths, options, p.signal.axes)
     const known = p.signal.axes.length > 0 ? p.signal.axes : null
-    if (known && known.length !== loaded.axes.length) {
-      throw new MicroforgeError('PARSE_ERROR', `The files have ${loaded.axes.length} axes; this project records ${known.length} (${known.join(', ')}).`, 'Pick matching axes, import into a new project, or pick files from the same sensor.')
+    if (known && known.length !== scanned.axes.length) {
+      throw new MicroforgeError('PARSE_ERROR', `The files have ${scanned.axes.length} axes; this project records ${known.length} (${known.join(', ')}).`, 'Pick matching axes, import into a new project, or pick files from the same sensor.')
     }
-    const plan = planSpec(p, loaded, options)
-    const { windows, report } = conform(loaded.recordings, {
+    const plan = planSpec(p, scanned, options)
+    const opts: ConformOptions = {
       ...plan,
       ...(options.resample ? { resample: true } : {}),
       ...(options.crop ? { crop: options.crop } : {}),
       ...(options.pad ? { pad: options.pad } : {}),
       ...(options.padWith ? { padWith: options.padWith } : {})
-    })
-    const axes = known ?? loaded.axes
-    const ids = windows.map(() => this.newId())
+    }
+    checkRecordings(scanned.recordings, opts)
+    const report = conformReport(scanned.recordings, opts)
+    // Every window's id, label and split are known before any sample is read again.
+    const labels = scanned.recordings.flatMap((r) => new Array<string>(windowCount(r, opts)).fill(r.label))
+    const ids = labels.map(() => this.newId())
     const plan2 = stratifiedSplit(
-      ids.map((id, i) => ({ id, label: windows[i].label })),
+      ids.map((id, i) => ({ id, label: labels[i] })),
       options.testFraction ?? (typeof p.settings.testFraction === 'number' ? p.settings.testFraction : DEFAULT_TEST_FRACTION),
       seedOf(p)
     )
     const createdAt = new Date().toISOString()
     const classes: Record<string, number> = {}
-    for (const w of windows) classes[w.label] = (classes[w.label] ?? 0) + 1
-    // All windows or none: written to a staging folder (one sync for all of them), then committed
-    // by one journal rename. A full disk or a kill before the commit leaves the project as it was,
-    // so trying again does not duplicate anything.
+    for (const l of labels) classes[l] = (classes[l] ?? 0) + 1
+    const axes = known ?? scanned.axes
+    // Second pass: one recording at a time is read, conformed and written, so memory does not grow
+    // with the files (issue #17). All windows or none: they go to a staging folder (one sync for all
+    // of them), committed by one journal rename. A full disk or a kill before the commit leaves the
+    // project as it was, so trying again does not duplicate anything.
     const staging = await stageWindows(
       project,
-      windows.map((w, i) => ({ id: ids[i], label: w.label, split: w.split ?? plan2.get(ids[i]) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt }))
+      (async function* () {
+        let i = 0
+        for (const f of scanned.files) {
+          for await (const rec of readRecordings(f)) {
+            for (const w of conformRecording(rec, opts)) {
+              const id = ids[i++]
+              if (id === undefined || w.label !== labels[i - 1]) throw new MicroforgeError('PARSE_ERROR', `${rec.file} changed while it was being imported. Nothing was imported.`, 'Import it again once nothing is writing to it.')
+              yield { id, label: w.label, split: w.split ?? plan2.get(id) ?? 'train', axes, rateHz: w.rateHz, values: w.values, source: w.source, createdAt }
+            }
+          }
+        }
+      })()
     )
-    const given = loaded.recordings.some((r) => r.rateFrom === 'given')
+    const given = scanned.recordings.some((r) => r.rateFrom === 'given')
     try {
       await withProjectLock(project, async () => {
         // Classes first: the windows committed next always have their class listed.
         await this.ensureClasses(project, Object.keys(classes), {
           windowLength: plan.windowLength,
           ...(options.hop !== undefined ? { hop: options.hop } : {}),
-          axes: loaded.axes,
+          axes: scanned.axes,
           ...(plan.rateHz !== null ? { sampleRateHz: plan.rateHz, rateSource: given ? 'user' : 'file' } : {})
         })
         await commitFolder(project, `samples/${staging}`, 'samples')
@@ -237,7 +255,7 @@ export class DatasetService implements DatasetApi {
 
   async previewImport(project: string, paths: string[], options: ImportOptions = {}): Promise<ImportPreview> {
     const p = await readProjectFile(project)
-    return preview(p, await loadRecordings(paths, options, p.signal.axes), options)
+    return preview(p, await scanImport(paths, options, p.signal.axes), options)
   }
 
   async export(project: string, format: 'npy' | 'csv', out: string): Promise<ExportResult> {

@@ -3,6 +3,11 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { fsOps, syncStep } from './fs-ops'
 
+interface BatchFile {
+  name: string
+  data: string | Uint8Array
+}
+
 /** Files written between yields to the event loop (a few ms of work). */
 const CHUNK = 256
 
@@ -14,9 +19,9 @@ const CHUNK = 256
  * through the thread pool per file cost more than the write. Nothing here is visible to readers
  * until the caller commits the folder.
  */
-export async function writeBatch(dir: string, files: Iterable<{ name: string; data: string | Uint8Array }>): Promise<number> {
+export async function writeBatch(dir: string, files: Iterable<BatchFile> | AsyncIterable<BatchFile>): Promise<number> {
   const names: string[] = []
-  for (const { name, data } of files) {
+  for await (const { name, data } of files) {
     names.push(name)
     await fsOps.writeFileNow(join(dir, name), data)
     if (names.length % CHUNK === 0) await new Promise((r) => setImmediate(r))

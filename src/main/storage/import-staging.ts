@@ -16,10 +16,10 @@ export function sampleText(w: SampleWindow): string {
 const STAGING = /^\.import-(\d+)-[0-9a-f]+$/
 
 /**
- * Writes an import's windows to samples/.import-<pid>-<hex>/ (hidden: nothing lists it) and returns
+ * Writes an import's windows (a list, or generated as they are read) to samples/.import-<pid>-<hex>/ (hidden: nothing lists it) and returns
  * that folder's name. Staging folders of processes that are gone (killed mid-import) are removed.
  */
-export async function stageWindows(project: string, windows: SampleWindow[]): Promise<string> {
+export async function stageWindows(project: string, windows: Iterable<SampleWindow> | AsyncIterable<SampleWindow>): Promise<string> {
   const samples = join(project, 'samples')
   for (const name of await fs.readdir(samples).catch(() => [] as string[])) {
     const m = STAGING.exec(name)
@@ -29,11 +29,12 @@ export async function stageWindows(project: string, windows: SampleWindow[]): Pr
   const dir = join(samples, name)
   try {
     await fsOps.mkdir(dir)
-    // Generated lazily: 100,000 windows' text never sits in memory at once.
+    // Generated lazily: 100,000 windows' text never sits in memory at once, nor (when `windows`
+    // is itself generated as files are read) their samples.
     await writeBatch(
       dir,
-      (function* () {
-        for (const w of windows) yield { name: `${w.id}.json`, data: sampleText(w) }
+      (async function* () {
+        for await (const w of windows) yield { name: `${w.id}.json`, data: sampleText(w) }
       })()
     )
   } catch (err) {

@@ -10,16 +10,22 @@ import { resample, resampledLength } from './resample'
  * window with `crop`). Anything else stops with an error that names the rates or lengths, and
  * every file's report says what happened to it.
  */
-export interface Recording {
+export interface RecordingInfo {
   /** File name, for the report and messages. */
   file: string
   label: string
-  values: number[][]
+  /** Samples in it. */
+  length: number
   /** Native rate: from the file's time column, or the rate the user gave; null when unknown. */
   rateHz: number | null
   rateFrom: 'time column' | 'given' | 'none'
   split: 'train' | 'test' | null
   source: string
+}
+
+/** A recording with its samples (the import holds one at a time; see dataset-service). */
+export interface Recording extends Omit<RecordingInfo, 'length'> {
+  values: number[][]
 }
 
 export interface ConformOptions {
@@ -49,9 +55,25 @@ export function sameRate(a: number, b: number): boolean {
 }
 
 export function conform(recordings: Recording[], opts: ConformOptions): { windows: ConformedWindow[]; report: FileReport[] } {
+  const infos = recordings.map(infoOf)
+  checkRecordings(infos, opts)
+  const windows: ConformedWindow[] = []
+  for (const rec of recordings) windows.push(...conformRecording(rec, opts))
+  return { windows, report: conformReport(infos, opts) }
+}
+
+export function infoOf({ values, ...rest }: Recording): RecordingInfo {
+  return { ...rest, length: values.length }
+}
+
+/** Everything conform refuses (another rate without `resample`, too short without `pad`), from the recordings' lengths and rates alone. */
+export function checkRecordings(recordings: RecordingInfo[], opts: ConformOptions): void {
   checkRates(recordings, opts)
   checkLengths(recordings, opts)
-  const windows: ConformedWindow[] = []
+}
+
+/** What conform does to each file, from the recordings' lengths and rates alone. */
+export function conformReport(recordings: RecordingInfo[], opts: ConformOptions): FileReport[] {
   const reports = new Map<string, FileReport & { actionSet: Set<string> }>()
   for (const rec of recordings) {
     let r = reports.get(rec.file)
@@ -59,41 +81,56 @@ export function conform(recordings: Recording[], opts: ConformOptions): { window
       r = { file: rec.file, label: rec.label, rateHz: rec.rateHz, rateFrom: rec.rateFrom, recordings: 0, samples: 0, windows: 0, actions: [], actionSet: new Set() }
       reports.set(rec.file, r)
     }
-    const note = (a: string): void => {
-      r.actionSet.add(a)
-    }
     r.recordings++
-    r.samples += rec.values.length
-    let values = rec.values
-    let rate = rec.rateHz
-    if (rate !== null && opts.rateHz !== null && !sameRate(rate, opts.rateHz)) {
-      values = resample(values, rate, opts.rateHz)
-      note(`resampled ${fmt(rate)} Hz -> ${fmt(opts.rateHz)} Hz (band-limited; durations kept)`)
-      rate = opts.rateHz
-    } else if (rate === null && opts.rateHz !== null) {
-      note(`no timing in the file: taken as the project's ${fmt(opts.rateHz)} Hz`)
-      rate = opts.rateHz
-    } else if (rate === null) {
-      note('rate unknown')
-    }
-    const W = opts.windowLength
-    const pieces: number[][][] = []
-    if (values.length === W) pieces.push(values)
-    else if (values.length < W) {
-      pieces.push(padAt(values, W, opts.pad as PadAt, opts.padWith ?? 'zeros'))
-      note(`padded to ${W} samples at the ${opts.pad} (${opts.padWith ?? 'zeros'})`)
-    } else if (opts.crop) {
-      pieces.push(cropAt(values, W, opts.crop))
-      note(`cropped to ${W} samples from the ${opts.crop}`)
-    } else {
-      for (let s = 0; s + W <= values.length; s += opts.hop) pieces.push(values.slice(s, s + W))
-      note(`cut into windows of ${W} samples, hop ${opts.hop}`)
-    }
-    r.windows += pieces.length
-    for (const v of pieces) windows.push({ label: rec.label, values: v, rateHz: rate, split: rec.split, source: rec.source })
+    r.samples += rec.length
+    r.windows += windowCount(rec, opts)
+    for (const a of plan(rec, opts).actions) r.actionSet.add(a)
   }
-  const report = [...reports.values()].map(({ actionSet, ...rest }) => ({ ...rest, actions: actionSet.size ? [...actionSet] : ['kept as recorded'] }))
-  return { windows, report }
+  return [...reports.values()].map(({ actionSet, ...rest }) => ({ ...rest, actions: actionSet.size ? [...actionSet] : ['kept as recorded'] }))
+}
+
+/** Windows conform makes of one recording. */
+export function windowCount(rec: RecordingInfo, opts: ConformOptions): number {
+  const { n } = plan(rec, opts)
+  const W = opts.windowLength
+  if (n <= W || opts.crop) return 1
+  return Math.floor((n - W) / opts.hop) + 1
+}
+
+/** One recording's windows: resampled, padded, cropped or cut as conform decides (call checkRecordings first). */
+export function conformRecording(rec: Recording, opts: ConformOptions): ConformedWindow[] {
+  const p = plan({ ...rec, length: rec.values.length }, opts)
+  const values = p.resampleFrom !== null ? resample(rec.values, p.resampleFrom, opts.rateHz as number) : rec.values
+  const W = opts.windowLength
+  const pieces: number[][][] = []
+  if (values.length === W) pieces.push(values)
+  else if (values.length < W) pieces.push(padAt(values, W, opts.pad as PadAt, opts.padWith ?? 'zeros'))
+  else if (opts.crop) pieces.push(cropAt(values, W, opts.crop))
+  else for (let s = 0; s + W <= values.length; s += opts.hop) pieces.push(values.slice(s, s + W))
+  return pieces.map((v) => ({ label: rec.label, values: v, rateHz: p.rate, split: rec.split, source: rec.source }))
+}
+
+/** The rate a recording lands at, its length there, and what is done to it (the report's words). */
+function plan(rec: RecordingInfo, opts: ConformOptions): { rate: number | null; resampleFrom: number | null; n: number; actions: string[] } {
+  const actions: string[] = []
+  let rate = rec.rateHz
+  let resampleFrom: number | null = null
+  if (rate !== null && opts.rateHz !== null && !sameRate(rate, opts.rateHz)) {
+    actions.push(`resampled ${fmt(rate)} Hz -> ${fmt(opts.rateHz)} Hz (band-limited; durations kept)`)
+    resampleFrom = rate
+    rate = opts.rateHz
+  } else if (rate === null && opts.rateHz !== null) {
+    actions.push(`no timing in the file: taken as the project's ${fmt(opts.rateHz)} Hz`)
+    rate = opts.rateHz
+  } else if (rate === null) {
+    actions.push('rate unknown')
+  }
+  const n = resampleFrom !== null ? lengthAtRate(rec.length, resampleFrom, opts.rateHz) : rec.length
+  const W = opts.windowLength
+  if (n < W) actions.push(`padded to ${W} samples at the ${opts.pad} (${opts.padWith ?? 'zeros'})`)
+  else if (n > W && opts.crop) actions.push(`cropped to ${W} samples from the ${opts.crop}`)
+  else if (n > W) actions.push(`cut into windows of ${W} samples, hop ${opts.hop}`)
+  return { rate, resampleFrom, n, actions }
 }
 
 /** Output length of each recording after resampling, as conform would make it (for previews). */
@@ -101,7 +138,7 @@ export function lengthAtRate(n: number, fromHz: number | null, toHz: number | nu
   return fromHz !== null && toHz !== null && !sameRate(fromHz, toHz) ? resampledLength(n, fromHz, toHz) : n
 }
 
-function checkRates(recordings: Recording[], opts: ConformOptions): void {
+function checkRates(recordings: RecordingInfo[], opts: ConformOptions): void {
   const target = opts.rateHz
   if (target === null || opts.resample) return
   const off = recordings.filter((r) => r.rateHz !== null && !sameRate(r.rateHz, target))
@@ -115,12 +152,12 @@ function checkRates(recordings: Recording[], opts: ConformOptions): void {
   )
 }
 
-function checkLengths(recordings: Recording[], opts: ConformOptions): void {
+function checkLengths(recordings: RecordingInfo[], opts: ConformOptions): void {
   if (opts.pad) return
-  const short = recordings.filter((r) => lengthAtRate(r.values.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz) < opts.windowLength)
+  const short = recordings.filter((r) => lengthAtRate(r.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz) < opts.windowLength)
   if (short.length === 0) return
   const files = [...new Set(short.map((r) => r.file))]
-  const shortest = Math.min(...short.map((r) => lengthAtRate(r.values.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz)))
+  const shortest = Math.min(...short.map((r) => lengthAtRate(r.length, r.rateHz, opts.resample ? opts.rateHz : r.rateHz)))
   throw new MicroforgeError(
     'INVALID_ARGUMENT',
     `${names(files)} ${short.length === 1 ? 'has a recording' : 'have recordings'} shorter than a window (${shortest} samples; a window is ${opts.windowLength}). Nothing was imported.`,

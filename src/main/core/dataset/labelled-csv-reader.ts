@@ -2,60 +2,92 @@ import { MicroforgeError } from '../../../shared/errors'
 import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { defaultAxisNames, parseFiniteNumber } from '../serial/number-tokens'
 import { defaultAxes, planColumns, rateFromTimes, type ColumnPlan } from './csv-columns'
-import type { LabelledCsv, LabelledCsvOptions, LabelledWindow } from './labelled-csv'
+import type { LabelledCsvOptions } from './labelled-csv'
 import { splitCsvLine } from './labelled-csv'
+import { GrowableF64 } from './growable'
 
 /** Lines after the header read before the columns' roles are decided (as the whole-text parser did). */
 const SAMPLE_LINES = 50
 
-/** A growable column of numbers: 8 or 4 bytes a row instead of a string and an array per cell. */
-class Column<T extends Float64Array | Int32Array | Uint8Array> {
-  length = 0
-  constructor(private data: T) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2))
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = v
-  }
-  at(k: number): number {
-    return this.data[k]
-  }
+/** One recording of a labelled CSV. */
+export interface CsvRecording {
+  label: string
+  split: 'train' | 'test' | null
+  /** From the time column; null when the file has none. */
+  rateHz: number | null
+  /** Samples in it. */
+  length: number
+  /** Row-major samples x axes; null in the first pass, which keeps no samples. */
+  values: Float64Array | null
+}
+
+export interface CsvColumns {
+  /** The axes read, in the order asked for. */
+  axes: string[]
+  /** Every column that could be an axis (not time, label, window or split), for the preview. */
+  axisColumns: string[]
+  /** The time column the rate came from, or null. */
+  timeColumn: string | null
+  /** Columns recognised as clocks (never axes). */
+  timeColumns: string[]
+}
+
+export interface CsvScan extends CsvColumns {
+  /** Whether the window column holds ids rather than restarting indices (a property of the whole file). */
+  windowIsId: boolean
+  /** Every recording, without samples. */
+  recordings: CsvRecording[]
+}
+
+/** How the second pass reads: the first pass's window-column decision, and where each recording goes once complete. */
+export interface SecondPass {
+  windowIsId: boolean
+  onRecording: (r: CsvRecording) => void
+}
+
+interface Row {
+  index: number
+  line: number
+  afterBlank: boolean
+  label: string
+  windowText: string
+  windowNum: number
+  time: number
+  split: 'train' | 'test' | null
+  values: Float64Array
 }
 
 /**
- * The labelled-CSV parser fed one line at a time (parseLabelledCsv feeds it a whole text; the import
- * feeds it lines read from a file stream), so a large file is never held as text, lines or cells.
- * Per row it keeps the axis values read and a few numbers (line, label, window, time, split); the
- * rules (and every message, with the line it names) are those documented in labelled-csv.ts.
+ * The labelled-CSV parser fed one line at a time, in two passes over a file (issue #17: memory must
+ * not grow with the file). The first pass keeps per recording only its label, split, rate and
+ * length, checks every number (the line named) and decides whether the window column holds ids,
+ * which needs the whole file. The second pass, told that decision, hands on each recording with its
+ * samples as soon as it is complete, so only one recording is held. The rules (and every message,
+ * with the line it names) are those documented in labelled-csv.ts.
  */
 export class LabelledCsvReader {
   private readonly name: string
   private lineNo = 0
+  private rows = 0
   private header: string[] | null = null
   private pending: { line: number; text: string }[] = []
   private plan: ColumnPlan | null = null
   private axisCols: number[] = []
   private candidates: number[] = []
-  private readonly values: number[][] = []
-  private readonly line = new Column(new Int32Array(1024))
-  private readonly labelId = new Column(new Int32Array(1024))
-  private readonly windowId = new Column(new Int32Array(1024))
-  private readonly windowNum = new Column(new Float64Array(1024))
-  private readonly time = new Column(new Float64Array(1024))
-  private readonly split = new Column(new Uint8Array(1024))
-  /** 1 where a blank line came before the row. */
-  private readonly afterBlank = new Column(new Uint8Array(1024))
-  private readonly labels: string[] = []
-  private readonly labelIds = new Map<string, number>()
-  private readonly windowIds = new Map<string, number>()
   private blank = false
+  private prevWindowText: string | null = null
+  /** One row's axis values, copied by each segmenter before the next row. */
+  private scratch = new Float64Array(0)
+  private repeatedWindow = false
   /** The first bad number, thrown only at the end: a wrong column count anywhere is named first. */
-  private badNumber: { row: number; error: MicroforgeError } | null = null
+  badNumber: { row: number; error: MicroforgeError } | null = null
+  /** First pass with a window column: both readings of it, until the file says which. */
+  private segmenters: Segmenter[] = []
 
-  constructor(private readonly opts: LabelledCsvOptions = {}) {
+  constructor(
+    private readonly opts: LabelledCsvOptions = {},
+    private readonly second: SecondPass | null = null
+  ) {
     this.name = opts.name ?? 'the file'
   }
 
@@ -78,28 +110,24 @@ export class LabelledCsvReader {
     this.row(this.lineNo, text)
   }
 
-  finish(): LabelledCsv {
+  /** First pass: the columns, the window-column decision and every recording (or the first error, in file order). */
+  finish(): CsvScan {
     if (this.header === null) throw new MicroforgeError('PARSE_ERROR', `${this.name} is empty.`, 'Choose the CSV file with your recordings.')
     if (this.plan === null) this.startRows()
     const plan = this.plan as ColumnPlan
-    const header = this.header
-    const n = this.values.length
-    const windowIsId = plan.windowCol >= 0 && this.anyRepeatedWindow()
-    const windows: LabelledWindow[] = []
-    let start = 0
-    for (let k = 1; k <= n; k++) {
-      if (k < n && !this.afterBlank.at(k) && !this.startsNewWindow(k, windowIsId)) continue
-      windows.push(this.window(start, k))
-      start = k
-    }
+    const windowIsId = this.second ? this.second.windowIsId : plan.windowCol >= 0 && this.repeatedWindow
+    const seg = this.segmenters.find((s) => s.windowIsId === windowIsId) as Segmenter
+    seg.end()
+    if (seg.error) throw seg.error
     if (this.badNumber) throw this.badNumber.error
-    const timeColumns = header.filter((_, c) => plan.roles[c] === 'time')
+    const header = this.header
     return {
       axes: this.axisCols.map((c) => header[c]),
       axisColumns: this.candidates.map((c) => header[c]),
       timeColumn: plan.timeCol >= 0 ? header[plan.timeCol] : null,
-      timeColumns,
-      windows
+      timeColumns: header.filter((_, c) => plan.roles[c] === 'time'),
+      windowIsId,
+      recordings: seg.recordings
     }
   }
 
@@ -121,13 +149,16 @@ export class LabelledCsvReader {
       throw new MicroforgeError('PARSE_ERROR', `${this.name} has no label column, and no label was given.`, 'Add a "label" column, or import it with a label (--label punch, or name the file or its folder after its class).')
     }
     this.plan = plan
+    const ctx: SegmentContext = { reader: this, plan, axes: this.axisCols.length, name: this.name, label: this.opts.label }
+    if (this.second) this.segmenters = [new Segmenter(ctx, this.second.windowIsId, this.second.onRecording)]
+    else this.segmenters = (plan.windowCol >= 0 ? [false, true] : [false]).map((id) => new Segmenter(ctx, id, null))
     for (const p of this.pending) this.row(p.line, p.text)
     this.pending = []
   }
 
   private row(line: number, text: string): void {
     if (text.trim() === '') {
-      if (this.values.length > 0) this.blank = true
+      if (this.rows > 0) this.blank = true
       return
     }
     const plan = this.plan as ColumnPlan
@@ -136,70 +167,120 @@ export class LabelledCsvReader {
     if (cells.length !== header.length) {
       throw new MicroforgeError('PARSE_ERROR', `Line ${line} of ${this.name} has ${cells.length} columns, the header has ${header.length}.`, 'Fix or delete that line and import again.')
     }
-    const row = this.values.length
-    const v = new Array<number>(this.axisCols.length)
+    const index = this.rows++
+    if (this.scratch.length !== this.axisCols.length) this.scratch = new Float64Array(this.axisCols.length)
+    const v = this.scratch
     for (let a = 0; a < this.axisCols.length; a++) {
       const c = this.axisCols[a]
       const x = parseFiniteNumber(cells[c])
       v[a] = x ?? 0
       if (this.badNumber !== null) continue
       if (x === null) {
-        this.badNumber = { row, error: new MicroforgeError('PARSE_ERROR', `Line ${line} of ${this.name}, column ${c + 1}: not a finite number.`, 'Fix or delete that line and import again.') }
+        this.badNumber = { row: index, error: new MicroforgeError('PARSE_ERROR', `Line ${line} of ${this.name}, column ${c + 1}: not a finite number.`, 'Fix or delete that line and import again.') }
       } else if (Math.abs(x) > MAX_SAMPLE_MAGNITUDE) {
         const p = magnitudeProblem(`Line ${line} of ${this.name}, column ${c + 1}`)
-        this.badNumber = { row, error: new MicroforgeError('PARSE_ERROR', p.message, p.hint) }
+        this.badNumber = { row: index, error: new MicroforgeError('PARSE_ERROR', p.message, p.hint) }
       }
     }
-    this.values.push(v)
-    this.line.push(line)
-    this.afterBlank.push(this.blank ? 1 : 0)
+    const windowText = plan.windowCol >= 0 ? cells[plan.windowCol] : ''
+    const afterBlank = this.blank
+    // A window column whose value repeats on the next row (within a block) holds ids, not indices.
+    if (index > 0 && !afterBlank && windowText === this.prevWindowText) this.repeatedWindow = true
+    this.prevWindowText = windowText
     this.blank = false
-    this.labelId.push(plan.labelCol >= 0 ? this.intern(this.labelIds, cells[plan.labelCol], this.labels) : -1)
-    this.windowId.push(plan.windowCol >= 0 ? this.intern(this.windowIds, cells[plan.windowCol]) : -1)
-    this.windowNum.push(plan.windowCol >= 0 ? Number(cells[plan.windowCol]) : 0)
-    this.time.push(plan.timeCol >= 0 ? Number(cells[plan.timeCol]) : 0)
     const s = plan.splitCol >= 0 ? cells[plan.splitCol].toLowerCase() : ''
-    this.split.push(s === 'train' ? 1 : s === 'test' ? 2 : 0)
-  }
-
-  private intern(ids: Map<string, number>, text: string, names?: string[]): number {
-    let id = ids.get(text)
-    if (id === undefined) {
-      id = ids.size
-      ids.set(text, id)
-      names?.push(text)
+    const row: Row = {
+      index,
+      line,
+      afterBlank,
+      label: plan.labelCol >= 0 ? cells[plan.labelCol] : '',
+      windowText,
+      windowNum: plan.windowCol >= 0 ? Number(windowText) : 0,
+      time: plan.timeCol >= 0 ? Number(cells[plan.timeCol]) : 0,
+      split: s === 'train' ? 'train' : s === 'test' ? 'test' : null,
+      values: v
     }
-    return id
+    for (const seg of this.segmenters) seg.row(row)
+  }
+}
+
+interface SegmentContext {
+  reader: LabelledCsvReader
+  plan: ColumnPlan
+  axes: number
+  name: string
+  label: string | undefined
+}
+
+/**
+ * Cuts rows into recordings under one reading of the window column: a new recording at a blank
+ * line, a new label, a new window id (or an index that does not go up) and a clock that steps back.
+ */
+class Segmenter {
+  /** First pass: the recordings so far (no samples). */
+  readonly recordings: CsvRecording[] = []
+  /** The first recording that cannot be imported (a bad number in it or before it, an empty label). */
+  error: MicroforgeError | null = null
+  private count = 0
+  private first: Row | null = null
+  private prev: Row | null = null
+  private readonly times: GrowableF64 | null
+  private readonly values: GrowableF64 | null
+
+  constructor(
+    private readonly ctx: SegmentContext,
+    readonly windowIsId: boolean,
+    private readonly emit: ((r: CsvRecording) => void) | null
+  ) {
+    this.times = ctx.plan.timeCol >= 0 ? new GrowableF64() : null
+    this.values = emit ? new GrowableF64() : null
   }
 
-  /** A window column whose value repeats on the next row (within a block) holds ids, not indices. */
-  private anyRepeatedWindow(): boolean {
-    for (let k = 1; k < this.values.length; k++) if (!this.afterBlank.at(k) && this.windowId.at(k) === this.windowId.at(k - 1)) return true
-    return false
+  row(r: Row): void {
+    if (this.prev !== null && (r.afterBlank || this.startsNew(this.prev, r))) this.close(r.index)
+    if (this.count === 0) this.first = r
+    this.count++
+    this.prev = r
+    this.times?.push(r.time * this.ctx.plan.timeScale)
+    this.values?.pushAll(r.values)
   }
 
-  private startsNewWindow(k: number, windowIsId: boolean): boolean {
-    const plan = this.plan as ColumnPlan
-    if (plan.labelCol >= 0 && this.labelId.at(k) !== this.labelId.at(k - 1)) return true
+  /** The last recording, at the end of the file. */
+  end(): void {
+    if (this.count > 0) this.close(Infinity)
+  }
+
+  private startsNew(prev: Row, r: Row): boolean {
+    const plan = this.ctx.plan
+    if (plan.labelCol >= 0 && r.label !== prev.label) return true
     if (plan.windowCol >= 0) {
-      if (windowIsId ? this.windowId.at(k) !== this.windowId.at(k - 1) : !(this.windowNum.at(k) > this.windowNum.at(k - 1))) return true
+      if (this.windowIsId ? r.windowText !== prev.windowText : !(r.windowNum > prev.windowNum)) return true
     }
-    if (plan.timeCol >= 0 && this.time.at(k) < this.time.at(k - 1)) return true
+    if (plan.timeCol >= 0 && r.time < prev.time) return true
     return false
   }
 
-  private window(start: number, end: number): LabelledWindow {
-    const plan = this.plan as ColumnPlan
-    if (this.badNumber && this.badNumber.row < end) throw this.badNumber.error
-    const label = plan.labelCol >= 0 ? this.labels[this.labelId.at(start)] : (this.opts.label as string)
-    if (label === '') throw new MicroforgeError('PARSE_ERROR', `Line ${this.line.at(start)} of ${this.name} has an empty label.`, 'Give every row a class name.')
-    const s = this.split.at(start)
-    let rateHz: number | null = null
-    if (plan.timeCol >= 0) {
-      const ms: number[] = []
-      for (let k = start; k < end; k++) ms.push(this.time.at(k) * plan.timeScale)
-      rateHz = rateFromTimes(ms)
+  private close(end: number): void {
+    const first = this.first as Row
+    const bad = this.ctx.reader.badNumber
+    let problem: MicroforgeError | null = null
+    const label = this.ctx.plan.labelCol >= 0 ? first.label : (this.ctx.label as string)
+    if (bad && bad.row < end) problem = bad.error
+    else if (label === '') problem = new MicroforgeError('PARSE_ERROR', `Line ${first.line} of ${this.ctx.name} has an empty label.`, 'Give every row a class name.')
+    const rateHz = this.times ? rateFromTimes(Array.from(this.times.view())) : null
+    const rec: CsvRecording = { label, split: first.split, rateHz, length: this.count, values: this.values ? this.values.view().slice() : null }
+    this.count = 0
+    this.prev = null
+    this.times?.clear()
+    this.values?.clear()
+    if (problem) {
+      // The second pass reads a file the first found sound: a problem now means it changed.
+      if (this.emit) throw problem
+      this.error ??= problem
+      return
     }
-    return { label, values: this.values.slice(start, end), split: s === 1 ? 'train' : s === 2 ? 'test' : null, rateHz }
+    if (this.error) return
+    if (this.emit) this.emit(rec)
+    else this.recordings.push(rec)
   }
 }

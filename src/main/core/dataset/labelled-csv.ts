@@ -1,5 +1,5 @@
 import { hasTextLabelColumn } from './csv-columns'
-import { LabelledCsvReader } from './labelled-csv-reader'
+import { LabelledCsvReader, type CsvRecording } from './labelled-csv-reader'
 
 /**
  * Table-shaped captures: one row per sample, numeric axis columns, and optionally
@@ -70,8 +70,26 @@ export function hasLabelColumn(header: string[], sample: string[][] = []): boole
   return hasTextLabelColumn(header, sample)
 }
 
+/** A whole text, read as a file is: a first pass for the columns and recordings, a second for the samples. */
 export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): LabelledCsv {
-  const reader = new LabelledCsvReader(opts)
-  for (const line of text.split(/\r\n|\r|\n/)) reader.push(line)
-  return reader.finish()
+  const lines = text.split(/\r\n|\r|\n/)
+  const first = new LabelledCsvReader(opts)
+  for (const line of lines) first.push(line)
+  const { windowIsId, recordings: _r, ...columns } = first.finish()
+  const windows: LabelledWindow[] = []
+  const second = new LabelledCsvReader(opts, { windowIsId, onRecording: (r) => windows.push(labelledWindow(r, columns.axes.length)) })
+  for (const line of lines) second.push(line)
+  second.finish()
+  return { ...columns, windows }
+}
+
+/** A recording with its samples as rows of numbers. */
+export function labelledWindow(r: CsvRecording, axes: number): LabelledWindow {
+  return { label: r.label, values: rowsOf(r.values as Float64Array, axes), split: r.split, rateHz: r.rateHz }
+}
+
+export function rowsOf(flat: Float64Array, axes: number): number[][] {
+  const out: number[][] = []
+  for (let k = 0; k + axes <= flat.length; k += axes) out.push(Array.from(flat.subarray(k, k + axes)))
+  return out
 }
