@@ -1,5 +1,4 @@
 import { createReadStream, promises as fs } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { wrapFsError } from '../storage/atomic-fs'
 
 /**
@@ -24,17 +23,58 @@ export async function readHead(file: string): Promise<{ text: string; whole: boo
   }
 }
 
-/** Each line of a file (without its ending: \r\n, \n or \r), read in chunks. */
-export async function* fileLines(file: string): AsyncGenerator<string> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })
-  const rl = createInterface({ input: stream, crlfDelay: Infinity })
+/** Text read at a time: small, so the lines of one piece die young instead of filling the old heap. */
+const PIECE = 64 * 1024
+
+/**
+ * The lines of a file (without their endings: \r\n, \n or \r, as readline splits them), a batch per
+ * piece read, so the caller handles each line without a promise per line and memory holds one
+ * piece's lines at a time.
+ */
+export async function* lineBatches(file: string): AsyncGenerator<string[]> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: PIECE })
+  let rest = ''
+  /** The piece before ended in \r: a \n starting this one belongs to that line ending. */
+  let skipLf = false
   try {
-    for await (const line of rl) yield line
+    for await (const piece of stream as AsyncIterable<string>) {
+      let text = rest + piece
+      if (skipLf && text.charCodeAt(0) === 10) text = text.slice(1)
+      skipLf = false
+      const lines: string[] = []
+      let start = 0
+      if (text.indexOf('\r') < 0) {
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+          lines.push(text.slice(start, i))
+          start = i + 1
+        }
+      } else {
+        for (let i = 0; i < text.length; i++) {
+          const c = text.charCodeAt(i)
+          if (c !== 10 && c !== 13) continue
+          lines.push(text.slice(start, i))
+          if (c === 13) {
+            if (i + 1 === text.length) skipLf = true
+            else if (text.charCodeAt(i + 1) === 10) i++
+          }
+          start = i + 1
+        }
+      }
+      rest = text.slice(start)
+      if (lines.length > 0) yield lines
+    }
+    if (rest !== '') yield [rest]
   } catch (err) {
     throw wrapFsError(err, file)
   } finally {
-    rl.close()
     stream.destroy()
+  }
+}
+
+/** Each line of a file to `onLine`, in order; it returns true to stop reading. */
+export async function eachLine(file: string, onLine: (line: string) => boolean | void): Promise<void> {
+  for await (const lines of lineBatches(file)) {
+    for (const line of lines) if (onLine(line) === true) return
   }
 }
 
@@ -42,10 +82,11 @@ export async function* fileLines(file: string): AsyncGenerator<string> {
 export async function blankLineBetweenSamples(file: string): Promise<boolean> {
   let seenSample = false
   let blankAfterSample = false
-  for await (const line of fileLines(file)) {
+  let found = false
+  await eachLine(file, (line) => {
     if (line.trim() === '') blankAfterSample = seenSample
-    else if (blankAfterSample) return true
+    else if (blankAfterSample) return (found = true)
     else seenSample = true
-  }
-  return false
+  })
+  return found
 }

@@ -10,7 +10,7 @@ import { LabelledCsvReader, type CsvRecording } from '../core/dataset/labelled-c
 import { decodeNpyValues, npyHeaderEnd, npyWindow, npyWindowShape, readNpy, readNpyHeader, type NpyHeader } from '../core/dataset/npy'
 import { defaultAxisNames } from '../core/serial/number-tokens'
 import { wrapFsError } from '../storage/atomic-fs'
-import { fileLines } from './csv-stream'
+import { eachLine, lineBatches } from './csv-stream'
 
 /**
  * Each import format read twice, in bounded memory (issue #17: a 200 MB CSV held every recording
@@ -66,7 +66,7 @@ export async function scanFile(f: FileToScan, options: ImportOptions, projectAxe
   }
   if (f.format === 'imu-capture') {
     const reader = new ImuCaptureReader()
-    for await (const line of fileLines(f.path)) reader.push(line)
+    await eachLine(f.path, (line) => reader.push(line))
     const r = reader.finish()
     const pick = pickAxes(r.axes, options.axes ?? defaultAxes(r.axes), f.file)
     const recordings = r.lengths.map((length, i) => info(f.label, length, i, r.lengths.length, true))
@@ -74,7 +74,7 @@ export async function scanFile(f: FileToScan, options: ImportOptions, projectAxe
   }
   const opts: LabelledCsvOptions = { label: f.label, name: f.file, ...(options.axes ? { axes: options.axes } : {}) }
   const reader = new LabelledCsvReader(opts)
-  for await (const line of fileLines(f.path)) reader.push(line)
+  await eachLine(f.path, (line) => reader.push(line))
   const r = reader.finish()
   const recordings = r.recordings.map((w, i) => ({
     ...info(w.label, w.length, i, r.recordings.length),
@@ -103,9 +103,10 @@ export async function* readRecordings(f: ScannedFile): AsyncGenerator<Recording>
       f.format === 'imu-capture'
         ? new ImuCaptureReader((w, axes) => ready.push(picked(rowsOf(w, axes))))
         : new LabelledCsvReader(f.csv?.opts, { windowIsId: f.csv?.windowIsId ?? false, onRecording: (r: CsvRecording) => ready.push(rowsOf(r.values as Float64Array, f.axes.length)) })
-    for await (const line of fileLines(f.path)) {
-      reader.push(line)
-      while (ready.length > 0) yield next(ready.shift() as number[][])
+    for await (const lines of lineBatches(f.path)) {
+      for (const line of lines) reader.push(line)
+      // One piece of text can end a few short recordings; each is staged before the next piece.
+      for (const rows of ready.splice(0)) yield next(rows)
     }
     reader.finish()
     while (ready.length > 0) yield next(ready.shift() as number[][])
