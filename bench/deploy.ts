@@ -29,7 +29,7 @@ import { parseTflite } from '../src/main/core/tflite/reader'
 import { gestureIr } from '../test/integration/helpers/gesture-ir'
 import { buildArm, buildHost, callgrindHostInstructions, countM4Instructions, repoRoot, runHost, writeFiles } from '../test/integration/helpers/c-build'
 import { readFixture } from '../test/helpers/fixtures'
-import { conv1d, convNet, dense, depthwiseNet, loadPunchFlex, rng } from '../test/unit/export/models'
+import { conv1d, convNet, dense, depthwiseNet, loadPunchFlex, rng } from '../test/unit/core/export/models'
 
 interface Row {
   model: string

@@ -1,7 +1,7 @@
 /**
  * Fits the per-operator cost models to the sweep models' measurements in
  * test/fixtures/latency/m4-ops.json (int8) and m4-float-ops.json (float32) — never the bench
- * models, which stay held out for test/unit/optimize/runtime-latency.test.ts and
+ * models, which stay held out for test/unit/core/optimize/runtime-latency.test.ts and
  * float-latency.test.ts — and writes src/main/core/optimize/m4-cost-model.ts and
  * m4-float-cost-model.ts. Run by `npm run bench -- m4` after a full run;
  * `node --import tsx bench/m4/fit.ts` refits alone.

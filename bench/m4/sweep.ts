@@ -1,12 +1,12 @@
 /**
  * Shapes the latency cost models are fitted to (and only those): small 1D models whose layers
  * sweep channels, kernel sizes and lengths, int8 PTQ. The bench models are held out, so the fit
- * is checked on shapes it never saw (test/unit/optimize/runtime-latency.test.ts).
+ * is checked on shapes it never saw (test/unit/core/optimize/runtime-latency.test.ts).
  */
 import { exportModel } from '../../src/main/core/export/export-model'
 import type { Layer, ModelIR } from '../../src/main/core/model/model-ir'
 import { mulberry32 } from '../../src/main/core/util/random'
-import { conv1d, dense, depthwise, rng } from '../../test/unit/export/models'
+import { conv1d, dense, depthwise, rng } from '../../test/unit/core/export/models'
 import { microSpeechShaped } from '../../test/integration/helpers/shaped-models'
 import type { BenchModel } from './models'
 

@@ -5,7 +5,7 @@
  */
 import { exportModel, type ExportOptions } from '../../src/main/core/export/export-model'
 import type { Layer, ModelIR } from '../../src/main/core/model/model-ir'
-import { AXES, CLASSES, WINDOW, conv1d, dense, depthwise, loadPunchFlex, rng } from '../unit/export/models'
+import { AXES, CLASSES, WINDOW, conv1d, dense, depthwise, loadPunchFlex, rng } from '../unit/core/export/models'
 
 export interface GoldenSpec {
   name: string

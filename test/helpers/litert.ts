@@ -29,7 +29,7 @@
  *   reference QuantizedMeanOrSum rounds a folded fixed-point multiplier twice, TFLite's optimized
  *   kernel differs) is 1 step apart on up to about 20 % of values. Through a
  *   stack of layers the steps add up: compare the predicted class, or cut the model and compare
- *   layer by layer (see test/unit/tflite/litert-ops.test.ts and tiny-cnn.test.ts).
+ *   layer by layer (see test/unit/core/quant/litert-ops.test.ts and tiny-cnn.test.ts).
  * - hybrid (dynamic-range) FULLY_CONNECTED: XNNPack quantizes inputs asymmetrically per row, TFLite's
  *   reference kernel symmetrically; expect about 1 % differences in probabilities.
  * - First load takes about 0.3-1 s (wasm compile); each inference has ~1 ms of JS overhead.

@@ -18,7 +18,7 @@ import { exportModel } from '../../src/main/core/export/export-model'
 import { parseProfileLine } from '../../src/main/core/profile/profile-line'
 import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
 import { BOARDS, TARGET_IDS, type FirmwareMode, type RuntimeId } from '../../src/shared/boards'
-import { convNet, loadPunchFlex } from '../unit/export/models'
+import { convNet, loadPunchFlex } from '../unit/core/export/models'
 import { repoRoot } from './helpers/c-build'
 
 const stub = (name: string): string => path.join(repoRoot, 'test', 'fixtures', name)

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { softmaxParams } from '../../src/main/core/codegen/fixed-point'
 import { multiplyByQuantizedMultiplier } from '../../src/main/core/quant/fixed-point'
 import { softmaxInt8, softmaxInt8Params } from '../../src/main/core/quant/kernels/softmax'
-import { rng } from '../unit/export/models'
+import { rng } from '../unit/core/export/models'
 import { fixturesDir, runtimeDir, STRICT } from './helpers/c-build'
 
 let bin: string

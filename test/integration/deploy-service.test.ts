@@ -14,7 +14,7 @@ import { createServices, type Services } from '../../src/main/services'
 import type { ApiClient } from '../../src/shared/rpc'
 import type { GenerateResult } from '../../src/shared/contract/deploy'
 import { tempDir } from '../helpers/tmp'
-import { convNet, loadPunchFlex } from '../unit/export/models'
+import { convNet, loadPunchFlex } from '../unit/core/export/models'
 import { readFixture } from '../helpers/fixtures'
 
 describe('deploy service and generate command', () => {

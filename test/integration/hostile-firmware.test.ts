@@ -19,7 +19,7 @@ import { parseProjectFile } from '../../src/main/storage/project-store'
 import { BOARDS, TARGET_IDS, type FirmwareMode, type RuntimeId } from '../../src/shared/boards'
 import { newProjectFile } from '../../src/shared/project-schema'
 import { exportModel } from '../../src/main/core/export/export-model'
-import { convNet, loadPunchFlex } from '../unit/export/models'
+import { convNet, loadPunchFlex } from '../unit/core/export/models'
 import { repoRoot } from './helpers/c-build'
 
 /** Everything that has ended a comment, a string or a line in C, C++, CMake, INI or YAML. */

@@ -31,7 +31,7 @@ import { initTrainingBackend } from '../../src/main/core/train/backend'
 import { layersModelToIR } from '../../src/main/core/train/model-ir-convert'
 import { buildModel as buildTflite } from '../helpers/tflite-builder'
 import { rawBytes, runTflite } from '../helpers/run-tflite'
-import { AXES, CLASSES, WINDOW, loadPunchFlex } from '../unit/export/models'
+import { AXES, CLASSES, WINDOW, loadPunchFlex } from '../unit/core/export/models'
 import { compareThreeWay, modelInputs, type ModelInput } from './helpers/three-way'
 
 const RANDOM_INPUTS = 50

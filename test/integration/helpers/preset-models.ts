@@ -7,7 +7,7 @@ import { pruneStructured } from '../../../src/main/core/optimize/structured-prun
 import { presetSpec } from '../../../src/main/core/train/presets'
 import { resolveLayers } from '../../../src/main/core/train/summary'
 import type { PresetId } from '../../../src/shared/training'
-import { conv1d, dense, depthwise, rng } from '../../unit/export/models'
+import { conv1d, dense, depthwise, rng } from '../../unit/core/export/models'
 
 export function presetIr(id: PresetId, window = 30, axes = 6, classes = 2, seed = 3): ModelIR {
   const r = rng(seed)
