@@ -12,3 +12,12 @@ export const RUNTIME_LABELS: Record<'c' | 'tflm-reference' | 'tflm-cmsis-nn', st
   'tflm-reference': 'TFLM reference',
   'tflm-cmsis-nn': 'TFLM + CMSIS-NN'
 }
+
+/**
+ * The runtime choice (Profile's and Connect's virtual board) as a request: the firmware's runtime
+ * and, in QEMU, TFLM's kernel set. The host has TFLM's reference kernels only.
+ */
+export function runtimeRequest(runtime: 'c' | 'tflm-reference' | 'tflm-cmsis-nn', engine: 'host' | 'qemu'): { runtime: 'c' } | { runtime: 'tflm'; kernels?: 'reference' | 'cmsis-nn' } {
+  if (runtime === 'c') return { runtime: 'c' }
+  return engine === 'qemu' ? { runtime: 'tflm', kernels: runtime === 'tflm-cmsis-nn' ? 'cmsis-nn' : 'reference' } : { runtime: 'tflm' }
+}

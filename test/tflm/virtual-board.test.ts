@@ -14,6 +14,8 @@ import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { ProfileService } from '../../src/main/services/profile-service'
 import { openVirtualLines } from '../../src/main/services/profile-virtual-source'
 import { ProjectService } from '../../src/main/services/project-service'
+import { SimService } from '../../src/main/services/sim-service'
+import { SerialPort } from 'serialport'
 import type { ProfileSession, ProfileSource } from '../../src/shared/contract/profile'
 import { AXES, CLASSES, presetVariants, RANGES, sensorWindows, WINDOW } from '../helpers/preset-variants'
 import { tflmSdkDir } from '../helpers/tflm-sdk'
@@ -119,5 +121,27 @@ describe('TFLM firmware on the virtual board, next to the C runtime', () => {
     expect(profile.cmsis.hostDescription).toMatch(/CMSIS-NN kernels, TensorFlow Lite Micro/)
     expect(profile.cmsis.medians.inference).toBeLessThan(profile.ref.medians.inference)
     console.log(`QEMU 64 MHz medians µs: C ${JSON.stringify(profile.c.medians)} | TFLM ref ${JSON.stringify(profile.ref.medians)} | CMSIS-NN ${JSON.stringify(profile.cmsis.medians)}; arena C ${profile.c.memory.arenaUsed} ref ${profile.ref.memory.arenaUsed} cmsis ${profile.cmsis.memory.arenaUsed}`)
+  })
+
+  it("Connect's firmware board (sim.startFirmware) runs the newest TFLM firmware on this computer and in QEMU with CMSIS-NN, and says which", async () => {
+    const sim = new SimService(tmp.dir, async () => tflmSdkDir())
+    try {
+      await expect(sim.startFirmware(project, { firmwareDir: fw['c-profile'], runtime: 'tflm' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/runs the Microforge C runtime, not TensorFlow Lite Micro/) })
+      for (const [choice, want] of [
+        [{ runtime: 'tflm', engine: 'host' }, 'tflm-reference'],
+        [{ runtime: 'tflm', engine: 'qemu', kernels: 'cmsis-nn' }, 'tflm-cmsis-nn']
+      ] as const) {
+        const info = await sim.startFirmware(project, choice)
+        expect(info).toMatchObject({ format: 'firmware', firmwareDir: fw['tflm-profile'], firmwareMode: 'profile', runtime: want, engine: choice.engine, windows: 'dataset' })
+        const port = new SerialPort({ path: info.path, baudRate: 115200 })
+        let text = ''
+        port.on('data', (d: Buffer) => (text += d.toString()))
+        await expect.poll(() => (text.match(/inference:\d/g) ?? []).length, { timeout: 300_000, interval: 250 }).toBeGreaterThanOrEqual(3)
+        await new Promise<void>((r) => port.close(() => r()))
+        await sim.stop()
+      }
+    } finally {
+      await sim.stop()
+    }
   })
 })

@@ -7,12 +7,15 @@ import { linkPort, untilBoardEnds } from './board-link'
 
 /**
  * `microforge sim-board --firmware DIR`: the virtual board running the real generated firmware
- * (Deploy's C runtime; its mode, profile, classify or capture, is the one it was generated for)
- * compiled for this computer, on a pseudo-terminal, through the same sim.startFirmware as the app.
+ * (C runtime or TFLM, profile, classify or capture, as Deploy generated it) compiled for this
+ * computer or the emulated Cortex-M4F (--qemu), on a pseudo-terminal, through the same
+ * sim.startFirmware as the app.
  * sim-board.ts hands over to this when --firmware is given; the synthetic stream stays there.
  */
 export const firmwareOptions: Record<string, CliOption> = {
-  firmware: { type: 'string', description: 'Run this generated C-runtime firmware folder (Deploy) on this computer instead of the synthetic stream' },
+  firmware: { type: 'string', description: 'Run this generated firmware folder (Deploy; C runtime, or TFLM with the TFLM SDK) instead of the synthetic stream' },
+  qemu: { type: 'boolean', description: 'With --firmware: build it for a Cortex-M4F and run it in QEMU (default: this computer)' },
+  kernels: { type: 'string', description: 'With --firmware --qemu and TFLM firmware: reference (default) or cmsis-nn' },
   project: { type: 'string', description: "With --firmware: feed the project's dataset windows (default: synthetic gestures)" },
   pace: { type: 'string', description: 'With --firmware: windows per second (default 20; 0 = as fast as it runs)' },
   count: { type: 'string', description: 'With --firmware: stop after this many windows (default: until Ctrl+C)' }
@@ -22,6 +25,8 @@ export interface FirmwareBoardResult {
   firmware: string
   link: string
   mode: NonNullable<VirtualBoardInfo['firmwareMode']>
+  runtime?: VirtualBoardInfo['runtime']
+  engine: 'host' | 'qemu'
   host: string
   windows: 'dataset' | 'synthetic'
   windowIds?: string[]
@@ -37,10 +42,13 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
   if (!(Number.isInteger(count) && count >= 0)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
   const link = typeof opts.link === 'string' && opts.link.trim() ? resolve(opts.link) : join(tmpdir(), 'microforge-firmware-board')
   const project = typeof opts.project === 'string' ? resolve(opts.project) : null
+  const engine = opts.qemu === true ? 'qemu' : 'host'
+  const kernels = opts.kernels === undefined ? undefined : String(opts.kernels)
+  if (kernels !== undefined && kernels !== 'reference' && kernels !== 'cmsis-nn') throw new MicroforgeError('INVALID_ARGUMENT', `--kernels ${kernels} is not a TFLM kernel set.`, 'Use --kernels reference or --kernels cmsis-nn (with --qemu).')
 
-  ctx.progress(`Compiling ${firmware} for this computer…`)
+  ctx.progress(engine === 'qemu' ? `Building ${firmware} for the emulated Cortex-M4F…` : `Compiling ${firmware} for this computer…`)
   // A person connects after the board starts: give them a moment before the first lines.
-  const info = await ctx.api.sim.startFirmware(project, { firmwareDir: firmware, windows: project ? 'dataset' : 'synthetic', rateHz: pace, count, startDelayMs: 1000 })
+  const info = await ctx.api.sim.startFirmware(project, { firmwareDir: firmware, engine, ...(kernels ? { kernels } : {}), windows: project ? 'dataset' : 'synthetic', rateHz: pace, count, startDelayMs: 1000 })
   const unlink = await linkPort(info.path, link)
   try {
     const started = Date.now()
@@ -53,6 +61,8 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
       firmware,
       link,
       mode: info.firmwareMode ?? 'profile',
+      ...(info.runtime ? { runtime: info.runtime } : {}),
+      engine,
       host: info.host ?? '',
       windows: info.windows ?? 'synthetic',
       ...(info.windowIds ? { windowIds: info.windowIds } : {}),

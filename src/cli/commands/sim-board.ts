@@ -18,7 +18,7 @@ interface SimResult {
 
 export const command: CliCommand = {
   name: 'sim-board',
-  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]\n       microforge sim-board --firmware DIR [--link PATH] [--project DIR] [--pace 20] [--count N]',
+  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]\n       microforge sim-board --firmware DIR [--qemu [--kernels reference|cmsis-nn]] [--link PATH] [--project DIR] [--pace 20] [--count N]',
   summary: 'A virtual accelerometer board on a pseudo-terminal (needs socat), for trying Microforge without hardware.',
   options: {
     link: { type: 'string', description: 'Path of the serial port to create, e.g. /tmp/microforge-board' },

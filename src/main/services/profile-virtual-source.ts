@@ -1,12 +1,9 @@
-import { basename, resolve } from 'node:path'
-import type { ProfileRuntime, ProfileSource } from '../../shared/contract/profile'
-import { MicroforgeError } from '../../shared/errors'
+import { basename } from 'node:path'
+import type { ProfileSource } from '../../shared/contract/profile'
 import { parseFirmwareName } from '../../shared/firmware-names'
-import { firmwareSources, newestFirmware, RUNTIME_TITLES, type FirmwareRuntime } from '../sim/firmware/firmware-folder'
-import { readSensorWindows } from '../sim/firmware/dataset-windows'
+import { chooseFirmware, profileRuntime } from '../sim/firmware/choose-firmware'
 import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
-import { startQemuBoard } from '../sim/firmware/pty-board'
-import { buildQemuFirmware } from '../sim/firmware/qemu-build'
+import { startProjectQemuBoard } from '../sim/firmware/project-qemu-board'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-sources'
 
@@ -15,9 +12,6 @@ export function variantOfFirmware(dir: string): string | null {
   const parts = parseFirmwareName(basename(dir))
   return parts && parts.mode !== 'capture' ? parts.variant : null
 }
-
-/** Dataset windows compiled into the emulated board's image at most. */
-const QEMU_WINDOWS = 100
 
 /** Windows per second the virtual board runs at while profiling: enough data, little CPU. */
 const PROFILE_RATE = 20
@@ -30,35 +24,6 @@ export interface VirtualSourceSettings {
 }
 
 /**
- * The firmware folder a virtual run uses: the one given (its own runtime decides, and must agree
- * with a runtime asked for), else the project's newest profile firmware of the chosen runtime.
- */
-async function chooseFirmware(projectDir: string, source: VirtualSource): Promise<{ dir: string; runtime: FirmwareRuntime | null }> {
-  if (source.engine !== 'qemu' && source.kernels === 'cmsis-nn') {
-    throw new MicroforgeError('INVALID_ARGUMENT', 'CMSIS-NN kernels run only on the emulated Cortex-M4: this computer has TFLM reference kernels.', 'Choose "Emulated Cortex-M4F in QEMU", or TFLM reference kernels.')
-  }
-  if (!source.firmwareDir) {
-    const runtime = source.runtime ?? 'c'
-    return { dir: await newestFirmware(projectDir, runtime, 'profile'), runtime }
-  }
-  const dir = resolve(source.firmwareDir)
-  const { runtime } = await firmwareSources(dir)
-  if (source.runtime && runtime && runtime !== source.runtime) {
-    throw new MicroforgeError(
-      'INVALID_ARGUMENT',
-      `${basename(dir)} runs ${RUNTIME_TITLES[runtime]}, not ${RUNTIME_TITLES[source.runtime]}.`,
-      `Choose ${RUNTIME_TITLES[runtime]} as the runtime, or leave the firmware folder empty to use the newest ${RUNTIME_TITLES[source.runtime]} firmware.`
-    )
-  }
-  return { dir, runtime }
-}
-
-function profileRuntime(runtime: FirmwareRuntime | null, kernels: VirtualSource['kernels'] | undefined): ProfileRuntime | undefined {
-  if (runtime === null) return undefined
-  return runtime === 'c' ? 'c' : kernels === 'cmsis-nn' ? 'tflm-cmsis-nn' : 'tflm-reference'
-}
-
-/**
  * A profiling source that builds the project's generated firmware (C runtime or TensorFlow Lite
  * Micro) for this computer, starts it as a virtual board on a pseudo-terminal and reads that
  * terminal like any serial port, so the whole path (firmware output, pty, serial reader, parser)
@@ -66,7 +31,7 @@ function profileRuntime(runtime: FirmwareRuntime | null, kernels: VirtualSource[
  */
 export async function openVirtualLines(projectDir: string, source: VirtualSource, sink: LineSink, targetMHz?: number, settings: VirtualSourceSettings = {}): Promise<LineSourceHandle> {
   const chosen = await chooseFirmware(projectDir, source)
-  if (source.engine === 'qemu') return openQemuLines(projectDir, chosen, source, sink, targetMHz, settings)
+  if (source.engine === 'qemu') return openQemuLines(projectDir, chosen.dir, source, sink, targetMHz, settings)
   const board = await startProjectFirmwareBoard(projectDir, {
     firmwareDir: chosen.dir,
     prefer: 'profile',
@@ -100,14 +65,13 @@ export async function openVirtualLines(projectDir: string, source: VirtualSource
 }
 
 /** The emulated Cortex-M4: the same firmware in QEMU, timed by instruction count. */
-async function openQemuLines(projectDir: string, chosen: { dir: string }, source: VirtualSource, sink: LineSink, targetMHz = 64, settings: VirtualSourceSettings): Promise<LineSourceHandle> {
-  // The emulated board has no files: the dataset windows are compiled into its image.
-  const windows = source.windows === 'synthetic' ? null : await readSensorWindows(projectDir, QEMU_WINDOWS)
-  if (!windows && source.windows === 'dataset') {
-    throw new MicroforgeError('NOT_FOUND', `${resolve(projectDir)} has no dataset windows to feed the board.`, 'Record or import windows first, or choose synthetic gestures.')
-  }
-  const build = await buildQemuFirmware(chosen.dir, targetMHz, { tflmSdkDir: settings.tflmSdkDir ?? null, windows: windows?.windows ?? null, ...(source.kernels ? { kernels: source.kernels } : {}) })
-  const board = await startQemuBoard(build)
+async function openQemuLines(projectDir: string, firmwareDir: string, source: VirtualSource, sink: LineSink, targetMHz = 64, settings: VirtualSourceSettings): Promise<LineSourceHandle> {
+  const board = await startProjectQemuBoard(projectDir, firmwareDir, {
+    targetMHz,
+    tflmSdkDir: settings.tflmSdkDir ?? null,
+    ...(source.windows ? { windows: source.windows } : {}),
+    ...(source.kernels ? { kernels: source.kernels } : {})
+  })
   let serial: LineSourceHandle
   try {
     serial = await openSerialLines(board.link, 115200, sink)
@@ -115,14 +79,15 @@ async function openQemuLines(projectDir: string, chosen: { dir: string }, source
     await board.stop()
     throw err
   }
-  const variant = variantOfFirmware(chosen.dir)
+  const { build } = board
+  const variant = variantOfFirmware(firmwareDir)
   const runtime = profileRuntime(build.runtime, build.kernels)
   return {
     link: board.link,
-    hostDescription: `${build.description}; flash ${build.flashBytes} B${windows ? ` (with ${windows.ids.length} dataset windows)` : ''}, RAM ${build.ramBytes} B`,
-    ...(windows ? { windowIds: windows.ids } : {}),
+    hostDescription: `${build.description}; flash ${build.flashBytes} B${board.windowIds ? ` (with ${board.windowIds.length} dataset windows)` : ''}, RAM ${build.ramBytes} B`,
+    ...(board.windowIds ? { windowIds: board.windowIds } : {}),
     ...(variant ? { variant } : {}),
-    firmwareDir: chosen.dir,
+    firmwareDir,
     ...(runtime ? { runtime } : {}),
     async close() {
       await serial.close()

@@ -5,7 +5,10 @@ import type { FirmwareBoardOptions, SimApi, VirtualBoardInfo, VirtualBoardOption
 import { openBoardEnd, paceInto, type BoardWriter } from '../sim/board-writer'
 import { startPtyPair, type PtyPair } from '../sim/pty-pair'
 import { VirtualBoard } from '../sim/virtual-board'
-import { startProjectFirmwareBoard, type ProjectFirmwareBoard } from '../sim/firmware/project-board'
+import { chooseFirmware, profileRuntime } from '../sim/firmware/choose-firmware'
+import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
+import { startProjectQemuBoard } from '../sim/firmware/project-qemu-board'
+import type { RunningVirtualBoard } from '../sim/firmware/pty-board'
 
 interface Running {
   info: Omit<VirtualBoardInfo, 'linesWritten' | 'linesDropped'>
@@ -24,7 +27,7 @@ const FIRMWARE_RATE = 20
 
 export class SimService implements SimApi {
   private running: Running | null = null
-  private firmware: { info: VirtualBoardInfo; board: ProjectFirmwareBoard } | null = null
+  private firmware: { info: VirtualBoardInfo; board: RunningVirtualBoard } | null = null
   private counter = 0
 
   constructor(
@@ -64,29 +67,59 @@ export class SimService implements SimApi {
   async startFirmware(projectDir: string | null, options: FirmwareBoardOptions = {}): Promise<VirtualBoardInfo> {
     await this.stop()
     const link = join(this.dir, `microforge-firmware-board-${process.pid}-${++this.counter}`)
-    const rateHz = options.rateHz ?? FIRMWARE_RATE
-    const board = await startProjectFirmwareBoard(projectDir, {
-      link,
-      rate: rateHz,
-      prefer: 'profile',
-      tflmSdkDir: await this.tflmSdkDir(),
-      ...(options.firmwareDir ? { firmwareDir: options.firmwareDir } : {}),
-      ...(options.windows ? { windows: options.windows } : {}),
-      ...(options.count ? { count: options.count } : {}),
-      ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {})
-    })
-    const info: VirtualBoardInfo = {
-      path: board.link,
-      rateHz,
-      classes: [],
-      format: 'firmware',
-      firmwareDir: board.firmwareDir,
-      firmwareMode: board.build.mode,
-      host: `${board.build.description} (host timings)`,
-      windows: board.windowIds ? 'dataset' : 'synthetic',
-      ...(board.windowIds ? { windowIds: board.windowIds } : {}),
-      linesWritten: 0,
-      linesDropped: 0
+    const chosen = await chooseFirmware(projectDir, options)
+    const tflmSdkDir = await this.tflmSdkDir()
+    let board: RunningVirtualBoard
+    let info: VirtualBoardInfo
+    if (options.engine === 'qemu') {
+      const q = await startProjectQemuBoard(projectDir, chosen.dir, { link, tflmSdkDir, ...(options.windows ? { windows: options.windows } : {}), ...(options.kernels ? { kernels: options.kernels } : {}) })
+      board = q
+      const runtime = profileRuntime(q.build.runtime, q.build.kernels)
+      info = {
+        path: q.link,
+        // The emulated board classifies as fast as its instructions allow.
+        rateHz: 0,
+        classes: [],
+        format: 'firmware',
+        firmwareDir: chosen.dir,
+        firmwareMode: q.build.mode,
+        ...(runtime ? { runtime } : {}),
+        engine: 'qemu',
+        host: `${q.build.description} (QEMU instruction counts)`,
+        windows: q.windowIds ? 'dataset' : 'synthetic',
+        ...(q.windowIds ? { windowIds: q.windowIds } : {}),
+        linesWritten: 0,
+        linesDropped: 0
+      }
+    } else {
+      const rateHz = options.rateHz ?? FIRMWARE_RATE
+      const h = await startProjectFirmwareBoard(projectDir, {
+        link,
+        rate: rateHz,
+        prefer: 'profile',
+        tflmSdkDir,
+        firmwareDir: chosen.dir,
+        ...(options.windows ? { windows: options.windows } : {}),
+        ...(options.count ? { count: options.count } : {}),
+        ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {})
+      })
+      board = h
+      const runtime = profileRuntime(h.build.runtime, 'reference')
+      info = {
+        path: h.link,
+        rateHz,
+        classes: [],
+        format: 'firmware',
+        firmwareDir: h.firmwareDir,
+        firmwareMode: h.build.mode,
+        ...(runtime ? { runtime } : {}),
+        engine: 'host',
+        host: `${h.build.description} (host timings)`,
+        windows: h.windowIds ? 'dataset' : 'synthetic',
+        ...(h.windowIds ? { windowIds: h.windowIds } : {}),
+        linesWritten: 0,
+        linesDropped: 0
+      }
     }
     const entry = { info, board }
     this.firmware = entry

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ProfileRuntime } from './profile'
 import type { ArgSchemas } from './types'
 
 /** A virtual accelerometer board on a pseudo-terminal, for people without hardware and for tests. */
@@ -27,6 +28,10 @@ export interface VirtualBoardInfo {
   firmwareDir?: string
   /** With 'firmware': what the firmware was generated for, and where its timings come from. */
   firmwareMode?: 'capture' | 'classify' | 'profile'
+  /** With 'firmware': the runtime it runs its model with (none for capture firmware). */
+  runtime?: ProfileRuntime
+  /** With 'firmware': this computer, or the emulated Cortex-M4F in QEMU. */
+  engine?: 'host' | 'qemu'
   host?: string
   /** With 'firmware': what it is fed; with 'dataset', windowIds[N] is the window it reports as N. */
   windows?: 'dataset' | 'synthetic'
@@ -39,9 +44,10 @@ export interface SimApi {
   /** Starts the virtual board (stopping any earlier one) and returns the port to open. */
   start(options?: VirtualBoardOptions): Promise<VirtualBoardInfo>
   /**
-   * Starts the project's generated C-runtime firmware (newest, or firmwareDir) compiled for this
-   * computer, fed with the project's recorded windows, on a pseudo-terminal: its timings are real
-   * host timings of the real generated code. Stops any earlier virtual board. Without a project
+   * Starts the project's generated firmware (the newest of the chosen runtime, or firmwareDir)
+   * compiled for this computer or the emulated Cortex-M4F, fed with the project's recorded windows,
+   * on a pseudo-terminal: its timings are real timings of the real generated code (host, or QEMU
+   * instruction counts). Stops any earlier virtual board. Without a project
    * (null), firmwareDir is required and the board performs synthetic gestures. status() turns null
    * when the firmware exits (after `count` windows).
    */
@@ -63,8 +69,17 @@ export const virtualBoardOptionsSchema = z
   .strict()
 
 export interface FirmwareBoardOptions {
-  /** Default: the project's newest C-runtime firmware, preferring profile mode. */
+  /** Default: the project's newest firmware of `runtime`, preferring profile mode. */
   firmwareDir?: string
+  /**
+   * The runtime of the default firmware (default 'c'); a firmwareDir decides by itself and must
+   * agree. TFLM firmware builds against the TFLM SDK (the setting, or MICROFORGE_TFLM).
+   */
+  runtime?: 'c' | 'tflm'
+  /** 'host' (default): compiled for this computer; 'qemu': built for a Cortex-M4F and run in QEMU. */
+  engine?: 'host' | 'qemu'
+  /** TFLM in QEMU: the SDK's Cortex-M4 kernel set (default 'reference'). */
+  kernels?: 'reference' | 'cmsis-nn'
   /** The project's recorded windows (default when it has any) or synthetic gestures. */
   windows?: 'dataset' | 'synthetic'
   /** Windows per second (default 20; 0 = as fast as it runs). */
@@ -78,6 +93,9 @@ export interface FirmwareBoardOptions {
 export const firmwareBoardOptionsSchema = z
   .object({
     firmwareDir: z.string().min(1).max(4096).optional(),
+    runtime: z.enum(['c', 'tflm']).optional(),
+    engine: z.enum(['host', 'qemu']).optional(),
+    kernels: z.enum(['reference', 'cmsis-nn']).optional(),
     windows: z.enum(['dataset', 'synthetic']).optional(),
     rateHz: z.number().min(0).max(100_000).optional(),
     count: z.number().int().min(0).max(1_000_000_000).optional(),

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import type { DeviceStatus, OpenOptions, PortInfo, RecordingStatus, SampleBatch, StreamRate, StreamStats } from '../../../shared/contract/device'
-import type { VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/contract/sim'
+import type { FirmwareBoardOptions, VirtualBoardInfo, VirtualBoardOptions } from '../../../shared/contract/sim'
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
 import { useAppStore } from './app'
@@ -159,8 +159,8 @@ export const useDeviceStore = defineStore('device', () => {
   }
 
   /** Starts the project's generated firmware on the virtual board (host build) and connects to it. */
-  async function startFirmwareBoard(projectDir: string): Promise<boolean> {
-    const info = await guarded(() => api.sim.startFirmware(projectDir))
+  async function startFirmwareBoard(projectDir: string, options: FirmwareBoardOptions = {}): Promise<boolean> {
+    const info = await guarded(() => api.sim.startFirmware(projectDir, options))
     if (!info) return false
     virtualBoard.value = info
     path.value = info.path
