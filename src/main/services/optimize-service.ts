@@ -3,9 +3,9 @@ import { join, resolve, sep } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
-import type { Budget, Recommendation, SweepPoint, TargetId, TargetLatency, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
+import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
 import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
-import { TARGETS } from '../core/optimize/latency'
+import { applyCorrection, TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
 import { withAccuracyDeltas } from '../core/optimize/variant-index'
 import { TITLES, variantTitle, type TechniqueOptions } from '../core/optimize/variants'
@@ -62,11 +62,6 @@ function needsBaseline(index: VariantIndex): boolean {
 async function readCorrections(dir: string): Promise<Partial<Record<TargetId, number>>> {
   const project = await readProjectFile(dir)
   return (project.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
-}
-
-function applyCorrection(l: TargetLatency, factor: number | undefined): TargetLatency {
-  const correction = factor !== undefined && factor > 0 ? factor : 1
-  return { ...l, correction, ms: l.rawMs * correction, byRuntime: l.byRuntime?.map((r) => ({ ...r, ms: r.rawMs * correction })) }
 }
 
 function emptyIndex(): VariantIndex {

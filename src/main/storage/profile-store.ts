@@ -7,8 +7,10 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { ProfileEstimate, ProfileSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
-import type { VariantIndex } from '../../shared/optimize'
+import type { TargetId, VariantIndex } from '../../shared/optimize'
+import { applyCorrection } from '../core/optimize/latency'
 import { wrapFsError } from './atomic-fs'
+import { readProjectFile } from './project-store'
 
 export const PROFILE_FORMAT = 'microforge-profile'
 
@@ -64,12 +66,14 @@ export function modelFacts(variants: VariantIndex['variants'], name: string | un
   return { model: { ...(typeof v.tfliteBytes === 'number' ? { tfliteBytes: v.tfliteBytes } : {}), ...(typeof v.accuracy === 'number' ? { accuracy: v.accuracy } : {}) } }
 }
 
-/** Optimize's latency estimates of the project's variants per board, µs. */
+/** Optimize's latency estimates of the project's variants per board, µs, with the boards' corrections as they are now. */
 export async function variantEstimates(dir: string): Promise<ProfileEstimate[]> {
   const out: ProfileEstimate[] = []
+  const corrections = ((await readProjectFile(dir).catch(() => null))?.settings.latencyCorrections ?? {}) as Partial<Record<TargetId, number>>
   for (const v of await readVariantIndex(dir)) {
-    for (const l of Array.isArray(v.latency) ? v.latency : []) {
-      if (!(l.rawMs > 0)) continue
+    for (const stored of Array.isArray(v.latency) ? v.latency : []) {
+      if (!(stored.rawMs > 0)) continue
+      const l = applyCorrection(stored, corrections[stored.target])
       out.push({ variant: v.name, title: v.title ?? v.name, target: l.target, rawUs: round3(l.rawMs * 1000), correctedUs: round3(l.ms * 1000), correction: l.correction })
     }
   }

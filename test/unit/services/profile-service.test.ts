@@ -107,9 +107,11 @@ describe('ProfileService', () => {
     expect(await service.stop(b.sessionId)).toBeNull()
   })
 
-  it("reads Optimize's per-board estimates from the variant index", async () => {
-    const { dir, service } = await setup()
+  it("reads Optimize's per-board estimates from the variant index, with the board corrections the project holds now", async () => {
+    const { dir, service, projects } = await setup()
     expect(await service.estimates(dir)).toEqual([])
+    // The index was written before the latest board profile: its nano33ble row still says 1.1.
+    await projects.update(dir, { settings: { latencyCorrections: { nano33ble: 1.25 } } })
     mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
     writeFileSync(
       join(dir, 'models', 'variants', 'index.json'),
@@ -122,7 +124,7 @@ describe('ProfileService', () => {
             name: 'ptq',
             title: 'Int8 PTQ',
             latency: [
-              { target: 'nano33ble', ms: 1.5, rawMs: 1.2, cycles: 76800, correction: 1.25 },
+              { target: 'nano33ble', ms: 1.32, rawMs: 1.2, cycles: 76800, correction: 1.1 },
               { target: 'esp32', ms: 0.8, rawMs: 0.8, cycles: 192000, correction: 1 }
             ]
           }

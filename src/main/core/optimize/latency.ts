@@ -121,37 +121,48 @@ function tflmRuntime(t: TargetModel): FloatLatencyRuntime {
   return t.core.startsWith('Cortex-M4') ? 'tflm-cmsis-nn' : 'tflm-reference'
 }
 
-function floatLatency(ops: OpFacts[], t: TargetModel, correction: number): TargetLatency {
+/** One runtime's uncorrected estimate from its instruction (or cycle) count. */
+function runtimeLatency<R extends RuntimeLatency['runtime']>(runtime: R, instructions: number, t: TargetModel): RuntimeLatency & { runtime: R } {
+  const rawMs = instructions / (t.clockMHz * 1000)
+  return { runtime, instructions, rawMs, ms: rawMs }
+}
+
+/** Uncorrected (correction 1): applyCorrection scales it. */
+function floatLatency(ops: OpFacts[], t: TargetModel): TargetLatency {
   if (t.floatProjection) {
     const cycles = projectFloatCycles(ops, t.floatProjection)
     const rawMs = cycles / (t.clockMHz * 1000)
-    return { target: t.id, ms: rawMs * correction, rawMs, cycles, correction, runtime: tflmRuntime(t), basis: floatBasis(t), projection: true }
+    return { target: t.id, ms: rawMs, rawMs, cycles, correction: 1, runtime: tflmRuntime(t), basis: floatBasis(t), projection: true }
   }
-  const byRuntime: RuntimeLatency[] = FLOAT_LATENCY_RUNTIMES.map((runtime) => {
-    const instructions = estimateM4FloatInstructions(ops, runtime)
-    const rawMs = instructions / (t.clockMHz * 1000)
-    return { runtime, instructions, rawMs, ms: rawMs * correction }
-  })
+  const byRuntime: RuntimeLatency[] = FLOAT_LATENCY_RUNTIMES.map((runtime) => runtimeLatency(runtime, estimateM4FloatInstructions(ops, runtime), t))
   const c = byRuntime.find((r) => r.runtime === tflmRuntime(t))!
-  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction, runtime: c.runtime, basis: floatBasis(t), projection: false, byRuntime }
+  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction: 1, runtime: c.runtime, basis: floatBasis(t), projection: false, byRuntime }
 }
 
-function int8Latency(model: ModelIR, t: TargetModel, correction: number): TargetLatency {
-  const byRuntime: RuntimeLatency[] = LATENCY_RUNTIMES.map((runtime) => {
-    const instructions = Math.round(estimateM4Instructions(model, runtime) * (t.int8Projection ?? 1))
-    const rawMs = instructions / (t.clockMHz * 1000)
-    return { runtime, instructions, rawMs, ms: rawMs * correction }
-  })
+/** Uncorrected (correction 1), the default runtime first: applyCorrection scales it. Optimize counts whole instructions; Deploy does not round. */
+function int8Latency(ops: OpFacts[], t: TargetModel, runtimes: LatencyRuntime[] = LATENCY_RUNTIMES, whole = true): TargetLatency {
+  const count = (runtime: LatencyRuntime): number => {
+    const m4 = predictInstructions(M4_COST_MODELS[runtime], ops, runtime)
+    return whole ? Math.round(Math.round(m4) * (t.int8Projection ?? 1)) : m4 * (t.int8Projection ?? 1)
+  }
+  const byRuntime: RuntimeLatency[] = runtimes.map((runtime) => runtimeLatency(runtime, count(runtime), t))
   const c = byRuntime[0]
-  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction, runtime: 'c', basis: int8Basis(t), projection: t.int8Projection !== null, byRuntime }
+  return { target: t.id, ms: c.ms, rawMs: c.rawMs, cycles: c.instructions, correction: 1, runtime: c.runtime, basis: int8Basis(t), projection: t.int8Projection !== null, byRuntime }
+}
+
+/**
+ * The one place a board's correction (measured / estimated, from profiles on that board) scales
+ * an estimate: the estimate and each runtime's, from their uncorrected figures. A missing or
+ * non-positive factor is none.
+ */
+export function applyCorrection(l: TargetLatency, factor: number | undefined): TargetLatency {
+  const correction = factor !== undefined && factor > 0 ? factor : 1
+  return { ...l, correction, ms: l.rawMs * correction, byRuntime: l.byRuntime?.map((r) => ({ ...r, ms: r.rawMs * correction })) }
 }
 
 export function estimateLatency(model: ModelIR, format: NumberFormat, corrections: Partial<Record<TargetId, number>> = {}): LatencyEstimate[] {
-  const ops = format === 'int8' ? [] : opFactsFromIr(model)
-  return TARGETS.map((t) => {
-    const correction = corrections[t.id] && corrections[t.id]! > 0 ? corrections[t.id]! : 1
-    return format === 'int8' ? int8Latency(model, t, correction) : floatLatency(ops, t, correction)
-  })
+  const ops = opFactsFromIr(model)
+  return TARGETS.map((t) => applyCorrection(format === 'int8' ? int8Latency(ops, t) : floatLatency(ops, t), corrections[t.id]))
 }
 
 /** The estimate for the runtime that will be deployed (C runtime, or TFLM with CMSIS-NN on Arm). */
@@ -173,14 +184,9 @@ export function correctionFromMeasurement(measuredMs: number, rawEstimateMs: num
 export function deployLatency(ops: OpFacts[], targetId: TargetId, runtime: 'c' | 'tflm', correction = 1, format: NumberFormat = 'int8'): { ms: number; runtime: LatencyRuntime; basis: string } | null {
   const t = TARGETS.find((x) => x.id === targetId)
   if (!t) return null
-  const factor = correction > 0 ? correction : 1
-  const corrected = factor !== 1 ? ` Corrected x${factor.toFixed(2)} by a board measurement.` : ''
-  if (format === 'float32') {
-    if (runtime === 'c') return null
-    const l = floatLatency(ops, t, factor)
-    return { ms: l.ms, runtime: tflmRuntime(t), basis: `${l.basis}${corrected}` }
-  }
+  if (format === 'float32' && runtime === 'c') return null
   const rt: LatencyRuntime = runtime === 'c' ? 'c' : tflmRuntime(t)
-  const instructions = predictInstructions(M4_COST_MODELS[rt], ops, rt) * (t.int8Projection ?? 1)
-  return { ms: (instructions / (t.clockMHz * 1000)) * factor, runtime: rt, basis: `${int8Basis(t)}${corrected}` }
+  const l = applyCorrection(format === 'float32' ? floatLatency(ops, t) : int8Latency(ops, t, [rt], false), correction)
+  const corrected = l.correction !== 1 ? ` Corrected x${l.correction.toFixed(2)} by a board measurement.` : ''
+  return { ms: l.ms, runtime: rt, basis: `${l.basis}${corrected}` }
 }
