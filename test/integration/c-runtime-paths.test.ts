@@ -43,10 +43,13 @@ const cases: Array<[string, () => { bytes: Uint8Array; inputs: Int8Array[] }, st
   ['depthwise x2 + pointwise + strided SAME conv', () => gestureCase(depthwiseNet), ['mf_fdw_s8(', 'mf_fconv_body(', 'mf_fpool_s8(']],
   // 2-D depthwise: gathered patches with dilation, channels not a multiple of 4, ReLU6 (not the whole int8 range).
   ['depthwise 3x3, 6 channels, dilation 2, SAME, ReLU6', () => ({ bytes: depthwiseShaped(21, { h: 9, w: 11, inC: 6, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 2, padding: 'same', activation: 'relu6' }), inputs: randomInputs(5, 9 * 11 * 6, 22) }), ['mf_fdw_s8(']],
-  // Depth multiplier 3 with several input channels: repeated-channel patches.
+  // Depth multiplier 3 with several input channels, SAME: gathered patches, each lane reading its input channel.
   ['depthwise 3x2, 3 channels x 3, stride 2, SAME, ReLU', () => ({ bytes: depthwiseShaped(23, { h: 7, w: 10, inC: 3, mult: 3, fh: 3, fw: 2, stride: 2, dilation: 1, padding: 'same', activation: 'relu' }), inputs: randomInputs(5, 7 * 10 * 3, 24) }), ['mf_fdw_s8(']],
   // Depth multiplier 4 over 2 input channels, read in place: each group of 4 lanes is one input channel.
   ['depthwise 2x3, 2 channels x 4, VALID', () => ({ bytes: depthwiseShaped(27, { h: 6, w: 9, inC: 2, mult: 4, fh: 2, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'relu' }), inputs: randomInputs(5, 6 * 9 * 2, 28) }), ['mf_fdw_s8(']],
+  // Multipliers other than 1, 2 and 4k read each lane's input channel in place; 5 x 3 = 15 channels leaves a padded lane reading past the pixel.
+  ['depthwise 1x4, 5 channels x 3, VALID, in place', () => ({ bytes: depthwiseShaped(29, { h: 5, w: 12, inC: 5, mult: 3, fh: 1, fw: 4, stride: 1, dilation: 1, padding: 'valid', activation: 'relu' }), inputs: randomInputs(5, 5 * 12 * 5, 30) }), ['mf_fdw_s8(']],
+  ['depthwise 2x2, 2 channels x 6, stride 2, VALID', () => ({ bytes: depthwiseShaped(31, { h: 6, w: 8, inC: 2, mult: 6, fh: 2, fw: 2, stride: 2, dilation: 1, padding: 'valid', activation: 'none' }), inputs: randomInputs(5, 6 * 8 * 2, 32) }), ['mf_fdw_s8(']],
   // Every tap inside: the patch is read in place, rows apart.
   ['depthwise 3x3, 8 channels, VALID', () => ({ bytes: depthwiseShaped(25, { h: 8, w: 8, inC: 8, mult: 1, fh: 3, fw: 3, stride: 1, dilation: 1, padding: 'valid', activation: 'none' }), inputs: randomInputs(5, 8 * 8 * 8, 26) }), ['mf_fdw_s8(']],
   ['DS-CNN preset shape', () => gestureCase(dscnnPreset), ['mf_fdw_s8(', 'mf_fconv_body(', 'mf_fpool_s8(', 'mf_fmean_s8(']],

@@ -7,8 +7,9 @@ import { fconvDecls } from './c-fast-conv'
 import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
 
 /**
- * DEPTHWISE_CONV_2D: output channels in the SIMD lanes, four at a time (with a depth multiplier
- * above 1 the patch is gathered with each input channel repeated, so the loop is the same). One int32
+ * DEPTHWISE_CONV_2D: output channels in the SIMD lanes, four at a time, each lane reading its input
+ * channel (c + l) / m in place (depth multiplier m; a patch is gathered only where padding or
+ * dilation needs it). One int32
  * block per group of four channels holds everything the group reads, behind one pointer: the four
  * biases, then per tap two words of int16 weight pairs in the lane order of SXTB16 (c, c+2 from
  * the even bytes, then c+1, c+3 from the odd ones), then per channel multiplier, rounding constant,
@@ -34,94 +35,106 @@ MF_INLINE int8_t mf_rq_words(int32_t acc2, const int32_t *q, int32_t lo, int32_t
   return mf_rq_scaled(acc2, &r, lo, hi);
 }
 
-/* Depth multiplier m > 1: the taps of pixel (oy, ox) with every input channel repeated m times (the
- * input zero point where a tap is outside), so output channel c reads byte c as with m = 1. */
-static void mf_patch_mult(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *buf) {
-  const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w, m = p->out_c / p->in_c;
-  int32_t fy, fx, ic, j;
-  for (fy = 0; fy < p->f_h; ++fy) {
-    const int32_t y = y0 + fy * p->dil_h;
-    for (fx = 0; fx < p->f_w; ++fx) {
-      const int32_t x = x0 + fx * p->dil_w;
-      const int inb = y >= 0 && y < p->in_h && x >= 0 && x < p->in_w;
-      for (ic = 0; ic < p->in_c; ++ic) {
-        const int8_t v = inb ? in[(y * p->in_w + x) * p->in_c + ic] : p->in_zp;
-        for (j = 0; j < m; ++j) *buf++ = v;
+/* One group of 4 output channels at one pixel: lane l reads input channel (c + l) / m, at x + o_l
+ * (o_0 = 0). The taps, then the requantisation of the 4 channels into out[0..3]. */
+MF_INLINE void mf_dw_group(const mf_fconv *p, const int8_t *x0, int32_t stride, const int32_t *g, int32_t o1, int32_t o2, int32_t o3, int8_t *out) {
+  const int32_t f_h = p->f_h, f_w = p->f_w, in_c = p->in_c;
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+  const int32_t m = p->out_c / in_c;
+#endif
+  int32_t s0 = g[0], s1 = g[1], s2 = g[2], s3 = g[3], fy, fx;
+  const int32_t *v = g + 4;
+#pragma GCC unroll 1
+  for (fy = 0; fy < f_h; ++fy) {
+    const int8_t *x = x0 + fy * stride;
+#pragma GCC unroll 16
+    for (fx = 0; fx < f_w; ++fx, x += in_c, v += 2) {
+#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
+      int32_t xe, xo;
+      const mf_pair vw = mf_ld2(v);
+      if (m == 1) {
+        const int32_t xw = mf_ld4(x);
+        xe = __sxtb16(xw);
+        xo = mf_odd(xw);
+      } else if (m == 2) {
+        const int32_t xw = mf_ld4(x);
+        xe = xo = mf_pack16(__sxtb16(xw), mf_odd(xw)); /* lanes: input channels c/2, c/2 + 1 */
+      } else if (m % 4 == 0) {
+        const int32_t a = x[0];
+        xe = xo = mf_pack16(a, a);
+      } else {
+        xe = mf_pack16(x[0], x[o2]);
+        xo = mf_pack16(x[o1], x[o3]);
       }
+      s0 = __smlabb(xe, vw.a, s0);
+      s2 = __smlatt(xe, vw.a, s2);
+      s1 = __smlabb(xo, vw.b, s1);
+      s3 = __smlatt(xo, vw.b, s3);
+#else
+      s0 += x[0] * (int16_t)(v[0] & 0xffff);
+      s2 += x[o2] * (v[0] >> 16);
+      s1 += x[o1] * (int16_t)(v[1] & 0xffff);
+      s3 += x[o3] * (v[1] >> 16);
+#endif
     }
   }
+  out[0] = mf_rq_words(s0, v, p->act_min, p->act_max);
+  out[1] = mf_rq_words(s1, v + 4, p->act_min, p->act_max);
+  out[2] = mf_rq_words(s2, v + 8, p->act_min, p->act_max);
+  out[3] = mf_rq_words(s3, v + 12, p->act_min, p->act_max);
+}
+
+/* The taps of pixel (oy, ox): in place when the op has no padding (or the window is inside), else a
+ * gathered patch in scratch. Returns the row stride. */
+MF_INLINE int32_t mf_dw_patch(const mf_fconv *p, const int8_t *in, int32_t oy, int32_t ox, int8_t *scratch, const int8_t **patch) {
+  const int32_t in_c = p->in_c, in_row = p->in_w * in_c;
+  const int inside = p->pad_h == 0 && p->pad_w == 0 && p->dil_w == 1 && (p->out_h - 1) * p->stride_h + (p->f_h - 1) * p->dil_h < p->in_h &&
+                     (p->out_w - 1) * p->stride_w + p->f_w <= p->in_w;
+  if (!inside) return mf_patch(p, in, oy, ox, scratch, patch);
+  *patch = in + oy * p->stride_h * in_row + ox * p->stride_w * in_c;
+  return p->dil_h * in_row;
 }
 
 /* Inlined into each call with p the address of a static const descriptor, so every shape is a
  * constant: the taps unroll, and a model without padding never gathers.
- * scratch: f_h * f_w * out_c bytes (the input's channels repeated when the multiplier is > 1). */
+ * scratch: f_h * f_w * in_c bytes at least (a gathered patch).
+ * Lane l of the group at output channel c reads input channel (c + l) / m in place: one 4-byte load
+ * for multipliers 1 and 2, one byte for 4k, four bytes for any other multiplier. Padded lanes past
+ * the last channel read at most 3 bytes past it, times a zero weight. */
 MF_INLINE void mf_fdw_s8(const mf_fconv *p, const int8_t *in, int8_t *out, int8_t *scratch) {
-  const int32_t ch = p->out_c, in_c = p->in_c, m = ch / in_c, f_h = p->f_h, f_w = p->f_w, lo = p->act_min, hi = p->act_max;
-  const int32_t in_row = p->in_w * in_c, taps = f_h * f_w;
-  /* Multipliers 1, 2 and 4k read the input as it is: a group of 4 output channels takes its lanes
-   * from input channels c/m + l/m. Others read a patch with the channels repeated (mf_patch_mult). */
-  const int direct = m == 1 || m == 2 || m % 4 == 0;
-  const int32_t xs = direct ? in_c : ch;
-  const int inside = direct && p->pad_h == 0 && p->pad_w == 0 && p->dil_w == 1 && (p->out_h - 1) * p->stride_h + (f_h - 1) * p->dil_h < p->in_h &&
-                     (p->out_w - 1) * p->stride_w + f_w <= p->in_w;
-  int32_t oy, ox;
+  const int32_t ch = p->out_c, m = ch / p->in_c, words = 20 + 2 * p->f_h * p->f_w;
+  const int8_t *patch;
+  int32_t oy, ox, c;
+  if (m == 1 || m == 2 || m % 4 == 0) {
 #pragma GCC unroll 1
-  for (oy = 0; oy < p->out_h; ++oy) {
+    for (oy = 0; oy < p->out_h; ++oy) {
 #pragma GCC unroll 1
-    for (ox = 0; ox < p->out_w; ++ox, out += ch) {
-      const int8_t *patch;
-      int32_t stride, c, fy, fx;
-      const int32_t *g = p->g;
-      if (inside) {
-        patch = in + oy * p->stride_h * in_row + ox * p->stride_w * in_c;
-        stride = p->dil_h * in_row;
-      } else if (!direct) {
-        mf_patch_mult(p, in, oy, ox, scratch);
-        patch = scratch;
-        stride = f_w * ch;
-      } else {
-        stride = mf_patch(p, in, oy, ox, scratch, &patch);
-      }
+      for (ox = 0; ox < p->out_w; ++ox, out += ch) {
+        const int32_t stride = mf_dw_patch(p, in, oy, ox, scratch, &patch);
+        const int32_t *g = p->g;
 #pragma GCC unroll 1
-      for (c = 0; c < ch; c += 4, g += 20 + 2 * taps) {
-        int32_t s0 = g[0], s1 = g[1], s2 = g[2], s3 = g[3];
-        const int32_t *v = g + 4;
-#pragma GCC unroll 1
-        for (fy = 0; fy < f_h; ++fy) {
-          const int8_t *x = patch + fy * stride + (direct ? c / m : c);
-#pragma GCC unroll 16
-          for (fx = 0; fx < f_w; ++fx, x += xs, v += 2) {
-#if defined(__ARM_FEATURE_DSP) && !defined(__ARM_BIG_ENDIAN)
-            int32_t xe, xo;
-            const mf_pair vw = mf_ld2(v);
-            if (!direct || m == 1) {
-              const int32_t xw = mf_ld4(x);
-              xe = __sxtb16(xw);
-              xo = mf_odd(xw);
-            } else if (m == 2) {
-              const int32_t xw = mf_ld4(x);
-              xe = xo = mf_pack16(__sxtb16(xw), mf_odd(xw)); /* lanes: input channels c/2, c/2 + 1 */
-            } else {
-              const int32_t a = x[0];
-              xe = xo = mf_pack16(a, a);
-            }
-            s0 = __smlabb(xe, vw.a, s0);
-            s2 = __smlatt(xe, vw.a, s2);
-            s1 = __smlabb(xo, vw.b, s1);
-            s3 = __smlatt(xo, vw.b, s3);
-#else
-            const int32_t d = direct ? m : 1;
-            s0 += x[0] * (int16_t)(v[0] & 0xffff);
-            s2 += x[2 / d] * (v[0] >> 16);
-            s1 += x[1 / d] * (int16_t)(v[1] & 0xffff);
-            s3 += x[3 / d] * (v[1] >> 16);
-#endif
-          }
+        for (c = 0; c < ch; c += 4, g += words) {
+          const int32_t i0 = c / m;
+          mf_dw_group(p, patch + i0, stride, g, (c + 1) / m - i0, (c + 2) / m - i0, (c + 3) / m - i0, out + c);
         }
-        out[c] = mf_rq_words(s0, v, lo, hi);
-        out[c + 1] = mf_rq_words(s1, v + 4, lo, hi);
-        out[c + 2] = mf_rq_words(s2, v + 8, lo, hi);
-        out[c + 3] = mf_rq_words(s3, v + 12, lo, hi);
+      }
+    }
+    return;
+  }
+  /* Other multipliers: groups outside, so each group's lane offsets are worked out once. Last group
+   * first: its padded lanes store into the next pixel's first channels, which the groups after it
+   * then write. */
+#pragma GCC unroll 1
+  for (c = (ch - 1) & ~3; c >= 0; c -= 4) {
+    const int32_t *g = p->g + (c / 4) * words;
+    const int32_t i0 = c / m, o1 = (c + 1) / m - i0, o2 = (c + 2) / m - i0, o3 = (c + 3) / m - i0;
+    int8_t *o = out + c;
+#pragma GCC unroll 1
+    for (oy = 0; oy < p->out_h; ++oy) {
+#pragma GCC unroll 1
+      for (ox = 0; ox < p->out_w; ++ox, o += ch) {
+        const int32_t stride = mf_dw_patch(p, in, oy, ox, scratch, &patch);
+        mf_dw_group(p, patch + i0, stride, g, o1, o2, o3, o);
       }
     }
   }

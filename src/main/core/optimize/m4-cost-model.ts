@@ -27,8 +27,8 @@ export const M4_COST_MODELS: Record<LatencyRuntime, CostModel> = {
       -67.461
     ],
     "DEPTHWISE_MULTIPLIER": [
-      -3.476,
-      42.912,
+      2.641,
+      12.324,
       0
     ],
     "POOL": [
@@ -46,7 +46,7 @@ export const M4_COST_MODELS: Record<LatencyRuntime, CostModel> = {
     ],
     "COPY": [
       0.002,
-      8.594
+      7.892
     ],
     "OTHER": [
       0,
@@ -60,10 +60,10 @@ export const M4_COST_MODELS: Record<LatencyRuntime, CostModel> = {
       448.528
     ],
     "CONV_2D": [
-      46.484,
-      32.222,
+      46.471,
+      32.522,
       0,
-      67407.955
+      67328.674
     ],
     "DEPTHWISE_CONV_2D": [
       54.431,
