@@ -49,8 +49,9 @@ export function hasOwnRange(layer: Layer): boolean {
     case 'dropout':
       return false
     case 'activation':
-      // The int8 softmax output is fixed (scale 1/256, zero point -128); ReLU gets its own.
-      return layer.activation !== 'softmax'
+      // The int8 softmax output is fixed (scale 1/256, zero point -128); ReLU gets its own; a
+      // standalone ReLU6 keeps its input's (TFLM's int8 RELU6 clamps without requantizing).
+      return layer.activation !== 'softmax' && layer.activation !== 'relu6'
     default:
       return true
   }

@@ -8,6 +8,8 @@ import { uniqueValues } from '../../../../src/main/core/optimize/clustering'
 import { scheduleForSteps, sparsityReport } from '../../../../src/main/core/optimize/pruning'
 import { fakeQuantActivation, fakeQuantWeights, IrGraph } from '../../../../src/main/core/optimize/tf-graph'
 import { asymmetricParams } from '../../../../src/main/core/quant/quantize'
+import type { ModelIR } from '../../../../src/main/core/model/model-ir'
+import { conv1d, dense } from '../export/models'
 import { cnnModel, dscnnModel, randomWeights, referenceForward } from './fixtures'
 
 /** Three classes told apart by which axis carries a bump: learnable in a few epochs. */
@@ -59,6 +61,27 @@ describe('IrGraph', () => {
     expect(Math.abs(fq[2] - 0.3)).toBeLessThanOrEqual(p.scale / 2 + 1e-7)
     expect(fq[4]).toBeCloseTo((127 - p.zeroPoint) * p.scale, 5)
     tf.dispose([w, q, a])
+  })
+
+  it('simulates a standalone ReLU6 on its input\'s grid, as the exporter writes it for TFLM; a standalone ReLU gets its own range', () => {
+    const r = mulberry32(9)
+    const model: ModelIR = {
+      name: 'standalone',
+      inputShape: [30, 6],
+      classes: ['a', 'b'],
+      layers: [
+        conv1d(r, 'conv', 6, 4, 3, 'linear', 'same'),
+        { type: 'maxPool1d', name: 'pool', poolSize: 2, strides: 2, padding: 'valid' },
+        { type: 'activation', name: 'relu6', activation: 'relu6' },
+        { type: 'activation', name: 'relu', activation: 'relu' },
+        { type: 'flatten', name: 'flatten' },
+        dense(r, 'dense', 60, 2, 'softmax')
+      ]
+    }
+    const g = new IrGraph(model)
+    g.calibrate(randomWeights(8 * 30 * 6, mulberry32(5), 1), 8)
+    expect(Object.keys(g.rangeRecord()).sort()).toEqual(['conv', 'dense', 'input', 'relu'])
+    g.dispose()
   })
 })
 
