@@ -11,6 +11,7 @@ import { Interpreter } from '../../src/main/core/quant/interpreter'
 import { parseTflite } from '../../src/main/core/tflite/reader'
 import { loadGoldens, typedValues, type LoadedGolden } from '../golden/golden-file'
 import { buildHost, runHost, writeFiles } from './helpers/c-build'
+import { boundaryInputs, divisionsDisagree, inputQuantizeScale, quantizeBoundaryValues } from '../helpers/quantize-boundary'
 
 const goldens = loadGoldens()
 const isInt8Model = (g: LoadedGolden): boolean => parseTflite(g.tflite).subgraphs[0].tensors.some((t) => t.type === 'INT8')
@@ -81,5 +82,27 @@ describe('golden vectors from TensorFlow Lite Micro', () => {
         const got = g.output.type === 'FLOAT32' ? new Float32Array(bytes.buffer) : new Int8Array(bytes.buffer)
         expect(mismatches(got, typedValues(g.output.type, c.output)), c.label).toEqual([])
       })
+  })
+})
+
+// QUANTIZE's rounding edge: TFLM divides by the scale in float32 (test/tflm/float-io-boundary shows
+// TFLM, the interpreter and the C runtime agree there); a double division lands one step away.
+describe('float inputs at QUANTIZE\'s rounding edge', () => {
+  const floatIo = goldens.filter((g) => g.input.type === 'FLOAT32' && inputQuantizeScale(g.tflite) !== null)
+
+  it.each(floatIo.map((g) => [g.name, g] as const))('%s: the C runtime gives the interpreter\'s outputs (host gcc)', (_name, g) => {
+    const scale = inputQuantizeScale(g.tflite)!
+    const values = quantizeBoundaryValues(scale)
+    // Every value is one a double-division quantizer gets wrong.
+    expect(values.length).toBeGreaterThan(50)
+    expect(values.every((x) => divisionsDisagree(x, scale))).toBe(true)
+    const inputs = boundaryInputs(values, g.input.shape.reduce((a, b) => a * b, 1), 40, 3)
+    const interp = new Interpreter(parseTflite(g.tflite))
+    const want = inputs.map((x) => Float32Array.from(interp.invoke([x])[0] as Float32Array))
+    const raw = runHost(buildHost(writeFiles(generateCRuntimeModel(cgModelFromTflite(g.tflite), { modelName: g.name }).files, 'mf-golden-edge-')), Buffer.concat(inputs.map((x) => Buffer.from(x.buffer))))
+    const got = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
+    const per = want[0].length
+    expect(got.length).toBe(per * inputs.length)
+    want.forEach((w, k) => expect(mismatches(got.subarray(k * per, (k + 1) * per), w), `input ${k}`).toEqual([]))
   })
 })

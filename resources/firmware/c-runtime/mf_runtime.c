@@ -331,20 +331,27 @@ void mf_softmax_s8(const mf_softmax_params *p, const int8_t *input, int8_t *outp
   }
 }
 
+/*
+ * TFLM's QUANTIZE divides in float32 (the value by the float scale), then rounds half away from
+ * zero. A double quotient rounds to another integer when it lies within a float ulp of a half
+ * (measured against TFLM's host build: test/tflm/float-io-boundary); on a Cortex-M4F a double
+ * division is also a software routine.
+ */
 void mf_quantize_f32_s8(const float *input, int8_t *output, int32_t count, double scale, int32_t zero_point) {
+  const float s = (float)scale;
   int32_t i;
   for (i = 0; i < count; ++i) {
-    double v = (double)input[i] / scale;
+    float v = input[i] / s;
     int32_t r;
-    double frac;
+    float frac;
     /* Clamp first so the cast below is defined; anything this large saturates anyway. */
-    if (v > 1e6) v = 1e6;
-    if (v < -1e6) v = -1e6;
-    /* round() semantics (half away from zero) without libm: the fraction is exact in double. */
+    if (v > 1e6f) v = 1e6f;
+    if (v < -1e6f) v = -1e6f;
+    /* round() semantics (half away from zero) without libm: below 2^23 the fraction is exact in float. */
     r = (int32_t)v;
-    frac = v - (double)r;
-    if (frac >= 0.5) ++r;
-    if (frac <= -0.5) --r;
+    frac = v - (float)r;
+    if (frac >= 0.5f) ++r;
+    if (frac <= -0.5f) --r;
     output[i] = (int8_t)mf_min32(mf_max32(r + zero_point, -128), 127);
   }
 }
