@@ -56,7 +56,6 @@ async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chos
       board: BOARDS.nano33ble,
       deadline: started + budgetSeconds * 1000,
       seed: DEFAULT_TRAIN_OPTIONS.seed,
-      batchSize: DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: 10,
       balanceClasses: true
     },

@@ -31,7 +31,7 @@ export async function trainOne(data: PreparedData, preset: PresetId, config: 'be
       inputShape: data.inputShape,
       classes: data.classes,
       epochs: hp.epochs,
-      batchSize: opts.batchSize ?? (config === 'before' ? 16 : DEFAULT_TRAIN_OPTIONS.batchSize),
+      batchSize: opts.batchSize ?? (config === 'before' ? 16 : p.recommended.batchSize),
       learningRate: hp.learningRate,
       optimizer: 'adam',
       earlyStoppingPatience: DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience,

@@ -32,6 +32,8 @@ export interface SearchCandidate {
   width: number
   learningRate: number
   epochs: number
+  /** The preset's recommended batch size. */
+  batchSize: number
   preprocessing: PreprocessingMethod
 }
 

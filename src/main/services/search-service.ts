@@ -83,7 +83,6 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
           board,
           deadline: started + Math.max(1000, budgetMs - RESERVE_MS),
           seed: options.seed,
-          batchSize: options.batchSize,
           patience: SEARCH_PATIENCE,
           balanceClasses: options.balanceClasses
         },
@@ -118,7 +117,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
         throw new MicroforgeError('MODEL_ERROR', `None of the ${ranked.length} models tried learnt: every training loss stayed at chance. Nothing was saved.`, 'Check that the classes differ in the recordings (Capture step), or record more windows.')
       }
       const spec = scaledSpec(best.preset, best.width)
-      const resultOptions: TrainOptions = { ...options, spec, epochs: best.epochs, learningRate: best.learningRate, earlyStoppingPatience: SEARCH_PATIENCE, preprocessing: { ...options.preprocessing, method: best.preprocessing } }
+      const resultOptions: TrainOptions = { ...options, spec, epochs: best.epochs, batchSize: best.batchSize, learningRate: best.learningRate, earlyStoppingPatience: SEARCH_PATIENCE, preprocessing: { ...options.preprocessing, method: best.preprocessing } }
       const train = trainResultOf(dir, out, data, resultOptions, summarizeSpec(spec, data.inputShape, data.classes.length), started)
       await host.save(dir, out, train)
       const fits = best.fits ? `fits the ${board.name} (${Math.ceil(best.flashBytes / 1024)} KB weights, ${Math.ceil(best.ramBytes / 1024)} KB activations, about ${best.latencyMs.toFixed(1)} ms)` : `does not fit the ${board.name} (${best.misfit}), and none that fits did better`

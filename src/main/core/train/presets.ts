@@ -19,7 +19,7 @@ export const PRESETS: ModelPreset[] = [
         { type: 'dense', units: 15, activation: 'relu' }
       ]
     },
-    recommended: { epochs: 60, learningRate: 0.002 }
+    recommended: { epochs: 60, learningRate: 0.002, batchSize: 16 }
   },
   {
     id: 'cnn1d',
@@ -37,7 +37,7 @@ export const PRESETS: ModelPreset[] = [
         { type: 'dropout', rate: 0.3 }
       ]
     },
-    recommended: { epochs: 60, learningRate: 0.002 }
+    recommended: { epochs: 60, learningRate: 0.002, batchSize: 32 }
   },
   {
     id: 'dscnn',
@@ -55,7 +55,7 @@ export const PRESETS: ModelPreset[] = [
         { type: 'globalAvgPool1d' }
       ]
     },
-    recommended: { epochs: 100, learningRate: 0.005 }
+    recommended: { epochs: 100, learningRate: 0.005, batchSize: 16 }
   }
 ]
 

@@ -26,7 +26,6 @@ export interface SearchConfig {
   /** Date.now() by which training must end: set by the caller, so starting the worker counts too. */
   deadline: number
   seed: number
-  batchSize: number
   /** Shorter than a normal run's: the search needs a ranking, the winner keeps its best epoch. */
   patience: number
   balanceClasses: boolean
@@ -60,7 +59,7 @@ function loopConfig(cfg: SearchConfig, c: SearchCandidate, train: WindowSet): Tr
     inputShape: cfg.inputShape,
     classes: cfg.classes,
     epochs: c.epochs,
-    batchSize: cfg.batchSize,
+    batchSize: c.batchSize,
     learningRate: c.learningRate,
     optimizer: 'adam',
     earlyStoppingPatience: cfg.patience,

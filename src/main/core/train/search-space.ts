@@ -14,7 +14,7 @@ export function searchCandidates(fitted: PreprocessingMethod, other: Preprocessi
   const add = (preset: PresetId, width: number, lrFactor: number, preprocessing: PreprocessingMethod): void => {
     const rec = findPreset(preset).recommended
     const learningRate = Math.round(rec.learningRate * lrFactor * 1e6) / 1e6
-    out.push({ id: `${preset}-w${width}-lr${learningRate}-${preprocessing}`, preset, width, learningRate, epochs: rec.epochs, preprocessing })
+    out.push({ id: `${preset}-w${width}-lr${learningRate}-${preprocessing}`, preset, width, learningRate, epochs: rec.epochs, batchSize: rec.batchSize, preprocessing })
   }
   for (const p of ['cnn1d', 'dscnn', 'dense'] as PresetId[]) add(p, 1, 1, fitted)
   add('cnn1d', 1, 1, other)

@@ -51,4 +51,11 @@ describe('resolveOptions', () => {
     const previous = resolveOptions({ preset: 'dense', seed: 9, batchSize: 8 }, undefined)
     expect(resolveOptions({}, previous)).toMatchObject({ seed: 9, batchSize: 8, spec: { preset: 'dense' } })
   })
+
+  it('the batch size is the preset\'s: 32 for the 1D CNN (also with no preset named), 16 for dense and DS-CNN', () => {
+    expect(resolveOptions({}, undefined)).toMatchObject({ batchSize: 32, spec: { preset: 'cnn1d' } })
+    expect(resolveOptions({ preset: 'cnn1d' }, resolveOptions({ preset: 'dense' }, undefined)).batchSize).toBe(32)
+    expect(resolveOptions({ preset: 'dense' }, undefined).batchSize).toBe(16)
+    expect(resolveOptions({ preset: 'cnn1d', batchSize: 8 }, undefined).batchSize).toBe(8)
+  })
 })

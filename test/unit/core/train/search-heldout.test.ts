@@ -21,10 +21,10 @@ function windows(n: number, gap: number, seed: number, prefix: string): WindowSe
 }
 
 const candidates: SearchCandidate[] = [
-  { id: 'small', preset: 'dense', width: 0.1, learningRate: 0.02, epochs: 6, preprocessing: 'zscore' },
-  { id: 'medium', preset: 'dense', width: 0.3, learningRate: 0.01, epochs: 6, preprocessing: 'zscore' },
-  { id: 'slow-lr', preset: 'dense', width: 0.2, learningRate: 0.002, epochs: 6, preprocessing: 'zscore' },
-  { id: 'wide', preset: 'dense', width: 0.6, learningRate: 0.02, epochs: 6, preprocessing: 'zscore' }
+  { id: 'small', preset: 'dense', width: 0.1, learningRate: 0.02, epochs: 6, batchSize: 8, preprocessing: 'zscore' },
+  { id: 'medium', preset: 'dense', width: 0.3, learningRate: 0.01, epochs: 6, batchSize: 8, preprocessing: 'zscore' },
+  { id: 'slow-lr', preset: 'dense', width: 0.2, learningRate: 0.002, epochs: 6, batchSize: 8, preprocessing: 'zscore' },
+  { id: 'wide', preset: 'dense', width: 0.6, learningRate: 0.02, epochs: 6, batchSize: 8, preprocessing: 'zscore' }
 ]
 
 async function search(test: WindowSet) {
@@ -36,7 +36,6 @@ async function search(test: WindowSet) {
     board: BOARDS.nano33ble,
     deadline: Date.now() + 600_000,
     seed: 5,
-    batchSize: 8,
     patience: 0,
     balanceClasses: true
   }

@@ -5,7 +5,7 @@ import { rankCandidates } from '../../../../src/main/core/train/search-space'
 import type { WindowSet } from '../../../../src/main/core/train/train-loop'
 
 const cand = (over: Partial<CandidateResult>): CandidateResult => ({
-  id: 'x', preset: 'cnn1d', width: 1, learningRate: 0.002, epochs: 60, preprocessing: 'zscore',
+  id: 'x', preset: 'cnn1d', width: 1, learningRate: 0.002, epochs: 60, batchSize: 32, preprocessing: 'zscore',
   valAccuracy: 0.9, valLoss: 0.3, testAccuracy: 0.9, epochsRun: 10, params: 1000, macs: 1000, flashBytes: 1000, ramBytes: 500,
   latencyMs: 1, fits: true, misfit: null, trainMs: 1, collapsed: false, cutShort: false, ...over
 })

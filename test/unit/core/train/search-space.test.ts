@@ -4,7 +4,7 @@ import type { CandidateResult } from '../../../../src/shared/search'
 import { fitOnBoard, int8Costs, rankCandidates, scaledSpec, searchCandidates } from '../../../../src/main/core/train/search-space'
 
 const cand = (over: Partial<CandidateResult>): CandidateResult => ({
-  id: 'x', preset: 'cnn1d', width: 1, learningRate: 0.002, epochs: 60, preprocessing: 'zscore',
+  id: 'x', preset: 'cnn1d', width: 1, learningRate: 0.002, epochs: 60, batchSize: 32, preprocessing: 'zscore',
   valAccuracy: 0.9, valLoss: 0.3, testAccuracy: 0.9, epochsRun: 10, params: 1000, macs: 1000, flashBytes: 1000, ramBytes: 500,
   latencyMs: 1, fits: true, misfit: null, trainMs: 1, collapsed: false, cutShort: false, ...over
 })
@@ -15,6 +15,9 @@ describe('search space', () => {
     expect(list.slice(0, 3).map((c) => `${c.preset}/${c.width}/${c.preprocessing}`)).toEqual(['cnn1d/1/window-offset', 'dscnn/1/window-offset', 'dense/1/window-offset'])
     expect(new Set(list.map((c) => c.id)).size).toBe(list.length)
     expect(list.some((c) => c.preprocessing === 'zscore')).toBe(true)
+    // Each candidate trains with its preset's batch size.
+    expect(new Set(list.filter((c) => c.preset === 'cnn1d').map((c) => c.batchSize))).toEqual(new Set([32]))
+    expect(new Set(list.filter((c) => c.preset !== 'cnn1d').map((c) => c.batchSize))).toEqual(new Set([16]))
   })
 
   it('scales hidden widths, not kernels or the output', () => {
