@@ -49,17 +49,28 @@ export function recheckFolds(train: WindowSet, val: WindowSet, per: number, fold
   return out
 }
 
+/** Below this many validation windows one window is more than 2.5 points: the first pass leaves time for a re-check. */
+export const SMALL_VALIDATION = 40
+/** The share of the budget the first pass leaves for the re-check on a small validation split. */
+export const RECHECK_SHARE = 0.4
+
 /**
  * The leaders worth re-checking: candidates that learnt and fit the board, within one validation
- * window of the best validation accuracy (on a small split one window is noise), best first, at
- * most MAX_CONTENDERS. Fewer than two: nothing to decide.
+ * window of the best validation accuracy (on a small split one window is noise), at most
+ * MAX_CONTENDERS, taken preset by preset (the best of each preset, then the second of each...):
+ * the tie-break by validation loss favours whichever preset is most confident, and the re-check is
+ * there to question exactly that. Fewer than two: nothing to decide.
  */
 export function contenders(ranked: CandidateResult[], valWindows: number): CandidateResult[] {
   const usable = ranked.filter((c) => c.fits && !c.collapsed)
   if (!usable.length || valWindows <= 0) return []
   const top = usable[0].valAccuracy
-  const out = usable.filter((c) => c.valAccuracy >= top - 1 / valWindows - 1e-9).slice(0, MAX_CONTENDERS)
-  return out.length >= 2 ? out : []
+  const tied = usable.filter((c) => c.valAccuracy >= top - 1 / valWindows - 1e-9)
+  const byPreset = new Map<string, CandidateResult[]>()
+  for (const c of tied) byPreset.set(c.preset, [...(byPreset.get(c.preset) ?? []), c])
+  const out: CandidateResult[] = []
+  for (let i = 0; out.length < tied.length; i++) for (const list of byPreset.values()) if (list[i]) out.push(list[i])
+  return out.length >= 2 ? out.slice(0, MAX_CONTENDERS) : []
 }
 
 /** How a re-check went for one candidate: pooled over its own validation split and each fold. */

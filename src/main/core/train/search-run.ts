@@ -6,7 +6,7 @@ import { estimateLatency } from '../optimize/latency'
 import type * as tf from '@tensorflow/tfjs'
 import { chanceLoss, collapsed } from './baseline'
 import { layersModelToIR } from './model-ir-convert'
-import { addFold, contenders, RECHECK_FOLDS, recheckFolds, startScore, type Fold } from './search-recheck'
+import { addFold, contenders, RECHECK_FOLDS, RECHECK_SHARE, recheckFolds, SMALL_VALIDATION, startScore, type Fold } from './search-recheck'
 import { fitOnBoard, int8Costs, rankCandidates, scaledSpec } from './search-space'
 import { balancedClassWeights, evaluateModel, trainLoop, type TrainLoopConfig, type TrainLoopResult, type WindowSet } from './train-loop'
 
@@ -92,11 +92,15 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     if (!chosen && stoppedByUser) throw new MicroforgeError('CANCELLED', 'The search was cancelled.')
     return { results, skipped: stoppedByUser ? cfg.candidates.length - results.length : skipped, best: chosen, stoppedByUser }
   }
+  const firstVal = Object.values(cfg.sets)[0]?.val.y.length ?? 0
+  // On a small validation split the ranking ties easily: keep part of the budget for the re-check,
+  // once every preset's defaults (the first candidates) have been tried.
+  const firstPassEnd = firstVal < SMALL_VALIDATION ? deadline - (deadline - started) * RECHECK_SHARE : deadline
   for (const c of cfg.candidates) {
     if (hooks.cancelled()) return finish(best, true)
     const left = deadline - now()
     const typical = results.length ? spent / results.length : 0
-    if (left <= 0 || left < typical * 0.5) {
+    if (left <= 0 || left < typical * 0.5 || (results.length >= 3 && now() >= firstPassEnd)) {
       skipped++
       continue
     }

@@ -70,6 +70,21 @@ describe('search re-check folds', () => {
     expect(contenders(many, 10).map((c) => c.id)).toEqual(many.slice(0, MAX_CONTENDERS).map((c) => c.id))
   })
 
+  it('takes the leaders preset by preset, so the most confident preset cannot fill the re-check alone', () => {
+    const ranked = rankCandidates(
+      [
+        cand({ id: 'ds1', preset: 'dscnn', valAccuracy: 1, valLoss: 0.001 }),
+        cand({ id: 'ds2', preset: 'dscnn', valAccuracy: 1, valLoss: 0.002 }),
+        cand({ id: 'ds3', preset: 'dscnn', valAccuracy: 1, valLoss: 0.003 }),
+        cand({ id: 'cnn1', preset: 'cnn1d', valAccuracy: 1, valLoss: 0.02 }),
+        cand({ id: 'dense1', preset: 'dense', valAccuracy: 1, valLoss: 0.05 }),
+        cand({ id: 'cnn2', preset: 'cnn1d', valAccuracy: 1, valLoss: 0.06 })
+      ],
+      10
+    )
+    expect(contenders(ranked, 10).map((c) => c.id)).toEqual(['ds1', 'cnn1', 'dense1', 'ds2', 'cnn2', 'ds3'])
+  })
+
   it('ranks re-checked leaders by their pooled score, before the candidates not re-checked', () => {
     const recheck = (accuracy: number, loss: number) => ({ folds: 6, windows: 60, accuracy, loss })
     const ranked = rankCandidates(
