@@ -40,6 +40,11 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // One `npm run web` and one Chromium for all files; each file gets its own context and folder.
           globalSetup: ['test/e2e/global-setup.ts'],
+          // The files run one after another in one worker that keeps its loaded modules (Playwright, the
+          // services some files drive directly) instead of loading them again per file.
+          isolate: false,
+          // Its own group (a non-isolated single worker cannot share one with the unit tests' workers).
+          sequence: { groupOrder: 1 },
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 180_000,
