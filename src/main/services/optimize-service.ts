@@ -4,7 +4,7 @@ import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
 import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
-import type { Preprocessing, TrainResult, TrainOptions } from '../../shared/training'
+import type { TrainResult, TrainOptions } from '../../shared/training'
 import { applyCorrection, TARGETS } from '../core/optimize/latency'
 import { recommend } from '../core/optimize/recommend'
 import { withAccuracyDeltas } from '../core/optimize/variant-index'
@@ -19,7 +19,7 @@ import { currentLineage, modelFingerprint } from '../storage/lineage'
 import { readModelAttachment, readModelFolder } from '../storage/model-io'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
-import { readSamples } from '../storage/samples'
+import { readFloatModelWindows } from '../storage/float-model'
 import { FLOAT_MODEL_DIR } from './training-service'
 import { runWorker } from './worker-host'
 
@@ -301,16 +301,8 @@ export class OptimizeService implements OptimizeApi {
    * or (when training drew the split) the ids training recorded; the rest fine-tune and calibrate.
    */
   private async loadData(dir: string): Promise<ProjectData> {
-    const modelDir = join(dir, FLOAT_MODEL_DIR)
-    const { modelJson, weights } = await readModelFolder(modelDir)
-    const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
-    if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
-    const classes = meta.classes
-    const p = meta.preprocessing
-    const training = await readModelAttachment<TrainResult>(modelDir, 'training').catch(() => null)
-    const all = (await readSamples(dir)).filter((s) => classes.includes(s.label))
-    let test = all.filter((s) => s.split === 'test')
-    if (test.length === 0 && training?.testIds) test = all.filter((s) => training!.testIds.includes(s.id))
+    const training = await readModelAttachment<TrainResult>(join(dir, FLOAT_MODEL_DIR), 'training').catch(() => null)
+    const { modelJson, weights, classes, preprocessing: p, windows: all, test } = await readFloatModelWindows(dir, training)
     if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to measure the variants on.', 'Mark some windows as test in the Capture step, or train again.')
     const testIds = new Set(test.map((s) => s.id))
     const train = all.filter((s) => !testIds.has(s.id))

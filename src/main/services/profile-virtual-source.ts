@@ -41,6 +41,11 @@ export async function openVirtualLines(projectDir: string, source: VirtualSource
     // Opening a port flushes what is queued: the board waits a moment, as boards do for `while (!Serial)`.
     startDelayMs: 400
   })
+  return boardLines(board, board.firmwareDir, board.build.description, profileRuntime(board.build.runtime, 'reference'), sink)
+}
+
+/** The profiling source on a started board's serial link; the board stops with it, or at once when the link does not open. */
+async function boardLines(board: { link: string; windowIds?: string[]; stop(): Promise<void> }, firmwareDir: string, hostDescription: string, runtime: ReturnType<typeof profileRuntime>, sink: LineSink): Promise<LineSourceHandle> {
   let serial: LineSourceHandle
   try {
     serial = await openSerialLines(board.link, 115200, sink)
@@ -48,14 +53,13 @@ export async function openVirtualLines(projectDir: string, source: VirtualSource
     await board.stop()
     throw err
   }
-  const variant = variantOfFirmware(board.firmwareDir)
-  const runtime = profileRuntime(board.build.runtime, 'reference')
+  const variant = variantOfFirmware(firmwareDir)
   return {
     link: board.link,
-    hostDescription: board.build.description,
+    hostDescription,
     ...(board.windowIds ? { windowIds: board.windowIds } : {}),
     ...(variant ? { variant } : {}),
-    firmwareDir: board.firmwareDir,
+    firmwareDir,
     ...(runtime ? { runtime } : {}),
     async close() {
       await serial.close()
@@ -72,26 +76,7 @@ async function openQemuLines(projectDir: string, firmwareDir: string, source: Vi
     ...(source.windows ? { windows: source.windows } : {}),
     ...(source.kernels ? { kernels: source.kernels } : {})
   })
-  let serial: LineSourceHandle
-  try {
-    serial = await openSerialLines(board.link, 115200, sink)
-  } catch (err) {
-    await board.stop()
-    throw err
-  }
   const { build } = board
-  const variant = variantOfFirmware(firmwareDir)
-  const runtime = profileRuntime(build.runtime, build.kernels)
-  return {
-    link: board.link,
-    hostDescription: `${build.description}; flash ${build.flashBytes} B${board.windowIds ? ` (with ${board.windowIds.length} dataset windows)` : ''}, RAM ${build.ramBytes} B`,
-    ...(board.windowIds ? { windowIds: board.windowIds } : {}),
-    ...(variant ? { variant } : {}),
-    firmwareDir,
-    ...(runtime ? { runtime } : {}),
-    async close() {
-      await serial.close()
-      await board.stop()
-    }
-  }
+  const description = `${build.description}; flash ${build.flashBytes} B${board.windowIds ? ` (with ${board.windowIds.length} dataset windows)` : ''}, RAM ${build.ramBytes} B`
+  return boardLines(board, firmwareDir, description, profileRuntime(build.runtime, build.kernels), sink)
 }

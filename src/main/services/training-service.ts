@@ -10,7 +10,6 @@ import {
   type ModelPreset,
   type ModelSpec,
   type ModelSummary,
-  type Preprocessing,
   type TrainOptions,
   type TrainRequest,
   type TrainResult
@@ -26,11 +25,12 @@ import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
 import { dataFingerprint, sampleHeads } from '../storage/lineage'
 import { settleCommit } from '../storage/commit-journal'
-import { modelFolderChange, readModelAttachment, readModelFolder } from '../storage/model-io'
+import { modelFolderChange, readModelAttachment } from '../storage/model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from '../storage/project-store'
 import { readSamples } from '../storage/samples'
+import { readFloatModelWindows } from '../storage/float-model'
 import { startSearch } from './search-service'
 import { runWorker } from './worker-host'
 
@@ -187,17 +187,8 @@ export class TrainingService implements TrainingApi {
 
   async evaluate(projectDir: string): Promise<EvaluationResult> {
     const dir = resolve(projectDir)
-    const modelDir = join(dir, FLOAT_MODEL_DIR)
-    const { modelJson, weights } = await readModelFolder(modelDir)
-    const meta = modelJson.userDefinedMetadata as { classes?: string[]; preprocessing?: Preprocessing } | undefined
-    if (!meta?.preprocessing || !meta.classes) throw new MicroforgeError('PROJECT_CORRUPT', 'models/float/model.json has no preprocessing recipe.', 'Train the model again.')
-    const classes = meta.classes
-    const p = meta.preprocessing
     const last = await this.result(dir)
-    const all = (await readSamples(dir)).filter((s) => classes.includes(s.label))
-    // Windows marked test; when the split was drawn at training time, the ids recorded then.
-    let test = all.filter((s) => s.split === 'test')
-    if (test.length === 0 && last) test = all.filter((s) => last.testIds.includes(s.id))
+    const { modelJson, weights, classes, preprocessing: p, test } = await readFloatModelWindows(dir, last)
     if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to evaluate on.', 'Mark some windows as test in the Capture step.')
     const req: TrainWorkerRequest = {
       kind: 'evaluate',
