@@ -46,9 +46,11 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
     // Profiled on the virtual board while it was the current model, then trained again.
     const fw = await services.api.deploy.generate({ projectDir: dir, variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'profile', kind: 'platformio', name: 'hello_profile' })
     await services.api.profile.start(dir, { kind: 'virtual', firmwareDir: fw.path, windows: 'dataset' }, { name: 'before retraining', maxInferences: 3 })
-    for (let i = 0; i < 600 && (await services.api.profile.live()).length > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    // The session must be saved before retraining; compiling the firmware took over 60 s at load 17.
+    for (let i = 0; i < 960 && (await services.api.profile.live()).length > 0; i++) await new Promise((r) => setTimeout(r, 250))
+    expect(await services.api.profile.list(dir)).toHaveLength(1)
     await train(dir, 2)
-  })
+  }, 400_000)
   afterAll(async () => {
     await services?.dispose()
     await app?.stop()
@@ -91,7 +93,7 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
     const { page } = app
     await page.getByTestId('nav-profile').click()
     const rows = page.getByTestId('profile-sessions').locator('tbody tr')
-    await expect.poll(() => rows.count()).toBe(1)
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1)
     expect(await rows.first().getAttribute('data-stale')).toBe('true')
     expect(await rows.first().textContent()).toContain('earlier model')
     await rows.first().getByRole('button', { name: 'before retraining', exact: true }).click()
