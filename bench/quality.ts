@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, tfjs: tf.version.tfjs, backend, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
     generatorSeed: seed,
-    note: 'Test accuracy on a stratified 20% test split (seed 42) of datasets from generator seed ' + seed + '; defaults were chosen on seed 1. before: fixed-range scaling, no class weights, the old preset epochs/learning rates; after: scaling fitted to the training split (auto), balanced class weights, current preset defaults. Baseline: nearest neighbour on the same preprocessed windows.',
+    note: 'Test accuracy on a stratified 20% test split (seed 42) of datasets from generator seed ' + seed + '; defaults were chosen on seed 1. before: fixed-range scaling, no class weights, the old preset epochs/learning rates; after: scaling fitted to the training split (auto), balanced class weights, current preset defaults. Baseline: nearest neighbour on the same preprocessed windows. Presets train at their default batch size (cnn1d 32, dense and dscnn 16; before: 16). Search: ranked by validation accuracy; leaders tied within one validation window are re-checked on stratified folds of the training windows when the budget leaves time (never the test split); the budget is wall-clock, so a loaded machine covers fewer candidates and re-check folds.',
     datasets: datasets.map((d) => ({ name: d.name, windows: d.samples.length, classes: d.classes.length, windowLength: d.windowLength, howMade: d.description })),
     baselines,
     rows,
