@@ -152,8 +152,11 @@ function* npyWindows(f: ScannedFile): Generator<() => Promise<number[][]>> {
     return
   }
   const bytes = samples * axes * h.size
+  // One window's bytes and values, reused: nothing is allocated per window but its rows.
+  const raw = new Uint8Array(bytes)
+  const values = new Float64Array(samples * axes)
   for (let i = 0; i < windows; i++) {
-    yield () => withFile(f.path, async (fh) => npyWindow(decodeNpyValues(await readAt(fh, h.dataStart + i * bytes, bytes), h, i * samples * axes, f.file), samples, axes))
+    yield () => withFile(f.path, async (fh) => npyWindow(decodeNpyValues(await readAt(fh, h.dataStart + i * bytes, bytes, raw), h, i * samples * axes, f.file, values), samples, axes))
   }
 }
 
@@ -175,8 +178,8 @@ async function withFile<T>(path: string, use: (h: FileHandle) => Promise<T>): Pr
   }
 }
 
-async function readAt(h: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length)
+async function readAt(h: FileHandle, position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+  const buf = into ?? new Uint8Array(length)
   let got = 0
   while (got < length) {
     const { bytesRead } = await h.read(buf, got, length - got, position + got)

@@ -92,7 +92,8 @@ export class ImuCaptureReader {
     this.lengths.push(this.current)
     this.current = 0
     if (this.values && this.onWindow) {
-      this.onWindow(this.values.view().slice(), (this.axes as string[]).length)
+      // A view, valid during the call: no buffer is allocated per gesture.
+      this.onWindow(this.values.view(), (this.axes as string[]).length)
       this.values.clear()
     }
   }

@@ -17,7 +17,10 @@ export interface CsvRecording {
   rateHz: number | null
   /** Samples in it. */
   length: number
-  /** Row-major samples x axes; null in the first pass, which keeps no samples. */
+  /**
+   * Row-major samples x axes; null in the first pass, which keeps no samples. In the second pass a
+   * view valid only during onRecording: copy what you keep (no buffer is allocated per recording).
+   */
   values: Float64Array | null
 }
 
@@ -268,19 +271,19 @@ class Segmenter {
     if (bad && bad.row < end) problem = bad.error
     else if (label === '') problem = new MicroforgeError('PARSE_ERROR', `Line ${first.line} of ${this.ctx.name} has an empty label.`, 'Give every row a class name.')
     const rateHz = this.times ? rateFromTimes(Array.from(this.times.view())) : null
-    const rec: CsvRecording = { label, split: first.split, rateHz, length: this.count, values: this.values ? this.values.view().slice() : null }
+    const rec: CsvRecording = { label, split: first.split, rateHz, length: this.count, values: this.values ? this.values.view() : null }
     this.count = 0
     this.prev = null
     this.times?.clear()
-    this.values?.clear()
-    if (problem) {
-      // The second pass reads a file the first found sound: a problem now means it changed.
-      if (this.emit) throw problem
-      this.error ??= problem
-      return
+    try {
+      if (problem) {
+        // The second pass reads a file the first found sound: a problem now means it changed.
+        if (this.emit) throw problem
+        this.error ??= problem
+      } else if (this.emit) this.emit(rec)
+      else if (!this.error) this.recordings.push(rec)
+    } finally {
+      this.values?.clear()
     }
-    if (this.error) return
-    if (this.emit) this.emit(rec)
-    else this.recordings.push(rec)
   }
 }

@@ -80,11 +80,11 @@ export function readNpyHeader(head: Uint8Array, fileBytes: number, name = 'the f
   return { shape, dtype: `${kind}${size}`, size, fortran: fortran[1] === 'True', dataStart, count, read }
 }
 
-/** Values `first`, `first + 1`, ... in file order from their bytes, each checked (finite, within the sensor range). */
-export function decodeNpyValues(bytes: Uint8Array, h: NpyHeader, first: number, name = 'the file'): Float64Array {
+/** Values `first`, `first + 1`, ... in file order from their bytes, each checked (finite, within the sensor range); into `into` when it is large enough. */
+export function decodeNpyValues(bytes: Uint8Array, h: NpyHeader, first: number, name = 'the file', into?: Float64Array): Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const n = Math.floor(bytes.length / h.size)
-  const out = new Float64Array(n)
+  const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n)
   for (let k = 0; k < n; k++) {
     const v = h.read(view, k * h.size)
     if (!Number.isFinite(v)) throw npyProblem(name)(`value ${first + k} is ${v}`)
