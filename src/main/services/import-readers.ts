@@ -129,9 +129,12 @@ async function scanNpy(path: string, name: string): Promise<{ header: NpyHeader;
     if (end > head.length && end <= size) head = await readAt(h, 0, end)
     const header = readNpyHeader(head, size, name)
     const per = Math.max(1, Math.floor(CHUNK_BYTES / header.size))
+    // One chunk's bytes and values, reused from chunk to chunk.
+    const raw = new Uint8Array(per * header.size)
+    const values = new Float64Array(per)
     for (let first = 0; first < header.count; first += per) {
       const n = Math.min(per, header.count - first)
-      decodeNpyValues(await readAt(h, header.dataStart + first * header.size, n * header.size), header, first, name)
+      decodeNpyValues(await readAt(h, header.dataStart + first * header.size, n * header.size, raw), header, first, name, values)
     }
     return { header, ...npyWindowShape(header.shape, name) }
   })
@@ -179,7 +182,7 @@ async function withFile<T>(path: string, use: (h: FileHandle) => Promise<T>): Pr
 }
 
 async function readAt(h: FileHandle, position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-  const buf = into ?? new Uint8Array(length)
+  const buf = into ? into.subarray(0, length) : new Uint8Array(length)
   let got = 0
   while (got < length) {
     const { bytesRead } = await h.read(buf, got, length - got, position + got)
