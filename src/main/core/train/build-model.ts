@@ -16,33 +16,19 @@ export function buildModel(spec: ModelSpec, inputShape: number[], classes: numbe
     const first = i === 0 ? { inputShape } : {}
     switch (l.type) {
       case 'conv1d':
-        model.add(
-          tf.layers.conv1d({
-            ...first,
-            name: l.name,
-            filters: l.filters,
-            kernelSize: l.kernelSize,
-            strides: l.strides ?? 1,
-            padding: l.padding ?? 'valid',
-            activation: l.activation,
-            kernelInitializer: init(i)
-          })
-        )
+      case 'depthwiseConv1d': {
+        const conv = {
+          ...first,
+          name: l.name,
+          kernelSize: l.kernelSize,
+          strides: l.strides ?? 1,
+          padding: l.padding ?? 'valid',
+          activation: l.activation,
+          kernelInitializer: init(i)
+        }
+        model.add(l.type === 'conv1d' ? tf.layers.conv1d({ ...conv, filters: l.filters }) : new DepthwiseConv1D({ ...conv, depthMultiplier: l.depthMultiplier ?? 1 }))
         break
-      case 'depthwiseConv1d':
-        model.add(
-          new DepthwiseConv1D({
-            ...first,
-            name: l.name,
-            kernelSize: l.kernelSize,
-            depthMultiplier: l.depthMultiplier ?? 1,
-            strides: l.strides ?? 1,
-            padding: l.padding ?? 'valid',
-            activation: l.activation,
-            kernelInitializer: init(i)
-          })
-        )
-        break
+      }
       case 'maxPool1d':
         model.add(tf.layers.maxPooling1d({ ...first, name: l.name, poolSize: l.poolSize }))
         break

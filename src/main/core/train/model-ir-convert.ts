@@ -39,36 +39,18 @@ export function layersModelToIR(model: tf.LayersModel, classes: string[], name =
     const w = weightsOf(layer)
     const n = layer.name
     const cls = layer.getClassName()
+    // What a convolution's IR takes the same way whichever kind it is.
+    const convFields = () => ({ name: n, padding: cfg.padding as Padding, activation: activationOf(n, cfg.activation), kernel: w[0], bias: w[1] ?? null })
     switch (cls) {
       case 'Dense':
         layers.push({ type: 'dense', name: n, units: cfg.units as number, activation: activationOf(n, cfg.activation), kernel: w[0], bias: w[1] ?? null })
         break
       case 'Conv1D':
         if (first(cfg.dilationRate ?? 1) !== 1) throw new MicroforgeError('UNSUPPORTED', `Layer ${n} uses dilation, which firmware export does not support.`, 'Use dilation 1.')
-        layers.push({
-          type: 'conv1d',
-          name: n,
-          filters: cfg.filters as number,
-          kernelSize: first(cfg.kernelSize),
-          strides: first(cfg.strides ?? 1),
-          padding: cfg.padding as Padding,
-          activation: activationOf(n, cfg.activation),
-          kernel: w[0],
-          bias: w[1] ?? null
-        })
+        layers.push({ type: 'conv1d', ...convFields(), filters: cfg.filters as number, kernelSize: first(cfg.kernelSize), strides: first(cfg.strides ?? 1) })
         break
       case 'DepthwiseConv1D':
-        layers.push({
-          type: 'depthwiseConv1d',
-          name: n,
-          kernelSize: cfg.kernelSize as number,
-          depthMultiplier: cfg.depthMultiplier as number,
-          strides: cfg.strides as number,
-          padding: cfg.padding as Padding,
-          activation: activationOf(n, cfg.activation),
-          kernel: w[0],
-          bias: w[1] ?? null
-        })
+        layers.push({ type: 'depthwiseConv1d', ...convFields(), kernelSize: cfg.kernelSize as number, depthMultiplier: cfg.depthMultiplier as number, strides: cfg.strides as number })
         break
       case 'MaxPooling1D':
       case 'AveragePooling1D': {
