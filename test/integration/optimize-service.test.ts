@@ -2,7 +2,7 @@
  * The Optimize step as the app and the CLI use it: jobs with progress and cancel, real worker
  * threads, variants saved in models/variants, a sparsity sweep, the recommendation.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OptimizeService } from '../../src/main/services/optimize-service'
@@ -13,18 +13,33 @@ import { tempDir } from '../helpers/tmp'
 
 describe('optimize service on mpu6050-punch-flex', () => {
   const tmp = tempDir('microforge-optimize-')
-  const project = join(tmp.dir, 'project')
+  const trained = join(tmp.dir, 'project')
   let services: Awaited<ReturnType<typeof makePunchFlexProject>>['services']
   let optimize: OptimizeService
 
   beforeAll(async () => {
     services = (await makePunchFlexProject(tmp.dir, 7)).services
     optimize = new OptimizeService(services.jobs)
-    const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 30, seed: 42, backend: 'wasm' })
+    const { jobId } = await services.training.start(trained, { preset: 'cnn1d', epochs: 30, seed: 42, backend: 'wasm' })
     const done = await services.jobs.wait(jobId)
     expect(done.state).toBe('done')
   }, 120_000)
   afterAll(() => tmp.cleanup())
+
+  /** Each test's own copy of the trained project, so none depends on what another test optimized. */
+  let copies = 0
+  function trainedCopy(): string {
+    const dir = join(tmp.dir, `copy-${++copies}`)
+    cpSync(trained, dir, { recursive: true })
+    return dir
+  }
+  /** A trained copy with the float32 and PTQ variants made. */
+  async function withPtq(): Promise<string> {
+    const dir = trainedCopy()
+    const started = await optimize.start(dir, { variants: ['ptq'] })
+    for (const j of started.jobs) expect((await services.jobs.wait(j.jobId)).state).toBe('done')
+    return dir
+  }
 
   function updatesOf(jobId: string): JobUpdate[] {
     const list: JobUpdate[] = []
@@ -45,6 +60,7 @@ describe('optimize service on mpu6050-punch-flex', () => {
   })
 
   it('runs each variant as its own job, one after another, and saves them', async () => {
+    const project = trainedCopy()
     const started = await optimize.start(project, { variants: ['ptq', 'prune'], epochs: 3, sparsity: 0.8 })
     expect(started.jobs.map((j) => j.variant)).toEqual(['float32', 'ptq', 'prune'])
     const pruneUpdates = updatesOf(started.jobs[2].jobId)
@@ -73,9 +89,11 @@ describe('optimize service on mpu6050-punch-flex', () => {
   })
 
   it('applies the latest per-board correction from profiling to every estimate', async () => {
+    const project = await withPtq()
     const summary = await services.projects.open(project)
     await services.projects.update(project, { settings: { ...summary.project.settings, latencyCorrections: { esp32: 2 } } })
     const index = await optimize.list(project)
+    expect(index.variants.map((v) => v.name).sort()).toEqual(['float32', 'ptq'])
     for (const v of index.variants) {
       const esp32 = v.latency.find((l) => l.target === 'esp32')!
       expect(esp32.correction).toBe(2)
@@ -85,6 +103,7 @@ describe('optimize service on mpu6050-punch-flex', () => {
   })
 
   it('sweeps sparsities as one job and records the curve', async () => {
+    const project = trainedCopy()
     const { jobId } = await optimize.sweep(project, { sparsities: [0.5, 0.9], epochs: 2 })
     const done = await services.jobs.wait(jobId)
     expect(done.state).toBe('done')
@@ -96,6 +115,7 @@ describe('optimize service on mpu6050-punch-flex', () => {
   })
 
   it('cancels a running fine-tune and keeps what was saved', async () => {
+    const project = await withPtq()
     const started = await optimize.start(project, { variants: ['qat'], epochs: 200 })
     const job = started.jobs[0].jobId
     const updates = updatesOf(job)
@@ -105,10 +125,13 @@ describe('optimize service on mpu6050-punch-flex', () => {
     const end = await services.jobs.wait(job)
     expect(end.state).toBe('cancelled')
     expect((await optimize.list(project)).variants.some((v) => v.name === 'qat')).toBe(false)
-    expect((await optimize.remove(project, 'prune-50')).variants.some((v) => v.name === 'prune-50')).toBe(false)
-    expect(existsSync(join(project, 'models', 'variants', 'prune-50.tflite'))).toBe(false)
+    const ptqFile = join(project, (await optimize.list(project)).variants.find((v) => v.name === 'ptq')!.path)
+    expect(existsSync(ptqFile)).toBe(true)
+    expect((await optimize.remove(project, 'ptq')).variants.some((v) => v.name === 'ptq')).toBe(false)
+    expect(existsSync(ptqFile)).toBe(false)
   })
   it('after training again, earlier variants are stale: left out of recommendations, and the baseline is made again', async () => {
+    const project = await withPtq()
     const budget = { flashKB: 1024, ramKB: 256, latencyMs: 1000, minAccuracy: 0, target: 'nano33ble' as const }
     const before = await optimize.list(project)
     expect(before.variants.length).toBeGreaterThan(1)
