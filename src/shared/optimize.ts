@@ -69,14 +69,18 @@ export type { TargetId }
 export type NumberFormat = 'int8' | 'float32'
 export type KernelFamily = 'conv' | 'depthwise' | 'dense'
 
-/** Assumed float figures for a core whose float kernels cannot be measured here: a projection. */
+/**
+ * How float32 latency is projected onto a core whose float kernels cannot be measured here: TFLM's
+ * float kernels are the same C on every core, so the projection starts from their instruction
+ * counts measured on the Cortex-M4F (the fitted float cost models, operator by operator) and scales
+ * them by a stated factor for the core; a core without an FPU adds the software float arithmetic
+ * of each multiply-accumulate. An assumption until a board measurement sets the correction.
+ */
 export interface FloatProjection {
-  /** Cycles per multiply-accumulate. */
-  cyclesPerMac: Record<KernelFamily, number>
-  /** Cycles per output element of pooling, activations, softmax (softmax counts 10x). */
-  cyclesPerElement: number
-  /** Cycles per operator invocation (dispatch, loop set-up). */
-  cyclesPerOp: number
+  /** Cycles on this core per Cortex-M4F instruction of TFLM's float kernels. */
+  factor: number
+  /** Extra cycles per multiply-accumulate for float arithmetic done in software (no FPU); 0 with an FPU. */
+  softFloatCyclesPerMac: number
 }
 
 /** The latency model for one board, shown in the UI as it is. */
@@ -95,7 +99,7 @@ export interface TargetModel {
   int8Projection: number | null
   /**
    * float32: null when TFLM's float kernels are measured on the core (Cortex-M4F in QEMU) and the
-   * estimate comes from cost models fitted to them; else the assumed figures of a projection.
+   * estimate comes from cost models fitted to them; else how those fitted counts are projected onto this core.
    */
   floatProjection: FloatProjection | null
 }
@@ -136,7 +140,7 @@ export interface TargetLatency {
   basis?: string
   /**
    * True when no measurement stands behind the figure: cores that cannot be emulated here (int8:
-   * Cortex-M4 counts times a factor; float: assumed cycles per MAC). basis says which.
+   * Cortex-M4 counts times a factor; float: the Cortex-M4F float counts times a factor, plus software float per MAC without an FPU). basis says which.
    */
   projection?: boolean
   /** The estimate for every runtime the model can be deployed with (int8: C runtime and TFLM; float: TFLM), so Deploy can show the one it builds. */

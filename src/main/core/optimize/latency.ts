@@ -13,9 +13,9 @@ import { opFactsFromIr, type OpFacts } from './op-facts'
  * Cortex-M4F (`npm run bench -- m4`), at one cycle per instruction; cores that cannot be emulated
  * here (ESP32's Xtensa, RP2040's Cortex-M0+) get those counts times a stated projection factor.
  * Float models run on TFLM (the C runtime is int8 only): on the Cortex-M4F from cost models fitted
- * to TFLM's float32 kernels measured the same way; elsewhere cycles per MAC for each kernel family,
- * cycles per element for the work that is not MACs, and a fixed cost per operator, all
- * assumptions, labelled a projection (floatBasis). Either way a profile measured on the board sets
+ * to TFLM's float32 kernels measured the same way; elsewhere those same fitted counts times a
+ * stated factor for the core, plus software float cycles per MAC on a core without an FPU, labelled
+ * a projection (floatBasis). Either way a profile measured on the board sets
  * `correction` (measured / estimated) so later estimates land on the measurement.
  */
 export const TARGETS: TargetModel[] = [
@@ -35,9 +35,10 @@ export const TARGETS: TargetModel[] = [
     core: 'Xtensa LX6',
     clockMHz: 240,
     int8Projection: 1.6,
-    floatProjection: { cyclesPerMac: { conv: 13, depthwise: 14, dense: 13 }, cyclesPerElement: 14, cyclesPerOp: 2000 },
+    floatProjection: { factor: 1.2, softFloatCyclesPerMac: 0 },
     notes:
-      'int8 is a projection, not a measurement: the Cortex-M4 instruction counts times 1.6 (no dual 16-bit multiply-accumulate, so about twice the multiply instructions, partly hidden by a faster pipeline). The original ESP32 has no int8 SIMD (esp-nn vector kernels need the ESP32-S3), and its FPU is single issue with slow loads; the figures match a measured 1D CNN gesture model (about 54 k MACs: 0.8 ms int8, 3 ms float32 at 240 MHz).'
+      'int8 is a projection, not a measurement: the Cortex-M4 instruction counts times 1.6 (no dual 16-bit multiply-accumulate, so about twice the multiply instructions, partly hidden by a faster pipeline). The original ESP32 has no int8 SIMD (esp-nn vector kernels need the ESP32-S3); int8 matches a measured 1D CNN gesture model (about 54 k MACs: 0.8 ms at 240 MHz). ' +
+      'Float32 is a projection too: TFLM\u2019s float kernels are the same C code as on the Cortex-M4F, where they are measured (about 45\u201363 instructions per MAC in convolutions, 69\u201379 in depthwise, 6 in dense, nearly all integer indexing), so the ESP32 gets those counts times 1.2: its LX6 runs such integer code at about one instruction per cycle like the Cortex-M4, and its single-precision FPU (no double precision, float loads and multiply-adds that stall the in-order pipeline when used back to back) is taken as 20% slower overall. The 1.2 is an assumption, not a measurement; a profile measured on the board corrects it.'
   },
   {
     id: 'stm32f4',
@@ -55,30 +56,24 @@ export const TARGETS: TargetModel[] = [
     core: 'Cortex-M0+',
     clockMHz: 133,
     int8Projection: 2.5,
-    floatProjection: { cyclesPerMac: { conv: 185, depthwise: 245, dense: 80 }, cyclesPerElement: 120, cyclesPerOp: 2500 },
+    floatProjection: { factor: 2.5, softFloatCyclesPerMac: 70 },
     notes:
       'int8 is a projection, not a measurement: the Cortex-M4 instruction counts times 2.5 (Thumb-1 only, no DSP instructions: every MAC is its own load, sign extension and multiply). ' +
       'Cortex-M0+ has a single-cycle multiplier but no DSP instructions (CMSIS-NN falls back to plain C) and no FPU: float MACs run in the boot ROM\u2019s software float routines, tens of cycles each. ' +
-      'Float is a projection too: TFLM\u2019s float kernels measured on the Cortex-M4F (about 48 instructions per MAC in convolutions, 70 in depthwise, 6 in dense, nearly all integer indexing) with that integer work times 2.5, plus about 70 cycles per MAC for the software multiply and add.'
+      'Float is a projection too: TFLM\u2019s float kernels measured on the Cortex-M4F (about 45\u201363 instructions per MAC in convolutions, 69\u201379 in depthwise, 6 in dense, nearly all integer indexing) times 2.5, the same factor as int8 for Thumb-1 code, plus about 70 cycles per MAC for the software multiply and add the Cortex-M4F does in its FPU (so its factor is far above the ESP32\u2019s 1.2).'
   }
 ]
 
 export type LatencyEstimate = TargetLatency
 
-const FAMILY: Record<string, KernelFamily> = { CONV_2D: 'conv', DEPTHWISE_CONV_2D: 'depthwise', FULLY_CONNECTED: 'dense' }
-const ALIAS_OPS = new Set(['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'])
-
-/** Projected cycles of one float inference on a core whose float kernels are not measured, from its assumed figures. */
-export function projectFloatCycles(ops: OpFacts[], p: FloatProjection): number {
-  return ops.reduce((cycles, o) => {
-    const f = FAMILY[o.op]
-    let c = p.cyclesPerOp
-    if (f) c += o.macs * p.cyclesPerMac[f]
-    else if (!ALIAS_OPS.has(o.op)) c += o.outputElements * p.cyclesPerElement
-    // Softmax: an exp per class costs far more than an element copy.
-    if (o.op === 'SOFTMAX') c += o.outputElements * p.cyclesPerElement * 10
-    return cycles + c
-  }, 0)
+/**
+ * Projected cycles of one float inference on a core whose float kernels are not measured here: the
+ * Cortex-M4F instructions of TFLM's float kernels (fitted per operator to QEMU counts) times the
+ * core's factor, plus its software float cycles per MAC when it has no FPU.
+ */
+export function projectFloatCycles(ops: OpFacts[], p: FloatProjection, runtime: FloatLatencyRuntime = 'tflm-reference'): number {
+  const macs = ops.reduce((n, o) => n + o.macs, 0)
+  return Math.round(estimateM4FloatInstructions(ops, runtime) * p.factor + macs * p.softFloatCyclesPerMac)
 }
 
 /** The runtimes of an int8 estimate, the default (what the app recommends deploying) first. */
@@ -109,10 +104,10 @@ export function floatBasis(t: TargetModel): string {
   if (!p) {
     return `TFLM float32 kernels (the reference ones, also with CMSIS-NN; the Microforge C runtime runs int8 only): per-operator cost models fitted to ${M4_FLOAT_MEASUREMENT}, one cycle per instruction at ${t.clockMHz} MHz.`
   }
-  const mac = p.cyclesPerMac
+  const soft = p.softFloatCyclesPerMac > 0 ? `, plus ${p.softFloatCyclesPerMac} cycles per MAC for software float (no FPU)` : ''
   return (
-    `Projection, not a measurement: float kernels on the ${t.core}, which cannot be emulated here, at assumed cycles per MAC (conv ${mac.conv}, depthwise ${mac.depthwise}, dense ${mac.dense}), ` +
-    `${p.cyclesPerElement} per element of other layers and ${p.cyclesPerOp} per operator, at ${t.clockMHz} MHz. A profile measured on the board corrects it.`
+    `Projection, not a measurement: the ${t.core} cannot be emulated here, so TFLM's float kernels as measured on the Cortex-M4F (${M4_FLOAT_MEASUREMENT}, fitted per operator) ` +
+    `x ${p.factor} for the ${t.core}${soft}, at ${t.clockMHz} MHz. A profile measured on the board corrects it.`
   )
 }
 
@@ -130,7 +125,7 @@ function runtimeLatency<R extends RuntimeLatency['runtime']>(runtime: R, instruc
 /** Uncorrected (correction 1): applyCorrection scales it. */
 function floatLatency(ops: OpFacts[], t: TargetModel): TargetLatency {
   if (t.floatProjection) {
-    const cycles = projectFloatCycles(ops, t.floatProjection)
+    const cycles = projectFloatCycles(ops, t.floatProjection, tflmRuntime(t))
     const rawMs = cycles / (t.clockMHz * 1000)
     return { target: t.id, ms: rawMs, rawMs, cycles, correction: 1, runtime: tflmRuntime(t), basis: floatBasis(t), projection: true }
   }
