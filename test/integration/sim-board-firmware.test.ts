@@ -30,7 +30,7 @@ describe('microforge sim-board --firmware', () => {
     expect(await run).toBe(0)
     await closed
     const result = JSON.parse(out[0])
-    expect(result).toMatchObject({ link, mode: 'profile', windows: 'dataset', windowIds: ['a', 'b'], endedBy: 'firmware-exit' })
+    expect(result).toMatchObject({ link, mode: 'profile', runtime: 'c', engine: 'host', windows: 'dataset', windowIds: ['a', 'b'], endedBy: 'firmware-exit' })
     expect(result.host).toMatch(/host .* \(host timings\)/)
     expect(lines.filter((l) => /^sensor:\d+ preprocess:\d+ inference:\d+ output:\d+ ns$/.test(l))).toHaveLength(5)
   })
