@@ -95,7 +95,7 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     await page.reload()
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('punch-flex')
     await page.getByTestId('nav-optimize').click()
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(8)
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 30_000 }).toBe(8)
     await expect.poll(() => page.getByTestId('recommendation').textContent()).toMatch(/^\s*ptq\b/)
     expect(await page.getByTestId('stale-note').count()).toBe(0)
 
