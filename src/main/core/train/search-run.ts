@@ -100,7 +100,9 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     if (hooks.cancelled()) return finish(best, true)
     const left = deadline - now()
     const typical = results.length ? spent / results.length : 0
-    if (left <= 0 || left < typical * 0.5 || (results.length >= 3 && now() >= firstPassEnd)) {
+    // The first candidate always runs (at least one epoch), so a busy machine that starts the worker late
+    // still gets a model rather than "the budget ended" for a budget the user chose in good faith.
+    if (results.length > 0 && (left <= 0 || left < typical * 0.5 || (results.length >= 3 && now() >= firstPassEnd))) {
       skipped++
       continue
     }
