@@ -97,7 +97,8 @@ MF_INLINE int32_t mf_dw_patch(const mf_fconv *p, const int8_t *in, int32_t oy, i
 
 /* Inlined into each call with p the address of a static const descriptor, so every shape is a
  * constant: the taps unroll, and a model without padding never gathers.
- * scratch: f_h * f_w * in_c bytes at least (a gathered patch).
+ * scratch: f_h * f_w * in_c + 3 bytes (a gathered patch and the lanes' loads past it; c-fast-ops.ts
+ * depthwiseScratch), none when no pixel gathers.
  * Lane l of the group at output channel c reads input channel (c + l) / m in place: one 4-byte load
  * for multipliers 1 and 2, one byte for 4k, four bytes for any other multiplier. Padded lanes past
  * the last channel read at most 3 bytes past it, times a zero weight. */

@@ -230,12 +230,29 @@ export function planFastOp(op: CgOperator, model: CgModel, act: { min: number; m
   if (kernel === 'depthwise') {
     const blocks = depthwiseBlocks(weights, taps, outC, f.bias, f.rq)
     if (!blocks) return null
-    return { kernel, weights: blocks, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: taps * outC, outPad: outC % 4 ? 3 : 0 }
+    return { kernel, weights: blocks, k4: k, ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: depthwiseScratch(shape), outPad: outC % 4 ? 3 : 0 }
   }
   return { kernel, weights: convBlocks(weights, k, outC, f.bias, f.rq), k4: pad4(k), ...f, channels: outC, ...common, batches: 1, depth: k, conv: shape, scratchBytes: 2 * pad4(k), outPad: 0 }
 }
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4
+
+/**
+ * Scratch of a depthwise op (mf_fdw_s8): none when every pixel's taps are read in place (no padding,
+ * no dilation across a row, every window inside the input: mf_dw_patch's test), else one gathered
+ * patch of the input, f_h x f_w x in_c bytes whatever the depth multiplier, plus the bytes the last
+ * group's lanes load past the last channel of the last tap (times a zero weight).
+ */
+export function depthwiseScratch(s: FastConvShape): number {
+  const inside = s.padH === 0 && s.padW === 0 && s.dilW === 1 && (s.outH - 1) * s.strideH + (s.fH - 1) * s.dilH < s.inH && (s.outW - 1) * s.strideW + s.fW <= s.inW
+  if (inside) return 0
+  const m = s.outC / s.inC
+  const last = (s.outC - 1) & ~3
+  const i0 = Math.floor(last / m)
+  // Multipliers 1 and 2: one 4-byte load at i0; 4k: one byte at i0; others: a byte per lane.
+  const top = m === 1 || m === 2 ? i0 + 3 : m % 4 === 0 ? i0 : Math.floor((last + 3) / m)
+  return s.fH * s.fW * s.inC + Math.max(0, top - (s.inC - 1))
+}
 
 /**
  * [channels][k] to the kernels' order: for each group of `group` channels, for each block of 4
