@@ -54,6 +54,19 @@ export default tseslint.config(
   },
   ...layers,
   {
+    // One error-reporting path for views: a view or component never catches an error itself; it
+    // runs the call through composables/reported.ts (`reported` for the toast, `handled` for a
+    // message shown in place). try/finally (cleanup only, the error still propagates) is allowed.
+    files: ['src/renderer/src/views/**', 'src/renderer/src/components/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TryStatement[handler]', message: 'Views and components catch nothing themselves: use reported() or handled() from composables/reported.ts.' },
+        { selector: "CallExpression[callee.property.name='catch']", message: 'Views and components catch nothing themselves: use reported() or handled() from composables/reported.ts.' }
+      ]
+    }
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'vue/multi-word-component-names': 'off',
