@@ -125,37 +125,30 @@ const str = (v: unknown): v is string => typeof v === 'string'
 const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {})
 const projectOnly: Check = async (a, p) => void (await p.project(a[0]))
 
+/** Methods whose only path is the project folder (their first argument). */
+const PROJECT_ONLY_METHODS = [
+  'project.open', 'project.update',
+  'dataset.list', 'dataset.get', 'dataset.relabel', 'dataset.delete', 'dataset.undoDelete', 'dataset.setSplit', 'dataset.autoSplit',
+  'training.start', 'training.search', 'training.result', 'training.evaluate',
+  'optimize.start', 'optimize.sweep', 'optimize.list', 'optimize.recommend', 'optimize.remove',
+  'deploy.variants',
+  'model.list',
+  'profile.list', 'profile.get', 'profile.remove', 'profile.compare', 'profile.estimates'
+]
+
+/** dataset.import and previewImport: every file to import lies in the project (the imports/ folder). */
+const importFiles: Check = async (a, p) => {
+  const dir = await p.project(a[0])
+  for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'file to import')
+}
+
 /** What each method touches on disk. Methods not listed take no path. */
 const RULES: Record<string, Check> = {
+  ...Object.fromEntries(PROJECT_ONLY_METHODS.map((m) => [m, projectOnly])),
   'project.create': async (a, p) => p.newProjectFolder(a[0]),
-  'project.open': projectOnly,
-  'project.update': projectOnly,
-  'dataset.list': projectOnly,
-  'dataset.get': projectOnly,
-  'dataset.relabel': projectOnly,
-  'dataset.delete': projectOnly,
-  'dataset.undoDelete': projectOnly,
-  'dataset.setSplit': projectOnly,
-  'dataset.autoSplit': projectOnly,
-  'dataset.import': async (a, p) => {
-    const dir = await p.project(a[0])
-    for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'file to import')
-  },
-  'dataset.previewImport': async (a, p) => {
-    const dir = await p.project(a[0])
-    for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'file to import')
-  },
+  'dataset.import': importFiles,
+  'dataset.previewImport': importFiles,
   'dataset.export': async (a, p) => p.inside(a[2], await p.project(a[0]), 'export folder'),
-  'training.start': projectOnly,
-  'training.search': projectOnly,
-  'training.result': projectOnly,
-  'training.evaluate': projectOnly,
-  'optimize.start': projectOnly,
-  'optimize.sweep': projectOnly,
-  'optimize.list': projectOnly,
-  'optimize.recommend': projectOnly,
-  'optimize.remove': projectOnly,
-  'deploy.variants': projectOnly,
   'deploy.fit': async (a, p) => p.inside(variantPath(a[0], a[1]), await p.project(a[0]), 'model'),
   'deploy.generate': async (a, p) => {
     const req = record(a[0])
@@ -169,18 +162,12 @@ const RULES: Record<string, Check> = {
     await p.inside(a[0], dir, 'model')
     for (const f of Array.isArray(a[1]) ? a[1] : []) await p.inside(f, dir, 'input file')
   },
-  'model.list': projectOnly,
   'profile.start': async (a, p) => {
     const dir = await p.project(a[0])
     const source = record(a[1])
     if (str(source.firmwareDir)) await p.inside(source.firmwareDir, dir, 'firmware folder')
     if (str(source.port)) await serialPort(source.port)
   },
-  'profile.list': projectOnly,
-  'profile.get': projectOnly,
-  'profile.remove': projectOnly,
-  'profile.compare': projectOnly,
-  'profile.estimates': projectOnly,
   'profile.exportCsv': async (a, p) => {
     const dir = await p.project(a[0])
     if (str(a[2])) await p.inside(a[2], dir, 'CSV file')
