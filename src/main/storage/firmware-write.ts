@@ -22,6 +22,8 @@ export async function writeFirmware(projectDir: string, out: string, output: Fir
   const inProject = out.startsWith(firmwareDir + sep)
   const root = inProject ? projectDir : dirname(out)
   const rel = (p: string): string => relative(root, p).split(sep).join('/')
+  // Outside the project the folder it goes into may not exist yet: the lock lives there, so make it first.
+  if (!inProject) await fsOps.mkdir(root).catch((err) => Promise.reject(wrapFsError(err, root)))
   await withProjectLock(root, async () => {
     await settleCommit(root)
     await recoverFolder(out)
