@@ -42,7 +42,8 @@ describe('model search within a budget', () => {
     expect(elapsed).toBeLessThan(budgetSeconds * 1000 + 5000)
     expect(r.candidates.length).toBeGreaterThanOrEqual(1)
     expect(r.candidates.length + r.skipped).toBe(14)
-    expect(r.skipped).toBeGreaterThan(0)
+    // Whether a 12 s budget skips candidates depends on the machine (none at load 3); which ones the
+    // deadline skips is checked with a test clock in search-late-start.
     expect(r.candidates[0].id).toBe(r.bestId)
     for (const c of r.candidates) expect(c).toMatchObject({ flashBytes: expect.any(Number), ramBytes: expect.any(Number), latencyMs: expect.any(Number), fits: true })
     const live = updates.filter((u) => u.state === 'running' && (u.data as SearchProgress | undefined)?.tried?.length)

@@ -21,7 +21,7 @@ const candidates: SearchCandidate[] = [
   { id: 'second', preset: 'dense', width: 0.4, learningRate: 0.01, epochs: 5, batchSize: 8, preprocessing: 'zscore' }
 ]
 
-describe('a search whose worker starts after its deadline', () => {
+describe('a search keeps to its deadline', () => {
   beforeAll(async () => {
     await initTrainingBackend('wasm')
   })
@@ -46,6 +46,32 @@ describe('a search whose worker starts after its deadline', () => {
     expect(run.results.map((r) => r.id)).toEqual(['first'])
     expect(run.skipped).toBe(1)
     expect(run.results[0].cutShort).toBe(true)
+    run.best!.model.dispose()
+  }, 60_000)
+
+  it('starts no candidate after the deadline (a clock that moves 1 s per finished candidate)', async () => {
+    // The clock is the test's: each finished candidate costs exactly 1,000 ms, so which candidates run
+    // depends only on the budget rule, not on how busy the machine is.
+    let t = 0
+    const five = [0, 1, 2, 3, 4].map((i) => ({ ...candidates[i % 2], id: `c${i}` }))
+    const run = await runSearch(
+      {
+        candidates: five,
+        sets: { zscore: { train: windows(24, 1), val: windows(8, 2), test: windows(8, 3) } },
+        inputShape: [T, C],
+        classes: ['a', 'b'],
+        board: BOARDS.nano33ble,
+        deadline: 2400,
+        seed: 1,
+        patience: 0,
+        balanceClasses: true
+      },
+      { cancelled: () => false, onCandidate: () => void (t += 1000), now: () => t }
+    )
+    // Candidates start at 0, 1,000 and 2,000 ms; at 3,000 ms the 2,400 ms deadline has passed: two are skipped.
+    expect(run.results.map((r) => r.id).sort()).toEqual(['c0', 'c1', 'c2'])
+    expect(run.skipped).toBe(2)
+    expect(run.results.every((r) => !r.cutShort)).toBe(true)
     run.best!.model.dispose()
   }, 60_000)
 })
