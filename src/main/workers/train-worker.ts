@@ -66,7 +66,8 @@ async function search(req: Extract<TrainWorkerRequest, { kind: 'search' }>): Pro
       await new Promise((r) => setImmediate(r))
     }
   })
-  if (!run.best) throw new MicroforgeError('INVALID_ARGUMENT', 'The budget ended before the first candidate finished.', 'Give the search a larger budget (at least 30 s).')
+  // runSearch always trains the first candidate whatever the budget, so no best means no candidate had its data.
+  if (!run.best) throw new MicroforgeError('INTERNAL', 'The search had no candidate to train: none matched the prepared preprocessing.')
   const sets = cfg.sets[run.best.result.preprocessing]!
   const test = evaluateModel(run.best.model, sets.test, cfg.inputShape, cfg.classes)
   const [length, axes] = cfg.inputShape
