@@ -29,7 +29,11 @@ export function recheckFolds(train: WindowSet, val: WindowSet, per: number, fold
   pool.x.set(train.x)
   pool.x.set(val.x, train.x.length)
   const byClass = new Map<number, number[]>()
-  pool.y.forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]))
+  pool.y.forEach((c, i) => {
+    const list = byClass.get(c)
+    if (list) list.push(i)
+    else byClass.set(c, [i])
+  })
   const random = mulberry32(seed)
   const fold = new Array<number>(pool.y.length)
   let next = 0
@@ -67,7 +71,11 @@ export function contenders(ranked: CandidateResult[], valWindows: number): Candi
   const top = usable[0].valAccuracy
   const tied = usable.filter((c) => c.valAccuracy >= top - 1 / valWindows - 1e-9)
   const byPreset = new Map<string, CandidateResult[]>()
-  for (const c of tied) byPreset.set(c.preset, [...(byPreset.get(c.preset) ?? []), c])
+  for (const c of tied) {
+    const list = byPreset.get(c.preset)
+    if (list) list.push(c)
+    else byPreset.set(c.preset, [c])
+  }
   const out: CandidateResult[] = []
   for (let i = 0; out.length < tied.length; i++) for (const list of byPreset.values()) if (list[i]) out.push(list[i])
   return out.length >= 2 ? out.slice(0, MAX_CONTENDERS) : []
