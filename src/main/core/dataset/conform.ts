@@ -83,15 +83,20 @@ export function conformReport(recordings: RecordingInfo[], opts: ConformOptions)
     }
     r.recordings++
     r.samples += rec.length
-    r.windows += windowCount(rec, opts)
-    for (const a of plan(rec, opts).actions) r.actionSet.add(a)
+    const p = plan(rec, opts)
+    r.windows += windowsOf(p.n, opts)
+    for (const a of p.actions) r.actionSet.add(a)
   }
   return [...reports.values()].map(({ actionSet, ...rest }) => ({ ...rest, actions: actionSet.size ? [...actionSet] : ['kept as recorded'] }))
 }
 
 /** Windows conform makes of one recording. */
 export function windowCount(rec: RecordingInfo, opts: ConformOptions): number {
-  const { n } = plan(rec, opts)
+  return windowsOf(plan(rec, opts).n, opts)
+}
+
+/** Windows of a recording `n` samples long at the project's rate. */
+function windowsOf(n: number, opts: ConformOptions): number {
   const W = opts.windowLength
   if (n <= W || opts.crop) return 1
   return Math.floor((n - W) / opts.hop) + 1
