@@ -251,7 +251,6 @@ async function staleVariants(projectDir: string, lineage?: Lineage): Promise<Set
   return out
 }
 
-/** Records what a firmware project was built from, so later steps can tell it is stale. */
 function describe(name: string, path: string, bytes: Uint8Array): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
   const graph = cgModelFromTflite(bytes)
   return {
