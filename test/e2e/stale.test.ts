@@ -7,25 +7,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../src/main/services'
-import { currentLineage, dataFingerprint, sampleHeads } from '../../src/main/storage/lineage'
-import { writeModelFolder } from '../../src/main/storage/model-io'
-import type { ModelJson } from '../../src/main/core/train/artifacts'
-import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
+import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel as train } from '../helpers/hello-firmware'
 import { startWebApp, type WebApp } from '../helpers/web-app'
-
-/** A float model as Train writes it; its one weight tells two trainings apart. */
-async function train(dir: string, weight: number): Promise<string> {
-  const modelJson: ModelJson = {
-    format: 'layers-model',
-    generatedBy: 'test',
-    convertedBy: null,
-    modelTopology: {},
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
-    userDefinedMetadata: { dataFingerprint: dataFingerprint(await sampleHeads(dir)) }
-  }
-  await writeModelFolder(join(dir, 'models', 'float'), modelJson, new Float32Array([weight]).buffer)
-  return (await currentLineage(dir)).model as string
-}
 
 describe('a variant and a profile of an earlier model, in the browser', { timeout: 300_000 }, () => {
   let app: WebApp

@@ -1,6 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ModelJson } from '../../src/main/core/train/artifacts'
 import { ProjectService } from '../../src/main/services/project-service'
+import { currentLineage, dataFingerprint, sampleHeads } from '../../src/main/storage/lineage'
+import { writeModelFolder } from '../../src/main/storage/model-io'
 import { converterModelsDir } from './fixtures'
 
 export const HELLO_WORLD_TFLITE = join(converterModelsDir, 'hello_world_int8.tflite')
@@ -33,6 +36,23 @@ export function writeSampleWindow(projectDir: string, id: string, aX: number, sp
     join(projectDir, 'samples', `${id}.json`),
     JSON.stringify({ format: 'microforge-sample', version: 1, id, label: 'sine', split, axes: ['aX'], rateHz: 50, values: [[aX]], source: 'test', createdAt: new Date().toISOString() })
   )
+}
+
+/**
+ * A float model as Train writes it, fingerprinted with the project's current samples; its one
+ * weight tells two trainings apart. Returns the model's lineage id.
+ */
+export async function writeTrainedFloatModel(dir: string, weight: number): Promise<string> {
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: 'test',
+    convertedBy: null,
+    modelTopology: {},
+    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
+    userDefinedMetadata: { dataFingerprint: dataFingerprint(await sampleHeads(dir)) }
+  }
+  await writeModelFolder(join(dir, 'models', 'float'), modelJson, new Float32Array([weight]).buffer)
+  return (await currentLineage(dir)).model as string
 }
 
 /**

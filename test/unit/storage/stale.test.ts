@@ -1,27 +1,9 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { currentLineage, dataFingerprint, sampleHeads } from '../../../src/main/storage/lineage'
-import { writeModelFolder } from '../../../src/main/storage/model-io'
-import type { ModelJson } from '../../../src/main/core/train/artifacts'
 import { createServices, type Services } from '../../../src/main/services'
-import { prepareHelloProject, writeSampleWindow } from '../../helpers/hello-firmware'
+import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
 import { tempDir } from '../../helpers/tmp'
-
-/** A float model as Train writes it, with one weight (its value tells two trainings apart). */
-async function train(dir: string, weight: number): Promise<string> {
-  const modelJson: ModelJson = {
-    format: 'layers-model',
-    generatedBy: 'test',
-    convertedBy: null,
-    modelTopology: {},
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
-    userDefinedMetadata: { dataFingerprint: dataFingerprint(await sampleHeads(dir)) }
-  }
-  const weights = new Float32Array([weight]).buffer
-  await writeModelFolder(join(dir, 'models', 'float'), modelJson, weights)
-  return (await currentLineage(dir)).model as string
-}
 
 describe('stale means stale: variants, firmware and steps of an earlier model', () => {
   let tmp: ReturnType<typeof tempDir>
