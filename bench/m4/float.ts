@@ -9,28 +9,14 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { exportModel } from '../../src/main/core/export/export-model'
-import type { PresetId } from '../../src/shared/training'
-import { presetIr, prunedPresetIr } from '../../test/integration/helpers/preset-models'
 import { repoRoot } from './build'
-import type { BenchModel } from './models'
+import { presetBenchModels, type BenchModel } from './models'
 import { sweepIrs } from './sweep'
-
-const WINDOW = 119
-const AXES = 6
 
 const float32 = (ir: Parameters<typeof exportModel>[0]): Uint8Array => exportModel(ir, { mode: 'float32' }).bytes
 
 export function floatBenchModels(): BenchModel[] {
-  const presets: Array<[PresetId, string]> = [
-    ['dense', 'dense'],
-    ['cnn1d', '1D CNN'],
-    ['dscnn', 'DS-CNN']
-  ]
-  const out: BenchModel[] = []
-  for (const [id, title] of presets) {
-    out.push({ name: `${title} float32`, tflite: float32(presetIr(id, WINDOW, AXES, 2, 3)) })
-    out.push({ name: `${title} structured-pruned float32`, tflite: float32(prunedPresetIr(id, WINDOW, AXES, 2, 3)) })
-  }
+  const out = presetBenchModels(float32, { plain: (t) => `${t} float32`, pruned: (t) => `${t} structured-pruned float32` })
   out.push({ name: 'gesture dense float32 (trained)', tflite: new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'gesture_dense_float32.tflite'))) })
   return out
 }

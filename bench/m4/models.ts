@@ -31,7 +31,11 @@ function ptq(ir: ModelIR): Uint8Array {
   return exportModel(ir, { mode: 'int8', representativeData: calibration(16, 5) }).bytes
 }
 
-export function benchModels(): BenchModel[] {
+/**
+ * Every preset at the bench window (WINDOW x AXES, 2 classes, seed 3), as is and structured-pruned,
+ * each encoded by `encode`; `name` gives each model's name from the preset's title.
+ */
+export function presetBenchModels(encode: (ir: ModelIR) => Uint8Array, name: { plain: (title: string) => string; pruned: (title: string) => string }): BenchModel[] {
   const presets: Array<[PresetId, string]> = [
     ['dense', 'dense'],
     ['cnn1d', '1D CNN'],
@@ -39,9 +43,14 @@ export function benchModels(): BenchModel[] {
   ]
   const out: BenchModel[] = []
   for (const [id, title] of presets) {
-    out.push({ name: `${title} PTQ`, tflite: ptq(presetIr(id, WINDOW, AXES, 2, 3)) })
-    out.push({ name: `${title} structured-pruned`, tflite: ptq(prunedPresetIr(id, WINDOW, AXES, 2, 3)) })
+    out.push({ name: name.plain(title), tflite: encode(presetIr(id, WINDOW, AXES, 2, 3)) })
+    out.push({ name: name.pruned(title), tflite: encode(prunedPresetIr(id, WINDOW, AXES, 2, 3)) })
   }
+  return out
+}
+
+export function benchModels(): BenchModel[] {
+  const out = presetBenchModels(ptq, { plain: (t) => `${t} PTQ`, pruned: (t) => `${t} structured-pruned` })
   out.push({ name: 'hello_world', tflite: new Uint8Array(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'hello_world_int8.tflite'))) })
   out.push({ name: 'micro_speech (shape)', tflite: microSpeechShaped() })
   return out
