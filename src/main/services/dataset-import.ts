@@ -12,6 +12,8 @@ import { wrapFsError } from '../storage/atomic-fs'
 import { blankLineBetweenSamples, readHead } from './csv-stream'
 import { scanFile, type ScannedFile } from './import-readers'
 
+type Head = Awaited<ReturnType<typeof readHead>>
+
 /**
  * Finding the import files, a first pass over each (scanFile: lengths, rates, labels, every value
  * checked) and deciding the signal spec they land in. The samples are read in a second pass, one
@@ -45,8 +47,11 @@ export async function scanImport(paths: string[], options: ImportOptions, projec
   let axes: string[] | null = null
   let choices: string[] | null = null
   for (const { path, name: short, label: placeLabel, nameLabel } of found) {
-    await refuseNonSensorText(path, short)
-    const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path)
+    // The first 256 KB, read once for both checks (and only when one needs them).
+    let head: Promise<Head> | undefined
+    const headOf = (): Promise<Head> => (head ??= readHead(path))
+    await refuseNonSensorText(path, short, headOf)
+    const format = options.format && options.format !== 'auto' ? options.format : await detectFormat(path, headOf)
     // An IMU_Capture file holds one class's gestures and is named after it (punch.csv, flex.csv),
     // also when the folder holding the files was picked.
     const label = options.label ?? (format === 'imu-capture' && !short.includes('/') ? nameLabel : placeLabel)
@@ -64,9 +69,9 @@ export async function scanImport(paths: string[], options: ImportOptions, projec
 }
 
 /** A .csv or .txt that is not sensor data is named as such, before any line-by-line complaint. */
-async function refuseNonSensorText(path: string, name: string): Promise<void> {
+async function refuseNonSensorText(path: string, name: string, headOf: () => Promise<Head>): Promise<void> {
   if (!/\.(csv|txt)$/i.test(path)) return
-  if (looksLikeSensorText((await readHead(path)).text)) return
+  if (looksLikeSensorText((await headOf()).text)) return
   throw new MicroforgeError(
     'PARSE_ERROR',
     `${name} is not sensor data: its lines hold words, not numbers. Nothing was imported.`,
@@ -174,10 +179,10 @@ function folderLabel(file: string): string {
   return parent && parent !== '.' && parent.toLowerCase() !== 'data' ? parent : fileLabel(file)
 }
 
-async function detectFormat(file: string): Promise<'npy' | 'csv' | 'imu-capture'> {
+async function detectFormat(file: string, headOf: () => Promise<Head>): Promise<'npy' | 'csv' | 'imu-capture'> {
   if (extname(file).toLowerCase() === '.npy') return 'npy'
   // The first 256 KB decide: a large recording is never read whole for this.
-  const head = await readHead(file)
+  const head = await headOf()
   const lines = head.text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
   // The last line of a head cut short may be a partial one.
   if (!head.whole) lines.pop()
