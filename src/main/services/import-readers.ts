@@ -5,9 +5,10 @@ import { MicroforgeError } from '../../shared/errors'
 import type { Recording, RecordingInfo } from '../core/dataset/conform'
 import { defaultAxes } from '../core/dataset/csv-columns'
 import { ImuCaptureReader } from '../core/dataset/imu-capture-csv'
-import { rowsOf, type LabelledCsvOptions } from '../core/dataset/labelled-csv'
+import { type LabelledCsvOptions } from '../core/dataset/labelled-csv'
 import { LabelledCsvReader, type CsvRecording } from '../core/dataset/labelled-csv-reader'
-import { decodeNpyValues, npyHeaderEnd, npyWindow, npyWindowShape, readNpy, readNpyHeader, type NpyHeader } from '../core/dataset/npy'
+import { decodeNpyValues, npyHeaderEnd, npyToWindows, npyWindowShape, readNpy, readNpyHeader, type NpyHeader } from '../core/dataset/npy'
+import { rowsOf } from '../core/dataset/window-rows'
 import { defaultAxisNames } from '../core/serial/number-tokens'
 import { wrapFsError } from '../storage/atomic-fs'
 import { eachLine, lineBatches } from './csv-stream'
@@ -159,14 +160,13 @@ function* npyWindows(f: ScannedFile): Generator<() => Promise<number[][]>> {
   const raw = new Uint8Array(bytes)
   const values = new Float64Array(samples * axes)
   for (let i = 0; i < windows; i++) {
-    yield () => withFile(f.path, async (fh) => npyWindow(decodeNpyValues(await readAt(fh, h.dataStart + i * bytes, bytes, raw), h, i * samples * axes, f.file, values), samples, axes))
+    yield () => withFile(f.path, async (fh) => rowsOf(decodeNpyValues(await readAt(fh, h.dataStart + i * bytes, bytes, raw), h, i * samples * axes, f.file, values), axes, f.file))
   }
 }
 
 async function readWhole(f: ScannedFile): Promise<number[][][]> {
   const arr = readNpy(new Uint8Array(await fs.readFile(f.path).catch((err) => Promise.reject(wrapFsError(err, f.path)))), f.file)
-  const { windows, samples, axes } = npyWindowShape(arr.shape, f.file)
-  return Array.from({ length: windows }, (_, i) => npyWindow(arr.data.subarray(i * samples * axes, (i + 1) * samples * axes), samples, axes))
+  return npyToWindows(arr, f.file)
 }
 
 async function withFile<T>(path: string, use: (h: FileHandle) => Promise<T>): Promise<T> {

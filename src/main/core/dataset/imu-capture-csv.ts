@@ -2,7 +2,7 @@ import { MicroforgeError } from '../../../shared/errors'
 import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { defaultAxisNames, isIdentifier, parseFiniteNumber, splitTokens } from '../serial/number-tokens'
 import { GrowableF64 } from './growable'
-import { rowsOf } from './labelled-csv'
+import { rowsOf } from './window-rows'
 
 /**
  * The format printed by the Arduino "IMU_Capture" style sketches: an optional header line naming

@@ -1,5 +1,6 @@
 import { hasTextLabelColumn } from './csv-columns'
 import { LabelledCsvReader, type CsvRecording } from './labelled-csv-reader'
+import { rowsOf } from './window-rows'
 
 /**
  * Table-shaped captures: one row per sample, numeric axis columns, and optionally
@@ -86,10 +87,4 @@ export function parseLabelledCsv(text: string, opts: LabelledCsvOptions = {}): L
 /** A recording with its samples as rows of numbers. */
 export function labelledWindow(r: CsvRecording, axes: number): LabelledWindow {
   return { label: r.label, values: rowsOf(r.values as Float64Array, axes), split: r.split, rateHz: r.rateHz }
-}
-
-export function rowsOf(flat: Float64Array, axes: number): number[][] {
-  const out: number[][] = []
-  for (let k = 0; k + axes <= flat.length; k += axes) out.push(Array.from(flat.subarray(k, k + axes)))
-  return out
 }

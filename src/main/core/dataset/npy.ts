@@ -1,5 +1,6 @@
 import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { MicroforgeError } from '../../../shared/errors'
+import { rowsOf } from './window-rows'
 
 /**
  * NumPy .npy files (format 1.0 to 3.0): the tutorials keep one gesture per file, float32 shaped
@@ -146,14 +147,7 @@ function fortranToC(src: Float64Array, shape: number[]): Float64Array {
  */
 export function npyToWindows(arr: NpyArray, name = 'the file'): number[][][] {
   const { windows, samples, axes } = npyWindowShape(arr.shape, name)
-  return Array.from({ length: windows }, (_, i) => npyWindow(arr.data.subarray(i * samples * axes, (i + 1) * samples * axes), samples, axes))
-}
-
-/** One window's rows from its values in C order. */
-export function npyWindow(data: Float64Array, samples: number, axes: number): number[][] {
-  const w: number[][] = []
-  for (let t = 0; t < samples; t++) w.push(Array.from(data.subarray(t * axes, (t + 1) * axes)))
-  return w
+  return Array.from({ length: windows }, (_, i) => rowsOf(arr.data.subarray(i * samples * axes, (i + 1) * samples * axes), axes, name))
 }
 
 /** A float32 .npy (format 1.0) of a (samples, axes) window, as numpy.save writes it. */
