@@ -6,7 +6,7 @@ import type { ProjectFile } from '../../shared/project-schema'
 import { hopOf } from '../../shared/signal'
 import { conformReport, lengthAtRate, sameRate, type RecordingInfo } from '../core/dataset/conform'
 import { looksLikeSensorText } from '../core/dataset/sensor-text'
-import { hasLabelColumn, splitCsvLine } from '../core/dataset/labelled-csv'
+import { hasTextLabelColumn, splitCsvLine } from '../core/dataset/csv-columns'
 import { commonLength } from '../core/dataset/window-length'
 import { wrapFsError } from '../storage/atomic-fs'
 import { blankLineBetweenSamples, readHead } from './csv-stream'
@@ -189,7 +189,7 @@ async function detectFormat(file: string, headOf: () => Promise<Head>): Promise<
   const start = lines.findIndex((l) => l.trim() !== '')
   if (start >= 0) {
     const sample = lines.slice(start + 1, start + 20).filter((l) => l.trim() !== '').map(splitCsvLine)
-    if (hasLabelColumn(splitCsvLine(lines[start]), sample)) return 'csv'
+    if (hasTextLabelColumn(splitCsvLine(lines[start]), sample)) return 'csv'
   }
   // Blank lines between blocks of samples: the IMU_Capture layout.
   const end = lines.length - [...lines].reverse().findIndex((l) => l.trim() !== '')

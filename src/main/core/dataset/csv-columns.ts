@@ -57,6 +57,32 @@ export function planColumns(header: string[], rows: string[][]): ColumnPlan {
   return { header, roles, timeCol, timeScale, labelCol: first('label'), windowCol: first('window'), splitCol: first('split') }
 }
 
+/** One line of a table: cells split at commas, semicolons, tabs or runs of spaces; quoted cells may hold the separator and "" for a quote. */
+export function splitCsvLine(line: string): string[] {
+  const sep = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : null
+  if (sep === null) return line.trim().split(/\s+/)
+  if (!line.includes('"')) return line.split(sep).map((c) => c.trim())
+  const cells: string[] = []
+  let cur = ''
+  let quoted = false
+  for (let k = 0; k < line.length; k++) {
+    const ch = line[k]
+    if (quoted) {
+      if (ch === '"' && line[k + 1] === '"') {
+        cur += '"'
+        k++
+      } else if (ch === '"') quoted = false
+      else cur += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === sep) {
+      cells.push(cur.trim())
+      cur = ''
+    } else cur += ch
+  }
+  cells.push(cur.trim())
+  return cells
+}
+
 /** Whether the header names a label column whose first values are words, not numbers. */
 export function hasTextLabelColumn(header: string[], rows: string[][]): boolean {
   return planColumns(header, rows).labelCol >= 0

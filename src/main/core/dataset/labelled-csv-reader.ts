@@ -1,13 +1,20 @@
 import { MicroforgeError } from '../../../shared/errors'
 import { MAX_SAMPLE_MAGNITUDE, magnitudeProblem } from '../../../shared/dataset'
 import { defaultAxisNames, parseFiniteNumber } from '../serial/number-tokens'
-import { defaultAxes, planColumns, rateFromTimes, type ColumnPlan } from './csv-columns'
-import type { LabelledCsvOptions } from './labelled-csv'
-import { splitCsvLine } from './labelled-csv'
+import { defaultAxes, planColumns, rateFromTimes, splitCsvLine, type ColumnPlan } from './csv-columns'
 import { GrowableF64 } from './growable'
 
 /** Lines after the header read before the columns' roles are decided (as the whole-text parser did). */
 const SAMPLE_LINES = 50
+
+export interface LabelledCsvOptions {
+  /** Label for every row when the file has no label column (a per-class file). */
+  label?: string
+  /** Axis columns to read, in this order; default: the motion axes (see defaultAxes). */
+  axes?: string[]
+  /** File name, for messages. */
+  name?: string
+}
 
 /** One recording of a labelled CSV. */
 export interface CsvRecording {

@@ -1,5 +1,4 @@
-import { hasTextLabelColumn } from './csv-columns'
-import { LabelledCsvReader, type CsvRecording } from './labelled-csv-reader'
+import { LabelledCsvReader, type CsvRecording, type LabelledCsvOptions } from './labelled-csv-reader'
 import { rowsOf } from './window-rows'
 
 /**
@@ -30,45 +29,6 @@ export interface LabelledCsv {
   /** Columns recognised as clocks (never axes). */
   timeColumns: string[]
   windows: LabelledWindow[]
-}
-
-export interface LabelledCsvOptions {
-  /** Label for every row when the file has no label column (a per-class file). */
-  label?: string
-  /** Axis columns to read, in this order; default: the motion axes (see defaultAxes). */
-  axes?: string[]
-  /** File name, for messages. */
-  name?: string
-}
-
-export function splitCsvLine(line: string): string[] {
-  const sep = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : null
-  if (sep === null) return line.trim().split(/\s+/)
-  if (!line.includes('"')) return line.split(sep).map((c) => c.trim())
-  const cells: string[] = []
-  let cur = ''
-  let quoted = false
-  for (let k = 0; k < line.length; k++) {
-    const ch = line[k]
-    if (quoted) {
-      if (ch === '"' && line[k + 1] === '"') {
-        cur += '"'
-        k++
-      } else if (ch === '"') quoted = false
-      else cur += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === sep) {
-      cells.push(cur.trim())
-      cur = ''
-    } else cur += ch
-  }
-  cells.push(cur.trim())
-  return cells
-}
-
-/** Whether a file is one table with a label column of words (header plus a few data lines). */
-export function hasLabelColumn(header: string[], sample: string[][] = []): boolean {
-  return hasTextLabelColumn(header, sample)
 }
 
 /** A whole text, read as a file is: a first pass for the columns and recordings, a second for the samples. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { exportCsv, exportNpyTree, safeName } from '../../../../src/main/core/dataset/dataset-export'
-import { parseLabelledCsv, splitCsvLine } from '../../../../src/main/core/dataset/labelled-csv'
+import { splitCsvLine } from '../../../../src/main/core/dataset/csv-columns'
+import { parseLabelledCsv } from '../../../../src/main/core/dataset/labelled-csv'
 import { npyToWindows, readNpy } from '../../../../src/main/core/dataset/npy'
 import { MicroforgeError } from '../../../../src/shared/errors'
 
