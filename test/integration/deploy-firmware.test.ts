@@ -16,7 +16,8 @@ import { generateModelData } from '../../src/main/core/codegen/model-data'
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
 import { exportModel } from '../../src/main/core/export/export-model'
 import { parseProfileLine } from '../../src/main/core/profile/profile-line'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../src/main/sim/firmware/firmware-folder'
 import { BOARDS, TARGET_IDS, type FirmwareMode, type RuntimeId } from '../../src/shared/boards'
 import { convNet, loadPunchFlex } from '../unit/core/export/models'
 import { repoRoot } from './helpers/c-build'
@@ -33,7 +34,7 @@ const preprocessing = normalizePreprocessing(
 )
 
 beforeAll(async () => {
-  templates = await loadFirmwareTemplates(deployResourcesDir())
+  templates = await loadFirmwareTemplates(firmwareResourcesDir())
   modelBytes = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 30) }).bytes
 })
 

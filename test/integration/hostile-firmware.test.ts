@@ -14,7 +14,8 @@ import { cComment, cString } from '../../src/main/core/codegen/c-literals'
 import { generateFirmware, sanitizeName, type FirmwareProject, type FirmwareRequest } from '../../src/main/core/codegen/firmware'
 import { cgModelFromTflite, type CgModel } from '../../src/main/core/codegen/graph'
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../src/main/sim/firmware/firmware-folder'
 import { parseProjectFile } from '../../src/main/storage/project-store'
 import { BOARDS, TARGET_IDS, type FirmwareMode, type RuntimeId } from '../../src/shared/boards'
 import { newProjectFile } from '../../src/shared/project-schema'
@@ -34,7 +35,7 @@ let modelBytes: Uint8Array
 let work: string
 
 beforeAll(async () => {
-  templates = await loadFirmwareTemplates(deployResourcesDir())
+  templates = await loadFirmwareTemplates(firmwareResourcesDir())
   modelBytes = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 30) }).bytes
   work = mkdtempSync(path.join(tmpdir(), 'mf-hostile-'))
 })

@@ -16,7 +16,8 @@ import { generateFirmware, type FirmwareProject, type FirmwareRequest } from '..
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
 import { parseProfileLine } from '../../src/main/core/profile/profile-line'
 import { resolveTflmSdk, type TflmSdk } from '../../src/main/sim/tflm-sdk'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../src/main/sim/firmware/firmware-folder'
 import { AXES, CLASSES, presetVariants, RANGES, WINDOW } from '../helpers/preset-variants'
 import { tflmSdkDir } from '../helpers/tflm-sdk'
 import { repoRoot } from '../helpers/tmp'
@@ -29,7 +30,7 @@ let templates: Record<string, string>
 let model: { bytes: Uint8Array; label: string }
 beforeAll(async () => {
   sdk = resolveTflmSdk({ kind: 'host' }, tflmSdkDir())
-  templates = await loadFirmwareTemplates(deployResourcesDir())
+  templates = await loadFirmwareTemplates(firmwareResourcesDir())
   model = presetVariants('cnn1d')[0]
 })
 

@@ -10,7 +10,8 @@ import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
 import { generateFirmware, type FirmwareRequest } from '../../src/main/core/codegen/firmware'
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
 import { resolveTflmSdk, type TflmSdk, type TflmTarget } from '../../src/main/sim/tflm-sdk'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../src/main/sim/firmware/firmware-folder'
 import type { PresetId } from '../../src/shared/training'
 import { runCheck, writeProject, type CheckResult } from '../helpers/firmware-check'
 import { AXES, CLASSES, presetVariants, RANGES, sensorWindows, WINDOW, type ModelVariant } from '../helpers/preset-variants'
@@ -26,7 +27,7 @@ let templates: Record<string, string>
 beforeAll(async () => {
   sdk = resolveTflmSdk({ kind: 'm4', kernels: 'cmsis-nn' }, tflmSdkDir())
   resolveTflmSdk({ kind: 'host' }, sdk.dir)
-  templates = await loadFirmwareTemplates(deployResourcesDir())
+  templates = await loadFirmwareTemplates(firmwareResourcesDir())
 })
 
 function request(v: ModelVariant, runtime: 'tflm' | 'c'): FirmwareRequest {

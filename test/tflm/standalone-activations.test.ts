@@ -16,7 +16,8 @@ import { generateFirmware, type FirmwareRequest } from '../../src/main/core/code
 import { cgModelFromTflite } from '../../src/main/core/codegen/graph'
 import { normalizePreprocessing } from '../../src/main/core/codegen/preprocessing-header'
 import { resolveTflmSdk, type TflmTarget } from '../../src/main/sim/tflm-sdk'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../src/main/sim/firmware/firmware-folder'
 import { runCheck, writeProject } from '../helpers/firmware-check'
 import { RANGES, sensorWindows } from '../helpers/preset-variants'
 import { tflmSdkDir } from '../helpers/tflm-sdk'
@@ -134,7 +135,7 @@ describe('standalone RELU and RELU6 from a Keras model: TFLM = interpreter = C r
 
   it('generated TFLM firmware (host, Cortex-M4 reference and CMSIS-NN in QEMU) gives the C-runtime firmware\'s scores', async () => {
     const sdk = resolveTflmSdk({ kind: 'm4', kernels: 'cmsis-nn' }, tflmSdkDir())
-    const templates = await loadFirmwareTemplates(deployResourcesDir())
+    const templates = await loadFirmwareTemplates(firmwareResourcesDir())
     const bytes = exportModel(ir, { mode: 'int8', representativeData: windows }).bytes
     const axes = ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ']
     const request = (runtime: 'tflm' | 'c'): FirmwareRequest => ({

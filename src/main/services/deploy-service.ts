@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, promises as fs } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
@@ -22,6 +21,7 @@ import { currentLineage, signalFingerprint, type FirmwareSource, type Lineage } 
 import { readProjectFile } from '../storage/project-store'
 import { deployLatency } from '../core/optimize/latency'
 import { opFactsFromGraph } from '../core/optimize/op-facts'
+import { firmwareResourcesDir } from '../sim/firmware/firmware-folder'
 
 /**
  * The Deploy step's service: lists variants, checks fit per board and runtime, and writes firmware
@@ -33,22 +33,7 @@ export const VARIANTS_DIR = join('models', 'variants')
 const TEMPLATE_DIRS = ['common', 'arduino', 'sensors', 'esp-idf', 'c-runtime']
 const DEFAULT_BAUD = 115200
 
-/** resources/firmware from the running file upwards (source tree, out/ bundle) or the packaged app. */
-export function deployResourcesDir(): string {
-  const check = (d: string): boolean => existsSync(join(d, 'common', 'mf_app.cpp'))
-  const env = process.env.MICROFORGE_RESOURCES
-  if (env && check(join(env, 'firmware'))) return join(env, 'firmware')
-  const packaged = (process as { resourcesPath?: string }).resourcesPath
-  if (packaged && check(join(packaged, 'firmware'))) return join(packaged, 'firmware')
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 8; i++) {
-    if (check(join(dir, 'resources', 'firmware'))) return join(dir, 'resources', 'firmware')
-    dir = dirname(dir)
-  }
-  throw new MicroforgeError('INTERNAL', 'The firmware templates (resources/firmware) are missing from this installation.', 'Reinstall Microforge.')
-}
-
-export async function loadFirmwareTemplates(root = deployResourcesDir()): Promise<Record<string, string>> {
+export async function loadFirmwareTemplates(root = firmwareResourcesDir()): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   const walk = async (dir: string): Promise<void> => {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
@@ -131,7 +116,7 @@ export class DeployService implements DeployApi {
     const key = createHash('sha256').update(bytes).digest('hex')
     const cached = this.measuredCache.get(key)
     if (cached) return cached
-    const result = await measureWithArmGcc(graph, deployResourcesDir())
+    const result = await measureWithArmGcc(graph, firmwareResourcesDir())
     // Only a measurement is kept: a toolchain installed later, or a build that fails once, is tried again.
     if (result.size) this.measuredCache.set(key, result)
     return result

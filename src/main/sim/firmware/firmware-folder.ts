@@ -15,15 +15,20 @@ export type FirmwareRuntime = 'c' | 'tflm'
 /** Board-specific files the host and QEMU ports replace (serial, clock, sensor drivers, the sketch's setup/loop). */
 export const BOARD_ONLY = /^(mf_platform_.*|mf_sensor_.*|main)\.(c|cc|cpp)$/
 
-/** resources/firmware, found from the running file upwards (source tree, out/ bundle, packaged app). */
+/**
+ * resources/firmware of this installation: MICROFORGE_RESOURCES, the packaged app, or found from the
+ * running file upwards (source tree, out/ bundle). Deploy reads its templates here; the host and QEMU
+ * builds their ports.
+ */
 export function firmwareResourcesDir(): string {
+  const check = (d: string): boolean => existsSync(join(d, 'common', 'mf_app.cpp'))
   const env = process.env.MICROFORGE_RESOURCES
-  if (env && existsSync(join(env, 'firmware'))) return join(env, 'firmware')
+  if (env && check(join(env, 'firmware'))) return join(env, 'firmware')
   const packaged = (process as { resourcesPath?: string }).resourcesPath
-  if (packaged && existsSync(join(packaged, 'firmware'))) return join(packaged, 'firmware')
+  if (packaged && check(join(packaged, 'firmware'))) return join(packaged, 'firmware')
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'resources', 'firmware', 'host', 'mf_platform_host.cpp'))) return join(dir, 'resources', 'firmware')
+    if (check(join(dir, 'resources', 'firmware'))) return join(dir, 'resources', 'firmware')
     dir = dirname(dir)
   }
   throw new MicroforgeError('INTERNAL', 'The firmware templates (resources/firmware) are missing from this installation.', 'Reinstall Microforge.')

@@ -3,7 +3,8 @@ import { generateFirmware } from '../../../../src/main/core/codegen/firmware'
 import { cgModelFromTflite } from '../../../../src/main/core/codegen/graph'
 import { normalizePreprocessing } from '../../../../src/main/core/codegen/preprocessing-header'
 import { exportModel } from '../../../../src/main/core/export/export-model'
-import { deployResourcesDir, loadFirmwareTemplates } from '../../../../src/main/services/deploy-service'
+import { loadFirmwareTemplates } from '../../../../src/main/services/deploy-service'
+import { firmwareResourcesDir } from '../../../../src/main/sim/firmware/firmware-folder'
 import { TFLM_ARDUINO_ZIP_URL } from '../../../../src/shared/arduino-libraries'
 import { FLASH_GUIDES } from '../../../../src/renderer/src/views/deploy-guides'
 import { convNet, loadPunchFlex } from '../export/models'
@@ -11,7 +12,7 @@ import { convNet, loadPunchFlex } from '../export/models'
 let readme = ''
 
 beforeAll(async () => {
-  const templates = await loadFirmwareTemplates(deployResourcesDir())
+  const templates = await loadFirmwareTemplates(firmwareResourcesDir())
   const bytes = exportModel(convNet(), { mode: 'int8', representativeData: loadPunchFlex().windows.slice(0, 10) }).bytes
   const project = generateFirmware({
     name: 'gesture',
