@@ -107,23 +107,22 @@ export class SafeTable {
   }
 
   i32s(slot: number, maxCount: number, what: string): number[] {
-    const v = this.vector(slot, 4, maxCount, what)
-    const out: number[] = []
-    if (v) for (let i = 0; i < v.length; i++) out.push(this.fb.view.getInt32(v.start + 4 * i, true))
-    return out
+    return this.scalars(slot, 4, maxCount, what, (p) => this.fb.view.getInt32(p, true))
   }
 
   f32s(slot: number, maxCount: number, what: string): number[] {
-    const v = this.vector(slot, 4, maxCount, what)
-    const out: number[] = []
-    if (v) for (let i = 0; i < v.length; i++) out.push(this.fb.view.getFloat32(v.start + 4 * i, true))
-    return out
+    return this.scalars(slot, 4, maxCount, what, (p) => this.fb.view.getFloat32(p, true))
   }
 
   i64s(slot: number, maxCount: number, what: string): bigint[] {
-    const v = this.vector(slot, 8, maxCount, what)
-    const out: bigint[] = []
-    if (v) for (let i = 0; i < v.length; i++) out.push(this.fb.view.getBigInt64(v.start + 8 * i, true))
+    return this.scalars(slot, 8, maxCount, what, (p) => this.fb.view.getBigInt64(p, true))
+  }
+
+  /** A vector of fixed-width little-endian scalars, each read at its byte offset. */
+  private scalars<T>(slot: number, width: number, maxCount: number, what: string, read: (offset: number) => T): T[] {
+    const v = this.vector(slot, width, maxCount, what)
+    const out: T[] = []
+    if (v) for (let i = 0; i < v.length; i++) out.push(read(v.start + width * i))
     return out
   }
 

@@ -314,6 +314,15 @@ function padding(code: number): 'SAME' | 'VALID' {
   throw damaged(`unknown padding ${code}`)
 }
 
+/** Padding and strides, read the same way from convolution, depthwise and pooling options. */
+function windowStep(o: { padding(): number; strideW(): number; strideH(): number }): { padding: 'SAME' | 'VALID'; strideW: number; strideH: number } {
+  return { padding: padding(o.padding()), strideW: o.strideW(), strideH: o.strideH() }
+}
+
+function dilation(o: { dilationWFactor(): number; dilationHFactor(): number }): { dilationW: number; dilationH: number } {
+  return { dilationW: o.dilationWFactor(), dilationH: o.dilationHFactor() }
+}
+
 /**
  * Scalar option fields come from the generated accessors: the table was verified by SafeTable, and
  * scalar reads cannot run away. Vector fields (new_shape, squeeze_dims) go through SafeTable.
@@ -323,24 +332,15 @@ function readOptions(fb: SafeFlatbuffer, type: number, t: SafeTable, where: stri
   switch (type) {
     case BuiltinOptions.Conv2DOptions: {
       const o = new Conv2DOptions().__init(t.pos, bb)
-      return {
-        padding: padding(o.padding()), strideW: o.strideW(), strideH: o.strideH(),
-        dilationW: o.dilationWFactor(), dilationH: o.dilationHFactor(), fusedActivation: activation(o.fusedActivationFunction())
-      }
+      return { ...windowStep(o), ...dilation(o), fusedActivation: activation(o.fusedActivationFunction()) }
     }
     case BuiltinOptions.DepthwiseConv2DOptions: {
       const o = new DepthwiseConv2DOptions().__init(t.pos, bb)
-      return {
-        padding: padding(o.padding()), strideW: o.strideW(), strideH: o.strideH(), depthMultiplier: o.depthMultiplier(),
-        dilationW: o.dilationWFactor(), dilationH: o.dilationHFactor(), fusedActivation: activation(o.fusedActivationFunction())
-      }
+      return { ...windowStep(o), depthMultiplier: o.depthMultiplier(), ...dilation(o), fusedActivation: activation(o.fusedActivationFunction()) }
     }
     case BuiltinOptions.Pool2DOptions: {
       const o = new Pool2DOptions().__init(t.pos, bb)
-      return {
-        padding: padding(o.padding()), strideW: o.strideW(), strideH: o.strideH(),
-        filterW: o.filterWidth(), filterH: o.filterHeight(), fusedActivation: activation(o.fusedActivationFunction())
-      }
+      return { ...windowStep(o), filterW: o.filterWidth(), filterH: o.filterHeight(), fusedActivation: activation(o.fusedActivationFunction()) }
     }
     case BuiltinOptions.FullyConnectedOptions: {
       const o = new FullyConnectedOptions().__init(t.pos, bb)

@@ -4,6 +4,7 @@
  * per-tensor summary the inspector shows.
  */
 import type { Problem, TensorSummary } from '../../../shared/contract/model'
+import { pick } from '../../../shared/pick'
 import type { ParsedModel, ParsedTensor, TensorTypeName } from './reader'
 
 /** Builtins TFLM's MicroMutableOpResolver can register (tflite-micro, micro_mutable_op_resolver.h). */
@@ -55,10 +56,7 @@ const LOW_BIT_WEIGHTS: ReadonlySet<TensorTypeName> = new Set(['INT8', 'UINT8', '
 export function summarizeTensor(t: ParsedTensor): TensorSummary {
   const q = t.quantization
   const s: TensorSummary = {
-    index: t.index,
-    name: t.name,
-    type: t.type,
-    shape: t.shape,
+    ...pick(t, ['index', 'name', 'type', 'shape']),
     bytes: t.byteSize,
     isConstant: t.data !== null,
     scale: q && q.scale.length > 0 ? q.scale[0] : null,
