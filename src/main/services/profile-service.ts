@@ -17,6 +17,7 @@ import type {
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import { BOARDS, type TargetId } from '../../shared/boards'
 import { RUNTIME_LABELS } from '../../shared/profile-format'
+import { pick } from '../../shared/pick'
 import { compareSessions } from '../core/profile/compare'
 import { measuredOverEstimated } from '../core/profile/latency-ratio'
 import { profileCsv } from '../core/profile/profile-csv'
@@ -325,9 +326,7 @@ export class ProfileService implements ProfileApi {
     const r = session.recorder
     const u: ProfileLiveUpdate = {
       sessionId: session.id,
-      dir: session.dir,
-      state: session.state,
-      origin: session.origin,
+      ...pick(session, ['dir', 'state', 'origin']),
       samples,
       inferences: r.samples.length,
       stats: this.liveStats(session),
