@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
 import type { ModelIR } from '../model/model-ir'
-import { mulberry32, shuffleInPlace } from '../train/rng'
+import { epochBatches } from '../train/batch-schedule'
+import { mulberry32 } from '../train/rng'
 import type { WindowSet } from '../train/train-loop'
 import { kmeans1d, snapToClusters, type ClusteringOptions, DEFAULT_CLUSTERING } from './clustering'
 import { isPrunable, magnitudeMask, scheduledSparsity, shouldUpdateMask, type PruningSchedule, validateSchedule } from './pruning'
@@ -77,12 +78,9 @@ async function runLoop(graph: IrGraph, train: WindowSet, cfg: FineTuneConfig, op
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const started = performance.now()
-      shuffleInPlace(order, random)
       let lossSum = 0
       let correct = 0
-      for (let i = 0; i < n; i += cfg.batchSize) {
-        if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Cancelled.')
-        const idx = order.slice(i, i + cfg.batchSize)
+      for (const idx of epochBatches(order, random, cfg.batchSize, () => hooks.cancelled(), 'Cancelled.')) {
         const stepSeed = Math.floor(random() * 2 ** 30)
         const [cost, hits] = tf.tidy(() => {
           const sel = tf.tensor1d(idx, 'int32')

@@ -5,7 +5,8 @@ import { buildModel } from './build-model'
 import { compileFastForward, compileFusedTraining } from './fast-forward'
 import { HeapAdam } from './heap-adam'
 import { evaluatePredictions } from './metrics'
-import { mulberry32, shuffleInPlace } from './rng'
+import { epochBatches } from './batch-schedule'
+import { mulberry32 } from './rng'
 
 /** Preprocessed windows: x is [n, windowLength, axes] flat, y the class index of each window. */
 export interface WindowSet {
@@ -156,13 +157,10 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
     try {
       for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
         const started = performance.now()
-        shuffleInPlace(order, random)
         let lossSum = 0
         let correctSum = 0
         let seen = 0
-        for (let i = 0; i < order.length; i += cfg.batchSize) {
-          if (hooks.cancelled()) throw new MicroforgeError('CANCELLED', 'Training was cancelled.')
-          const idx = order.slice(i, i + cfg.batchSize)
+        for (const idx of epochBatches(order, random, cfg.batchSize, () => hooks.cancelled(), 'Training was cancelled.')) {
           // The forward pass's output is kept out of the gradient scope so accuracy is counted from
           // it without a second forward pass and without recording those ops on the tape.
           const kept: { probs?: tf.Tensor } = {}
