@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelSpec } from '../../../shared/training'
-import { DepthwiseConv1D } from './depthwise-conv1d'
 import { resolveLayers } from './summary'
+import { tfjsLayer } from './tfjs-layer'
 
 /**
  * Builds the tfjs model for a spec. Every initializer gets its own seed derived from the training
@@ -13,41 +13,7 @@ export function buildModel(spec: ModelSpec, inputShape: number[], classes: numbe
   // tfjs treats seed 0 as "no seed"; offsetting keeps seed 0 deterministic too.
   const init = (i: number) => tf.initializers.glorotUniform({ seed: seed * 1000 + i + 1 })
   layers.forEach((l, i) => {
-    const first = i === 0 ? { inputShape } : {}
-    switch (l.type) {
-      case 'conv1d':
-      case 'depthwiseConv1d': {
-        const conv = {
-          ...first,
-          name: l.name,
-          kernelSize: l.kernelSize,
-          strides: l.strides ?? 1,
-          padding: l.padding ?? 'valid',
-          activation: l.activation,
-          kernelInitializer: init(i)
-        }
-        model.add(l.type === 'conv1d' ? tf.layers.conv1d({ ...conv, filters: l.filters }) : new DepthwiseConv1D({ ...conv, depthMultiplier: l.depthMultiplier ?? 1 }))
-        break
-      }
-      case 'maxPool1d':
-        model.add(tf.layers.maxPooling1d({ ...first, name: l.name, poolSize: l.poolSize }))
-        break
-      case 'avgPool1d':
-        model.add(tf.layers.averagePooling1d({ ...first, name: l.name, poolSize: l.poolSize }))
-        break
-      case 'globalAvgPool1d':
-        model.add(tf.layers.globalAveragePooling1d({ ...first, name: l.name }))
-        break
-      case 'flatten':
-        model.add(tf.layers.flatten({ ...first, name: l.name }))
-        break
-      case 'dense':
-        model.add(tf.layers.dense({ ...first, name: l.name, units: l.units, activation: l.activation, kernelInitializer: init(i) }))
-        break
-      case 'dropout':
-        model.add(tf.layers.dropout({ ...first, name: l.name, rate: l.rate }))
-        break
-    }
+    model.add(tfjsLayer(l, { ...(i === 0 ? { inputShape } : {}), kernelInitializer: init(i) }))
   })
   return model
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { MicroforgeError } from '../../../shared/errors'
 import type { Activation, Layer, ModelIR, Padding } from '../model/model-ir'
-import { DepthwiseConv1D } from './depthwise-conv1d'
+import { tfjsLayer } from './tfjs-layer'
 
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'relu6', 'softmax']
 
@@ -105,49 +105,23 @@ export function irToLayersModel(ir: ModelIR): tf.Sequential {
   let shape = [...ir.inputShape]
   ir.layers.forEach((l, i) => {
     const firstArgs = i === 0 ? { inputShape: ir.inputShape } : {}
+    const ch = shape[shape.length - 1]
     switch (l.type) {
-      case 'dense': {
-        const inUnits = shape[shape.length - 1]
-        model.add(tf.layers.dense({ ...firstArgs, name: l.name, units: l.units, activation: l.activation, useBias: l.bias !== null }))
-        add(l.kernel, [inUnits, l.units])
+      case 'dense':
+        model.add(tfjsLayer(l, { ...firstArgs, useBias: l.bias !== null }))
+        add(l.kernel, [ch, l.units])
         if (l.bias) add(l.bias, [l.units])
-        shape = [...shape.slice(0, -1), l.units]
         break
-      }
-      case 'conv1d': {
-        const ch = shape[shape.length - 1]
-        model.add(
-          tf.layers.conv1d({ ...firstArgs, name: l.name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation, useBias: l.bias !== null })
-        )
+      case 'conv1d':
+        model.add(tfjsLayer(l, { ...firstArgs, useBias: l.bias !== null }))
         add(l.kernel, [l.kernelSize, ch, l.filters])
         if (l.bias) add(l.bias, [l.filters])
         break
-      }
-      case 'depthwiseConv1d': {
+      case 'depthwiseConv1d':
         if (!l.bias) throw new MicroforgeError('UNSUPPORTED', `Layer ${l.name} has no bias; the depthwise layer here always has one.`, 'Add a zero bias.')
-        const ch = shape[shape.length - 1]
-        model.add(new DepthwiseConv1D({ ...firstArgs, name: l.name, kernelSize: l.kernelSize, depthMultiplier: l.depthMultiplier, strides: l.strides, padding: l.padding, activation: l.activation === 'softmax' ? 'linear' : l.activation }))
+        model.add(tfjsLayer({ ...l, activation: l.activation === 'softmax' ? 'linear' : l.activation }, firstArgs))
         add(l.kernel, [l.kernelSize, ch, l.depthMultiplier])
         add(l.bias, [ch * l.depthMultiplier])
-        break
-      }
-      case 'maxPool1d':
-        model.add(tf.layers.maxPooling1d({ ...firstArgs, name: l.name, poolSize: l.poolSize, strides: l.strides, padding: l.padding }))
-        break
-      case 'avgPool1d':
-        model.add(tf.layers.averagePooling1d({ ...firstArgs, name: l.name, poolSize: l.poolSize, strides: l.strides, padding: l.padding }))
-        break
-      case 'globalAvgPool1d':
-        model.add(tf.layers.globalAveragePooling1d({ ...firstArgs, name: l.name }))
-        break
-      case 'flatten':
-        model.add(tf.layers.flatten({ ...firstArgs, name: l.name }))
-        break
-      case 'dropout':
-        model.add(tf.layers.dropout({ ...firstArgs, name: l.name, rate: l.rate }))
-        break
-      case 'activation':
-        model.add(tf.layers.activation({ ...firstArgs, name: l.name, activation: l.activation }))
         break
       case 'batchNorm':
         model.add(tf.layers.batchNormalization({ ...firstArgs, name: l.name, epsilon: l.epsilon }))
@@ -156,6 +130,8 @@ export function irToLayersModel(ir: ModelIR): tf.Sequential {
         add(l.movingMean, [l.movingMean.length])
         add(l.movingVariance, [l.movingVariance.length])
         break
+      default:
+        model.add(tfjsLayer(l, firstArgs))
     }
     shape = (model.outputs[0].shape.slice(1) as number[]).map((d) => d ?? 0)
   })
