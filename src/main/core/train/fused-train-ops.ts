@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { getKernel, registerKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
+import { attr, runOnHeap, wasmKernel } from './wasm-heap'
 
 /**
  * Training ops for the wasm backend that each record one node on the gradient tape instead of
@@ -12,15 +13,6 @@ import { getKernel, registerKernel, type KernelConfig, type NamedAttrMap, type T
  */
 
 export type FusedActivation = 'linear' | 'relu' | 'relu6'
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array
-}
-
-function attr<T>(attrs: NamedAttrMap | undefined, key: string): T {
-  return (attrs as Record<string, unknown>)[key] as T
-}
 
 const ACTIVATION_CODE: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 }
 
@@ -88,21 +80,21 @@ export function poolActivationGrad(dp: Float32Array, y: Float32Array, dz: Float3
   db.set(acc)
 }
 
-const ACTIVATION_GRAD = 'MicroforgeActivationGrad'
-const activationGradKernel: KernelConfig = {
-  kernelName: ACTIVATION_GRAD,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const wasm = backend as unknown as WasmHeapBackend
-    const dy = inputs.dy as TensorInfo
+type ActivationBackward = (dIn: Float32Array, y: Float32Array, dz: Float32Array, db: Float32Array, yShape: number[], attrs: NamedAttrMap | undefined) => void
+
+/**
+ * A backward kernel of an activation (and what follows it) from the incoming gradient `dIn` and the
+ * activation's output y: dz shaped like y, db one value per channel of y.
+ */
+function activationBackwardKernel(kernelName: string, dIn: 'dy' | 'dp', grad: ActivationBackward): KernelConfig {
+  return wasmKernel(kernelName, ({ inputs, backend, attrs }) => {
     const y = inputs.y as TensorInfo
-    const dz = wasm.makeOutput(dy.shape, 'float32')
-    const db = wasm.makeOutput([dy.shape[dy.shape.length - 1]], 'float32')
-    // Views after both allocations: growing the heap detaches earlier ones.
-    activationGrad(wasm.typedArrayFromHeap(dy), wasm.typedArrayFromHeap(y), wasm.typedArrayFromHeap(dz), wasm.typedArrayFromHeap(db), attr(attrs, 'activation'))
-    return [dz, db]
-  }
+    return runOnHeap(backend, [y.shape, [y.shape[y.shape.length - 1]]], [inputs[dIn] as TensorInfo, y], ([d, yv], [dz, db]) => grad(d, yv, dz, db, y.shape, attrs))
+  })
 }
+
+const ACTIVATION_GRAD = 'MicroforgeActivationGrad'
+const activationGradKernel = activationBackwardKernel(ACTIVATION_GRAD, 'dy', (dy, y, dz, db, _shape, attrs) => activationGrad(dy, y, dz, db, attr(attrs, 'activation')))
 
 /**
  * Softmax of each row of logits and the mean weighted cross-entropy -sum(y log p) / rows, with p
@@ -126,36 +118,18 @@ export function softmaxCrossEntropy(logits: Float32Array, y: Float32Array, probs
 }
 
 const SOFTMAX_XENT = 'MicroforgeSoftmaxCrossEntropy'
-const softmaxXentKernel: KernelConfig = {
-  kernelName: SOFTMAX_XENT,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as unknown as WasmHeapBackend
-    const logits = inputs.logits as TensorInfo
-    const probs = wasm.makeOutput(logits.shape, 'float32')
-    const loss = wasm.makeOutput([], 'float32')
-    const k = logits.shape[1]
-    const value = softmaxCrossEntropy(wasm.typedArrayFromHeap(logits), wasm.typedArrayFromHeap(inputs.y as TensorInfo), wasm.typedArrayFromHeap(probs), k)
-    wasm.typedArrayFromHeap(loss)[0] = value
-    return [loss, probs]
-  }
-}
+const softmaxXentKernel = wasmKernel(SOFTMAX_XENT, ({ inputs, backend }) => {
+  const logits = inputs.logits as TensorInfo
+  const [probs, loss] = runOnHeap(backend, [logits.shape, []], [logits, inputs.y as TensorInfo], ([z, y], [p, lossv]) => {
+    lossv[0] = softmaxCrossEntropy(z, y, p, logits.shape[1])
+  })
+  return [loss, probs]
+})
 
 const POOL_ACTIVATION_GRAD = 'MicroforgePoolActivationGrad'
-const poolActivationGradKernel: KernelConfig = {
-  kernelName: POOL_ACTIVATION_GRAD,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const wasm = backend as unknown as WasmHeapBackend
-    const dp = inputs.dp as TensorInfo
-    const y = inputs.y as TensorInfo
-    const dz = wasm.makeOutput(y.shape, 'float32')
-    const db = wasm.makeOutput([y.shape[y.shape.length - 1]], 'float32')
-    const width = y.shape[y.shape.length - 2]
-    poolActivationGrad(wasm.typedArrayFromHeap(dp), wasm.typedArrayFromHeap(y), wasm.typedArrayFromHeap(dz), wasm.typedArrayFromHeap(db), width, attr(attrs, 'size'), attr(attrs, 'activation'))
-    return [dz, db]
-  }
-}
+const poolActivationGradKernel = activationBackwardKernel(POOL_ACTIVATION_GRAD, 'dp', (dp, y, dz, db, shape, attrs) =>
+  poolActivationGrad(dp, y, dz, db, shape[shape.length - 2], attr(attrs, 'size'), attr(attrs, 'activation'))
+)
 
 /** dlogits = (p * sum(y) - y) * dLoss / rows for each row of softmax outputs p. */
 export function softmaxCrossEntropyGrad(p: Float32Array, y: Float32Array, dLoss: number, out: Float32Array, k: number): void {
@@ -170,18 +144,10 @@ export function softmaxCrossEntropyGrad(p: Float32Array, y: Float32Array, dLoss:
 }
 
 const SOFTMAX_XENT_GRAD = 'MicroforgeSoftmaxCrossEntropyGrad'
-const softmaxXentGradKernel: KernelConfig = {
-  kernelName: SOFTMAX_XENT_GRAD,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as unknown as WasmHeapBackend
-    const p = inputs.p as TensorInfo
-    const out = wasm.makeOutput(p.shape, 'float32')
-    const dLoss = wasm.typedArrayFromHeap(inputs.dLoss as TensorInfo)[0]
-    softmaxCrossEntropyGrad(wasm.typedArrayFromHeap(p), wasm.typedArrayFromHeap(inputs.y as TensorInfo), dLoss, wasm.typedArrayFromHeap(out), p.shape[1])
-    return out
-  }
-}
+const softmaxXentGradKernel = wasmKernel(SOFTMAX_XENT_GRAD, ({ inputs, backend }) => {
+  const p = inputs.p as TensorInfo
+  return runOnHeap(backend, [p.shape], [p, inputs.y as TensorInfo, inputs.dLoss as TensorInfo], ([pv, y, dLoss], [dz]) => softmaxCrossEntropyGrad(pv, y, dLoss[0], dz, p.shape[1]))[0]
+})
 
 export function registerFusedTrainKernels(): void {
   for (const k of [activationGradKernel, poolActivationGradKernel, softmaxXentKernel, softmaxXentGradKernel]) if (!getKernel(k.kernelName, 'wasm')) registerKernel(k)
@@ -197,6 +163,19 @@ export function fusedTrainOpsAvailable(): boolean {
 function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}): tf.Tensor[] {
   const out = tf.engine().runKernel(name, inputs as never, attrs as never) as tf.Tensor | tf.Tensor[]
   return Array.isArray(out) ? out : [out]
+}
+
+/**
+ * forward(x, kernel, bias, save) as one node on the gradient tape. With `xIsInput` x is the batch
+ * itself, a constant of the node: no gradient is computed for it (the first layer's input needs none).
+ */
+function gradNode<X extends tf.Tensor, K extends tf.Tensor>(forward: (x: X, k: K, b: tf.Tensor1D, save: tf.GradSaveFunc) => unknown, x: X, kernel: K, bias: tf.Tensor1D, xIsInput: boolean): tf.Tensor {
+  if (xIsInput) {
+    const op = tf.customGrad(((k: K, b: tf.Tensor1D, save: tf.GradSaveFunc) => forward(x, k, b, save)) as never) as (k: tf.Tensor, b: tf.Tensor) => tf.Tensor
+    return op(kernel, bias)
+  }
+  const op = tf.customGrad(forward as never) as (x: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.Tensor
+  return op(x, kernel, bias)
 }
 
 export interface ConvBlockConfig {
@@ -247,12 +226,7 @@ export function convBlock(x: tf.Tensor4D, kernel: tf.Tensor3D, bias: tf.Tensor1D
       }
     }
   }
-  if (xIsInput) {
-    const op = tf.customGrad(((k: tf.Tensor3D, b: tf.Tensor1D, save: tf.GradSaveFunc) => forward(x, k, b, save)) as never) as (k: tf.Tensor, b: tf.Tensor) => tf.Tensor4D
-    return op(kernel, bias)
-  }
-  const op = tf.customGrad(forward as never) as (x: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.Tensor4D
-  return op(x, kernel, bias)
+  return gradNode(forward, x, kernel, bias, xIsInput) as tf.Tensor4D
 }
 
 /** activation(x @ kernel + bias) for a [batch, features] input; `xIsInput` as for convBlock. */
@@ -273,12 +247,7 @@ export function denseBlock(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1
       }
     }
   }
-  if (xIsInput) {
-    const op = tf.customGrad(((k: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => forward(x, k, b, save)) as never) as (k: tf.Tensor, b: tf.Tensor) => tf.Tensor2D
-    return op(kernel, bias)
-  }
-  const op = tf.customGrad(forward as never) as (x: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.Tensor2D
-  return op(x, kernel, bias)
+  return gradNode(forward, x, kernel, bias, xIsInput) as tf.Tensor2D
 }
 
 /**

@@ -1,4 +1,5 @@
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
+import { attr, runOnHeap, type WasmHeapBackend } from './wasm-heap'
 import { wrapWasmBatchMatMul } from './wasm-matmul'
 
 /**
@@ -6,12 +7,6 @@ import { wrapWasmBatchMatMul } from './wasm-matmul'
  * need (tfjs runs Conv1D as a Conv2D of height 1). They work directly on the wasm heap (no copies
  * to JavaScript arrays). NHWC only, which is all tfjs-layers produces.
  */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array
-  disposeData(dataId: object): boolean
-}
-
 type ConvInfo = backend_util.Conv2DInfo
 
 /**
@@ -143,20 +138,6 @@ export function depthwiseBackpropInputNHWC(dy: Float32Array, w: Float32Array, dx
   }
 }
 
-function attr<T>(attrs: NamedAttrMap | undefined, key: string): T {
-  return (attrs as Record<string, unknown>)[key] as T
-}
-
-/** Output first: allocating can grow the wasm heap, which detaches views taken before. */
-function run(backend: WasmHeapBackend, outShape: number[], inputs: TensorInfo[], body: (views: Float32Array[], out: Float32Array) => void): TensorInfo {
-  const out = backend.makeOutput(outShape, 'float32')
-  body(
-    inputs.map((t) => backend.typedArrayFromHeap(t)),
-    backend.typedArrayFromHeap(out)
-  )
-  return out
-}
-
 /**
  * dW = colsT(x) @ dy: the patch gathering is cheap JavaScript, the multiply-accumulate runs in
  * the backend's own SIMD BatchMatMul. A plain JavaScript loop over the MACs measured 5x slower.
@@ -188,7 +169,7 @@ const depthwiseBackpropFilter: KernelConfig = {
     const dy = inputs.dy as TensorInfo
     const filterShape = attr<number[]>(attrs, 'filterShape')
     const info = convInfo('DepthwiseConv2dNativeBackpropFilter', attrs, x.shape, filterShape, true)
-    return run(backend as unknown as WasmHeapBackend, filterShape, [x, dy], ([xv, dyv], out) => conv2dBackpropFilterNHWC(xv, dyv, out, info, true))
+    return runOnHeap(backend, [filterShape], [x, dy], ([xv, dyv], [out]) => conv2dBackpropFilterNHWC(xv, dyv, out, info, true))[0]
   }
 }
 
@@ -200,7 +181,7 @@ const depthwiseBackpropInput: KernelConfig = {
     const filter = inputs.filter as TensorInfo
     const inputShape = attr<number[]>(attrs, 'inputShape')
     const info = convInfo('DepthwiseConv2dNativeBackpropInput', attrs, inputShape, filter.shape, true)
-    return run(backend as unknown as WasmHeapBackend, inputShape, [dy, filter], ([dyv, wv], out) => depthwiseBackpropInputNHWC(dyv, wv, out, info))
+    return runOnHeap(backend, [inputShape], [dy, filter], ([dyv, wv], [out]) => depthwiseBackpropInputNHWC(dyv, wv, out, info))[0]
   }
 }
 
@@ -255,7 +236,7 @@ const conv2DBackpropInput: KernelConfig = {
     }
     const cols = matMul(backend, { dataId: dy.dataId, shape: [1, positions, outC], dtype: 'float32' }, wT)
     wasm.disposeData(wT.dataId)
-    const out = run(wasm, inputShape, [cols], ([c], dx) => col2imNHWC(c, dx, info))
+    const [out] = runOnHeap(wasm, [inputShape], [cols], ([c], [dx]) => col2imNHWC(c, dx, info))
     wasm.disposeData(cols.dataId)
     return out
   }
@@ -309,7 +290,7 @@ const maxPoolGrad: KernelConfig = {
       attr(attrs, 'pad'),
       attr(attrs, 'dimRoundingMode')
     )
-    return run(backend as unknown as WasmHeapBackend, x.shape, [x, dy], ([xv, dyv], dx) => maxPoolGradNHWC(xv, dyv, dx, info))
+    return runOnHeap(backend, [x.shape], [x, dy], ([xv, dyv], [dx]) => maxPoolGradNHWC(xv, dyv, dx, info))[0]
   }
 }
 

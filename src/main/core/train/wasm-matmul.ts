@@ -1,14 +1,5 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array
-  disposeData(dataId: object): boolean
-}
-
-function attr<T>(attrs: NamedAttrMap | undefined, key: string): T {
-  return (attrs as Record<string, unknown>)[key] as T
-}
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs'
+import { attr, type WasmHeapBackend } from './wasm-heap'
 
 /** out[b] = in[b]^T over the last two axes: [batch, rows, cols] to [batch, cols, rows]. */
 export function transposeLast2(src: Float32Array, dst: Float32Array, batch: number, rows: number, cols: number): void {
