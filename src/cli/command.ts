@@ -34,3 +34,16 @@ export interface CliCommand {
   /** Human-readable rendering of run()'s result. Defaults to pretty JSON. */
   format?(result: unknown): string
 }
+
+/** What a command declares besides its name, usage and summary; `options` may be left out when it has none. */
+export type CliCommandBody = Omit<CliCommand, 'name' | 'usage' | 'summary' | 'options'> & { options?: Record<string, CliOption> }
+
+/**
+ * A command from its name, the arguments its usage shows after `microforge NAME` (one string per
+ * form of the command, each printed on its own line under the first), its summary and the rest.
+ * The name is written once: the usage lines are built from it.
+ */
+export function defineCommand(name: string, args: string | string[], summary: string, body: CliCommandBody): CliCommand {
+  const usage = (Array.isArray(args) ? args : [args]).map((a) => `microforge ${name} ${a}`).join('\n       ')
+  return { name, usage, summary, ...body, options: body.options ?? {} }
+}

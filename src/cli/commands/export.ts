@@ -1,15 +1,13 @@
 import { join, resolve } from 'node:path'
 import type { ExportResult } from '../../shared/contract/dataset'
 import { MicroforgeError } from '../../shared/errors'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { text } from '../options'
 
-export const command: CliCommand = {
-  name: 'export',
-  usage: 'microforge export PROJECT [--format npy|csv] [--out DIR] [--json]',
-  summary: "Export a project's windows as a data/<class>/*.npy tree (float32, samples x axes) or as one CSV.",
+export const command = defineCommand('export', 'PROJECT [--format npy|csv] [--out DIR] [--json]', "Export a project's windows as a data/<class>/*.npy tree (float32, samples x axes) or as one CSV.", {
   options: {
-    format: { type: 'string', default: 'npy', description: 'npy or csv' },
-    out: { type: 'string', description: 'Folder to write into, or a .csv file name (default PROJECT/export, PROJECT/export/dataset.csv with --format csv)' }
+    format: text('npy or csv', 'npy'),
+    out: text('Folder to write into, or a .csv file name (default PROJECT/export, PROJECT/export/dataset.csv with --format csv)')
   },
   positionals: [1, 1],
   async run(ctx, [project], opts) {
@@ -23,4 +21,4 @@ export const command: CliCommand = {
     const r = result as ExportResult
     return `Exported ${r.windows} windows to ${r.out} (${r.files} file${r.files === 1 ? '' : 's'}).`
   }
-}
+})

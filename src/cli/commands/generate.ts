@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import { TARGET_IDS, type FirmwareMode, type ProjectKind, type RuntimeId, type TargetId } from '../../shared/boards'
 import type { GenerateRequest, GenerateResult } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, text } from '../options'
 
 const RUNTIMES: RuntimeId[] = ['tflm', 'c']
 const MODES: FirmwareMode[] = ['capture', 'classify', 'profile']
@@ -18,23 +19,19 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`
 }
 
-export const generate: CliCommand = {
-  name: 'generate',
-  usage:
-    'microforge generate PROJECT --variant NAME|FILE.tflite --target nano33ble|esp32|pico|stm32f4 [--runtime tflm|c] [--mode capture|classify|profile] [--ide arduino|platformio|esp-idf] [--rev1] [--out DIR] [--zip] [--force] [--allow-stale] [--json]',
-  summary: 'Generate a firmware project (Arduino, PlatformIO or ESP-IDF) for a model variant and a board.',
+export const generate = defineCommand('generate', 'PROJECT --variant NAME|FILE.tflite --target nano33ble|esp32|pico|stm32f4 [--runtime tflm|c] [--mode capture|classify|profile] [--ide arduino|platformio|esp-idf] [--rev1] [--out DIR] [--zip] [--force] [--allow-stale] [--json]', 'Generate a firmware project (Arduino, PlatformIO or ESP-IDF) for a model variant and a board.', {
   options: {
-    variant: { type: 'string', description: 'Variant name in PROJECT/models/variants, or a path to a .tflite (not needed with --mode capture)' },
-    target: { type: 'string', description: 'Board: nano33ble, esp32, pico or stm32f4' },
-    runtime: { type: 'string', description: 'tflm (TensorFlow Lite Micro, default) or c (Microforge C runtime, int8 models)' },
-    mode: { type: 'string', description: 'capture, classify (default) or profile' },
-    ide: { type: 'string', description: 'Project kind: arduino, platformio or esp-idf (default: arduino for the Nano, platformio otherwise)' },
-    rev1: { type: 'boolean', description: 'Nano 33 BLE Sense Rev1 (LSM9DS1) instead of Rev2 (BMI270)' },
-    name: { type: 'string', description: 'Folder / sketch name (default VARIANT_TARGET_MODE)' },
-    out: { type: 'string', description: 'Output folder (default PROJECT/firmware/NAME; an Arduino sketch takes the folder\'s name), or the .zip path with --zip' },
-    zip: { type: 'boolean', description: 'Write a .zip instead of a folder' },
-    force: { type: 'boolean', description: 'Replace an existing folder or zip' },
-    'allow-stale': { type: 'boolean', description: 'Build from a variant of an earlier model (or of a model trained before the data changed)' }
+    variant: text('Variant name in PROJECT/models/variants, or a path to a .tflite (not needed with --mode capture)'),
+    target: text('Board: nano33ble, esp32, pico or stm32f4'),
+    runtime: text('tflm (TensorFlow Lite Micro, default) or c (Microforge C runtime, int8 models)'),
+    mode: text('capture, classify (default) or profile'),
+    ide: text('Project kind: arduino, platformio or esp-idf (default: arduino for the Nano, platformio otherwise)'),
+    rev1: flag('Nano 33 BLE Sense Rev1 (LSM9DS1) instead of Rev2 (BMI270)'),
+    name: text('Folder / sketch name (default VARIANT_TARGET_MODE)'),
+    out: text('Output folder (default PROJECT/firmware/NAME; an Arduino sketch takes the folder\'s name), or the .zip path with --zip'),
+    zip: flag('Write a .zip instead of a folder'),
+    force: flag('Replace an existing folder or zip'),
+    'allow-stale': flag('Build from a variant of an earlier model (or of a model trained before the data changed)')
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -73,4 +70,4 @@ export const generate: CliCommand = {
     lines.push('  Next: open the folder and follow README.md to flash the board.')
     return lines.join('\n')
   }
-}
+})

@@ -1,17 +1,12 @@
 import { resolve } from 'node:path'
 import type { ImportFormat, ImportOptions, ImportResult } from '../../shared/contract/dataset'
 import { MicroforgeError } from '../../shared/errors'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, rateHz, text, wholeNumber } from '../options'
 
 const CROP = ['start', 'center', 'end']
 const PAD = ['start', 'end']
-
-function whole(name: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!(Number.isInteger(n) && n >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--${name} ${String(v)} is not a whole number of samples.`, `Try --${name} 50.`)
-  return n
-}
+const SAMPLES = { min: 1, example: 50, of: 'samples' }
 
 /** `--crop` and `--pad` work alone (start/end defaults) or with a place: `--crop center`. */
 function place(name: string, v: unknown, allowed: string[], fallback: string): string | undefined {
@@ -21,32 +16,26 @@ function place(name: string, v: unknown, allowed: string[], fallback: string): s
   return s
 }
 
-export const command: CliCommand = {
-  name: 'import',
-  usage:
-    'microforge import PROJECT PATH... [--label NAME] [--rate HZ] [--axes aX,aY,aZ] [--resample] [--crop start|center|end] [--pad end|start] [--pad-with zeros|repeat-last] [--window-length N] [--hop N] [--format auto|csv|imu-capture|npy] [--json]',
-  summary:
-    'Import recordings: CSV (a label column, or one recording per file in a folder per class), IMU_Capture CSV, or a data/<class>/*.npy tree. Files keep their rate and length unless you say otherwise.',
+export const command = defineCommand('import', 'PROJECT PATH... [--label NAME] [--rate HZ] [--axes aX,aY,aZ] [--resample] [--crop start|center|end] [--pad end|start] [--pad-with zeros|repeat-last] [--window-length N] [--hop N] [--format auto|csv|imu-capture|npy] [--json]', 'Import recordings: CSV (a label column, or one recording per file in a folder per class), IMU_Capture CSV, or a data/<class>/*.npy tree. Files keep their rate and length unless you say otherwise.', {
   options: {
-    format: { type: 'string', default: 'auto', description: 'auto, csv, imu-capture or npy' },
-    label: { type: 'string', description: 'Class for files without a label column (default: the folder holding the file, or the file name)' },
-    rate: { type: 'string', description: 'Sample rate of files without a time column, Hz (a Nano 33 BLE Sense IMU: 119)' },
-    axes: { type: 'string', description: 'Axis columns to import, comma-separated (default: accelerometer and gyroscope axes)' },
-    resample: { type: 'boolean', description: "Resample files at another rate to the project's (band-limited; durations kept)" },
-    crop: { type: 'string', description: 'Cut one window per recording from the start, center or end (instead of windows by hop)' },
-    pad: { type: 'string', description: 'Pad recordings shorter than a window at the end (default) or start' },
-    'pad-with': { type: 'string', description: 'zeros (default) or repeat-last' },
-    'window-length': { type: 'string', description: 'Window length in samples, for a project without one' },
-    hop: { type: 'string', description: 'Samples between window starts when cutting long recordings (default: the window length)' }
+    format: text('auto, csv, imu-capture or npy', 'auto'),
+    label: text('Class for files without a label column (default: the folder holding the file, or the file name)'),
+    rate: text('Sample rate of files without a time column, Hz (a Nano 33 BLE Sense IMU: 119)'),
+    axes: text('Axis columns to import, comma-separated (default: accelerometer and gyroscope axes)'),
+    resample: flag("Resample files at another rate to the project's (band-limited; durations kept)"),
+    crop: text('Cut one window per recording from the start, center or end (instead of windows by hop)'),
+    pad: text('Pad recordings shorter than a window at the end (default) or start'),
+    'pad-with': text('zeros (default) or repeat-last'),
+    'window-length': text('Window length in samples, for a project without one'),
+    hop: text('Samples between window starts when cutting long recordings (default: the window length)')
   },
   positionals: [2, Infinity],
   async run(ctx, [project, ...paths], opts) {
     const format = String(opts.format ?? 'auto') as ImportFormat
     if (!['auto', 'csv', 'imu-capture', 'npy'].includes(format)) throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --format ${format}.`, 'Use auto, csv, imu-capture or npy.')
-    const windowLength = whole('window-length', opts['window-length'])
-    const hop = whole('hop', opts.hop)
-    const rateHz = opts.rate === undefined ? undefined : Number(opts.rate)
-    if (rateHz !== undefined && !(rateHz > 0 && rateHz <= 100_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--rate ${String(opts.rate)} is not a rate in Hz.`, 'Try --rate 119.')
+    const windowLength = wholeNumber('window-length', opts['window-length'], SAMPLES)
+    const hop = wholeNumber('hop', opts.hop, SAMPLES)
+    const rate = rateHz(opts.rate)
     const padWith = opts['pad-with'] === undefined ? undefined : String(opts['pad-with'])
     if (padWith !== undefined && padWith !== 'zeros' && padWith !== 'repeat-last') throw new MicroforgeError('INVALID_ARGUMENT', `Unknown --pad-with ${padWith}.`, 'Use zeros or repeat-last.')
     const crop = place('crop', opts.crop, CROP, 'start')
@@ -56,7 +45,7 @@ export const command: CliCommand = {
       ...(typeof opts.label === 'string' ? { label: opts.label } : {}),
       ...(windowLength !== undefined ? { windowLength } : {}),
       ...(hop !== undefined ? { hop } : {}),
-      ...(rateHz !== undefined ? { rateHz } : {}),
+      ...(rate !== undefined ? { rateHz: rate } : {}),
       ...(typeof opts.axes === 'string' ? { axes: opts.axes.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
       ...(opts.resample === true ? { resample: true } : {}),
       ...(crop ? { crop: crop as ImportOptions['crop'] } : {}),
@@ -82,4 +71,4 @@ export const command: CliCommand = {
     for (const f of r.report) lines.push(`  ${f.file} (${f.label}): ${f.rateHz === null ? 'no timing' : `${f.rateHz} Hz from the ${f.rateFrom}`}, ${f.samples} samples -> ${f.windows} windows; ${f.actions.join('; ')}`)
     return lines.join('\n')
   }
-}
+})

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { InspectSummary, TensorSummary } from '../../shared/contract/model'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
 
 function kb(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`
@@ -26,14 +26,10 @@ function format(result: unknown): string {
   return lines.join('\n')
 }
 
-export const command: CliCommand = {
-  name: 'inspect',
-  usage: 'microforge inspect FILE.tflite [--json]',
-  summary: 'Show a .tflite model: operators, inputs/outputs, sizes, and whether TensorFlow Lite Micro can run it.',
-  options: {},
+export const command = defineCommand('inspect', 'FILE.tflite [--json]', 'Show a .tflite model: operators, inputs/outputs, sizes, and whether TensorFlow Lite Micro can run it.', {
   positionals: [1, 1],
   async run(ctx, [file]) {
     return ctx.api.model.inspect(resolve(file))
   },
   format
-}
+})

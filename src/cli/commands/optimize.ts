@@ -3,7 +3,8 @@ import type { JobUpdate } from '../../shared/contract/jobs'
 import type { OptimizeRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
 import { VARIANT_KINDS, tflmVerdict, type VariantKind, type VariantRecord } from '../../shared/optimize'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, text } from '../options'
 
 export interface OptimizeOutput {
   floatAccuracy: number | null
@@ -54,21 +55,18 @@ function share(name: string, value: unknown, max: number): number | undefined {
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`
 
-export const command: CliCommand = {
-  name: 'optimize',
-  usage: 'microforge optimize PROJECT [--variants ptq,qat,prune,...] [--epochs N] [--sparsity 70] [--json]',
-  summary: 'Make optimized variants of the trained model (PTQ, QAT, pruning, distillation, clustering) and compare them.',
+export const command = defineCommand('optimize', 'PROJECT [--variants ptq,qat,prune,...] [--epochs N] [--sparsity 70] [--json]', 'Make optimized variants of the trained model (PTQ, QAT, pruning, distillation, clustering) and compare them.', {
   options: {
-    variants: { type: 'string', description: `Comma-separated: ${VARIANT_KINDS.join(', ')} (default ptq,qat,prune)` },
-    epochs: { type: 'string', description: 'Fine-tuning epochs for QAT, pruning and clustering (default 15)' },
-    'student-epochs': { type: 'string', description: 'Epochs for the distilled student (default 60)' },
-    sparsity: { type: 'string', description: 'Final sparsity of magnitude pruning, % (default 70)' },
-    'structured-fraction': { type: 'string', description: 'Share of filters/neurons structured pruning removes, % (default 50)' },
-    clusters: { type: 'string', description: 'Weight clusters per layer (default 16)' },
-    temperature: { type: 'string', description: 'Distillation temperature (default 4)' },
-    alpha: { type: 'string', description: 'Distillation weight of the hard labels, 0..1 (default 0.3)' },
-    'per-tensor': { type: 'boolean', description: 'One weight scale per tensor for PTQ and QAT (default: per channel)' },
-    seed: { type: 'string', description: 'Seed (default 42)' }
+    variants: text(`Comma-separated: ${VARIANT_KINDS.join(', ')} (default ptq,qat,prune)`),
+    epochs: text('Fine-tuning epochs for QAT, pruning and clustering (default 15)'),
+    'student-epochs': text('Epochs for the distilled student (default 60)'),
+    sparsity: text('Final sparsity of magnitude pruning, % (default 70)'),
+    'structured-fraction': text('Share of filters/neurons structured pruning removes, % (default 50)'),
+    clusters: text('Weight clusters per layer (default 16)'),
+    temperature: text('Distillation temperature (default 4)'),
+    alpha: text('Distillation weight of the hard labels, 0..1 (default 0.3)'),
+    'per-tensor': flag('One weight scale per tensor for PTQ and QAT (default: per channel)'),
+    seed: text('Seed (default 42)')
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -170,4 +168,4 @@ export const command: CliCommand = {
     const fallbacks = [...new Set(r.variants.flatMap((v) => (v.backendFallback ? [v.backendFallback] : [])))]
     return [line(head), ...rows.map(line), '', ...r.variants.map((v) => `${v.name}: ${v.path}`), ...(refused.length ? ['', ...refused] : []), ...(fallbacks.length ? ['', ...fallbacks] : [])].join('\n')
   }
-}
+})

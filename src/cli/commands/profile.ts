@@ -3,7 +3,8 @@ import type { ProfileComparison, ProfileLiveUpdate, ProfileSessionSummary, Profi
 import { MicroforgeError } from '../../shared/errors'
 import { formatBytes, formatMicros, formatRatio, MISSING } from '../../shared/format'
 import { ORIGIN_LABELS } from '../../shared/profile-format'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, kernelSet, text, wholeNumber } from '../options'
 
 /**
  * `microforge profile ...`: the Profile step from a terminal. `profile run` measures a board on a
@@ -26,37 +27,32 @@ function summaryText(result: unknown): string {
   ].join('\n')
 }
 
-export const profileRun: CliCommand = {
-  name: 'profile run',
-  usage: 'microforge profile run PROJECT (--port PATH [--baud 115200] | --virtual [--runtime c|tflm] [--kernels reference|cmsis-nn] [--firmware DIR] [--synthetic] [--qemu]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]',
-  summary: "Measure per-stage timings of a board's profile firmware, or of the generated firmware on the virtual board, and save the session.",
+export const profileRun = defineCommand('profile run', 'PROJECT (--port PATH [--baud 115200] | --virtual [--runtime c|tflm] [--kernels reference|cmsis-nn] [--firmware DIR] [--synthetic] [--qemu]) [--count 100] [--name NAME] [--variant NAME] [--target BOARD] [--estimate-us N] [--json]', "Measure per-stage timings of a board's profile firmware, or of the generated firmware on the virtual board, and save the session.", {
   options: {
-    port: { type: 'string', description: 'Serial port of a board running profile firmware' },
-    baud: { type: 'string', default: '115200', description: 'Baud rate (default 115200)' },
-    virtual: { type: 'boolean', description: "Run the project's generated firmware on this computer (host timings)" },
-    runtime: { type: 'string', description: 'With --virtual: c (default) or tflm, the runtime of the project firmware to run (tflm needs the TFLM SDK setting or MICROFORGE_TFLM)' },
-    kernels: { type: 'string', description: 'With --virtual --qemu --runtime tflm: reference (default) or cmsis-nn' },
-    firmware: { type: 'string', description: 'With --virtual: the firmware folder (default: the newest profile firmware)' },
-    synthetic: { type: 'boolean', description: 'With --virtual: synthetic gestures instead of the dataset windows' },
-    qemu: { type: 'boolean', description: 'With --virtual: run the Cortex-M4 build in QEMU and time it by instruction count' },
-    count: { type: 'string', default: '100', description: 'Inferences to measure (default 100)' },
-    name: { type: 'string', description: 'Session name' },
-    variant: { type: 'string', description: 'The model variant the firmware runs' },
-    target: { type: 'string', description: 'The board (nano33ble, esp32, pico, stm32f4): a measured ratio corrects its estimates' },
-    'estimate-us': { type: 'string', description: "Optimize's uncorrected inference estimate, µs" },
-    timeout: { type: 'string', default: '120', description: 'Give up after this many seconds (default 120)' }
+    port: text('Serial port of a board running profile firmware'),
+    baud: text('Baud rate (default 115200)', '115200'),
+    virtual: flag("Run the project's generated firmware on this computer (host timings)"),
+    runtime: text('With --virtual: c (default) or tflm, the runtime of the project firmware to run (tflm needs the TFLM SDK setting or MICROFORGE_TFLM)'),
+    kernels: text('With --virtual --qemu --runtime tflm: reference (default) or cmsis-nn'),
+    firmware: text('With --virtual: the firmware folder (default: the newest profile firmware)'),
+    synthetic: flag('With --virtual: synthetic gestures instead of the dataset windows'),
+    qemu: flag('With --virtual: run the Cortex-M4 build in QEMU and time it by instruction count'),
+    count: text('Inferences to measure (default 100)', '100'),
+    name: text('Session name'),
+    variant: text('The model variant the firmware runs'),
+    target: text('The board (nano33ble, esp32, pico, stm32f4): a measured ratio corrects its estimates'),
+    'estimate-us': text("Optimize's uncorrected inference estimate, µs"),
+    timeout: text('Give up after this many seconds (default 120)', '120')
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
     const project = resolve(dir)
-    const count = Number(opts.count)
-    if (!(Number.isInteger(count) && count >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
+    const count = wholeNumber('count', opts.count, { min: 1, example: 100 }) ?? 100
     let source: ProfileSource
     if (opts.virtual === true) {
       const runtime = opts.runtime === undefined ? undefined : String(opts.runtime)
-      const kernels = opts.kernels === undefined ? undefined : String(opts.kernels)
       if (runtime !== undefined && runtime !== 'c' && runtime !== 'tflm') throw new MicroforgeError('INVALID_ARGUMENT', `--runtime ${runtime} is not a runtime.`, 'Use --runtime c or --runtime tflm.')
-      if (kernels !== undefined && kernels !== 'reference' && kernels !== 'cmsis-nn') throw new MicroforgeError('INVALID_ARGUMENT', `--kernels ${kernels} is not a TFLM kernel set.`, 'Use --kernels reference or --kernels cmsis-nn.')
+      const kernels = kernelSet(opts.kernels)
       source = {
         kind: 'virtual',
         engine: opts.qemu === true ? 'qemu' : 'host',
@@ -100,13 +96,9 @@ export const profileRun: CliCommand = {
     return outcome.savedId ? (await ctx.api.profile.list(project)).find((s) => s.id === outcome.savedId) ?? null : null
   },
   format: summaryText
-}
+})
 
-export const profileList: CliCommand = {
-  name: 'profile list',
-  usage: 'microforge profile list PROJECT [--json]',
-  summary: "List a project's saved profiling sessions.",
-  options: {},
+export const profileList = defineCommand('profile list', 'PROJECT [--json]', "List a project's saved profiling sessions.", {
   positionals: [1, 1],
   async run(ctx, [dir]) {
     return ctx.api.profile.list(resolve(dir))
@@ -118,25 +110,18 @@ export const profileList: CliCommand = {
       .map((s) => `${s.id}  ${s.name}  ${s.origin}  inference ${formatMicros(s.medians.inference)}  total ${formatMicros(s.totalMedian)}`)
       .join('\n')
   }
-}
+})
 
-export const profileCompare: CliCommand = {
-  name: 'profile compare',
-  usage: 'microforge profile compare PROJECT ID... [--json]',
-  summary: 'Compare saved sessions side by side (the first is the baseline) as a Markdown table.',
-  options: {},
+export const profileCompare = defineCommand('profile compare', 'PROJECT ID... [--json]', 'Compare saved sessions side by side (the first is the baseline) as a Markdown table.', {
   positionals: [2, 13],
   async run(ctx, [dir, ...ids]) {
     return ctx.api.profile.compare(resolve(dir), ids)
   },
   format: (result) => (result as ProfileComparison).markdown
-}
+})
 
-export const profileExport: CliCommand = {
-  name: 'profile export',
-  usage: 'microforge profile export PROJECT ID [--out FILE.csv] [--json]',
-  summary: 'Export a saved session as CSV, one row per inference.',
-  options: { out: { type: 'string', description: 'CSV file to write (default PROJECT/profiles/ID.csv)' } },
+export const profileExport = defineCommand('profile export', 'PROJECT ID [--out FILE.csv] [--json]', 'Export a saved session as CSV, one row per inference.', {
+  options: { out: text('CSV file to write (default PROJECT/profiles/ID.csv)') },
   positionals: [2, 2],
   async run(ctx, [dir, id], opts) {
     const out = typeof opts.out === 'string' && opts.out !== '' ? resolve(opts.out) : join(resolve(dir), 'profiles', `${sanitizeFileName(id)}.csv`)
@@ -144,7 +129,7 @@ export const profileExport: CliCommand = {
     return { path: r.path, rows: r.csv.split('\n').length - 2 }
   },
   format: (result) => `Wrote ${(result as { rows: number }).rows} inferences to ${(result as { path: string }).path}.`
-}
+})
 
 export const profileCommands = [profileRun, profileList, profileCompare, profileExport]
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import type { ProjectSummary } from '../../shared/contract/project'
 import type { SignalSpec } from '../../shared/signal'
 import { MicroforgeError } from '../../shared/errors'
-import type { CliCommand } from '../command'
+import { defineCommand, type CliContext } from '../command'
+import { rateHz, text, wholeNumber } from '../options'
 
 function formatSummary(result: unknown): string {
   const s = result as ProjectSummary
@@ -26,55 +27,38 @@ function signalLine(sig: SignalSpec): string {
   return `  signal: ${axes.length ? axes.join(', ') : 'axes not known'}; ${rate}; ${window}`
 }
 
-export const projectCreate: CliCommand = {
-  name: 'project create',
-  usage: 'microforge project create DIR [--name NAME] [--json]',
-  summary: 'Create a new project folder.',
-  options: { name: { type: 'string', description: 'Project name (default: the folder name)' } },
+export const projectCreate = defineCommand('project create', 'DIR [--name NAME] [--json]', 'Create a new project folder.', {
+  options: { name: text('Project name (default: the folder name)') },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
     const name = typeof opts.name === 'string' && opts.name.trim() ? opts.name : resolve(dir).split(/[\\/]/).pop() || 'My project'
     return ctx.api.project.create(resolve(dir), name)
   },
   format: formatSummary
-}
+})
 
-export const projectInfo: CliCommand = {
-  name: 'project info',
-  usage: 'microforge project info DIR [--json]',
-  summary: 'Show a project: classes, windows, and the state of each step.',
-  options: {},
+export const projectInfo = defineCommand('project info', 'DIR [--json]', 'Show a project: classes, windows, and the state of each step.', {
   positionals: [1, 1],
   async run(ctx, [dir]) {
     return ctx.api.project.open(resolve(dir))
   },
   format: formatSummary
-}
+})
 
-export const projectSet: CliCommand = {
-  name: 'project set',
-  usage: 'microforge project set DIR [--rate HZ] [--window-length N] [--hop N] [--units U,U,...] [--scale S,S,...] [--json]',
-  summary: "Set the project's signal: the sample rate the sensor runs at, the window length and hop in samples.",
+export const projectSet = defineCommand('project set', 'DIR [--rate HZ] [--window-length N] [--hop N] [--units U,U,...] [--scale S,S,...] [--json]', "Set the project's signal: the sample rate the sensor runs at, the window length and hop in samples.", {
   options: {
-    rate: { type: 'string', description: 'Sample rate in Hz (a Nano 33 BLE Sense IMU: 119)' },
-    'window-length': { type: 'string', description: 'Samples per window' },
-    hop: { type: 'string', description: 'Samples between window starts along long recordings' },
-    units: { type: 'string', description: 'Unit of each axis, in axis order: g, mg, m/s^2, deg/s, rad/s, mdps (the firmware converts the sensor to them)' },
-    scale: { type: 'string', description: 'Per axis, in axis order: value in the unit = recorded value * scale (1 for values already in the unit)' }
+    rate: text('Sample rate in Hz (a Nano 33 BLE Sense IMU: 119)'),
+    'window-length': text('Samples per window'),
+    hop: text('Samples between window starts along long recordings'),
+    units: text('Unit of each axis, in axis order: g, mg, m/s^2, deg/s, rad/s, mdps (the firmware converts the sensor to them)'),
+    scale: text('Per axis, in axis order: value in the unit = recorded value * scale (1 for values already in the unit)')
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
-    const num = (name: string, v: unknown, integer: boolean): number | undefined => {
-      if (v === undefined) return undefined
-      const n = Number(v)
-      if (!(n > 0 && n <= 100_000) || (integer && !Number.isInteger(n))) {
-        throw new MicroforgeError('INVALID_ARGUMENT', `--${name} ${String(v)} is not ${integer ? 'a whole number of samples' : 'a rate in Hz'}.`, integer ? `Try --${name} 50.` : 'Try --rate 119.')
-      }
-      return n
-    }
-    const rate = num('rate', opts.rate, false)
-    const windowLength = num('window-length', opts['window-length'], true)
-    const hop = num('hop', opts.hop, true)
+    const samples = { min: 1, max: 100_000, example: 50, of: 'samples' }
+    const rate = rateHz(opts.rate)
+    const windowLength = wholeNumber('window-length', opts['window-length'], samples)
+    const hop = wholeNumber('hop', opts.hop, samples)
     const perAxis = await perAxisLists(ctx, dir, opts.units, opts.scale)
     if (rate === undefined && windowLength === undefined && hop === undefined && !perAxis.units && !perAxis.scale) {
       throw new MicroforgeError('INVALID_ARGUMENT', 'Nothing to set.', 'Give --rate HZ, --window-length N, --hop N, --units or --scale.')
@@ -90,11 +74,11 @@ export const projectSet: CliCommand = {
     })
   },
   format: formatSummary
-}
+})
 
 
 /** --units and --scale: one entry per axis of the project, in its axis order. */
-async function perAxisLists(ctx: Parameters<CliCommand['run']>[0], dir: string, units: unknown, scale: unknown): Promise<{ units?: Array<string | null>; scale?: number[] }> {
+async function perAxisLists(ctx: CliContext, dir: string, units: unknown, scale: unknown): Promise<{ units?: Array<string | null>; scale?: number[] }> {
   if (units === undefined && scale === undefined) return {}
   const axes = (await ctx.api.project.open(resolve(dir))).project.signal.axes
   const split = (name: string, v: unknown): string[] => {

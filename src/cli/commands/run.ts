@@ -1,12 +1,10 @@
 import { resolve } from 'node:path'
 import type { ModelRunResult } from '../../shared/contract/model'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { texts } from '../options'
 
-export const command: CliCommand = {
-  name: 'run',
-  usage: 'microforge run FILE.tflite --input RAW.bin [--input RAW2.bin] [--json]',
-  summary: 'Run a .tflite once with the Microforge interpreter (TensorFlow Lite Micro arithmetic) and print its outputs.',
-  options: { input: { type: 'string', multiple: true, description: 'Input tensor file: raw bytes in the tensor type, or .json/.txt numbers' } },
+export const command = defineCommand('run', 'FILE.tflite --input RAW.bin [--input RAW2.bin] [--json]', 'Run a .tflite once with the Microforge interpreter (TensorFlow Lite Micro arithmetic) and print its outputs.', {
+  options: { input: texts('Input tensor file: raw bytes in the tensor type, or .json/.txt numbers') },
   positionals: [1, 1],
   async run(ctx, [file], opts) {
     const files = Array.isArray(opts.input) ? opts.input : typeof opts.input === 'string' ? [opts.input] : []
@@ -16,4 +14,4 @@ export const command: CliCommand = {
     const r = result as ModelRunResult
     return r.outputs.map((o, i) => `Output ${i} (${r.types[i]} [${r.shapes[i].join(', ')}]): ${o.join(', ')}`).join('\n')
   }
-}
+})

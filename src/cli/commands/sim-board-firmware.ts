@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import type { VirtualBoardInfo } from '../../shared/contract/sim'
 import { MicroforgeError } from '../../shared/errors'
 import type { CliContext, CliOption } from '../command'
+import { flag, kernelSet, text, wholeNumber } from '../options'
 import { linkPort, untilBoardEnds } from './board-link'
 
 /**
@@ -13,12 +14,12 @@ import { linkPort, untilBoardEnds } from './board-link'
  * sim-board.ts hands over to this when --firmware is given; the synthetic stream stays there.
  */
 export const firmwareOptions: Record<string, CliOption> = {
-  firmware: { type: 'string', description: 'Run this generated firmware folder (Deploy; C runtime, or TFLM with the TFLM SDK) instead of the synthetic stream' },
-  qemu: { type: 'boolean', description: 'With --firmware: build it for a Cortex-M4F and run it in QEMU (default: this computer)' },
-  kernels: { type: 'string', description: 'With --firmware --qemu and TFLM firmware: reference (default) or cmsis-nn' },
-  project: { type: 'string', description: "With --firmware: feed the project's dataset windows (default: synthetic gestures)" },
-  pace: { type: 'string', description: 'With --firmware: windows per second (default 20; 0 = as fast as it runs)' },
-  count: { type: 'string', description: 'With --firmware: stop after this many windows (default: until Ctrl+C)' }
+  firmware: text('Run this generated firmware folder (Deploy; C runtime, or TFLM with the TFLM SDK) instead of the synthetic stream'),
+  qemu: flag('With --firmware: build it for a Cortex-M4F and run it in QEMU (default: this computer)'),
+  kernels: text('With --firmware --qemu and TFLM firmware: reference (default) or cmsis-nn'),
+  project: text("With --firmware: feed the project's dataset windows (default: synthetic gestures)"),
+  pace: text('With --firmware: windows per second (default 20; 0 = as fast as it runs)'),
+  count: text('With --firmware: stop after this many windows (default: until Ctrl+C)')
 }
 
 export interface FirmwareBoardResult {
@@ -38,13 +39,11 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
   const firmware = resolve(String(opts.firmware))
   const pace = opts.pace === undefined ? 20 : Number(opts.pace)
   if (!(pace >= 0 && pace <= 100_000)) throw new MicroforgeError('INVALID_ARGUMENT', `--pace ${String(opts.pace)} is not a number of windows per second.`, 'Try --pace 20.')
-  const count = opts.count === undefined ? 0 : Number(opts.count)
-  if (!(Number.isInteger(count) && count >= 0)) throw new MicroforgeError('INVALID_ARGUMENT', `--count ${String(opts.count)} is not a whole number.`, 'Try --count 100.')
+  const count = wholeNumber('count', opts.count, { min: 0, example: 100 }) ?? 0
   const link = typeof opts.link === 'string' && opts.link.trim() ? resolve(opts.link) : join(tmpdir(), 'microforge-firmware-board')
   const project = typeof opts.project === 'string' ? resolve(opts.project) : null
   const engine = opts.qemu === true ? 'qemu' : 'host'
-  const kernels = opts.kernels === undefined ? undefined : String(opts.kernels)
-  if (kernels !== undefined && kernels !== 'reference' && kernels !== 'cmsis-nn') throw new MicroforgeError('INVALID_ARGUMENT', `--kernels ${kernels} is not a TFLM kernel set.`, 'Use --kernels reference or --kernels cmsis-nn (with --qemu).')
+  const kernels = kernelSet(opts.kernels, ' (with --qemu)')
 
   ctx.progress(engine === 'qemu' ? `Building ${firmware} for the emulated Cortex-M4F…` : `Compiling ${firmware} for this computer…`)
   // A person connects after the board starts: give them a moment before the first lines.

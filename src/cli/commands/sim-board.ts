@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import type { VirtualBoardOptions } from '../../shared/contract/sim'
 import { MicroforgeError } from '../../shared/errors'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, text, wholeNumber } from '../options'
 import { linkPort, untilBoardEnds } from './board-link'
 import { firmwareOptions, formatFirmwareBoard, isFirmwareBoardResult, runFirmwareBoard } from './sim-board-firmware'
 
@@ -16,18 +17,15 @@ interface SimResult {
   endedBy: 'interrupt' | 'socat-exit'
 }
 
-export const command: CliCommand = {
-  name: 'sim-board',
-  usage: 'microforge sim-board --link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]\n       microforge sim-board --firmware DIR [--qemu [--kernels reference|cmsis-nn]] [--link PATH] [--project DIR] [--pace 20] [--count N]',
-  summary: 'A virtual accelerometer board on a pseudo-terminal (needs socat), for trying Microforge without hardware.',
+export const command = defineCommand('sim-board', ['--link PATH [--rate 50] [--classes wave,punch,flex] [--format csv|imu-capture] [--samples 30] [--timestamp] [--seed N]', '--firmware DIR [--qemu [--kernels reference|cmsis-nn]] [--link PATH] [--project DIR] [--pace 20] [--count N]'], 'A virtual accelerometer board on a pseudo-terminal (needs socat), for trying Microforge without hardware.', {
   options: {
-    link: { type: 'string', description: 'Path of the serial port to create, e.g. /tmp/microforge-board' },
-    rate: { type: 'string', default: '50', description: 'Samples per second (default 50)' },
-    classes: { type: 'string', default: 'wave,punch,flex', description: 'Gestures to perform in turn' },
-    format: { type: 'string', default: 'csv', description: 'csv (continuous stream) or imu-capture (motion-triggered blocks)' },
-    samples: { type: 'string', default: '30', description: 'imu-capture: samples per gesture' },
-    timestamp: { type: 'boolean', description: 'Print a millis() column first' },
-    seed: { type: 'string', default: '1', description: 'Random seed' },
+    link: text('Path of the serial port to create, e.g. /tmp/microforge-board'),
+    rate: text('Samples per second (default 50)', '50'),
+    classes: text('Gestures to perform in turn', 'wave,punch,flex'),
+    format: text('csv (continuous stream) or imu-capture (motion-triggered blocks)', 'csv'),
+    samples: text('imu-capture: samples per gesture', '30'),
+    timestamp: flag('Print a millis() column first'),
+    seed: text('Random seed', '1'),
     ...firmwareOptions
   },
   positionals: [0, 0],
@@ -45,8 +43,7 @@ export const command: CliCommand = {
       .map((c) => c.trim())
       .filter((c) => c !== '')
     if (classes.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'No classes given.', 'Try --classes wave,punch,flex.')
-    const samples = Number(opts.samples)
-    if (!(Number.isInteger(samples) && samples >= 1)) throw new MicroforgeError('INVALID_ARGUMENT', `--samples ${String(opts.samples)} is not a whole number.`, 'Try --samples 30.')
+    const samples = wholeNumber('samples', opts.samples, { min: 1, example: 30 }) ?? 30
 
     const link = resolve(opts.link)
     const info = await ctx.api.sim.start({ rateHz, classes, format, samplesPerGesture: samples, timestamp: opts.timestamp === true, seed: Number(opts.seed) || 1 })
@@ -77,4 +74,4 @@ export const command: CliCommand = {
     const r = result as SimResult
     return `Stopped after ${r.seconds} s: ${r.linesWritten} lines written${r.linesDropped ? `, ${r.linesDropped} dropped while nobody was reading` : ''}.`
   }
-}
+})

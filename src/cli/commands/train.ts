@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import { MicroforgeError } from '../../shared/errors'
 import type { EpochMetrics, PresetId, TrainRequest, TrainResult } from '../../shared/training'
-import type { CliCommand } from '../command'
+import { defineCommand } from '../command'
+import { flag, text } from '../options'
 import { runJob } from './job-run'
 import { formatSearch, runSearchCommand, type SearchOutput } from './train-search'
 
@@ -51,21 +52,18 @@ function cliFlags(fix: TrainRequest): string {
   return flags.join(' ')
 }
 
-export const command: CliCommand = {
-  name: 'train',
-  usage: 'microforge train PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--preprocessing auto|zscore|window-offset|fixed-range|none] [--search [--budget SECONDS] [--board ID]] [--json]',
-  summary: 'Train the float32 model on the project windows (in a worker thread) and save it to models/float.',
+export const command = defineCommand('train', 'PROJECT [--model dense|cnn1d|dscnn] [--epochs N] [--seed N] [--batch-size N] [--lr RATE] [--backend auto|wasm|cpu|tensorflow] [--preprocessing auto|zscore|window-offset|fixed-range|none] [--search [--budget SECONDS] [--board ID]] [--json]', 'Train the float32 model on the project windows (in a worker thread) and save it to models/float.', {
   options: {
-    model: { type: 'string', description: 'Architecture preset: dense, cnn1d or dscnn (default: the last one used, else cnn1d)' },
-    epochs: { type: 'string', description: 'Epochs (default: the preset\'s)' },
-    seed: { type: 'string', description: 'Seed for weights, dropout and shuffling (default 42)' },
-    'batch-size': { type: 'string', description: 'Windows per batch (default 16)' },
-    lr: { type: 'string', description: 'Learning rate (default: the preset\'s)' },
-    backend: { type: 'string', description: 'tfjs backend: auto, wasm, cpu or tensorflow (default auto)' },
-    search: { type: 'boolean', description: 'Find a good model: try presets, widths, learning rates and preprocessing within --budget, keep the best' },
-    budget: { type: 'string', description: 'Search time budget in seconds (default 60)' },
-    board: { type: 'string', description: 'Board whose flash, RAM and speed rank the search: nano33ble, esp32, pico, stm32f4 (default nano33ble)' },
-    preprocessing: { type: 'string', description: 'Model input scaling: auto (fitted to the training windows, default), zscore, window-offset, fixed-range or none' }
+    model: text('Architecture preset: dense, cnn1d or dscnn (default: the last one used, else cnn1d)'),
+    epochs: text('Epochs (default: the preset\'s)'),
+    seed: text('Seed for weights, dropout and shuffling (default 42)'),
+    'batch-size': text('Windows per batch (default 16)'),
+    lr: text('Learning rate (default: the preset\'s)'),
+    backend: text('tfjs backend: auto, wasm, cpu or tensorflow (default auto)'),
+    search: flag('Find a good model: try presets, widths, learning rates and preprocessing within --budget, keep the best'),
+    budget: text('Search time budget in seconds (default 60)'),
+    board: text('Board whose flash, RAM and speed rank the search: nano33ble, esp32, pico, stm32f4 (default nano33ble)'),
+    preprocessing: text('Model input scaling: auto (fitted to the training windows, default), zscore, window-offset, fixed-range or none')
   },
   positionals: [1, 1],
   async run(ctx, [dir], opts) {
@@ -151,4 +149,4 @@ export const command: CliCommand = {
       `Saved: ${r.modelPath}`
     ].join('\n')
   }
-}
+})
