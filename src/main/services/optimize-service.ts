@@ -15,12 +15,11 @@ import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { commitFiles, settleCommit, type CommitFile } from '../storage/commit-journal'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
-import { currentLineage, modelFingerprint } from '../storage/lineage'
+import { currentLineage, FLOAT_MODEL_PATH, modelFingerprint } from '../storage/lineage'
 import { readModelAttachment, readModelFolder } from '../storage/model-io'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
 import { readFloatModelWindows } from '../storage/float-model'
-import { FLOAT_MODEL_DIR } from './training-service'
 import { runWorker } from './worker-host'
 
 export const VARIANTS_DIR = join('models', 'variants')
@@ -45,7 +44,7 @@ interface ProjectData {
  */
 async function currentFloatModel(dir: string): Promise<{ fingerprint: string } | { none: true } | { problem: string }> {
   try {
-    const { modelJson, weights } = await readModelFolder(join(dir, FLOAT_MODEL_DIR))
+    const { modelJson, weights } = await readModelFolder(join(dir, FLOAT_MODEL_PATH))
     return { fingerprint: modelFingerprint(modelJson, weights) }
   } catch (err) {
     if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') return { none: true }
@@ -301,7 +300,7 @@ export class OptimizeService implements OptimizeApi {
    * or (when training drew the split) the ids training recorded; the rest fine-tune and calibrate.
    */
   private async loadData(dir: string): Promise<ProjectData> {
-    const training = await readModelAttachment<TrainResult>(join(dir, FLOAT_MODEL_DIR), 'training').catch(() => null)
+    const training = await readModelAttachment<TrainResult>(join(dir, FLOAT_MODEL_PATH), 'training').catch(() => null)
     const { modelJson, weights, classes, preprocessing: p, windows: all, test } = await readFloatModelWindows(dir, training)
     if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to measure the variants on.', 'Mark some windows as test in the Capture step, or train again.')
     const testIds = new Set(test.map((s) => s.id))

@@ -4,6 +4,7 @@ import type { JobStarted } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
 import { DEFAULT_SEARCH_BUDGET_SECONDS, type CandidateResult, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
 import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
+import { resolveOptions } from '../core/train/options'
 import { prepareData, type PreparedData } from '../core/train/prepare'
 import type { SearchSets } from '../core/train/search-run'
 import { rankCandidates, scaledSpec, searchCandidates } from '../core/train/search-space'
@@ -12,7 +13,7 @@ import type { SearchWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerO
 import type { JobService } from './job-service'
 import { readProjectFile } from '../storage/project-store'
 import { readSamples } from '../storage/samples'
-import { resolveOptions, trainResultOf } from './training-service'
+import { refuseWhileTraining, trainResultOf } from './train-run'
 import { runWorker } from './worker-host'
 
 /** Time kept back from the budget for starting the worker, the final evaluation and saving. */
@@ -47,8 +48,7 @@ function recheckNote(ranked: CandidateResult[]): string {
  */
 export async function startSearch(host: SearchHost, projectDir: string, request: SearchRequest): Promise<JobStarted> {
   const dir = resolve(projectDir)
-  const running = (await host.jobs.list()).find((j) => (j.kind === 'train' || j.kind === 'search') && j.project === dir && j.state === 'running')
-  if (running) throw new MicroforgeError('ALREADY_EXISTS', 'This project is already training.', 'Wait for it to finish or cancel it first.')
+  await refuseWhileTraining(host.jobs, dir)
   const project = await readProjectFile(dir)
   const base = resolveOptions({}, project.settings.training as Partial<TrainOptions> | undefined)
   const options: TrainOptions = { ...base, validationSplit: base.validationSplit > 0 ? base.validationSplit : 0.2, seed: request.seed ?? base.seed }

@@ -3,27 +3,17 @@ import type { JobStarted } from '../../shared/contract/jobs'
 import type { TrainingApi } from '../../shared/contract/training'
 import { MicroforgeError } from '../../shared/errors'
 import type { SearchRequest } from '../../shared/search'
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  type EpochMetrics,
-  type EvaluationResult,
-  type ModelPreset,
-  type ModelSpec,
-  type ModelSummary,
-  type TrainOptions,
-  type TrainRequest,
-  type TrainResult
-} from '../../shared/training'
+import type { EpochMetrics, EvaluationResult, ModelPreset, ModelSpec, ModelSummary, TrainOptions, TrainRequest, TrainResult } from '../../shared/training'
 import type { ModelJson } from '../core/train/artifacts'
-import { adviseOnResult } from '../core/train/advice'
 import { chanceLoss, collapsed } from '../core/train/baseline'
-import { findPreset, PRESETS, presetSpec } from '../core/train/presets'
+import { resolveOptions } from '../core/train/options'
+import { PRESETS } from '../core/train/presets'
 import { applyPreprocessing } from '../core/train/preprocess'
-import { prepareData, type PreparedData } from '../core/train/prepare'
+import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
-import { dataFingerprint, sampleHeads } from '../storage/lineage'
+import { dataFingerprint, FLOAT_MODEL_PATH, sampleHeads } from '../storage/lineage'
 import { settleCommit } from '../storage/commit-journal'
 import { modelFolderChange, readModelAttachment } from '../storage/model-io'
 import type { JobService } from './job-service'
@@ -32,30 +22,8 @@ import { readProjectFile } from '../storage/project-store'
 import { readSamples } from '../storage/samples'
 import { readFloatModelWindows } from '../storage/float-model'
 import { startSearch } from './search-service'
+import { refuseWhileTraining, trainResultOf } from './train-run'
 import { runWorker } from './worker-host'
-
-export const FLOAT_MODEL_DIR = join('models', 'float')
-
-/** Fills every option the request leaves out from the project's last choice, then the defaults. */
-export function resolveOptions(request: TrainRequest, previous: Partial<TrainOptions> | undefined): TrainOptions {
-  // A newly chosen preset brings its own epochs and learning rate; otherwise the last run's.
-  const preset = request.preset ? findPreset(request.preset) : null
-  const base = { ...DEFAULT_TRAIN_OPTIONS, ...(previous ?? {}), ...(preset?.recommended ?? {}) }
-  const spec: ModelSpec = request.spec ?? preset?.spec ?? previous?.spec ?? presetSpec('cnn1d')
-  return {
-    spec,
-    preprocessing: request.preprocessing ?? base.preprocessing,
-    epochs: request.epochs ?? base.epochs,
-    batchSize: request.batchSize ?? base.batchSize,
-    learningRate: request.learningRate ?? base.learningRate,
-    optimizer: request.optimizer ?? base.optimizer,
-    earlyStoppingPatience: request.earlyStoppingPatience ?? base.earlyStoppingPatience,
-    validationSplit: request.validationSplit ?? base.validationSplit,
-    seed: request.seed ?? base.seed,
-    backend: request.backend ?? base.backend,
-    balanceClasses: request.balanceClasses ?? base.balanceClasses
-  }
-}
 
 /**
  * The Train step: reads the project's windows, fits the preprocessing, trains in a worker thread as
@@ -82,8 +50,7 @@ export class TrainingService implements TrainingApi {
 
   async start(projectDir: string, request: TrainRequest): Promise<JobStarted> {
     const dir = resolve(projectDir)
-    const running = (await this.jobs.list()).find((j) => (j.kind === 'train' || j.kind === 'search') && j.project === dir && j.state === 'running')
-    if (running) throw new MicroforgeError('ALREADY_EXISTS', 'This project is already training.', 'Wait for it to finish or cancel it first.')
+    await refuseWhileTraining(this.jobs, dir)
     const project = await readProjectFile(dir)
     const options = resolveOptions(request, project.settings.training as Partial<TrainOptions> | undefined)
     const samples = await readSamples(dir)
@@ -168,7 +135,7 @@ export class TrainingService implements TrainingApi {
       }
     }
     // The model folder (weights, training.json, model.json) and project.json commit in one step.
-    const model = await modelFolderChange(dir, FLOAT_MODEL_DIR, modelJson, out.weights, { training: result })
+    const model = await modelFolderChange(dir, FLOAT_MODEL_PATH, modelJson, out.weights, { training: result })
     await this.projects.mutate(
       dir,
       (project) => ({
@@ -182,7 +149,7 @@ export class TrainingService implements TrainingApi {
 
   async result(projectDir: string): Promise<TrainResult | null> {
     await settleCommit(resolve(projectDir))
-    return readModelAttachment<TrainResult>(join(resolve(projectDir), FLOAT_MODEL_DIR), 'training')
+    return readModelAttachment<TrainResult>(join(resolve(projectDir), FLOAT_MODEL_PATH), 'training')
   }
 
   async evaluate(projectDir: string): Promise<EvaluationResult> {
@@ -208,38 +175,4 @@ export class TrainingService implements TrainingApi {
 export function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
   return -1
-}
-
-/** What training returns and saves (training.json), from the worker's output: one shape for a plain run and a search's best model. */
-export function trainResultOf(
-  dir: string,
-  out: Pick<TrainWorkerResult, 'backend' | 'backendFallback' | 'test' | 'history' | 'stoppedEarly' | 'bestEpoch' | 'baseline'>,
-  data: PreparedData,
-  options: TrainOptions,
-  summary: ModelSummary,
-  started: number
-): TrainResult {
-  return {
-    backend: out.backend,
-    ...(out.backendFallback ? { backendFallback: out.backendFallback } : {}),
-    modelPath: join(dir, FLOAT_MODEL_DIR, 'model.json'),
-    testAccuracy: out.test.accuracy,
-    test: out.test,
-    history: out.history,
-    stoppedEarly: out.stoppedEarly,
-    bestEpoch: out.bestEpoch,
-    epochsRun: out.history.length,
-    trainWindows: data.train.y.length,
-    validationWindows: data.val?.y.length ?? 0,
-    testWindows: data.test.y.length,
-    testIds: data.test.ids,
-    summary,
-    preprocessing: data.preprocessing,
-    options,
-    classes: data.classes,
-    baseline: out.baseline,
-    advice: adviseOnResult({ testAccuracy: out.test.accuracy, baseline: out.baseline, preprocessing: data.preprocessing, spec: options.spec, epochs: options.epochs, history: out.history, bestEpoch: out.bestEpoch, stoppedEarly: out.stoppedEarly }),
-    trainMs: Date.now() - started,
-    finishedAt: new Date().toISOString()
-  }
 }
