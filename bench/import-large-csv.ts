@@ -10,33 +10,27 @@
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import { cpuMs as cpu, median, runChild } from './lib/child-runs'
+import { childArgs, measureStep, runChild, type ImportRun } from './lib/child-runs'
+import { median } from './lib/results'
 
 const SIZES_MB = (process.env.BENCH_CSV_MB ?? '50,200').split(',').map(Number).filter((n) => n > 0)
 const RUNS = Number(process.env.BENCH_RUNS) || 3
 const WINDOW = 500
 const CLASSES = ['idle', 'wave', 'punch', 'flex']
 
-interface Run {
-  importMs: number
-  importCpuMs: number
-  rssGrowthMB: number
-  windows: number
-}
+type Run = ImportRun
 
-if (process.argv[2] === '--child') {
-  const [, , , project, csv] = process.argv
+const child = childArgs()
+if (child) {
+  const [project, csv] = child
   const { DatasetService } = await import('../src/main/services/dataset-service')
   const { EventBus } = await import('../src/main/services/event-bus')
   const { ProjectService } = await import('../src/main/services/project-service')
   const projects = new ProjectService(path.join(path.dirname(project), 'config'))
   await projects.create(project, 'Bench')
   const dataset = new DatasetService(projects, new EventBus())
-  const rss0 = process.resourceUsage().maxRSS
-  const c = cpu()
-  const t = performance.now()
-  const r = await dataset.import(project, [csv], { windowLength: WINDOW, rateHz: 100 })
-  const run: Run = { importMs: performance.now() - t, importCpuMs: cpu() - c, rssGrowthMB: (process.resourceUsage().maxRSS - rss0) / 1024, windows: r.ids.length }
+  const m = await measureStep(() => dataset.import(project, [csv], { windowLength: WINDOW, rateHz: 100 }))
+  const run: Run = { importMs: m.ms, importCpuMs: m.cpuMs, rssGrowthMB: m.rssGrowthMB, windows: m.result.ids.length }
   process.stdout.write(JSON.stringify(run) + '\n')
   process.exit(0)
 }

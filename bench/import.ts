@@ -11,42 +11,31 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import { cpuMs as cpu, median, runChild } from './lib/child-runs'
+import { childArgs, measureStep, runChild, type ImportRun } from './lib/child-runs'
+import { median } from './lib/results'
 
 const WINDOWS = Number(process.env.BENCH_IMPORT_WINDOWS) || 100_000
 const RUNS = Number(process.env.BENCH_RUNS) || 3
 const LENGTH = 10
 
-interface Run {
-  importMs: number
+/** The import, then `project info` on its result. */
+interface Run extends ImportRun {
   infoMs: number
-  /** CPU time (user + system) of the process, which a machine busy with other work does not inflate. */
-  importCpuMs: number
   infoCpuMs: number
-  windows: number
-  rssGrowthMB: number
 }
 
-if (process.argv[2] === '--child') {
-  const [, , , project, csv] = process.argv
+const child = childArgs()
+if (child) {
+  const [project, csv] = child
   const { createServices } = await import('../src/main/services')
   const services = createServices({ host: 'cli', configDir: path.join(path.dirname(project), 'config') })
   await services.api.project.create(project, 'Bench')
-  const rss0 = process.resourceUsage().maxRSS
-  let c = cpu()
-  let t = performance.now()
-  const r = await services.api.dataset.import(project, [csv], { windowLength: LENGTH, rateHz: 100 })
-  const importMs = performance.now() - t
-  const importCpuMs = cpu() - c
-  const rssGrowthMB = (process.resourceUsage().maxRSS - rss0) / 1024
-  c = cpu()
-  t = performance.now()
-  const info = await services.api.project.open(project)
-  const infoMs = performance.now() - t
-  const infoCpuMs = cpu() - c
+  const imported = await measureStep(() => services.api.dataset.import(project, [csv], { windowLength: LENGTH, rateHz: 100 }))
+  const opened = await measureStep(() => services.api.project.open(project))
   await services.dispose()
-  const run: Run = { importMs, infoMs, importCpuMs, infoCpuMs, windows: info.sampleCount, rssGrowthMB }
-  if (Object.values(r.classes).reduce((a, b) => a + b, 0) !== WINDOWS || info.sampleCount !== WINDOWS) throw new Error(`expected ${WINDOWS} windows, got ${info.sampleCount}`)
+  const info = opened.result
+  const run: Run = { importMs: imported.ms, infoMs: opened.ms, importCpuMs: imported.cpuMs, infoCpuMs: opened.cpuMs, windows: info.sampleCount, rssGrowthMB: imported.rssGrowthMB }
+  if (Object.values(imported.result.classes).reduce((a, b) => a + b, 0) !== WINDOWS || info.sampleCount !== WINDOWS) throw new Error(`expected ${WINDOWS} windows, got ${info.sampleCount}`)
   process.stdout.write(JSON.stringify(run) + '\n')
   process.exit(0)
 }

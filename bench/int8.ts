@@ -15,6 +15,7 @@ import { parseTflite } from '../src/main/core/tflite/reader'
 import { createLiteRtRunner, type LiteRtArray } from '../test/helpers/litert'
 import { converterModel } from '../test/helpers/fixtures'
 import { tinyCnn } from '../test/helpers/tiny-cnn'
+import { median } from './lib/results'
 
 interface Row {
   model: string
@@ -25,11 +26,6 @@ interface Row {
   identicalOutputs: number
   /** Largest output difference (int8 steps, or absolute for float outputs). */
   maxDifference: number
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
 }
 
 function random(seed: number): () => number {

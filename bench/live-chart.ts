@@ -3,29 +3,17 @@
  * streams 1,000 samples/s x 6 axes. Target: at least 30 redraws per second. Five 4-second
  * measurements; the median is the result. Writes bench/results/live-chart.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
-import { join } from 'node:path'
 import { measureChartFps } from '../test/helpers/live-chart-fps'
-import { repoRoot } from '../test/helpers/tmp'
 import { startWebApp } from '../test/helpers/web-app'
+import { machineLoad, median, writeBenchResult } from './lib/results'
+import { openBenchProject } from './lib/web-bench'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 const app = await startWebApp()
 try {
   const { page } = app
-  await page.goto(app.url)
-  await page.getByTestId('project-name').fill('Bench')
-  await page.getByTestId('project-folder').fill(join(app.workDir, 'bench-project'))
-  await page.getByTestId('project-folder').press('Enter')
-  await page.getByTestId('step-connect').waitFor()
+  await openBenchProject(app)
   await page.getByTestId('sim-rate').selectOption('1000')
   await page.getByTestId('virtual-board').click()
   const deadline = Date.now() + 20_000
@@ -46,7 +34,7 @@ try {
     benchmark: 'live-chart',
     date: new Date().toISOString(),
     stream: { samplesPerSecond: 1000, axes: 6, measuredRateHz: rate },
-    machine: { cpus: cpus().length, loadPerCore: +(loadavg()[0] / cpus().length).toFixed(2) },
+    machine: machineLoad(),
     target: { chartFps: 30 },
     median: {
       chartFps: +median(runs.map((r) => r.chartFps)).toFixed(1),
@@ -56,8 +44,7 @@ try {
     },
     runs
   }
-  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true })
-  writeFileSync(join(repoRoot, 'bench', 'results', 'live-chart.json'), JSON.stringify(result, null, 2) + '\n')
+  writeBenchResult('live-chart', result)
   console.log(
     `live chart, 1,000 samples/s x 6 axes: median ${result.median.chartFps} redraws/s (target 30), ${result.median.rafFps} browser frames/s, ` +
       `${result.median.drawMs} ms per redraw, longest frame ${result.median.longestFrameMs} ms (load ${result.machine.loadPerCore}/core)`

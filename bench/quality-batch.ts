@@ -6,7 +6,7 @@
  * often the model reaches the nearest-neighbour baseline, and how training stopped.
  * Writes bench/results/quality-batch.json and .md.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { initTrainingBackend, tf } from '../src/main/core/train/backend'
@@ -14,8 +14,10 @@ import { computeBaseline } from '../src/main/core/train/baseline'
 import { prepareData } from '../src/main/core/train/prepare'
 import { findPreset } from '../src/main/core/train/presets'
 import { DEFAULT_TRAIN_OPTIONS, type PresetId } from '../src/shared/training'
-import { phoneGestures, punchFlexOffsets, subtleGestures } from './lib/quality-data'
+import { benchArg as arg, benchFlag as flag } from './lib/args'
+import { qualityDatasets } from './lib/quality-data'
 import { PRESETS, trainOne } from './lib/quality-run'
+import { rewriteBenchMarkdown, writeBenchResult } from './lib/results'
 
 interface Row {
   dataset: string
@@ -30,11 +32,6 @@ interface Row {
   bestEpoch: number
   stoppedEarly: boolean
   trainMs: number
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? process.argv[i + 1] : undefined
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
@@ -76,17 +73,12 @@ function markdown(r: { date: string; batchSizes: number[]; trainSeeds: number[];
 
 async function main(): Promise<void> {
   // Only rewrite the .md from the recorded .json.
-  if (process.argv.includes('--markdown-only')) {
-    const path = join(import.meta.dirname, 'results', 'quality-batch')
-    writeFileSync(`${path}.md`, markdown(JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Parameters<typeof markdown>[0]))
-    return
-  }
+  if (flag('markdown-only')) return rewriteBenchMarkdown('quality-batch', markdown)
   const batchSizes = (arg('batch-sizes') ?? '16,32').split(',').map(Number)
   const trainSeeds = (arg('train-seeds') ?? '42,7,1234').split(',').map(Number)
   const presets = (arg('presets')?.split(',') ?? PRESETS) as PresetId[]
   await initTrainingBackend('wasm')
-  const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures')
-  const datasets = [phoneGestures(2), subtleGestures(2), punchFlexOffsets(2, fixtures)].filter((d) => !arg('datasets') || arg('datasets')!.split(',').includes(d.name))
+  const datasets = qualityDatasets(2, arg('datasets'))
   const rows: Row[] = []
   for (const d of datasets) {
     const data = prepareData(d.samples, d.classes, {}, d.windowLength, DEFAULT_TRAIN_OPTIONS.validationSplit, DEFAULT_TRAIN_OPTIONS.seed)
@@ -113,7 +105,7 @@ async function main(): Promise<void> {
   }
   console.log('\n' + markdown(report))
   if (!process.argv.includes('--no-write')) {
-    writeFileSync(join(import.meta.dirname, 'results', 'quality-batch.json'), JSON.stringify(report, null, 2) + '\n')
+    writeBenchResult('quality-batch', report)
     writeFileSync(join(import.meta.dirname, 'results', 'quality-batch.md'), markdown(report))
   }
 }

@@ -6,7 +6,7 @@
  * on seed 1, so the recorded numbers are on data not used to choose them.
  * Writes bench/results/quality.json.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { initTrainingBackend, tf } from '../src/main/core/train/backend'
@@ -18,7 +18,9 @@ import { DEFAULT_TRAIN_OPTIONS, type PreprocessingChoice, type PreprocessingMeth
 import { runSearch } from '../src/main/core/train/search-run'
 import { rankCandidates, searchCandidates } from '../src/main/core/train/search-space'
 import { PRESETS, trainOne } from './lib/quality-run'
-import { phoneGestures, punchFlexOffsets, subtleGestures, type BenchDataset } from './lib/quality-data'
+import { benchArg as arg, benchFlag as flag } from './lib/args'
+import { qualityDatasets, type BenchDataset } from './lib/quality-data'
+import { rewriteBenchMarkdown, writeBenchResult } from './lib/results'
 
 
 interface Row {
@@ -30,13 +32,6 @@ interface Row {
   epochsRun: number
   trainMs: number
 }
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? process.argv[i + 1] : undefined
-}
-
-const flag = (name: string): boolean => process.argv.includes(`--${name}`)
 
 /** The search as the service runs it (fitted preprocessing and its alternative), in this thread. */
 async function searchOne(d: BenchDataset, budgetSeconds: number): Promise<{ chosen: CandidateResult; bestTried: CandidateResult; tried: number; skipped: number; ms: number; leaders: number; folds: number }> {
@@ -99,17 +94,12 @@ function markdown(r: { date: string; generatorSeed: number; note: string; machin
 
 async function main(): Promise<void> {
   // Only rewrite quality.md from the recorded quality.json.
-  if (flag('markdown-only')) {
-    const path = join(import.meta.dirname, 'results', 'quality')
-    writeFileSync(`${path}.md`, markdown(JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Parameters<typeof markdown>[0]))
-    return
-  }
+  if (flag('markdown-only')) return rewriteBenchMarkdown('quality', markdown)
   const seed = Number(arg('seed') ?? 2)
   const configs = (arg('configs') ?? 'before,after').split(',') as Array<'before' | 'after'>
   const presets = (arg('presets')?.split(',').filter(Boolean) ?? PRESETS) as PresetId[]
   const backend = await initTrainingBackend('wasm')
-  const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures')
-  const datasets: BenchDataset[] = [phoneGestures(seed), subtleGestures(seed), punchFlexOffsets(seed, fixtures)].filter((d) => !arg('datasets') || arg('datasets')!.split(',').includes(d.name))
+  const datasets = qualityDatasets(seed, arg('datasets'))
   const rows: Row[] = []
   const budget = Number(arg('budget') ?? 60)
   const searches: Array<Record<string, unknown>> = []
@@ -148,7 +138,7 @@ async function main(): Promise<void> {
     searches
   }
   if (!flag('no-write')) {
-    writeFileSync(join(import.meta.dirname, 'results', 'quality.json'), JSON.stringify(report, null, 2) + '\n')
+    writeBenchResult('quality', report)
     writeFileSync(join(import.meta.dirname, 'results', 'quality.md'), markdown(report))
   }
 }

@@ -19,6 +19,7 @@ import type { SampleWindow } from '../src/shared/dataset'
 import type { PresetId } from '../src/shared/training'
 import { loadPunchFlex } from '../test/helpers/train-fixture'
 import { AXES, perform, sampleAt, shapeFor } from '../src/main/sim/gestures'
+import { median } from './lib/results'
 
 const AUGMENTED_WINDOWS = 1200
 
@@ -92,11 +93,6 @@ function previousRows(measured: TrainingBackend[]): Row[] {
   } catch {
     return []
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 async function measure(backend: TrainingBackend, preset: PresetId, dataset: Row['dataset'], train: WindowSet, inputShape: [number, number], classes: string[], batchSize: number, epochs: number): Promise<Row> {

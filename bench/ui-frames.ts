@@ -5,21 +5,13 @@
  * requestAnimationFrame records the longest frame. Budget: 50 ms (ARCHITECTURE.md: never block the
  * UI more than 50 ms). The median is the result; writes bench/results/ui-frames.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
-import { join } from 'node:path'
 import { PUNCH_FLEX_DIR } from '../test/helpers/fixtures'
-import { repoRoot } from '../test/helpers/tmp'
 import { startWebApp } from '../test/helpers/web-app'
+import { machineLoad, median, writeBenchResult } from './lib/results'
+import { openBenchProject } from './lib/web-bench'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const BUDGET_MS = 50
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 // A plain script, not a serialized function (tsx adds helpers a page does not have).
 const LONGEST_FRAME = `async (ms) => {
@@ -41,12 +33,7 @@ const LONGEST_FRAME = `async (ms) => {
 const app = await startWebApp()
 try {
   const { page } = app
-  await page.goto(app.url)
-  // Not createProjectInUi: it uses vitest's expect, which exists only inside a test run.
-  await page.getByTestId('project-name').fill('Bench')
-  await page.getByTestId('project-folder').fill(join(app.workDir, 'bench-project'))
-  await page.getByTestId('project-folder').press('Enter')
-  await page.getByTestId('step-connect').waitFor()
+  await openBenchProject(app)
   await page.getByTestId('nav-capture').click()
   await page.getByTestId('import-paths').fill(PUNCH_FLEX_DIR)
   await page.getByTestId('import-button').click()
@@ -79,7 +66,7 @@ try {
   const result = {
     benchmark: 'ui-frames',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadPerCore: +(loadavg()[0] / cpus().length).toFixed(2) },
+    machine: machineLoad(),
     target: { longestFrameMs: BUDGET_MS },
     median: {
       longestFrameMs: median(runs.map((r) => r.longestFrameMs)),
@@ -87,8 +74,7 @@ try {
     },
     runs
   }
-  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true })
-  writeFileSync(join(repoRoot, 'bench', 'results', 'ui-frames.json'), JSON.stringify(result, null, 2) + '\n')
+  writeBenchResult('ui-frames', result)
   console.log(
     `while training: longest frame median ${result.median.longestFrameMs} ms (budget ${BUDGET_MS} ms), three step changes ${result.median.navigationMs} ms (load ${result.machine.loadPerCore}/core)`
   )

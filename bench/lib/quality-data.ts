@@ -20,6 +20,7 @@ import { parseImuCaptureCsv } from '../../src/main/core/dataset/imu-capture-csv'
 import { mulberry32 } from '../../src/main/core/util/random'
 import { AXES, gaussian, perform, shapeFor } from '../../src/main/sim/gestures'
 import type { SampleWindow } from '../../src/shared/dataset'
+import { fixturesDir } from '../../test/helpers/fixtures'
 
 export interface BenchDataset {
   name: string
@@ -38,55 +39,61 @@ function direction(r: () => number): number[] {
   return v.map((x) => x / n)
 }
 
+/** `counts[label]` windows of each class in turn (the order the generators draw them), made by `make`. */
+function windowsPerClass(counts: Record<string, number>, make: (label: string, i: number) => SampleWindow): SampleWindow[] {
+  return Object.entries(counts).flatMap(([label, n]) => Array.from({ length: n }, (_, i) => make(label, i)))
+}
+
+/**
+ * The motion of one gesture of the virtual board at 15% strength, placed at a random moment in a
+ * window of T samples at `rate` Hz: one row per sample (every axis of the shape), zero outside the
+ * gesture. Draws from `r` in the same order as before it was shared (performance, then onset).
+ */
+function weakGesture(shape: ReturnType<typeof shapeFor>, r: () => number, T: number, rate: number): number[][] {
+  const perf = perform(shape, r)
+  const strength = perf.strength * 0.15
+  const onset = r() * Math.max(0, T / rate - perf.seconds)
+  const still = AXES.map(() => 0)
+  return Array.from({ length: T }, (_, t) => {
+    const time = t / rate - onset
+    return time >= 0 && time <= perf.seconds ? shape.at(time / perf.seconds, strength) : still
+  })
+}
+
 export function subtleGestures(seed: number): BenchDataset {
-  const classes = ['wave', 'punch', 'flex', 'circle', 'shake', 'tap', 'lift', 'twist', 'drop', 'swipe']
-  const counts = [48, 40, 36, 30, 26, 22, 18, 14, 12, 10]
+  const counts = { wave: 48, punch: 40, flex: 36, circle: 30, shake: 26, tap: 22, lift: 18, twist: 14, drop: 12, swipe: 10 }
   const T = 50
   const rate = 50
   const r = mulberry32(seed * 7919 + 1)
   const sessions = Array.from({ length: 4 }, () => ({ gravity: direction(r), gyroBias: [0, 1, 2].map(() => (r() - 0.5) * 10) }))
-  const samples: SampleWindow[] = []
-  classes.forEach((label, c) => {
-    const shape = shapeFor(label)
-    for (let i = 0; i < counts[c]; i++) {
-      const session = sessions[Math.floor(r() * sessions.length)]
-      const perf = perform(shape, r)
-      const strength = perf.strength * 0.15
-      const onset = r() * Math.max(0, T / rate - perf.seconds)
-      const values = Array.from({ length: T }, (_, t) => {
-        const time = t / rate - onset
-        const motion = time >= 0 && time <= perf.seconds ? shape.at(time / perf.seconds, strength) : [0, 0, 0, 0, 0, 0]
-        return motion.map((m, a) => (a < 3 ? m + session.gravity[a] + 0.015 * gaussian(r) : m + session.gyroBias[a - 3] + 1.5 * gaussian(r)))
-      })
-      samples.push(sample(`${label}-${i}`, label, values))
-    }
+  const classes = Object.keys(counts)
+  const samples = windowsPerClass(counts, (label, i) => {
+    const session = sessions[Math.floor(r() * sessions.length)]
+    const motion = weakGesture(shapeFor(label), r, T, rate)
+    const values = motion.map((m) => m.map((x, a) => (a < 3 ? x + session.gravity[a] + 0.015 * gaussian(r) : x + session.gyroBias[a - 3] + 1.5 * gaussian(r))))
+    return sample(`${label}-${i}`, label, values)
   })
   return { name: 'subtle-10', description: 'virtual-board gestures at 15% strength, random onset, 4 sessions with different grips and gyro bias, 10 imbalanced classes (10-48 windows), 50 x 6 at 50 Hz', classes, windowLength: T, samples }
 }
 
 export function phoneGestures(seed: number): BenchDataset {
-  const classes = ['wave', 'punch', 'flex', 'circle', 'shake', 'knock', 'lift', 'twist', 'drop', 'swipe']
-  const counts = [45, 42, 40, 36, 34, 32, 30, 26, 28, 20]
+  const counts = { wave: 45, punch: 42, flex: 40, circle: 36, shake: 34, knock: 32, lift: 30, twist: 26, drop: 28, swipe: 20 }
   const T = 121
   const rate = 100
   const r = mulberry32(seed * 15485863 + 5)
-  const samples: SampleWindow[] = []
-  classes.forEach((label, c) => {
-    const shape = shapeFor(label)
-    for (let i = 0; i < counts[c]; i++) {
-      const perf = perform(shape, r)
-      const strength = perf.strength * 0.15
-      const onset = r() * Math.max(0, T / rate - perf.seconds)
-      const tilt = [(r() - 0.5) * 0.15, 0, (r() - 0.5) * 0.15]
-      const values = Array.from({ length: T }, (_, t) => {
-        const time = t / rate - onset
-        const motion = time >= 0 && time <= perf.seconds ? shape.at(time / perf.seconds, strength) : [0, 0, 0]
-        return [0, 1, 2].map((a) => motion[a] + (a === 1 ? 0.98 : 0) + tilt[a] + 0.01 * gaussian(r))
-      })
-      samples.push({ ...sample(`${label}-${i}`, label, values), axes: ['aX', 'aY', 'aZ'], rateHz: rate })
-    }
+  const classes = Object.keys(counts)
+  const samples = windowsPerClass(counts, (label, i) => {
+    const motion = weakGesture(shapeFor(label), r, T, rate)
+    const tilt = [(r() - 0.5) * 0.15, 0, (r() - 0.5) * 0.15]
+    const values = motion.map((m) => [0, 1, 2].map((a) => m[a] + (a === 1 ? 0.98 : 0) + tilt[a] + 0.01 * gaussian(r)))
+    return { ...sample(`${label}-${i}`, label, values), axes: ['aX', 'aY', 'aZ'], rateHz: rate }
   })
   return { name: 'phone-10', description: 'ten gestures at 15% strength (about +-0.3 g), accelerometer only, 121 x 3 at 100 Hz, phone held upright (~1 g on Y, tilt jitter), random onset, 333 windows (20-45 per class)', classes, windowLength: T, samples }
+}
+
+/** The three datasets from one generator seed; `only` (a comma list of names) keeps some of them. */
+export function qualityDatasets(seed: number, only?: string): BenchDataset[] {
+  return [phoneGestures(seed), subtleGestures(seed), punchFlexOffsets(seed, fixturesDir)].filter((d) => !only || only.split(',').includes(d.name))
 }
 
 export function punchFlexOffsets(seed: number, fixturesDir: string): BenchDataset {

@@ -4,6 +4,17 @@ import { heldOutErrors } from './fit'
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US')
 const perMac = (instr: number, macs: number): string => (macs ? ` (${(instr / macs).toFixed(1)})` : '')
+/** Instructions, then instructions per MAC in brackets; '-' where the runtime did not run. */
+const instructions = (instr: number | undefined, macs: number): string => (instr === undefined ? '-' : `${n(instr)}${perMac(instr, macs)}`)
+
+type RuntimeKey = keyof ModelResult['runtimes']
+
+/** One row per operator of each model: its shape and MACs, then the instructions each runtime spent on it. */
+function operatorRows(models: ModelResult[], runtimes: RuntimeKey[]): string[] {
+  return models.flatMap((r) =>
+    r.ops.map((o, i) => `| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${runtimes.map((k) => instructions(r.runtimes[k]?.opInstructions[i], o.macs)).join(' | ')} |`)
+  )
+}
 
 export function markdown(results: ModelResult[], floatResults: ModelResult[] = []): string {
   const bench = results.filter((r) => r.set === 'bench')
@@ -15,7 +26,7 @@ export function markdown(results: ModelResult[], floatResults: ModelResult[] = [
   ]
   for (const r of bench) {
     const c = r.runtimes
-    const cell = (k: keyof typeof c): string => (c[k] ? `${n(c[k]!.instructions)}${perMac(c[k]!.instructions, r.macs)}` : '-')
+    const cell = (k: RuntimeKey): string => instructions(c[k]?.instructions, r.macs)
     const ratio = c.c && c['tflm-cmsis-nn'] ? (c.c.instructions / c['tflm-cmsis-nn'].instructions).toFixed(2) : '-'
     lines.push(`| ${r.name} (${n(r.macs)}) | ${cell('c-before')} | ${cell('c')} | ${cell('tflm-reference')} | ${cell('tflm-cmsis-nn')} | ${ratio} | ${r.bitExact ? 'yes' : 'NO'} |`)
   }
@@ -28,13 +39,7 @@ export function markdown(results: ModelResult[], floatResults: ModelResult[] = [
     )
   }
   lines.push('', '## C runtime per operator: instructions (per MAC)', '', '| model | operator | shape in -> out | MACs | C now | CMSIS-NN |', '|---|---|---|---|---|---|')
-  for (const r of bench) {
-    r.ops.forEach((o, i) => {
-      const c = r.runtimes.c?.opInstructions[i]
-      const cm = r.runtimes['tflm-cmsis-nn']?.opInstructions[i]
-      lines.push(`| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${c === undefined ? '-' : `${n(c)}${perMac(c, o.macs)}`} | ${cm === undefined ? '-' : `${n(cm)}${perMac(cm, o.macs)}`} |`)
-    })
-  }
+  lines.push(...operatorRows(bench, ['c', 'tflm-cmsis-nn']))
   const pct = (e: number | undefined): string => (e === undefined ? '-' : `${e >= 0 ? '+' : ''}${(100 * e).toFixed(1)}%`)
   const int8Errors = heldOutErrors(results, 'int8')
   if (int8Errors.length) {
@@ -54,19 +59,12 @@ export function markdown(results: ModelResult[], floatResults: ModelResult[] = [
       '|---|---|---|---|---|---|'
     )
     for (const r of floatBench) {
-      const c = r.runtimes
-      const cell = (k: keyof typeof c): string => (c[k] ? `${n(c[k]!.instructions)}${perMac(c[k]!.instructions, r.macs)}` : '-')
+      const cell = (k: RuntimeKey): string => instructions(r.runtimes[k]?.instructions, r.macs)
       const e = floatErrors.get(r.name) ?? {}
       lines.push(`| ${r.name} (${n(r.macs)}) | ${cell('tflm-reference')} | ${cell('tflm-cmsis-nn')} | ${pct(e['tflm-reference'])} | ${pct(e['tflm-cmsis-nn'])} | ${(r.maxFloatDiff ?? 0).toExponential(1)}${r.bitExact ? '' : ' (too large)'} |`)
     }
     lines.push('', '## float32 per operator: instructions (per MAC)', '', '| model | operator | shape in -> out | MACs | TFLM reference | TFLM + CMSIS-NN |', '|---|---|---|---|---|---|')
-    for (const r of floatBench) {
-      r.ops.forEach((o, i) => {
-        const ref = r.runtimes['tflm-reference']?.opInstructions[i]
-        const cm = r.runtimes['tflm-cmsis-nn']?.opInstructions[i]
-        lines.push(`| ${r.name} | ${o.op} | ${JSON.stringify(o.inShape)} -> ${JSON.stringify(o.outShape)} | ${n(o.macs)} | ${ref === undefined ? '-' : `${n(ref)}${perMac(ref, o.macs)}`} | ${cm === undefined ? '-' : `${n(cm)}${perMac(cm, o.macs)}`} |`)
-      })
-    }
+    lines.push(...operatorRows(floatBench, ['tflm-reference', 'tflm-cmsis-nn']))
   }
   return `${lines.join('\n')}\n`
 }
