@@ -27,28 +27,13 @@ import { generateOpResolver } from '../src/main/core/codegen/op-resolver'
 import { Interpreter } from '../src/main/core/quant/interpreter'
 import { parseTflite } from '../src/main/core/tflite/reader'
 import { markerInstructions, repoRoot, runC, runTflm, sdkDir, type RunResult, type Runtime } from './m4/build'
+import type { ModelResult } from './m4/model-result'
 import { markdown } from './m4/report'
 import { benchModels } from './m4/models'
-import { opFacts, type OpFacts } from './m4/ops'
+import { opFacts } from './m4/ops'
 import { toMeasured, writeCostModels } from './m4/fit'
 import { sweepModels } from './m4/sweep'
 import { floatBenchModels, floatSweepModels } from './m4/float'
-
-export interface ModelResult {
-  name: string
-  set: 'bench' | 'sweep'
-  format: 'int8' | 'float32'
-  macs: number
-  ops: OpFacts[]
-  runtimes: Partial<Record<Runtime, RunResult & { codeBytes: number }>>
-  /**
-   * Every runtime gave the interpreter's output for the bench input: bit for bit on int8; on
-   * float32 within FLOAT_TOLERANCE (gcc fuses multiply-adds and TFLM's expf is newlib's, so the
-   * last bits differ), with the largest difference in maxFloatDiff.
-   */
-  bitExact: boolean
-  maxFloatDiff?: number
-}
 
 const RUNTIMES: Runtime[] = ['c', 'c-before', 'tflm-reference', 'tflm-cmsis-nn']
 const FLOAT_RUNTIMES: Runtime[] = ['tflm-reference', 'tflm-cmsis-nn']

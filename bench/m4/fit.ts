@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { fitCostModel, FLOAT_KINDS, predictInstructions, type CostModel, type CostSample } from '../../src/main/core/optimize/cost-fit'
 import type { OpFacts } from '../../src/main/core/optimize/op-facts'
 import { FLOAT_LATENCY_RUNTIMES, type LatencyRuntime } from '../../src/shared/optimize'
-import type { ModelResult } from '../m4'
+import type { ModelResult } from './model-result'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURE = path.join(root, 'test', 'fixtures', 'latency', 'm4-ops.json')

@@ -1,5 +1,5 @@
 /** The Markdown tables of `npm run bench -- m4`. */
-import type { ModelResult } from '../m4'
+import type { ModelResult } from './model-result'
 import { heldOutErrors } from './fit'
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US')
