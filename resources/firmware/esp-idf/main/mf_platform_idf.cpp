@@ -5,15 +5,15 @@
 #include "driver/i2c.h"
 #include "esp_system.h"
 #include "esp_timer.h"
+#include "mf_mpu6050.h"
 #include "mf_platform.h"
 
 namespace {
 const i2c_port_t kPort = I2C_NUM_0;
-const uint8_t kAddress = 0x68;
 
 bool write_register(uint8_t reg, uint8_t value) {
   const uint8_t data[2] = {reg, value};
-  return i2c_master_write_to_device(kPort, kAddress, data, 2, pdMS_TO_TICKS(50)) == ESP_OK;
+  return i2c_master_write_to_device(kPort, MF_MPU6050_ADDRESS, data, 2, pdMS_TO_TICKS(50)) == ESP_OK;
 }
 }  // namespace
 
@@ -27,20 +27,14 @@ bool mf_sensor_begin() {
   conf.master.clk_speed = 400000;
   if (i2c_param_config(kPort, &conf) != ESP_OK) return false;
   if (i2c_driver_install(kPort, conf.mode, 0, 0, 0) != ESP_OK) return false;
-  return write_register(0x6B, 0x00) && write_register(0x1A, 0x03) && write_register(0x1B, 0x10) &&
-         write_register(0x1C, 0x10);
+  return mf_mpu6050_configure(write_register);
 }
 
 bool mf_sensor_read(float out[6]) {
-  const uint8_t reg = 0x3B;
-  uint8_t raw[14];
-  if (i2c_master_write_read_device(kPort, kAddress, &reg, 1, raw, 14, pdMS_TO_TICKS(50)) != ESP_OK) return false;
-  for (int i = 0; i < 3; ++i) {
-    const int16_t a = (int16_t)((raw[2 * i] << 8) | raw[2 * i + 1]);
-    const int16_t g = (int16_t)((raw[8 + 2 * i] << 8) | raw[9 + 2 * i]);
-    out[i] = a / 4096.0f;
-    out[3 + i] = g / 32.8f;
-  }
+  const uint8_t reg = MF_MPU6050_ACCEL_XOUT_H;
+  uint8_t raw[MF_MPU6050_BURST_BYTES];
+  if (i2c_master_write_read_device(kPort, MF_MPU6050_ADDRESS, &reg, 1, raw, MF_MPU6050_BURST_BYTES, pdMS_TO_TICKS(50)) != ESP_OK) return false;
+  mf_mpu6050_convert(raw, out);
   return true;
 }
 

@@ -163,6 +163,7 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
   if (kind === 'esp-idf') {
     copy('esp-idf/main/main.cpp')
     copy('esp-idf/main/mf_platform_idf.cpp')
+    copy('sensors/mf_mpu6050.h')
     const compiled = sources.filter((f) => /\.(c|cc|cpp)$/.test(f.path)).map((f) => `"${f.path}"`)
     values.IDF_SOURCES = compiled.join(' ')
     const usesTflm = req.mode !== 'capture' && req.runtime === 'tflm'
@@ -175,7 +176,8 @@ export function generateFirmware(req: FirmwareRequest): FirmwareProject {
     for (const s of sources) files.push({ path: `main/${s.path}`, contents: s.contents })
   } else {
     copy('arduino/mf_platform_arduino.cpp')
-    copy(req.target === 'nano33ble' ? 'sensors/mf_sensor_nano33.cpp' : 'sensors/mf_sensor_mpu6050_arduino.cpp')
+    if (req.target === 'nano33ble') copy('sensors/mf_sensor_nano33.cpp')
+    else for (const f of ['sensors/mf_mpu6050.h', 'sensors/mf_sensor_mpu6050_arduino.cpp']) copy(f)
     if (kind === 'arduino') {
       files.push({ path: `${name}.ino`, contents: fill(template(req.templates, 'arduino/sketch.ino'), values) })
       files.push(...sources)
