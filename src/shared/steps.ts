@@ -28,6 +28,8 @@ export interface StepFacts {
   sampleCount: number
   classesWithSamples: number
   hasFloatModel: boolean
+  /** The trained model's files are damaged: the message that says so and what to do. */
+  floatModelProblem?: string | null
   variantCount: number
   firmwareCount: number
   /** Firmware that runs a model (classify, profile); capture firmware is not a deployed model. */
@@ -54,14 +56,18 @@ export function computeSteps(f: StepFacts): StepStatus[] {
     enoughData
       ? s('capture', 'done', `${f.sampleCount} windows in ${f.classesWithSamples} classes.`)
       : s('capture', 'ready', 'Record or import windows for at least 2 classes.'),
-    f.hasFloatModel && f.dataChangedSinceTraining
+    f.floatModelProblem
+      ? s('train', 'ready', f.floatModelProblem)
+      : f.hasFloatModel && f.dataChangedSinceTraining
       ? s('train', 'ready', 'The windows changed since the model was trained: train again.')
       : f.hasFloatModel
       ? s('train', 'done', 'A float32 model is trained.')
       : enoughData
         ? s('train', 'ready', 'Train a float32 model.')
         : s('train', 'blocked', 'Needs windows for at least 2 classes (Capture).'),
-    f.variantCount > 0 && f.variantCount <= (f.staleVariantCount ?? 0)
+    f.floatModelProblem
+      ? s('optimize', 'blocked', "Needs a trained model whose files can be read: the trained model's files are damaged (Train).")
+      : f.variantCount > 0 && f.variantCount <= (f.staleVariantCount ?? 0)
       ? s('optimize', 'ready', 'Every variant is of an earlier model: optimize the current one.')
       : f.variantCount > 0
       ? s('optimize', 'done', `${f.variantCount} optimized variants.`)

@@ -17,7 +17,7 @@ import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
-import { currentLineage, signalFingerprint, type FirmwareSource, type Lineage } from '../storage/lineage'
+import { currentLineage, signalFingerprint, staleVariantNames, type FirmwareSource } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
 import { deployLatency } from '../core/optimize/latency'
 import { opFactsFromGraph } from '../core/optimize/op-facts'
@@ -75,7 +75,7 @@ export class DeployService implements DeployApi {
       return []
     }
     const out: DeployVariant[] = []
-    const stale = await staleVariants(resolve(projectDir))
+    const stale = await staleVariantNames(resolve(projectDir), await currentLineage(resolve(projectDir)))
     for (const n of names) {
       const path = join(dir, n)
       try {
@@ -128,9 +128,12 @@ export class DeployService implements DeployApi {
     const board = BOARDS[req.target]
     const v = req.mode === 'capture' && !req.variant ? null : await this.loadVariant(projectDir, req.variant)
     const lineage = await currentLineage(projectDir)
-    const staleVariant = v !== null && req.mode !== 'capture' && (await staleVariants(projectDir, lineage)).has(v.variant.name)
+    const staleVariant = v !== null && req.mode !== 'capture' && (await staleVariantNames(projectDir, lineage)).has(v.variant.name)
     // A stale variant built anyway keeps a source that matches no current model.
     const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, signal: signalFingerprint(project.signal), createdAt: new Date().toISOString() }
+    if (v && staleVariant && !req.allowStale && lineage.modelProblem !== null) {
+      throw new MicroforgeError('PROJECT_CORRUPT', lineage.modelProblem, `Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`)
+    }
     if (v && staleVariant && !req.allowStale) {
       throw new MicroforgeError(
         'INVALID_ARGUMENT',
@@ -216,24 +219,6 @@ export class DeployService implements DeployApi {
     }
     return describe(asPath ? basename(path, '.tflite') : variant, path, bytes)
   }
-}
-
-/** Variants (by name) made from an earlier model, or from the current one after its data changed. */
-async function staleVariants(projectDir: string, lineage?: Lineage): Promise<Set<string>> {
-  const { model, dataChanged } = lineage ?? (await currentLineage(projectDir))
-  const out = new Set<string>()
-  if (model === null) return out
-  let index: { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
-  try {
-    index = JSON.parse(await fs.readFile(join(projectDir, VARIANTS_DIR, 'index.json'), 'utf8')) as typeof index
-  } catch {
-    return out
-  }
-  for (const v of index.variants ?? []) {
-    if (typeof v.name !== 'string') continue
-    if (dataChanged || (typeof v.sourceModel === 'string' && v.sourceModel !== model)) out.add(v.name)
-  }
-  return out
 }
 
 function describe(name: string, path: string, bytes: Uint8Array): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {

@@ -15,8 +15,8 @@ import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { commitFiles, settleCommit, type CommitFile } from '../storage/commit-journal'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
-import { currentLineage, FLOAT_MODEL_PATH, modelFingerprint } from '../storage/lineage'
-import { readModelAttachment, readModelFolder } from '../storage/model-io'
+import { currentLineage, FLOAT_MODEL_PATH, isStaleVariant, modelFingerprint } from '../storage/lineage'
+import { readModelAttachment } from '../storage/model-io'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
 import { readFloatModelWindows } from '../storage/float-model'
@@ -36,20 +36,6 @@ interface ProjectData {
   trainAccuracy: number | null
   /** modelFingerprint() of the float model the variants are made from. */
   fingerprint: string
-}
-
-/**
- * The current float model: its fingerprint, none trained, or damaged with the reason. A damaged
- * model is not "no model": variants cannot be current when their source cannot be read.
- */
-async function currentFloatModel(dir: string): Promise<{ fingerprint: string } | { none: true } | { problem: string }> {
-  try {
-    const { modelJson, weights } = await readModelFolder(join(dir, FLOAT_MODEL_PATH))
-    return { fingerprint: modelFingerprint(modelJson, weights) }
-  } catch (err) {
-    if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') return { none: true }
-    return { problem: err instanceof Error ? err.message : String(err) }
-  }
 }
 
 /** No float32 row of the model trained now, which every accuracy change is measured from. */
@@ -151,18 +137,15 @@ export class OptimizeService implements OptimizeApi {
     const index = await this.readIndex(dir)
     // Corrections change when a board is profiled; estimates always show the current ones.
     const corrections = await readCorrections(dir)
-    const current = await currentFloatModel(dir)
-    // Of an earlier model, or of this one while the data it was trained on has changed since.
-    const { dataChanged } = await currentLineage(dir)
-    const stale = (v: VariantRecord): boolean =>
-      'problem' in current || ('fingerprint' in current && ((v.sourceModel !== undefined && v.sourceModel !== current.fingerprint) || dataChanged))
+    // Of an earlier model, of this one while the data it was trained on has changed since, or of a model that cannot be read.
+    const lineage = await currentLineage(dir)
     return {
       ...index,
-      ...('problem' in current ? { floatModelProblem: `The trained model cannot be read: ${current.problem}` } : {}),
+      ...(lineage.modelProblem !== null ? { floatModelProblem: lineage.modelProblem } : {}),
       variants: index.variants.map((v) => ({
         ...v,
         latency: v.latency.map((l) => applyCorrection(l, corrections[l.target])),
-        stale: stale(v)
+        stale: isStaleVariant(lineage, v.sourceModel)
       }))
     }
   }

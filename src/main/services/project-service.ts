@@ -8,7 +8,7 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from '../storage/atomic-fs'
-import { currentLineage, isStaleFirmware, readFirmwareSources, sampleHeads, signalFingerprint, staleProfiles } from '../storage/lineage'
+import { currentLineage, FLOAT_MODEL_PATH, isStaleFirmware, readFirmwareSources, sampleHeads, signalFingerprint, staleProfiles, staleVariantNames, type Lineage } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
 import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from '../storage/project-store'
 import { commitFiles, type CommitFile } from '../storage/commit-journal'
@@ -117,7 +117,7 @@ export class ProjectService implements ProjectApi {
   private async rollForwardPreprocessing(dir: string, summary: ProjectSummary): Promise<boolean> {
     let recipe: unknown
     try {
-      const modelJson = JSON.parse(await fs.readFile(join(dir, 'models', 'float', 'model.json'), 'utf8')) as { userDefinedMetadata?: { preprocessing?: unknown } }
+      const modelJson = JSON.parse(await fs.readFile(join(dir, FLOAT_MODEL_PATH, 'model.json'), 'utf8')) as { userDefinedMetadata?: { preprocessing?: unknown } }
       recipe = modelJson.userDefinedMetadata?.preprocessing
     } catch {
       return false
@@ -152,13 +152,14 @@ export class ProjectService implements ProjectApi {
     for (const h of heads) (split[h.label] ??= { train: 0, test: 0 })[h.split === 'test' ? 'test' : 'train']++
     const samplesPerClass = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, v.train + v.test]))
     const sampleCount = Object.values(samplesPerClass).reduce((a, b) => a + b, 0)
-    const hasFloatModel = await exists(join(dir, 'models', 'float', 'model.json'))
+    const hasFloatModel = await exists(join(dir, FLOAT_MODEL_PATH, 'model.json'))
+    const lineage = await currentLineage(dir, heads)
     const variantCount = await countEntries(join(dir, 'models', 'variants'), (e) => e.name.endsWith('.tflite'))
     // A firmware project is a folder, or the .zip Deploy saves when asked to; capture firmware runs no model.
     const firmware = await firmwareCensus(join(dir, 'firmware'))
     const firmwareCount = firmware.total
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
-    const stale = await staleness(dir, heads, project.signal)
+    const stale = await staleness(dir, lineage, project.signal)
     const steps = computeSteps({
       dataChangedSinceTraining: stale.dataChanged,
       staleVariantCount: stale.variants,
@@ -169,13 +170,14 @@ export class ProjectService implements ProjectApi {
       sampleCount,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
       hasFloatModel,
+      floatModelProblem: lineage.modelProblem,
       variantCount,
       firmwareCount,
       modelFirmwareCount: firmware.withModel,
       profileCount
     })
     const { sampleRateHz, windowLength, axes } = project.signal
-    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, variantCount, firmwareCount, profileCount, stale, steps }
+    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, floatModelProblem: lineage.modelProblem, variantCount, firmwareCount, profileCount, stale, steps }
   }
 
 
@@ -226,16 +228,9 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
 }
 
 /** What was made from an earlier model, or from the current one before its data changed. */
-async function staleness(dir: string, heads: Array<{ id: string; label: string; split: string }>, spec: ProjectFile['signal']): Promise<ProjectSummary['stale']> {
-  const lineage = await currentLineage(dir, heads)
-  if (lineage.model === null) return { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }
-  let variants = 0
-  try {
-    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as { variants?: Array<{ sourceModel?: unknown }> }
-    variants = (index.variants ?? []).filter((v) => lineage.dataChanged || (typeof v.sourceModel === 'string' && v.sourceModel !== lineage.model)).length
-  } catch {
-    // No variants yet.
-  }
+async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signal']): Promise<ProjectSummary['stale']> {
+  if (lineage.model === null && lineage.modelProblem === null) return { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }
+  const variants = (await staleVariantNames(dir, lineage)).size
   const signal = signalFingerprint(spec)
   const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => isStaleFirmware(lineage, f, signal)).length
   return { dataChanged: lineage.dataChanged, variants, firmware, profiles: (await staleProfiles(dir, lineage)).size }

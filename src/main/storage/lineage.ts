@@ -3,6 +3,7 @@ import { closeSync, openSync, promises as fs, readFileSync, readSync } from 'nod
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from './atomic-fs'
 import { withProjectLock } from './project-lock'
+import { MicroforgeError } from '../../shared/errors'
 import { readModelFolder } from './model-io'
 
 /**
@@ -35,11 +36,22 @@ export function dataFingerprint(windows: Array<{ id: string; label: string; spli
   return h.digest('hex').slice(0, 16)
 }
 
+/**
+ * What a user is told when the float model's files cannot be read. A damaged model is not "no
+ * model": every step says so, and nothing made from the model before counts as current.
+ */
+export function damagedModelProblem(err: unknown): string {
+  const reason = (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
+  return `The trained model's files are damaged: ${reason}. Train again to replace it.`
+}
+
 export interface Lineage {
-  /** The current float model's fingerprint, null when none is trained (or it cannot be read). */
+  /** The current float model's fingerprint, null when none is trained or it cannot be read. */
   model: string | null
   /** The data changed (windows added, removed, relabelled, moved between splits) since that model was trained. */
   dataChanged: boolean
+  /** Why the float model's files cannot be read (damagedModelProblem), null when they can or there is none. */
+  modelProblem: string | null
 }
 
 export async function currentLineage(dir: string, windows?: Array<{ id: string; label: string; split: string }>): Promise<Lineage> {
@@ -50,12 +62,13 @@ export async function currentLineage(dir: string, windows?: Array<{ id: string; 
     model = modelFingerprint(modelJson, weights)
     const meta = (modelJson as { userDefinedMetadata?: { dataFingerprint?: unknown } }).userDefinedMetadata
     trainedOn = typeof meta?.dataFingerprint === 'string' ? meta.dataFingerprint : null
-  } catch {
-    return { model: null, dataChanged: false }
+  } catch (err) {
+    if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') return { model: null, dataChanged: false, modelProblem: null }
+    return { model: null, dataChanged: false, modelProblem: damagedModelProblem(err) }
   }
   // Models trained before Microforge recorded their data count as matching it.
-  if (trainedOn === null) return { model, dataChanged: false }
-  return { model, dataChanged: dataFingerprint(windows ?? (await sampleHeads(dir))) !== trainedOn }
+  if (trainedOn === null) return { model, dataChanged: false, modelProblem: null }
+  return { model, dataChanged: dataFingerprint(windows ?? (await sampleHeads(dir))) !== trainedOn, modelProblem: null }
 }
 
 /**
@@ -128,10 +141,38 @@ export async function readFirmwareSources(dir: string): Promise<Record<string, F
   }
 }
 
-/** True when something made from sourceModel is not of the current model (or the data changed since). null: runs no model. */
+/**
+ * True when something made from sourceModel is not of the current model (or the data changed
+ * since), or the current model cannot be read, so nothing can be shown to be of it. null: runs no model.
+ */
 export function isStale(lineage: Lineage, sourceModel: string | null | undefined): boolean {
-  if (lineage.model === null || sourceModel === null) return false
+  if (sourceModel === null) return false
+  if (lineage.modelProblem !== null) return true
+  if (lineage.model === null) return false
   return lineage.dataChanged || sourceModel !== lineage.model
+}
+
+/** A variant made from an earlier model, or any variant once the data changed or the model is damaged; one recorded before Microforge kept its source counts as current. */
+export function isStaleVariant(lineage: Lineage, sourceModel: unknown): boolean {
+  if (lineage.modelProblem !== null) return true
+  if (lineage.model === null) return false
+  return lineage.dataChanged || (typeof sourceModel === 'string' && sourceModel !== lineage.model)
+}
+
+/** Names of the stale variants in models/variants/index.json (isStaleVariant). */
+export async function staleVariantNames(dir: string, lineage: Lineage): Promise<Set<string>> {
+  const out = new Set<string>()
+  if (lineage.model === null && lineage.modelProblem === null) return out
+  let index: { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
+  try {
+    index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as typeof index
+  } catch {
+    return out
+  }
+  for (const v of index.variants ?? []) {
+    if (typeof v.name === 'string' && isStaleVariant(lineage, v.sourceModel)) out.add(v.name)
+  }
+  return out
 }
 
 /** What each saved profiling session measured: profiles/.sources.json, keyed by session id. */
@@ -194,7 +235,7 @@ export function recordProfileSource(dir: string, id: string, source: ProfileSour
  */
 export async function staleProfiles(dir: string, lineage: Lineage): Promise<Set<string>> {
   const out = new Set<string>()
-  if (lineage.model === null) return out
+  if (lineage.model === null && lineage.modelProblem === null) return out
   let names: string[]
   try {
     names = (await fs.readdir(join(dir, 'profiles'))).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
@@ -212,7 +253,7 @@ export async function staleProfiles(dir: string, lineage: Lineage): Promise<Set<
     }
     trainedAt ??= await fs.stat(join(dir, FLOAT_MODEL_PATH, 'model.json')).then((s) => s.mtimeMs, () => 0)
     const savedAt = await fs.stat(join(dir, 'profiles', n)).then((s) => s.mtimeMs, () => Infinity)
-    if (lineage.dataChanged || savedAt < trainedAt) out.add(id)
+    if (lineage.modelProblem !== null || lineage.dataChanged || savedAt < trainedAt) out.add(id)
   }
   return out
 }

@@ -91,10 +91,8 @@ export async function readModelAttachment<T>(dir: string, key: string): Promise<
 
 export async function readModelFolder(dir: string): Promise<{ modelJson: ModelJson; weights: ArrayBuffer }> {
   let text: string
-  let buf: Buffer
   try {
     text = await fs.readFile(join(dir, 'model.json'), 'utf8')
-    buf = await fs.readFile(join(dir, weightsFileOf(text)))
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `There is no trained model in ${dir}.`, 'Train a model in the Train step first.')
     throw wrapFsError(err, dir)
@@ -105,20 +103,27 @@ export async function readModelFolder(dir: string): Promise<{ modelJson: ModelJs
   } catch {
     throw new MicroforgeError('PROJECT_CORRUPT', `${join(dir, 'model.json')} is damaged (not valid JSON).`, 'Train the model again.')
   }
-  const expected = (modelJson.weightsManifest ?? []).flatMap((g) => g.weights).reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1) * 4, 0)
+  if (!modelJson || typeof modelJson !== 'object' || !Array.isArray(modelJson.weightsManifest)) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${join(dir, 'model.json')} is damaged (no weights manifest).`, 'Train the model again.')
+  }
+  // model.json is the commit record: a weights file it names that is gone is a damaged model, not no model.
+  const weightsPath = join(dir, weightsFileOf(modelJson))
+  let buf: Buffer
+  try {
+    buf = await fs.readFile(weightsPath)
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('PROJECT_CORRUPT', `${weightsPath}, which model.json names, is missing.`, 'Train the model again.')
+    throw wrapFsError(err, weightsPath)
+  }
+  const expected = modelJson.weightsManifest.flatMap((g) => g.weights).reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1) * 4, 0)
   if (buf.byteLength !== expected) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${join(dir, WEIGHTS_FILE)} has ${buf.byteLength} bytes; model.json expects ${expected}.`, 'Train the model again.')
+    throw new MicroforgeError('PROJECT_CORRUPT', `${weightsPath} has ${buf.byteLength} bytes; model.json expects ${expected}.`, 'Train the model again.')
   }
   return { modelJson, weights: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer }
 }
 
 /** The weights file model.json names (a plain name in this folder), else weights.bin. */
-function weightsFileOf(modelJsonText: string): string {
-  try {
-    const name = (JSON.parse(modelJsonText) as ModelJson).weightsManifest?.[0]?.paths?.[0]
-    if (typeof name === 'string' && /^[\w.-]+$/.test(name)) return name
-  } catch {
-    // Reported as damaged JSON below.
-  }
-  return WEIGHTS_FILE
+function weightsFileOf(modelJson: ModelJson): string {
+  const name = modelJson.weightsManifest?.[0]?.paths?.[0]
+  return typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : WEIGHTS_FILE
 }

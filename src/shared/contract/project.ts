@@ -16,6 +16,8 @@ export interface ProjectSummary {
   samplesPerClass: Record<string, number>
   sampleCount: number
   hasFloatModel: boolean
+  /** Why the trained model's files cannot be read ("The trained model's files are damaged: ..."), null when they can or there is none. */
+  floatModelProblem: string | null
   variantCount: number
   firmwareCount: number
   profileCount: number

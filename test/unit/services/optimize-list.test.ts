@@ -30,7 +30,7 @@ describe('listing variants when the float model is missing or damaged', () => {
     writeFileSync(join(project, 'models', 'float', 'weights.bin'), new Uint8Array(8))
     const listed = await optimize.list(project)
     expect(listed.variants.map((v) => v.stale)).toEqual([true])
-    expect(listed.floatModelProblem).toMatch(/cannot be read: .*model\.json is damaged/)
+    expect(listed.floatModelProblem).toMatch(/^The trained model's files are damaged: .*model\.json is damaged \(not valid JSON\)\. Train again to replace it\.$/)
     const rec = await optimize.recommend(project, { flashKB: 1024, ramKB: 256, latencyMs: 1000, minAccuracy: 0, target: 'esp32' })
     expect(rec.variant).toBeNull()
   })

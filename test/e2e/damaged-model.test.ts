@@ -1,0 +1,54 @@
+/**
+ * A damaged float model, in Chromium against `npm run web`: the sidebar (the project summary) and
+ * the Deploy view say the trained model's files are damaged, with the reason and the way out,
+ * instead of showing the project as if it had no model or a current one.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServices, type Services } from '../../src/main/services'
+import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel } from '../helpers/hello-firmware'
+import { startWebApp, type WebApp } from '../helpers/web-app'
+
+describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
+  let app: WebApp
+  let services: Services
+  let dir: string
+  let problem: string
+
+  beforeAll(async () => {
+    app = await startWebApp()
+    dir = join(app.workDir, 'hello')
+    services = createServices({ host: 'cli', configDir: join(app.workDir, 'config') })
+    await services.api.project.create(dir, 'Hello')
+    await prepareHelloProject(services.projects, dir)
+    writeSampleWindow(dir, 'w1', 1.5708)
+    writeSampleWindow(dir, 'w2', 0)
+    const fp = await writeTrainedFloatModel(dir, 1)
+    writeFileSync(join(dir, 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
+    writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
+    problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
+  })
+  afterAll(async () => {
+    await services?.dispose()
+    await app?.stop()
+  })
+
+  it('the sidebar and the Deploy view say so, with the reason', async () => {
+    const { page } = app
+    await page.goto(app.url)
+    await page.getByLabel('Project folder').fill(dir)
+    await page.getByLabel('Project folder').press('Enter')
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Hello')
+    expect((await page.getByTestId('float-model-damaged').textContent())?.trim()).toBe(problem)
+    expect(await page.getByTestId('nav-train').getAttribute('title')).toBe(problem)
+    expect(await page.getByTestId('nav-optimize').getAttribute('data-state')).toBe('blocked')
+
+    await page.getByTestId('nav-deploy').click()
+    await page.getByTestId('deploy-mode').selectOption('classify')
+    await expect.poll(() => page.getByTestId('deploy-float-model-problem').textContent()).toContain(problem)
+    // The variant is not offered as current, and the earlier-model note gives way to the reason.
+    await expect.poll(() => page.getByTestId('deploy-variant').locator('option').first().textContent()).toContain('earlier model')
+    expect(await page.getByTestId('deploy-stale').count()).toBe(0)
+  })
+})
