@@ -4,7 +4,7 @@
  * requantisation.
  */
 import { cArrayBody, cInt32 } from './c-literals'
-import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
+import type { FastEmit, FastPlan, FastRequant } from './c-fast-types'
 
 /** Words per block: 2 biases, 2 weight words per 4 taps, 5 words of requantisation per channel. */
 export const convBlockWords = (k4: number): number => 2 + k4 / 2 + 10

@@ -4,7 +4,7 @@
  * a single pointer.
  */
 import { fconvDecls } from './c-fast-conv'
-import type { FastEmit, FastPlan, FastRequant } from './c-fast-ops'
+import type { FastEmit, FastPlan, FastRequant } from './c-fast-types'
 
 /**
  * DEPTHWISE_CONV_2D: output channels in the SIMD lanes, four at a time, each lane reading its input

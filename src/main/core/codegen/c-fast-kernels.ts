@@ -21,6 +21,7 @@
 
 import { DEPTHWISE_SOURCE } from './c-fast-depthwise'
 import { MEAN_SOURCE, POOL_SOURCE } from './c-fast-pool'
+import type { FastKernel } from './c-fast-types'
 
 const COMMON = String.raw`
 /* The kernels and the calls below are the hot code: optimised for speed even in -Os builds (the
@@ -313,8 +314,6 @@ MF_INLINE void mf_fconv_body(const mf_fconv *p, const int8_t *in, int8_t *out, i
   }
 }
 `
-
-export type FastKernel = 'fc' | 'conv' | 'depthwise' | 'pool' | 'mean'
 
 /** The C text of the kernels in `used`, with what they share, in dependency order. */
 export function fastKernelSource(used: ReadonlySet<FastKernel>): string {

@@ -10,66 +10,10 @@ import { quantizeMultiplier } from '../quant/fixed-point'
 import { cArrayBody, cInt32 } from './c-literals'
 import { convBlocks, emitConv } from './c-fast-conv'
 import { depthwiseBlocks, emitDepthwise } from './c-fast-depthwise'
-import type { FastKernel } from './c-fast-kernels'
+import type { FastConvShape, FastEmit, FastKernel, FastPlan, FastRequant } from './c-fast-types'
 import { elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
 
 const LIMIT = 2 ** 31
-
-/** One channel's requantisation for mf_rq_apply. */
-export interface FastRequant {
-  mult: number
-  /** 2^(rs-1) rounding (when rs > 0) plus the output zero point times 2^rs. */
-  add: number
-  ls: number
-  rs: number
-  /** -1 when rs > 0: RoundingDivideByPOT rounds negative ties away from zero. */
-  neg: number
-}
-
-export interface FastConvShape {
-  inH: number
-  inW: number
-  inC: number
-  outH: number
-  outW: number
-  outC: number
-  fH: number
-  fW: number
-  strideH: number
-  strideW: number
-  dilH: number
-  dilW: number
-  padH: number
-  padW: number
-}
-
-export interface FastPlan {
-  kernel: FastKernel
-  /**
-   * Weights in the order the kernel reads them: fc and conv interleave groups of 4 (fc) or 2 (conv)
-   * output channels in blocks of 4 inputs, k padded to a multiple of 4 and the channels to the
-   * group, with zeros; depthwise: the int32 blocks of c-fast-depthwise.ts (with bias and requantisation).
-   */
-  weights: Int8Array | Int32Array
-  /** k rounded up to a multiple of 4 (fc/conv). */
-  k4: number
-  /** Bias with input_offset * sum(weights) folded in, per output channel. */
-  bias: Int32Array
-  rq: FastRequant[]
-  actMin: number
-  actMax: number
-  inZeroPoint: number
-  /** fc: rows and depth; conv/depthwise: the geometry. */
-  batches: number
-  depth: number
-  conv: FastConvShape | null
-  /** Output channels (bias and rq may be padded beyond them). */
-  channels: number
-  /** Bytes of im2col scratch the op needs in the arena (0 for fc). */
-  scratchBytes: number
-  /** Bytes the kernel may store past the output tensor (depthwise: the lanes of padded channels). */
-  outPad: number
-}
 
 /** (input_scale * filter_scale) / output_scale per output channel, quantized as TFLM's Prepare does. */
 export function channelMultipliers(input: CgTensor, w: CgTensor, output: CgTensor, channels: number): { mults: number[]; shifts: number[] } {
@@ -289,13 +233,6 @@ function transpose(a: Int8Array, rows: number, cols: number): Int8Array {
   const out = new Int8Array(a.length)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]
   return out
-}
-
-export interface FastEmit {
-  decls: string[]
-  call: string
-  /** Bytes of constant data the op adds to flash (weights, bias, requantisation). */
-  constBytes: number
 }
 
 /** Declarations and the call of one fast op; `scratch` is an arena pointer expression (or null). */

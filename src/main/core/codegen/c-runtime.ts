@@ -7,8 +7,9 @@
  */
 import { MicroforgeError } from '../../../shared/errors'
 import { cArrayBody, cComment, cFloat, cInt32, cInteger } from './c-literals'
-import { fastKernelSource, type FastKernel } from './c-fast-kernels'
-import { channelMultipliers, emitFastOp, fastRequantFlags, planFastOp, type FastPlan } from './c-fast-ops'
+import { fastKernelSource } from './c-fast-kernels'
+import { channelMultipliers, emitFastOp, fastRequantFlags, planFastOp } from './c-fast-ops'
+import type { FastKernel, FastPlan } from './c-fast-types'
 import { meanMultiplier } from '../quant/kernels/mean'
 import { activationRange, softmaxParams } from './fixed-point'
 import { bytesPerElement, elementCount, type CgModel, type CgOperator, type CgTensor } from './graph'
