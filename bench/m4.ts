@@ -124,7 +124,7 @@ if (!only.length) {
   if (!floatOnly) writeFileSync(path.join(fixtures, 'm4-ops.json'), `${JSON.stringify(fixture(results), null, 1)}\n`)
   writeFileSync(path.join(fixtures, 'm4-float-ops.json'), `${JSON.stringify(fixture(floatResults), null, 1)}\n`)
   writeCostModels()
-  console.log('Cost models refitted to the sweep: src/main/core/optimize/m4-cost-model.ts')
+  console.log('Cost models refitted to the sweep: src/main/core/cost/m4-cost-model.ts')
 }
 if ([...results, ...floatResults].some((r) => !r.bitExact)) {
   console.error('A runtime gave an output different from the interpreter (see m4.json, bitExact).')

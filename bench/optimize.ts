@@ -164,7 +164,7 @@ const result = {
   floatTrainingMs: Math.round(trained.ms),
   notes: [
     'Accuracy: the exported .tflite run by the TypeScript interpreter (bit-exact with TFLite Micro for int8) on the test windows.',
-    'Latency: estimates from the cycles-per-MAC model in src/main/core/optimize/latency.ts (no correction factor).',
+    'Latency: estimates from the cycles-per-MAC model in src/main/core/cost/latency.ts (no correction factor).',
     'Arena: TFLM greedy plan plus its bookkeeping estimate (src/main/core/arena/arena-planner.ts).',
     'jobMs: technique + export + measurement in this process; the app adds a worker start (a few seconds).'
   ],

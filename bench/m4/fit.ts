@@ -2,15 +2,15 @@
  * Fits the per-operator cost models to the sweep models' measurements in
  * test/fixtures/latency/m4-ops.json (int8) and m4-float-ops.json (float32) — never the bench
  * models, which stay held out for test/unit/core/optimize/runtime-latency.test.ts and
- * float-latency.test.ts — and writes src/main/core/optimize/m4-cost-model.ts and
+ * float-latency.test.ts — and writes src/main/core/cost/m4-cost-model.ts and
  * m4-float-cost-model.ts. Run by `npm run bench -- m4` after a full run;
  * `node --import tsx bench/m4/fit.ts` refits alone.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { fitCostModel, FLOAT_KINDS, predictInstructions, type CostModel, type CostSample } from '../../src/main/core/optimize/cost-fit'
-import type { OpFacts } from '../../src/main/core/optimize/op-facts'
+import { fitCostModel, FLOAT_KINDS, predictInstructions, type CostModel, type CostSample } from '../../src/main/core/cost/cost-fit'
+import type { OpFacts } from '../../src/main/core/cost/op-facts'
 import { FLOAT_LATENCY_RUNTIMES, type LatencyRuntime } from '../../src/shared/optimize'
 import type { ModelResult } from './model-result'
 
@@ -58,7 +58,7 @@ export const M4_MEASUREMENT = ${JSON.stringify(`${opCount} operators of ${sweep.
 
 export const M4_COST_MODELS: Record<LatencyRuntime, CostModel> = ${JSON.stringify(fitted, null, 2)}
 `
-  writeFileSync(path.join(root, 'src', 'main', 'core', 'optimize', 'm4-cost-model.ts'), body)
+  writeFileSync(path.join(root, 'src', 'main', 'core', 'cost', 'm4-cost-model.ts'), body)
   const floatSweep = sweepOf(FLOAT_FIXTURE)
   const floatOps = floatSweep.reduce((s, m) => s + m.ops.length, 0)
   const floatBody = `${generated(' of float32 models on TFLM', 'm4-float-ops.json', floatOps, floatSweep.length)}
@@ -69,7 +69,7 @@ export const M4_FLOAT_MEASUREMENT = ${JSON.stringify(`${floatOps} operators of $
 
 export const M4_FLOAT_COST_MODELS: Record<FloatLatencyRuntime, CostModel> = ${JSON.stringify(fitFloat(floatSweep), null, 2)}
 `
-  writeFileSync(path.join(root, 'src', 'main', 'core', 'optimize', 'm4-float-cost-model.ts'), floatBody)
+  writeFileSync(path.join(root, 'src', 'main', 'core', 'cost', 'm4-float-cost-model.ts'), floatBody)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) writeCostModels()

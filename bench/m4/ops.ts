@@ -1,6 +1,6 @@
 /** Per-operator facts the bench records beside each measurement: the cost models' inputs, and shapes for the reader. */
 import type { CgModel } from '../../src/main/core/codegen/graph'
-import { opFactsFromGraph, type OpFacts as CoreOpFacts } from '../../src/main/core/optimize/op-facts'
+import { opFactsFromGraph, type OpFacts as CoreOpFacts } from '../../src/main/core/cost/op-facts'
 
 export interface OpFacts extends CoreOpFacts {
   inShape: number[]

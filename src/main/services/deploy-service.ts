@@ -19,8 +19,8 @@ import { writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
 import { currentLineage, signalFingerprint, staleVariantNames, type FirmwareSource } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
-import { deployLatency } from '../core/optimize/latency'
-import { opFactsFromGraph } from '../core/optimize/op-facts'
+import { deployLatency } from '../core/cost/latency'
+import { opFactsFromGraph } from '../core/cost/op-facts'
 import { firmwareResourcesDir } from '../sim/firmware/firmware-folder'
 
 /**

@@ -5,7 +5,7 @@ import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from
 import { MicroforgeError } from '../../shared/errors'
 import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
 import type { TrainResult, TrainOptions } from '../../shared/training'
-import { applyCorrection, TARGETS } from '../core/optimize/latency'
+import { applyCorrection, TARGETS } from '../core/cost/latency'
 import { recommend } from '../core/optimize/recommend'
 import { withAccuracyDeltas } from '../core/optimize/variant-index'
 import { TITLES, variantTitle, type TechniqueOptions } from '../core/optimize/variants'

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { ProfileEstimate, ProfileSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { MicroforgeError } from '../../shared/errors'
 import type { TargetId, VariantIndex } from '../../shared/optimize'
-import { applyCorrection } from '../core/optimize/latency'
+import { applyCorrection } from '../core/cost/latency'
 import { wrapFsError } from './atomic-fs'
 import { readProjectFile } from './project-store'
 

@@ -10,8 +10,8 @@ import { parseTflite, type ParsedModel } from '../tflite/reader'
 import { findProblems } from '../tflite/tflm-compat'
 import type { WindowSet } from '../train/train-loop'
 import { gzipSize } from './compress'
-import { estimateLatency } from './latency'
-import { modelCost } from './model-cost'
+import { estimateLatency } from '../cost/latency'
+import { modelCost } from '../cost/model-cost'
 import { sparsityReport, type LayerSparsity } from './pruning'
 
 /**

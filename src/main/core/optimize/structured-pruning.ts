@@ -1,6 +1,6 @@
 import { MicroforgeError } from '../../../shared/errors'
 import type { Layer, ModelIR } from '../model/model-ir'
-import { convOutLength } from './model-cost'
+import { convOutLength } from '../cost/model-cost'
 
 /**
  * Structured pruning: whole convolution filters and dense neurons with the smallest L1 norm go,

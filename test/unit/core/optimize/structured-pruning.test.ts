@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Layer, ModelIR } from '../../../../src/main/core/model/model-ir'
-import { modelCost } from '../../../../src/main/core/optimize/model-cost'
+import { modelCost } from '../../../../src/main/core/cost/model-cost'
 import { pruneStructured, topUnits, unitL1Norms } from '../../../../src/main/core/optimize/structured-pruning'
 import { mulberry32 } from '../../../../src/main/core/train/rng'
 import { cnnModel, dscnnModel, randomWeights, referenceForward } from './fixtures'

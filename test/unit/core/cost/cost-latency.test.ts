@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { gzipSize } from '../../../../src/main/core/optimize/compress'
-import { estimateLatency, correctionFromMeasurement, TARGETS } from '../../../../src/main/core/optimize/latency'
-import { modelCost } from '../../../../src/main/core/optimize/model-cost'
-import { pruneByMagnitude } from '../../../../src/main/core/optimize/pruning'
+import { estimateLatency, correctionFromMeasurement, TARGETS } from '../../../../src/main/core/cost/latency'
+import { modelCost } from '../../../../src/main/core/cost/model-cost'
 import { presetSpec } from '../../../../src/main/core/train/presets'
 import { summarizeSpec } from '../../../../src/main/core/train/summary'
-import { cnnModel, dscnnModel } from './fixtures'
+import { cnnModel, dscnnModel } from '../optimize/fixtures'
 
 describe('modelCost', () => {
   it('counts the same parameters and MACs as the training summary of the preset', () => {
@@ -42,21 +40,6 @@ describe('latency model', () => {
     expect(corrected.find((x) => x.target === 'esp32')!.rawMs).toBeCloseTo(ms(int8, 'esp32'), 10)
     expect(correctionFromMeasurement(3, 2)).toBe(1.5)
     expect(correctionFromMeasurement(0, 2)).toBe(1)
-  })
-})
-
-describe('gzip size', () => {
-  it('shrinks sparse weights far more than dense ones', () => {
-    const toBytes = (m: ReturnType<typeof cnnModel>): Uint8Array => {
-      const parts: number[] = []
-      for (const l of m.layers) if (l.type === 'dense' || l.type === 'conv1d') for (const w of l.kernel) parts.push(Math.round(w * 254))
-      return Uint8Array.from(parts, (v) => v & 0xff)
-    }
-    const dense = toBytes(cnnModel())
-    const sparse = toBytes(pruneByMagnitude(cnnModel(), 0.8))
-    expect(gzipSize(dense)).toBeGreaterThan(dense.length * 0.8)
-    expect(gzipSize(sparse)).toBeLessThan(dense.length * 0.45)
-    expect(gzipSize(new Uint8Array(1000))).toBeLessThan(60)
   })
 })
 
