@@ -1,6 +1,9 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
+import { readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /**
  * The layers of ARCHITECTURE.md: imports point down only (shared <- core <- workers/services <-
@@ -8,17 +11,39 @@ import vue from 'eslint-plugin-vue'
  */
 const UP = { ui: ['**/renderer/**', '**/preload/**'], cli: ['**/cli/**'], shell: ['**/main/ipc', '**/main/index', '**/main/web', '**/main/web-server', '**/main/security'] }
 const NATIVE = ['electron', 'serialport', '@serialport/*', 'ws']
-const layer = (files, patterns, message, paths = NATIVE) => ({
+const layer = (files, patterns, message, paths = NATIVE, more = []) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }] }
+  rules: { 'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: [{ group: patterns, message }, ...more] }] }
 })
+const CORE_OUT = ['**/services/**', '**/storage/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell, 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http']
+const CORE_PURE = 'src/main/core is pure: no services, workers, transports, file system or processes. Take bytes, return bytes.'
+/**
+ * The folders of src/main/core in tiers, lowest first: a folder imports only folders of lower tiers
+ * (and itself), so the arrows between core folders go one way (optimize trains, training estimates
+ * latency, latency reads generated graphs). A new core folder must be placed here.
+ */
+const CORE_TIERS = [
+  ['util', 'tflite', 'model', 'profile'],
+  ['serial', 'quant', 'arena'],
+  ['dataset', 'codegen'],
+  ['cost', 'export', 'inspect'],
+  ['train'],
+  ['optimize']
+]
+const unplaced = readdirSync(join(dirname(fileURLToPath(import.meta.url)), 'src', 'main', 'core'), { withFileTypes: true }).filter((e) => e.isDirectory() && !CORE_TIERS.flat().includes(e.name))
+if (unplaced.length) throw new Error(`eslint.config.js: place src/main/core/${unplaced.map((e) => e.name).join(', ')} in CORE_TIERS (which core folders it sits above).`)
+const coreLayers = CORE_TIERS.flatMap((tier, k) =>
+  tier.map((folder) => {
+    const above = CORE_TIERS.slice(k).flat().filter((f) => f !== folder)
+    const below = CORE_TIERS.slice(0, k).flat()
+    const message = `core/${folder} imports ${below.length ? `only the core folders below it (${below.join(', ')})` : 'no other core folder'}; ${above.join(', ')} ${above.length > 1 ? 'sit' : 'sits'} at its tier or above (CORE_TIERS in eslint.config.js).`
+    return layer([`src/main/core/${folder}/**`], CORE_OUT, CORE_PURE, NATIVE, above.length ? [{ regex: `^(\\.\\./)+(${above.join('|')})(/|$)`, message }] : [])
+  })
+)
 const layers = [
   layer(['src/shared/**'], ['**/main/**', ...UP.ui, ...UP.cli, 'node:*'], 'src/shared is the contract: it imports nothing but itself and zod.'),
-  layer(
-    ['src/main/core/**'],
-    ['**/services/**', '**/storage/**', '**/workers/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell, 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http'],
-    'src/main/core is pure: no services, workers, transports, file system or processes. Take bytes, return bytes.'
-  ),
+  layer(['src/main/core/**'], CORE_OUT, CORE_PURE),
+  ...coreLayers,
   layer(['src/main/workers/**'], ['**/services/**', '**/storage/**', '**/rpc/**', '**/sim/**', ...UP.ui, ...UP.cli, ...UP.shell], 'Workers call core and hand bytes back; the services own I/O.'),
   layer(
     ['src/main/storage/**'],
