@@ -4,7 +4,7 @@ import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
 import { MicroforgeError } from '../../shared/errors'
 import type { Budget, Recommendation, SweepPoint, TargetId, TargetModel, VariantIndex, VariantKind, VariantRecord } from '../../shared/optimize'
-import type { TrainResult, TrainOptions } from '../../shared/training'
+import type { TrainOptions } from '../../shared/training'
 import { applyCorrection, TARGETS } from '../core/cost/latency'
 import { recommend } from '../core/optimize/recommend'
 import { withAccuracyDeltas } from '../core/optimize/variant-index'
@@ -15,8 +15,7 @@ import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
 import { commitFiles, settleCommit, type CommitFile } from '../storage/commit-journal'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
-import { currentLineage, FLOAT_MODEL_PATH, isStaleVariant, modelFingerprint } from '../storage/lineage'
-import { readModelAttachment } from '../storage/model-io'
+import { currentLineage, isStaleVariant, modelFingerprint } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
 import { readProjectFile } from '../storage/project-store'
 import { readFloatModelWindows } from '../storage/float-model'
@@ -283,8 +282,7 @@ export class OptimizeService implements OptimizeApi {
    * or (when training drew the split) the ids training recorded; the rest fine-tune and calibrate.
    */
   private async loadData(dir: string): Promise<ProjectData> {
-    const training = await readModelAttachment<TrainResult>(join(dir, FLOAT_MODEL_PATH), 'training').catch(() => null)
-    const { modelJson, weights, classes, preprocessing: p, windows: all, test } = await readFloatModelWindows(dir, training)
+    const { modelJson, weights, classes, preprocessing: p, windows: all, test, training } = await readFloatModelWindows(dir)
     if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to measure the variants on.', 'Mark some windows as test in the Capture step, or train again.')
     const testIds = new Set(test.map((s) => s.id))
     const train = all.filter((s) => !testIds.has(s.id))

@@ -154,8 +154,8 @@ export class TrainingService implements TrainingApi {
 
   async evaluate(projectDir: string): Promise<EvaluationResult> {
     const dir = resolve(projectDir)
-    const last = await this.result(dir)
-    const { modelJson, weights, classes, preprocessing: p, test } = await readFloatModelWindows(dir, last)
+    await settleCommit(dir)
+    const { modelJson, weights, classes, preprocessing: p, test, training: last } = await readFloatModelWindows(dir)
     if (test.length === 0) throw new MicroforgeError('INVALID_ARGUMENT', 'There are no test windows to evaluate on.', 'Mark some windows as test in the Capture step.')
     const req: TrainWorkerRequest = {
       kind: 'evaluate',

@@ -73,14 +73,20 @@ const GENERATION_FILE = /^[a-z]+-[0-9a-f]{12}\.(bin|json)$/
 
 /** An attachment written with the model (e.g. 'training'), as committed by model.json; null when absent. */
 export async function readModelAttachment<T>(dir: string, key: string): Promise<T | null> {
-  let name = `${key}.json`
+  let modelJson: ModelJson | null = null
   try {
-    const modelJson = JSON.parse(await fs.readFile(join(dir, 'model.json'), 'utf8')) as ModelJson
-    const files = modelJson.userDefinedMetadata?.microforgeFiles as Record<string, string> | undefined
-    if (files?.[key] && !files[key].includes('/') && !files[key].includes('\\')) name = files[key]
+    modelJson = JSON.parse(await fs.readFile(join(dir, 'model.json'), 'utf8')) as ModelJson
   } catch {
     // No model.json (or an earlier Microforge's): the plain file name.
   }
+  return readAttachmentOf<T>(dir, modelJson, key)
+}
+
+/** An attachment of the model folder whose model.json has been read already (null: none or unreadable, so the plain file name). */
+export async function readAttachmentOf<T>(dir: string, modelJson: ModelJson | null, key: string): Promise<T | null> {
+  let name = `${key}.json`
+  const files = modelJson?.userDefinedMetadata?.microforgeFiles as Record<string, string> | undefined
+  if (files?.[key] && !files[key].includes('/') && !files[key].includes('\\')) name = files[key]
   try {
     return JSON.parse(await fs.readFile(join(dir, name), 'utf8')) as T
   } catch (err) {
