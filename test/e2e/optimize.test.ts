@@ -74,6 +74,16 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     await page.getByTestId('deploy-view').waitFor()
     await expect.poll(() => page.getByTestId('deploy-variant').inputValue()).toBe('ptq')
     await expect.poll(() => page.getByTestId('deploy-fit').textContent()).toContain('fits')
+    // The Deploy form by keyboard (SelectField): Mode is named by its label; ArrowUp picks Capture, which
+    // runs no model, ArrowDown goes back to Classify, and Tab moves on to Runtime.
+    await page.getByRole('combobox', { name: 'Mode', exact: true }).focus()
+    await page.keyboard.press('ArrowUp')
+    expect(await page.getByTestId('deploy-mode').inputValue()).toBe('capture')
+    expect(await page.getByTestId('deploy-variant').isDisabled()).toBe(true)
+    await page.keyboard.press('ArrowDown')
+    expect(await page.getByTestId('deploy-mode').inputValue()).toBe('classify')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('deploy-runtime')
     await page.getByTestId('deploy-view').screenshot({ path: join(artifactsDir, 'deploy.png') })
 
     // Generating again never replaces a firmware folder silently: the user may have edited it.
