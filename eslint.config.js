@@ -40,6 +40,8 @@ const coreLayers = CORE_TIERS.flatMap((tier, k) =>
     return layer([`src/main/core/${folder}/**`], CORE_OUT, CORE_PURE, NATIVE, above.length ? [{ regex: `^(\\.\\./)+(${above.join('|')})(/|$)`, message }] : [])
   })
 )
+const RENDERER_OUT = ['**/main/**', ...UP.cli, '**/preload/**', 'node:*']
+const RENDERER_ONLY = 'The renderer sees only src/shared and its api/.'
 const layers = [
   layer(['src/shared/**'], ['**/main/**', ...UP.ui, ...UP.cli, 'node:*'], 'src/shared is the contract: it imports nothing but itself and zod.'),
   layer(['src/main/core/**'], CORE_OUT, CORE_PURE),
@@ -55,7 +57,8 @@ const layers = [
   layer(['src/main/rpc/**'], [...UP.ui, ...UP.cli, ...UP.shell], 'Transports sit below the CLI and the shell.', ['electron']),
   layer(['src/cli/commands/**'], ['**/main/**', ...UP.ui], 'CLI commands go through the contract (ctx.api), like the UI.'),
   layer(['src/cli/*.ts'], ['**/main/core/**', '**/main/storage/**', '**/main/workers/**', '**/main/sim/**', ...UP.ui], 'The CLI reaches the services only through createServices and the in-memory transport.'),
-  layer(['src/renderer/**'], ['**/main/**', ...UP.cli, '**/preload/**', 'node:*'], 'The renderer sees only src/shared and its api/.'),
+  layer(['src/renderer/**'], RENDERER_OUT, RENDERER_ONLY),
+  layer(['src/renderer/src/components/**'], RENDERER_OUT, RENDERER_ONLY, NATIVE, [{ group: ['**/views/**', '**/views'], message: 'Components sit below the views: a view uses components, a component uses no view (shared helpers go in src/shared or beside the component).' }]),
   layer(['src/preload/**'], ['**/main/**', ...UP.ui, ...UP.cli], 'The preload bridges the contract; it imports only src/shared and electron.', [])
 ]
 

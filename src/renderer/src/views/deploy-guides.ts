@@ -35,5 +35,3 @@ export const FLASH_GUIDES: Record<ProjectKind, { title: string; steps: string[] 
     ]
   }
 }
-
-export { formatBytes } from '../../../shared/format'
