@@ -1,5 +1,6 @@
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
-import { attr, runOnHeap, type WasmHeapBackend } from './wasm-heap'
+import { convTaps } from './conv-taps'
+import { attr, runOnHeap, wasmKernel, type WasmHeapBackend } from './wasm-heap'
 import { wrapWasmBatchMatMul } from './wasm-matmul'
 
 /**
@@ -43,95 +44,53 @@ function matMul(backend: unknown, a: TensorInfo, b: TensorInfo): TensorInfo {
  * with transposeA than without.
  */
 export function im2colTransposedNHWC(x: Float32Array, colsT: Float32Array, info: ConvInfo): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
-  const P = batchSize * outHeight * outWidth
-  let p = 0
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info
+  const { offsets: t, complete } = convTaps(info, { out: 1, tap: inChannels, in: inChannels })
+  const positions = outHeight * outWidth
+  const P = batchSize * positions
+  if (!complete) colsT.fill(0)
   for (let b = 0; b < batchSize; b++) {
-    for (let yr = 0; yr < outHeight; yr++) {
-      for (let yc = 0; yc < outWidth; yc++, p++) {
-        let k = 0
-        for (let fh = 0; fh < filterHeight; fh++) {
-          const xr = yr * strideHeight + fh * dilationHeight - top
-          for (let fw = 0; fw < filterWidth; fw++) {
-            const xc = yc * strideWidth + fw * dilationWidth - left
-            const inside = xr >= 0 && xr < inHeight && xc >= 0 && xc < inWidth
-            const xBase = ((b * inHeight + xr) * inWidth + xc) * inChannels
-            for (let ci = 0; ci < inChannels; ci++, k++) colsT[k * P + p] = inside ? x[xBase + ci] : 0
-          }
-        }
-      }
+    const xItem = b * inHeight * inWidth * inChannels
+    for (let e = 0; e < t.length; e += 3) {
+      const p = b * positions + t[e]
+      const xBase = xItem + t[e + 2]
+      for (let ci = 0, k = t[e + 1]; ci < inChannels; ci++, k++) colsT[k * P + p] = x[xBase + ci]
     }
   }
 }
 
-/** dW[fh,fw,ci,co] = sum over batch and output positions of x[...] * dy[...]. */
-export function conv2dBackpropFilterNHWC(x: Float32Array, dy: Float32Array, dw: Float32Array, info: ConvInfo, depthwise: boolean): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
-  const mult = depthwise ? outChannels / inChannels : 0
-  dw.fill(0)
-  for (let b = 0; b < batchSize; b++) {
-    for (let yr = 0; yr < outHeight; yr++) {
-      for (let yc = 0; yc < outWidth; yc++) {
-        const dyBase = ((b * outHeight + yr) * outWidth + yc) * outChannels
-        for (let fh = 0; fh < filterHeight; fh++) {
-          const xr = yr * strideHeight + fh * dilationHeight - top
-          if (xr < 0 || xr >= inHeight) continue
-          for (let fw = 0; fw < filterWidth; fw++) {
-            const xc = yc * strideWidth + fw * dilationWidth - left
-            if (xc < 0 || xc >= inWidth) continue
-            const xBase = ((b * inHeight + xr) * inWidth + xc) * inChannels
-            const wBase = (fh * filterWidth + fw) * inChannels * (depthwise ? mult : outChannels)
-            if (depthwise) {
-              for (let ci = 0; ci < inChannels; ci++) {
-                const xv = x[xBase + ci]
-                const wRow = wBase + ci * mult
-                const dyRow = dyBase + ci * mult
-                for (let q = 0; q < mult; q++) dw[wRow + q] += xv * dy[dyRow + q]
-              }
-            } else {
-              for (let ci = 0; ci < inChannels; ci++) {
-                const xv = x[xBase + ci]
-                if (xv === 0) continue
-                const wRow = wBase + ci * outChannels
-                for (let co = 0; co < outChannels; co++) dw[wRow + co] += xv * dy[dyBase + co]
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** dx[b,xr,xc,c] = sum over taps and multipliers of dy[...] * W[fh,fw,c,q] (depthwise). */
-export function depthwiseBackpropInputNHWC(dy: Float32Array, w: Float32Array, dx: Float32Array, info: ConvInfo): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
+/**
+ * The depthwise gradients, dW (`filter`: a = x, out = dW) and dx (`input`: a = W, out = dx), over
+ * the same valid pairs: at each, channel c and multiplier q meet dy[..., c*mult+q], x[..., c] and
+ * W[tap, c*mult+q].
+ *   dW[tap, c*mult+q] += x[..., c] * dy[..., c*mult+q]
+ *   dx[..., c]        += sum over q of dy[..., c*mult+q] * W[tap, c*mult+q]
+ */
+export function depthwiseBackpropNHWC(gradient: 'filter' | 'input', dy: Float32Array, a: Float32Array, out: Float32Array, info: ConvInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
+  const t = convTaps(info, { out: outChannels, tap: outChannels, in: inChannels }).offsets
   const mult = outChannels / inChannels
-  dx.fill(0)
+  const filter = gradient === 'filter'
+  out.fill(0)
   for (let b = 0; b < batchSize; b++) {
-    for (let yr = 0; yr < outHeight; yr++) {
-      for (let yc = 0; yc < outWidth; yc++) {
-        const dyBase = ((b * outHeight + yr) * outWidth + yc) * outChannels
-        for (let fh = 0; fh < filterHeight; fh++) {
-          const xr = yr * strideHeight + fh * dilationHeight - top
-          if (xr < 0 || xr >= inHeight) continue
-          for (let fw = 0; fw < filterWidth; fw++) {
-            const xc = yc * strideWidth + fw * dilationWidth - left
-            if (xc < 0 || xc >= inWidth) continue
-            const xBase = ((b * inHeight + xr) * inWidth + xc) * inChannels
-            const wBase = (fh * filterWidth + fw) * inChannels * mult
-            for (let c = 0; c < inChannels; c++) {
-              let s = 0
-              for (let q = 0; q < mult; q++) s += dy[dyBase + c * mult + q] * w[wBase + c * mult + q]
-              dx[xBase + c] += s
-            }
-          }
+    const dyItem = b * outHeight * outWidth * outChannels
+    const xItem = b * inHeight * inWidth * inChannels
+    for (let e = 0; e < t.length; e += 3) {
+      const dyBase = dyItem + t[e]
+      const wBase = t[e + 1]
+      const xBase = xItem + t[e + 2]
+      if (filter) {
+        for (let c = 0; c < inChannels; c++) {
+          const xv = a[xBase + c]
+          const wRow = wBase + c * mult
+          const dyRow = dyBase + c * mult
+          for (let q = 0; q < mult; q++) out[wRow + q] += xv * dy[dyRow + q]
+        }
+      } else {
+        for (let c = 0; c < inChannels; c++) {
+          let s = 0
+          for (let q = 0; q < mult; q++) s += dy[dyBase + c * mult + q] * a[wBase + c * mult + q]
+          out[xBase + c] += s
         }
       }
     }
@@ -142,71 +101,60 @@ export function depthwiseBackpropInputNHWC(dy: Float32Array, w: Float32Array, dx
  * dW = colsT(x) @ dy: the patch gathering is cheap JavaScript, the multiply-accumulate runs in
  * the backend's own SIMD BatchMatMul. A plain JavaScript loop over the MACs measured 5x slower.
  */
-const conv2DBackpropFilter: KernelConfig = {
-  kernelName: 'Conv2DBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const x = inputs.x as TensorInfo
-    const dy = inputs.dy as TensorInfo
-    const filterShape = attr<number[]>(attrs, 'filterShape')
-    const info = convInfo('Conv2DBackpropFilter', attrs, x.shape, filterShape, false)
-    const wasm = backend as unknown as WasmHeapBackend
-    const positions = info.batchSize * info.outHeight * info.outWidth
-    const rowLen = info.filterHeight * info.filterWidth * info.inChannels
-    const cols = wasm.makeOutput([1, rowLen, positions], 'float32')
-    im2colTransposedNHWC(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(cols), info)
-    const out = matMul(backend, cols, { dataId: dy.dataId, shape: [1, positions, info.outChannels], dtype: 'float32' })
-    wasm.disposeData(cols.dataId)
-    return { dataId: out.dataId, shape: filterShape, dtype: 'float32' }
-  }
+/** What a convolution gradient kernel works from: dy, the other operand, the geometry and the gradient's shape. */
+interface ConvGradArgs {
+  backend: unknown
+  dy: TensorInfo
+  /** x for a filter gradient, the filter for an input gradient. */
+  other: TensorInfo
+  info: ConvInfo
+  outShape: number[]
 }
 
-const depthwiseBackpropFilter: KernelConfig = {
-  kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const x = inputs.x as TensorInfo
-    const dy = inputs.dy as TensorInfo
-    const filterShape = attr<number[]>(attrs, 'filterShape')
-    const info = convInfo('DepthwiseConv2dNativeBackpropFilter', attrs, x.shape, filterShape, true)
-    return runOnHeap(backend, [filterShape], [x, dy], ([xv, dyv], [out]) => conv2dBackpropFilterNHWC(xv, dyv, out, info, true))[0]
-  }
+/**
+ * A convolution gradient kernel for wasm. A filter gradient gets x and the filter's shape as an
+ * attribute, an input gradient the filter and the input's shape.
+ */
+function convGradKernel(kernelName: string, depthwise: boolean, grad: (g: ConvGradArgs) => TensorInfo): KernelConfig {
+  return wasmKernel(kernelName, ({ inputs, backend, attrs }) => {
+    const x = inputs.x as TensorInfo | undefined
+    const filter = inputs.filter as TensorInfo | undefined
+    const inShape = x ? x.shape : attr<number[]>(attrs, 'inputShape')
+    const filterShape = filter ? filter.shape : attr<number[]>(attrs, 'filterShape')
+    const info = convInfo(kernelName, attrs, inShape, filterShape, depthwise)
+    return grad({ backend, dy: inputs.dy as TensorInfo, other: (x ?? filter)!, info, outShape: x ? filterShape : inShape })
+  })
 }
 
-const depthwiseBackpropInput: KernelConfig = {
-  kernelName: 'DepthwiseConv2dNativeBackpropInput',
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const dy = inputs.dy as TensorInfo
-    const filter = inputs.filter as TensorInfo
-    const inputShape = attr<number[]>(attrs, 'inputShape')
-    const info = convInfo('DepthwiseConv2dNativeBackpropInput', attrs, inputShape, filter.shape, true)
-    return runOnHeap(backend, [inputShape], [dy, filter], ([dyv, wv], [out]) => depthwiseBackpropInputNHWC(dyv, wv, out, info))[0]
-  }
-}
+const conv2DBackpropFilter = convGradKernel('Conv2DBackpropFilter', false, ({ backend, dy, other: x, info, outShape }) => {
+  const wasm = backend as WasmHeapBackend
+  const positions = info.batchSize * info.outHeight * info.outWidth
+  const rowLen = info.filterHeight * info.filterWidth * info.inChannels
+  const cols = wasm.makeOutput([1, rowLen, positions], 'float32')
+  im2colTransposedNHWC(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(cols), info)
+  const out = matMul(backend, cols, { dataId: dy.dataId, shape: [1, positions, info.outChannels], dtype: 'float32' })
+  wasm.disposeData(cols.dataId)
+  return { dataId: out.dataId, shape: outShape, dtype: 'float32' }
+})
+
+const depthwiseGradKernel = (kernelName: string, gradient: 'filter' | 'input'): KernelConfig =>
+  convGradKernel(kernelName, true, ({ backend, dy, other, info, outShape }) => runOnHeap(backend, [outShape], [dy, other], ([dyv, a], [out]) => depthwiseBackpropNHWC(gradient, dyv, a, out, info))[0])
+const depthwiseBackpropFilter = depthwiseGradKernel('DepthwiseConv2dNativeBackpropFilter', 'filter')
+const depthwiseBackpropInput = depthwiseGradKernel('DepthwiseConv2dNativeBackpropInput', 'input')
 
 /** Adds each column of cols[p, (fh,fw,ci)] back onto the input position it came from. */
 export function col2imNHWC(cols: Float32Array, dx: Float32Array, info: ConvInfo): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info
   const rowLen = filterHeight * filterWidth * inChannels
+  const t = convTaps(info, { out: rowLen, tap: inChannels, in: inChannels }).offsets
   dx.fill(0)
-  let p = 0
   for (let b = 0; b < batchSize; b++) {
-    for (let yr = 0; yr < outHeight; yr++) {
-      for (let yc = 0; yc < outWidth; yc++, p++) {
-        let o = p * rowLen
-        for (let fh = 0; fh < filterHeight; fh++) {
-          const xr = yr * strideHeight + fh * dilationHeight - top
-          for (let fw = 0; fw < filterWidth; fw++, o += inChannels) {
-            const xc = yc * strideWidth + fw * dilationWidth - left
-            if (xr < 0 || xr >= inHeight || xc < 0 || xc >= inWidth) continue
-            const xBase = ((b * inHeight + xr) * inWidth + xc) * inChannels
-            for (let ci = 0; ci < inChannels; ci++) dx[xBase + ci] += cols[o + ci]
-          }
-        }
-      }
+    const colsItem = b * outHeight * outWidth * rowLen
+    const xItem = b * inHeight * inWidth * inChannels
+    for (let e = 0; e < t.length; e += 3) {
+      const o = colsItem + t[e] + t[e + 1]
+      const xBase = xItem + t[e + 2]
+      for (let ci = 0; ci < inChannels; ci++) dx[xBase + ci] += cols[o + ci]
     }
   }
 }
@@ -215,32 +163,24 @@ export function col2imNHWC(cols: Float32Array, dx: Float32Array, info: ConvInfo)
  * dx = col2im(dy @ W^T). Replaces wasm's own kernel, a direct loop that measured slower than
  * a SIMD matmul plus the JavaScript scatter for Conv1D shapes.
  */
-const conv2DBackpropInput: KernelConfig = {
-  kernelName: 'Conv2DBackpropInput',
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const dy = inputs.dy as TensorInfo
-    const filter = inputs.filter as TensorInfo
-    const inputShape = attr<number[]>(attrs, 'inputShape')
-    const info = convInfo('Conv2DBackpropInput', attrs, inputShape, filter.shape, false)
-    const wasm = backend as unknown as WasmHeapBackend
-    const positions = info.batchSize * info.outHeight * info.outWidth
-    const rowLen = info.filterHeight * info.filterWidth * info.inChannels
-    const outC = info.outChannels
-    // W^T written out once (a few KB) so the matmul runs without transposeB.
-    const wT = wasm.makeOutput([1, outC, rowLen], 'float32')
-    {
-      const w = wasm.typedArrayFromHeap(filter)
-      const t = wasm.typedArrayFromHeap(wT)
-      for (let k = 0; k < rowLen; k++) for (let c = 0; c < outC; c++) t[c * rowLen + k] = w[k * outC + c]
-    }
-    const cols = matMul(backend, { dataId: dy.dataId, shape: [1, positions, outC], dtype: 'float32' }, wT)
-    wasm.disposeData(wT.dataId)
-    const [out] = runOnHeap(wasm, [inputShape], [cols], ([c], [dx]) => col2imNHWC(c, dx, info))
-    wasm.disposeData(cols.dataId)
-    return out
+const conv2DBackpropInput = convGradKernel('Conv2DBackpropInput', false, ({ backend, dy, other: filter, info, outShape }) => {
+  const wasm = backend as WasmHeapBackend
+  const positions = info.batchSize * info.outHeight * info.outWidth
+  const rowLen = info.filterHeight * info.filterWidth * info.inChannels
+  const outC = info.outChannels
+  // W^T written out once (a few KB) so the matmul runs without transposeB.
+  const wT = wasm.makeOutput([1, outC, rowLen], 'float32')
+  {
+    const w = wasm.typedArrayFromHeap(filter)
+    const t = wasm.typedArrayFromHeap(wT)
+    for (let k = 0; k < rowLen; k++) for (let c = 0; c < outC; c++) t[c * rowLen + k] = w[k * outC + c]
   }
-}
+  const cols = matMul(backend, { dataId: dy.dataId, shape: [1, positions, outC], dtype: 'float32' }, wT)
+  wasm.disposeData(wT.dataId)
+  const [out] = runOnHeap(wasm, [outShape], [cols], ([c], [dx]) => col2imNHWC(c, dx, info))
+  wasm.disposeData(cols.dataId)
+  return out
+})
 
 /** Routes each output gradient to the first maximum of its pooling window. */
 export function maxPoolGradNHWC(xv: Float32Array, dyv: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
@@ -276,23 +216,11 @@ export function maxPoolGradNHWC(xv: Float32Array, dyv: Float32Array, dx: Float32
   }
 }
 
-const maxPoolGrad: KernelConfig = {
-  kernelName: 'MaxPoolGrad',
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const dy = inputs.dy as TensorInfo
-    const x = inputs.input as TensorInfo
-    const info = backend_util.computePool2DInfo(
-      x.shape as [number, number, number, number],
-      attr(attrs, 'filterSize'),
-      attr(attrs, 'strides'),
-      1,
-      attr(attrs, 'pad'),
-      attr(attrs, 'dimRoundingMode')
-    )
-    return runOnHeap(backend, [x.shape], [x, dy], ([xv, dyv], [dx]) => maxPoolGradNHWC(xv, dyv, dx, info))[0]
-  }
-}
+const maxPoolGrad = wasmKernel('MaxPoolGrad', ({ inputs, backend, attrs }) => {
+  const x = inputs.input as TensorInfo
+  const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], attr(attrs, 'filterSize'), attr(attrs, 'strides'), 1, attr(attrs, 'pad'), attr(attrs, 'dimRoundingMode'))
+  return runOnHeap(backend, [x.shape], [x, inputs.dy as TensorInfo], ([xv, dyv], [dx]) => maxPoolGradNHWC(xv, dyv, dx, info))[0]
+})
 
 /** Kernels wasm lacks: registered only when missing, so a future tfjs that ships them wins. */
 export const WASM_MISSING_KERNELS = [conv2DBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput]
