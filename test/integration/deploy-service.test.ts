@@ -137,6 +137,23 @@ describe('deploy service and generate command', () => {
     expect(path.basename(((await run({ target: 'pico', runtime: 'c', mode: 'capture' })) as GenerateResult).path)).toBe('capture_pico_capture')
   })
 
+  it('generate returns the fit check row of its runtime, and a zip that exists is refused with the way out', async () => {
+    const check = await client.deploy.fit(project, 'int8_conv', 'pico')
+    for (const runtime of ['tflm', 'c'] as const) {
+      const r = (await run({ variant: 'int8_conv', target: 'pico', runtime, mode: 'classify', zip: true })) as GenerateResult
+      const { latency: _latency, ...row } = check.runtimes.find((f) => f.runtime === runtime) as NonNullable<GenerateResult['fit']>
+      expect(r.fit).toEqual(row)
+    }
+    const zip = path.join(project, 'firmware', 'int8_conv_pico_c_classify.zip')
+    const before = readFileSync(zip)
+    await expect(run({ variant: 'int8_conv', target: 'pico', runtime: 'c', mode: 'classify', zip: true })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+      message: `${zip} already exists.`,
+      hint: 'Choose another name, or allow overwriting (--force in the CLI).'
+    })
+    expect(readFileSync(zip).equals(before)).toBe(true)
+  })
+
   it('generate --zip holds one folder named after the sketch', async () => {
     const r = (await run({ variant: 'int8_conv', target: 'nano33ble', runtime: 'tflm', mode: 'classify', zip: true, name: 'punch_flex' })) as GenerateResult
     expect(r.path.endsWith('punch_flex.zip')).toBe(true)

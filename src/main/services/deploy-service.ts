@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, promises as fs } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { zipSync } from 'fflate'
-import { BOARDS, type BoardInfo, type TargetId } from '../../shared/boards'
+import { BOARDS, type BoardInfo, type RuntimeId, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
 import { MicroforgeError } from '../../shared/errors'
 import { defaultFirmwareName } from '../../shared/firmware-names'
@@ -91,9 +91,7 @@ export class DeployService implements DeployApi {
   async fit(projectDir: string, variant: string, target: TargetId): Promise<FitReport> {
     const v = await this.loadVariant(projectDir, variant)
     const board = BOARDS[target]
-    const measured = await this.measureCRuntime(v.graph, v.bytes)
-    const cFit = { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
-    const runtimes = [tflmFit(board, v.graph, v.bytes), cFit]
+    const runtimes = [await this.runtimeFit(board, v, 'tflm'), await this.runtimeFit(board, v, 'c')]
     const format = v.variant.precision === 'int8' ? 'int8' : v.variant.precision === 'float32' ? 'float32' : null
     if (format) {
       // The estimate of the runtime each row builds, with the board's measured correction if any.
@@ -102,6 +100,13 @@ export class DeployService implements DeployApi {
       for (const r of runtimes) if (r.supported) r.latency = deployLatency(ops, target, r.runtime, corrections[target], format) ?? undefined
     }
     return { board, variant: v.variant, runtimes }
+  }
+
+  /** One runtime's fit of a variant on a board: the fit check's rows and the fit generate returns. */
+  private async runtimeFit(board: BoardInfo, v: { graph: CgModel; bytes: Uint8Array }, runtime: RuntimeId): Promise<RuntimeFit> {
+    if (runtime === 'tflm') return tflmFit(board, v.graph, v.bytes)
+    const measured = await this.measureCRuntime(v.graph, v.bytes)
+    return { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
   }
 
   private readonly measuredCache = new Map<string, CSizeResult>()
@@ -173,13 +178,7 @@ export class DeployService implements DeployApi {
       baud,
       templates: await loadFirmwareTemplates()
     })
-    let fit: RuntimeFit | null = null
-    if (v && req.mode !== 'capture') {
-      if (req.runtime === 'c') {
-        const measured = await this.measureCRuntime(v.graph, v.bytes)
-        fit = { ...cRuntimeFit(board, v.graph, measured.size), measurement: measured.measurement }
-      } else fit = tflmFit(board, v.graph, v.bytes)
-    }
+    const fit = v && req.mode !== 'capture' ? await this.runtimeFit(board, v, req.runtime) : null
     const entries = new Map<string, Uint8Array>()
     const enc = new TextEncoder()
     for (const f of fw.files) entries.set(f.path, enc.encode(f.contents))
@@ -187,9 +186,6 @@ export class DeployService implements DeployApi {
 
     if (req.zip) {
       const path = resolve(req.out ?? join(projectDir, 'firmware', `${name}.zip`))
-      if (existsSync(path) && !req.overwrite) {
-        throw new MicroforgeError('ALREADY_EXISTS', `${path} already exists.`, 'Choose another name, or allow overwriting.')
-      }
       const tree: Record<string, Uint8Array> = {}
       // The zip holds one folder so unpacking never scatters files (and the sketch keeps its name).
       for (const [p, bytes] of entries) tree[`${name}/${p}`] = bytes
