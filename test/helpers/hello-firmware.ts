@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelJson } from '../../src/main/core/train/artifacts'
 import { ProjectService } from '../../src/main/services/project-service'
-import { currentLineage, dataFingerprint, sampleHeads } from '../../src/main/storage/lineage'
+import { currentLineage, dataFingerprint } from '../../src/main/storage/lineage'
+import { readWindowHeads } from '../../src/main/storage/samples'
 import { writeModelFolder } from '../../src/main/storage/model-io'
 import { converterModelsDir } from './fixtures'
 
@@ -49,7 +50,7 @@ export async function writeTrainedFloatModel(dir: string, weight: number): Promi
     convertedBy: null,
     modelTopology: {},
     weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
-    userDefinedMetadata: { dataFingerprint: dataFingerprint(await sampleHeads(dir)) }
+    userDefinedMetadata: { dataFingerprint: dataFingerprint((await readWindowHeads(dir)).heads) }
   }
   await writeModelFolder(join(dir, 'models', 'float'), modelJson, new Float32Array([weight]).buffer)
   return (await currentLineage(dir)).model as string

@@ -8,8 +8,9 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from '../storage/atomic-fs'
-import { currentLineage, FLOAT_MODEL_PATH, isStaleFirmware, readFirmwareSources, sampleHeads, signalFingerprint, staleProfiles, staleVariantNames, type Lineage } from '../storage/lineage'
+import { currentLineage, FLOAT_MODEL_PATH, isStaleFirmware, readFirmwareSources, signalFingerprint, staleProfiles, staleVariantNames, type Lineage } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
+import { readWindowHeads } from '../storage/samples'
 import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from '../storage/project-store'
 import { commitFiles, type CommitFile } from '../storage/commit-journal'
 
@@ -147,7 +148,7 @@ export class ProjectService implements ProjectApi {
   /** Reads the project and counts what each step has produced. */
   async summarize(dir: string): Promise<ProjectSummary> {
     const project = await readProjectFile(dir)
-    const heads = await sampleHeads(dir)
+    const { heads } = await readWindowHeads(dir)
     const split: Record<string, { train: number; test: number }> = {}
     for (const h of heads) (split[h.label] ??= { train: 0, test: 0 })[h.split === 'test' ? 'test' : 'train']++
     const samplesPerClass = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, v.train + v.test]))

@@ -13,13 +13,13 @@ import { prepareData } from '../core/train/prepare'
 import { summarizeSpec } from '../core/train/summary'
 import { balancedClassWeights } from '../core/train/train-loop'
 import type { EvaluateWorkerResult, TrainWorkerRequest, TrainWorkerResult, WorkerOut } from '../workers/train-protocol'
-import { dataFingerprint, FLOAT_MODEL_PATH, sampleHeads } from '../storage/lineage'
+import { dataFingerprint, FLOAT_MODEL_PATH } from '../storage/lineage'
 import { settleCommit } from '../storage/commit-journal'
 import { modelFolderChange, readModelAttachment } from '../storage/model-io'
 import type { JobService } from './job-service'
 import type { ProjectService } from './project-service'
 import { readProjectFile } from '../storage/project-store'
-import { readSamples } from '../storage/samples'
+import { readSamples, readWindowHeads } from '../storage/samples'
 import { readFloatModelWindows } from '../storage/float-model'
 import { startSearch } from './search-service'
 import { refuseWhileTraining, trainResultOf } from './train-run'
@@ -131,7 +131,7 @@ export class TrainingService implements TrainingApi {
         inputShape: [result.preprocessing.windowLength, result.preprocessing.axes.length],
         preprocessing: result.preprocessing,
         // The data it learned from: when the windows change, the model and all made from it are stale.
-        dataFingerprint: dataFingerprint(await sampleHeads(dir))
+        dataFingerprint: dataFingerprint((await readWindowHeads(dir)).heads)
       }
     }
     // The model folder (weights, training.json, model.json) and project.json commit in one step.

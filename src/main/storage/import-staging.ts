@@ -6,7 +6,7 @@ import { wrapFsError } from './atomic-fs'
 import { writeBatch } from './batch-write'
 import { fsOps, InjectedKill } from './fs-ops'
 
-/** A window file: the head fields first (sampleHeads reads only those), one line per sample (small and diffable). */
+/** A window file: the head fields first (readWindowHeads reads only those), one line per sample (small and diffable). */
 export function sampleText(w: SampleWindow): string {
   const file: SampleFile = { format: 'microforge-sample', version: SAMPLE_FORMAT_VERSION, ...w }
   const { values, ...head } = file

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, promises as fs, readFileSync, readSync } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from './atomic-fs'
 import { withProjectLock } from './project-lock'
 import { MicroforgeError } from '../../shared/errors'
 import { readModelFolder } from './model-io'
+import { readWindowHeads } from './samples'
 
 /**
  * Which model and which data everything downstream was made from. A variant, a firmware project
@@ -68,59 +69,7 @@ export async function currentLineage(dir: string, windows?: Array<{ id: string; 
   }
   // Models trained before Microforge recorded their data count as matching it.
   if (trainedOn === null) return { model, dataChanged: false, modelProblem: null }
-  return { model, dataChanged: dataFingerprint(windows ?? (await sampleHeads(dir))) !== trainedOn, modelProblem: null }
-}
-
-/**
- * id, label and split of every window, without keeping values: only the head of each file is
- * read (Microforge writes the head fields before the values). Reading and parsing every file
- * whole, one after another, took 23.5 s for 100,000 windows.
- */
-export async function sampleHeads(dir: string): Promise<Array<{ id: string; label: string; split: string }>> {
-  const samples = join(dir, 'samples')
-  let names: string[]
-  try {
-    names = (await fs.readdir(samples)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-  } catch {
-    return []
-  }
-  const out: Array<{ id: string; label: string; split: string }> = []
-  const buf = Buffer.alloc(HEAD_BYTES)
-  for (let i = 0; i < names.length; i++) {
-    const head = readHead(join(samples, names[i]), names[i].slice(0, -5), buf)
-    if (head) out.push(head)
-    // Synchronous reads of a few hundred small files, then a turn for everything else.
-    if (i % 256 === 255) await new Promise((r) => setImmediate(r))
-  }
-  return out
-}
-
-const HEAD_BYTES = 2048
-
-function readHead(path: string, id: string, buf: Buffer): { id: string; label: string; split: string } | null {
-  try {
-    const fd = openSync(path, 'r')
-    let text: string
-    try {
-      text = buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)).toString('utf8')
-    } finally {
-      closeSync(fd)
-    }
-    // The fields before "values", closed as an object; anything else (another writer's order, a
-    // long head) is read whole.
-    const cut = /,\s*"values"\s*:/.exec(text)
-    let head: { label?: unknown; split?: unknown }
-    try {
-      if (!cut) throw new Error('no head')
-      head = JSON.parse(text.slice(0, cut.index) + '}') as typeof head
-    } catch {
-      head = JSON.parse(readFileSync(path, 'utf8')) as typeof head
-    }
-    return typeof head.label === 'string' ? { id, label: head.label, split: head.split === 'test' ? 'test' : 'train' } : null
-  } catch {
-    // A damaged window is reported by the dataset view.
-    return null
-  }
+  return { model, dataChanged: dataFingerprint(windows ?? (await readWindowHeads(dir)).heads) !== trainedOn, modelProblem: null }
 }
 
 /** What each generated firmware project was built from: firmware/.sources.json (a dot file: not a project). */

@@ -4,7 +4,7 @@
  * (train, optimize, search, export, the virtual board) refuse with every damaged file named; the
  * dataset list carries the damaged files with their reason so Capture shows them with a way out.
  */
-import { promises as fs } from 'node:fs'
+import { closeSync, openSync, promises as fs, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DamagedWindow } from '../../shared/contract/dataset'
 import { SAMPLE_FORMAT_VERSION, type SampleFile } from '../../shared/dataset'
@@ -18,16 +18,20 @@ export interface WindowFiles {
   damaged: DamagedWindow[]
 }
 
-/** Every window file in name order, and those that cannot be read, each with the reason. Dot files (the trash) are not windows. */
-export async function readWindowFiles(projectDir: string): Promise<WindowFiles> {
-  const dir = join(projectDir, SAMPLES_DIR)
-  let names: string[]
+/** The window files' names in name order (none when there is no samples folder). Dot files (the trash) are not windows. */
+async function windowFileNames(dir: string): Promise<string[]> {
   try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
+    return (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return { windows: [], damaged: [] }
+    if ((err as { code?: string }).code === 'ENOENT') return []
     throw wrapFsError(err, dir)
   }
+}
+
+/** Every window file in name order, and those that cannot be read, each with the reason. */
+export async function readWindowFiles(projectDir: string): Promise<WindowFiles> {
+  const dir = join(projectDir, SAMPLES_DIR)
+  const names = await windowFileNames(dir)
   const out: WindowFiles = { windows: [], damaged: [] }
   for (const name of names) {
     let text: string
@@ -46,6 +50,68 @@ export async function readWindowFiles(projectDir: string): Promise<WindowFiles> 
     }
   }
   return out
+}
+
+export interface WindowHead {
+  id: string
+  label: string
+  split: 'train' | 'test'
+}
+
+/**
+ * id, label and split of every window, without keeping values, and the files whose head is
+ * damaged, with the reason readWindowFiles gives. Only the head of each file is read (Microforge
+ * writes the head fields before the values): reading and parsing every file whole, one after
+ * another, took 23.5 s for 100,000 windows. Damage past the head is found by readWindowFiles.
+ */
+export async function readWindowHeads(projectDir: string): Promise<{ heads: WindowHead[]; damaged: DamagedWindow[] }> {
+  const dir = join(projectDir, SAMPLES_DIR)
+  const names = await windowFileNames(dir)
+  const out: { heads: WindowHead[]; damaged: DamagedWindow[] } = { heads: [], damaged: [] }
+  const buf = Buffer.alloc(HEAD_BYTES)
+  for (let i = 0; i < names.length; i++) {
+    try {
+      const head = readHead(join(dir, names[i]), names[i], buf)
+      if (head) out.heads.push(head)
+    } catch (err) {
+      out.damaged.push({ file: `${SAMPLES_DIR}/${names[i]}`, reason: (err as Error).message })
+    }
+    // Synchronous reads of a few hundred small files, then a turn for everything else.
+    if (i % 256 === 255) await new Promise((r) => setImmediate(r))
+  }
+  return out
+}
+
+const HEAD_BYTES = 2048
+
+/** One file's head fields; null when the file is gone (deleted since the listing); throws what parseSampleFile throws when damaged. */
+function readHead(path: string, name: string, buf: Buffer): WindowHead | null {
+  let text: string
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      text = buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)).toString('utf8')
+    } finally {
+      closeSync(fd)
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return null
+    throw wrapFsError(err, path)
+  }
+  const id = name.slice(0, -'.json'.length)
+  // The fields before "values", closed as an object; anything else (another writer's order, a
+  // long head, a damaged file) is read whole and checked as readWindowFiles checks it.
+  const cut = /,\s*"values"\s*:/.exec(text)
+  if (cut) {
+    try {
+      const head = JSON.parse(text.slice(0, cut.index) + '}') as { label?: unknown; split?: unknown }
+      if (typeof head.label === 'string' && (head.split === 'train' || head.split === 'test')) return { id, label: head.label, split: head.split }
+    } catch {
+      // Read whole below.
+    }
+  }
+  const w = parseSampleFile(readFileSync(path, 'utf8'), name)
+  return { id, label: w.label, split: w.split }
 }
 
 /** Every window of the project, or PROJECT_CORRUPT naming each damaged file: nothing trains on a dataset with holes. */

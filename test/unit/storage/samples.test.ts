@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DatasetService } from '../../../src/main/services/dataset-service'
 import { ProjectService } from '../../../src/main/services/project-service'
-import { readSamples, readWindowFiles } from '../../../src/main/storage/samples'
+import { readSamples, readWindowFiles, readWindowHeads } from '../../../src/main/storage/samples'
 import { readSensorWindows } from '../../../src/main/sim/firmware/dataset-windows'
 import { tempDir } from '../../helpers/tmp'
 
@@ -33,6 +33,17 @@ describe('samples reader', () => {
     expect(windows.map((w) => w.label).sort()).toEqual(['flex', 'punch'])
     expect(damaged.map((d) => d.file)).toEqual(['samples/short-row.json', 'samples/torn.json'])
     expect(damaged[1].reason).toMatch(/not valid JSON/)
+  })
+
+  it('the head reader (summary, lineage) names a file whose head is damaged with the reason the whole reader gives', async () => {
+    await fs.writeFile(path.join(project, 'samples', 'no-label.json'), JSON.stringify({ format: 'microforge-sample', version: 1, id: 'no-label', split: 'train', axes: ['aX'], values: [[1]] }))
+    const { heads, damaged } = await readWindowHeads(project)
+    // short-row's head is sound (its damage is in the values, past the head): it is counted here and named by the whole reader.
+    expect(heads.find((h) => h.id === 'short-row')).toEqual({ id: 'short-row', label: 'punch', split: 'train' })
+    expect(heads.map((h) => h.label).sort()).toEqual(['flex', 'punch', 'punch'])
+    const whole = (await readWindowFiles(project)).damaged
+    expect(damaged).toEqual(whole.filter((d) => d.file !== 'samples/short-row.json'))
+    expect(damaged.map((d) => d.file)).toEqual(['samples/no-label.json', 'samples/torn.json'])
   })
 
   it('training, optimize, search, export and the virtual board refuse a dataset with a damaged window, naming it', async () => {
