@@ -18,13 +18,36 @@ interface Running {
   writer: BoardWriter
 }
 
+/** What status() tells of a board running generated firmware, built for this computer or run in QEMU. */
+export function firmwareBoardInfo(
+  b: { link: string; firmwareDir: string; build: { mode: NonNullable<VirtualBoardInfo['firmwareMode']>; description: string }; runtime: VirtualBoardInfo['runtime']; windowIds?: string[] },
+  engine: 'host' | 'qemu',
+  rateHz: number
+): VirtualBoardInfo {
+  return {
+    path: b.link,
+    rateHz,
+    classes: [],
+    format: 'firmware',
+    firmwareDir: b.firmwareDir,
+    firmwareMode: b.build.mode,
+    ...(b.runtime ? { runtime: b.runtime } : {}),
+    engine,
+    host: `${b.build.description} (${engine === 'qemu' ? 'QEMU instruction counts' : 'host timings'})`,
+    windows: b.windowIds ? 'dataset' : 'synthetic',
+    ...(b.windowIds ? { windowIds: b.windowIds } : {}),
+    linesWritten: 0,
+    linesDropped: 0
+  }
+}
+
+/** The firmware board's output rate (windows per second it classifies or profiles). */
+const FIRMWARE_RATE = 20
+
 /**
  * The "Virtual board" button: the same synthetic board as `microforge sim-board`, on a socat pty
  * the app then opens like any serial port. One at a time; stopping it is unplugging it.
  */
-/** The firmware board's output rate (windows per second it classifies or profiles). */
-const FIRMWARE_RATE = 20
-
 export class SimService implements SimApi {
   private running: Running | null = null
   private firmware: { info: VirtualBoardInfo; board: RunningVirtualBoard } | null = null
@@ -74,23 +97,8 @@ export class SimService implements SimApi {
     if (options.engine === 'qemu') {
       const q = await startProjectQemuBoard(projectDir, chosen.dir, { link, tflmSdkDir, ...(options.windows ? { windows: options.windows } : {}), ...(options.kernels ? { kernels: options.kernels } : {}) })
       board = q
-      const runtime = profileRuntime(q.build.runtime, q.build.kernels)
-      info = {
-        path: q.link,
-        // The emulated board classifies as fast as its instructions allow.
-        rateHz: 0,
-        classes: [],
-        format: 'firmware',
-        firmwareDir: chosen.dir,
-        firmwareMode: q.build.mode,
-        ...(runtime ? { runtime } : {}),
-        engine: 'qemu',
-        host: `${q.build.description} (QEMU instruction counts)`,
-        windows: q.windowIds ? 'dataset' : 'synthetic',
-        ...(q.windowIds ? { windowIds: q.windowIds } : {}),
-        linesWritten: 0,
-        linesDropped: 0
-      }
+      // The emulated board classifies as fast as its instructions allow.
+      info = firmwareBoardInfo({ ...q, firmwareDir: chosen.dir, runtime: profileRuntime(q.build.runtime, q.build.kernels) }, 'qemu', 0)
     } else {
       const rateHz = options.rateHz ?? FIRMWARE_RATE
       const h = await startProjectFirmwareBoard(projectDir, {
@@ -104,22 +112,7 @@ export class SimService implements SimApi {
         ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {})
       })
       board = h
-      const runtime = profileRuntime(h.build.runtime, 'reference')
-      info = {
-        path: h.link,
-        rateHz,
-        classes: [],
-        format: 'firmware',
-        firmwareDir: h.firmwareDir,
-        firmwareMode: h.build.mode,
-        ...(runtime ? { runtime } : {}),
-        engine: 'host',
-        host: `${h.build.description} (host timings)`,
-        windows: h.windowIds ? 'dataset' : 'synthetic',
-        ...(h.windowIds ? { windowIds: h.windowIds } : {}),
-        linesWritten: 0,
-        linesDropped: 0
-      }
+      info = firmwareBoardInfo({ ...h, runtime: profileRuntime(h.build.runtime, 'reference') }, 'host', rateHz)
     }
     const entry = { info, board }
     this.firmware = entry
