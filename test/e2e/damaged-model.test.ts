@@ -6,31 +6,27 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../src/main/services'
-import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel } from '../helpers/hello-firmware'
+import { writeTrainedFloatModel } from '../helpers/hello-firmware'
 import { startWebApp, type WebApp } from '../helpers/web-app'
+import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
   let app: WebApp
-  let services: Services
+  let project: ServicesProject
   let dir: string
   let problem: string
 
   beforeAll(async () => {
     app = await startWebApp()
-    dir = join(app.workDir, 'hello')
-    services = createServices({ host: 'cli', configDir: join(app.workDir, 'config') })
-    await services.api.project.create(dir, 'Hello')
-    await prepareHelloProject(services.projects, dir)
-    writeSampleWindow(dir, 'w1', 1.5708)
-    writeSampleWindow(dir, 'w2', 0)
+    project = await helloServicesProject({ root: app.workDir })
+    dir = project.dir
     const fp = await writeTrainedFloatModel(dir, 1)
     writeFileSync(join(dir, 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
     writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
     problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
   })
   afterAll(async () => {
-    await services?.dispose()
+    await project?.dispose()
     await app?.stop()
   })
 

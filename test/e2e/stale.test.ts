@@ -6,23 +6,21 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../src/main/services'
-import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel as train } from '../helpers/hello-firmware'
+import type { Services } from '../../src/main/services'
+import { writeTrainedFloatModel as train } from '../helpers/hello-firmware'
 import { startWebApp, type WebApp } from '../helpers/web-app'
+import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a variant and a profile of an earlier model, in the browser', { timeout: 300_000 }, () => {
   let app: WebApp
+  let project: ServicesProject
   let services: Services
   let dir: string
 
   beforeAll(async () => {
     app = await startWebApp()
-    dir = join(app.workDir, 'hello')
-    services = createServices({ host: 'cli', configDir: join(app.workDir, 'config') })
-    await services.api.project.create(dir, 'Hello')
-    await prepareHelloProject(services.projects, dir)
-    writeSampleWindow(dir, 'w1', 1.5708)
-    writeSampleWindow(dir, 'w2', 0)
+    project = await helloServicesProject({ root: app.workDir })
+    ;({ dir, services } = project)
     const fp = await train(dir, 1)
     mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
     writeFileSync(join(dir, 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
@@ -35,7 +33,7 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
     await train(dir, 2)
   }, 400_000)
   afterAll(async () => {
-    await services?.dispose()
+    await project?.dispose()
     await app?.stop()
   })
 

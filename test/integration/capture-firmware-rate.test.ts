@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { SerialPort } from 'serialport'
 import { envelopePeriod } from '../../src/main/core/serial/rate-estimator'
-import { createServices, type Services } from '../../src/main/services'
-import { tempDir } from '../helpers/tmp'
+import type { Services } from '../../src/main/services'
+import { servicesProject, type ServicesProject } from '../helpers/services-project'
 
 /**
  * The firmware samples at the project's rate from a micros() schedule: capture-mode firmware
@@ -11,20 +11,16 @@ import { tempDir } from '../helpers/tmp'
  * 119 samples a second, counted on the pseudo-terminal.
  */
 describe('capture firmware streams at the signal spec rate', { timeout: 90_000 }, () => {
-  let tmp: ReturnType<typeof tempDir>
+  let project: ServicesProject
   let services: Services
-  const dir = (): string => join(tmp.dir, 'nano')
+  const dir = (): string => project.dir
 
   beforeAll(async () => {
-    tmp = tempDir()
-    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
-    await services.api.project.create(dir(), 'Nano at 119 Hz')
+    project = await servicesProject('Nano at 119 Hz', 'nano')
+    services = project.services
     await services.api.project.update(dir(), { signal: { axes: ['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'], sampleRateHz: 119, rateSource: 'user', windowLength: 119 } })
   })
-  afterAll(async () => {
-    await services.dispose()
-    tmp.cleanup()
-  })
+  afterAll(() => project.dispose())
 
   it('generate reports the rate and window, and warns when the sensor cannot deliver the rate', async () => {
     const rev1 = await services.api.deploy.generate({ projectDir: dir(), target: 'nano33ble', nano33Revision: 'rev1', runtime: 'c', mode: 'capture', kind: 'platformio', name: 'cap_rev1' })
@@ -62,7 +58,7 @@ describe('capture firmware streams at the signal spec rate', { timeout: 90_000 }
   })
 
   it('refuses to generate for a project whose rate is unknown', async () => {
-    const other = join(tmp.dir, 'unknown')
+    const other = join(project.root, 'unknown')
     await services.api.project.create(other, 'Unknown rate')
     await expect(services.api.deploy.generate({ projectDir: other, target: 'esp32', runtime: 'c', mode: 'capture', kind: 'platformio' })).rejects.toThrow(/sample rate is unknown/)
   })

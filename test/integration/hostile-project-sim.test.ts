@@ -1,32 +1,27 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../src/main/services'
-import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
-import { tempDir } from '../helpers/tmp'
+import type { Services } from '../../src/main/services'
+import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 // Issue #17, problem 1: a shared project folder whose preprocessing.method ends the `//` comment it
 // was copied into. Before the fix, project.update -> deploy.generate -> sim.startFirmware compiled
 // the payload into the virtual board and ran it on this computer (it wrote the marker file).
 describe('a hostile project.json never runs code on this computer', () => {
-  let tmp: ReturnType<typeof tempDir>
+  let project: ServicesProject
   let services: Services
-  const dir = (): string => join(tmp.dir, 'shared-project')
-  const marker = (): string => join(tmp.dir, 'PWNED')
+  const dir = (): string => project.dir
+  const marker = (): string => join(project.root, 'PWNED')
   const payload = (): string =>
     `none\n#include <stdio.h>\n__attribute__((constructor)) static void mf_pwned(void) { FILE *f = fopen("${marker()}", "w"); if (f) fclose(f); }\n//`
 
   beforeAll(async () => {
-    tmp = tempDir()
-    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
-    await services.api.project.create(dir(), 'Shared')
-    await prepareHelloProject(services.projects, dir())
-    writeSampleWindow(dir(), 'w1', 1.5708)
+    project = await helloServicesProject({ name: 'Shared', folder: 'shared-project', windows: [['w1', 1.5708]] })
+    services = project.services
   })
   afterAll(async () => {
     await services.api.sim.stop()
-    await services.dispose()
-    tmp.cleanup()
+    await project.dispose()
   })
 
   async function generateAndRun(): Promise<void> {

@@ -1,29 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { SerialPort } from 'serialport'
-import { createServices, type Services } from '../../src/main/services'
-import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
-import { tempDir } from '../helpers/tmp'
+import type { Services } from '../../src/main/services'
+import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 // The Connect step's "Run my firmware": the generated C-runtime firmware, compiled for this
 // computer, on a real pseudo-terminal opened with the real serialport binding.
 describe('sim.startFirmware', () => {
-  let tmp: ReturnType<typeof tempDir>
+  let project: ServicesProject
   let services: Services
-  const dir = (): string => join(tmp.dir, 'hello')
+  const dir = (): string => project.dir
 
   beforeAll(async () => {
-    tmp = tempDir()
-    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
-    await services.api.project.create(dir(), 'Hello')
-    await prepareHelloProject(services.projects, dir())
-    writeSampleWindow(dir(), 'w1', 1.5708)
-    writeSampleWindow(dir(), 'w2', 0)
+    project = await helloServicesProject()
+    services = project.services
   })
-  afterAll(async () => {
-    await services.dispose()
-    tmp.cleanup()
-  })
+  afterAll(() => project.dispose())
 
   it('refuses clearly when the project has no generated firmware', async () => {
     await expect(services.api.sim.startFirmware(dir())).rejects.toThrow(/firmware/i)

@@ -1,34 +1,27 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../../src/main/services'
-import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
-import { tempDir } from '../../helpers/tmp'
+import type { Services } from '../../../src/main/services'
+import { writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
+import { helloServicesProject, type ServicesProject } from '../../helpers/services-project'
 
 /** A damaged float model is a state with its reason in every step, never "no model" (issue #16). */
 describe('a damaged float model is said to be damaged, not taken for no model', () => {
-  let tmp: ReturnType<typeof tempDir>
+  let project: ServicesProject
   let services: Services
-  const dir = (): string => join(tmp.dir, 'hello')
+  const dir = (): string => project.dir
   const modelDir = (): string => join(dir(), 'models', 'float')
   const generate = (allowStale = false) =>
     services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
 
   beforeEach(async () => {
-    tmp = tempDir()
-    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
-    await services.api.project.create(dir(), 'Hello')
-    await prepareHelloProject(services.projects, dir())
-    writeSampleWindow(dir(), 'w1', 1.5708)
-    writeSampleWindow(dir(), 'w2', 0)
+    project = await helloServicesProject()
+    services = project.services
     const fp = await train(dir(), 1)
     mkdirSync(join(dir(), 'models', 'variants'), { recursive: true })
     writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
   })
-  afterEach(async () => {
-    await services.dispose()
-    tmp.cleanup()
-  })
+  afterEach(() => project.dispose())
 
   it('model.json that is not JSON: the summary, its steps, Optimize and Deploy all say so with the reason', async () => {
     await generate()

@@ -1,33 +1,26 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../../src/main/services'
-import { prepareHelloProject, writeSampleWindow, writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
-import { tempDir } from '../../helpers/tmp'
+import type { Services } from '../../../src/main/services'
+import { writeSampleWindow, writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
+import { helloServicesProject, type ServicesProject } from '../../helpers/services-project'
 
 describe('stale means stale: variants, firmware and steps of an earlier model', () => {
-  let tmp: ReturnType<typeof tempDir>
+  let project: ServicesProject
   let services: Services
-  const dir = (): string => join(tmp.dir, 'hello')
+  const dir = (): string => project.dir
   const steps = async (): Promise<Record<string, string>> => Object.fromEntries((await services.api.project.open(dir())).steps.map((s) => [s.id, s.state]))
   const generate = (allowStale = false) =>
     services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
 
   beforeEach(async () => {
-    tmp = tempDir()
-    services = createServices({ host: 'cli', configDir: join(tmp.dir, 'config') })
-    await services.api.project.create(dir(), 'Hello')
-    await prepareHelloProject(services.projects, dir())
-    writeSampleWindow(dir(), 'w1', 1.5708)
-    writeSampleWindow(dir(), 'w2', 0)
+    project = await helloServicesProject()
+    services = project.services
     const fp = await train(dir(), 1)
     mkdirSync(join(dir(), 'models', 'variants'), { recursive: true })
     writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
   })
-  afterEach(async () => {
-    await services.dispose()
-    tmp.cleanup()
-  })
+  afterEach(() => project.dispose())
 
   it('retraining marks the variants and the firmware built from them; Deploy asks before building from the earlier model', async () => {
     expect((await services.api.deploy.variants(dir()))[0].stale).toBe(false)
