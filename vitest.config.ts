@@ -1,7 +1,41 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/**
+ * Unit files that cannot share a worker with the others: two mock `electron` for the whole module
+ * graph, and the backend fallback test leaves tfjs on its cpu backend. They run isolated, each in a
+ * fresh worker; every other unit file shares one, so tfjs and the services load once per worker
+ * instead of once per file.
+ */
+const ISOLATED_UNIT = ['test/unit/ipc.test.ts', 'test/unit/electron-main.test.ts', 'test/unit/core/train/backend-fallback.test.ts']
+
+/**
+ * Integration files whose assertions depend on real time: a sample rate measured on arrival, a
+ * training budget, a cancel that must land within an epoch, a child process or virtual board that
+ * must start within a deadline. They run one at a time and, in `npm test`, at normal priority beside
+ * the e2e tests, while the other integration files and the unit files share two workers at a lower
+ * priority (scripts/test.mjs).
+ */
+const TIMED_INTEGRATION = [
+  'capture-firmware-rate',
+  'disk-full',
+  'hostile-project-sim',
+  'imu-capture-rate',
+  'optimize-service',
+  'profile-pty',
+  'serial-capture',
+  'serial-unplug',
+  'sim-board',
+  'sim-board-firmware',
+  'sim-firmware-board',
+  'sim-follow',
+  'sim-service',
+  'train-search',
+  'train-worker',
+  'web-sigterm'
+].map((name) => `test/integration/${name}.test.ts`)
 
 // One runner for every layer. Integration and e2e tests use real ptys, real worker
-// threads and a real Chromium, so they get longer timeouts and run after the unit tests.
+// threads and a real Chromium, so they get longer timeouts.
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +43,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ISOLATED_UNIT],
+          isolate: false,
+          environment: 'node',
+          testTimeout: 30_000
+        }
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          include: ISOLATED_UNIT,
           environment: 'node',
           testTimeout: 30_000
         }
@@ -17,6 +61,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...TIMED_INTEGRATION],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000
+        }
+      },
+      {
+        test: {
+          name: 'integration-timed',
+          include: TIMED_INTEGRATION,
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,

@@ -4,12 +4,13 @@
  * measurements; the median is the result. Writes bench/results/live-chart.json.
  */
 import { measureChartFps } from '../test/helpers/live-chart-fps'
+import { startWebApp } from '../test/helpers/web-app'
 import { machineLoad, median, writeBenchResult } from './lib/results'
-import { openBenchProject, startBenchApp } from './lib/web-bench'
+import { openBenchProject } from './lib/web-bench'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 
-const app = await startBenchApp('live-chart')
+const app = await startWebApp()
 try {
   const { page } = app
   await openBenchProject(app)

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { startWebApp, type WebApp } from '../helpers/web-app'
-import { artifactsDir } from '../helpers/web-server'
+import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('the app in Chromium against npm run web', () => {
   let app: WebApp

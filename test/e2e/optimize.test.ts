@@ -7,8 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePunchFlexProject } from '../helpers/train-fixture'
-import { startWebApp, type WebApp } from '../helpers/web-app'
-import { artifactsDir } from '../helpers/web-server'
+import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('Optimize in Chromium on the real punch/flex recordings', () => {
   let app: WebApp

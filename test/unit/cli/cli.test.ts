@@ -19,7 +19,8 @@ describe('microforge CLI', () => {
     process.env.MICROFORGE_HOME = join(tmp.dir, 'config')
   })
   afterEach(() => {
-    process.env.MICROFORGE_HOME = oldHome
+    if (oldHome === undefined) delete process.env.MICROFORGE_HOME
+    else process.env.MICROFORGE_HOME = oldHome
     tmp.cleanup()
   })
 
