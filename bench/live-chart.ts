@@ -4,13 +4,12 @@
  * measurements; the median is the result. Writes bench/results/live-chart.json.
  */
 import { measureChartFps } from '../test/helpers/live-chart-fps'
-import { startWebApp } from '../test/helpers/web-app'
 import { machineLoad, median, writeBenchResult } from './lib/results'
-import { openBenchProject } from './lib/web-bench'
+import { openBenchProject, startBenchApp } from './lib/web-bench'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 
-const app = await startWebApp()
+const app = await startBenchApp('live-chart')
 try {
   const { page } = app
   await openBenchProject(app)

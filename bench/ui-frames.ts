@@ -6,9 +6,8 @@
  * UI more than 50 ms). The median is the result; writes bench/results/ui-frames.json.
  */
 import { PUNCH_FLEX_DIR } from '../test/helpers/fixtures'
-import { startWebApp } from '../test/helpers/web-app'
 import { machineLoad, median, writeBenchResult } from './lib/results'
-import { openBenchProject } from './lib/web-bench'
+import { openBenchProject, startBenchApp } from './lib/web-bench'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const BUDGET_MS = 50
@@ -30,7 +29,7 @@ const LONGEST_FRAME = `async (ms) => {
   return longest
 }`
 
-const app = await startWebApp()
+const app = await startBenchApp('ui-frames')
 try {
   const { page } = app
   await openBenchProject(app)

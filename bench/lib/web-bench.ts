@@ -1,9 +1,33 @@
 /**
  * The benchmarks that drive the real renderer in Chromium (live-chart, ui-frames) start the same way:
- * a new project opened through the UI.
+ * their own server and Chromium (no vitest run provides the shared ones), and a new project opened
+ * through the UI.
  */
 import { join } from 'node:path'
-import type { WebApp } from '../../test/helpers/web-app'
+import { startWebApp, type WebApp } from '../../test/helpers/web-app'
+import { startWebServer } from '../../test/helpers/web-server'
+
+/** The app in Chromium on a server and Chromium of its own; stop() ends them too. */
+export async function startBenchApp(name: string): Promise<WebApp> {
+  const server = await startWebServer(`bench-${name}-web-server.log`)
+  let app: WebApp
+  try {
+    app = await startWebApp(server.shared)
+  } catch (err) {
+    await server.stop()
+    throw err
+  }
+  return {
+    ...app,
+    async stop() {
+      try {
+        await app.stop()
+      } finally {
+        await server.stop()
+      }
+    }
+  }
+}
 
 /**
  * Opens the app and creates a project "Bench" in the work folder, up to the Connect step. Not

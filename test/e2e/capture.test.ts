@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 function folderOfLink(text: string | null): string {
   const m = text?.match(/(\/\S+)/)

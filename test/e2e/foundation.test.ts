@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 describe('the app in Chromium against npm run web', () => {
   let app: WebApp

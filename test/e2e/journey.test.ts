@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 describe('the six steps, start to finish, without hardware', () => {
   let app: WebApp

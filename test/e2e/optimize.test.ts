@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePunchFlexProject } from '../helpers/train-fixture'
-import { artifactsDir, startWebApp, type WebApp } from '../helpers/web-app'
+import { startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 describe('Optimize in Chromium on the real punch/flex recordings', () => {
   let app: WebApp

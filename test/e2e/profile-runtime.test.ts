@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 describe('Profile runtime choice and the TFLM SDK state', () => {
   let app: WebApp

@@ -8,7 +8,8 @@ import type { ProfileSession } from '../../src/shared/contract/profile'
 import { HELLO_WORLD_TFLITE, prepareHelloProject, quantizeLikeFirmware, scoreLikeFirmware, writeSampleWindow } from '../helpers/hello-firmware'
 import { openBoardEnd } from '../../src/main/sim/board-writer'
 import { startPtyPair } from '../../src/main/sim/pty-pair'
-import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 describe('Profile in Chromium: the virtual board runs the firmware Deploy generated', () => {
   let app: WebApp

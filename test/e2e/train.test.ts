@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PUNCH_FLEX_DIR } from '../helpers/fixtures'
-import { artifactsDir, createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { createProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { artifactsDir } from '../helpers/web-server'
 
 const dataset = PUNCH_FLEX_DIR
 

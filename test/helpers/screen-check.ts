@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { artifactsDir } from './web-app'
+import { artifactsDir } from './web-server'
 
 export const VIEWPORTS = [
   { width: 1400, height: 900 },

@@ -4,22 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect, inject } from 'vitest'
 import WebSocket from 'ws'
 import { createClient, type ApiClient } from '../../src/shared/rpc'
-import { repoRoot } from './tmp'
-
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-
-/** What test/e2e/global-setup.ts started once for all end-to-end files. */
-export interface SharedWebApp {
-  /** The address `npm run web` printed, with its token. */
-  url: string
-  /** Chromium's playwright server. */
-  wsEndpoint: string
-  /** The folder the server lets the tests use (each file gets its own folder inside it). */
-  allowed: string
-  /** A folder outside the allowed ones. */
-  outside: string
-}
+import { type SharedWebApp } from './web-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -98,10 +83,10 @@ async function resetServer(url: string): Promise<void> {
 
 /**
  * The app in Chromium for one test file: the `npm run web` and Chromium that
- * test/e2e/global-setup.ts started, with this file's own browser context and work folder.
+ * test/e2e/global-setup.ts started (or `shared`, outside a vitest run), with this file's own
+ * browser context and work folder.
  */
-export async function startWebApp(): Promise<WebApp> {
-  const shared = inject('webApp')
+export async function startWebApp(shared: SharedWebApp = inject('webApp')): Promise<WebApp> {
   await resetServer(shared.url)
   const workDir = mkdtempSync(join(shared.allowed, 'file-'))
   const outsideDir = mkdtempSync(join(shared.outside, 'file-'))
@@ -129,8 +114,6 @@ export async function startWebApp(): Promise<WebApp> {
     }
   }
 }
-
-export const artifactsDir = join(repoRoot, 'test-results')
 
 /** Creates a project through the picker's create form, as a user would, and waits until it is open. */
 export async function createProjectInUi(page: Page, name: string, folder: string): Promise<void> {
