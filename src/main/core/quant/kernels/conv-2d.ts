@@ -5,7 +5,7 @@
  */
 import { floatActivationRange, multiplyByQuantizedMultiplier, quantizeMultiplier, quantizedActivationRange } from '../fixed-point'
 import {
-  badModel, channelScales, clampInt, computePadding, expectElements, expectType, input, output, quant, shape4, unsupported,
+  badModel, channelScales, clampInt, expectElements, expectType, input, output, quant, shape4, unsupported, padding2d, windowOptions,
   type Eval, type KernelNode
 } from './types'
 
@@ -110,15 +110,8 @@ export function convGeometry(node: KernelNode, filterChannelsAxis: 'conv' | 'dep
   const [f0, filterH, filterW, f3] = shape4(filter, node)
   const [ob, outH, outW, outC] = shape4(out, node)
   if (ob !== batches) throw badModel(node, `changes the batch size from ${batches} to ${ob}`)
-  const o = node.options
-  const strideH = o.strideH ?? 1
-  const strideW = o.strideW ?? 1
-  const dilationH = o.dilationH ?? 1
-  const dilationW = o.dilationW ?? 1
-  if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1) throw badModel(node, 'has a stride or dilation below 1')
-  const padding = o.padding ?? 'VALID'
-  const padH = padding === 'SAME' ? computePadding(strideH, dilationH, inH, filterH, outH) : 0
-  const padW = padding === 'SAME' ? computePadding(strideW, dilationW, inW, filterW, outW) : 0
+  const { strideH, strideW, dilationH, dilationW } = windowOptions(node, ['strideH', 'strideW', 'dilationH', 'dilationW'], 'a stride or dilation')
+  const { padH, padW } = padding2d(node, { strideH, strideW, dilationH, dilationW, inH, inW, filterH, filterW, outH, outW })
   if (filterChannelsAxis === 'conv') {
     if (f0 !== outC) throw badModel(node, `has ${f0} filters for ${outC} output channels`)
     if (f3 === 0 || inC % f3 !== 0 || outC % (inC / f3) !== 0) throw badModel(node, `has filters of depth ${f3} for ${inC} input channels`)

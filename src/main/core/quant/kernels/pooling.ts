@@ -1,6 +1,6 @@
 /** Geometry shared by MAX_POOL_2D and AVERAGE_POOL_2D (TFLM pooling_common.cc: same padding rules as conv, no dilation). */
 import { quantizedActivationRange, floatActivationRange } from '../fixed-point'
-import { badModel, computePadding, expectType, input, output, quant, shape4, unsupported, type KernelNode } from './types'
+import { badModel, expectType, input, output, padding2d, quant, shape4, unsupported, windowOptions, type KernelNode } from './types'
 
 export interface PoolParams {
   batches: number
@@ -25,16 +25,9 @@ export function poolParams(node: KernelNode): PoolParams {
   const [batches, inH, inW, channels] = shape4(inp, node)
   const [ob, outH, outW, oc] = shape4(out, node)
   if (ob !== batches || oc !== channels) throw badModel(node, `maps [${inp.shape.join(', ')}] to [${out.shape.join(', ')}]`)
-  const o = node.options
-  const strideH = o.strideH ?? 1
-  const strideW = o.strideW ?? 1
-  const filterH = o.filterH ?? 1
-  const filterW = o.filterW ?? 1
-  if (strideH < 1 || strideW < 1 || filterH < 1 || filterW < 1) throw badModel(node, 'has a stride or window below 1')
-  const same = (o.padding ?? 'VALID') === 'SAME'
-  const padH = same ? computePadding(strideH, 1, inH, filterH, outH) : 0
-  const padW = same ? computePadding(strideW, 1, inW, filterW, outW) : 0
-  const activation = o.fusedActivation ?? 'NONE'
+  const { strideH, strideW, filterH, filterW } = windowOptions(node, ['strideH', 'strideW', 'filterH', 'filterW'], 'a stride or window')
+  const { padH, padW } = padding2d(node, { strideH, strideW, dilationH: 1, dilationW: 1, inH, inW, filterH, filterW, outH, outW })
+  const activation = node.options.fusedActivation ?? 'NONE'
   let range: { min: number; max: number }
   if (inp.type === 'INT8') {
     expectType(node, out, 'INT8')

@@ -104,6 +104,28 @@ export function computePadding(stride: number, dilation: number, inSize: number,
   return Math.floor(total / 2)
 }
 
+type WindowOption = 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'filterH' | 'filterW'
+
+/** Strides, dilations and pooling windows: 1 where the model leaves them out, and none below 1 (`what` names them in the error). */
+export function windowOptions<K extends WindowOption>(node: KernelNode, keys: readonly K[], what: string): Record<K, number> {
+  const values = {} as Record<K, number>
+  for (const key of keys) {
+    const value = node.options[key] ?? 1
+    if (value < 1) throw badModel(node, `has ${what} below 1`)
+    values[key] = value
+  }
+  return values
+}
+
+/** The leading padding of both axes: SAME pads as TFLite computes it, VALID (the default) does not. */
+export function padding2d(
+  node: KernelNode,
+  w: { strideH: number; strideW: number; dilationH: number; dilationW: number; inH: number; inW: number; filterH: number; filterW: number; outH: number; outW: number }
+): { padH: number; padW: number } {
+  if ((node.options.padding ?? 'VALID') !== 'SAME') return { padH: 0, padW: 0 }
+  return { padH: computePadding(w.strideH, w.dilationH, w.inH, w.filterH, w.outH), padW: computePadding(w.strideW, w.dilationW, w.inW, w.filterW, w.outW) }
+}
+
 /** TFLite's ComputeOutSize. */
 export function computeOutSize(padding: 'SAME' | 'VALID', inSize: number, filterSize: number, stride: number, dilation = 1): number {
   const effective = (filterSize - 1) * dilation + 1

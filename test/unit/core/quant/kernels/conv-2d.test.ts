@@ -57,4 +57,12 @@ describe('CONV_2D golden values', () => {
     )
     expect(runKernel(conv2d, n)).toEqual([31, 42, 53])
   })
+
+  it('refuses a stride or dilation below 1, and takes 1 for one left out', () => {
+    const conv = (options: Parameters<typeof node>[3]) =>
+      node('CONV_2D', [tensor('FLOAT32', [1, 1, 5, 1], [1, 2, 3, 4, 5]), tensor('FLOAT32', [1, 1, 2, 1], [1, 10]), null], [tensor('FLOAT32', [1, 1, 4, 1], null)], options)
+    expect(() => conv2d(conv({ padding: 'VALID', strideW: 0, strideH: 1 }))).toThrow(/has a stride or dilation below 1/)
+    expect(() => conv2d(conv({ padding: 'VALID', strideW: 1, strideH: 1, dilationH: 0 }))).toThrow(/has a stride or dilation below 1/)
+    expect(runKernel(conv2d, conv({ padding: 'VALID' }))).toEqual([21, 32, 43, 54])
+  })
 })

@@ -32,4 +32,12 @@ describe('MAX_POOL_2D golden values', () => {
     })
     expect(() => maxPool(n)).toThrow(/quantization/)
   })
+
+  it('refuses a stride or window below 1, and takes 1 for one left out', () => {
+    const pool = (options: Parameters<typeof node>[3]) =>
+      node('MAX_POOL_2D', [tensor('FLOAT32', [1, 1, 3, 1], [-1, -5, 2])], [tensor('FLOAT32', [1, 1, 3, 1], null)], options)
+    expect(() => maxPool(pool({ padding: 'VALID', strideW: 1, strideH: 1, filterW: 0, filterH: 1 }))).toThrow(/has a stride or window below 1/)
+    expect(() => maxPool(pool({ padding: 'VALID', strideW: -1, strideH: 1, filterW: 1, filterH: 1 }))).toThrow(/has a stride or window below 1/)
+    expect(runKernel(maxPool, pool({ padding: 'VALID' }))).toEqual([-1, -5, 2])
+  })
 })
