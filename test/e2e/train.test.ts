@@ -84,7 +84,10 @@ describe('Train in Chromium', () => {
     // A short training to the end, for the results.
     await page.getByTestId('epochs').fill('60')
     await page.getByTestId('start-training').click()
-    await expect.poll(() => page.getByTestId('job').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    // The state with the job's message, which is its error when it failed ('cancelled' is the job before it, until this one shows).
+    const ended = async (): Promise<string> => `${await page.getByTestId('job').getAttribute('data-state')}: ${await page.getByTestId('job-message').textContent()}`
+    await expect.poll(ended, { timeout: 60_000 }).toMatch(/^(done|failed):/)
+    expect(await ended()).toMatch(/^done:/)
     await page.getByTestId('results').waitFor()
     const acc = parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '')
     console.log(`test accuracy shown: ${acc} %`)
