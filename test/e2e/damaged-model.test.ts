@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTrainedFloatModel } from '../helpers/hello-firmware'
+import { writeTrainedFloatModel, writeHelloVariantIndex } from '../helpers/hello-firmware'
 import { startWebApp, type WebApp } from '../helpers/web-app'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
@@ -21,7 +21,7 @@ describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
     project = await helloServicesProject({ root: app.workDir })
     dir = project.dir
     const fp = await writeTrainedFloatModel(dir, 1)
-    writeFileSync(join(dir, 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
+    writeHelloVariantIndex(dir, fp)
     writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
     problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
   })

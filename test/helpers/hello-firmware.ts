@@ -1,7 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelJson } from '../../src/main/core/train/artifacts'
+import type { Services } from '../../src/main/services'
 import { ProjectService } from '../../src/main/services/project-service'
+import type { GenerateResult } from '../../src/shared/contract/deploy'
 import { currentLineage, dataFingerprint } from '../../src/main/storage/lineage'
 import { readWindowHeads } from '../../src/main/storage/samples'
 import { writeModelFolder } from '../../src/main/storage/model-io'
@@ -54,6 +56,16 @@ export async function writeTrainedFloatModel(dir: string, weight: number): Promi
   }
   await writeModelFolder(join(dir, 'models', 'float'), modelJson, new Float32Array([weight]).buffer)
   return (await currentLineage(dir)).model as string
+}
+
+/** Classify firmware of hello_int8 for a Nano 33 BLE (C runtime, PlatformIO), over any earlier one; allowStale builds it from an earlier model. */
+export function generateHelloClassify(services: Services, dir: string, allowStale = false): Promise<GenerateResult> {
+  return services.api.deploy.generate({ projectDir: dir, variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
+}
+
+/** models/variants/index.json listing the hello_int8 variant as made from the float model `sourceModel`. */
+export function writeHelloVariantIndex(dir: string, sourceModel: string): void {
+  writeFileSync(join(dir, 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel, latency: [] }], sweeps: [] }))
 }
 
 /**

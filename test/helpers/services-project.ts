@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { createServices, type Services } from '../../src/main/services'
-import { prepareHelloProject, writeSampleWindow } from './hello-firmware'
+import { prepareHelloProject, writeHelloVariantIndex, writeSampleWindow, writeTrainedFloatModel } from './hello-firmware'
 import { tempDir } from './tmp'
 
 /** The services as the CLI creates them and one project made through them, in a folder of their own. */
@@ -34,11 +34,13 @@ export async function servicesProject(name: string, folder: string, root?: strin
 
 /**
  * The hello_world project Deploy can build firmware for (prepareHelloProject), with dataset windows
- * aX = 1.5708 (w1) and, unless `windows` says otherwise, aX = 0 (w2).
+ * aX = 1.5708 (w1) and, unless `windows` says otherwise, aX = 0 (w2); `trained` adds a float model
+ * (weight 1) and lists hello_int8 as made from it.
  */
-export async function helloServicesProject(opts: { name?: string; folder?: string; root?: string; windows?: Array<[id: string, aX: number]> } = {}): Promise<ServicesProject> {
+export async function helloServicesProject(opts: { name?: string; folder?: string; root?: string; windows?: Array<[id: string, aX: number]>; trained?: boolean } = {}): Promise<ServicesProject> {
   const p = await servicesProject(opts.name ?? 'Hello', opts.folder ?? 'hello', opts.root)
   await prepareHelloProject(p.services.projects, p.dir)
   for (const [id, aX] of opts.windows ?? [['w1', 1.5708], ['w2', 0]]) writeSampleWindow(p.dir, id, aX)
+  if (opts.trained) writeHelloVariantIndex(p.dir, await writeTrainedFloatModel(p.dir, 1))
   return p
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Services } from '../../../src/main/services'
-import { writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
+import type { GenerateResult } from '../../../src/shared/contract/deploy'
+import { generateHelloClassify } from '../../helpers/hello-firmware'
 import { helloServicesProject, type ServicesProject } from '../../helpers/services-project'
 
 /** A damaged float model is a state with its reason in every step, never "no model" (issue #16). */
@@ -11,15 +12,11 @@ describe('a damaged float model is said to be damaged, not taken for no model', 
   let services: Services
   const dir = (): string => project.dir
   const modelDir = (): string => join(dir(), 'models', 'float')
-  const generate = (allowStale = false) =>
-    services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
+  const generate = (allowStale = false): Promise<GenerateResult> => generateHelloClassify(services, dir(), allowStale)
 
   beforeEach(async () => {
-    project = await helloServicesProject()
+    project = await helloServicesProject({ trained: true })
     services = project.services
-    const fp = await train(dir(), 1)
-    mkdirSync(join(dir(), 'models', 'variants'), { recursive: true })
-    writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
   })
   afterEach(() => project.dispose())
 

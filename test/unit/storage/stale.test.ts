@@ -1,8 +1,9 @@
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Services } from '../../../src/main/services'
-import { writeSampleWindow, writeTrainedFloatModel as train } from '../../helpers/hello-firmware'
+import type { GenerateResult } from '../../../src/shared/contract/deploy'
+import { writeSampleWindow, writeTrainedFloatModel as train, writeHelloVariantIndex, generateHelloClassify } from '../../helpers/hello-firmware'
 import { helloServicesProject, type ServicesProject } from '../../helpers/services-project'
 
 describe('stale means stale: variants, firmware and steps of an earlier model', () => {
@@ -10,15 +11,11 @@ describe('stale means stale: variants, firmware and steps of an earlier model', 
   let services: Services
   const dir = (): string => project.dir
   const steps = async (): Promise<Record<string, string>> => Object.fromEntries((await services.api.project.open(dir())).steps.map((s) => [s.id, s.state]))
-  const generate = (allowStale = false) =>
-    services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', overwrite: true, ...(allowStale ? { allowStale } : {}) })
+  const generate = (allowStale = false): Promise<GenerateResult> => generateHelloClassify(services, dir(), allowStale)
 
   beforeEach(async () => {
-    project = await helloServicesProject()
+    project = await helloServicesProject({ trained: true })
     services = project.services
-    const fp = await train(dir(), 1)
-    mkdirSync(join(dir(), 'models', 'variants'), { recursive: true })
-    writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
   })
   afterEach(() => project.dispose())
 
@@ -76,7 +73,7 @@ describe('stale means stale: variants, firmware and steps of an earlier model', 
 
     // Retrained and optimized again: the session measured the earlier model.
     const fp = await train(dir(), 2)
-    writeFileSync(join(dir(), 'models', 'variants', 'index.json'), JSON.stringify({ version: 1, floatAccuracy: null, variants: [{ name: 'hello_int8', sourceModel: fp, latency: [] }], sweeps: [] }))
+    writeHelloVariantIndex(dir(), fp)
     expect((await services.api.profile.list(dir()))[0].stale).toBe(true)
     expect((await services.api.profile.get(dir(), first)).stale).toBe(true)
     expect((await services.api.project.open(dir())).stale.profiles).toBe(1)
