@@ -41,19 +41,24 @@ export function writeSampleWindow(projectDir: string, id: string, aX: number, sp
   )
 }
 
-/**
- * A float model as Train writes it, fingerprinted with the project's current samples; its one
- * weight tells two trainings apart. Returns the model's lineage id.
- */
-export async function writeTrainedFloatModel(dir: string, weight: number): Promise<string> {
-  const modelJson: ModelJson = {
+/** A model.json with one float32 weight `w` in weights.bin, and the given metadata. */
+export function oneWeightModelJson(userDefinedMetadata: ModelJson['userDefinedMetadata']): ModelJson {
+  return {
     format: 'layers-model',
     generatedBy: 'test',
     convertedBy: null,
     modelTopology: {},
     weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
-    userDefinedMetadata: { dataFingerprint: dataFingerprint((await readWindowHeads(dir)).heads) }
+    userDefinedMetadata
   }
+}
+
+/**
+ * A float model as Train writes it, fingerprinted with the project's current samples; its one
+ * weight tells two trainings apart. Returns the model's lineage id.
+ */
+export async function writeTrainedFloatModel(dir: string, weight: number): Promise<string> {
+  const modelJson = oneWeightModelJson({ dataFingerprint: dataFingerprint((await readWindowHeads(dir)).heads) })
   await writeModelFolder(join(dir, 'models', 'float'), modelJson, new Float32Array([weight]).buffer)
   return (await currentLineage(dir)).model as string
 }

@@ -1,24 +1,16 @@
 import { promises as fs, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ModelJson } from '../../../src/main/core/train/artifacts'
 import { readFloatModelWindows } from '../../../src/main/storage/float-model'
 import { writeModelFolder } from '../../../src/main/storage/model-io'
-import { writeSampleWindow } from '../../helpers/hello-firmware'
+import { oneWeightModelJson, writeSampleWindow } from '../../helpers/hello-firmware'
 import { tempDir } from '../../helpers/tmp'
 
 /** Evaluate and Optimize read the float model, what training recorded, and the windows through readFloatModelWindows. */
 describe('readFloatModelWindows', () => {
   let tmp: ReturnType<typeof tempDir>
   const modelDir = (): string => join(tmp.dir, 'models', 'float')
-  const modelJson: ModelJson = {
-    format: 'layers-model',
-    generatedBy: 'test',
-    convertedBy: null,
-    modelTopology: {},
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }],
-    userDefinedMetadata: { classes: ['sine'], preprocessing: { method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [1] } }
-  }
+  const modelJson = oneWeightModelJson({ classes: ['sine'], preprocessing: { method: 'none', axes: ['aX'], windowLength: 1, offset: [0], scale: [1] } })
 
   beforeEach(async () => {
     tmp = tempDir()
