@@ -29,6 +29,7 @@ const TIMED_INTEGRATION = [
   'sim-firmware-board',
   'sim-follow',
   'sim-service',
+  'train-cli',
   'train-search',
   'train-worker',
   'web-sigterm'
