@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTrainedFloatModel, writeHelloVariantIndex } from '../helpers/hello-firmware'
-import { startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
@@ -32,10 +32,7 @@ describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
 
   it('the sidebar and the Deploy view say so, with the reason', async () => {
     const { page } = app
-    await page.goto(app.url)
-    await page.getByLabel('Project folder').fill(dir)
-    await page.getByLabel('Project folder').press('Enter')
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Hello')
+    await openProjectInUi(app, dir, 'Hello')
     expect((await page.getByTestId('float-model-damaged').textContent())?.trim()).toBe(problem)
     expect(await page.getByTestId('nav-train').getAttribute('title')).toBe(problem)
     expect(await page.getByTestId('nav-optimize').getAttribute('data-state')).toBe('blocked')

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePunchFlexProject } from '../helpers/train-fixture'
-import { startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 import { artifactsDir } from '../helpers/web-server'
 
 describe('Optimize in Chromium on the real punch/flex recordings', () => {
@@ -28,10 +28,7 @@ describe('Optimize in Chromium on the real punch/flex recordings', () => {
     const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 30, seed: 42, backend: 'wasm' })
     expect((await services.jobs.wait(jobId)).state).toBe('done')
 
-    await page.goto(app.url)
-    await page.getByLabel('Project folder').fill(project)
-    await page.getByLabel('Project folder').press('Enter')
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('punch-flex')
+    await openProjectInUi(app, project, 'punch-flex')
     await page.getByTestId('nav-optimize').click()
     await page.getByTestId('optimize-view').waitFor()
 

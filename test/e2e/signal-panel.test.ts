@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../src/main/services'
 import { readProjectFile } from '../../src/main/storage/project-store'
-import { startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 
 describe('the signal panel in Capture', { timeout: 240_000 }, () => {
   let app: WebApp
@@ -28,10 +28,7 @@ describe('the signal panel in Capture', { timeout: 240_000 }, () => {
 
   it('shows the spec and sets an axis unit the firmware then converts to', async () => {
     const { page } = app
-    await page.goto(app.url)
-    await page.getByLabel('Project folder').fill(dir)
-    await page.getByLabel('Project folder').press('Enter')
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Wrist')
+    await openProjectInUi(app, dir, 'Wrist')
     await page.getByTestId('nav-capture').click()
     const panel = page.getByTestId('signal-panel')
     await expect.poll(() => panel.getByTestId('signal-rate').textContent()).toBe('119 Hz (from you)')

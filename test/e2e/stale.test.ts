@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Services } from '../../src/main/services'
 import { writeTrainedFloatModel as train, writeHelloVariantIndex } from '../helpers/hello-firmware'
-import { startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a variant and a profile of an earlier model, in the browser', { timeout: 300_000 }, () => {
@@ -39,10 +39,7 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
 
   it('Deploy asks in a dialog: Esc cancels and writes nothing, Enter builds', async () => {
     const { page } = app
-    await page.goto(app.url)
-    await page.getByLabel('Project folder').fill(dir)
-    await page.getByLabel('Project folder').press('Enter')
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Hello')
+    await openProjectInUi(app, dir, 'Hello')
     await page.getByTestId('nav-deploy').click()
     await page.getByTestId('deploy-mode').selectOption('classify')
     await page.getByTestId('deploy-kind').selectOption('platformio')

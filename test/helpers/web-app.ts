@@ -123,3 +123,12 @@ export async function createProjectInUi(page: Page, name: string, folder: string
   await page.getByTestId('project-folder').press('Enter')
   await expect.poll(() => page.getByTestId('project-title').textContent()).toBe(name)
 }
+
+/** Loads the app and opens the project in `dir` through the picker's folder field, and waits until its title is shown. */
+export async function openProjectInUi(app: Pick<WebApp, 'page' | 'url'>, dir: string, title: string): Promise<void> {
+  const { page } = app
+  await page.goto(app.url)
+  await page.getByLabel('Project folder').fill(dir)
+  await page.getByLabel('Project folder').press('Enter')
+  await expect.poll(() => page.getByTestId('project-title').textContent()).toBe(title)
+}
