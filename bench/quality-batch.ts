@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     rows
   }
   console.log('\n' + markdown(report))
-  if (!process.argv.includes('--no-write')) {
+  if (!flag('no-write')) {
     writeBenchResult('quality-batch', report)
     writeFileSync(join(import.meta.dirname, 'results', 'quality-batch.md'), markdown(report))
   }

@@ -19,6 +19,7 @@ import type { SampleWindow } from '../src/shared/dataset'
 import type { PresetId } from '../src/shared/training'
 import { loadPunchFlex } from '../test/helpers/train-fixture'
 import { AXES, perform, sampleAt, shapeFor } from '../src/main/sim/gestures'
+import { benchArg, benchFlag } from './lib/args'
 import { median } from './lib/results'
 
 const AUGMENTED_WINDOWS = 1200
@@ -153,8 +154,7 @@ async function main(): Promise<void> {
   const nano = prepareData(nanoWindows(AUGMENTED_WINDOWS + 12, 11), ['punch', 'flex'], {}, 119, 0, 1)
   const big = prepareData([...augment(samples, AUGMENTED_WINDOWS, 7), ...samples.slice(0, 12).map((s) => ({ ...s, split: 'test' as const }))], ['punch', 'flex'], {}, 30, 0, 1)
   const rows: Row[] = []
-  const repeatAt = process.argv.indexOf('--repeat')
-  const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5
+  const repeat = Number(benchArg('repeat') ?? 5)
   const targetRuns: TargetRun[] = []
   let backends: TrainingBackend[] = ['wasm', 'cpu']
   try {
@@ -164,8 +164,7 @@ async function main(): Promise<void> {
     console.log('tfjs-node is not installed: measuring wasm and cpu only.')
   }
   // Direct runs can narrow it down: node --import tsx bench/train.ts --backends wasm
-  const only = process.argv.indexOf('--backends')
-  if (only > 0) backends = backends.filter((b) => process.argv[only + 1]?.split(',').includes(b))
+  if (benchFlag('backends')) backends = backends.filter((b) => benchArg('backends')?.split(',').includes(b))
   for (const backend of backends) {
     await initTrainingBackend(backend)
     const slow = backend === 'cpu'
