@@ -35,9 +35,9 @@ function writeWindow(dir: string, id: string, axes: string[], values: number[][]
 }
 
 async function readBoard(link: string): Promise<string[]> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const lines: string[] = []
-    void openSerialLines(link, 115200, { line: (l) => lines.push(l), end: () => resolve(lines) })
+    openSerialLines(link, 115200, { line: (l) => lines.push(l), end: () => resolve(lines) }).catch(reject)
   })
 }
 

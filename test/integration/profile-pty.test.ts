@@ -145,4 +145,20 @@ describe('profiling over a real pseudo-terminal', () => {
     expect(text.match(/^label:sine index:0 scores:1\.003 window:0$/gm)).toHaveLength(3)
     expect(text).not.toMatch(/inference:/)
   })
+
+  it('a reader that opens the link long after the start delay still gets the first lines (the board waits for the port, like while (!Serial))', async () => {
+    const fw = await new DeployService().generate({ projectDir: project, variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'classify', name: 'hello_late_reader' })
+    const build = await buildHostFirmware(fw.path)
+    const windows = await writeDatasetWindows(project, join(tmp.dir, 'late.txt'))
+    const board = await startVirtualBoard({ binary: build.binary, count: 2, rate: 0, startDelayMs: 100, windowsFile: windows!.file })
+    // A busy computer: the app opens the port 1.5 s after the link appears, well after the 100 ms delay.
+    await new Promise((r) => setTimeout(r, 1500))
+    const text = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      openSerialLines(board.link, 115200, { line: (l) => (out += l + '\n'), end: () => resolve(out) }).catch(reject)
+    })
+    expect(await board.exited).toBe(0)
+    expect(text).toMatch(/^Microforge virtual board: the generated firmware on/m)
+    expect(text.match(/^label:sine index:0 scores:1\.003 window:[01]$/gm)).toHaveLength(2)
+  })
 })

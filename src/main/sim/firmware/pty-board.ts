@@ -22,9 +22,10 @@ export interface VirtualBoardOptions {
   /** Where the pseudo-terminal's symlink goes (default: a temporary path). */
   link?: string
   /**
-   * Wait before the first line. Opening a serial port flushes what is queued, so a reader that opens
-   * the port right after the link appears needs the board to wait a moment, as boards do with
-   * `while (!Serial)`.
+   * Wait this long after the reader opens the port before the first line. The firmware starts only
+   * once the pseudo-terminal's other end is opened (socat's wait-slave, as boards wait with
+   * `while (!Serial)`), but opening a serial port flushes what is queued, so the board gives the
+   * reader's open a moment to finish.
    */
   startDelayMs?: number
 }
@@ -54,7 +55,9 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Runn
   }
   let child: ChildProcess
   try {
-    child = spawn('socat', [`PTY,link=${link},raw,echo=0`, `EXEC:${args.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    // wait-slave: socat starts the firmware only when a reader opens the link (checked every 20 ms),
+    // so nothing printed before the app opens the port is lost, however slow the app is to open it.
+    child = spawn('socat', [`PTY,link=${link},raw,echo=0,wait-slave,pty-interval=0.02`, `EXEC:${args.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
   } catch {
     throw socatMissing()
   }
