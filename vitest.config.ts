@@ -35,6 +35,11 @@ const TIMED_INTEGRATION = [
   'web-sigterm'
 ].map((name) => `test/integration/${name}.test.ts`)
 
+// expect.poll's own default is 1 s. On 2 cores with the lanes of `npm test` running at once (unit and
+// integration at nice 10), a page or service can take longer than that to get there; a condition that
+// is never met still fails, only later.
+const POLL = { poll: { timeout: 20_000, interval: 50 } }
+
 // One runner for every layer. Integration and e2e tests use real ptys, real worker
 // threads and a real Chromium, so they get longer timeouts.
 export default defineConfig({
@@ -43,6 +48,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          expect: POLL,
           include: ['test/unit/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ISOLATED_UNIT],
           isolate: false,
@@ -53,6 +59,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-isolated',
+          expect: POLL,
           include: ISOLATED_UNIT,
           environment: 'node',
           testTimeout: 30_000
@@ -61,6 +68,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          expect: POLL,
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...TIMED_INTEGRATION],
           environment: 'node',
@@ -71,6 +79,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration-timed',
+          expect: POLL,
           include: TIMED_INTEGRATION,
           environment: 'node',
           testTimeout: 180_000,
@@ -82,6 +91,7 @@ export default defineConfig({
         // The live TensorFlow Lite Micro oracle: `npm run test:tflm` only (needs MICROFORGE_TFLM), never `npm test`.
         test: {
           name: 'tflm',
+          expect: POLL,
           include: ['test/tflm/**/*.test.ts'],
           environment: 'node',
           testTimeout: 600_000,
@@ -92,6 +102,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          expect: POLL,
           include: ['test/e2e/**/*.test.ts'],
           // One `npm run web` and one Chromium for all files; each file gets its own context and folder.
           globalSetup: ['test/e2e/global-setup.ts'],
