@@ -96,7 +96,7 @@ describe('capture over a real pty (socat) with the real serialport binding', { t
     await write(board, '1,2\n1,2,3,4\nnan,1,2\n1,inf,2\n')
     await write(board, 'x'.repeat(10_000) + '\n')
     await write(board, '4,5,6\n')
-    await until(() => batches.reduce((a, b) => a + b.values.length, 0) >= 2, 5000, 'samples')
+    await until(() => batches.reduce((a, b) => a + b.values.length, 0) >= 2, 20_000, 'samples')
     const st = await device.status()
     expect(st.state).toBe('open')
     expect(st.stats).toMatchObject({ samples: 2, wrongColumns: 2, nonFinite: 2, overlong: 1 })
@@ -110,14 +110,14 @@ describe('capture over a real pty (socat) with the real serialport binding', { t
   it('ending the socat pair mid-recording: an error event, recording stops, finished windows are on disk', async () => {
     await device.open(pair.link, 921600)
     await write(board, 'aX,aY,aZ\n')
-    await until(() => statuses.some((s) => s.layout !== null), 5000, 'layout')
+    await until(() => statuses.some((s) => s.layout !== null), 20_000, 'layout')
     await device.startRecording({ project, label: 'punch', trigger: 'continuous', samples: 25, count: 100 })
     let text = ''
     for (let i = 0; i < 60; i++) text += `${i},0.5,1\n`
     await write(board, text)
-    await until(() => (recs.at(-1)?.windowsSaved ?? 0) >= 2, 5000, 'two windows')
+    await until(() => (recs.at(-1)?.windowsSaved ?? 0) >= 2, 20_000, 'two windows')
     await pair.close()
-    await until(() => recs.at(-1)?.state === 'failed', 5000, 'failed recording')
+    await until(() => recs.at(-1)?.state === 'failed', 20_000, 'failed recording')
     const last = recs.at(-1) as RecordingStatus
     expect(last.error).toMatchObject({ code: 'DEVICE_DISCONNECTED' })
     expect(last.error?.message).toMatch(/disconnected.*2 windows were saved; the one in progress \(10 samples\) was dropped/)

@@ -40,7 +40,7 @@ describe('microforge sim-board', { timeout: 25_000 }, () => {
       samples: '30',
       seed: '5'
     })
-    await until(() => existsSync(link), 5000, 'the pty link')
+    await until(() => existsSync(link), 20_000, 'the pty link')
 
     const projects = new ProjectService(path.join(tmp.dir, 'config'))
     const project = path.join(tmp.dir, 'p')
@@ -52,7 +52,7 @@ describe('microforge sim-board', { timeout: 25_000 }, () => {
     const device = new DeviceService({ bus, dataset })
     try {
       await device.open(link, 115200)
-      await until(async () => (await device.status()).layout !== null, 8000, 'the first gesture')
+      await until(async () => (await device.status()).layout !== null, 20_000, 'the first gesture')
       expect((await device.status()).layout?.axes).toEqual(['aX', 'aY', 'aZ', 'gX', 'gY', 'gZ'])
       await device.startRecording({ project, label: 'any', trigger: 'board', samples: 30, count: 3 })
       await until(() => recs.at(-1)?.state === 'done', 15_000, 'three windows')

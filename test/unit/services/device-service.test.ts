@@ -27,7 +27,7 @@ class FakePort implements SerialHandle {
   }
 }
 
-const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
+const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
   const end = Date.now() + ms
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out')
