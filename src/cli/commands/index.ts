@@ -9,6 +9,7 @@ import { projectCreate, projectInfo, projectSet } from './project'
 import { command as run } from './run'
 import { command as simBoard } from './sim-board'
 import { command as train } from './train'
+import { command as variants } from './variants'
 
 /** Every command of the `microforge` CLI. Add a command: export it from its file, list it here. */
-export const commands: CliCommand[] = [projectCreate, projectInfo, projectSet, importCommand, exportCommand, simBoard, train, inspect, run, generate, optimize, ...profileCommands]
+export const commands: CliCommand[] = [projectCreate, projectInfo, projectSet, importCommand, exportCommand, simBoard, train, inspect, run, variants, generate, optimize, ...profileCommands]

@@ -6,15 +6,17 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type RuntimeId, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
-import { MicroforgeError } from '../../shared/errors'
+import { describeError, MicroforgeError, toErrorData } from '../../shared/errors'
 import { defaultFirmwareName } from '../../shared/firmware-names'
 import { sensorRateWarning } from '../../shared/sensor-rates'
-import { cgModelFromTflite, type CgModel } from '../core/codegen/graph'
+import { cgModelFromParsed, type CgModel } from '../core/codegen/graph'
+import { parseTflite, type ParsedModel } from '../core/tflite/reader'
 import { generateCRuntimeModel } from '../core/codegen/c-runtime'
 import { cRuntimeFit, tflmFit, type MeasuredCSize } from '../core/codegen/fit'
 import { sketchLocation } from '../core/codegen/sketch-location'
 import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
+import { wrapFsError } from '../storage/atomic-fs'
 import { writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
 import { currentLineage, signalFingerprint, staleVariantNames, type FirmwareSource } from '../storage/lineage'
@@ -71,18 +73,30 @@ export class DeployService implements DeployApi {
     let names: string[]
     try {
       names = (await fs.readdir(dir)).filter((n) => n.endsWith('.tflite')).sort()
-    } catch {
-      return []
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return []
+      throw wrapFsError(err, dir)
     }
     const out: DeployVariant[] = []
     const stale = await staleVariantNames(resolve(projectDir), await currentLineage(resolve(projectDir)))
     for (const n of names) {
       const path = join(dir, n)
+      const name = basename(n, '.tflite')
+      let bytes: Uint8Array
       try {
-        const v = describe(basename(n, '.tflite'), path, await fs.readFile(path)).variant
+        bytes = new Uint8Array(await fs.readFile(path))
+      } catch (err) {
+        // Deleted since the listing: gone, not damaged.
+        if ((err as { code?: string }).code === 'ENOENT') continue
+        out.push(unusableVariant(name, path, 0, stale.has(name), describeError(toErrorData(wrapFsError(err, path)))))
+        continue
+      }
+      try {
+        const v = describe(name, path, bytes, true).variant
         out.push({ ...v, stale: stale.has(v.name) })
-      } catch {
-        // A damaged file is skipped here; generate() reports it with a next step when chosen.
+      } catch (err) {
+        // Listed with its reason, never left out: Deploy shows it and refuses to build from it.
+        out.push(unusableVariant(name, path, bytes.byteLength, stale.has(name), describeError(toErrorData(err))))
       }
     }
     return out
@@ -205,7 +219,8 @@ export class DeployService implements DeployApi {
     let bytes: Uint8Array
     try {
       bytes = new Uint8Array(await fs.readFile(path))
-    } catch {
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, path)
       const available = (await this.variants(projectDir)).map((v) => v.name)
       throw new MicroforgeError(
         'NOT_FOUND',
@@ -213,17 +228,37 @@ export class DeployService implements DeployApi {
         available.length ? `Choose one of: ${available.join(', ')}.` : 'Create a variant in the Optimize step first, or give the path of a .tflite file.'
       )
     }
-    return describe(asPath ? basename(path, '.tflite') : variant, path, bytes)
+    // A path the user gave keeps the reader's own advice; a project's variant is rebuilt by Optimize.
+    return describe(asPath ? basename(path, '.tflite') : variant, path, bytes, !asPath)
   }
 }
 
-function describe(name: string, path: string, bytes: Uint8Array): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
-  const graph = cgModelFromTflite(bytes)
+/**
+ * A variant's graph and facts. `inProject`: a file that is not a readable .tflite is a damaged
+ * variant (PROJECT_CORRUPT, rebuilt by Optimize); a readable model firmware cannot be made from
+ * keeps the code generator's reason.
+ */
+function describe(name: string, path: string, bytes: Uint8Array, inProject: boolean): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
+  let parsed: ParsedModel
+  try {
+    parsed = parseTflite(bytes)
+  } catch (err) {
+    if (!inProject) throw err
+    const text = (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
+    const reason = /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text
+    throw new MicroforgeError('PROJECT_CORRUPT', `The file ${path} is damaged: ${reason}.`, `Run Optimize again to rebuild ${name}.`)
+  }
+  const graph = cgModelFromParsed(parsed)
   return {
     variant: { name, path, bytes: bytes.byteLength, precision: precisionOf(graph), ops: [...new Set(graph.operators.map((o) => o.op))], stale: false },
     graph,
     bytes
   }
+}
+
+/** A variant whose file cannot be read or built from, listed with why (`problem`) instead of left out. */
+function unusableVariant(name: string, path: string, bytes: number, stale: boolean, problem: string): DeployVariant {
+  return { name, path, bytes, precision: 'unknown', ops: [], stale, problem }
 }
 
 function run(cmd: string, args: string[]): Promise<string> {

@@ -16,11 +16,16 @@ export interface DeployVariant {
   /** Absolute path of the .tflite. */
   path: string
   bytes: number
-  /** 'int8' when every activation is int8 (the C runtime can run it), else 'float32', 'hybrid', 'float16'. */
-  precision: 'int8' | 'float32' | 'hybrid' | 'float16' | 'mixed'
+  /** 'int8' when every activation is int8 (the C runtime can run it), else 'float32', 'hybrid', 'float16'; 'unknown' when the file cannot be read (see problem). */
+  precision: 'int8' | 'float32' | 'hybrid' | 'float16' | 'mixed' | 'unknown'
   ops: string[]
   /** Made from an earlier model, or from one trained before the data changed. */
   stale: boolean
+  /**
+   * Set when no firmware can be made from this file: why, and the next step ("The file ... is
+   * damaged: .... Run Optimize again to rebuild ptq."). fit and generate refuse it with the same reason.
+   */
+  problem?: string
 }
 
 export interface FitPart {
@@ -98,7 +103,7 @@ export interface GenerateResult {
 
 export interface DeployApi {
   boards(): Promise<BoardInfo[]>
-  /** The .tflite variants in <project>/models/variants/. */
+  /** The .tflite variants in <project>/models/variants/; one that cannot be read is listed with its problem, never left out. */
   variants(projectDir: string): Promise<DeployVariant[]>
   /** Flash and RAM of both runtimes for a variant on a board. */
   fit(projectDir: string, variant: string, target: TargetId): Promise<FitReport>
