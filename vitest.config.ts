@@ -29,7 +29,6 @@ const TIMED_INTEGRATION = [
   'sim-firmware-board',
   'sim-follow',
   'sim-service',
-  'train-cli',
   'train-search',
   'train-worker',
   'web-sigterm'

@@ -16,6 +16,15 @@ export interface SearchRequest {
 
 export const DEFAULT_SEARCH_BUDGET_SECONDS = 60
 
+/**
+ * The first model of a search trains at least this many epochs, and past that until its training
+ * loss falls below chance, even when the budget has ended: a busy computer or a short budget then
+ * ends with a model (and says how far over the budget it went) instead of with nothing. On the
+ * punch/flex gestures the first model (the 1D CNN) is below chance by epoch 2 to 3 and at 80 to
+ * 100 % validation accuracy by epoch 4 to 10, depending on the seed.
+ */
+export const FIRST_MODEL_MIN_EPOCHS = 10
+
 export const searchRequestSchema = z
   .object({
     budgetSeconds: z.number().min(5).max(3600).optional(),
@@ -61,6 +70,11 @@ export interface CandidateResult extends SearchCandidate {
   /** Stopped by the end of the budget rather than by early stopping or its epoch count. */
   cutShort: boolean
   /**
+   * Only on the first model, when it trained past the search's deadline to reach its minimum
+   * (FIRST_MODEL_MIN_EPOCHS, then a loss below chance): how long it trained after the deadline.
+   */
+  overtimeMs?: number
+  /**
    * Only for leaders tied on validation accuracy when the budget had time left: the same
    * configuration trained again on other folds of the training windows (never the test split),
    * with accuracy and loss pooled over its own validation split and those folds. Ranks before
@@ -88,6 +102,11 @@ export interface SearchResult {
   bestId: string
   /** Cancelled by the user: the best of the candidates that had finished was kept. */
   stoppedByUser?: boolean
+  /**
+   * How much longer than budgetMs the search took, when the first model's minimum training
+   * (FIRST_MODEL_MIN_EPOCHS) ran past the budget. The reason says so too.
+   */
+  overBudgetMs?: number
   /** Why the best was chosen, in words. */
   reason: string
   /** The best candidate as the project's model (also saved as models/float/training.json). */

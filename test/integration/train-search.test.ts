@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { JobUpdate } from '../../src/shared/contract/jobs'
-import type { SearchProgress, SearchResult } from '../../src/shared/search'
+import { FIRST_MODEL_MIN_EPOCHS, type SearchProgress, type SearchResult } from '../../src/shared/search'
 import { makePunchFlexProject } from '../helpers/train-fixture'
 import { tempDir } from '../helpers/tmp'
 
@@ -27,8 +27,7 @@ describe('model search within a budget', () => {
   it('keeps to its budget, reports each candidate live, and saves the best as the project model', async () => {
     // Short enough that some of the 14 candidates never start, even on an idle machine (all 14 took ~7.5 s
     // there, and a small validation split stops the first pass at 40 % of the time). Not the 5 s minimum:
-    // the budget includes starting the worker (2-4.5 s here), and 5 s then leaves one epoch, which
-    // correctly ends "the budget ended before any model learnt".
+    // the budget includes starting the worker (2-4.5 s here), and 5 s then leaves only the first model.
     const budgetSeconds = 12
     const started = Date.now()
     const { jobId } = await services.training.search(project, { budgetSeconds, board: 'nano33ble' })
@@ -54,6 +53,35 @@ describe('model search within a budget', () => {
     expect(saved?.options.learningRate).toBe(r.candidates[0].learningRate)
     expect(saved?.preprocessing.method).toBe(r.candidates[0].preprocessing)
     expect(r.reason).toMatch(/best validation accuracy/)
+  })
+
+  it('with a budget already spent, still saves one model trained at least its minimum epochs and says how far over the budget it went', async () => {
+    // 1 ms (below what the contract lets a user ask for) is spent before the worker starts, on any machine:
+    // the same as a busy computer that starts the worker after a short budget, without depending on its speed.
+    const { jobId } = await services.training.search(project, { budgetSeconds: 0.001, seed: 5 })
+    const updates = collect(jobId)
+    const done = await services.jobs.wait(jobId)
+    expect(done.error).toBeUndefined()
+    expect(done.state).toBe('done')
+    const r = done.result as SearchResult
+    expect(r.candidates).toHaveLength(1)
+    expect(r.skipped).toBe(13)
+    const first = r.candidates[0]
+    expect(first.id).toMatch(/^cnn1d-w1-lr0\.002-/)
+    expect(first.epochsRun).toBeGreaterThanOrEqual(FIRST_MODEL_MIN_EPOCHS)
+    expect(first.collapsed).toBe(false)
+    expect(first.overtimeMs).toBeGreaterThan(0)
+    expect(r.overBudgetMs).toBe(r.elapsedMs - r.budgetMs)
+    expect(r.reason).toMatch(/^The search took \d+\.\d s longer than its budget to train one model: the first model always trains at least 10 epochs and until it learns \(this one trained \d+\)/)
+    expect(r.reason).toMatch(/best validation accuracy/)
+    // Said while it happens too, on the progress line of that model.
+    const live = updates.filter((u) => u.state === 'running' && (u.data as SearchProgress | undefined)?.tried?.length)
+    expect(live.map((u) => u.message)).toEqual([expect.stringMatching(/^Tried 1: cnn1d x1.*\(\d+\.\d s over the budget: the first model always trains at least 10 epochs\)$/)])
+    // Saved as the project's model, with the epochs it trained.
+    const saved = await services.training.result(project)
+    expect(saved?.options.seed).toBe(5)
+    expect(saved?.history.length).toBe(first.epochsRun)
+    expect(saved?.testAccuracy).toBe(r.train.testAccuracy)
   })
 
   it('cancel after a candidate finished stops between batches and keeps the best so far as the project model', async () => {

@@ -13,6 +13,8 @@ export interface SearchOutput {
   board: TargetId
   budgetSeconds: number
   elapsedSeconds: number
+  /** Set when the first model's minimum training ran past the budget: by how much (the reason says why). */
+  overBudgetSeconds?: number
   bestId: string
   reason: string
   testAccuracy: number
@@ -51,6 +53,7 @@ export async function runSearchCommand(ctx: CliContext, dir: string, opts: Recor
     board: r.board,
     budgetSeconds: r.budgetMs / 1000,
     elapsedSeconds: Math.round(r.elapsedMs / 100) / 10,
+    ...(r.overBudgetMs ? { overBudgetSeconds: Math.max(0.1, Math.round(r.overBudgetMs / 100) / 10) } : {}),
     bestId: r.bestId,
     reason: r.reason,
     testAccuracy: r.train.testAccuracy,
@@ -85,7 +88,7 @@ export function formatSearch(r: SearchOutput): string {
       `${String(i + 1).padStart(2)}. ${`${c.preset} x${c.width}`.padEnd(11)} lr ${String(c.learningRate).padEnd(7)} ${c.preprocessing.padEnd(13)} val ${pct(c.valAccuracy).padStart(6)}${c.recheck ? ` (re-check ${pct(c.recheck.accuracy)} over ${c.recheck.folds} folds)` : ''}  test ${pct(c.testAccuracy).padStart(6)}  ${String(Math.ceil(c.flashBytes / 1024)).padStart(4)} KB  ${String(Math.ceil(c.ramBytes / 1024)).padStart(4)} KB RAM  ${c.latencyMs.toFixed(1).padStart(6)} ms${c.fits ? '' : '  (does not fit)'}${c.collapsed ? '  (did not learn)' : ''}`
   )
   return [
-    `Searched ${r.candidates.length} models in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,
+    `Searched ${r.candidates.length} models in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.overBudgetSeconds ? `, ${r.overBudgetSeconds} s over` : ''}${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,
     ...rows,
     '',
     r.reason,

@@ -6,6 +6,7 @@ import { DEFAULT_SEARCH_BUDGET_SECONDS, type CandidateResult, type SearchProgres
 import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
 import { resolveOptions } from '../core/train/options'
 import { prepareData, type PreparedData } from '../core/train/prepare'
+import { overBudgetMs, overBudgetNote, overBudgetProgress, searchFailure } from '../core/train/search-report'
 import type { SearchSets } from '../core/train/search-run'
 import { rankCandidates, scaledSpec, searchCandidates } from '../core/train/search-space'
 import { summarizeSpec } from '../core/train/summary'
@@ -81,7 +82,8 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
           inputShape: fitted.inputShape,
           classes: fitted.classes,
           board,
-          deadline: started + Math.max(1000, budgetMs - RESERVE_MS),
+          // A budget already spent (a late worker, a busy machine) still trains the first model: search-run.ts.
+          deadline: started + Math.max(0, budgetMs - RESERVE_MS),
           seed: options.seed,
           patience: SEARCH_PATIENCE,
           balanceClasses: options.balanceClasses
@@ -101,7 +103,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
           const bestVal = Math.max(...progress.tried.map((c) => c.valAccuracy))
           ctx.report(
             Math.min(0.99, progress.elapsedMs / budgetMs),
-            `Tried ${msg.tried}: ${r.preset} x${r.width}, lr ${r.learningRate}, ${r.preprocessing}: validation ${pct(r.valAccuracy)} (best so far ${pct(bestVal)})`,
+            `Tried ${msg.tried}: ${r.preset} x${r.width}, lr ${r.learningRate}, ${r.preprocessing}: validation ${pct(r.valAccuracy)} (best so far ${pct(bestVal)})${overBudgetProgress(overBudgetMs([r], progress.elapsedMs, budgetMs))}`,
             { ...progress, tried: [...progress.tried] },
             Math.max(0, budgetMs - progress.elapsedMs)
           )
@@ -110,26 +112,25 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
       const data = prepared[out.candidates.find((c) => c.id === out.bestId)!.preprocessing]!
       const ranked = rankCandidates(out.candidates, data.val?.y.length ?? 0)
       const best = ranked[0]
-      if (best.collapsed && best.cutShort) {
-        throw new MicroforgeError('INVALID_ARGUMENT', `The budget ended before any model learnt (${ranked.length} tried, the last stopped after ${best.epochsRun} epochs). Nothing was saved.`, 'Give the search more time: a budget of 60 s or more.')
-      }
-      if (best.collapsed) {
-        throw new MicroforgeError('MODEL_ERROR', `None of the ${ranked.length} models tried learnt: every training loss stayed at chance. Nothing was saved.`, 'Check that the classes differ in the recordings (Capture step), or record more windows.')
-      }
+      const failure = searchFailure(ranked, candidates.length - ranked.length, out.stoppedByUser)
+      if (failure) throw failure
       const spec = scaledSpec(best.preset, best.width)
       const resultOptions: TrainOptions = { ...options, spec, epochs: best.epochs, batchSize: best.batchSize, learningRate: best.learningRate, earlyStoppingPatience: SEARCH_PATIENCE, preprocessing: { ...options.preprocessing, method: best.preprocessing } }
       const train = trainResultOf(dir, out, data, resultOptions, summarizeSpec(spec, data.inputShape, data.classes.length), started)
       await host.save(dir, out, train)
       const fits = best.fits ? `fits the ${board.name} (${Math.ceil(best.flashBytes / 1024)} KB weights, ${Math.ceil(best.ramBytes / 1024)} KB activations, about ${best.latencyMs.toFixed(1)} ms)` : `does not fit the ${board.name} (${best.misfit}), and none that fits did better`
+      const elapsedMs = Date.now() - started
+      const overMs = overBudgetMs(ranked, elapsedMs, budgetMs)
       const result: SearchResult = {
         board: board.id,
         budgetMs,
-        elapsedMs: Date.now() - started,
+        elapsedMs,
         candidates: ranked,
         skipped: out.skipped,
         bestId: best.id,
         stoppedByUser: out.stoppedByUser,
-        reason: `${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried${recheckNote(ranked)} and ${fits}.`,
+        ...(overMs > 0 ? { overBudgetMs: overMs } : {}),
+        reason: `${overBudgetNote(overMs, ranked)}${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried${recheckNote(ranked)} and ${fits}.`,
         train
       }
       return result

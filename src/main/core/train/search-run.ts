@@ -1,6 +1,6 @@
 import type { BoardInfo } from '../../../shared/boards'
 import { MicroforgeError } from '../../../shared/errors'
-import type { CandidateResult, SearchCandidate } from '../../../shared/search'
+import { FIRST_MODEL_MIN_EPOCHS, type CandidateResult, type SearchCandidate } from '../../../shared/search'
 import type { EpochMetrics, PreprocessingMethod } from '../../../shared/training'
 import { estimateLatency } from '../cost/latency'
 import type * as tf from '@tensorflow/tfjs'
@@ -69,13 +69,26 @@ function loopConfig(cfg: SearchConfig, c: SearchCandidate, train: WindowSet): Tr
 }
 
 /**
+ * Whether the first model may stop at the deadline: it has diverged (a loss that is not a number
+ * will not recover), or it has trained its minimum epochs and its loss is below chance.
+ */
+export function firstModelReady(history: EpochMetrics[], chance: number): boolean {
+  const last = history[history.length - 1]
+  if (last && !Number.isFinite(last.loss)) return true
+  return history.length >= FIRST_MODEL_MIN_EPOCHS && !collapsed(history, chance)
+}
+
+/**
  * Trains candidates one after another until the budget is spent: a candidate starts only when the
  * time left is at least half of what candidates took so far, and one still training when the
  * budget ends stops at the end of its epoch with its best weights (so the budget holds to about
- * one epoch). With time left after every candidate, the leaders tied on validation accuracy are
- * re-checked on other folds of the training windows (search-recheck.ts). Cancel stops between
- * batches: the candidate in training is dropped and the run ends with the best finished one, or
- * throws CANCELLED when none has finished yet. The test split is evaluated for the report only.
+ * one epoch). The first candidate always runs and, past the deadline, trains on until
+ * firstModelReady (or its own epoch count), recording how long it ran over (overtimeMs), so a late
+ * worker or a busy machine still ends with a model that learnt. With time left after every
+ * candidate, the leaders tied on validation accuracy are re-checked on other folds of the training
+ * windows (search-recheck.ts). Cancel stops between batches: the candidate in training is dropped
+ * and the run ends with the best finished one, or throws CANCELLED when none has finished yet. The
+ * test split is evaluated for the report only.
  */
 export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<SearchRun> {
   const now = hooks.now ?? (() => Date.now())
@@ -100,9 +113,10 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     if (hooks.cancelled()) return finish(best, true)
     const left = deadline - now()
     const typical = results.length ? spent / results.length : 0
-    // The first candidate always runs (at least one epoch), so a busy machine that starts the worker late
-    // still gets a model rather than "the budget ended" for a budget the user chose in good faith.
-    if (results.length > 0 && (left <= 0 || left < typical * 0.5 || (results.length >= 3 && now() >= firstPassEnd))) {
+    // The first candidate always runs (see firstModelReady), so a busy machine that starts the worker late
+    // still gets a model rather than nothing for a budget the user chose in good faith.
+    const first = results.length === 0
+    if (!first && (left <= 0 || left < typical * 0.5 || (results.length >= 3 && now() >= firstPassEnd))) {
       skipped++
       continue
     }
@@ -110,9 +124,25 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     if (!sets) continue
     const t0 = now()
     const lc = loopConfig(cfg, c, sets.train)
+    const chance = chanceLoss(sets.train.y, cfg.classes.length, cfg.balanceClasses)
+    const epochs: EpochMetrics[] = []
+    let heldPastDeadline = false
+    const shouldStop = (): boolean => {
+      if (now() < deadline) return false
+      if (!first || firstModelReady(epochs, chance)) return true
+      heldPastDeadline = true
+      return false
+    }
     let run: TrainLoopResult
     try {
-      run = await trainLoop(lc, sets.train, sets.val, { cancelled: hooks.cancelled, onEpoch: yieldToMessages, shouldStop: () => now() >= deadline })
+      run = await trainLoop(lc, sets.train, sets.val, {
+        cancelled: hooks.cancelled,
+        onEpoch: (m) => {
+          epochs.push(m)
+          return yieldToMessages()
+        },
+        shouldStop
+      })
     } catch (err) {
       if (err instanceof MicroforgeError && err.code === 'CANCELLED') return finish(best, true)
       throw err
@@ -126,7 +156,8 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     const costs = int8Costs(lc.spec, cfg.inputShape, cfg.classes.length)
     const latency = estimateLatency(layersModelToIR(run.model, cfg.classes), 'int8').find((l) => l.target === cfg.board.id)
     const misfit = fitOnBoard(costs, cfg.board)
-    const trainMs = now() - t0
+    const t1 = now()
+    const trainMs = t1 - t0
     const result: CandidateResult = {
       ...c,
       valAccuracy: val.accuracy,
@@ -138,8 +169,9 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
       fits: misfit === null,
       misfit,
       trainMs,
-      collapsed: collapsed(run.history, chanceLoss(sets.train.y, cfg.classes.length, cfg.balanceClasses)),
-      cutShort: now() >= deadline && run.history.length < c.epochs
+      collapsed: collapsed(run.history, chance),
+      cutShort: now() >= deadline && run.history.length < c.epochs,
+      ...(heldPastDeadline && t1 > Math.max(deadline, t0) ? { overtimeMs: t1 - Math.max(deadline, t0) } : {})
     }
     spent += trainMs
     results.push(result)

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BOARDS } from '../../../../src/shared/boards'
-import type { SearchCandidate } from '../../../../src/shared/search'
+import { FIRST_MODEL_MIN_EPOCHS, type SearchCandidate } from '../../../../src/shared/search'
 import { initTrainingBackend } from '../../../../src/main/core/train/backend'
 import { mulberry32 } from '../../../../src/main/core/train/rng'
-import { runSearch } from '../../../../src/main/core/train/search-run'
+import { searchFailure } from '../../../../src/main/core/train/search-report'
+import { runSearch, type SearchConfig } from '../../../../src/main/core/train/search-run'
 import type { WindowSet } from '../../../../src/main/core/train/train-loop'
 
 const T = 8
@@ -21,31 +22,62 @@ const candidates: SearchCandidate[] = [
   { id: 'second', preset: 'dense', width: 0.4, learningRate: 0.01, epochs: 5, batchSize: 8, preprocessing: 'zscore' }
 ]
 
+/** Windows that carry no class at all: every x is 0, so no model can do better than chance. */
+function blank(n: number): WindowSet {
+  const y = Array.from({ length: n }, (_, i) => i % 2)
+  return { x: new Float32Array(n * T * C), y, ids: y.map((_, i) => `b${i}`) }
+}
+
+function spent(list: SearchCandidate[], sets: SearchConfig['sets']): SearchConfig {
+  // The deadline has passed before the search starts, as when a loaded machine starts the worker late.
+  return { candidates: list, sets, inputShape: [T, C], classes: ['a', 'b'], board: BOARDS.nano33ble, deadline: 0, seed: 1, patience: 0, balanceClasses: true }
+}
+
 describe('a search keeps to its deadline', () => {
   beforeAll(async () => {
     await initTrainingBackend('wasm')
   })
 
-  it('still trains the first candidate (one epoch) and skips the rest, instead of ending with no model', async () => {
-    // A loaded machine can start the worker after the budget the service computed has passed.
-    const run = await runSearch(
-      {
-        candidates,
-        sets: { zscore: { train: windows(24, 1), val: windows(8, 2), test: windows(8, 3) } },
-        inputShape: [T, C],
-        classes: ['a', 'b'],
-        board: BOARDS.nano33ble,
-        deadline: Date.now() - 1000,
-        seed: 1,
-        patience: 0,
-        balanceClasses: true
-      },
-      { cancelled: () => false, onCandidate: () => undefined }
-    )
+  // The test's clock is already past the deadline and moves 1 ms per reading, whatever the machine's
+  // speed: what the search does depends only on its rules.
+  const lateClock = (): (() => number) => {
+    let t = 1000
+    return () => t++
+  }
+
+  it('with the budget already spent, still trains the first candidate its minimum epochs, says how long it ran over, and skips the rest', async () => {
+    const long = candidates.map((c) => ({ ...c, epochs: 40 }))
+    const run = await runSearch(spent(long, { zscore: { train: windows(24, 1), val: windows(8, 2), test: windows(8, 3) } }), { cancelled: () => false, onCandidate: () => undefined, now: lateClock() })
     expect(run.best?.result.id).toBe('first')
     expect(run.results.map((r) => r.id)).toEqual(['first'])
     expect(run.skipped).toBe(1)
-    expect(run.results[0].cutShort).toBe(true)
+    const first = run.results[0]
+    // At least the minimum, and no more than needed once it learnt: the budget still ends it early.
+    expect(first.epochsRun).toBeGreaterThanOrEqual(FIRST_MODEL_MIN_EPOCHS)
+    expect(first.epochsRun).toBeLessThan(40)
+    expect(first.collapsed).toBe(false)
+    expect(first.valAccuracy).toBeGreaterThanOrEqual(0.75)
+    expect(first.cutShort).toBe(true)
+    expect(first.overtimeMs).toBeGreaterThan(0)
+    expect(first.overtimeMs).toBe(first.trainMs)
+    run.best!.model.dispose()
+  }, 60_000)
+
+  it('a first candidate with fewer epochs than the minimum trains them all; the one after it still keeps to the deadline', async () => {
+    const run = await runSearch(spent(candidates, { zscore: { train: windows(24, 1), val: windows(8, 2), test: windows(8, 3) } }), { cancelled: () => false, onCandidate: () => undefined, now: lateClock() })
+    expect(run.results.map((r) => [r.id, r.epochsRun, r.cutShort])).toEqual([['first', 5, false]])
+    expect(run.skipped).toBe(1)
+    run.best!.model.dispose()
+  }, 60_000)
+
+  it('a first candidate that cannot learn trains all its epochs past the deadline, and the search reports that model\'s failure, not the budget', async () => {
+    const few = candidates.map((c) => ({ ...c, epochs: FIRST_MODEL_MIN_EPOCHS + 4 }))
+    const run = await runSearch(spent(few, { zscore: { train: blank(24), val: blank(8), test: blank(8) } }), { cancelled: () => false, onCandidate: () => undefined, now: lateClock() })
+    expect(run.results.map((r) => [r.id, r.epochsRun, r.collapsed, r.cutShort])).toEqual([['first', FIRST_MODEL_MIN_EPOCHS + 4, true, false]])
+    const err = searchFailure(run.results, run.skipped, false)
+    expect(err?.code).toBe('MODEL_ERROR')
+    expect(err?.message).toBe(`The first model did not learn: its training loss never fell below chance in the ${FIRST_MODEL_MIN_EPOCHS + 4} epochs it trained, and the budget left no time for the other 1. Nothing was saved.`)
+    expect(err?.hint).toMatch(/Capture step/)
     run.best!.model.dispose()
   }, 60_000)
 
