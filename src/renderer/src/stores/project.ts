@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { ProjectPatch, ProjectSummary, RecentProject } from '../../../shared/contract/project'
 import type { StepId } from '../../../shared/steps'
 import { api } from '../api'
-import { guardedBy } from '../composables/reported'
+import { guardedBy, reported } from '../composables/reported'
 
 const LAST_PROJECT = 'microforge.lastProject'
 const LAST_STEP = 'microforge.lastStep'
@@ -47,8 +47,10 @@ export const useProjectStore = defineStore('project', () => {
     }
   }
 
+  // Reading the recent list does not make the store busy: the create and open forms stay usable
+  // while it loads (a disabled default button would swallow the user's Enter without a word).
   async function loadRecent(): Promise<void> {
-    const r = await guarded(() => api.project.recent())
+    const r = await reported(() => api.project.recent())
     if (r) recent.value = r
   }
 

@@ -1,0 +1,47 @@
+/**
+ * The picker in Chromium while the app is still reading the recent-projects list (a slow disk, a
+ * busy computer): the create form takes the user's Enter at once. The list's reply is held back
+ * on the page's WebSocket until the project is open, so the test does not depend on timing.
+ */
+import { join } from 'node:path'
+import type { WebSocketRoute } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebApp, type WebApp } from '../helpers/web-app'
+
+describe('the create form while the recent list is loading', () => {
+  let app: WebApp
+
+  beforeAll(async () => {
+    app = await startWebApp()
+  })
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('Enter in the folder field creates and opens the project before the recent list has arrived', async () => {
+    const { page } = app
+    const held: string[] = []
+    let server: WebSocketRoute | null = null
+    await page.routeWebSocket(/\/rpc\?token=/, (ws) => {
+      const upstream = ws.connectToServer()
+      server = upstream
+      ws.onMessage((m) => {
+        const text = String(m)
+        if (text.includes('"project.recent"')) held.push(text)
+        else upstream.send(text)
+      })
+      upstream.onMessage((m) => ws.send(m))
+    })
+    await page.goto(app.url)
+    await page.getByTestId('create-form').waitFor()
+    await expect.poll(() => held.length).toBeGreaterThan(0)
+    await page.getByTestId('project-name').fill('Early')
+    await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'early'))
+    await page.getByTestId('project-folder').press('Enter')
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
+    expect(held.length).toBeGreaterThan(0)
+    // The held request goes out at last; its reply changes nothing on screen.
+    for (const text of held.splice(0)) server!.send(text)
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
+  })
+})
