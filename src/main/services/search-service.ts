@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { BOARDS } from '../../shared/boards'
 import type { JobStarted } from '../../shared/contract/jobs'
 import { MicroforgeError } from '../../shared/errors'
-import { DEFAULT_SEARCH_BUDGET_SECONDS, type CandidateResult, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
+import { DEFAULT_SEARCH_BUDGET_SECONDS, FIRST_MODEL_MIN_EPOCHS, type CandidateResult, type SearchProgress, type SearchRequest, type SearchResult } from '../../shared/search'
 import type { PreprocessingMethod, TrainOptions, TrainResult } from '../../shared/training'
 import { resolveOptions } from '../core/train/options'
 import { prepareData, type PreparedData } from '../core/train/prepare'
@@ -92,6 +92,11 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
       }
       const progress: SearchProgress = { tried: [], planned: candidates.length, elapsedMs: 0, budgetMs }
       ctx.report(0, `Trying up to ${candidates.length} models within ${Math.round(budgetMs / 1000)} s…`, progress, budgetMs)
+      // The first model trains on past the budget (search-run.ts): say so while it does, not "0 s left".
+      const budgetEnd = setTimeout(() => {
+        if (progress.tried.length) return
+        ctx.report(0.99, `The budget has ended; the first model trains on to at least ${FIRST_MODEL_MIN_EPOCHS} epochs, and until it learns, so there is a model to keep…`, { ...progress, tried: [], elapsedMs: Date.now() - started }, 0)
+      }, budgetMs)
       const out = await runWorker<SearchWorkerResult, WorkerOut>('train-worker', req, {
         signal: ctx.signal,
         onCancel: () => Atomics.store(cancelFlag, 0, 1),
@@ -108,7 +113,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
             Math.max(0, budgetMs - progress.elapsedMs)
           )
         }
-      })
+      }).finally(() => clearTimeout(budgetEnd))
       const data = prepared[out.candidates.find((c) => c.id === out.bestId)!.preprocessing]!
       const ranked = rankCandidates(out.candidates, data.val?.y.length ?? 0)
       const best = ranked[0]
