@@ -26,6 +26,8 @@ export interface StepFacts {
   /** The signal spec's sample rate is known (measured, read from timestamps, or given). */
   rateKnown?: boolean
   sampleCount: number
+  /** Window files that cannot be read: Train refuses until they are deleted or restored. */
+  damagedWindowCount?: number
   classesWithSamples: number
   hasFloatModel: boolean
   /** The trained model's files are damaged: the message that says so and what to do. */
@@ -53,7 +55,9 @@ export function computeSteps(f: StepFacts): StepStatus[] {
       : f.sensorKnown
         ? s('connect', 'done', 'Sensor columns and rate are known.')
         : s('connect', 'ready', 'Connect a board, or import data in Capture.'),
-    enoughData
+    f.damagedWindowCount
+      ? s('capture', 'ready', `${f.damagedWindowCount} window file${f.damagedWindowCount === 1 ? ' is' : 's are'} damaged: delete ${f.damagedWindowCount === 1 ? 'it' : 'them'} in Capture (or restore from a backup); Train refuses until then.`)
+      : enoughData
       ? s('capture', 'done', `${f.sampleCount} windows in ${f.classesWithSamples} classes.`)
       : s('capture', 'ready', 'Record or import windows for at least 2 classes.'),
     f.floatModelProblem

@@ -14,10 +14,22 @@ function formatSummary(result: unknown): string {
     `${s.project.name}  (${s.dir})`,
     `  windows: ${s.sampleCount}${classes ? ` (${classes})` : ''}`,
     signalLine(s.project.signal),
+    ...damagedLines(s),
     '  steps:'
   ]
   for (const st of s.steps) lines.push(`    ${st.title.padEnd(9)} ${st.state.padEnd(8)} ${st.detail}`)
   return lines.join('\n')
+}
+
+/** Window files that cannot be read, named with the reason (the first five) and the way out. */
+function damagedLines(s: ProjectSummary): string[] {
+  const damaged = s.damagedWindows ?? []
+  if (damaged.length === 0) return []
+  return [
+    `  damaged: ${damaged.length} window file${damaged.length === 1 ? '' : 's'}, counted in no class (delete in Capture or restore from a backup; train refuses until then):`,
+    ...damaged.slice(0, 5).map((d) => `    ${d.file}: ${d.reason}`),
+    ...(damaged.length > 5 ? [`    and ${damaged.length - 5} more`] : [])
+  ]
 }
 
 function signalLine(sig: SignalSpec): string {

@@ -148,7 +148,7 @@ export class ProjectService implements ProjectApi {
   /** Reads the project and counts what each step has produced. */
   async summarize(dir: string): Promise<ProjectSummary> {
     const project = await readProjectFile(dir)
-    const { heads } = await readWindowHeads(dir)
+    const { heads, damaged: damagedWindows } = await readWindowHeads(dir)
     const split: Record<string, { train: number; test: number }> = {}
     for (const h of heads) (split[h.label] ??= { train: 0, test: 0 })[h.split === 'test' ? 'test' : 'train']++
     const samplesPerClass = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, v.train + v.test]))
@@ -169,6 +169,7 @@ export class ProjectService implements ProjectApi {
       sensorKnown: project.signal.axes.length > 0,
       rateKnown: project.signal.sampleRateHz !== null,
       sampleCount,
+      damagedWindowCount: damagedWindows.length,
       classesWithSamples: Object.values(samplesPerClass).filter((n) => n > 0).length,
       hasFloatModel,
       floatModelProblem: lineage.modelProblem,
@@ -178,7 +179,7 @@ export class ProjectService implements ProjectApi {
       profileCount
     })
     const { sampleRateHz, windowLength, axes } = project.signal
-    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, hasFloatModel, floatModelProblem: lineage.modelProblem, variantCount, firmwareCount, profileCount, stale, steps }
+    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, damagedWindows, hasFloatModel, floatModelProblem: lineage.modelProblem, variantCount, firmwareCount, profileCount, stale, steps }
   }
 
 

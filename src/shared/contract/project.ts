@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ArgSchemas } from './types'
+import type { DamagedWindow } from './dataset'
 import type { ProjectFile } from '../project-schema'
 import { signalPatchSchema, type SignalSpec } from '../signal'
 import type { StepStatus } from '../steps'
@@ -15,6 +16,11 @@ export interface ProjectSummary {
   /** Windows per class label, all splits. */
   samplesPerClass: Record<string, number>
   sampleCount: number
+  /**
+   * Window files whose head cannot be read, each with the reason: counted in no class and in
+   * sampleCount, and Train refuses until they are deleted (Capture lists them) or restored.
+   */
+  damagedWindows?: DamagedWindow[]
   hasFloatModel: boolean
   /** Why the trained model's files cannot be read ("The trained model's files are damaged: ..."), null when they can or there is none. */
   floatModelProblem: string | null

@@ -1,0 +1,35 @@
+/**
+ * A damaged window file, in Chromium against `npm run web`: the sidebar (the project summary) names
+ * it with the reason and the way out, and the Capture step is not shown as done.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
+
+describe('a damaged window, in the sidebar', { timeout: 120_000 }, () => {
+  let app: WebApp
+  let project: ServicesProject
+
+  beforeAll(async () => {
+    app = await startWebApp()
+    project = await helloServicesProject({ root: app.workDir })
+    writeFileSync(join(project.dir, 'samples', 'w3.json'), '{"format": "microforge-sample", "version": 1, "id": "w3", "label": ')
+  })
+  afterAll(async () => {
+    await project?.dispose()
+    await app?.stop()
+  })
+
+  it('names the file and the reason, with what to do', async () => {
+    const { page } = app
+    await openProjectInUi(app, project.dir, 'Hello')
+    const banner = page.getByTestId('damaged-windows')
+    await expect.poll(() => banner.locator('li').allTextContents(), { timeout: 30_000 }).toEqual(['samples/w3.json: Window file w3.json is damaged (not valid JSON).'])
+    expect((await banner.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      '1 window file is damaged and counted in no class: samples/w3.json: Window file w3.json is damaged (not valid JSON). Delete it in Capture, or restore it from a backup: Train refuses until then.'
+    )
+    expect(await page.getByTestId('nav-capture').getAttribute('data-state')).toBe('ready')
+  })
+})
