@@ -36,7 +36,7 @@ export function searchFailure(ranked: CandidateResult[], notTried: number, stopp
     const others = notTried > 0 ? (stoppedByUser ? `, and you stopped the search before the other ${notTried}` : `, and the budget left no time for the other ${notTried}`) : ''
     return new MicroforgeError(
       'MODEL_ERROR',
-      `The first model did not learn: its training loss never fell below chance in the ${best.epochsRun} epochs it trained${others}. Nothing was saved.`,
+      `The first model did not learn: its training loss did not fall below chance (or it diverged) in the ${best.epochsRun} epochs it trained${others}. Nothing was saved.`,
       'Check that the classes differ in the recordings (Capture step) or record more windows; a longer budget (60 s or more) also lets the search try other models.'
     )
   }

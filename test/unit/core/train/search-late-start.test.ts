@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BOARDS } from '../../../../src/shared/boards'
 import { FIRST_MODEL_MIN_EPOCHS, type SearchCandidate } from '../../../../src/shared/search'
+import type { EpochMetrics } from '../../../../src/shared/training'
 import { initTrainingBackend } from '../../../../src/main/core/train/backend'
 import { mulberry32 } from '../../../../src/main/core/train/rng'
 import { searchFailure } from '../../../../src/main/core/train/search-report'
-import { runSearch, type SearchConfig } from '../../../../src/main/core/train/search-run'
+import { firstModelReady, runSearch, type SearchConfig } from '../../../../src/main/core/train/search-run'
 import type { WindowSet } from '../../../../src/main/core/train/train-loop'
 
 const T = 8
@@ -76,7 +77,7 @@ describe('a search keeps to its deadline', () => {
     expect(run.results.map((r) => [r.id, r.epochsRun, r.collapsed, r.cutShort])).toEqual([['first', FIRST_MODEL_MIN_EPOCHS + 4, true, false]])
     const err = searchFailure(run.results, run.skipped, false)
     expect(err?.code).toBe('MODEL_ERROR')
-    expect(err?.message).toBe(`The first model did not learn: its training loss never fell below chance in the ${FIRST_MODEL_MIN_EPOCHS + 4} epochs it trained, and the budget left no time for the other 1. Nothing was saved.`)
+    expect(err?.message).toBe(`The first model did not learn: its training loss did not fall below chance (or it diverged) in the ${FIRST_MODEL_MIN_EPOCHS + 4} epochs it trained, and the budget left no time for the other 1. Nothing was saved.`)
     expect(err?.hint).toMatch(/Capture step/)
     run.best!.model.dispose()
   }, 60_000)
@@ -106,4 +107,20 @@ describe('a search keeps to its deadline', () => {
     expect(run.results.every((r) => !r.cutShort)).toBe(true)
     run.best!.model.dispose()
   }, 60_000)
+})
+
+describe('when the first model may stop past the deadline', () => {
+  const chance = Math.log(2)
+  const epochs = (losses: number[]): EpochMetrics[] => losses.map((loss, i) => ({ epoch: i + 1, epochs: 60, loss, acc: 0.5, valLoss: null, valAcc: null, ms: 10, windowsPerSecond: 100 }))
+
+  it('after its minimum epochs once its loss is below chance; at once when the loss is not a number', () => {
+    const learning = Array.from({ length: FIRST_MODEL_MIN_EPOCHS }, (_, i) => 0.7 - 0.05 * i)
+    expect(firstModelReady(epochs(learning.slice(0, -1)), chance)).toBe(false)
+    expect(firstModelReady(epochs(learning), chance)).toBe(true)
+    // Still at chance after the minimum: it trains on.
+    expect(firstModelReady(epochs(new Array<number>(FIRST_MODEL_MIN_EPOCHS + 5).fill(0.69)), chance)).toBe(false)
+    // Diverged: more epochs will not help, and the search reports that model's failure.
+    expect(firstModelReady(epochs([0.7, 0.9, Number.NaN]), chance)).toBe(true)
+    expect(firstModelReady(epochs([0.7, Number.POSITIVE_INFINITY]), chance)).toBe(true)
+  })
 })

@@ -54,8 +54,8 @@ describe('what a search says about its budget', () => {
   it('fails only when no model learnt, naming the first model when it was the only one', () => {
     expect(searchFailure([tried('a'), tried('b', { collapsed: true })], 0, false)).toBeNull()
     const stopped = searchFailure([tried('a', { collapsed: true, epochsRun: 60 })], 13, true)
-    expect(stopped?.message).toBe('The first model did not learn: its training loss never fell below chance in the 60 epochs it trained, and you stopped the search before the other 13. Nothing was saved.')
-    expect(searchFailure([tried('a', { collapsed: true, epochsRun: 60 })], 0, false)?.message).toBe('The first model did not learn: its training loss never fell below chance in the 60 epochs it trained. Nothing was saved.')
+    expect(stopped?.message).toBe('The first model did not learn: its training loss did not fall below chance (or it diverged) in the 60 epochs it trained, and you stopped the search before the other 13. Nothing was saved.')
+    expect(searchFailure([tried('a', { collapsed: true, epochsRun: 60 })], 0, false)?.message).toBe('The first model did not learn: its training loss did not fall below chance (or it diverged) in the 60 epochs it trained. Nothing was saved.')
     const all = searchFailure([tried('a', { collapsed: true }), tried('b', { collapsed: true })], 12, false)
     expect(all?.code).toBe('MODEL_ERROR')
     expect(all?.message).toMatch(/^None of the 2 models tried learnt/)
