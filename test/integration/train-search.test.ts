@@ -75,9 +75,10 @@ describe('model search within a budget', () => {
     expect(r.reason).toMatch(/^The search took \d+\.\d s longer than its budget to train one model: the first model always trains at least 10 epochs and until it learns \(this one trained \d+\)/)
     expect(r.reason).toMatch(/best validation accuracy/)
     // Said while it happens too: when the budget ends, and on the progress line of that model.
-    expect(updates.find((u) => u.state === 'running' && /^The budget has ended/.test(u.message))?.message).toBe(
-      'The budget has ended; the first model trains on to at least 10 epochs, and until it learns, so there is a model to keep…'
-    )
+    // No "about 0 s left" beside it: the time left is unknown until the first model has learnt.
+    const ended = updates.find((u) => u.state === 'running' && /^The budget has ended/.test(u.message))
+    expect(ended?.message).toBe('The budget has ended; the first model trains on to at least 10 epochs, and until it learns, so there is a model to keep…')
+    expect(ended?.etaMs).toBeUndefined()
     const live = updates.filter((u) => u.state === 'running' && (u.data as SearchProgress | undefined)?.tried?.length)
     expect(live.map((u) => u.message)).toEqual([expect.stringMatching(/^Tried 1: cnn1d x1.*\(\d+\.\d s over the budget: the first model always trains at least 10 epochs\)$/)])
     // Saved as the project's model, with the epochs it trained.

@@ -95,7 +95,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
       // The first model trains on past the budget (search-run.ts): say so while it does, not "0 s left".
       const budgetEnd = setTimeout(() => {
         if (progress.tried.length) return
-        ctx.report(0.99, `The budget has ended; the first model trains on to at least ${FIRST_MODEL_MIN_EPOCHS} epochs, and until it learns, so there is a model to keep…`, { ...progress, tried: [], elapsedMs: Date.now() - started }, 0)
+        ctx.report(0.99, `The budget has ended; the first model trains on to at least ${FIRST_MODEL_MIN_EPOCHS} epochs, and until it learns, so there is a model to keep…`, { ...progress, tried: [], elapsedMs: Date.now() - started })
       }, budgetMs)
       const out = await runWorker<SearchWorkerResult, WorkerOut>('train-worker', req, {
         signal: ctx.signal,
