@@ -21,11 +21,13 @@ function formatSummary(result: unknown): string {
   return lines.join('\n')
 }
 
-/** Window files that cannot be read, named with the reason (the first five) and the way out. */
+/** Damaged records (variant index, firmware and profile sources), and window files that cannot be read, named with the reason (the first five) and the way out. */
 function damagedLines(s: ProjectSummary): string[] {
   const damaged = s.damagedWindows ?? []
-  if (damaged.length === 0) return []
+  const records = (s.recordProblems ?? []).map((p) => `  damaged record: ${p}`)
+  if (damaged.length === 0) return records
   return [
+    ...records,
     `  damaged: ${damaged.length} window file${damaged.length === 1 ? '' : 's'}, counted in no class (delete in Capture or restore from a backup; train refuses until then):`,
     ...damaged.slice(0, 5).map((d) => `    ${d.file}: ${d.reason}`),
     ...(damaged.length > 5 ? [`    and ${damaged.length - 5} more`] : [])

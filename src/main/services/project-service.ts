@@ -2,7 +2,7 @@ import { firmwareCensus } from '../storage/firmware-census'
 import { promises as fs, type Dirent } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { ProjectApi, ProjectPatch, ProjectSummary, RecentProject } from '../../shared/contract/project'
-import { MicroforgeError } from '../../shared/errors'
+import { describeError, MicroforgeError } from '../../shared/errors'
 import { isPlainName } from '../../shared/project-file-schema'
 import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '../../shared/project-schema'
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
@@ -160,7 +160,7 @@ export class ProjectService implements ProjectApi {
     const firmware = await firmwareCensus(join(dir, 'firmware'))
     const firmwareCount = firmware.total
     const profileCount = await countEntries(join(dir, 'profiles'), (e) => e.name.endsWith('.json'))
-    const stale = await staleness(dir, lineage, project.signal)
+    const { stale, problems: recordProblems } = await staleness(dir, lineage, project.signal)
     const steps = computeSteps({
       dataChangedSinceTraining: stale.dataChanged,
       staleVariantCount: stale.variants,
@@ -179,7 +179,7 @@ export class ProjectService implements ProjectApi {
       profileCount
     })
     const { sampleRateHz, windowLength, axes } = project.signal
-    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, damagedWindows, hasFloatModel, floatModelProblem: lineage.modelProblem, variantCount, firmwareCount, profileCount, stale, steps }
+    return { dir, project, signal: { sampleRateHz, windowLength, axes }, split, samplesPerClass, sampleCount, damagedWindows, hasFloatModel, floatModelProblem: lineage.modelProblem, recordProblems, variantCount, firmwareCount, profileCount, stale, steps }
   }
 
 
@@ -229,13 +229,28 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
   }
 }
 
-/** What was made from an earlier model, or from the current one before its data changed. */
-async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signal']): Promise<ProjectSummary['stale']> {
-  if (lineage.model === null && lineage.modelProblem === null) return { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }
-  const variants = (await staleVariantNames(dir, lineage)).size
+/**
+ * What was made from an earlier model, or from the current one before its data changed. A record
+ * it reads that is damaged (the variant index, firmware/ or profiles/.sources.json) counts nothing
+ * and is reported in `problems` with its message and next step.
+ */
+async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signal']): Promise<{ stale: ProjectSummary['stale']; problems: string[] }> {
+  const problems: string[] = []
+  if (lineage.model === null && lineage.modelProblem === null) return { stale: { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }, problems }
+  const count = async (read: () => Promise<number>): Promise<number> => {
+    try {
+      return await read()
+    } catch (err) {
+      if (!(err instanceof MicroforgeError) || err.code !== 'PROJECT_CORRUPT') throw err
+      problems.push(describeError(err.toData()))
+      return 0
+    }
+  }
+  const variants = await count(async () => (await staleVariantNames(dir, lineage)).size)
   const signal = signalFingerprint(spec)
-  const firmware = Object.values(await readFirmwareSources(dir)).filter((f) => isStaleFirmware(lineage, f, signal)).length
-  return { dataChanged: lineage.dataChanged, variants, firmware, profiles: (await staleProfiles(dir, lineage)).size }
+  const firmware = await count(async () => Object.values(await readFirmwareSources(dir)).filter((f) => isStaleFirmware(lineage, f, signal)).length)
+  const profiles = await count(async () => (await staleProfiles(dir, lineage)).size)
+  return { stale: { dataChanged: lineage.dataChanged, variants, firmware, profiles }, problems }
 }
 
 export function defaultProjectName(dir: string): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { writeFileAtomic } from './atomic-fs'
+import { wrapFsError, writeFileAtomic } from './atomic-fs'
 import { withProjectLock } from './project-lock'
 import { MicroforgeError } from '../../shared/errors'
 import { readModelFolder } from './model-io'
@@ -82,12 +82,36 @@ export interface FirmwareSource {
   createdAt: string
 }
 
+export const FIRMWARE_SOURCES = join('firmware', '.sources.json')
+
+/** What Deploy recorded per firmware folder; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readFirmwareSources(dir: string): Promise<Record<string, FirmwareSource>> {
+  return ((await readRecord(join(dir, FIRMWARE_SOURCES), 'without it, firmware built before is not checked against the current model')) ?? {}) as Record<string, FirmwareSource>
+}
+
+/**
+ * A JSON object kept beside the project's files (a record of where things came from): null when
+ * there is none, PROJECT_CORRUPT with `without` (what deleting it costs) when it cannot be read,
+ * never {} for a damaged file, which would make everything it records look current.
+ */
+async function readRecord(path: string, without: string): Promise<Record<string, unknown> | null> {
+  let text: string
   try {
-    return JSON.parse(await fs.readFile(join(dir, 'firmware', '.sources.json'), 'utf8')) as Record<string, FirmwareSource>
-  } catch {
-    return {}
+    text = await fs.readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return null
+    throw wrapFsError(err, path)
   }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not valid JSON).`, `Restore it from a backup, or delete it: ${without}.`)
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not an object).`, `Restore it from a backup, or delete it: ${without}.`)
+  }
+  return parsed as Record<string, unknown>
 }
 
 /**
@@ -108,18 +132,40 @@ export function isStaleVariant(lineage: Lineage, sourceModel: unknown): boolean 
   return lineage.dataChanged || (typeof sourceModel === 'string' && sourceModel !== lineage.model)
 }
 
-/** Names of the stale variants in models/variants/index.json (isStaleVariant). */
+export const VARIANT_INDEX = join('models', 'variants', 'index.json')
+
+/**
+ * Each variant's name and the float model it was made from, as models/variants/index.json records
+ * them; null when there is no index. A damaged index is PROJECT_CORRUPT (as Optimize reports it),
+ * never "no variants": that would make every variant of an earlier model look current.
+ */
+export async function readVariantSources(dir: string): Promise<Array<{ name?: unknown; sourceModel?: unknown }> | null> {
+  const path = join(dir, VARIANT_INDEX)
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return null
+    throw wrapFsError(err, path)
+  }
+  let index: { variants?: unknown }
+  try {
+    index = JSON.parse(text) as typeof index
+  } catch {
+    index = {}
+  }
+  if (!index || !Array.isArray(index.variants)) {
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.')
+  }
+  return index.variants as Array<{ name?: unknown; sourceModel?: unknown }>
+}
+
+/** Names of the stale variants in models/variants/index.json (isStaleVariant); PROJECT_CORRUPT when the index is damaged. */
 export async function staleVariantNames(dir: string, lineage: Lineage): Promise<Set<string>> {
   const out = new Set<string>()
   if (lineage.model === null && lineage.modelProblem === null) return out
-  let index: { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
-  try {
-    index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as typeof index
-  } catch {
-    return out
-  }
-  for (const v of index.variants ?? []) {
-    if (typeof v.name === 'string' && isStaleVariant(lineage, v.sourceModel)) out.add(v.name)
+  for (const v of (await readVariantSources(dir)) ?? []) {
+    if (v && typeof v.name === 'string' && isStaleVariant(lineage, v.sourceModel)) out.add(v.name)
   }
   return out
 }
@@ -134,13 +180,9 @@ export interface ProfileSource {
 
 const PROFILE_SOURCES = join('profiles', '.sources.json')
 
+/** What each saved session measured; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readProfileSources(dir: string): Promise<Record<string, ProfileSource>> {
-  try {
-    const parsed = JSON.parse(await fs.readFile(join(dir, PROFILE_SOURCES), 'utf8')) as unknown
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, ProfileSource>) : {}
-  } catch {
-    return {}
-  }
+  return ((await readRecord(join(dir, PROFILE_SOURCES), 'without it, saved sessions are judged by their dates')) ?? {}) as Record<string, ProfileSource>
 }
 
 /**
@@ -156,13 +198,9 @@ export async function profiledModel(dir: string, lineage: Lineage, opts: { firmw
     if (rec) return rec.sourceModel
   }
   if (opts.variant) {
-    try {
-      const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as { variants?: Array<{ name?: unknown; sourceModel?: unknown }> }
-      const v = (index.variants ?? []).find((x) => x.name === opts.variant)
-      if (v && typeof v.sourceModel === 'string') return v.sourceModel
-    } catch {
-      // No variant index: fall back to the current model.
-    }
+    // No variant index: the current model.
+    const v = ((await readVariantSources(dir)) ?? []).find((x) => x && x.name === opts.variant)
+    if (v && typeof v.sourceModel === 'string') return v.sourceModel
   }
   return lineage.model
 }

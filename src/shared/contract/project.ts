@@ -24,6 +24,12 @@ export interface ProjectSummary {
   hasFloatModel: boolean
   /** Why the trained model's files cannot be read ("The trained model's files are damaged: ..."), null when they can or there is none. */
   floatModelProblem: string | null
+  /**
+   * Records of where variants, firmware and profiles came from (models/variants/index.json,
+   * firmware/.sources.json, profiles/.sources.json) that are damaged: each message with its next
+   * step. What a damaged record lists is counted in no stale count.
+   */
+  recordProblems?: string[]
   variantCount: number
   firmwareCount: number
   profileCount: number

@@ -1,0 +1,84 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CliContext } from '../../../src/cli/command'
+import { projectInfo } from '../../../src/cli/commands/project'
+import { createMemoryClient } from '../../../src/main/rpc/memory-transport'
+import type { Services } from '../../../src/main/services'
+import { currentLineage, profiledModel, readFirmwareSources, readProfileSources, recordProfileSource, staleVariantNames } from '../../../src/main/storage/lineage'
+import { generateHelloClassify } from '../../helpers/hello-firmware'
+import { helloServicesProject, type ServicesProject } from '../../helpers/services-project'
+
+/**
+ * The records of where variants, firmware and profiles came from, damaged: each read says so with
+ * the file and a next step, instead of taking the file for empty and everything it lists for
+ * current (issue #16).
+ */
+describe('a damaged lineage record is reported, not read as empty', () => {
+  let project: ServicesProject
+  let services: Services
+  const dir = (): string => project.dir
+  const damage = (rel: string): string => {
+    const path = join(dir(), rel)
+    writeFileSync(path, '{"hello_int8": {"variant": ')
+    return path
+  }
+  const problems = async (): Promise<string[] | undefined> => (await services.api.project.open(dir())).recordProblems
+
+  beforeEach(async () => {
+    project = await helloServicesProject({ trained: true })
+    services = project.services
+  })
+  afterEach(() => project.dispose())
+
+  it('firmware/.sources.json: Deploy refuses to write over it, and the summary names it', async () => {
+    await generateHelloClassify(services, dir())
+    const path = damage(join('firmware', '.sources.json'))
+    const message = `${path} is damaged (not valid JSON).`
+    const hint = 'Restore it from a backup, or delete it: without it, firmware built before is not checked against the current model.'
+    await expect(readFirmwareSources(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
+    await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    // Not replaced by a record of the one new folder: the others' records are still in it.
+    expect(readFileSync(path, 'utf8')).toBe('{"hello_int8": {"variant": ')
+    expect(await problems()).toEqual([`${message} ${hint}`])
+
+    const { client, close } = createMemoryClient(services.api, services.bus)
+    try {
+      const ctx: CliContext = { api: client, json: false, progress: () => {}, interrupted: new Promise(() => {}) }
+      expect(projectInfo.format!(await projectInfo.run(ctx, [dir()], {})).split('\n')).toContain(`  damaged record: ${message} ${hint}`)
+    } finally {
+      close()
+    }
+  })
+
+  it('profiles/.sources.json: the session list and a new record refuse, and the summary names it', async () => {
+    writeFileSync(join(dir(), 'profiles', 'p1.json'), '{}')
+    const path = damage(join('profiles', '.sources.json'))
+    const message = `${path} is damaged (not valid JSON).`
+    const hint = 'Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.'
+    await expect(readProfileSources(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
+    await expect(services.api.profile.list(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    await expect(recordProfileSource(dir(), 'p2', { variant: null, sourceModel: null, createdAt: new Date().toISOString() })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT' })
+    expect(readFileSync(path, 'utf8')).toBe('{"hello_int8": {"variant": ')
+    expect(await problems()).toEqual([`${message} ${hint}`])
+  })
+
+  it('models/variants/index.json: Deploy lists and builds nothing as current, and the summary names it', async () => {
+    const path = damage(join('models', 'variants', 'index.json'))
+    const message = `${path} is damaged.`
+    const hint = 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.'
+    await expect(staleVariantNames(dir(), await currentLineage(dir()))).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
+    await expect(profiledModel(dir(), await currentLineage(dir()), { variant: 'hello_int8' })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
+    await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    expect(await problems()).toEqual([`${message} ${hint}`])
+  })
+
+  it('records that are not there are no problem: nothing recorded yet', async () => {
+    rmSync(join(dir(), 'models', 'variants', 'index.json'))
+    expect(await readFirmwareSources(dir())).toEqual({})
+    expect(await readProfileSources(dir())).toEqual({})
+    expect(await staleVariantNames(dir(), await currentLineage(dir()))).toEqual(new Set())
+    expect(await problems()).toEqual([])
+  })
+})
