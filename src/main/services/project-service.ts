@@ -8,7 +8,7 @@ import { CLASS_PALETTE, newProjectFile, PROJECT_DIRS, type ProjectFile } from '.
 import { mergeSignal, signalSpecSchema } from '../../shared/signal'
 import { computeSteps } from '../../shared/steps'
 import { wrapFsError, writeJsonAtomic } from '../storage/atomic-fs'
-import { currentLineage, FLOAT_MODEL_PATH, isStaleFirmware, readFirmwareSources, signalFingerprint, staleProfiles, staleVariantNames, type Lineage } from '../storage/lineage'
+import { currentLineage, FLOAT_MODEL_PATH, isStaleFirmware, readFirmwareSources, readProfileSources, readVariantSources, signalFingerprint, staleProfiles, staleVariantNames, type Lineage } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
 import { readWindowHeads } from '../storage/samples'
 import { checkProjectForWrite, PROJECT_FILE, readProjectFile, writeProjectFile } from '../storage/project-store'
@@ -236,7 +236,6 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
  */
 async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signal']): Promise<{ stale: ProjectSummary['stale']; problems: string[] }> {
   const problems: string[] = []
-  if (lineage.model === null && lineage.modelProblem === null) return { stale: { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }, problems }
   const count = async (read: () => Promise<number>): Promise<number> => {
     try {
       return await read()
@@ -245,6 +244,11 @@ async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signa
       problems.push(describeError(err.toData()))
       return 0
     }
+  }
+  if (lineage.model === null && lineage.modelProblem === null) {
+    // Nothing is stale without a model, but a damaged record is still damaged.
+    for (const read of [readVariantSources, readFirmwareSources, readProfileSources]) await count(async () => (await read(dir), 0))
+    return { stale: { dataChanged: false, variants: 0, firmware: 0, profiles: 0 }, problems }
   }
   const variants = await count(async () => (await staleVariantNames(dir, lineage)).size)
   const signal = signalFingerprint(spec)

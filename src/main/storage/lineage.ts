@@ -86,15 +86,16 @@ export const FIRMWARE_SOURCES = join('firmware', '.sources.json')
 
 /** What Deploy recorded per firmware folder; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readFirmwareSources(dir: string): Promise<Record<string, FirmwareSource>> {
-  return ((await readRecord(join(dir, FIRMWARE_SOURCES), 'without it, firmware built before is not checked against the current model')) ?? {}) as Record<string, FirmwareSource>
+  const hint = 'Restore it from a backup, or delete it: without it, firmware built before is not checked against the current model.'
+  return ((await readRecord(join(dir, FIRMWARE_SOURCES), hint)) ?? {}) as Record<string, FirmwareSource>
 }
 
 /**
  * A JSON object kept beside the project's files (a record of where things came from): null when
- * there is none, PROJECT_CORRUPT with `without` (what deleting it costs) when it cannot be read,
- * never {} for a damaged file, which would make everything it records look current.
+ * there is none, PROJECT_CORRUPT with `hint` (the way out) when it cannot be read, never {} for a
+ * damaged file, which would make everything it records look current.
  */
-async function readRecord(path: string, without: string): Promise<Record<string, unknown> | null> {
+async function readRecord(path: string, hint: string): Promise<Record<string, unknown> | null> {
   let text: string
   try {
     text = await fs.readFile(path, 'utf8')
@@ -106,10 +107,10 @@ async function readRecord(path: string, without: string): Promise<Record<string,
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not valid JSON).`, `Restore it from a backup, or delete it: ${without}.`)
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not valid JSON).`, hint)
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not an object).`, `Restore it from a backup, or delete it: ${without}.`)
+    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not an object).`, hint)
   }
   return parsed as Record<string, unknown>
 }
@@ -141,22 +142,10 @@ export const VARIANT_INDEX = join('models', 'variants', 'index.json')
  */
 export async function readVariantSources(dir: string): Promise<Array<{ name?: unknown; sourceModel?: unknown }> | null> {
   const path = join(dir, VARIANT_INDEX)
-  let text: string
-  try {
-    text = await fs.readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return null
-    throw wrapFsError(err, path)
-  }
-  let index: { variants?: unknown }
-  try {
-    index = JSON.parse(text) as typeof index
-  } catch {
-    index = {}
-  }
-  if (!index || !Array.isArray(index.variants)) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.')
-  }
+  const hint = 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.'
+  const index = await readRecord(path, hint)
+  if (index === null) return null
+  if (!Array.isArray(index.variants)) throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (no list of variants).`, hint)
   return index.variants as Array<{ name?: unknown; sourceModel?: unknown }>
 }
 
@@ -182,7 +171,8 @@ const PROFILE_SOURCES = join('profiles', '.sources.json')
 
 /** What each saved session measured; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readProfileSources(dir: string): Promise<Record<string, ProfileSource>> {
-  return ((await readRecord(join(dir, PROFILE_SOURCES), 'without it, saved sessions are judged by their dates')) ?? {}) as Record<string, ProfileSource>
+  const hint = 'Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.'
+  return ((await readRecord(join(dir, PROFILE_SOURCES), hint)) ?? {}) as Record<string, ProfileSource>
 }
 
 /**

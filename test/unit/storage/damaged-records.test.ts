@@ -65,13 +65,22 @@ describe('a damaged lineage record is reported, not read as empty', () => {
 
   it('models/variants/index.json: Deploy lists and builds nothing as current, and the summary names it', async () => {
     const path = damage(join('models', 'variants', 'index.json'))
-    const message = `${path} is damaged.`
+    const message = `${path} is damaged (not valid JSON).`
     const hint = 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.'
     await expect(staleVariantNames(dir(), await currentLineage(dir()))).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
     await expect(profiledModel(dir(), await currentLineage(dir()), { variant: 'hello_int8' })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
     await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
     await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
     expect(await problems()).toEqual([`${message} ${hint}`])
+    // Valid JSON without a list of variants is no index either.
+    writeFileSync(path, '{"version": 1}')
+    await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: `${path} is damaged (no list of variants).`, hint })
+  })
+
+  it('with no trained model nothing is stale, but a damaged record is still named', async () => {
+    rmSync(join(dir(), 'models', 'float'), { recursive: true })
+    const path = damage(join('profiles', '.sources.json'))
+    expect(await problems()).toEqual([`${path} is damaged (not valid JSON). Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.`])
   })
 
   it('records that are not there are no problem: nothing recorded yet', async () => {
