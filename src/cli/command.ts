@@ -10,6 +10,8 @@ export interface CliContext {
   json: boolean
   /** Progress lines for people (stderr); silent with --json. */
   progress: (line: string) => void
+  /** Something wrong beside the result (a damaged file it leaves out): stderr, with --json too. */
+  warn?: (line: string) => void
   /** Resolves when the user presses Ctrl+C (for long-running commands like sim-board). */
   interrupted: Promise<void>
 }

@@ -101,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, interrupted:
 
   const services = createServices({ host: 'cli' })
   const { client, close } = createMemoryClient(services.api, services.bus)
-  const ctx: CliContext = { api: client, json, progress: (line) => !json && io.err(line), interrupted }
+  const ctx: CliContext = { api: client, json, progress: (line) => !json && io.err(line), warn: (line) => io.err(line), interrupted }
   try {
     const result = await command.run(ctx, positionals, values as Record<string, string | boolean | string[] | undefined>)
     io.out(json ? JSON.stringify(result) : command.format ? command.format(result) : JSON.stringify(result, null, 2))

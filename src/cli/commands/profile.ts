@@ -101,6 +101,8 @@ export const profileRun = defineCommand('profile run', 'PROJECT (--port PATH [--
 export const profileList = defineCommand('profile list', 'PROJECT [--json]', "List a project's saved profiling sessions.", {
   positionals: [1, 1],
   async run(ctx, [dir]) {
+    // The JSON stays the list of sessions; a file that cannot be read is said on stderr, never left out in silence.
+    for (const d of await ctx.api.profile.damaged(resolve(dir))) (ctx.warn ?? ctx.progress)(`Damaged: ${d.file}: ${d.reason}`)
     return ctx.api.profile.list(resolve(dir))
   },
   format(result) {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type {
+  DamagedSession,
   LiveState,
   ProfileApi,
   ProfileComparison,
@@ -14,7 +15,7 @@ import type {
   ProfileStarted,
   TimingOrigin
 } from '../../shared/contract/profile'
-import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
+import { describeError, MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import { BOARDS, type TargetId } from '../../shared/boards'
 import { RUNTIME_LABELS } from '../../shared/profile-format'
 import { pick } from '../../shared/pick'
@@ -143,26 +144,37 @@ export class ProfileService implements ProfileApi {
   }
 
   async list(dir: string): Promise<ProfileSessionSummary[]> {
+    const { sessions } = await this.scan(dir)
+    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
+    return sessions.map((s) => (stale.has(s.id) ? { ...s, stale: true } : s)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  }
+
+  async damaged(dir: string): Promise<DamagedSession[]> {
+    return (await this.scan(dir)).damaged
+  }
+
+  /** Every saved session file: the summaries of those that read, and why each other one does not. */
+  private async scan(dir: string): Promise<{ sessions: ProfileSessionSummary[]; damaged: DamagedSession[] }> {
     await settleCommit(absolute(dir))
     const folder = join(absolute(dir), 'profiles')
     let names: string[]
     try {
-      names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
     } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return []
+      if ((err as { code?: string }).code === 'ENOENT') return { sessions: [], damaged: [] }
       throw wrapFsError(err, folder)
     }
-    const out: ProfileSessionSummary[] = []
-    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
+    const out: { sessions: ProfileSessionSummary[]; damaged: DamagedSession[] } = { sessions: [], damaged: [] }
     for (const n of names) {
       try {
-        const s = summaryOf(await readSession(join(folder, n)))
-        out.push(stale.has(s.id) ? { ...s, stale: true } : s)
-      } catch {
-        // A damaged file costs only itself in the list; get() reports why.
+        out.sessions.push(summaryOf(await readSession(join(folder, n))))
+      } catch (err) {
+        // Removed since the listing: gone, not damaged.
+        if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') continue
+        out.damaged.push({ id: n.slice(0, -'.json'.length), file: `profiles/${n}`, reason: describeError(toErrorData(err)) })
       }
     }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    return out
   }
 
   async get(dir: string, id: string): Promise<ProfileSession> {

@@ -232,6 +232,15 @@ export interface ProfileStarted {
   link?: string
 }
 
+/** A profiles/<id>.json that cannot be read as a session. */
+export interface DamagedSession {
+  id: string
+  /** Relative to the project folder, e.g. profiles/20250101-120000-abcdef.json. */
+  file: string
+  /** Why, and what to do ("... is not valid JSON. Delete this session and profile again."). */
+  reason: string
+}
+
 export interface ProfileApi {
   /** Starts reading profile lines; live data arrives as 'profile.live' events. */
   start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted>
@@ -239,7 +248,10 @@ export interface ProfileApi {
   stop(sessionId: string): Promise<ProfileSessionSummary | null>
   /** The running sessions' latest state. */
   live(): Promise<ProfileLiveUpdate[]>
+  /** The saved sessions that can be read, newest first; the others are in damaged(). */
   list(dir: string): Promise<ProfileSessionSummary[]>
+  /** Saved session files that cannot be read, each with the reason and what to do: never left out in silence. remove(id) deletes one. */
+  damaged(dir: string): Promise<DamagedSession[]>
   get(dir: string, id: string): Promise<ProfileSession>
   remove(dir: string, id: string): Promise<void>
   compare(dir: string, ids: string[]): Promise<ProfileComparison>
@@ -279,6 +291,7 @@ export const profileArgs: ArgSchemas<ProfileApi> = {
   stop: z.tuple([z.string().min(1).max(100)]),
   live: z.tuple([]),
   list: z.tuple([dir]),
+  damaged: z.tuple([dir]),
   get: z.tuple([dir, id]),
   remove: z.tuple([dir, id]),
   compare: z.tuple([dir, z.array(id).min(1).max(12)]),

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type {
+  DamagedSession,
   ProfileComparison,
   ProfileLiveUpdate,
   ProfileOptions,
@@ -26,6 +27,8 @@ export const useProfileStore = defineStore('profile', () => {
   /** All inferences of the live session so far (capped), for the stacked bars and the timeline. */
   const liveSamples = shallowRef<ProfileSample[]>([])
   const sessions = ref<ProfileSessionSummary[]>([])
+  /** Session files that cannot be read, with why: shown beside the list with Delete, never left out in silence. */
+  const damaged = ref<DamagedSession[]>([])
   const viewed = shallowRef<ProfileSession | null>(null)
   const selected = ref<string[]>([])
   const comparison = ref<ProfileComparison | null>(null)
@@ -78,6 +81,8 @@ export const useProfileStore = defineStore('profile', () => {
       sessions.value = list
       selected.value = selected.value.filter((id) => list.some((s) => s.id === id))
     }
+    const bad = await guarded(() => api.profile.damaged(dir))
+    if (bad) damaged.value = bad
   }
 
   async function start(source: ProfileSource, options: ProfileOptions): Promise<boolean> {
@@ -124,5 +129,5 @@ export const useProfileStore = defineStore('profile', () => {
     return guarded(() => api.profile.exportCsv(dir, id))
   }
 
-  return { live, liveSamples, sessions, viewed, selected, comparison, busy, running, open, close, refresh, start, stop, view, remove, compare, csv }
+  return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, running, open, close, refresh, start, stop, view, remove, compare, csv }
 })

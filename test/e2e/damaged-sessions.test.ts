@@ -1,0 +1,38 @@
+/**
+ * A saved profiling session that cannot be read, in Chromium against `npm run web`: the Profile
+ * step names the file and the reason beside the readable sessions, and its Delete removes it.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { servicesProject, type ServicesProject } from '../helpers/services-project'
+
+describe('a damaged profiling session, in the Profile step', { timeout: 120_000 }, () => {
+  let app: WebApp
+  let project: ServicesProject
+  let cut: string
+
+  beforeAll(async () => {
+    app = await startWebApp()
+    project = await servicesProject('Sessions', 'sessions', app.workDir)
+    mkdirSync(join(project.dir, 'profiles'), { recursive: true })
+    cut = join(project.dir, 'profiles', 'cut.json')
+    writeFileSync(cut, '{"format": "microforge-profile", "version": 1, "id": ')
+  })
+  afterAll(async () => {
+    await project?.dispose()
+    await app?.stop()
+  })
+
+  it('names the file with the reason, and Delete removes it', async () => {
+    const { page } = app
+    await openProjectInUi(app, project.dir, 'Sessions')
+    await page.getByTestId('nav-profile').click()
+    const row = page.getByTestId('profile-damaged').locator('li[data-session="cut"] span')
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toBe(`profiles/cut.json: ${cut} is not valid JSON. Delete this session and profile again.`)
+    await page.getByTestId('delete-damaged-cut').click()
+    await expect.poll(() => page.getByTestId('profile-damaged').count(), { timeout: 30_000 }).toBe(0)
+    expect(existsSync(cut)).toBe(false)
+  })
+})

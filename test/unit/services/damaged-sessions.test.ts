@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../../../src/cli'
+import { servicesProject, type ServicesProject } from '../../helpers/services-project'
+
+/** A saved profiling session that cannot be read is reported with its reason, not left out of the list in silence (issue #16). */
+describe('damaged profiling sessions are named, not skipped', () => {
+  let project: ServicesProject
+  const profiles = (): string => join(project.dir, 'profiles')
+  const session = (id: string, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ format: 'microforge-profile', version: 1, id, name: id, createdAt: '2026-01-01T00:00:00.000Z', samples: [], ...extra })
+
+  beforeEach(async () => {
+    project = await servicesProject('Sessions', 'sessions')
+    mkdirSync(profiles(), { recursive: true })
+    writeFileSync(join(profiles(), 'good.json'), session('good'))
+    writeFileSync(join(profiles(), 'cut.json'), session('cut').slice(0, 40))
+    writeFileSync(join(profiles(), 'newer.json'), session('newer', { version: 2 }))
+  })
+  afterEach(() => project.dispose())
+
+  it('damaged() names each file with the reason and what to do; list() keeps the readable ones', async () => {
+    const { profile } = project.services.api
+    expect((await profile.list(project.dir)).map((s) => s.id)).toEqual(['good'])
+    expect(await profile.damaged(project.dir)).toEqual([
+      { id: 'cut', file: 'profiles/cut.json', reason: `${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.` },
+      { id: 'newer', file: 'profiles/newer.json', reason: `${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.` }
+    ])
+    // Delete is the way out the reason names: it works on a file that cannot be read.
+    await profile.remove(project.dir, 'cut')
+    expect((await profile.damaged(project.dir)).map((d) => d.id)).toEqual(['newer'])
+  })
+
+  it('`microforge profile list` says so on stderr, with --json too, and keeps its JSON the list of sessions', async () => {
+    const old = process.env.MICROFORGE_HOME
+    process.env.MICROFORGE_HOME = join(project.root, 'cli-config')
+    try {
+      let out = ''
+      let err = ''
+      const code = await runCli(['profile', 'list', project.dir, '--json'], { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') })
+      expect(code).toBe(0)
+      expect((JSON.parse(out) as Array<{ id: string }>).map((s) => s.id)).toEqual(['good'])
+      expect(err.split('\n').filter(Boolean)).toEqual([
+        `Damaged: profiles/cut.json: ${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.`,
+        `Damaged: profiles/newer.json: ${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`
+      ])
+    } finally {
+      if (old === undefined) delete process.env.MICROFORGE_HOME
+      else process.env.MICROFORGE_HOME = old
+    }
+  })
+})
