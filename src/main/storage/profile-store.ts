@@ -10,6 +10,7 @@ import { MicroforgeError } from '../../shared/errors'
 import type { TargetId, VariantIndex } from '../../shared/optimize'
 import { applyCorrection } from '../core/cost/latency'
 import { wrapFsError } from './atomic-fs'
+import { readVariantSources } from './lineage'
 import { readProjectFile } from './project-store'
 
 export const PROFILE_FORMAT = 'microforge-profile'
@@ -50,14 +51,13 @@ export function summaryOf(s: ProfileSession): ProfileSessionSummary {
   return summary
 }
 
-/** Optimize keeps its variants (sizes, accuracy, per-board latency estimates) in models/variants/index.json. */
+/**
+ * Optimize keeps its variants (sizes, accuracy, per-board latency estimates) in
+ * models/variants/index.json: none before Optimize ran, PROJECT_CORRUPT when it is damaged (never
+ * "no estimates" in silence).
+ */
 export async function readVariantIndex(dir: string): Promise<VariantIndex['variants']> {
-  try {
-    const index = JSON.parse(await fs.readFile(join(dir, 'models', 'variants', 'index.json'), 'utf8')) as VariantIndex
-    return Array.isArray(index?.variants) ? index.variants : []
-  } catch {
-    return []
-  }
+  return ((await readVariantSources(dir)) ?? []) as VariantIndex['variants']
 }
 
 export function modelFacts(variants: VariantIndex['variants'], name: string | undefined): { model?: { tfliteBytes?: number; accuracy?: number } } {

@@ -71,6 +71,8 @@ describe('a damaged lineage record is reported, not read as empty', () => {
     await expect(profiledModel(dir(), await currentLineage(dir()), { variant: 'hello_int8' })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
     await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
     await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    // Profile's estimates come from the index too: not "no estimates".
+    await expect(services.api.profile.estimates(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
     expect(await problems()).toEqual([`${message} ${hint}`])
     // Valid JSON without a list of variants is no index either.
     writeFileSync(path, '{"version": 1}')
