@@ -90,9 +90,14 @@ export const profileRun = defineCommand('profile run', 'PROJECT (--port PATH [--
     const seconds = Number(opts.timeout) > 0 ? Number(opts.timeout) : 120
     const timer = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), seconds * 1000).unref())
     const outcome = await Promise.race([finished, timer, ctx.interrupted.then(() => 'interrupt' as const)])
-    if (outcome === 'timeout' || outcome === 'interrupt') return ctx.api.profile.stop(sessionId)
+    if (outcome === 'timeout' || outcome === 'interrupt') {
+      const saved = await ctx.api.profile.stop(sessionId)
+      if (saved?.warning) (ctx.warn ?? ctx.progress)(saved.warning)
+      return saved
+    }
     if (outcome.error && !outcome.savedId) throw MicroforgeError.fromData(outcome.error)
     if (outcome.error) ctx.progress(`${outcome.error.message} The inferences so far are saved.`)
+    if (outcome.warning) (ctx.warn ?? ctx.progress)(outcome.warning)
     return outcome.savedId ? (await ctx.api.profile.list(project)).find((s) => s.id === outcome.savedId) ?? null : null
   },
   format: summaryText

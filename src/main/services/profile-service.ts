@@ -29,7 +29,8 @@ import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
 import { withProjectLock } from '../storage/project-lock'
 import { saveProfileSession } from './profile-save'
-import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
+import { currentLineage, recordProfileSource, staleProfiles } from '../storage/lineage'
+import { recordMeasuredModel } from './profile-records'
 import { modelFacts, newSessionId, PROFILE_FORMAT, readSession, readVariantIndex, sessionPath, summaryOf, variantEstimates } from '../storage/profile-store'
 import type { LineSink, LineSourceHandle, ProfileLineSources } from './profile-sources'
 import type { ProjectService } from './project-service'
@@ -56,6 +57,8 @@ interface LiveSession {
   timer: ReturnType<typeof setInterval> | null
   error?: ErrorData
   savedId?: string
+  /** The session was saved, but something beside it (its lineage record) went wrong. */
+  warning?: string
   /** Set once stop or end began, so both paths save exactly once. */
   finishing: Promise<ProfileSessionSummary | null> | null
   lastEmittedLines: number
@@ -302,12 +305,12 @@ export class ProfileService implements ProfileApi {
       ...(session.handle?.hostDescription ? { hostDescription: session.handle.hostDescription } : {}),
       ...(session.handle?.windowIds ? { windowIds: session.handle.windowIds } : {})
     }
-    // Which model it measured, so a later model marks it stale (Profile, sidebar).
-    const measured = await profiledModel(session.dir, await currentLineage(session.dir), { firmwareDir: session.handle?.firmwareDir, variant })
-    await recordProfileSource(session.dir, session.id, { variant: variant ?? null, sourceModel: measured, createdAt: file.createdAt })
-    await saveProfileSession(session.dir, file, this.projects, () => this.list(session.dir))
+    // The session first: nothing read or written after it can lose the measurements.
+    await saveProfileSession(session.dir, file, this.projects, async () => (await this.scan(session.dir)).sessions)
     session.savedId = session.id
-    return summaryOf(file)
+    // Which model it measured, so a later model marks it stale (Profile, sidebar).
+    session.warning = await recordMeasuredModel(session.dir, session.id, { firmwareDir: session.handle?.firmwareDir, variant, createdAt: file.createdAt })
+    return session.warning ? { ...summaryOf(file), warning: session.warning } : summaryOf(file)
   }
 
   private emit(session: LiveSession, force = false): void {
@@ -350,6 +353,7 @@ export class ProfileService implements ProfileApi {
     if (session.handle?.link) u.link = session.handle.link
     if (session.handle?.hostDescription) u.hostDescription = session.handle.hostDescription
     if (session.savedId) u.savedId = session.savedId
+    if (session.warning) u.warning = session.warning
     if (session.error) u.error = session.error
     return u
   }

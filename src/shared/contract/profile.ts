@@ -155,6 +155,11 @@ export interface ProfileSessionSummary {
    * when listed, never stored; the session's lineage is in profiles/.sources.json.
    */
   stale?: boolean
+  /**
+   * The session was saved, but something beside it went wrong (e.g. a damaged lineage record): set
+   * on the result of the stop that saved it, never stored.
+   */
+  warning?: string
 }
 
 export interface ProfileSession extends ProfileSessionSummary {
@@ -193,6 +198,8 @@ export interface ProfileLiveUpdate {
   hostDescription?: string
   /** Set when state is 'stopped' and the session was saved. */
   savedId?: string
+  /** Set with savedId when the session was saved but something beside it went wrong (ProfileSessionSummary.warning). */
+  warning?: string
   error?: ErrorData
 }
 

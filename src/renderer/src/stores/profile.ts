@@ -48,6 +48,8 @@ export const useProfileStore = defineStore('profile', () => {
     }
     if (u.state === 'stopped' || u.state === 'failed') {
       if (u.error) useAppStore().reportError(u.error)
+      // Saved, but its lineage record is damaged: the sidebar names the file too.
+      if (u.warning) useAppStore().notify('error', u.warning)
       void refresh().then(() => {
         if (u.savedId) void view(u.savedId)
       })
