@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { JobStarted } from '../../shared/contract/jobs'
 import type { OptimizeApi, OptimizeRequest, OptimizeStarted, SweepRequest } from '../../shared/contract/optimize'
@@ -13,7 +12,8 @@ import { applyPreprocessing } from '../core/train/preprocess'
 import type { ModelJson } from '../core/train/artifacts'
 import type { WindowSet } from '../core/train/train-loop'
 import type { OptimizeWorkerOut, OptimizeWorkerRequest, OptimizeWorkerResult } from '../workers/optimize-protocol'
-import { commitFiles, settleCommit, type CommitFile } from '../storage/commit-journal'
+import { commitFiles, type CommitFile } from '../storage/commit-journal'
+import { readVariantIndexFile } from '../storage/variant-index'
 import { throwIfCancelled, type JobContext, type JobService } from './job-service'
 import { currentLineage, isStaleVariant, modelFingerprint } from '../storage/lineage'
 import { withProjectLock } from '../storage/project-lock'
@@ -149,17 +149,9 @@ export class OptimizeService implements OptimizeApi {
     }
   }
 
+  /** The one reader of the index (storage/variant-index.ts), which Deploy and Profile share: none yet is an empty one. */
   private async readIndex(dir: string): Promise<VariantIndex> {
-    await settleCommit(dir)
-    const path = join(dir, VARIANTS_DIR, INDEX_FILE)
-    try {
-      const raw = JSON.parse(await fs.readFile(path, 'utf8')) as VariantIndex
-      if (raw?.version !== 1 || !Array.isArray(raw.variants)) throw new Error('shape')
-      return { ...emptyIndex(), ...raw }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return emptyIndex()
-      throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged.`, 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.')
-    }
+    return (await readVariantIndexFile(dir)) ?? emptyIndex()
   }
 
   async recommend(projectDir: string, budget: Budget): Promise<Recommendation> {

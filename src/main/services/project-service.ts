@@ -231,8 +231,9 @@ async function countEntries(dir: string, keep: (entry: Dirent) => boolean): Prom
 
 /**
  * What was made from an earlier model, or from the current one before its data changed. A record
- * it reads that is damaged (the variant index, firmware/ or profiles/.sources.json) counts nothing
- * and is reported in `problems` with its message and next step.
+ * it reads that is damaged or cannot be read (the variant index, firmware/ or profiles/.sources.json,
+ * the profiles folder) counts nothing and is reported in `problems` with its message and next step:
+ * the project still opens.
  */
 async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signal']): Promise<{ stale: ProjectSummary['stale']; problems: string[] }> {
   const problems: string[] = []
@@ -240,7 +241,7 @@ async function staleness(dir: string, lineage: Lineage, spec: ProjectFile['signa
     try {
       return await read()
     } catch (err) {
-      if (!(err instanceof MicroforgeError) || err.code !== 'PROJECT_CORRUPT') throw err
+      if (!(err instanceof MicroforgeError) || (err.code !== 'PROJECT_CORRUPT' && err.code !== 'IO_ERROR')) throw err
       problems.push(describeError(err.toData()))
       return 0
     }

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { wrapFsError, writeFileAtomic } from './atomic-fs'
+import { writeFileAtomic } from './atomic-fs'
 import { withProjectLock } from './project-lock'
 import { MicroforgeError } from '../../shared/errors'
 import { readModelFolder } from './model-io'
 import { readWindowHeads } from './samples'
+import { isOptionalString, isStringOrNull, readKeyedRecord } from './record-file'
+import { readVariantIndexFile } from './variant-index'
 
 /**
  * Which model and which data everything downstream was made from. A variant, a firmware project
@@ -87,32 +89,7 @@ export const FIRMWARE_SOURCES = join('firmware', '.sources.json')
 /** What Deploy recorded per firmware folder; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readFirmwareSources(dir: string): Promise<Record<string, FirmwareSource>> {
   const hint = 'Restore it from a backup, or delete it: without it, firmware built before is not checked against the current model.'
-  return ((await readRecord(join(dir, FIRMWARE_SOURCES), hint)) ?? {}) as Record<string, FirmwareSource>
-}
-
-/**
- * A JSON object kept beside the project's files (a record of where things came from): null when
- * there is none, PROJECT_CORRUPT with `hint` (the way out) when it cannot be read, never {} for a
- * damaged file, which would make everything it records look current.
- */
-async function readRecord(path: string, hint: string): Promise<Record<string, unknown> | null> {
-  let text: string
-  try {
-    text = await fs.readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return null
-    throw wrapFsError(err, path)
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not valid JSON).`, hint)
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (not an object).`, hint)
-  }
-  return parsed as Record<string, unknown>
+  return readKeyedRecord<FirmwareSource>(join(dir, FIRMWARE_SOURCES), hint, 'a firmware record', (e) => isStringOrNull(e.sourceModel) && (e.variant === undefined || isStringOrNull(e.variant)) && isOptionalString(e.signal) && isOptionalString(e.mode) && isOptionalString(e.createdAt))
 }
 
 /**
@@ -133,20 +110,12 @@ export function isStaleVariant(lineage: Lineage, sourceModel: unknown): boolean 
   return lineage.dataChanged || (typeof sourceModel === 'string' && sourceModel !== lineage.model)
 }
 
-export const VARIANT_INDEX = join('models', 'variants', 'index.json')
-
 /**
  * Each variant's name and the float model it was made from, as models/variants/index.json records
- * them; null when there is no index. A damaged index is PROJECT_CORRUPT (as Optimize reports it),
- * never "no variants": that would make every variant of an earlier model look current.
+ * them (readVariantIndexFile); null when there is no index; PROJECT_CORRUPT when it is damaged.
  */
 export async function readVariantSources(dir: string): Promise<Array<{ name?: unknown; sourceModel?: unknown }> | null> {
-  const path = join(dir, VARIANT_INDEX)
-  const hint = 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.'
-  const index = await readRecord(path, hint)
-  if (index === null) return null
-  if (!Array.isArray(index.variants)) throw new MicroforgeError('PROJECT_CORRUPT', `${path} is damaged (no list of variants).`, hint)
-  return index.variants as Array<{ name?: unknown; sourceModel?: unknown }>
+  return (await readVariantIndexFile(dir))?.variants ?? null
 }
 
 /** Names of the stale variants in models/variants/index.json (isStaleVariant); PROJECT_CORRUPT when the index is damaged. */
@@ -172,7 +141,7 @@ const PROFILE_SOURCES = join('profiles', '.sources.json')
 /** What each saved session measured; {} when nothing was recorded; PROJECT_CORRUPT when the record is damaged. */
 export async function readProfileSources(dir: string): Promise<Record<string, ProfileSource>> {
   const hint = 'Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.'
-  return ((await readRecord(join(dir, PROFILE_SOURCES), hint)) ?? {}) as Record<string, ProfileSource>
+  return readKeyedRecord<ProfileSource>(join(dir, PROFILE_SOURCES), hint, 'a profiling session record', (e) => isStringOrNull(e.sourceModel) && (e.variant === undefined || isStringOrNull(e.variant)) && isOptionalString(e.createdAt))
 }
 
 /**
@@ -214,10 +183,15 @@ export async function staleProfiles(dir: string, lineage: Lineage): Promise<Set<
   const out = new Set<string>()
   if (lineage.model === null && lineage.modelProblem === null) return out
   let names: string[]
+  const folder = join(dir, 'profiles')
   try {
-    names = (await fs.readdir(join(dir, 'profiles'))).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-  } catch {
-    return out
+    names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+  } catch (err) {
+    // No folder: nothing profiled yet. Any other failure hides sessions that may be stale: said, not taken for none.
+    const code = (err as { code?: string }).code
+    if (code === 'ENOENT') return out
+    if (code === 'ENOTDIR') throw new MicroforgeError('PROJECT_CORRUPT', `${folder} is not a folder.`, 'Move or rename that file: saved profiling sessions are kept in a folder of that name.')
+    throw new MicroforgeError('IO_ERROR', `Cannot read the folder ${folder}: ${(err as Error)?.message ?? String(err)}`, 'Check that you may read it (its permissions), then open the project again.')
   }
   const sources = await readProfileSources(dir)
   let trainedAt: number | null = null

@@ -79,6 +79,37 @@ describe('a damaged lineage record is reported, not read as empty', () => {
     await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: `${path} is damaged (no list of variants).`, hint })
   })
 
+  it('a version-2 index is refused the same way by Optimize, Deploy\'s stale marks, Profile and the summary (one reader)', async () => {
+    const path = join(dir(), 'models', 'variants', 'index.json')
+    const index = JSON.parse(readFileSync(path, 'utf8')) as { version: number }
+    writeFileSync(path, JSON.stringify({ ...index, version: 2 }))
+    const refused = { code: 'PROJECT_CORRUPT', message: `${path} is damaged (version 2; this Microforge reads version 1).`, hint: 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.' }
+    await expect(services.api.optimize.list(dir())).rejects.toMatchObject(refused)
+    await expect(staleVariantNames(dir(), await currentLineage(dir()))).rejects.toMatchObject(refused)
+    await expect(services.api.profile.estimates(dir())).rejects.toMatchObject(refused)
+    expect(await problems()).toEqual([`${refused.message} ${refused.hint}`])
+  })
+
+  it('an entry that is not a record ({"fw": null}) is damaged: named in the summary, and the project still opens', async () => {
+    const fw = join(dir(), 'firmware', '.sources.json')
+    writeFileSync(fw, JSON.stringify({ fw: null }))
+    const hint = 'Restore it from a backup, or delete it: without it, firmware built before is not checked against the current model.'
+    expect(await problems()).toEqual([`${fw} is damaged (the entry "fw" is not a firmware record). ${hint}`])
+    writeFileSync(fw, JSON.stringify({ fw: { variant: 'hello_int8', sourceModel: 7, mode: 'classify', createdAt: '2026-01-01T00:00:00Z' } }))
+    await expect(readFirmwareSources(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: `${fw} is damaged (the entry "fw" is not a firmware record).`, hint })
+    rmSync(fw)
+    const ps = join(dir(), 'profiles', '.sources.json')
+    writeFileSync(ps, JSON.stringify({ p1: 'hello_int8' }))
+    expect(await problems()).toEqual([`${ps} is damaged (the entry "p1" is not a profiling session record). Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.`])
+  })
+
+  it('a profiles "folder" that is a file is named, not taken for no sessions', async () => {
+    const folder = join(dir(), 'profiles')
+    rmSync(folder, { recursive: true, force: true })
+    writeFileSync(folder, 'not a folder')
+    expect(await problems()).toEqual([`${folder} is not a folder. Move or rename that file: saved profiling sessions are kept in a folder of that name.`])
+  })
+
   it('with no trained model nothing is stale, but a damaged record is still named', async () => {
     rmSync(join(dir(), 'models', 'float'), { recursive: true })
     const path = damage(join('profiles', '.sources.json'))
