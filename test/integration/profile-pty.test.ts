@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
@@ -144,6 +144,22 @@ describe('profiling over a real pseudo-terminal', () => {
     // aX = 1.5708 -> int8 -64 -> 126 -> 0.0082910 * (126 - 5) = 1.003
     expect(text.match(/^label:sine index:0 scores:1\.003 window:0$/gm)).toHaveLength(3)
     expect(text).not.toMatch(/inference:/)
+  })
+
+  it('a firmware that fails says why: exit code and its last stderr line', async () => {
+    const script = join(tmp.dir, 'failing-firmware')
+    writeFileSync(script, '#!/bin/sh\necho "cannot read the windows file" >&2\nexit 3\n', { mode: 0o755 })
+    const board = await startVirtualBoard({ binary: script })
+    const ended = new Promise<void>((resolve, reject) => {
+      openSerialLines(board.link, 115200, { line: () => undefined, end: () => resolve() }).catch(reject)
+    })
+    await ended
+    expect(await board.failure(20_000)).toBe('exited with code 3: cannot read the windows file')
+    const ok = await startVirtualBoard({ binary: '/bin/true' })
+    await new Promise<void>((resolve, reject) => {
+      openSerialLines(ok.link, 115200, { line: () => undefined, end: () => resolve() }).catch(reject)
+    })
+    expect(await ok.failure(20_000)).toBeNull()
   })
 
   it('a reader that opens the link long after the start delay still gets the first lines (the board waits for the port, like while (!Serial))', async () => {

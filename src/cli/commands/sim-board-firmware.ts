@@ -46,7 +46,7 @@ export async function runFirmwareBoard(ctx: CliContext, opts: Record<string, str
   const kernels = kernelSet(opts.kernels, ' (with --qemu)')
 
   ctx.progress(engine === 'qemu' ? `Building ${firmware} for the emulated Cortex-M4F…` : `Compiling ${firmware} for this computer…`)
-  // A person connects after the board starts: give them a moment before the first lines.
+  // The board starts when the app opens the port; give the app's open a moment before the first lines.
   const info = await ctx.api.sim.startFirmware(project, { firmwareDir: firmware, engine, ...(kernels ? { kernels } : {}), windows: project ? 'dataset' : 'synthetic', rateHz: pace, count, startDelayMs: 1000 })
   const unlink = await linkPort(info.path, link)
   try {

@@ -4,6 +4,7 @@ import { parseFirmwareName } from '../../shared/firmware-names'
 import { chooseFirmware, profileRuntime } from '../sim/firmware/choose-firmware'
 import { startProjectFirmwareBoard } from '../sim/firmware/project-board'
 import { startProjectQemuBoard } from '../sim/firmware/project-qemu-board'
+import type { RunningVirtualBoard } from '../sim/firmware/pty-board'
 import { openSerialLines } from './profile-serial-source'
 import type { LineSink, LineSourceHandle } from './profile-sources'
 
@@ -45,10 +46,19 @@ export async function openVirtualLines(projectDir: string, source: VirtualSource
 }
 
 /** The profiling source on a started board's serial link; the board stops with it, or at once when the link does not open. */
-async function boardLines(board: { link: string; windowIds?: string[]; stop(): Promise<void> }, firmwareDir: string, hostDescription: string, runtime: ReturnType<typeof profileRuntime>, sink: LineSink): Promise<LineSourceHandle> {
+async function boardLines(board: Pick<RunningVirtualBoard, 'link' | 'failure' | 'stop'> & { windowIds?: string[] }, firmwareDir: string, hostDescription: string, runtime: ReturnType<typeof profileRuntime>, sink: LineSink): Promise<LineSourceHandle> {
+  // The port closing is how the app sees the board go; when the firmware failed, say so with its reason.
+  const ending: LineSink = {
+    line: (text) => sink.line(text),
+    end: (err) => {
+      void board.failure().then((why) =>
+        sink.end(why ? { code: 'DEVICE_ERROR', message: `The virtual board stopped: its firmware ${why}.`, hint: 'Generate the firmware again in Deploy and start profiling again; the inferences so far are saved.' } : err)
+      )
+    }
+  }
   let serial: LineSourceHandle
   try {
-    serial = await openSerialLines(board.link, 115200, sink)
+    serial = await openSerialLines(board.link, 115200, ending)
   } catch (err) {
     await board.stop()
     throw err

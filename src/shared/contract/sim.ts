@@ -86,7 +86,7 @@ export interface FirmwareBoardOptions {
   rateHz?: number
   /** Stop after this many windows (default: run until stopped). */
   count?: number
-  /** Wait before the first line, for a person who connects after the board starts. */
+  /** Wait this long after the port is opened before the first line (the board waits for the reader, like `while (!Serial)`). */
   startDelayMs?: number
 }
 

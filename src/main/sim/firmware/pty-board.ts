@@ -22,10 +22,10 @@ export interface VirtualBoardOptions {
   /** Where the pseudo-terminal's symlink goes (default: a temporary path). */
   link?: string
   /**
-   * Wait this long after the reader opens the port before the first line. The firmware starts only
-   * once the pseudo-terminal's other end is opened (socat's wait-slave, as boards wait with
-   * `while (!Serial)`), but opening a serial port flushes what is queued, so the board gives the
-   * reader's open a moment to finish.
+   * Wait this long before the first line. On Linux and the BSDs the firmware starts only once the
+   * pseudo-terminal's other end is opened (socat's wait-slave, as boards wait with `while (!Serial)`),
+   * but opening a serial port flushes what is queued, so the board gives the reader's open a moment
+   * to finish. Elsewhere the wait counts from the start, as before.
    */
   startDelayMs?: number
 }
@@ -34,8 +34,19 @@ export interface RunningVirtualBoard {
   link: string
   /** Resolves when socat (and with it the firmware) has exited. */
   exited: Promise<number | null>
+  /**
+   * Why the board stopped, when it failed: waits up to `waitMs` for it to exit, then gives the exit
+   * code and the last line it wrote on stderr; null while it still runs or after a clean exit.
+   */
+  failure(waitMs?: number): Promise<string | null>
   stop(): Promise<void>
 }
+
+/**
+ * socat's wait-slave (start the firmware only once the app opens the port) is documented as tested
+ * on Linux and the BSDs; elsewhere (macOS) the board starts at once and relies on startDelayMs.
+ */
+const WAITS_FOR_READER = ['linux', 'freebsd', 'netbsd', 'openbsd'].includes(process.platform)
 
 /** Starts the firmware behind a socat pseudo-terminal and resolves once the link exists. */
 export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<RunningVirtualBoard> {
@@ -57,7 +68,10 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Runn
   try {
     // wait-slave: socat starts the firmware only when a reader opens the link (checked every 20 ms),
     // so nothing printed before the app opens the port is lost, however slow the app is to open it.
-    child = spawn('socat', [`PTY,link=${link},raw,echo=0,wait-slave,pty-interval=0.02`, `EXEC:${args.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const pty = `PTY,link=${link},raw,echo=0${WAITS_FOR_READER ? ',wait-slave,pty-interval=0.02' : ''}`
+    // -t 2: after the firmware ends, its last lines stay readable for 2 s before the pty closes (a
+    // closed pty drops what its reader has not read yet; socat's default is 0.5 s).
+    child = spawn('socat', ['-t', '2', pty, `EXEC:${args.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
   } catch {
     throw socatMissing()
   }
@@ -83,6 +97,13 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Runn
   return {
     link,
     exited,
+    async failure(waitMs = 2000) {
+      let timer: NodeJS.Timeout | undefined
+      const code = await Promise.race([exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), waitMs)))])
+      clearTimeout(timer)
+      if (code === undefined || code === 0) return null
+      return boardFailure(code, stderr)
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
@@ -93,6 +114,20 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Runn
       await fs.rm(link, { force: true }).catch(() => undefined)
     }
   }
+}
+
+/**
+ * The firmware's failure from socat's stderr: socat exits 1 and logs the child's own status
+ * ("E waitpid(): child N exited with status 3"); the last other line is the firmware's own stderr.
+ */
+export function boardFailure(socatCode: number | null, stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
+  const own = lines.filter((l) => !/\bsocat\[\d+\] [A-Z] /.test(l)).pop()
+  const status = /child \d+ exited with status (\d+)/.exec(stderr)?.[1]
+  const signal = /child \d+ exited on signal (\d+)/.exec(stderr)?.[1]
+  const how = status ? `code ${status}` : signal ? `signal ${signal}` : socatCode === null ? 'a signal' : `code ${socatCode}`
+  const why = own ?? (status || signal ? undefined : lines.pop())
+  return `exited with ${how}${why ? `: ${why}` : ''}`
 }
 
 function socatMissing(): MicroforgeError {
