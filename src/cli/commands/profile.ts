@@ -108,7 +108,10 @@ export const profileList = defineCommand('profile list', 'PROJECT [--json]', "Li
   async run(ctx, [dir]) {
     // The JSON stays the list of sessions; a file that cannot be read is said on stderr, never left out in silence.
     for (const d of await ctx.api.profile.damaged(resolve(dir))) (ctx.warn ?? ctx.progress)(`Damaged: ${d.file}: ${d.reason}`)
-    return ctx.api.profile.list(resolve(dir))
+    const list = await ctx.api.profile.list(resolve(dir))
+    const unknown = list.find((s) => s.staleUnknown)?.staleUnknown
+    if (unknown) (ctx.warn ?? ctx.progress)(unknown)
+    return list
   },
   format(result) {
     const list = result as ProfileSessionSummary[]

@@ -4,7 +4,7 @@
  * the session is saved and listed, and the problem is said beside it.
  */
 import { describeError, MicroforgeError, toErrorData } from '../../shared/errors'
-import { currentLineage, profiledModel, recordProfileSource } from '../storage/lineage'
+import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
 
 /** What a user reads when a step about a session's record failed after the session itself was saved or deleted. */
 function afterward(done: string, what: string, err: unknown): string {
@@ -31,4 +31,29 @@ export async function recordMeasuredModel(dir: string, id: string, opts: { firmw
     return afterward('Session saved', 'which model it measured could not be recorded', err)
   }
   return undefined
+}
+
+/**
+ * The sessions with their stale marks. When the marks cannot be worked out (a damaged
+ * profiles/.sources.json), every session is still there, each with why its mark is unknown.
+ */
+export async function withStaleMarks<T extends { id: string; stale?: boolean; staleUnknown?: string }>(dir: string, sessions: T[]): Promise<T[]> {
+  let stale: Set<string>
+  try {
+    stale = await staleProfiles(dir, await currentLineage(dir))
+  } catch (err) {
+    const why = `Whether it measured the current model is not known: ${describeError(toErrorData(err))}`
+    return sessions.map((s) => ({ ...s, staleUnknown: why }))
+  }
+  return sessions.map((s) => (stale.has(s.id) ? { ...s, stale: true } : s))
+}
+
+/** Removes a deleted session's record; a warning saying why when that failed (the session is gone either way). */
+export async function forgetSession(dir: string, id: string): Promise<string | undefined> {
+  try {
+    await recordProfileSource(dir, id, null)
+    return undefined
+  } catch (err) {
+    return afterward(`Session ${id} deleted`, 'its record in profiles/.sources.json could not be updated', err)
+  }
 }

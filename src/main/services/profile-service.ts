@@ -9,6 +9,7 @@ import type {
   ProfileEstimate,
   ProfileLiveUpdate,
   ProfileOptions,
+  ProfileRemoved,
   ProfileSession,
   ProfileSessionSummary,
   ProfileSource,
@@ -29,8 +30,7 @@ import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
 import { withProjectLock } from '../storage/project-lock'
 import { saveProfileSession } from './profile-save'
-import { currentLineage, recordProfileSource, staleProfiles } from '../storage/lineage'
-import { recordMeasuredModel } from './profile-records'
+import { forgetSession, recordMeasuredModel, withStaleMarks } from './profile-records'
 import { modelFacts, newSessionId, PROFILE_FORMAT, readSession, readVariantIndex, sessionPath, summaryOf, variantEstimates } from '../storage/profile-store'
 import type { LineSink, LineSourceHandle, ProfileLineSources } from './profile-sources'
 import type { ProjectService } from './project-service'
@@ -148,8 +148,7 @@ export class ProfileService implements ProfileApi {
 
   async list(dir: string): Promise<ProfileSessionSummary[]> {
     const { sessions } = await this.scan(dir)
-    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
-    return sessions.map((s) => (stale.has(s.id) ? { ...s, stale: true } : s)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    return (await withStaleMarks(absolute(dir), sessions)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   }
 
   async damaged(dir: string): Promise<DamagedSession[]> {
@@ -183,13 +182,12 @@ export class ProfileService implements ProfileApi {
   async get(dir: string, id: string): Promise<ProfileSession> {
     await settleCommit(absolute(dir))
     const session = await readSession(sessionPath(absolute(dir), id))
-    const stale = await staleProfiles(absolute(dir), await currentLineage(absolute(dir)))
-    return stale.has(session.id) ? { ...session, stale: true } : session
+    return (await withStaleMarks(absolute(dir), [session]))[0]
   }
 
-  async remove(dir: string, id: string): Promise<void> {
+  async remove(dir: string, id: string): Promise<ProfileRemoved> {
     const path = sessionPath(absolute(dir), id)
-    await withProjectLock(absolute(dir), async () => {
+    return withProjectLock(absolute(dir), async () => {
       try {
         await fs.rm(path)
       } catch (err) {
@@ -197,7 +195,8 @@ export class ProfileService implements ProfileApi {
           ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
           : wrapFsError(err, path)
       }
-      await recordProfileSource(absolute(dir), id, null).catch(() => undefined)
+      const warning = await forgetSession(absolute(dir), id)
+      return warning ? { warning } : {}
     })
   }
 

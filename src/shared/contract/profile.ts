@@ -160,6 +160,11 @@ export interface ProfileSessionSummary {
    * on the result of the stop that saved it, never stored.
    */
   warning?: string
+  /**
+   * Why it is not known whether it measured the current model (its lineage record cannot be read):
+   * set when listed instead of stale, never stored.
+   */
+  staleUnknown?: string
 }
 
 export interface ProfileSession extends ProfileSessionSummary {
@@ -248,6 +253,12 @@ export interface DamagedSession {
   reason: string
 }
 
+/** What remove() did beside deleting the file. */
+export interface ProfileRemoved {
+  /** The session is deleted, but its lineage record could not be updated, and why. */
+  warning?: string
+}
+
 export interface ProfileApi {
   /** Starts reading profile lines; live data arrives as 'profile.live' events. */
   start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted>
@@ -260,7 +271,7 @@ export interface ProfileApi {
   /** Saved session files that cannot be read, each with the reason and what to do: never left out in silence. remove(id) deletes one. */
   damaged(dir: string): Promise<DamagedSession[]>
   get(dir: string, id: string): Promise<ProfileSession>
-  remove(dir: string, id: string): Promise<void>
+  remove(dir: string, id: string): Promise<ProfileRemoved>
   compare(dir: string, ids: string[]): Promise<ProfileComparison>
   /** Optimize's latency estimates of the project's variants per board (empty before Optimize ran). */
   estimates(dir: string): Promise<ProfileEstimate[]>

@@ -5,6 +5,7 @@ import { EventBus } from '../../../src/main/services/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
 import { ProjectService } from '../../../src/main/services/project-service'
 import type { ProfileLiveUpdate } from '../../../src/shared/contract/profile'
+import { writeTrainedFloatModel } from '../../helpers/hello-firmware'
 import { tempDir } from '../../helpers/tmp'
 
 /**
@@ -70,5 +71,32 @@ describe('profiling with a damaged lineage record', () => {
       `Session saved, but ${join(dir, 'profiles', '.sources.json')} is damaged (not an object). Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.`
     )
     expect((await service.get(dir, last.sessionId)).measuredOverEstimated).toBe(1.15)
+  })
+
+  it('a damaged profiles/.sources.json hides no session: list and get say the stale mark is unknown, and why', async () => {
+    const { dir, service, profileToTheEnd } = await setup()
+    // A trained model: only then are the records read to tell which sessions are stale.
+    await writeTrainedFloatModel(dir, 1)
+    const { sessionId } = await profileToTheEnd()
+    expect((await service.list(dir)).map((s) => [s.id, s.stale, s.staleUnknown])).toEqual([[sessionId, undefined, undefined]])
+    const record = join(dir, 'profiles', '.sources.json')
+    writeFileSync(record, '{"cut')
+    const why = `Whether it measured the current model is not known: ${record} is damaged (not valid JSON). Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.`
+    expect((await service.list(dir)).map((s) => [s.id, s.stale, s.staleUnknown])).toEqual([[sessionId, undefined, why]])
+    const got = await service.get(dir, sessionId)
+    expect([got.inferences, got.staleUnknown]).toEqual([2, why])
+  })
+
+  it('deleting a session says when its record could not be updated, and why', async () => {
+    const { dir, service, profileToTheEnd } = await setup()
+    const { sessionId } = await profileToTheEnd()
+    expect(await service.remove(dir, sessionId)).toEqual({})
+    const second = await profileToTheEnd()
+    const record = join(dir, 'profiles', '.sources.json')
+    writeFileSync(record, 'null')
+    expect(await service.remove(dir, second.sessionId)).toEqual({
+      warning: `Session ${second.sessionId} deleted, but ${record} is damaged (not an object). Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.`
+    })
+    expect(existsSync(join(dir, 'profiles', `${second.sessionId}.json`))).toBe(false)
   })
 })

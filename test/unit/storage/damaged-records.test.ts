@@ -51,13 +51,14 @@ describe('a damaged lineage record is reported, not read as empty', () => {
     }
   })
 
-  it('profiles/.sources.json: the session list and a new record refuse, and the summary names it', async () => {
+  it('profiles/.sources.json: a new record refuses, the session list does not, and the summary names it', async () => {
     writeFileSync(join(dir(), 'profiles', 'p1.json'), '{}')
     const path = damage(join('profiles', '.sources.json'))
     const message = `${path} is damaged (not valid JSON).`
     const hint = 'Restore it from a backup, or delete it: without it, saved sessions are judged by their dates.'
     await expect(readProfileSources(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
-    await expect(services.api.profile.list(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    // A damaged side record hides no session: list() marks them 'stale unknown' (profile-damaged-lineage.test.ts).
+    await expect(services.api.profile.list(dir())).resolves.toEqual([])
     await expect(recordProfileSource(dir(), 'p2', { variant: null, sourceModel: null, createdAt: new Date().toISOString() })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT' })
     expect(readFileSync(path, 'utf8')).toBe('{"hello_int8": {"variant": ')
     expect(await problems()).toEqual([`${message} ${hint}`])

@@ -112,7 +112,8 @@ export const useProfileStore = defineStore('profile', () => {
   async function remove(id: string): Promise<void> {
     if (!projectDir) return
     const dir = projectDir
-    await guarded(() => api.profile.remove(dir, id))
+    const removed = await guarded(() => api.profile.remove(dir, id))
+    if (removed?.warning) useAppStore().notify('error', removed.warning)
     if (viewed.value?.id === id) viewed.value = null
     await refresh()
   }
