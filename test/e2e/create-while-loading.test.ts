@@ -21,6 +21,8 @@ describe('the create form while the recent list is loading', () => {
   it('Enter in the folder field creates and opens the project before the recent list has arrived', async () => {
     const { page } = app
     const held: string[] = []
+    const heldIds: number[] = []
+    const answered: number[] = []
     let server: WebSocketRoute | null = null
     await page.routeWebSocket(/\/rpc\?token=/, (ws) => {
       const upstream = ws.connectToServer()
@@ -30,7 +32,11 @@ describe('the create form while the recent list is loading', () => {
         if (text.includes('"project.recent"')) held.push(text)
         else upstream.send(text)
       })
-      upstream.onMessage((m) => ws.send(m))
+      upstream.onMessage((m) => {
+        const reply = JSON.parse(String(m)) as { type?: string; id?: number }
+        if (reply.type === 'response' && heldIds.includes(reply.id ?? -1)) answered.push(reply.id!)
+        ws.send(m)
+      })
     })
     await page.goto(app.url)
     await page.getByTestId('create-form').waitFor()
@@ -39,9 +45,13 @@ describe('the create form while the recent list is loading', () => {
     await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'early'))
     await page.getByTestId('project-folder').press('Enter')
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
-    expect(held.length).toBeGreaterThan(0)
-    // The held request goes out at last; its reply changes nothing on screen.
-    for (const text of held.splice(0)) server!.send(text)
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
+    // The held request goes out at last; once its reply has reached the page, the project is still open.
+    for (const text of held.splice(0)) {
+      heldIds.push((JSON.parse(text) as { id: number }).id)
+      server!.send(text)
+    }
+    await expect.poll(() => answered.length).toBe(heldIds.length)
+    expect(await page.getByTestId('project-title').textContent()).toBe('Early')
+    expect(await page.getByTestId('create-form').count()).toBe(0)
   })
 })

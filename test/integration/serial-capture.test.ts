@@ -26,7 +26,7 @@ const write = async (s: tty.WriteStream, text: string): Promise<void> => {
   await drained(s)
 }
 
-describe('capture over a real pty (socat) with the real serialport binding', { timeout: 25_000 }, () => {
+describe('capture over a real pty (socat) with the real serialport binding', () => {
   let tmp: { dir: string; cleanup: () => void }
   let pair: PtyPair
   let board: tty.WriteStream

@@ -29,7 +29,7 @@ function streamingBoard(stream: tty.WriteStream, rateHz: number): BoardWriter {
  * bytes forever instead of failing, so no close event comes (about 1 unplug in 10). Several
  * unplugs per run, at a high rate, make the race likely; every one must end the recording.
  */
-describe('unplugging a real pty (socat SIGKILL) mid-recording', { timeout: 20_000 }, () => {
+describe('unplugging a real pty (socat SIGKILL) mid-recording', () => {
   let tmp: { dir: string; cleanup: () => void }
   let pair: PtyPair
   let board: tty.WriteStream

@@ -19,7 +19,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: s
   }
 }
 
-describe('microforge sim-board', { timeout: 25_000 }, () => {
+describe('microforge sim-board', () => {
   let tmp: { dir: string; cleanup: () => void }
   beforeEach(() => {
     tmp = tempDir()

@@ -37,8 +37,9 @@ describe('model search within a budget', () => {
     expect(done.error).toBeUndefined()
     expect(done.state).toBe('done')
     const r = done.result as SearchResult
-    // The budget holds to about one epoch of the last candidate plus saving.
-    expect(elapsed).toBeLessThan(budgetSeconds * 1000 + 5000)
+    // The budget holds to about one epoch of the last candidate plus saving, and to what the first
+    // model ran over when a late worker left it less than its minimum epochs (reported as overBudgetMs).
+    expect(elapsed).toBeLessThan(budgetSeconds * 1000 + 5000 + (r.overBudgetMs ?? 0))
     expect(r.candidates.length).toBeGreaterThanOrEqual(1)
     expect(r.candidates.length + r.skipped).toBe(14)
     // Whether a 12 s budget skips candidates depends on the machine (none at load 3); which ones the

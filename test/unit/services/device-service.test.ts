@@ -106,7 +106,7 @@ describe('DeviceService', () => {
   it('records the board\u2019s blank-line blocks and tells when no data arrives', async () => {
     const quiet = new DeviceService({ bus: new EventBus(), dataset: ds, openPort: async () => port, listSystemPorts: async () => [], batchMs: 5, noDataMs: 30 })
     await quiet.open('/dev/fake', 9600)
-    await until(() => quiet['warning'] !== null, 3000)
+    await until(() => quiet['warning'] !== null)
     expect((await quiet.status()).warning?.message).toMatch(/No data for .* on \/dev\/fake at 9600 baud/)
     await quiet.close()
 
@@ -217,7 +217,7 @@ describe('DeviceService', () => {
     await d.open('/dev/fake', 9600)
     const noise = Array.from({ length: 40 }, (_, i) => String.fromCharCode(0xf0 + (i % 15), 0x80, 0x13, 0xfe)).join('\n') + '\n'
     port.send(noise)
-    await until(() => d['warning'] !== null, 2000)
+    await until(() => d['warning'] !== null)
     const st = await d.status()
     expect(st.warning?.message).toMatch(/does not look like numbers/)
     expect(st.warning?.hint).toMatch(/baud rate is probably wrong.*9600/)

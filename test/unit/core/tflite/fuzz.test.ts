@@ -94,7 +94,9 @@ describe('reader fuzz: damaged .tflite files give a typed error or a parse, neve
     console.log(`fuzz: 10000 files in ${seconds.toFixed(1)} s, ${outcomes.parsed} parsed (${outcomes.invoked} of them also ran), ${outcomes.typedErrors} typed errors, slowest ${slowest.toFixed(1)} ms`)
     expect(outcomes.parsed + outcomes.typedErrors).toBe(10_000)
     expect(outcomes.typedErrors).toBeGreaterThan(1000)
-    expect(slowest).toBeLessThan(2000)
-    // 10,000 files take ~11 s on an idle machine; a loaded CI machine needs headroom.
-  }, 120_000)
+    // A hang detector, not a speed target: a pathological file takes far longer than this, a GC pause
+    // or a starved worker (npm test runs this lane at nice 10) does not.
+    expect(slowest).toBeLessThan(10_000)
+    // 10,000 files take ~11 s on an idle machine; a loaded CI machine at nice 10 needs headroom.
+  }, 400_000)
 })
