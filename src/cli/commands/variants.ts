@@ -16,7 +16,7 @@ export const command = defineCommand('variants', 'PROJECT [--json]', 'List the m
       .map((v) =>
         v.problem
           ? `${v.name.padEnd(width)}  CANNOT BE DEPLOYED: ${v.problem}`
-          : `${v.name.padEnd(width)}  ${v.precision}, ${(v.bytes / 1024).toFixed(1)} KB${v.stale ? ', of an earlier model (optimize again)' : ''}`
+          : `${v.name.padEnd(width)}  ${v.precision}, ${(v.bytes / 1024).toFixed(1)} KB${v.indexProblem ? `, made from an unknown model: ${v.indexProblem}` : v.stale ? ', of an earlier model (optimize again)' : ''}`
       )
       .join('\n')
   }

@@ -19,7 +19,7 @@ import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { wrapFsError } from '../storage/atomic-fs'
 import { writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
-import { currentLineage, signalFingerprint, staleVariantNames, type FirmwareSource } from '../storage/lineage'
+import { currentLineage, readFirmwareSources, readVariantSources, signalFingerprint, variantLineage, type FirmwareSource } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
 import { deployLatency } from '../core/cost/latency'
 import { opFactsFromGraph } from '../core/cost/op-facts'
@@ -78,7 +78,9 @@ export class DeployService implements DeployApi {
       throw wrapFsError(err, dir)
     }
     const out: DeployVariant[] = []
-    const stale = await staleVariantNames(resolve(projectDir), await currentLineage(resolve(projectDir)))
+    // A damaged index hides which model each file was made from, not the files: each is listed, stale, with the index's problem.
+    const index = await variantLineage(resolve(projectDir), await currentLineage(resolve(projectDir)))
+    const indexProblem = index.problem ? { indexProblem: describeError(index.problem.toData()) } : {}
     for (const n of names) {
       const path = join(dir, n)
       const name = basename(n, '.tflite')
@@ -88,15 +90,15 @@ export class DeployService implements DeployApi {
       } catch (err) {
         // Deleted since the listing: gone, not damaged.
         if ((err as { code?: string }).code === 'ENOENT') continue
-        out.push(unusableVariant(name, path, 0, stale.has(name), describeError(toErrorData(wrapFsError(err, path)))))
+        out.push({ ...unusableVariant(name, path, 0, index.stale(name), describeError(toErrorData(wrapFsError(err, path)))), ...indexProblem })
         continue
       }
       try {
-        const v = describe(name, path, bytes, true).variant
-        out.push({ ...v, stale: stale.has(v.name) })
+        const v = describe(name, path, bytes, damagedHint(name, index.listed(name))).variant
+        out.push({ ...v, stale: index.stale(v.name), ...indexProblem })
       } catch (err) {
         // Listed with its reason, never left out: Deploy shows it and refuses to build from it.
-        out.push(unusableVariant(name, path, bytes.byteLength, stale.has(name), describeError(toErrorData(err))))
+        out.push({ ...unusableVariant(name, path, bytes.byteLength, index.stale(name), describeError(toErrorData(err))), ...indexProblem })
       }
     }
     return out
@@ -146,10 +148,21 @@ export class DeployService implements DeployApi {
     const project = await readProjectFile(projectDir)
     const board = BOARDS[req.target]
     const v = req.mode === 'capture' && !req.variant ? null : await this.loadVariant(projectDir, req.variant)
+    const defaultName = defaultFirmwareName({ variant: v ? v.variant.name : null, target: req.target, runtime: req.runtime, mode: req.mode })
+    const location = sketchLocation(req.kind ?? board.projects[0], defaultName, { name: req.name, out: req.out, zip: req.zip })
+    const name = location.name
+    const out = req.zip ? resolve(req.out ?? join(projectDir, 'firmware', `${name}.zip`)) : resolve(location.out ?? join(projectDir, 'firmware', name))
+    // A damaged firmware/.sources.json refuses the write: said now, not after generating and measuring everything.
+    if (out.startsWith(join(projectDir, 'firmware') + sep)) await readFirmwareSources(projectDir)
     const lineage = await currentLineage(projectDir)
-    const staleVariant = v !== null && req.mode !== 'capture' && (await staleVariantNames(projectDir, lineage)).has(v.variant.name)
+    const index = v !== null && req.mode !== 'capture' ? await variantLineage(projectDir, lineage) : null
+    const staleVariant = v !== null && index !== null && index.stale(v.variant.name)
     // A stale variant built anyway keeps a source that matches no current model.
     const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, signal: signalFingerprint(project.signal), createdAt: new Date().toISOString() }
+    // Which model a variant was made from is unknown while the index is damaged: built only when asked, like an earlier model's.
+    if (v && staleVariant && index?.problem && !req.allowStale) {
+      throw new MicroforgeError('PROJECT_CORRUPT', index.problem.message, `${index.problem.hint ?? ''} Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`.trim())
+    }
     if (v && staleVariant && !req.allowStale && lineage.modelProblem !== null) {
       throw new MicroforgeError('PROJECT_CORRUPT', lineage.modelProblem, `Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`)
     }
@@ -173,9 +186,6 @@ export class DeployService implements DeployApi {
     const sampleRateHz = signal.sampleRateHz
     const warning = sensorRateWarning(req.target, sampleRateHz, req.nano33Revision)
     const baud = signal.sensor.baud ?? DEFAULT_BAUD
-    const defaultName = defaultFirmwareName({ variant: v ? v.variant.name : null, target: req.target, runtime: req.runtime, mode: req.mode })
-    const location = sketchLocation(req.kind ?? board.projects[0], defaultName, { name: req.name, out: req.out, zip: req.zip })
-    const name = location.name
     const fw = generateFirmware({
       name,
       projectName: project.name,
@@ -199,14 +209,13 @@ export class DeployService implements DeployApi {
     for (const b of fw.binaries) entries.set(b.path, b.bytes)
 
     if (req.zip) {
-      const path = resolve(req.out ?? join(projectDir, 'firmware', `${name}.zip`))
+      const path = out
       const tree: Record<string, Uint8Array> = {}
       // The zip holds one folder so unpacking never scatters files (and the sketch keeps its name).
       for (const [p, bytes] of entries) tree[`${name}/${p}`] = bytes
       await writeFirmware(projectDir, path, { kind: 'zip', bytes: zipSync(tree, { level: 6 }) }, req.overwrite ?? false, source)
       return { kind: fw.kind, path, zip: true, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
     }
-    const out = resolve(location.out ?? join(projectDir, 'firmware', name))
     await writeFirmware(projectDir, out, { kind: 'folder', entries }, req.overwrite ?? false, source)
     return { kind: fw.kind, path: out, zip: false, files: [...entries.keys()], fit, baud, sampleRateHz, windowLength: preprocessing.windowLength, sensorWarning: warning }
   }
@@ -228,25 +237,36 @@ export class DeployService implements DeployApi {
         available.length ? `Choose one of: ${available.join(', ')}.` : 'Create a variant in the Optimize step first, or give the path of a .tflite file.'
       )
     }
-    // A path the user gave keeps the reader's own advice; a project's variant is rebuilt by Optimize.
-    return describe(asPath ? basename(path, '.tflite') : variant, path, bytes, !asPath)
+    // A path the user gave keeps the reader's own advice; a project's variant is rebuilt by Optimize, unless Optimize did not make it.
+    if (asPath) return describe(basename(path, '.tflite'), path, bytes, null)
+    const listed = await readVariantSources(resolve(projectDir)).then((sources) => (sources ?? []).some((s) => s.name === variant), () => true)
+    return describe(variant, path, bytes, damagedHint(variant, listed))
   }
 }
 
 /**
- * A variant's graph and facts. `inProject`: a file that is not a readable .tflite is a damaged
- * variant (PROJECT_CORRUPT, rebuilt by Optimize); a readable model firmware cannot be made from
- * keeps the code generator's reason.
+ * The way out of a project variant's file that is not a readable .tflite: Optimize rebuilds what
+ * the variant index lists; a file it does not list was put there by hand, and Optimize cannot make it again.
  */
-function describe(name: string, path: string, bytes: Uint8Array, inProject: boolean): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
+function damagedHint(name: string, listed: boolean): string {
+  return listed ? `Run Optimize again to rebuild ${name}.` : `models/variants/index.json does not list ${name}: Optimize did not make it. Replace ${name}.tflite with a valid model, or remove it.`
+}
+
+/**
+ * A variant's graph and facts. With `damagedHint` (a project's variant), a file that is not a
+ * readable .tflite is damaged (PROJECT_CORRUPT with that way out); without it (a path the user
+ * gave) it keeps the reader's own error. A readable model firmware cannot be made from keeps the
+ * code generator's reason.
+ */
+function describe(name: string, path: string, bytes: Uint8Array, damagedHint: string | null): { variant: DeployVariant; graph: CgModel; bytes: Uint8Array } {
   let parsed: ParsedModel
   try {
     parsed = parseTflite(bytes)
   } catch (err) {
-    if (!inProject) throw err
+    if (damagedHint === null) throw err
     const text = (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
     const reason = /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text
-    throw new MicroforgeError('PROJECT_CORRUPT', `The file ${path} is damaged: ${reason}.`, `Run Optimize again to rebuild ${name}.`)
+    throw new MicroforgeError('PROJECT_CORRUPT', `The file ${path} is damaged: ${reason}.`, damagedHint)
   }
   const graph = cgModelFromParsed(parsed)
   return {

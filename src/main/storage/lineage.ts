@@ -128,6 +128,26 @@ export async function staleVariantNames(dir: string, lineage: Lineage): Promise<
   return out
 }
 
+/**
+ * What Deploy needs of the variant index per .tflite: which are stale, which the index lists (made
+ * by Optimize, so Optimize rebuilds them), and, when the index is damaged, its PROJECT_CORRUPT
+ * error: then every variant counts as stale when there is a model (none can be shown to be of it)
+ * and as listed (none can be shown not to be), and the error says why.
+ */
+export async function variantLineage(dir: string, lineage: Lineage): Promise<{ stale: (name: string) => boolean; listed: (name: string) => boolean; problem: MicroforgeError | null }> {
+  let sources: Array<{ name?: unknown; sourceModel?: unknown }>
+  try {
+    sources = (await readVariantSources(dir)) ?? []
+  } catch (err) {
+    if (!(err instanceof MicroforgeError) || err.code !== 'PROJECT_CORRUPT') throw err
+    const anyStale = lineage.model !== null || lineage.modelProblem !== null
+    return { stale: () => anyStale, listed: () => true, problem: err }
+  }
+  const listed = new Set(sources.map((v) => v.name))
+  const stale = lineage.model === null && lineage.modelProblem === null ? new Set<unknown>() : new Set(sources.filter((v) => isStaleVariant(lineage, v.sourceModel)).map((v) => v.name))
+  return { stale: (name) => stale.has(name), listed: (name) => listed.has(name), problem: null }
+}
+
 /** What each saved profiling session measured: profiles/.sources.json, keyed by session id. */
 export interface ProfileSource {
   variant: string | null

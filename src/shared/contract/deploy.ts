@@ -26,6 +26,12 @@ export interface DeployVariant {
    * damaged: .... Run Optimize again to rebuild ptq."). fit and generate refuse it with the same reason.
    */
   problem?: string
+  /**
+   * Set when models/variants/index.json is damaged, so it cannot be told which model this file was
+   * made from: the index's problem and its way out. The variant stays usable; it counts as stale
+   * (generate asks, allowStale builds it anyway).
+   */
+  indexProblem?: string
 }
 
 export interface FitPart {

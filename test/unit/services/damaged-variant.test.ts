@@ -12,8 +12,10 @@ describe('a damaged variant is listed with its problem, never skipped', () => {
   let project: ServicesProject
   const broken = (): string => join(project.dir, 'models', 'variants', 'broken.tflite')
   // The reader's own reason for a file cut after 100 bytes, as Deploy words it.
-  const problem = (): string =>
-    `The file ${broken()} is damaged: this file is not a valid TensorFlow Lite model, or it is damaged (model description points outside the file). Run Optimize again to rebuild broken.`
+  const reason = (): string => `The file ${broken()} is damaged: this file is not a valid TensorFlow Lite model, or it is damaged (model description points outside the file).`
+  // broken.tflite was copied in, not made by Optimize (the index does not list it): Optimize cannot rebuild it.
+  const copiedHint = 'models/variants/index.json does not list broken: Optimize did not make it. Replace broken.tflite with a valid model, or remove it.'
+  const problem = (): string => `${reason()} ${copiedHint}`
 
   beforeEach(async () => {
     project = await helloServicesProject({ trained: true })
@@ -33,10 +35,19 @@ describe('a damaged variant is listed with its problem, never skipped', () => {
 
   it('generate and fit refuse it with the same reason, and write nothing', async () => {
     const { deploy } = project.services.api
-    const refused = { code: 'PROJECT_CORRUPT', message: problem().replace(' Run Optimize again to rebuild broken.', ''), hint: 'Run Optimize again to rebuild broken.' }
+    const refused = { code: 'PROJECT_CORRUPT', message: reason(), hint: copiedHint }
     await expect(deploy.generate({ projectDir: project.dir, variant: 'broken', target: 'nano33ble', runtime: 'tflm', mode: 'classify', kind: 'platformio' })).rejects.toMatchObject(refused)
     await expect(deploy.fit(project.dir, 'broken', 'nano33ble')).rejects.toMatchObject(refused)
     expect(existsSync(join(project.dir, 'firmware', 'broken_nano33ble_tflm_classify'))).toBe(false)
+  })
+
+  it('a variant the index lists (made by Optimize) is rebuilt by Optimize', async () => {
+    const indexPath = join(project.dir, 'models', 'variants', 'index.json')
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as { variants: Array<{ name: string }> }
+    writeFileSync(indexPath, JSON.stringify({ ...index, variants: [...index.variants, { ...index.variants[0], name: 'broken' }] }))
+    const list = await project.services.api.deploy.variants(project.dir)
+    expect(list[0].problem).toBe(`${reason()} Run Optimize again to rebuild broken.`)
+    await expect(project.services.api.deploy.fit(project.dir, 'broken', 'nano33ble')).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: reason(), hint: 'Run Optimize again to rebuild broken.' })
   })
 
   it('a .tflite given by path keeps the reader\'s own advice (it is not a project variant)', async () => {

@@ -1,8 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CliContext } from '../../../src/cli/command'
 import { projectInfo } from '../../../src/cli/commands/project'
+import { command as variantsCommand } from '../../../src/cli/commands/variants'
 import { createMemoryClient } from '../../../src/main/rpc/memory-transport'
 import type { Services } from '../../../src/main/services'
 import { currentLineage, profiledModel, readFirmwareSources, readProfileSources, recordProfileSource, staleVariantNames } from '../../../src/main/storage/lineage'
@@ -64,20 +65,41 @@ describe('a damaged lineage record is reported, not read as empty', () => {
     expect(await problems()).toEqual([`${message} ${hint}`])
   })
 
-  it('models/variants/index.json: Deploy lists and builds nothing as current, and the summary names it', async () => {
+  it('models/variants/index.json: Deploy still lists and fits the readable variants, marked stale with the index problem; generate asks first', async () => {
     const path = damage(join('models', 'variants', 'index.json'))
     const message = `${path} is damaged (not valid JSON).`
     const hint = 'Delete models/variants/index.json and run the optimizations again; the .tflite files are still there.'
     await expect(staleVariantNames(dir(), await currentLineage(dir()))).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
     await expect(profiledModel(dir(), await currentLineage(dir()), { variant: 'hello_int8' })).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
-    await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint })
-    await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
+    // Not knowing which model a file was made from does not make the file unusable: it is listed, stale, with why.
+    const list = await services.api.deploy.variants(dir())
+    expect(list.map((v) => [v.name, v.precision, v.stale, v.problem, v.indexProblem])).toEqual([['hello_int8', 'int8', true, undefined, `${message} ${hint}`]])
+    expect(variantsCommand.format!(list)).toMatch(/^hello_int8 {2}int8, \d+\.\d KB, made from an unknown model: /)
+    expect((await services.api.deploy.fit(dir(), 'hello_int8', 'nano33ble')).variant.name).toBe('hello_int8')
+    const anyway = 'Or build hello_int8 anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.'
+    await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message, hint: `${hint} ${anyway}` })
+    expect(existsSync(join(dir(), 'firmware', 'hello_int8_nano33ble_c_classify'))).toBe(false)
+    // Asked for, it builds, and is recorded as of no current model.
+    const built = await generateHelloClassify(services, dir(), true)
+    expect((await readFirmwareSources(dir()))[basename(built.path)].sourceModel).toBe('earlier-model')
     // Profile's estimates come from the index too: not "no estimates".
     await expect(services.api.profile.estimates(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message })
     expect(await problems()).toEqual([`${message} ${hint}`])
     // Valid JSON without a list of variants is no index either.
     writeFileSync(path, '{"version": 1}')
-    await expect(services.api.deploy.variants(dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: `${path} is damaged (no list of variants).`, hint })
+    expect((await services.api.deploy.variants(dir()))[0].indexProblem).toBe(`${path} is damaged (no list of variants). ${hint}`)
+  })
+
+  it('a damaged firmware/.sources.json refuses generate before anything else is worked out', async () => {
+    const path = damage(join('firmware', '.sources.json'))
+    // A project whose rate is unknown: generate would stop there (after loading the variant) if the record were read only when writing.
+    const projectFile = join(dir(), 'project.json')
+    const p = JSON.parse(readFileSync(projectFile, 'utf8')) as { signal: { sampleRateHz: number | null } }
+    p.signal.sampleRateHz = null
+    writeFileSync(projectFile, JSON.stringify(p))
+    await expect(generateHelloClassify(services, dir())).rejects.toMatchObject({ code: 'PROJECT_CORRUPT', message: `${path} is damaged (not valid JSON).` })
+    // Written outside the project, the firmware record is not touched: the rate is the problem then.
+    await expect(services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'classify', kind: 'platformio', out: join(dir(), '..', 'elsewhere') })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
 
   it('a version-2 index is refused the same way by Optimize, Deploy\'s stale marks, Profile and the summary (one reader)', async () => {
