@@ -107,7 +107,7 @@ export const profileList = defineCommand('profile list', 'PROJECT [--json]', "Li
   positionals: [1, 1],
   async run(ctx, [dir]) {
     // The JSON stays the list of sessions; a file that cannot be read is said on stderr, never left out in silence.
-    for (const d of await ctx.api.profile.damaged(resolve(dir))) (ctx.warn ?? ctx.progress)(`Damaged: ${d.file}: ${d.reason}`)
+    for (const d of await ctx.api.profile.damaged(resolve(dir))) (ctx.warn ?? ctx.progress)(`${d.kind === 'damaged' ? 'Damaged' : 'Cannot be read'}: ${d.file}: ${d.reason}`)
     const list = await ctx.api.profile.list(resolve(dir))
     const unknown = list.find((s) => s.staleUnknown)?.staleUnknown
     if (unknown) (ctx.warn ?? ctx.progress)(unknown)

@@ -3,8 +3,14 @@
  * profiles/.sources.json). A side record that cannot be read or written never costs a session:
  * the session is saved and listed, and the problem is said beside it.
  */
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import type { DamagedSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { describeError, MicroforgeError, toErrorData } from '../../shared/errors'
+import { wrapFsError } from '../storage/atomic-fs'
+import { settleCommit } from '../storage/commit-journal'
 import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
+import { isSessionId, readSession, summaryOf } from '../storage/profile-store'
 
 /** What a user reads when a step about a session's record failed after the session itself was saved or deleted. */
 function afterward(done: string, what: string, err: unknown): string {
@@ -56,4 +62,37 @@ export async function forgetSession(dir: string, id: string): Promise<string | u
   } catch (err) {
     return afterward(`Session ${id} deleted`, 'its record in profiles/.sources.json could not be updated', err)
   }
+}
+
+/**
+ * Every saved session file in dir/profiles: the summaries of those that read, and why each other
+ * one does not. Only a damaged file (PROJECT_CORRUPT) is offered for deletion; a session from a
+ * newer Microforge, or a file that cannot be opened (permissions), is named with its reason and kept.
+ */
+export async function scanSessions(dir: string): Promise<{ sessions: ProfileSessionSummary[]; damaged: DamagedSession[] }> {
+  await settleCommit(dir)
+  const folder = join(dir, 'profiles')
+  let names: string[]
+  try {
+    names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return { sessions: [], damaged: [] }
+    throw wrapFsError(err, folder)
+  }
+  const out: { sessions: ProfileSessionSummary[]; damaged: DamagedSession[] } = { sessions: [], damaged: [] }
+  for (const n of names) {
+    try {
+      out.sessions.push(summaryOf(await readSession(join(folder, n))))
+    } catch (err) {
+      // Removed since the listing: gone, not damaged.
+      if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') continue
+      const id = n.slice(0, -'.json'.length)
+      const data = toErrorData(err)
+      const kind = data.code === 'PROJECT_CORRUPT' ? 'damaged' : 'unreadable'
+      // remove() takes ids only: a file by another name is deleted by hand.
+      const byHand = kind === 'damaged' && !isSessionId(id) ? ' Its name is not a session id: delete it in the profiles folder yourself.' : ''
+      out.damaged.push({ id, file: `profiles/${n}`, reason: describeError(data) + byHand, kind, deletable: kind === 'damaged' && !byHand })
+    }
+  }
+  return out
 }

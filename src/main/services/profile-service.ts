@@ -16,7 +16,7 @@ import type {
   ProfileStarted,
   TimingOrigin
 } from '../../shared/contract/profile'
-import { describeError, MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
+import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
 import { BOARDS, type TargetId } from '../../shared/boards'
 import { RUNTIME_LABELS } from '../../shared/profile-format'
 import { pick } from '../../shared/pick'
@@ -30,7 +30,7 @@ import { wrapFsError, writeFileAtomic } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
 import { withProjectLock } from '../storage/project-lock'
 import { saveProfileSession } from './profile-save'
-import { forgetSession, recordMeasuredModel, withStaleMarks } from './profile-records'
+import { forgetSession, recordMeasuredModel, scanSessions, withStaleMarks } from './profile-records'
 import { modelFacts, newSessionId, PROFILE_FORMAT, readSession, readVariantIndex, sessionPath, summaryOf, variantEstimates } from '../storage/profile-store'
 import type { LineSink, LineSourceHandle, ProfileLineSources } from './profile-sources'
 import type { ProjectService } from './project-service'
@@ -147,36 +147,12 @@ export class ProfileService implements ProfileApi {
   }
 
   async list(dir: string): Promise<ProfileSessionSummary[]> {
-    const { sessions } = await this.scan(dir)
+    const { sessions } = await scanSessions(absolute(dir))
     return (await withStaleMarks(absolute(dir), sessions)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   }
 
   async damaged(dir: string): Promise<DamagedSession[]> {
-    return (await this.scan(dir)).damaged
-  }
-
-  /** Every saved session file: the summaries of those that read, and why each other one does not. */
-  private async scan(dir: string): Promise<{ sessions: ProfileSessionSummary[]; damaged: DamagedSession[] }> {
-    await settleCommit(absolute(dir))
-    const folder = join(absolute(dir), 'profiles')
-    let names: string[]
-    try {
-      names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return { sessions: [], damaged: [] }
-      throw wrapFsError(err, folder)
-    }
-    const out: { sessions: ProfileSessionSummary[]; damaged: DamagedSession[] } = { sessions: [], damaged: [] }
-    for (const n of names) {
-      try {
-        out.sessions.push(summaryOf(await readSession(join(folder, n))))
-      } catch (err) {
-        // Removed since the listing: gone, not damaged.
-        if (err instanceof MicroforgeError && err.code === 'NOT_FOUND') continue
-        out.damaged.push({ id: n.slice(0, -'.json'.length), file: `profiles/${n}`, reason: describeError(toErrorData(err)) })
-      }
-    }
-    return out
+    return (await scanSessions(absolute(dir))).damaged
   }
 
   async get(dir: string, id: string): Promise<ProfileSession> {
@@ -305,7 +281,7 @@ export class ProfileService implements ProfileApi {
       ...(session.handle?.windowIds ? { windowIds: session.handle.windowIds } : {})
     }
     // The session first: nothing read or written after it can lose the measurements.
-    await saveProfileSession(session.dir, file, this.projects, async () => (await this.scan(session.dir)).sessions)
+    await saveProfileSession(session.dir, file, this.projects, async () => (await scanSessions(session.dir)).sessions)
     session.savedId = session.id
     // Which model it measured, so a later model marks it stale (Profile, sidebar).
     session.warning = await recordMeasuredModel(session.dir, session.id, { firmwareDir: session.handle?.firmwareDir, variant, createdAt: file.createdAt })

@@ -20,8 +20,13 @@ export function newSessionId(d: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`
 }
 
+/** What a session id may be: a file name in profiles/, nothing that leaves it. */
+export function isSessionId(id: string): boolean {
+  return /^[\w.-]{1,100}$/.test(id) && !id.startsWith('.')
+}
+
 export function sessionPath(dir: string, id: string): string {
-  if (!/^[\w.-]{1,100}$/.test(id) || id.startsWith('.')) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a profiling session id.`, 'Pick a session from the list.')
+  if (!isSessionId(id)) throw new MicroforgeError('INVALID_ARGUMENT', `"${id}" is not a profiling session id.`, 'Pick a session from the list.')
   return join(dir, 'profiles', `${id}.json`)
 }
 

@@ -251,6 +251,13 @@ export interface DamagedSession {
   file: string
   /** Why, and what to do ("... is not valid JSON. Delete this session and profile again."). */
   reason: string
+  /**
+   * 'damaged': its content is not a session (PROJECT_CORRUPT). 'unreadable': it may be a good
+   * session that cannot be read here (saved by a newer Microforge, no permission): never offered for deletion.
+   */
+  kind: 'damaged' | 'unreadable'
+  /** remove(id) may delete it: a damaged file whose name is a session id. */
+  deletable: boolean
 }
 
 /** What remove() did beside deleting the file. */

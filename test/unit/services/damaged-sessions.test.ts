@@ -18,14 +18,28 @@ describe('damaged profiling sessions are named, not skipped', () => {
     writeFileSync(join(profiles(), 'cut.json'), session('cut').slice(0, 40))
     writeFileSync(join(profiles(), 'newer.json'), session('newer', { version: 2 }))
   })
+
+  it('only a damaged file is offered for deletion: not one from a newer Microforge, one that cannot be opened, or one whose name is no session id', async () => {
+    const { profile } = project.services.api
+    writeFileSync(join(profiles(), 'bad name.json'), '{')
+    // Reading a folder fails like a file without permission does (the tests run as root, which chmod does not stop).
+    mkdirSync(join(profiles(), 'locked.json'))
+    const found = (await profile.damaged(project.dir)).map((d) => [d.id, d.kind, d.deletable, d.reason])
+    expect(found).toEqual([
+      ['bad name', 'damaged', false, expect.stringMatching(/not valid JSON\..* Its name is not a session id: delete it in the profiles folder yourself\.$/)],
+      ['cut', 'damaged', true, expect.stringMatching(/Delete this session and profile again\.$/)],
+      ['locked', 'unreadable', false, expect.stringContaining(join(profiles(), 'locked.json'))],
+      ['newer', 'unreadable', false, expect.stringMatching(/Update Microforge to open it\.$/)]
+    ])
+  })
   afterEach(() => project.dispose())
 
   it('damaged() names each file with the reason and what to do; list() keeps the readable ones', async () => {
     const { profile } = project.services.api
     expect((await profile.list(project.dir)).map((s) => s.id)).toEqual(['good'])
     expect(await profile.damaged(project.dir)).toEqual([
-      { id: 'cut', file: 'profiles/cut.json', reason: `${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.` },
-      { id: 'newer', file: 'profiles/newer.json', reason: `${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.` }
+      { id: 'cut', file: 'profiles/cut.json', reason: `${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.`, kind: 'damaged', deletable: true },
+      { id: 'newer', file: 'profiles/newer.json', reason: `${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`, kind: 'unreadable', deletable: false }
     ])
     // Delete is the way out the reason names: it works on a file that cannot be read.
     await profile.remove(project.dir, 'cut')
@@ -43,7 +57,7 @@ describe('damaged profiling sessions are named, not skipped', () => {
       expect((JSON.parse(out) as Array<{ id: string }>).map((s) => s.id)).toEqual(['good'])
       expect(err.split('\n').filter(Boolean)).toEqual([
         `Damaged: profiles/cut.json: ${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.`,
-        `Damaged: profiles/newer.json: ${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`
+        `Cannot be read: profiles/newer.json: ${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`
       ])
     } finally {
       if (old === undefined) delete process.env.MICROFORGE_HOME
