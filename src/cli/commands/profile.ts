@@ -107,8 +107,8 @@ export const profileList = defineCommand('profile list', 'PROJECT [--json]', "Li
   positionals: [1, 1],
   async run(ctx, [dir]) {
     // The JSON stays the list of sessions; a file that cannot be read is said on stderr, never left out in silence.
-    for (const d of await ctx.api.profile.damaged(resolve(dir))) (ctx.warn ?? ctx.progress)(`${d.kind === 'damaged' ? 'Damaged' : 'Cannot be read'}: ${d.file}: ${d.reason}`)
-    const list = await ctx.api.profile.list(resolve(dir))
+    const { sessions: list, damaged } = await ctx.api.profile.saved(resolve(dir))
+    for (const d of damaged) (ctx.warn ?? ctx.progress)(`${d.kind === 'damaged' ? 'Damaged' : 'Cannot be read'}: ${d.file}: ${d.reason}`)
     const unknown = list.find((s) => s.staleUnknown)?.staleUnknown
     if (unknown) (ctx.warn ?? ctx.progress)(unknown)
     return list

@@ -14,6 +14,7 @@ import type {
   ProfileSessionSummary,
   ProfileSource,
   ProfileStarted,
+  SavedSessions,
   TimingOrigin
 } from '../../shared/contract/profile'
 import { MicroforgeError, toErrorData, type ErrorData } from '../../shared/errors'
@@ -147,8 +148,12 @@ export class ProfileService implements ProfileApi {
   }
 
   async list(dir: string): Promise<ProfileSessionSummary[]> {
-    const { sessions } = await scanSessions(absolute(dir))
-    return (await withStaleMarks(absolute(dir), sessions)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    return (await this.saved(dir)).sessions
+  }
+
+  async saved(dir: string): Promise<SavedSessions> {
+    const { sessions, damaged } = await scanSessions(absolute(dir))
+    return { sessions: (await withStaleMarks(absolute(dir), sessions)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), damaged }
   }
 
   async damaged(dir: string): Promise<DamagedSession[]> {

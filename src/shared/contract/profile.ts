@@ -260,6 +260,12 @@ export interface DamagedSession {
   deletable: boolean
 }
 
+/** The project's saved session files in one scan: those that read (as list()) and the others (as damaged()). */
+export interface SavedSessions {
+  sessions: ProfileSessionSummary[]
+  damaged: DamagedSession[]
+}
+
 /** What remove() did beside deleting the file. */
 export interface ProfileRemoved {
   /** The session is deleted, but its lineage record could not be updated, and why. */
@@ -277,6 +283,8 @@ export interface ProfileApi {
   list(dir: string): Promise<ProfileSessionSummary[]>
   /** Saved session files that cannot be read, each with the reason and what to do: never left out in silence. remove(id) deletes one. */
   damaged(dir: string): Promise<DamagedSession[]>
+  /** list() and damaged() from one reading of the profiles folder (each session file is parsed once). */
+  saved(dir: string): Promise<SavedSessions>
   get(dir: string, id: string): Promise<ProfileSession>
   remove(dir: string, id: string): Promise<ProfileRemoved>
   compare(dir: string, ids: string[]): Promise<ProfileComparison>
@@ -317,6 +325,7 @@ export const profileArgs: ArgSchemas<ProfileApi> = {
   live: z.tuple([]),
   list: z.tuple([dir]),
   damaged: z.tuple([dir]),
+  saved: z.tuple([dir]),
   get: z.tuple([dir, id]),
   remove: z.tuple([dir, id]),
   compare: z.tuple([dir, z.array(id).min(1).max(12)]),

@@ -41,6 +41,9 @@ describe('damaged profiling sessions are named, not skipped', () => {
       { id: 'cut', file: 'profiles/cut.json', reason: `${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.`, kind: 'damaged', deletable: true },
       { id: 'newer', file: 'profiles/newer.json', reason: `${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`, kind: 'unreadable', deletable: false }
     ])
+    // One call gives both (the Profile step and the CLI read the folder once).
+    expect(await profile.saved(project.dir)).toEqual({ sessions: await profile.list(project.dir), damaged: await profile.damaged(project.dir) })
+    expect((await profile.saved(project.dir)).damaged.map((d) => d.id)).toEqual(['cut', 'newer'])
     // Delete is the way out the reason names: it works on a file that cannot be read.
     await profile.remove(project.dir, 'cut')
     expect((await profile.damaged(project.dir)).map((d) => d.id)).toEqual(['newer'])

@@ -78,13 +78,12 @@ export const useProfileStore = defineStore('profile', () => {
   async function refresh(): Promise<void> {
     if (!projectDir) return
     const dir = projectDir
-    const list = await guarded(() => api.profile.list(dir))
-    if (list) {
-      sessions.value = list
-      selected.value = selected.value.filter((id) => list.some((s) => s.id === id))
+    const saved = await guarded(() => api.profile.saved(dir))
+    if (saved) {
+      sessions.value = saved.sessions
+      damaged.value = saved.damaged
+      selected.value = selected.value.filter((id) => saved.sessions.some((s) => s.id === id))
     }
-    const bad = await guarded(() => api.profile.damaged(dir))
-    if (bad) damaged.value = bad
   }
 
   async function start(source: ProfileSource, options: ProfileOptions): Promise<boolean> {
