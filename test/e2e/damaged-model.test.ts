@@ -5,9 +5,10 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { writeTrainedFloatModel, writeHelloVariantIndex } from '../helpers/hello-firmware'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
@@ -16,18 +17,17 @@ describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
   let dir: string
   let problem: string
 
+  webAppWithProject(
+    (root) => helloServicesProject({ root }),
+    (a, p) => ((app = a), (project = p))
+  )
+
   beforeAll(async () => {
-    app = await startWebApp()
-    project = await helloServicesProject({ root: app.workDir })
     dir = project.dir
     const fp = await writeTrainedFloatModel(dir, 1)
     writeHelloVariantIndex(dir, fp)
     writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
     problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
-  })
-  afterAll(async () => {
-    await project?.dispose()
-    await app?.stop()
   })
 
   it('the sidebar and the Deploy view say so, with the reason', async () => {

@@ -5,8 +5,9 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged firmware record, in the sidebar', { timeout: 120_000 }, () => {
@@ -14,16 +15,15 @@ describe('a damaged firmware record, in the sidebar', { timeout: 120_000 }, () =
   let project: ServicesProject
   let problem: string
 
+  webAppWithProject(
+    (root) => helloServicesProject({ root, trained: true }),
+    (a, p) => ((app = a), (project = p))
+  )
+
   beforeAll(async () => {
-    app = await startWebApp()
-    project = await helloServicesProject({ root: app.workDir, trained: true })
     const path = join(project.dir, 'firmware', '.sources.json')
     writeFileSync(path, '{"hello_int8": {"variant": ')
     problem = `${path} is damaged (not valid JSON). Restore it from a backup, or delete it: without it, firmware built before is not checked against the current model.`
-  })
-  afterAll(async () => {
-    await project?.dispose()
-    await app?.stop()
   })
 
   it('names the file, the damage and the way out', async () => {

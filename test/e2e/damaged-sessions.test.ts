@@ -5,8 +5,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 import { servicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged profiling session, in the Profile step', { timeout: 120_000 }, () => {
@@ -14,18 +15,17 @@ describe('a damaged profiling session, in the Profile step', { timeout: 120_000 
   let project: ServicesProject
   let cut: string
 
+  webAppWithProject(
+    (root) => servicesProject('Sessions', 'sessions', root),
+    (a, p) => ((app = a), (project = p))
+  )
+
   beforeAll(async () => {
-    app = await startWebApp()
-    project = await servicesProject('Sessions', 'sessions', app.workDir)
     mkdirSync(join(project.dir, 'profiles'), { recursive: true })
     cut = join(project.dir, 'profiles', 'cut.json')
     writeFileSync(cut, '{"format": "microforge-profile", "version": 1, "id": ')
     // A good session from a newer Microforge: named, never offered for deletion.
     writeFileSync(join(project.dir, 'profiles', 'newer.json'), JSON.stringify({ format: 'microforge-profile', version: 2, id: 'newer', samples: [] }))
-  })
-  afterAll(async () => {
-    await project?.dispose()
-    await app?.stop()
   })
 
   it('names the file with the reason, and Delete removes it', async () => {

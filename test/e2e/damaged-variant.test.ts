@@ -4,9 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { HELLO_WORLD_TFLITE } from '../helpers/hello-firmware'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged variant, in the browser', { timeout: 120_000 }, () => {
@@ -14,17 +15,16 @@ describe('a damaged variant, in the browser', { timeout: 120_000 }, () => {
   let project: ServicesProject
   let problem: string
 
+  webAppWithProject(
+    (root) => helloServicesProject({ root, trained: true }),
+    (a, p) => ((app = a), (project = p))
+  )
+
   beforeAll(async () => {
-    app = await startWebApp()
-    project = await helloServicesProject({ root: app.workDir, trained: true })
     const broken = join(project.dir, 'models', 'variants', 'broken.tflite')
     writeFileSync(broken, readFileSync(HELLO_WORLD_TFLITE).subarray(0, 100))
     // Copied in (the variant index does not list it): Optimize cannot rebuild it, so the way out is to replace or remove it.
     problem = `The file ${broken} is damaged: this file is not a valid TensorFlow Lite model, or it is damaged (model description points outside the file). models/variants/index.json does not list broken: Optimize did not make it. Replace broken.tflite with a valid model, or remove it.`
-  })
-  afterAll(async () => {
-    await project?.dispose()
-    await app?.stop()
   })
 
   it('Deploy shows it disabled with the reason, and picks the readable variant', async () => {

@@ -4,22 +4,22 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 describe('a damaged window, in the sidebar', { timeout: 120_000 }, () => {
   let app: WebApp
   let project: ServicesProject
 
+  webAppWithProject(
+    (root) => helloServicesProject({ root }),
+    (a, p) => ((app = a), (project = p))
+  )
+
   beforeAll(async () => {
-    app = await startWebApp()
-    project = await helloServicesProject({ root: app.workDir })
     writeFileSync(join(project.dir, 'samples', 'w3.json'), '{"format": "microforge-sample", "version": 1, "id": "w3", "label": ')
-  })
-  afterAll(async () => {
-    await project?.dispose()
-    await app?.stop()
   })
 
   it('names the file and the reason, with what to do', async () => {

@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EventBus } from '../../../src/main/services/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
-import { ProjectService } from '../../../src/main/services/project-service'
 import type { ProfileLiveUpdate } from '../../../src/shared/contract/profile'
 import { writeTrainedFloatModel } from '../../helpers/hello-firmware'
+import { profileProject } from '../../helpers/profile-project'
 import { tempDir } from '../../helpers/tmp'
 
 /**
@@ -17,12 +16,7 @@ describe('profiling with a damaged lineage record', () => {
   afterAll(() => tmp.cleanup())
 
   async function setup() {
-    const bus = new EventBus()
-    const events: ProfileLiveUpdate[] = []
-    bus.on('profile.live', (p) => events.push(p))
-    const projects = new ProjectService(join(tmp.dir, 'config'))
-    const dir = join(tmp.dir, `p${Math.random().toString(36).slice(2, 8)}`)
-    await projects.create(dir, 'Profiled')
+    const { bus, events, projects, dir } = await profileProject(tmp.dir)
     let sink: LineSink | null = null
     // A board whose firmware Deploy built: its folder's record says which model it runs.
     const sources = {

@@ -5,7 +5,7 @@ import { EventBus } from '../../../src/main/services/event-bus'
 import { ProfileService, type LineSink } from '../../../src/main/services/profile-service'
 import { ProjectService } from '../../../src/main/services/project-service'
 import { openVirtualLines, variantOfFirmware } from '../../../src/main/services/profile-virtual-source'
-import type { ProfileLiveUpdate } from '../../../src/shared/contract/profile'
+import { profileProject } from '../../helpers/profile-project'
 import { tempDir } from '../../helpers/tmp'
 
 /** A board that prints what the test tells it to, through the same sink a serial port would use. */
@@ -32,12 +32,7 @@ describe('ProfileService', () => {
   afterAll(() => tmp.cleanup())
 
   async function setup() {
-    const bus = new EventBus()
-    const events: ProfileLiveUpdate[] = []
-    bus.on('profile.live', (p) => events.push(p))
-    const projects = new ProjectService(join(tmp.dir, 'config'))
-    const dir = join(tmp.dir, `p${Math.random().toString(36).slice(2, 8)}`)
-    await projects.create(dir, 'Profiled')
+    const { bus, events, projects, dir } = await profileProject(tmp.dir)
     let clock = 0
     const board = fakeBoard()
     const service = new ProfileService(bus, board.sources, projects, () => clock)
