@@ -6,6 +6,7 @@ import { EventBus } from '../../src/main/services/event-bus'
 import { JobService } from '../../src/main/services/job-service'
 import { ProjectService } from '../../src/main/services/project-service'
 import { TrainingService } from '../../src/main/services/training-service'
+import type { JobUpdate } from '../../src/shared/contract/jobs'
 import type { SampleFile } from '../../src/shared/dataset'
 import { PUNCH_FLEX_DIR } from './fixtures'
 
@@ -55,4 +56,13 @@ export async function makePunchFlexProject(dir: string, seed = 7): Promise<{ ser
     writeFileSync(join(projectDir, 'samples', `${id}.json`), JSON.stringify(file))
   })
   return { services: { jobs, training: new TrainingService(jobs, projects), projects, bus } }
+}
+
+/** Every update job `jobId` sends on `bus` from now on, in order. */
+export function jobUpdates(bus: EventBus, jobId: string): JobUpdate[] {
+  const updates: JobUpdate[] = []
+  bus.on('jobs.update', (u) => {
+    if (u.jobId === jobId) updates.push(u)
+  })
+  return updates
 }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import type { JobUpdate } from '../../src/shared/contract/jobs'
 import { FIRST_MODEL_MIN_EPOCHS, type SearchProgress, type SearchResult } from '../../src/shared/search'
-import { makePunchFlexProject } from '../helpers/train-fixture'
+import { jobUpdates, makePunchFlexProject } from '../helpers/train-fixture'
 import { tempDir } from '../helpers/tmp'
 
 /** "Find a good model" in a real worker thread on the MPU6050 punch/flex windows. */
@@ -16,14 +15,6 @@ describe('model search within a budget', () => {
   })
   afterAll(() => tmp.cleanup())
 
-  function collect(jobId: string): JobUpdate[] {
-    const updates: JobUpdate[] = []
-    services.bus.on('jobs.update', (u) => {
-      if (u.jobId === jobId) updates.push(u)
-    })
-    return updates
-  }
-
   it('keeps to its budget, reports each candidate live, and saves the best as the project model', async () => {
     // Short enough that some of the 14 candidates never start, even on an idle machine (all 14 took ~7.5 s
     // there, and a small validation split stops the first pass at 40 % of the time). Not the 5 s minimum:
@@ -31,7 +22,7 @@ describe('model search within a budget', () => {
     const budgetSeconds = 12
     const started = Date.now()
     const { jobId } = await services.training.search(project, { budgetSeconds, board: 'nano33ble' })
-    const updates = collect(jobId)
+    const updates = jobUpdates(services.bus, jobId)
     const done = await services.jobs.wait(jobId)
     const elapsed = Date.now() - started
     expect(done.error).toBeUndefined()
@@ -60,7 +51,7 @@ describe('model search within a budget', () => {
     // 1 ms (below what the contract lets a user ask for) is spent before the worker starts, on any machine:
     // the same as a busy computer that starts the worker after a short budget, without depending on its speed.
     const { jobId } = await services.training.search(project, { budgetSeconds: 0.001, seed: 5 })
-    const updates = collect(jobId)
+    const updates = jobUpdates(services.bus, jobId)
     const done = await services.jobs.wait(jobId)
     expect(done.error).toBeUndefined()
     expect(done.state).toBe('done')
@@ -92,7 +83,7 @@ describe('model search within a budget', () => {
   it('cancel after a candidate finished stops between batches and keeps the best so far as the project model', async () => {
     const before = await services.training.result(project)
     const { jobId } = await services.training.search(project, { budgetSeconds: 600, seed: 3 })
-    const updates = collect(jobId)
+    const updates = jobUpdates(services.bus, jobId)
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
         if (updates.some((u) => (u.data as SearchProgress | undefined)?.tried?.length)) {

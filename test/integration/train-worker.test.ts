@@ -6,9 +6,8 @@ import { prepareData } from '../../src/main/core/train/prepare'
 import { presetSpec } from '../../src/main/core/train/presets'
 import { readSamples } from '../../src/main/storage/samples'
 import type { TrainWorkerRequest, TrainWorkerResult } from '../../src/main/workers/train-protocol'
-import type { JobUpdate } from '../../src/shared/contract/jobs'
 import type { EpochMetrics, TrainResult } from '../../src/shared/training'
-import { makePunchFlexProject } from '../helpers/train-fixture'
+import { jobUpdates, makePunchFlexProject } from '../helpers/train-fixture'
 import { tempDir } from '../helpers/tmp'
 
 /** Real worker threads on the real MPU6050 punch/flex recordings (17 + 43 windows of 30 x 6). */
@@ -22,18 +21,10 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
   })
   afterAll(() => tmp.cleanup())
 
-  function collect(jobId: string): JobUpdate[] {
-    const updates: JobUpdate[] = []
-    services.bus.on('jobs.update', (u) => {
-      if (u.jobId === jobId) updates.push(u)
-    })
-    return updates
-  }
-
   it('the 1D CNN reaches at least 90% test accuracy with a fixed seed, and saves a reloadable model', async () => {
     const started = Date.now()
     const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 40, seed: 42 })
-    const updates = collect(jobId)
+    const updates = jobUpdates(services.bus, jobId)
     const done = await services.jobs.wait(jobId)
     expect(done.error).toBeUndefined()
     expect(done.state).toBe('done')
@@ -91,7 +82,7 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
 
   it('cancel stops the job within one epoch', async () => {
     const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 5000, earlyStoppingPatience: 0 })
-    const updates = collect(jobId)
+    const updates = jobUpdates(services.bus, jobId)
     await expect(services.training.start(project, { preset: 'dense' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
