@@ -3,11 +3,10 @@
  * profiles/.sources.json). A side record that cannot be read or written never costs a session:
  * the session is saved and listed, and the problem is said beside it.
  */
-import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { DamagedSession, ProfileSessionSummary } from '../../shared/contract/profile'
 import { describeError, MicroforgeError, toErrorData } from '../../shared/errors'
-import { wrapFsError } from '../storage/atomic-fs'
+import { jsonFileNames } from '../storage/atomic-fs'
 import { settleCommit } from '../storage/commit-journal'
 import { currentLineage, profiledModel, recordProfileSource, staleProfiles } from '../storage/lineage'
 import { isSessionId, readSession, summaryOf } from '../storage/profile-store'
@@ -72,13 +71,7 @@ export async function forgetSession(dir: string, id: string): Promise<string | u
 export async function scanSessions(dir: string): Promise<{ sessions: ProfileSessionSummary[]; damaged: DamagedSession[] }> {
   await settleCommit(dir)
   const folder = join(dir, 'profiles')
-  let names: string[]
-  try {
-    names = (await fs.readdir(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return { sessions: [], damaged: [] }
-    throw wrapFsError(err, folder)
-  }
+  const names = await jsonFileNames(folder)
   const out: { sessions: ProfileSessionSummary[]; damaged: DamagedSession[] } = { sessions: [], damaged: [] }
   for (const n of names) {
     try {

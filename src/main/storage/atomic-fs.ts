@@ -50,6 +50,16 @@ export function wrapFsError(err: unknown, path: string): Error {
   return new MicroforgeError('IO_ERROR', `Could not write ${path}: ${(err as Error)?.message ?? String(err)}`)
 }
 
+/** The names of the .json files in dir, in name order; none when dir does not exist. Dot files (a trash, a side record) are skipped. */
+export async function jsonFileNames(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return []
+    throw wrapFsError(err, dir)
+  }
+}
+
 /** A path through a symbolic link that leads back to itself: said as such, whatever the call was. */
 export function symlinkLoop(path: string): MicroforgeError {
   return new MicroforgeError('IO_ERROR', `${path} cannot be reached: a symbolic link on the way points back to itself (a link loop).`, 'Fix or remove that link, or choose another folder.')

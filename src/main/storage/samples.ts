@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { DamagedWindow } from '../../shared/contract/dataset'
 import { SAMPLE_FORMAT_VERSION, type SampleFile } from '../../shared/dataset'
 import { MicroforgeError } from '../../shared/errors'
-import { wrapFsError } from './atomic-fs'
+import { jsonFileNames, wrapFsError } from './atomic-fs'
 
 export const SAMPLES_DIR = 'samples'
 
@@ -18,20 +18,10 @@ export interface WindowFiles {
   damaged: DamagedWindow[]
 }
 
-/** The window files' names in name order (none when there is no samples folder). Dot files (the trash) are not windows. */
-async function windowFileNames(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return []
-    throw wrapFsError(err, dir)
-  }
-}
-
 /** Every window file in name order, and those that cannot be read, each with the reason. */
 export async function readWindowFiles(projectDir: string): Promise<WindowFiles> {
   const dir = join(projectDir, SAMPLES_DIR)
-  const names = await windowFileNames(dir)
+  const names = await jsonFileNames(dir)
   const out: WindowFiles = { windows: [], damaged: [] }
   for (const name of names) {
     let text: string
@@ -66,7 +56,7 @@ export interface WindowHead {
  */
 export async function readWindowHeads(projectDir: string): Promise<{ heads: WindowHead[]; damaged: DamagedWindow[] }> {
   const dir = join(projectDir, SAMPLES_DIR)
-  const names = await windowFileNames(dir)
+  const names = await jsonFileNames(dir)
   const out: { heads: WindowHead[]; damaged: DamagedWindow[] } = { heads: [], damaged: [] }
   const buf = Buffer.alloc(HEAD_BYTES)
   for (let i = 0; i < names.length; i++) {
