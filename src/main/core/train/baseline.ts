@@ -33,7 +33,7 @@ export function chanceLoss(trainLabels: number[], classes: number, balanced: boo
 }
 
 /** Training loss never clearly below chance: the model collapsed to one answer (or learnt nothing). */
-export function collapsed(history: EpochMetrics[], chance: number): boolean {
+export function collapsed(history: readonly EpochMetrics[], chance: number): boolean {
   if (history.length === 0) return false
   const best = Math.min(...history.map((m) => m.loss))
   return !(best < 0.9 * chance)

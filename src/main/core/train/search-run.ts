@@ -72,7 +72,7 @@ function loopConfig(cfg: SearchConfig, c: SearchCandidate, train: WindowSet): Tr
  * Whether the first model may stop at the deadline: it has diverged (a loss that is not a number
  * will not recover), or it has trained its minimum epochs and its loss is below chance.
  */
-export function firstModelReady(history: EpochMetrics[], chance: number): boolean {
+export function firstModelReady(history: readonly EpochMetrics[], chance: number): boolean {
   const last = history[history.length - 1]
   if (last && !Number.isFinite(last.loss)) return true
   return history.length >= FIRST_MODEL_MIN_EPOCHS && !collapsed(history, chance)
@@ -125,9 +125,8 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     const t0 = now()
     const lc = loopConfig(cfg, c, sets.train)
     const chance = chanceLoss(sets.train.y, cfg.classes.length, cfg.balanceClasses)
-    const epochs: EpochMetrics[] = []
     let heldPastDeadline = false
-    const shouldStop = (): boolean => {
+    const shouldStop = (epochs: readonly EpochMetrics[]): boolean => {
       if (now() < deadline) return false
       if (!first || firstModelReady(epochs, chance)) return true
       heldPastDeadline = true
@@ -135,14 +134,7 @@ export async function runSearch(cfg: SearchConfig, hooks: SearchHooks): Promise<
     }
     let run: TrainLoopResult
     try {
-      run = await trainLoop(lc, sets.train, sets.val, {
-        cancelled: hooks.cancelled,
-        onEpoch: (m) => {
-          epochs.push(m)
-          return yieldToMessages()
-        },
-        shouldStop
-      })
+      run = await trainLoop(lc, sets.train, sets.val, { cancelled: hooks.cancelled, onEpoch: yieldToMessages, shouldStop })
     } catch (err) {
       if (err instanceof MicroforgeError && err.code === 'CANCELLED') return finish(best, true)
       throw err

@@ -34,8 +34,8 @@ export interface TrainLoopHooks {
   cancelled(): boolean
   /** After every epoch; awaited, which also lets the thread take messages (cancel). */
   onEpoch(metrics: EpochMetrics): Promise<void> | void
-  /** Checked after every epoch: true ends training as early stopping does (best weights kept). */
-  shouldStop?(): boolean
+  /** Checked after every epoch with the epochs so far: true ends training as early stopping does (best weights kept). */
+  shouldStop?(history: readonly EpochMetrics[]): boolean
 }
 
 export interface TrainLoopResult {
@@ -202,7 +202,7 @@ export async function trainLoop(cfg: TrainLoopConfig, train: WindowSet, val: Win
           best = { loss: monitored, epoch, weights: model.getWeights().map((w) => Float32Array.from(w.dataSync())) }
         }
         await hooks.onEpoch(metrics)
-        if ((cfg.earlyStoppingPatience > 0 && epoch - best.epoch >= cfg.earlyStoppingPatience && epoch < cfg.epochs) || (hooks.shouldStop?.() && epoch < cfg.epochs)) {
+        if ((cfg.earlyStoppingPatience > 0 && epoch - best.epoch >= cfg.earlyStoppingPatience && epoch < cfg.epochs) || (hooks.shouldStop?.(history) && epoch < cfg.epochs)) {
           stoppedEarly = true
           break
         }
