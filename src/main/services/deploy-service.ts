@@ -159,14 +159,11 @@ export class DeployService implements DeployApi {
     const staleVariant = v !== null && index !== null && index.stale(v.variant.name)
     // A stale variant built anyway keeps a source that matches no current model.
     const source: FirmwareSource = { variant: v ? v.variant.name : null, sourceModel: v && req.mode !== 'capture' ? (staleVariant ? 'earlier-model' : lineage.model) : null, mode: req.mode, signal: signalFingerprint(project.signal), createdAt: new Date().toISOString() }
-    // Which model a variant was made from is unknown while the index is damaged: built only when asked, like an earlier model's.
-    if (v && staleVariant && index?.problem && !req.allowStale) {
-      throw new MicroforgeError('PROJECT_CORRUPT', index.problem.message, `${index.problem.hint ?? ''} Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`.trim())
-    }
-    if (v && staleVariant && !req.allowStale && lineage.modelProblem !== null) {
-      throw new MicroforgeError('PROJECT_CORRUPT', lineage.modelProblem, `Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`)
-    }
     if (v && staleVariant && !req.allowStale) {
+      const anyway = `Or build ${v.variant.name} anyway (allow stale; --allow-stale on the command line): it may have been made from an earlier model.`
+      // Which model a variant was made from is unknown while the index is damaged: built only when asked, like an earlier model's.
+      if (index?.problem) throw new MicroforgeError('PROJECT_CORRUPT', index.problem.message, `${index.problem.hint ?? ''} ${anyway}`.trim())
+      if (lineage.modelProblem !== null) throw new MicroforgeError('PROJECT_CORRUPT', lineage.modelProblem, anyway)
       throw new MicroforgeError(
         'INVALID_ARGUMENT',
         `${v.variant.name} was made from ${lineage.dataChanged ? 'a model trained before the data changed' : 'an earlier model'}: the firmware would run that model, not the one trained now.`,
