@@ -11,13 +11,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
 import { DeployService } from '../../src/main/services/deploy-service'
-import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { ProjectService } from '../../src/main/services/project-service'
 import { writeDatasetWindows } from '../../src/main/sim/firmware/dataset-windows'
 import { buildHostFirmware } from '../../src/main/sim/firmware/host-build'
 import { startVirtualBoard } from '../../src/main/sim/firmware/pty-board'
 import { prepareHelloProject } from '../helpers/hello-firmware'
 import { tempDir } from '../helpers/tmp'
+import { readBoard } from './helpers/read-board'
 
 const tmp = tempDir('mf-fw-units-')
 const G = 9.80665
@@ -32,13 +32,6 @@ function writeWindow(dir: string, id: string, axes: string[], values: number[][]
     join(dir, 'samples', `${id}.json`),
     JSON.stringify({ format: 'microforge-sample', version: 1, id, label, split: 'test', axes, rateHz: 119, values, source: 'test', createdAt: new Date().toISOString() })
   )
-}
-
-async function readBoard(link: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const lines: string[] = []
-    openSerialLines(link, 115200, { line: (l) => lines.push(l), end: () => resolve(lines) }).catch(reject)
-  })
 }
 
 describe('firmware reads the sensor in the signal spec axis order, units and scale', { timeout: 180_000 }, () => {

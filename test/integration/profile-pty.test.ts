@@ -15,6 +15,7 @@ import { DeployService } from '../../src/main/services/deploy-service'
 import type { ProfileLiveUpdate } from '../../src/shared/contract/profile'
 import { prepareHelloProject, writeSampleWindow } from '../helpers/hello-firmware'
 import { tempDir } from '../helpers/tmp'
+import { readBoard } from './helpers/read-board'
 
 const tmp = tempDir('mf-profile-pty-')
 
@@ -134,10 +135,7 @@ describe('profiling over a real pseudo-terminal', () => {
     expect(build.mode).toBe('classify')
     const windows = await writeDatasetWindows(project, join(tmp.dir, 'w.txt'))
     const board = await startVirtualBoard({ binary: build.binary, count: 3, rate: 0, startDelayMs: 400, windowsFile: windows!.file })
-    const text = await new Promise<string>((resolve) => {
-      let out = ''
-      void openSerialLines(board.link, 115200, { line: (l) => (out += l + '\n'), end: () => resolve(out) })
-    })
+    const text = (await readBoard(board.link)).join('\n') + '\n'
     expect(await board.exited).toBe(0)
     expect(text).toMatch(/^Microforge virtual board: the generated firmware on/m)
     expect(text).toMatch(/^runtime:microforge-c arena_used:\d+ arena_size:\d+ free_heap:-1 bytes$/m)
@@ -150,15 +148,10 @@ describe('profiling over a real pseudo-terminal', () => {
     const script = join(tmp.dir, 'failing-firmware')
     writeFileSync(script, '#!/bin/sh\necho "cannot read the windows file" >&2\nexit 3\n', { mode: 0o755 })
     const board = await startVirtualBoard({ binary: script })
-    const ended = new Promise<void>((resolve, reject) => {
-      openSerialLines(board.link, 115200, { line: () => undefined, end: () => resolve() }).catch(reject)
-    })
-    await ended
+    await readBoard(board.link)
     expect(await board.failure(20_000)).toBe('exited with code 3: cannot read the windows file')
     const ok = await startVirtualBoard({ binary: '/bin/true' })
-    await new Promise<void>((resolve, reject) => {
-      openSerialLines(ok.link, 115200, { line: () => undefined, end: () => resolve() }).catch(reject)
-    })
+    await readBoard(ok.link)
     expect(await ok.failure(20_000)).toBeNull()
   })
 
@@ -169,10 +162,7 @@ describe('profiling over a real pseudo-terminal', () => {
     const board = await startVirtualBoard({ binary: build.binary, count: 2, rate: 0, startDelayMs: 100, windowsFile: windows!.file })
     // A busy computer: the app opens the port 1.5 s after the link appears, well after the 100 ms delay.
     await new Promise((r) => setTimeout(r, 1500))
-    const text = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      openSerialLines(board.link, 115200, { line: (l) => (out += l + '\n'), end: () => resolve(out) }).catch(reject)
-    })
+    const text = (await readBoard(board.link)).join('\n') + '\n'
     expect(await board.exited).toBe(0)
     expect(text).toMatch(/^Microforge virtual board: the generated firmware on/m)
     expect(text.match(/^label:sine index:0 scores:1\.003 window:[01]$/gm)).toHaveLength(2)
