@@ -66,7 +66,7 @@ export function im2colTransposedNHWC(x: Float32Array, colsT: Float32Array, info:
  *   dW[tap, c*mult+q] += x[..., c] * dy[..., c*mult+q]
  *   dx[..., c]        += sum over q of dy[..., c*mult+q] * W[tap, c*mult+q]
  */
-export function depthwiseBackpropNHWC(gradient: 'filter' | 'input', dy: Float32Array, a: Float32Array, out: Float32Array, info: ConvInfo): void {
+function depthwiseBackpropNHWC(gradient: 'filter' | 'input', dy: Float32Array, a: Float32Array, out: Float32Array, info: ConvInfo): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
   const t = convTaps(info, { out: outChannels, tap: outChannels, in: inChannels }).offsets
   const mult = outChannels / inChannels

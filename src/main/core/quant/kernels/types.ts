@@ -98,7 +98,7 @@ export function clampInt(x: number, min: number, max: number): number {
 }
 
 /** TFLite's ComputePaddingWithOffset, keeping only the leading padding the reference kernels use. */
-export function computePadding(stride: number, dilation: number, inSize: number, filterSize: number, outSize: number): number {
+function computePadding(stride: number, dilation: number, inSize: number, filterSize: number, outSize: number): number {
   const effective = (filterSize - 1) * dilation + 1
   const total = Math.max(0, (outSize - 1) * stride + effective - inSize)
   return Math.floor(total / 2)
@@ -124,11 +124,4 @@ export function padding2d(
 ): { padH: number; padW: number } {
   if ((node.options.padding ?? 'VALID') !== 'SAME') return { padH: 0, padW: 0 }
   return { padH: computePadding(w.strideH, w.dilationH, w.inH, w.filterH, w.outH), padW: computePadding(w.strideW, w.dilationW, w.inW, w.filterW, w.outW) }
-}
-
-/** TFLite's ComputeOutSize. */
-export function computeOutSize(padding: 'SAME' | 'VALID', inSize: number, filterSize: number, stride: number, dilation = 1): number {
-  const effective = (filterSize - 1) * dilation + 1
-  if (stride <= 0) return 0
-  return padding === 'SAME' ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - effective) / stride)
 }
