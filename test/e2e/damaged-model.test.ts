@@ -6,7 +6,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { writeTrainedFloatModel, writeHelloVariantIndex } from '../helpers/hello-firmware'
 import { openProjectInUi, type WebApp } from '../helpers/web-app'
 import { webAppWithProject } from '../helpers/web-app-project'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
@@ -18,14 +17,12 @@ describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
   let problem: string
 
   webAppWithProject(
-    (root) => helloServicesProject({ root }),
+    (root) => helloServicesProject({ root, trained: true }),
     (a, p) => ((app = a), (project = p))
   )
 
   beforeAll(async () => {
     dir = project.dir
-    const fp = await writeTrainedFloatModel(dir, 1)
-    writeHelloVariantIndex(dir, fp)
     writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
     problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
   })

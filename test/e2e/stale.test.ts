@@ -3,11 +3,11 @@
  * dialog before building from a variant of the earlier model (Esc cancels and writes nothing,
  * Enter confirms and builds), and the Profile view marks the session that measured the earlier model.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Services } from '../../src/main/services'
-import { writeTrainedFloatModel as train, writeHelloVariantIndex } from '../helpers/hello-firmware'
+import { writeTrainedFloatModel as train } from '../helpers/hello-firmware'
 import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
@@ -19,11 +19,8 @@ describe('a variant and a profile of an earlier model, in the browser', { timeou
 
   beforeAll(async () => {
     app = await startWebApp()
-    project = await helloServicesProject({ root: app.workDir })
+    project = await helloServicesProject({ root: app.workDir, trained: true })
     ;({ dir, services } = project)
-    const fp = await train(dir, 1)
-    mkdirSync(join(dir, 'models', 'variants'), { recursive: true })
-    writeHelloVariantIndex(dir, fp)
     // Profiled on the virtual board while it was the current model, then trained again.
     const fw = await services.api.deploy.generate({ projectDir: dir, variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'profile', kind: 'platformio', name: 'hello_profile' })
     await services.api.profile.start(dir, { kind: 'virtual', firmwareDir: fw.path, windows: 'dataset' }, { name: 'before retraining', maxInferences: 3 })
