@@ -10,8 +10,8 @@ import { MicroforgeError } from '../../shared/errors'
 import type { TargetId, VariantIndex } from '../../shared/optimize'
 import { applyCorrection } from '../core/cost/latency'
 import { wrapFsError } from './atomic-fs'
-import { readVariantSources } from './lineage'
 import { readProjectFile } from './project-store'
+import { readVariantIndexFile } from './variant-index'
 
 export const PROFILE_FORMAT = 'microforge-profile'
 
@@ -62,7 +62,7 @@ export function summaryOf(s: ProfileSession): ProfileSessionSummary {
  * "no estimates" in silence).
  */
 export async function readVariantIndex(dir: string): Promise<VariantIndex['variants']> {
-  return ((await readVariantSources(dir)) ?? []) as VariantIndex['variants']
+  return (await readVariantIndexFile(dir))?.variants ?? []
 }
 
 export function modelFacts(variants: VariantIndex['variants'], name: string | undefined): { model?: { tfliteBytes?: number; accuracy?: number } } {
