@@ -17,7 +17,7 @@ import { sketchLocation } from '../core/codegen/sketch-location'
 import { generateFirmware } from '../core/codegen/firmware'
 import { normalizePreprocessing } from '../core/codegen/preprocessing-header'
 import { wrapFsError } from '../storage/atomic-fs'
-import { writeFirmware } from '../storage/firmware-write'
+import { inProjectFirmware, writeFirmware } from '../storage/firmware-write'
 import { settleCommit } from '../storage/commit-journal'
 import { currentLineage, readFirmwareSources, readVariantSources, signalFingerprint, variantLineage, type FirmwareSource } from '../storage/lineage'
 import { readProjectFile } from '../storage/project-store'
@@ -153,7 +153,7 @@ export class DeployService implements DeployApi {
     const name = location.name
     const out = req.zip ? resolve(req.out ?? join(projectDir, 'firmware', `${name}.zip`)) : resolve(location.out ?? join(projectDir, 'firmware', name))
     // A damaged firmware/.sources.json refuses the write: said now, not after generating and measuring everything.
-    if (out.startsWith(join(projectDir, 'firmware') + sep)) await readFirmwareSources(projectDir)
+    if (inProjectFirmware(projectDir, out)) await readFirmwareSources(projectDir)
     const lineage = await currentLineage(projectDir)
     const index = v !== null && req.mode !== 'capture' ? await variantLineage(projectDir, lineage) : null
     const staleVariant = v !== null && index !== null && index.stale(v.variant.name)

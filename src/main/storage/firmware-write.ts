@@ -10,6 +10,11 @@ import { withProjectLock } from './project-lock'
 /** A firmware project to write: its files (a folder) or one zip's bytes. */
 export type FirmwareOutput = { kind: 'folder'; entries: Map<string, Uint8Array> } | { kind: 'zip'; bytes: Uint8Array }
 
+/** Whether out is inside the project's firmware/ folder (where firmware/.sources.json records what it was built from). */
+export function inProjectFirmware(projectDir: string, out: string): boolean {
+  return out.startsWith(join(projectDir, 'firmware') + sep)
+}
+
 /**
  * Writes a firmware project at `out` through the commit journal, under the lock of the folder it
  * belongs to (the project, or the folder it is written into when outside the project). A folder
@@ -19,7 +24,7 @@ export type FirmwareOutput = { kind: 'folder'; entries: Map<string, Uint8Array> 
  */
 export async function writeFirmware(projectDir: string, out: string, output: FirmwareOutput, overwrite: boolean, source: FirmwareSource): Promise<void> {
   const firmwareDir = join(projectDir, 'firmware')
-  const inProject = out.startsWith(firmwareDir + sep)
+  const inProject = inProjectFirmware(projectDir, out)
   const root = inProject ? projectDir : dirname(out)
   const rel = (p: string): string => relative(root, p).split(sep).join('/')
   // Outside the project the folder it goes into may not exist yet: the lock lives there, so make it first.
