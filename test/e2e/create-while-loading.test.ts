@@ -5,21 +5,14 @@
  */
 import { join } from 'node:path'
 import type { WebSocketRoute } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type WebApp } from '../helpers/web-app'
+import { describe, expect, it } from 'vitest'
+import { useWebApp } from '../helpers/web-app-project'
 
 describe('the create form while the recent list is loading', () => {
-  let app: WebApp
-
-  beforeAll(async () => {
-    app = await startWebApp()
-  })
-  afterAll(async () => {
-    await app?.stop()
-  })
+  const web = useWebApp()
 
   it('Enter in the folder field creates and opens the project before the recent list has arrived', async () => {
-    const { page } = app
+    const { page } = web.app
     const held: string[] = []
     const heldIds: number[] = []
     const answered: number[] = []
@@ -38,11 +31,11 @@ describe('the create form while the recent list is loading', () => {
         ws.send(m)
       })
     })
-    await page.goto(app.url)
+    await page.goto(web.app.url)
     await page.getByTestId('create-form').waitFor()
     await expect.poll(() => held.length).toBeGreaterThan(0)
     await page.getByTestId('project-name').fill('Early')
-    await page.getByTestId('project-folder').fill(join(app.workDir, 'projects', 'early'))
+    await page.getByTestId('project-folder').fill(join(web.app.workDir, 'projects', 'early'))
     await page.getByTestId('project-folder').press('Enter')
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
     // The held request goes out at last; once its reply has reached the page, the project is still open.

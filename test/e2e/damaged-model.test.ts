@@ -6,30 +6,25 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { openProjectInUi } from '../helpers/web-app'
 import { webAppWithProject } from '../helpers/web-app-project'
-import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
+import { helloServicesProject } from '../helpers/services-project'
 
 describe('a damaged float model, in the browser', { timeout: 120_000 }, () => {
-  let app: WebApp
-  let project: ServicesProject
   let dir: string
   let problem: string
 
-  webAppWithProject(
-    (root) => helloServicesProject({ root, trained: true }),
-    (a, p) => ((app = a), (project = p))
-  )
+  const web = webAppWithProject((root) => helloServicesProject({ root, trained: true }))
 
   beforeAll(async () => {
-    dir = project.dir
+    dir = web.project.dir
     writeFileSync(join(dir, 'models', 'float', 'model.json'), '{"modelTopology": ')
     problem = `The trained model's files are damaged: ${join(dir, 'models', 'float', 'model.json')} is damaged (not valid JSON). Train again to replace it.`
   })
 
   it('the sidebar and the Deploy view say so, with the reason', async () => {
-    const { page } = app
-    await openProjectInUi(app, dir, 'Hello')
+    const { page } = web.app
+    await openProjectInUi(web.app, dir, 'Hello')
     expect((await page.getByTestId('float-model-damaged').textContent())?.trim()).toBe(problem)
     expect(await page.getByTestId('nav-train').getAttribute('title')).toBe(problem)
     expect(await page.getByTestId('nav-optimize').getAttribute('data-state')).toBe('blocked')

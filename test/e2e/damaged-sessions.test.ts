@@ -6,35 +6,30 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { openProjectInUi } from '../helpers/web-app'
 import { webAppWithProject } from '../helpers/web-app-project'
-import { servicesProject, type ServicesProject } from '../helpers/services-project'
+import { servicesProject } from '../helpers/services-project'
 
 describe('a damaged profiling session, in the Profile step', { timeout: 120_000 }, () => {
-  let app: WebApp
-  let project: ServicesProject
   let cut: string
 
-  webAppWithProject(
-    (root) => servicesProject('Sessions', 'sessions', root),
-    (a, p) => ((app = a), (project = p))
-  )
+  const web = webAppWithProject((root) => servicesProject('Sessions', 'sessions', root))
 
   beforeAll(async () => {
-    mkdirSync(join(project.dir, 'profiles'), { recursive: true })
-    cut = join(project.dir, 'profiles', 'cut.json')
+    mkdirSync(join(web.project.dir, 'profiles'), { recursive: true })
+    cut = join(web.project.dir, 'profiles', 'cut.json')
     writeFileSync(cut, '{"format": "microforge-profile", "version": 1, "id": ')
     // A good session from a newer Microforge: named, never offered for deletion.
-    writeFileSync(join(project.dir, 'profiles', 'newer.json'), JSON.stringify({ format: 'microforge-profile', version: 2, id: 'newer', samples: [] }))
+    writeFileSync(join(web.project.dir, 'profiles', 'newer.json'), JSON.stringify({ format: 'microforge-profile', version: 2, id: 'newer', samples: [] }))
   })
 
   it('names the file with the reason, and Delete removes it', async () => {
-    const { page } = app
-    await openProjectInUi(app, project.dir, 'Sessions')
+    const { page } = web.app
+    await openProjectInUi(web.app, web.project.dir, 'Sessions')
     await page.getByTestId('nav-profile').click()
     const row = page.getByTestId('profile-damaged').locator('li[data-session="cut"] span')
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toBe(`profiles/cut.json: ${cut} is not valid JSON. Delete this session and profile again.`)
-    const newer = join(project.dir, 'profiles', 'newer.json')
+    const newer = join(web.project.dir, 'profiles', 'newer.json')
     expect(await page.getByTestId('profile-damaged').locator('li[data-session="newer"] span').textContent()).toBe(
       `Cannot be read: profiles/newer.json: ${newer} was saved by a newer Microforge. Update Microforge to open it.`
     )

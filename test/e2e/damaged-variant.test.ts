@@ -6,30 +6,25 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { HELLO_WORLD_TFLITE } from '../helpers/hello-firmware'
-import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { openProjectInUi } from '../helpers/web-app'
 import { webAppWithProject } from '../helpers/web-app-project'
-import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
+import { helloServicesProject } from '../helpers/services-project'
 
 describe('a damaged variant, in the browser', { timeout: 120_000 }, () => {
-  let app: WebApp
-  let project: ServicesProject
   let problem: string
 
-  webAppWithProject(
-    (root) => helloServicesProject({ root, trained: true }),
-    (a, p) => ((app = a), (project = p))
-  )
+  const web = webAppWithProject((root) => helloServicesProject({ root, trained: true }))
 
   beforeAll(async () => {
-    const broken = join(project.dir, 'models', 'variants', 'broken.tflite')
+    const broken = join(web.project.dir, 'models', 'variants', 'broken.tflite')
     writeFileSync(broken, readFileSync(HELLO_WORLD_TFLITE).subarray(0, 100))
     // Copied in (the variant index does not list it): Optimize cannot rebuild it, so the way out is to replace or remove it.
     problem = `The file ${broken} is damaged: this file is not a valid TensorFlow Lite model, or it is damaged (model description points outside the file). models/variants/index.json does not list broken: Optimize did not make it. Replace broken.tflite with a valid model, or remove it.`
   })
 
   it('Deploy shows it disabled with the reason, and picks the readable variant', async () => {
-    const { page } = app
-    await openProjectInUi(app, project.dir, 'Hello')
+    const { page } = web.app
+    await openProjectInUi(web.app, web.project.dir, 'Hello')
     await page.getByTestId('nav-deploy').click()
     const banner = page.getByTestId('deploy-variant-problems').locator('li[data-variant="broken"]')
     await expect.poll(() => banner.textContent(), { timeout: 30_000 }).toBe(problem)
@@ -41,8 +36,8 @@ describe('a damaged variant, in the browser', { timeout: 120_000 }, () => {
   })
 
   it('a damaged variant index leaves the readable variant usable, marked model unknown, with the index problem', async () => {
-    const { page } = app
-    const index = join(project.dir, 'models', 'variants', 'index.json')
+    const { page } = web.app
+    const index = join(web.project.dir, 'models', 'variants', 'index.json')
     writeFileSync(index, '{"variants": ')
     // The list is read when the step opens: leave it and come back.
     await page.getByTestId('nav-optimize').click()

@@ -5,26 +5,21 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { openProjectInUi, type WebApp } from '../helpers/web-app'
+import { openProjectInUi } from '../helpers/web-app'
 import { webAppWithProject } from '../helpers/web-app-project'
-import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
+import { helloServicesProject } from '../helpers/services-project'
 
 describe('a damaged window, in the sidebar', { timeout: 120_000 }, () => {
-  let app: WebApp
-  let project: ServicesProject
 
-  webAppWithProject(
-    (root) => helloServicesProject({ root }),
-    (a, p) => ((app = a), (project = p))
-  )
+  const web = webAppWithProject((root) => helloServicesProject({ root }))
 
   beforeAll(async () => {
-    writeFileSync(join(project.dir, 'samples', 'w3.json'), '{"format": "microforge-sample", "version": 1, "id": "w3", "label": ')
+    writeFileSync(join(web.project.dir, 'samples', 'w3.json'), '{"format": "microforge-sample", "version": 1, "id": "w3", "label": ')
   })
 
   it('names the file and the reason, with what to do', async () => {
-    const { page } = app
-    await openProjectInUi(app, project.dir, 'Hello')
+    const { page } = web.app
+    await openProjectInUi(web.app, web.project.dir, 'Hello')
     const banner = page.getByTestId('damaged-windows')
     await expect.poll(() => banner.locator('li').allTextContents(), { timeout: 30_000 }).toEqual(['samples/w3.json: Window file w3.json is damaged (not valid JSON).'])
     expect((await banner.textContent())?.replace(/\s+/g, ' ').trim()).toBe(

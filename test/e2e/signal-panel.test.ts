@@ -4,31 +4,27 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../src/main/services'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Services } from '../../src/main/services'
 import { readProjectFile } from '../../src/main/storage/project-store'
-import { openProjectInUi, startWebApp, type WebApp } from '../helpers/web-app'
+import { servicesProject } from '../helpers/services-project'
+import { openProjectInUi } from '../helpers/web-app'
+import { webAppWithProject } from '../helpers/web-app-project'
 
 describe('the signal panel in Capture', { timeout: 240_000 }, () => {
-  let app: WebApp
   let services: Services
   let dir: string
 
+  const web = webAppWithProject((root) => servicesProject('Wrist', 'wrist', root))
+
   beforeAll(async () => {
-    app = await startWebApp()
-    dir = join(app.workDir, 'wrist')
-    services = createServices({ host: 'cli', configDir: join(app.workDir, 'config') })
-    await services.api.project.create(dir, 'Wrist')
+    ;({ dir, services } = web.project)
     await services.api.project.update(dir, { signal: { axes: ['az', 'ax', 'gy'], sampleRateHz: 119, rateSource: 'user', windowLength: 119 } })
-  })
-  afterAll(async () => {
-    await services?.dispose()
-    await app?.stop()
   })
 
   it('shows the spec and sets an axis unit the firmware then converts to', async () => {
-    const { page } = app
-    await openProjectInUi(app, dir, 'Wrist')
+    const { page } = web.app
+    await openProjectInUi(web.app, dir, 'Wrist')
     await page.getByTestId('nav-capture').click()
     const panel = page.getByTestId('signal-panel')
     await expect.poll(() => panel.getByTestId('signal-rate').textContent()).toBe('119 Hz (from you)')
