@@ -133,7 +133,7 @@ const PROJECT_ONLY_METHODS = [
   'optimize.start', 'optimize.sweep', 'optimize.list', 'optimize.recommend', 'optimize.remove',
   'deploy.variants',
   'model.list',
-  'profile.list', 'profile.damaged', 'profile.saved', 'profile.get', 'profile.remove', 'profile.compare', 'profile.estimates'
+  'profile.list', 'profile.saved', 'profile.get', 'profile.remove', 'profile.compare', 'profile.estimates'
 ]
 
 /** dataset.import and previewImport: every file to import lies in the project (the imports/ folder). */

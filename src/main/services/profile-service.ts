@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type {
-  DamagedSession,
   LiveState,
   ProfileApi,
   ProfileComparison,
@@ -154,10 +153,6 @@ export class ProfileService implements ProfileApi {
   async saved(dir: string): Promise<SavedSessions> {
     const { sessions, damaged } = await scanSessions(absolute(dir))
     return { sessions: (await withStaleMarks(absolute(dir), sessions)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), damaged }
-  }
-
-  async damaged(dir: string): Promise<DamagedSession[]> {
-    return (await scanSessions(absolute(dir))).damaged
   }
 
   async get(dir: string, id: string): Promise<ProfileSession> {

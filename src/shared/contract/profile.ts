@@ -260,7 +260,7 @@ export interface DamagedSession {
   deletable: boolean
 }
 
-/** The project's saved session files in one scan: those that read (as list()) and the others (as damaged()). */
+/** The project's saved session files in one scan: those that read (as list()) and the others, each with why. */
 export interface SavedSessions {
   sessions: ProfileSessionSummary[]
   damaged: DamagedSession[]
@@ -279,11 +279,12 @@ export interface ProfileApi {
   stop(sessionId: string): Promise<ProfileSessionSummary | null>
   /** The running sessions' latest state. */
   live(): Promise<ProfileLiveUpdate[]>
-  /** The saved sessions that can be read, newest first; the others are in damaged(). */
+  /** The saved sessions that can be read, newest first; the others are in saved(). */
   list(dir: string): Promise<ProfileSessionSummary[]>
-  /** Saved session files that cannot be read, each with the reason and what to do: never left out in silence. remove(id) deletes one. */
-  damaged(dir: string): Promise<DamagedSession[]>
-  /** list() and damaged() from one reading of the profiles folder (each session file is parsed once). */
+  /**
+   * list() and the saved session files that cannot be read, each with the reason and what to do
+   * (never left out in silence; remove(id) deletes one), from one reading of the profiles folder.
+   */
   saved(dir: string): Promise<SavedSessions>
   get(dir: string, id: string): Promise<ProfileSession>
   remove(dir: string, id: string): Promise<ProfileRemoved>
@@ -324,7 +325,6 @@ export const profileArgs: ArgSchemas<ProfileApi> = {
   stop: z.tuple([z.string().min(1).max(100)]),
   live: z.tuple([]),
   list: z.tuple([dir]),
-  damaged: z.tuple([dir]),
   saved: z.tuple([dir]),
   get: z.tuple([dir, id]),
   remove: z.tuple([dir, id]),

@@ -24,7 +24,7 @@ describe('damaged profiling sessions are named, not skipped', () => {
     writeFileSync(join(profiles(), 'bad name.json'), '{')
     // Reading a folder fails like a file without permission does (the tests run as root, which chmod does not stop).
     mkdirSync(join(profiles(), 'locked.json'))
-    const found = (await profile.damaged(project.dir)).map((d) => [d.id, d.kind, d.deletable, d.reason])
+    const found = (await profile.saved(project.dir)).damaged.map((d) => [d.id, d.kind, d.deletable, d.reason])
     expect(found).toEqual([
       ['bad name', 'damaged', false, expect.stringMatching(/not valid JSON\..* Its name is not a session id: delete it in the profiles folder yourself\.$/)],
       ['cut', 'damaged', true, expect.stringMatching(/Delete this session and profile again\.$/)],
@@ -34,19 +34,19 @@ describe('damaged profiling sessions are named, not skipped', () => {
   })
   afterEach(() => project.dispose())
 
-  it('damaged() names each file with the reason and what to do; list() keeps the readable ones', async () => {
+  it('saved().damaged names each file with the reason and what to do; list() keeps the readable ones', async () => {
     const { profile } = project.services.api
     expect((await profile.list(project.dir)).map((s) => s.id)).toEqual(['good'])
-    expect(await profile.damaged(project.dir)).toEqual([
+    expect((await profile.saved(project.dir)).damaged).toEqual([
       { id: 'cut', file: 'profiles/cut.json', reason: `${join(profiles(), 'cut.json')} is not valid JSON. Delete this session and profile again.`, kind: 'damaged', deletable: true },
       { id: 'newer', file: 'profiles/newer.json', reason: `${join(profiles(), 'newer.json')} was saved by a newer Microforge. Update Microforge to open it.`, kind: 'unreadable', deletable: false }
     ])
     // One call gives both (the Profile step and the CLI read the folder once).
-    expect(await profile.saved(project.dir)).toEqual({ sessions: await profile.list(project.dir), damaged: await profile.damaged(project.dir) })
+    expect(await profile.saved(project.dir)).toEqual({ sessions: await profile.list(project.dir), damaged: (await profile.saved(project.dir)).damaged })
     expect((await profile.saved(project.dir)).damaged.map((d) => d.id)).toEqual(['cut', 'newer'])
     // Delete is the way out the reason names: it works on a file that cannot be read.
     await profile.remove(project.dir, 'cut')
-    expect((await profile.damaged(project.dir)).map((d) => d.id)).toEqual(['newer'])
+    expect((await profile.saved(project.dir)).damaged.map((d) => d.id)).toEqual(['newer'])
   })
 
   it('`microforge profile list` says so on stderr, with --json too, and keeps its JSON the list of sessions', async () => {

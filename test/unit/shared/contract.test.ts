@@ -13,7 +13,7 @@ const CONTRACT_METHODS: Record<string, string[]> = {
   system: ['info', 'tflmSdk', 'setTflmSdk'],
   project: ['create', 'open', 'recent', 'forget', 'update'],
   jobs: ['list', 'get', 'cancel'],
-  profile: ['start', 'stop', 'live', 'list', 'damaged', 'saved', 'get', 'remove', 'compare', 'estimates', 'exportCsv'],
+  profile: ['start', 'stop', 'live', 'list', 'saved', 'get', 'remove', 'compare', 'estimates', 'exportCsv'],
   training: ['presets', 'summary', 'start', 'search', 'result', 'evaluate'],
   optimize: ['targets', 'start', 'sweep', 'list', 'recommend', 'remove'],
   device: ['listPorts', 'open', 'close', 'status', 'startRecording', 'stopRecording'],
