@@ -48,7 +48,7 @@ describe('ProfileService', () => {
       board.print(`sensor:180 preprocess:210 inference:${1200 + i} output:5 us`)
     }
     board.print('\x00\x01garbage')
-    await expect.poll(() => events.at(-1)?.stats.stages.length, { timeout: 20_000 }).toBe(4)
+    await expect.poll(() => events.at(-1)?.stats.stages.length).toBe(4)
     const live = events.filter((e) => e.sessionId === sessionId)
     expect(live.length).toBeGreaterThanOrEqual(2)
     expect(live.reduce((a, e) => a + e.samples.length, 0)).toBe(5)
