@@ -7,7 +7,8 @@ import boardsJson from './boards.json'
  * datasheet totals. Framework numbers are the cost of an empty sketch/app on that core, measured
  * figures rounded up: the model and runtime must fit in what is left.
  */
-export type TargetId = 'nano33ble' | 'esp32' | 'pico' | 'stm32f4'
+const BOARD_IDS = ['nano33ble', 'esp32', 'pico', 'stm32f4'] as const
+export type TargetId = (typeof BOARD_IDS)[number]
 export type RuntimeId = 'tflm' | 'c'
 export type FirmwareMode = 'capture' | 'classify' | 'profile'
 export type ProjectKind = 'arduino' | 'platformio' | 'esp-idf'
@@ -34,7 +35,6 @@ export interface BoardInfo {
   wiring: string | null
 }
 
-const BOARD_IDS = ['nano33ble', 'esp32', 'pico', 'stm32f4'] as const satisfies readonly TargetId[]
 const bytes = z.number().int().positive()
 const boardSchema = z.strictObject({
   id: z.enum(BOARD_IDS),
@@ -57,10 +57,10 @@ const boardSchema = z.strictObject({
  * filed under its own id, and every field is checked, so a mistyped fact stops the app at start-up with its path.
  */
 export function boardTable(table: unknown): Record<TargetId, BoardInfo> {
+  // A record keyed by an enum requires every key: a board left out fails the parse, named by its path.
   const records = z.record(z.enum(BOARD_IDS), boardSchema).parse(table)
   for (const id of BOARD_IDS) {
     const board = records[id]
-    if (!board) throw new Error(`boards.json has no record for the board "${id}".`)
     if (board.id !== id) throw new Error(`boards.json files the board "${board.id}" under "${id}".`)
   }
   return records as Record<TargetId, BoardInfo>
