@@ -12,14 +12,7 @@ import { drained, openBoardEnd } from '../../src/main/sim/board-writer'
 import { startPtyPair, type PtyPair } from '../../src/main/sim/pty-pair'
 import type { DeviceStatus, RecordingStatus, SampleBatch } from '../../src/shared/contract/device'
 import { repoRoot, tempDir } from '../helpers/tmp'
-
-const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+import { until } from './helpers/until'
 
 const write = async (s: tty.WriteStream, text: string): Promise<void> => {
   s.write(text)

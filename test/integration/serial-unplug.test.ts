@@ -9,14 +9,7 @@ import { openBoardEnd, paceInto, type BoardWriter } from '../../src/main/sim/boa
 import { startPtyPair, type PtyPair } from '../../src/main/sim/pty-pair'
 import type { DeviceStatus, RecordingStatus } from '../../src/shared/contract/device'
 import { tempDir } from '../helpers/tmp'
-
-const until = async (cond: () => boolean, ms: number, what: string): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+import { until } from './helpers/until'
 
 /** A board that keeps printing 3 columns, in this process like the app's virtual board. */
 function streamingBoard(stream: tty.WriteStream, rateHz: number): BoardWriter {

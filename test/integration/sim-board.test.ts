@@ -10,14 +10,7 @@ import { DeviceService } from '../../src/main/services/device-service'
 import { ProjectService } from '../../src/main/services/project-service'
 import type { RecordingStatus } from '../../src/shared/contract/device'
 import { tempDir } from '../helpers/tmp'
-
-const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+import { until } from './helpers/until'
 
 describe('microforge sim-board', () => {
   let tmp: { dir: string; cleanup: () => void }
