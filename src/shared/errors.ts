@@ -70,6 +70,11 @@ interface NodeLikeError {
   path?: string
 }
 
+/** What was thrown, as a clause to go inside a sentence: its message, trimmed, without the closing full stop. */
+export function errorClause(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
+}
+
 /** Human sentence for an error: the message and, when there is one, the next step. */
 export function describeError(e: ErrorData): string {
   return e.hint ? `${e.message} ${e.hint}` : e.message

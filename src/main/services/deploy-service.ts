@@ -6,7 +6,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { zipSync } from 'fflate'
 import { BOARDS, type BoardInfo, type RuntimeId, type TargetId } from '../../shared/boards'
 import type { DeployApi, DeployVariant, FitReport, GenerateRequest, GenerateResult, RuntimeFit, SizeMeasurement } from '../../shared/contract/deploy'
-import { describeError, MicroforgeError, toErrorData } from '../../shared/errors'
+import { describeError, errorClause, MicroforgeError, toErrorData } from '../../shared/errors'
 import { defaultFirmwareName } from '../../shared/firmware-names'
 import { sensorRateWarning } from '../../shared/sensor-rates'
 import { cgModelFromParsed, type CgModel } from '../core/codegen/graph'
@@ -261,7 +261,7 @@ function describe(name: string, path: string, bytes: Uint8Array, damagedHint: st
     parsed = parseTflite(bytes)
   } catch (err) {
     if (damagedHint === null) throw err
-    const text = (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
+    const text = errorClause(err)
     const reason = /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text
     throw new MicroforgeError('PROJECT_CORRUPT', `The file ${path} is damaged: ${reason}.`, damagedHint)
   }

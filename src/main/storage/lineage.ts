@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from './atomic-fs'
 import { withProjectLock } from './project-lock'
-import { MicroforgeError } from '../../shared/errors'
+import { errorClause, MicroforgeError } from '../../shared/errors'
 import { readModelFolder } from './model-io'
 import { readWindowHeads } from './samples'
 import { isOptionalString, isStringOrNull, readKeyedRecord } from './record-file'
@@ -44,7 +44,7 @@ export function dataFingerprint(windows: Array<{ id: string; label: string; spli
  * model": every step says so, and nothing made from the model before counts as current.
  */
 export function damagedModelProblem(err: unknown): string {
-  const reason = (err instanceof Error ? err.message : String(err)).trim().replace(/\.$/, '')
+  const reason = errorClause(err)
   return `The trained model's files are damaged: ${reason}. Train again to replace it.`
 }
 
