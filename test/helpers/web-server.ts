@@ -9,8 +9,8 @@ import { delimiter, join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { repoRoot, tempDir } from './tmp'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 export const artifactsDir = join(repoRoot, 'test-results')
 
 /** A running server and Chromium, as test/helpers/web-app.ts opens the app on them. */
