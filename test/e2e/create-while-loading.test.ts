@@ -4,8 +4,8 @@
  * on the page's WebSocket until the project is open, so the test does not depend on timing.
  */
 import { join } from 'node:path'
-import type { WebSocketRoute } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { holdRpc } from '../helpers/hold-rpc'
 import { useWebApp } from '../helpers/web-app-project'
 
 describe('the create form while the recent list is loading', () => {
@@ -13,37 +13,16 @@ describe('the create form while the recent list is loading', () => {
 
   it('Enter in the folder field creates and opens the project before the recent list has arrived', async () => {
     const { page } = web.app
-    const held: string[] = []
-    const heldIds: number[] = []
-    const answered: number[] = []
-    let server: WebSocketRoute | null = null
-    await page.routeWebSocket(/\/rpc\?token=/, (ws) => {
-      const upstream = ws.connectToServer()
-      server = upstream
-      ws.onMessage((m) => {
-        const text = String(m)
-        if (text.includes('"project.recent"')) held.push(text)
-        else upstream.send(text)
-      })
-      upstream.onMessage((m) => {
-        const reply = JSON.parse(String(m)) as { type?: string; id?: number }
-        if (reply.type === 'response' && heldIds.includes(reply.id ?? -1)) answered.push(reply.id!)
-        ws.send(m)
-      })
-    })
+    const recent = await holdRpc(page, ['project.recent'])
     await page.goto(web.app.url)
     await page.getByTestId('create-form').waitFor()
-    await expect.poll(() => held.length).toBeGreaterThan(0)
+    await expect.poll(() => recent.count()).toBeGreaterThan(0)
     await page.getByTestId('project-name').fill('Early')
     await page.getByTestId('project-folder').fill(join(web.app.workDir, 'projects', 'early'))
     await page.getByTestId('project-folder').press('Enter')
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Early')
     // The held request goes out at last; once its reply has reached the page, the project is still open.
-    for (const text of held.splice(0)) {
-      heldIds.push((JSON.parse(text) as { id: number }).id)
-      server!.send(text)
-    }
-    await expect.poll(() => answered.length).toBe(heldIds.length)
+    await recent.release()
     expect(await page.getByTestId('project-title').textContent()).toBe('Early')
     expect(await page.getByTestId('create-form').count()).toBe(0)
   })

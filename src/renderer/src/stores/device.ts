@@ -5,7 +5,7 @@ import type { FirmwareBoardOptions, VirtualBoardInfo, VirtualBoardOptions } from
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
 import { useAppStore } from './app'
-import { guardedBy } from '../composables/reported'
+import { guardedBy, reported } from '../composables/reported'
 
 const LAST_PORT = 'microforge.lastPort'
 const LAST_BAUD = 'microforge.lastBaud'
@@ -121,7 +121,8 @@ export const useDeviceStore = defineStore('device', () => {
   const guarded = guardedBy(busy)
 
   async function refreshPorts(): Promise<void> {
-    const list = await guarded(() => api.device.listPorts())
+    // Listing ports does not make the store busy: Connect and the virtual board stay usable meanwhile.
+    const list = await reported(() => api.device.listPorts())
     if (list) {
       ports.value = list
       if (!path.value) path.value = list.find((p) => p.likelyBoard)?.path ?? ''

@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/contract/profile'
 import { api } from '../api'
 import { useAppStore } from './app'
-import { guardedBy } from '../composables/reported'
+import { guardedBy, reported } from '../composables/reported'
 import { useProjectStore } from './project'
 
 /** Inferences kept in the renderer for the live charts; older ones stay in the service's session. */
@@ -58,12 +58,15 @@ export const useProfileStore = defineStore('profile', () => {
     }
   }
 
+  // `busy` is a start, stop or delete in progress: it disables Start and shows "Compiling…".
+  // Reading the live state, the saved sessions and one session does not make the store busy, so
+  // Start stays usable while the list loads (a slow disk, a busy computer).
   const guarded = guardedBy(busy)
 
   async function open(dir: string): Promise<void> {
     projectDir = dir
     unsubscribe ??= api.on('profile.live', onLive)
-    const running = (await guarded(() => api.profile.live())) ?? []
+    const running = (await reported(() => api.profile.live())) ?? []
     const mine = running.find((r) => r.dir === dir)
     if (mine) live.value = mine
     await refresh()
@@ -78,7 +81,7 @@ export const useProfileStore = defineStore('profile', () => {
   async function refresh(): Promise<void> {
     if (!projectDir) return
     const dir = projectDir
-    const saved = await guarded(() => api.profile.saved(dir))
+    const saved = await reported(() => api.profile.saved(dir))
     if (saved) {
       sessions.value = saved.sessions
       damaged.value = saved.damaged
@@ -104,7 +107,7 @@ export const useProfileStore = defineStore('profile', () => {
   async function view(id: string): Promise<void> {
     if (!projectDir) return
     const dir = projectDir
-    const s = await guarded(() => api.profile.get(dir, id))
+    const s = await reported(() => api.profile.get(dir, id))
     if (s) viewed.value = s
   }
 
@@ -121,14 +124,14 @@ export const useProfileStore = defineStore('profile', () => {
     if (!projectDir || selected.value.length === 0) return
     const dir = projectDir
     const ids = [...selected.value]
-    const c = await guarded(() => api.profile.compare(dir, ids))
+    const c = await reported(() => api.profile.compare(dir, ids))
     if (c) comparison.value = c
   }
 
   async function csv(id: string): Promise<{ fileName: string; csv: string } | undefined> {
     if (!projectDir) return undefined
     const dir = projectDir
-    return guarded(() => api.profile.exportCsv(dir, id))
+    return reported(() => api.profile.exportCsv(dir, id))
   }
 
   return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, running, open, close, refresh, start, stop, view, remove, compare, csv }

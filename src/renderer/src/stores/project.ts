@@ -76,11 +76,14 @@ export const useProjectStore = defineStore('project', () => {
     if (s) current.value = s
   }
 
-  /** Re-reads the project after another step changed it (samples, models, firmware). */
+  /**
+   * Re-reads the project after another step changed it (samples, models, firmware). Not busy: the
+   * signal settings and the picker stay usable while it reads.
+   */
   async function refresh(): Promise<void> {
     if (!current.value) return
     const d = current.value.dir
-    const s = await guarded(() => api.project.open(d))
+    const s = await reported(() => api.project.open(d))
     if (s) current.value = s
   }
 
