@@ -15,6 +15,20 @@ const LOOP = /symbolic link on the way points back to itself \(a link loop\)/
 
 describe('file-system messages', () => {
   const tmp = tempDir('mf-fsmsg-')
+  /** A home folder that user can write its settings to. */
+  const home = (): string => {
+    const dir = join(tmp.dir, 'home')
+    mkdirSync(dir, { recursive: true })
+    chmodSync(dir, 0o777)
+    return dir
+  }
+  /** The CLI's last JSON line, run as a user the permissions apply to (nobody when the tests run as root). */
+  const cliAsUser = (args: string[]): { error?: { code?: string; message?: string }; damagedWindows?: Array<{ file: string; reason: string }> } => {
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : []
+    const cmd = [...asUser, 'env', `HOME=${home()}`, process.execPath, join(repoRoot, 'bin', 'microforge.mjs'), ...args, '--json']
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 60_000 })
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as ReturnType<typeof cliAsUser>
+  }
   let services: Services
   let project: string
   beforeAll(async () => {
@@ -55,12 +69,7 @@ describe('file-system messages', () => {
       for (const d of [tmp.dir, project]) chmodSync(d, 0o755)
       chmodSync(join(project, 'firmware'), 0o555)
       chmodSync(ro, 0o555)
-      const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : []
-      const cli = (args: string[]): { code?: string; message?: string } => {
-        const cmd = [...asUser, 'env', `HOME=${tmp.dir}`, process.execPath, join(repoRoot, 'bin', 'microforge.mjs'), ...args, '--json']
-        const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 60_000 })
-        return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { error?: { code?: string; message?: string } }).error ?? {}
-      }
+      const cli = (args: string[]): { code?: string; message?: string } => cliAsUser(args).error ?? {}
       const generate = cli(['generate', project, '--mode', 'capture', '--target', 'nano33ble', '--ide', 'platformio', '--name', 'fw', '--force'])
       const denied = { code: 'IO_ERROR', message: expect.stringMatching(/^Cannot write to \S+ \(permission denied\)\.$/) }
       expect(generate).toMatchObject(denied)
@@ -68,5 +77,19 @@ describe('file-system messages', () => {
       expect(exported).toMatchObject(denied)
       chmodSync(join(project, 'firmware'), 0o755)
     })
+  })
+
+  it('a window file the user cannot read is named as unreadable, not as a folder it cannot write to', async () => {
+    for (const d of [tmp.dir, project, join(project, 'samples')]) chmodSync(d, 0o755)
+    const [id] = (await services.api.dataset.list(project)).map((w) => w.id)
+    const file = join(project, 'samples', `${id}.json`)
+    chmodSync(file, 0o000)
+    try {
+      const info = cliAsUser(['project', 'info', project])
+      expect(info.error).toBeUndefined()
+      expect(info.damagedWindows).toEqual([{ file: `samples/${id}.json`, reason: `Cannot read ${file} (permission denied).` }])
+    } finally {
+      chmodSync(file, 0o644)
+    }
   })
 })

@@ -17,7 +17,7 @@ export async function readHead(file: string): Promise<{ text: string; whole: boo
     const { bytesRead } = await h.read(buf, 0, buf.length, 0)
     return { text: buf.subarray(0, Math.min(bytesRead, HEAD_BYTES)).toString('utf8'), whole: bytesRead <= HEAD_BYTES }
   } catch (err) {
-    throw wrapFsError(err, file)
+    throw wrapFsError(err, file, 'read')
   } finally {
     await h?.close()
   }
@@ -65,7 +65,7 @@ export async function* lineBatches(file: string): AsyncGenerator<string[]> {
     }
     if (rest !== '') yield [rest]
   } catch (err) {
-    throw wrapFsError(err, file)
+    throw wrapFsError(err, file, 'read')
   } finally {
     stream.destroy()
   }

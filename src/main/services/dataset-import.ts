@@ -152,7 +152,7 @@ async function expandPaths(paths: string[]): Promise<Found[]> {
     try {
       st = await fs.stat(p)
     } catch (err) {
-      throw wrapFsError(err, p)
+      throw wrapFsError(err, p, 'read')
     }
     if (st.isDirectory()) {
       const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort()
@@ -161,7 +161,7 @@ async function expandPaths(paths: string[]): Promise<Found[]> {
   }
   for (const p of paths) {
     const abs = resolve(p)
-    const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs)))
+    const st = await fs.stat(abs).catch((err) => Promise.reject(wrapFsError(err, abs, 'read')))
     if (!st.isFile()) await walk(abs, abs)
     else if (IMPORTABLE.has(extname(abs).toLowerCase())) out.push({ path: abs, name: basename(abs), label: fileLabel(abs), nameLabel: fileLabel(abs) })
     else throw new MicroforgeError('UNSUPPORTED', `${basename(abs)} is not a file Microforge imports.`, 'Choose .csv, .txt or .npy files, or a folder of them.')

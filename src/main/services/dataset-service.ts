@@ -76,7 +76,7 @@ export class DatasetService implements DatasetApi {
       text = await fs.readFile(path, 'utf8')
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `Window ${id} is not in this project.`, 'Reload the window list.')
-      throw wrapFsError(err, path)
+      throw wrapFsError(err, path, 'read')
     }
     const { format: _f, version: _v, ...w } = parseSampleFile(text, basename(path))
     return w

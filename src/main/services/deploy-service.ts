@@ -75,7 +75,7 @@ export class DeployService implements DeployApi {
       names = (await fs.readdir(dir)).filter((n) => n.endsWith('.tflite')).sort()
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') return []
-      throw wrapFsError(err, dir)
+      throw wrapFsError(err, dir, 'read')
     }
     const out: DeployVariant[] = []
     // A damaged index hides which model each file was made from, not the files: each is listed, stale, with the index's problem.
@@ -90,7 +90,7 @@ export class DeployService implements DeployApi {
       } catch (err) {
         // Deleted since the listing: gone, not damaged.
         if ((err as { code?: string }).code === 'ENOENT') continue
-        out.push({ ...unusableVariant(name, path, 0, index.stale(name), describeError(toErrorData(wrapFsError(err, path)))), ...indexProblem })
+        out.push({ ...unusableVariant(name, path, 0, index.stale(name), describeError(toErrorData(wrapFsError(err, path, 'read')))), ...indexProblem })
         continue
       }
       try {
@@ -226,7 +226,7 @@ export class DeployService implements DeployApi {
     try {
       bytes = new Uint8Array(await fs.readFile(path))
     } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, path)
+      if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, path, 'read')
       const available = (await this.variants(projectDir)).map((v) => v.name)
       throw new MicroforgeError(
         'NOT_FOUND',

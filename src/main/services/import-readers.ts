@@ -164,7 +164,7 @@ function* npyWindows(f: ScannedFile): Generator<() => Promise<number[][]>> {
 }
 
 async function readWhole(f: ScannedFile): Promise<number[][][]> {
-  const arr = readNpy(new Uint8Array(await fs.readFile(f.path).catch((err) => Promise.reject(wrapFsError(err, f.path)))), f.file)
+  const arr = readNpy(new Uint8Array(await fs.readFile(f.path).catch((err) => Promise.reject(wrapFsError(err, f.path, 'read')))), f.file)
   return npyToWindows(arr, f.file)
 }
 
@@ -174,7 +174,7 @@ async function withFile<T>(path: string, use: (h: FileHandle) => Promise<T>): Pr
     h = await fs.open(path, 'r')
     return await use(h)
   } catch (err) {
-    throw wrapFsError(err, path)
+    throw wrapFsError(err, path, 'read')
   } finally {
     await h?.close()
   }

@@ -39,15 +39,16 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Maps Node fs errors to errors a user can act on. */
-export function wrapFsError(err: unknown, path: string): Error {
+/** Maps Node fs errors to errors a user can act on; `op` is what was being done to `path` (a permission error names it). */
+export function wrapFsError(err: unknown, path: string, op: 'read' | 'write' = 'write'): Error {
   if (err instanceof MicroforgeError || err instanceof InjectedKill) return err
   const code = (err as { code?: string })?.code
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', `The disk is full; could not save ${basename(path)}.`, 'Free some space and try again. Everything saved before is still on disk.')
+  if (op === 'read' && (code === 'EACCES' || code === 'EPERM')) return new MicroforgeError('IO_ERROR', `Cannot read ${path} (permission denied).`, 'Give your user read access to it and its folder, or choose another folder.')
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new MicroforgeError('IO_ERROR', `Cannot write to ${dirname(path)} (permission denied).`, 'Choose a folder you can write to.')
   if (code === 'ELOOP') return symlinkLoop(path)
   if (code === 'ENOENT') return new MicroforgeError('NOT_FOUND', `${path} does not exist.`, 'Check the path, or create the project again.')
-  return new MicroforgeError('IO_ERROR', `Could not write ${path}: ${(err as Error)?.message ?? String(err)}`)
+  return new MicroforgeError('IO_ERROR', `Could not ${op} ${path}: ${(err as Error)?.message ?? String(err)}`)
 }
 
 /** The names of the .json files in dir, in name order; none when dir does not exist. Dot files (a trash, a side record) are skipped. */
@@ -56,7 +57,7 @@ export async function jsonFileNames(dir: string): Promise<string[]> {
     return (await fs.readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return []
-    throw wrapFsError(err, dir)
+    throw wrapFsError(err, dir, 'read')
   }
 }
 

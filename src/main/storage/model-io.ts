@@ -101,7 +101,7 @@ export async function readModelFolder(dir: string): Promise<{ modelJson: ModelJs
     text = await fs.readFile(join(dir, 'model.json'), 'utf8')
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `There is no trained model in ${dir}.`, 'Train a model in the Train step first.')
-    throw wrapFsError(err, dir)
+    throw wrapFsError(err, dir, 'read')
   }
   let modelJson: ModelJson
   try {
@@ -119,7 +119,7 @@ export async function readModelFolder(dir: string): Promise<{ modelJson: ModelJs
     buf = await fs.readFile(weightsPath)
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('PROJECT_CORRUPT', `${weightsPath}, which model.json names, is missing.`, 'Train the model again.')
-    throw wrapFsError(err, weightsPath)
+    throw wrapFsError(err, weightsPath, 'read')
   }
   const expected = modelJson.weightsManifest.flatMap((g) => g.weights).reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1) * 4, 0)
   if (buf.byteLength !== expected) {

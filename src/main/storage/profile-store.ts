@@ -36,7 +36,7 @@ export async function readSession(path: string): Promise<ProfileSession> {
     text = await fs.readFile(path, 'utf8')
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw new MicroforgeError('NOT_FOUND', `No saved profiling session at ${path}.`, 'Refresh the list of sessions.')
-    throw wrapFsError(err, path)
+    throw wrapFsError(err, path, 'read')
   }
   let data: ProfileSession
   try {

@@ -13,7 +13,7 @@ export async function readRecord(path: string, hint: string): Promise<Record<str
     text = await fs.readFile(path, 'utf8')
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return null
-    throw wrapFsError(err, path)
+    throw wrapFsError(err, path, 'read')
   }
   let parsed: unknown
   try {

@@ -30,7 +30,7 @@ export async function readWindowFiles(projectDir: string): Promise<WindowFiles> 
     } catch (err) {
       // Deleted between readdir and read (a delete, an undo): not damaged, just gone.
       if ((err as { code?: string }).code === 'ENOENT') continue
-      out.damaged.push({ file: `${SAMPLES_DIR}/${name}`, reason: wrapFsError(err, join(dir, name)).message })
+      out.damaged.push({ file: `${SAMPLES_DIR}/${name}`, reason: wrapFsError(err, join(dir, name), 'read').message })
       continue
     }
     try {
@@ -86,7 +86,7 @@ function readHead(path: string, name: string, buf: Buffer): WindowHead | null {
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return null
-    throw wrapFsError(err, path)
+    throw wrapFsError(err, path, 'read')
   }
   const id = name.slice(0, -'.json'.length)
   // The fields before "values", closed as an object; anything else (another writer's order, a
