@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Services } from '../../src/main/services'
+import { openSerialLines } from '../../src/main/services/profile-serial-source'
 import { helloServicesProject, type ServicesProject } from '../helpers/services-project'
 
 // Issue #17, problem 1: a shared project folder whose preprocessing.method ends the `//` comment it
@@ -26,10 +27,17 @@ describe('a hostile project.json never runs code on this computer', () => {
 
   async function generateAndRun(): Promise<void> {
     await services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'nano33ble', runtime: 'c', mode: 'profile', kind: 'platformio', overwrite: true })
-    await services.api.sim.startFirmware(dir())
-    // The payload runs before main(); give the process a moment to start.
-    await new Promise((r) => setTimeout(r, 1500))
-    await services.api.sim.stop()
+    const info = await services.api.sim.startFirmware(dir())
+    // The virtual board starts its firmware only once a reader opens the port (socat's wait-slave), and
+    // the payload runs before main(): a first line read from the port means it had its chance.
+    const lines: string[] = []
+    const port = await openSerialLines(info.path, 115200, { line: (l) => lines.push(l), end: () => undefined })
+    try {
+      await expect.poll(() => lines.length).toBeGreaterThan(0)
+    } finally {
+      await port.close()
+      await services.api.sim.stop()
+    }
   }
 
   it('over RPC: project.update refuses the method, and nothing generated from it runs', async () => {
@@ -38,7 +46,12 @@ describe('a hostile project.json never runs code on this computer', () => {
       () => null,
       (e: unknown) => e as Error
     )
-    await generateAndRun().catch(() => undefined)
+    // The refused update left the project as it was: its firmware is generated and runs.
+    const run = await generateAndRun().then(
+      () => null,
+      (e: unknown) => e as Error
+    )
+    expect(run).toBeNull()
     expect(existsSync(marker())).toBe(false)
     expect(update?.message).toMatch(/signal\.preprocessing\.method/)
   })
