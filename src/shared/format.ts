@@ -96,6 +96,11 @@ export function formatCount(n: number | null | undefined): string {
   return String(Math.round(n))
 }
 
+/** A count with its noun, singular for one: (1, 'model') -> "1 model", (3, 'model') -> "3 models". */
+export function formatNoun(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
 /** A window's length in time, from its samples and the sample rate; blank when the rate is unknown. */
 export function formatWindow(samples: number, rateHz: number | null | undefined): string {
   return finite(rateHz) && rateHz > 0 ? formatMs((samples * 1000) / rateHz) : ''

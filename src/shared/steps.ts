@@ -1,4 +1,5 @@
 /** The six steps and whether each is done, ready, or blocked (and why). Pure, shared by UI and CLI. */
+import { formatNoun } from './format'
 export const STEP_IDS = ['connect', 'capture', 'train', 'optimize', 'deploy', 'profile'] as const
 export type StepId = (typeof STEP_IDS)[number]
 
@@ -81,7 +82,7 @@ export function computeSteps(f: StepFacts): StepStatus[] {
     f.modelFirmwareCount > 0 && f.modelFirmwareCount <= (f.staleModelFirmwareCount ?? 0)
       ? s('deploy', 'ready', 'The firmware runs an earlier model, or samples by an earlier signal (rate, window, axes, units): generate it again.')
       : f.modelFirmwareCount > 0
-      ? s('deploy', 'done', `${f.modelFirmwareCount} firmware project${f.modelFirmwareCount === 1 ? '' : 's'} with a model generated.`)
+      ? s('deploy', 'done', `${formatNoun(f.modelFirmwareCount, 'firmware project')} with a model generated.`)
       : f.hasFloatModel
         ? s('deploy', 'ready', 'Generate firmware for your board.')
         : s('deploy', 'blocked', 'Needs a trained model (Train), ideally optimized (Optimize).'),

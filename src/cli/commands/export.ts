@@ -3,6 +3,7 @@ import type { ExportResult } from '../../shared/contract/dataset'
 import { MicroforgeError } from '../../shared/errors'
 import { defineCommand } from '../command'
 import { text } from '../options'
+import { formatNoun } from '../../shared/format'
 
 export const command = defineCommand('export', 'PROJECT [--format npy|csv] [--out DIR] [--json]', "Export a project's windows as a data/<class>/*.npy tree (float32, samples x axes) or as one CSV.", {
   options: {
@@ -19,6 +20,6 @@ export const command = defineCommand('export', 'PROJECT [--format npy|csv] [--ou
   },
   format(result) {
     const r = result as ExportResult
-    return `Exported ${r.windows} windows to ${r.out} (${r.files} file${r.files === 1 ? '' : 's'}).`
+    return `Exported ${formatNoun(r.windows, 'window')} to ${r.out} (${formatNoun(r.files, 'file')}).`
   }
 })

@@ -3,6 +3,7 @@ import type { ImportFormat, ImportOptions, ImportResult } from '../../shared/con
 import { MicroforgeError } from '../../shared/errors'
 import { defineCommand } from '../command'
 import { flag, rateHz, text, wholeNumber } from '../options'
+import { formatNoun } from '../../shared/format'
 
 const CROP = ['start', 'center', 'end']
 const PAD = ['start', 'end']
@@ -65,7 +66,7 @@ export const command = defineCommand('import', 'PROJECT PATH... [--label NAME] [
       .join(', ')
     const rate = r.rateHz === null ? 'rate unknown (give it with --rate HZ)' : `${r.rateHz} Hz`
     const lines = [
-      `Imported ${r.ids.length} windows from ${r.files} file${r.files === 1 ? '' : 's'} (${classes}).`,
+      `Imported ${formatNoun(r.ids.length, 'window')} from ${formatNoun(r.files, 'file')} (${classes}).`,
       `Windows of ${r.windowLength} samples (hop ${r.hop}) at ${rate}, axes ${r.axes.join(', ')}.`
     ]
     for (const f of r.report) lines.push(`  ${f.file} (${f.label}): ${f.rateHz === null ? 'no timing' : `${f.rateHz} Hz from the ${f.rateFrom}`}, ${f.samples} samples -> ${f.windows} windows; ${f.actions.join('; ')}`)

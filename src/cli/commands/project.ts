@@ -4,6 +4,7 @@ import type { SignalSpec } from '../../shared/signal'
 import { MicroforgeError } from '../../shared/errors'
 import { defineCommand, type CliContext } from '../command'
 import { rateHz, text, wholeNumber } from '../options'
+import { formatNoun } from '../../shared/format'
 
 function formatSummary(result: unknown): string {
   const s = result as ProjectSummary
@@ -28,7 +29,7 @@ function damagedLines(s: ProjectSummary): string[] {
   if (damaged.length === 0) return records
   return [
     ...records,
-    `  damaged: ${damaged.length} window file${damaged.length === 1 ? '' : 's'}, counted in no class (delete in Capture or restore from a backup; train refuses until then):`,
+    `  damaged: ${formatNoun(damaged.length, 'window file')}, counted in no class (delete in Capture or restore from a backup; train refuses until then):`,
     ...damaged.slice(0, 5).map((d) => `    ${d.file}: ${d.reason}`),
     ...(damaged.length > 5 ? [`    and ${damaged.length - 5} more`] : [])
   ]

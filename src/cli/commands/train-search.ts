@@ -4,6 +4,7 @@ import { MicroforgeError } from '../../shared/errors'
 import type { SearchProgress, SearchRequest, SearchResult } from '../../shared/search'
 import type { CliContext } from '../command'
 import { runJob } from './job-run'
+import { formatNoun } from '../../shared/format'
 
 const BOARD_IDS: TargetId[] = ['nano33ble', 'esp32', 'pico', 'stm32f4']
 
@@ -88,7 +89,7 @@ export function formatSearch(r: SearchOutput): string {
       `${String(i + 1).padStart(2)}. ${`${c.preset} x${c.width}`.padEnd(11)} lr ${String(c.learningRate).padEnd(7)} ${c.preprocessing.padEnd(13)} val ${pct(c.valAccuracy).padStart(6)}${c.recheck ? ` (re-check ${pct(c.recheck.accuracy)} over ${c.recheck.folds} folds)` : ''}  test ${pct(c.testAccuracy).padStart(6)}  ${String(Math.ceil(c.flashBytes / 1024)).padStart(4)} KB  ${String(Math.ceil(c.ramBytes / 1024)).padStart(4)} KB RAM  ${c.latencyMs.toFixed(1).padStart(6)} ms${c.fits ? '' : '  (does not fit)'}${c.collapsed ? '  (did not learn)' : ''}`
   )
   return [
-    `Searched ${r.candidates.length} models in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.overBudgetSeconds ? `, ${r.overBudgetSeconds} s over` : ''}${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,
+    `Searched ${formatNoun(r.candidates.length, 'model')} in ${r.elapsedSeconds} s (budget ${r.budgetSeconds} s${r.overBudgetSeconds ? `, ${r.overBudgetSeconds} s over` : ''}${r.skipped ? `, ${r.skipped} not tried` : ''}), ranked by validation accuracy and the ${r.board} budget (int8 estimates):`,
     ...rows,
     '',
     r.reason,

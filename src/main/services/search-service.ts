@@ -16,6 +16,7 @@ import { readProjectFile } from '../storage/project-store'
 import { readSamples } from '../storage/samples'
 import { refuseWhileTraining, trainResultOf } from './train-run'
 import { runWorker } from './worker-host'
+import { formatNoun } from '../../shared/format'
 
 /** Time kept back from the budget for starting the worker, the final evaluation and saving. */
 const RESERVE_MS = 2500
@@ -135,7 +136,7 @@ export async function startSearch(host: SearchHost, projectDir: string, request:
         bestId: best.id,
         stoppedByUser: out.stoppedByUser,
         ...(overMs > 0 ? { overBudgetMs: overMs } : {}),
-        reason: `${overBudgetNote(overMs, ranked)}${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${candidates.length} models: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${ranked.length} models tried${recheckNote(ranked)} and ${fits}.`,
+        reason: `${overBudgetNote(overMs, ranked)}${out.stoppedByUser ? `Stopped by you after ${ranked.length} of ${formatNoun(candidates.length, 'model')}: ` : ''}${best.preset} x${best.width} at learning rate ${best.learningRate} with ${best.preprocessing} preprocessing had the best validation accuracy (${pct(best.valAccuracy)}) of ${formatNoun(ranked.length, 'model')} tried${recheckNote(ranked)} and ${fits}.`,
         train
       }
       return result

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { modelShapeText } from '../../../src/renderer/src/views/train/train-format'
-import { formatBytes, formatHz, formatMicros, formatMicrosStep, formatMs, formatPercent, formatPoints, formatWindow, MISSING } from '../../../src/shared/format'
+import { formatBytes, formatHz, formatMicros, formatMicrosStep, formatMs, formatPercent, formatPoints, formatNoun, formatWindow, MISSING } from '../../../src/shared/format'
 
 describe('the one number formatter', () => {
   it('shows a latency with the digits it means, in the unit that reads best', () => {
@@ -51,5 +51,12 @@ describe('the Train summary', () => {
   it('counts the classes the project has (one class is not "2 classes")', () => {
     expect(modelShapeText(50, 6, 1)).toBe('input 50 samples × 6 axes, 1 class (sized for 2 outputs until a second class has windows)')
     expect(modelShapeText(50, 6, 3)).toBe('input 50 samples × 6 axes, 3 classes')
+  })
+
+  it('says one of a thing in the singular ("1 model", not "1 models")', () => {
+    expect(formatNoun(1, 'model')).toBe('1 model')
+    expect(formatNoun(0, 'model')).toBe('0 models')
+    expect(formatNoun(3, 'window file')).toBe('3 window files')
+    expect(formatNoun(2, 'class', 'classes')).toBe('2 classes')
   })
 })

@@ -7,6 +7,7 @@ import { api } from '../api'
 import { reported } from '../composables/reported'
 import { useAppStore } from './app'
 import { useProjectStore } from './project'
+import { formatNoun } from '../../../shared/format'
 
 export interface ClassCount {
   train: number
@@ -168,7 +169,7 @@ export const useDatasetStore = defineStore('dataset', () => {
   async function deleteClass(name: string): Promise<void> {
     const ids = windows.value.filter((w) => w.label === name).map((w) => w.id)
     const cls = classes.value.find((c) => c.name === name)
-    if (ids.length) await deleteWindows(ids, `class "${name}" and its ${ids.length} window${ids.length === 1 ? '' : 's'}`, cls)
+    if (ids.length) await deleteWindows(ids, `class "${name}" and its ${formatNoun(ids.length, 'window')}`, cls)
     await saveClasses(classes.value.filter((c) => c.name !== name))
     if (recordLabel.value === name) recordLabel.value = classes.value[0]?.name ?? ''
   }

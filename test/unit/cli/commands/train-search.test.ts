@@ -21,10 +21,10 @@ const output: SearchOutput = {
 describe('train --search output', () => {
   it('says in its first line how far over the budget the search went, and why in the reason', () => {
     const lines = formatSearch(output).split('\n')
-    expect(lines[0]).toBe('Searched 1 models in 11 s (budget 5 s, 6 s over, 13 not tried), ranked by validation accuracy and the nano33ble budget (int8 estimates):')
+    expect(lines[0]).toBe('Searched 1 model in 11 s (budget 5 s, 6 s over, 13 not tried), ranked by validation accuracy and the nano33ble budget (int8 estimates):')
     expect(lines).toContain(output.reason)
     const within: SearchOutput = { ...output }
     delete within.overBudgetSeconds
-    expect(formatSearch(within).split('\n')[0]).toMatch(/^Searched 1 models in 11 s \(budget 5 s, 13 not tried\)/)
+    expect(formatSearch(within).split('\n')[0]).toMatch(/^Searched 1 model in 11 s \(budget 5 s, 13 not tried\)/)
   })
 })

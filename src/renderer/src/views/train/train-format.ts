@@ -1,4 +1,5 @@
 /** Texts of the Train step's model summary. */
+import { formatNoun } from '../../../../shared/format'
 
 /**
  * The input and output of the model as the user's dataset makes them. With fewer than two classes
@@ -6,7 +7,7 @@
  * claiming classes the project does not have.
  */
 export function modelShapeText(samples: number, axes: number, classes: number): string {
-  const cls = classes === 1 ? '1 class' : `${classes} classes`
+  const cls = formatNoun(classes, 'class', 'classes')
   const note = classes < 2 ? ' (sized for 2 outputs until a second class has windows)' : ''
   return `input ${samples} samples × ${axes} axes, ${cls}${note}`
 }
