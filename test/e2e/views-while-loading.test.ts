@@ -6,7 +6,8 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { holdRpc } from '../helpers/hold-rpc'
-import { createProjectInUi } from '../helpers/web-app'
+import { makePunchFlexProject } from '../helpers/train-fixture'
+import { createProjectInUi, openProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
 
 describe('step actions while their lists load', () => {
@@ -37,5 +38,41 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('profile-compiling').count()).toBe(0)
     await reads.release()
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+  })
+
+  it("Train: another window shows the running job's settings and Cancel at once, while the presets are read", async () => {
+    const first = await web.app.browser.newPage()
+    const root = join(web.app.workDir, 'pf')
+    await makePunchFlexProject(root)
+    const dir = join(root, 'project')
+    await openProjectInUi({ page: first, url: web.app.url }, dir, 'punch-flex')
+    await first.getByTestId('nav-train').click()
+    await first.getByTestId('preset-dense').click()
+    await first.getByTestId('epochs').fill('10000')
+    await first.getByTestId('early-stopping').uncheck()
+    await first.getByTestId('start-training').click()
+    await expect.poll(() => first.getByTestId('job').getAttribute('data-state')).toBe('running')
+
+    const second = await web.app.browser.newPage()
+    await second.addInitScript((d) => {
+      localStorage.setItem('microforge.lastProject', d)
+      localStorage.setItem('microforge.lastStep', 'train')
+    }, dir)
+    const presets = await holdRpc(second, ['training.presets'])
+    await second.goto(web.app.url)
+    await second.getByTestId('step-train').waitFor()
+    await expect.poll(() => presets.count()).toBeGreaterThan(0)
+    expect(await second.getByTestId('epochs').inputValue()).toBe('10000')
+    expect(await second.getByTestId('cancel-training').count()).toBe(1)
+    expect(await second.getByTestId('start-training').count()).toBe(0)
+    await presets.release()
+    expect(await second.getByTestId('epochs').inputValue()).toBe('10000')
+    expect(await second.getByTestId('cancel-training').count()).toBe(1)
+    await second.close()
+
+    // The live curves move the layout every epoch: pressed through the DOM, as in train.test.ts.
+    await first.getByTestId('cancel-training').evaluate((el) => (el as HTMLButtonElement).click())
+    await expect.poll(() => first.getByTestId('job').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled')
+    await first.close()
   })
 })

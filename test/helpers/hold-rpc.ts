@@ -12,8 +12,9 @@ export interface HeldRpc {
 /**
  * Holds the page's requests of `methods` (call before `page.goto`) until `release`; every other
  * message passes through. Nothing depends on timing: the reply comes only when the test releases it.
+ * `only` narrows it to the requests whose arguments it accepts (one project's reads, not another's).
  */
-export async function holdRpc(page: Page, methods: readonly string[]): Promise<HeldRpc> {
+export async function holdRpc(page: Page, methods: readonly string[], only: (args: unknown[]) => boolean = () => true): Promise<HeldRpc> {
   const held: string[] = []
   const releasedIds: number[] = []
   const answered: number[] = []
@@ -24,8 +25,8 @@ export async function holdRpc(page: Page, methods: readonly string[]): Promise<H
     server = upstream
     ws.onMessage((m) => {
       const text = String(m)
-      const { method } = JSON.parse(text) as { method?: string }
-      if (holding && method !== undefined && methods.includes(method)) held.push(text)
+      const { method, args } = JSON.parse(text) as { method?: string; args?: unknown[] }
+      if (holding && method !== undefined && methods.includes(method) && only(args ?? [])) held.push(text)
       else upstream.send(text)
     })
     upstream.onMessage((m) => {

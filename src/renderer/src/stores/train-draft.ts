@@ -21,3 +21,20 @@ export function draftFromSettings(settings: unknown): TrainDraft | null {
     method: o.preprocessing?.method ?? 'auto'
   }
 }
+
+/** The project's saved training settings over the form's draft (its model too when they name one). */
+export function settingsOverDraft(d: TrainDraft, s: Partial<TrainOptions>): TrainDraft {
+  const patience = s.earlyStoppingPatience
+  return {
+    ...d,
+    ...(s.spec ? { spec: s.spec } : {}),
+    ...(s.epochs ? { epochs: s.epochs } : {}),
+    ...(s.batchSize ? { batchSize: s.batchSize } : {}),
+    ...(s.learningRate ? { learningRate: s.learningRate } : {}),
+    ...(s.optimizer ? { optimizer: s.optimizer } : {}),
+    ...(patience !== undefined ? { earlyStopping: patience > 0, ...(patience > 0 ? { earlyStoppingPatience: patience } : {}) } : {}),
+    ...(s.seed !== undefined ? { seed: s.seed } : {}),
+    ...(s.validationSplit !== undefined ? { validationSplit: s.validationSplit } : {}),
+    ...(s.preprocessing?.method ? { method: s.preprocessing.method } : {})
+  }
+}

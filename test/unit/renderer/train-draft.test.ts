@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { draftFromSettings, settingsOverDraft, type TrainDraft } from '../../../src/renderer/src/stores/train-draft'
+import { DEFAULT_TRAIN_OPTIONS } from '../../../src/shared/training'
+
+const form = draftFromSettings({ ...DEFAULT_TRAIN_OPTIONS, spec: { preset: 'cnn1d', layers: [{ type: 'flatten' }] } }) as TrainDraft
+
+describe("the project's saved training settings over the Train form", () => {
+  it('takes what the settings name and keeps the rest of the form', () => {
+    const d = settingsOverDraft(form, { epochs: 33, earlyStoppingPatience: 0, preprocessing: { method: 'zscore' } })
+    expect(d).toEqual({ ...form, epochs: 33, earlyStopping: false, method: 'zscore' })
+  })
+
+  it('a patience turns early stopping on with it, and a saved model replaces the form model', () => {
+    const spec = { preset: 'dense' as const, layers: [{ type: 'dense' as const, units: 8, activation: 'relu' as const }] }
+    const d = settingsOverDraft({ ...form, earlyStopping: false }, { earlyStoppingPatience: 7, spec, seed: 0 })
+    expect(d).toEqual({ ...form, earlyStopping: true, earlyStoppingPatience: 7, spec, seed: 0 })
+  })
+})
