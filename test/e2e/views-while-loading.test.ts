@@ -27,7 +27,8 @@ describe('step actions while their lists load', () => {
   })
 
   it('Profile: Start stays usable, with no "Compiling…", while the live state and saved sessions are read', async () => {
-    const { page } = web.app
+    // A page of its own: the first one would reopen the last test's project instead of showing the picker.
+    const page = await web.app.browser.newPage()
     const reads = await holdRpc(page, ['profile.live', 'profile.saved'])
     await page.goto(web.app.url)
     await createProjectInUi(page, 'Sessions', join(web.app.workDir, 'projects', 'sessions'))
@@ -38,6 +39,7 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('profile-compiling').count()).toBe(0)
     await reads.release()
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    await page.close()
   })
 
   it("Train: another window shows the running job's settings and Cancel at once, while the presets are read", async () => {

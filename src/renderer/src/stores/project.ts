@@ -22,6 +22,8 @@ export const useProjectStore = defineStore('project', () => {
   const current = ref<ProjectSummary | null>(null)
   const recent = ref<RecentProject[]>([])
   const busy = ref(false)
+  /** The folder of the last project while it is reopened (after a reload): the picker waits, or it would show and then vanish. */
+  const restoring = ref<string | null>(localStorage.getItem(LAST_PROJECT))
   const step = ref<StepId>((localStorage.getItem(LAST_STEP) as StepId | null) ?? 'connect')
 
   const dir = computed(() => current.value?.dir ?? null)
@@ -101,6 +103,8 @@ export const useProjectStore = defineStore('project', () => {
         return
       } catch {
         localStorage.removeItem(LAST_PROJECT)
+      } finally {
+        restoring.value = null
       }
     }
     await loadRecent()
@@ -122,5 +126,5 @@ export const useProjectStore = defineStore('project', () => {
     localStorage.setItem(LAST_STEP, id)
   }
 
-  return { current, recent, busy, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware, suggestDeploy, takeDeploySuggestion }
+  return { current, recent, busy, restoring, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware, suggestDeploy, takeDeploySuggestion }
 })

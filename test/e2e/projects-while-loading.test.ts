@@ -1,0 +1,32 @@
+/**
+ * Opening a project in Chromium while its reads are still on their way (a slow disk, a busy
+ * computer): a reload shows the last project's name, not the project picker that then vanishes, and
+ * a step shows nothing of the project open before (its windows, its profiling sessions) while the
+ * next one's are read. The reads are held back on the page's WebSocket, so nothing depends on timing.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { holdRpc } from '../helpers/hold-rpc'
+import { createProjectInUi } from '../helpers/web-app'
+import { useWebApp } from '../helpers/web-app-project'
+
+describe('a project while it is being opened', () => {
+  const web = useWebApp()
+
+  it('a reload says which project it reopens instead of showing the project picker first', async () => {
+    const page = await web.app.browser.newPage()
+    const folder = join(web.app.workDir, 'projects', 'last')
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Last', folder)
+    // Held on the socket the reload opens.
+    const open = await holdRpc(page, ['project.open'])
+    await page.reload()
+    await expect.poll(() => open.count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('create-form').count()).toBe(0)
+    expect(await page.getByTestId('project-restoring').textContent()).toContain(folder)
+    await open.release()
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Last')
+    expect(await page.getByTestId('create-form').count()).toBe(0)
+    await page.close()
+  })
+})
