@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
 import { createProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
@@ -27,6 +28,31 @@ describe('a project while it is being opened', () => {
     await open.release()
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Last')
     expect(await page.getByTestId('create-form').count()).toBe(0)
+    await page.close()
+  })
+
+  it("Capture shows none of the last project's windows while the next project's are read", async () => {
+    const page = await web.app.browser.newPage()
+    const a = join(web.app.workDir, 'projects', 'with-windows')
+    const b = join(web.app.workDir, 'projects', 'no-windows')
+    const list = await holdRpc(page, ['dataset.list'], (args) => args[0] === b)
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'With windows', a)
+    writeSampleWindow(a, 'w1', 1)
+    writeSampleWindow(a, 'w2', 0)
+    await page.getByTestId('nav-capture').click()
+    await expect.poll(() => page.locator('[data-window-row]').count()).toBe(2)
+
+    await page.getByTestId('switch-project').click()
+    await createProjectInUi(page, 'No windows', b)
+    await page.getByTestId('nav-capture').click()
+    await page.getByTestId('step-capture').waitFor()
+    await expect.poll(() => list.count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-window-row]').count()).toBe(0)
+    expect(await page.getByTestId('split-row-sine').count()).toBe(0)
+    await list.release()
+    expect(await page.locator('[data-window-row]').count()).toBe(0)
+    expect(await page.getByTestId('window-total').textContent()).toContain('0 windows')
     await page.close()
   })
 })

@@ -75,9 +75,11 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   async function reload(): Promise<void> {
-    if (!dir.value) return
-    const list = await reported(() => api.dataset.list(dir.value), loading)
-    if (!list) return
+    const d = dir.value
+    if (!d) return
+    const list = await reported(() => api.dataset.list(d), loading)
+    // Another project opened meanwhile: this list is not its.
+    if (!list || d !== dir.value) return
     windows.value = list.filter((w) => !w.damaged)
     damaged.value = list.filter((w) => !!w.damaged)
     if (selectedId.value && !list.some((w) => w.id === selectedId.value)) selectedId.value = null
@@ -110,6 +112,18 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   watch(visible, (v) => queueValues(v.map((w) => w.id)))
+
+  // Another project: none of the last one's windows, values, selection or undo is shown (or acted
+  // on) while this one's list is read.
+  watch(dir, () => {
+    windows.value = []
+    damaged.value = []
+    values.value = new Map()
+    fetchQueue.length = 0
+    selectedId.value = null
+    filter.value = ''
+    undo.value = null
+  })
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null
   function scheduleReload(): void {
