@@ -33,8 +33,12 @@ export const useProfileStore = defineStore('profile', () => {
   const selected = ref<string[]>([])
   const comparison = ref<ProfileComparison | null>(null)
   const busy = ref(false)
+  /** Whether `sessions` is the open project's list yet: shown as "reading" (or "unreadable"), never as "no sessions". */
+  const listed = ref<'reading' | 'read' | 'unreadable'>('reading')
   let unsubscribe: (() => void) | null = null
   let projectDir: string | null = null
+  /** Whose sessions the store holds; kept when the step closes, so coming back shows them at once. */
+  let heldDir: string | null = null
 
   const running = computed(() => live.value !== null && (live.value.state === 'running' || live.value.state === 'starting'))
 
@@ -63,12 +67,26 @@ export const useProfileStore = defineStore('profile', () => {
   // Start stays usable while the list loads (a slow disk, a busy computer).
   const guarded = guardedBy(busy)
 
+  /** Another project: nothing of the last one is shown (its live run, sessions, the one viewed) while this one's are read. */
+  function forget(): void {
+    live.value = null
+    liveSamples.value = []
+    sessions.value = []
+    damaged.value = []
+    viewed.value = null
+    selected.value = []
+    comparison.value = null
+    listed.value = 'reading'
+  }
+
   async function open(dir: string): Promise<void> {
     projectDir = dir
+    if (heldDir !== dir) forget()
+    heldDir = dir
     unsubscribe ??= api.on('profile.live', onLive)
     const running = (await reported(() => api.profile.live())) ?? []
     const mine = running.find((r) => r.dir === dir)
-    if (mine) live.value = mine
+    if (mine && dir === heldDir) live.value = mine
     await refresh()
   }
 
@@ -82,11 +100,16 @@ export const useProfileStore = defineStore('profile', () => {
     if (!projectDir) return
     const dir = projectDir
     const saved = await reported(() => api.profile.saved(dir))
-    if (saved) {
-      sessions.value = saved.sessions
-      damaged.value = saved.damaged
-      selected.value = selected.value.filter((id) => saved.sessions.some((s) => s.id === id))
+    // Another project opened meanwhile: this list is not its.
+    if (dir !== heldDir) return
+    if (!saved) {
+      if (listed.value === 'reading') listed.value = 'unreadable'
+      return
     }
+    listed.value = 'read'
+    sessions.value = saved.sessions
+    damaged.value = saved.damaged
+    selected.value = selected.value.filter((id) => saved.sessions.some((s) => s.id === id))
   }
 
   async function start(source: ProfileSource, options: ProfileOptions): Promise<boolean> {
@@ -108,7 +131,7 @@ export const useProfileStore = defineStore('profile', () => {
     if (!projectDir) return
     const dir = projectDir
     const s = await reported(() => api.profile.get(dir, id))
-    if (s) viewed.value = s
+    if (s && dir === heldDir) viewed.value = s
   }
 
   async function remove(id: string): Promise<void> {
@@ -125,7 +148,7 @@ export const useProfileStore = defineStore('profile', () => {
     const dir = projectDir
     const ids = [...selected.value]
     const c = await reported(() => api.profile.compare(dir, ids))
-    if (c) comparison.value = c
+    if (c && dir === heldDir) comparison.value = c
   }
 
   async function csv(id: string): Promise<{ fileName: string; csv: string } | undefined> {
@@ -134,5 +157,5 @@ export const useProfileStore = defineStore('profile', () => {
     return reported(() => api.profile.exportCsv(dir, id))
   }
 
-  return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, running, open, close, refresh, start, stop, view, remove, compare, csv }
+  return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, listed, running, open, close, refresh, start, stop, view, remove, compare, csv }
 })
