@@ -13,7 +13,7 @@ import { useWebApp } from '../helpers/web-app-project'
 describe('step actions while their lists load', () => {
   const web = useWebApp()
 
-  it('Connect: Connect and the virtual board stay usable while the ports are listed', async () => {
+  it('Connect: Connect and the virtual board stay usable, and no "No serial ports found", while the ports are listed', async () => {
     const { page } = web.app
     const ports = await holdRpc(page, ['device.listPorts'])
     await page.goto(web.app.url)
@@ -22,8 +22,12 @@ describe('step actions while their lists load', () => {
     await expect.poll(() => ports.count()).toBeGreaterThan(0)
     expect(await page.getByTestId('virtual-board').isDisabled()).toBe(false)
     expect(await page.getByTestId('connect').isDisabled()).toBe(false)
+    // Not "No serial ports found. Plug the board in…" before any port was looked for.
+    expect(await page.getByText('No serial ports found').count()).toBe(0)
+    expect(await page.getByTestId('ports-listing').count()).toBe(1)
     await ports.release()
     expect(await page.getByTestId('virtual-board').isDisabled()).toBe(false)
+    expect(await page.getByTestId('ports-listing').count()).toBe(0)
   })
 
   it('Profile: Start stays usable, with no "Compiling…", while the live state and saved sessions are read', async () => {

@@ -33,6 +33,8 @@ export const useDeviceStore = defineStore('device', () => {
   const recording = shallowRef<RecordingStatus | null>(null)
   const live = shallowRef<LiveNumbers | null>(null)
   const ports = ref<PortInfo[]>([])
+  /** The ports have been listed once: before that an empty list means "not known yet", not "none". */
+  const portsListed = ref(false)
   const virtualBoard = shallowRef<VirtualBoardInfo | null>(null)
   const busy = ref(false)
   const path = ref(localStorage.getItem(LAST_PORT) ?? '')
@@ -123,6 +125,8 @@ export const useDeviceStore = defineStore('device', () => {
   async function refreshPorts(): Promise<void> {
     // Listing ports does not make the store busy: Connect and the virtual board stay usable meanwhile.
     const list = await reported(() => api.device.listPorts())
+    // Listed, or failed with its message: either way the list is no longer "being read".
+    portsListed.value = true
     if (list) {
       ports.value = list
       if (!path.value) path.value = list.find((p) => p.likelyBoard)?.path ?? ''
@@ -178,6 +182,7 @@ export const useDeviceStore = defineStore('device', () => {
     recording,
     live,
     ports,
+    portsListed,
     virtualBoard,
     busy,
     path,
