@@ -81,4 +81,21 @@ describe('step actions while their lists load', () => {
     await expect.poll(() => first.getByTestId('job').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled')
     await first.close()
   })
+
+  it('Profile: with TFLM chosen, the SDK panel says it is checking the setting while it is read', async () => {
+    const page = await web.app.browser.newPage()
+    const sdk = await holdRpc(page, ['system.tflmSdk'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Sdk', join(web.app.workDir, 'projects', 'sdk'))
+    await page.getByTestId('nav-profile').click()
+    await page.getByTestId('profile-runtime').selectOption('tflm-reference')
+    await expect.poll(() => sdk.count()).toBeGreaterThan(0)
+    // Start waits for the setting: it says why instead of a greyed button alone.
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
+    expect(await page.getByTestId('profile-tflm-sdk-checking').count()).toBe(1)
+    await sdk.release()
+    expect(await page.getByTestId('profile-tflm-sdk-checking').count()).toBe(0)
+    expect(await page.getByTestId('profile-tflm-sdk-missing').textContent()).toMatch(/TFLM SDK not set/)
+    await page.close()
+  })
 })
