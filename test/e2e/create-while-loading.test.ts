@@ -1,6 +1,7 @@
 /**
  * The picker in Chromium while the app is still reading the recent-projects list (a slow disk, a
- * busy computer): the create form takes the user's Enter at once. The list's reply is held back
+ * busy computer): the create form takes the user's Enter at once, and the list says it is being read
+ * rather than that there are no recent projects. The list's reply is held back
  * on the page's WebSocket until the project is open, so the test does not depend on timing.
  */
 import { join } from 'node:path'
@@ -17,6 +18,9 @@ describe('the create form while the recent list is loading', () => {
     await page.goto(web.app.url)
     await page.getByTestId('create-form').waitFor()
     await expect.poll(() => recent.count()).toBeGreaterThan(0)
+    // Not "No recent projects." before the list was read.
+    expect(await page.getByText('No recent projects').count()).toBe(0)
+    expect(await page.getByTestId('recent-reading').count()).toBe(1)
     await page.getByTestId('project-name').fill('Early')
     await page.getByTestId('project-folder').fill(join(web.app.workDir, 'projects', 'early'))
     await page.getByTestId('project-folder').press('Enter')

@@ -21,6 +21,8 @@ export interface FirmwareChoice {
 export const useProjectStore = defineStore('project', () => {
   const current = ref<ProjectSummary | null>(null)
   const recent = ref<RecentProject[]>([])
+  /** Whether `recent` has been read yet: "No recent projects" only once it has. */
+  const recentState = ref<'reading' | 'read' | 'unreadable'>('reading')
   const busy = ref(false)
   /** The folder of the last project while it is reopened (after a reload): the picker waits, or it would show and then vanish. */
   const restoring = ref<string | null>(localStorage.getItem(LAST_PROJECT))
@@ -54,6 +56,7 @@ export const useProjectStore = defineStore('project', () => {
   async function loadRecent(): Promise<void> {
     const r = await reported(() => api.project.recent())
     if (r) recent.value = r
+    if (recentState.value !== 'read') recentState.value = r ? 'read' : 'unreadable'
   }
 
   async function create(folder: string, name: string): Promise<boolean> {
@@ -126,5 +129,5 @@ export const useProjectStore = defineStore('project', () => {
     localStorage.setItem(LAST_STEP, id)
   }
 
-  return { current, recent, busy, restoring, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware, suggestDeploy, takeDeploySuggestion }
+  return { current, recent, recentState, busy, restoring, step, dir, loadRecent, create, open, update, refresh, close, restore, goTo, rememberFirmware, lastFirmware, suggestDeploy, takeDeploySuggestion }
 })
