@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
 import { makePunchFlexProject } from '../helpers/train-fixture'
 import { createProjectInUi, openProjectInUi } from '../helpers/web-app'
@@ -118,6 +119,30 @@ describe('step actions while their lists load', () => {
     expect(await options.allTextContents()).toEqual(['No variants yet — create one in Optimize'])
     await page.getByTestId('nav-optimize').click()
     await page.getByTestId('no-variants').waitFor()
+    await page.close()
+  })
+
+  it('Capture: the class counts and the window total say they are being read, not 0, while the windows are listed', async () => {
+    const page = await web.app.browser.newPage()
+    const folder = join(web.app.workDir, 'projects', 'counts')
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Counts', folder)
+    writeSampleWindow(folder, 'w1', 1)
+    writeSampleWindow(folder, 'w2', 0)
+    await page.getByTestId('nav-capture').click()
+    await page.getByTestId('new-class').fill('sine')
+    await page.getByTestId('new-class').press('Enter')
+    await expect.poll(() => page.getByTestId('class-count-sine').textContent()).toBe('2')
+    // Held on the socket the reload opens; the reload comes back to Capture.
+    const list = await holdRpc(page, ['dataset.list'])
+    await page.reload()
+    await page.getByTestId('step-capture').waitFor()
+    await expect.poll(() => list.count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('class-count-sine').textContent()).toBe('…')
+    expect(await page.getByTestId('window-total').textContent()).toBe('Reading the windows…')
+    await list.release()
+    expect(await page.getByTestId('class-count-sine').textContent()).toBe('2')
+    expect(await page.getByTestId('window-total').textContent()).toContain('2 windows')
     await page.close()
   })
 })

@@ -30,6 +30,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** Window files that cannot be read, with the reason (the list carries them; they are not windows). */
   const damaged = shallowRef<WindowSummary[]>([])
   const loading = ref(false)
+  /** Whether `windows` is the open project's list yet: counts are shown only once it is, never a 0 that is not known. */
+  const windowsState = ref<'reading' | 'read' | 'unreadable'>('reading')
   const selectedId = ref<string | null>(null)
   const filter = ref('')
   const shown = ref(60)
@@ -79,7 +81,12 @@ export const useDatasetStore = defineStore('dataset', () => {
     if (!d) return
     const list = await reported(() => api.dataset.list(d), loading)
     // Another project opened meanwhile: this list is not its.
-    if (!list || d !== dir.value) return
+    if (d !== dir.value) return
+    if (!list) {
+      if (windowsState.value === 'reading') windowsState.value = 'unreadable'
+      return
+    }
+    windowsState.value = 'read'
     windows.value = list.filter((w) => !w.damaged)
     damaged.value = list.filter((w) => !!w.damaged)
     if (selectedId.value && !list.some((w) => w.id === selectedId.value)) selectedId.value = null
@@ -123,6 +130,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     selectedId.value = null
     filter.value = ''
     undo.value = null
+    windowsState.value = 'reading'
   })
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null
@@ -251,6 +259,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     windows,
     damaged,
     loading,
+    windowsState,
     selectedId,
     filter,
     shown,
