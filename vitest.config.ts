@@ -39,6 +39,12 @@ const TIMED_INTEGRATION = [
 // is never met still fails, only later.
 const POLL = { poll: { timeout: 20_000, interval: 50 } }
 
+// Unit tests run at nice 10 in `npm test`, and some do real work in-process (train, generate firmware,
+// import the main process cold). Beside two busy processes they took 5 to 11 times longer than beside
+// the other tests: electron-main 6.5 s -> 38 s and 74 s (it failed at the old 30 s), stale 4.9 s -> 26 s,
+// kill-at-every-step 3.5 s -> 24 s. The same limit as integration tests.
+const UNIT_TIMEOUT = 180_000
+
 // One runner for every layer. Integration and e2e tests use real ptys, real worker
 // threads and a real Chromium, so they get longer timeouts.
 export default defineConfig({
@@ -52,7 +58,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...ISOLATED_UNIT],
           isolate: false,
           environment: 'node',
-          testTimeout: 30_000
+          testTimeout: UNIT_TIMEOUT
         }
       },
       {
@@ -61,7 +67,7 @@ export default defineConfig({
           expect: POLL,
           include: ISOLATED_UNIT,
           environment: 'node',
-          testTimeout: 30_000
+          testTimeout: UNIT_TIMEOUT
         }
       },
       {
