@@ -4,25 +4,13 @@
  * a step shows nothing of the project open before (its windows, its profiling sessions) while the
  * next one's are read. The reads are held back on the page's WebSocket, so nothing depends on timing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
+import { writeSavedSession } from '../helpers/saved-session'
 import { createProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
-
-/** A saved session as Profile writes it, with no samples. */
-function writeSession(projectDir: string, id: string, name: string): void {
-  mkdirSync(join(projectDir, 'profiles'), { recursive: true })
-  const medians = { sensor: 30, preprocess: 99, inference: 1200, output: 1 }
-  const session = {
-    format: 'microforge-profile', version: 1, id, name, createdAt: '2026-12-04T10:00:00.000Z', durationMs: 1000, origin: 'host', source: { kind: 'virtual', engine: 'host' },
-    variant: 'ptq', runtime: 'c', inferences: 10, medians, totalMedian: 1330, memory: { arenaUsed: 724 }, samples: [], classifications: [],
-    counts: { lines: 10, timing: 10, memory: 1, classification: 0, text: 0, blank: 0, garbage: 0 }, stats: { stages: [], total: null }
-  }
-  writeFileSync(join(projectDir, 'profiles', `${id}.json`), JSON.stringify(session))
-}
 
 describe('a project while it is being opened', () => {
   const web = useWebApp()
@@ -76,7 +64,7 @@ describe('a project while it is being opened', () => {
     const saved = await holdRpc(page, ['profile.saved'], (args) => args[0] === b)
     await page.goto(web.app.url)
     await createProjectInUi(page, 'With sessions', a)
-    writeSession(a, '20261204-100000-aaaaaa', 'on the bench')
+    writeSavedSession(a, '20261204-100000-aaaaaa', 'on the bench')
     await page.getByTestId('nav-profile').click()
     const row = page.getByTestId('session-20261204-100000-aaaaaa')
     await row.getByRole('button', { name: 'on the bench', exact: true }).click()

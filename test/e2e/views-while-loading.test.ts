@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
+import { writeSavedSession } from '../helpers/saved-session'
 import { makePunchFlexProject } from '../helpers/train-fixture'
 import { createProjectInUi, openProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
@@ -143,6 +144,23 @@ describe('step actions while their lists load', () => {
     await list.release()
     expect(await page.getByTestId('class-count-sine').textContent()).toBe('2')
     expect(await page.getByTestId('window-total').textContent()).toContain('2 windows')
+    await page.close()
+  })
+
+  it('Profile: deleting a saved session neither disables Start nor shows "Compiling…"', async () => {
+    const page = await web.app.browser.newPage()
+    const folder = join(web.app.workDir, 'projects', 'delete')
+    const remove = await holdRpc(page, ['profile.remove'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Delete', folder)
+    writeSavedSession(folder, '20261204-100000-aaaaaa', 'old run')
+    await page.getByTestId('nav-profile').click()
+    await page.getByRole('button', { name: 'Delete old run', exact: true }).click()
+    await expect.poll(() => remove.count()).toBe(1)
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    expect(await page.getByTestId('profile-compiling').count()).toBe(0)
+    await remove.release()
+    await expect.poll(() => page.getByTestId('profile-no-sessions').count()).toBe(1)
     await page.close()
   })
 })

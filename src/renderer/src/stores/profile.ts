@@ -62,9 +62,9 @@ export const useProfileStore = defineStore('profile', () => {
     }
   }
 
-  // `busy` is a start, stop or delete in progress: it disables Start and shows "Compiling…".
-  // Reading the live state, the saved sessions and one session does not make the store busy, so
-  // Start stays usable while the list loads (a slow disk, a busy computer).
+  // `busy` is a start or stop in progress: it disables Start and shows "Compiling…". Reading the
+  // live state, the saved sessions and one session, and deleting a saved one, do not make the store
+  // busy, so Start stays usable (and no "Compiling…" shows) while a list loads or a file is deleted.
   const guarded = guardedBy(busy)
 
   /** Another project: nothing of the last one is shown (its live run, sessions, the one viewed) while this one's are read. */
@@ -137,7 +137,7 @@ export const useProfileStore = defineStore('profile', () => {
   async function remove(id: string): Promise<void> {
     if (!projectDir) return
     const dir = projectDir
-    const removed = await guarded(() => api.profile.remove(dir, id))
+    const removed = await reported(() => api.profile.remove(dir, id))
     if (removed?.warning) useAppStore().notify('error', removed.warning)
     if (viewed.value?.id === id) viewed.value = null
     await refresh()
