@@ -30,4 +30,25 @@ describe('the create form while the recent list is loading', () => {
     expect(await page.getByTestId('project-title').textContent()).toBe('Early')
     expect(await page.getByTestId('create-form').count()).toBe(0)
   })
+
+  it('the folder typed over the suggested one is the one used, when the projects folder arrives in between', async () => {
+    const page = await web.app.browser.newPage()
+    const info = await holdRpc(page, ['system.info'])
+    await page.goto(web.app.url)
+    await page.getByTestId('create-form').waitFor()
+    await expect.poll(() => info.count()).toBe(1)
+    const field = page.getByTestId('project-folder')
+    const folder = join(web.app.workDir, 'projects', 'typed')
+    // What Playwright's fill (and a user's select-all) does, with the system info (the default
+    // projects folder) arriving between selecting the suggested folder and typing over it.
+    await field.focus()
+    await field.selectText()
+    await info.release()
+    await page.keyboard.insertText(folder)
+    expect(await field.inputValue()).toBe(folder)
+    await field.press('Enter')
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('My gestures')
+    expect(await page.locator('header .path').textContent()).toBe(folder)
+    await page.close()
+  })
 })
