@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
 import { writeSavedSession } from '../helpers/saved-session'
+import { servicesProject } from '../helpers/services-project'
 import { makePunchFlexProject } from '../helpers/train-fixture'
 import { createProjectInUi, openProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
@@ -162,5 +163,32 @@ describe('step actions while their lists load', () => {
     await remove.release()
     await expect.poll(() => page.getByTestId('profile-no-sessions').count()).toBe(1)
     await page.close()
+  })
+
+  it('Profile: the serial port typed while the ports are listed is the one used', async () => {
+    const project = await servicesProject('Port', 'port', web.app.workDir)
+    const page = await web.app.browser.newPage()
+    // The port Connect used last: Profile offers it once the port list is there. The project opens on Profile.
+    await page.addInitScript(() => {
+      localStorage.setItem('microforge.lastPort', '/dev/ttyACM7')
+      localStorage.setItem('microforge.lastStep', 'profile')
+    })
+    const ports = await holdRpc(page, ['device.listPorts'])
+    await openProjectInUi({ page, url: web.app.url }, project.dir, 'Port')
+    await page.getByTestId('profile-source-serial').check()
+    await expect.poll(() => ports.count()).toBe(1)
+    const field = page.getByTestId('profile-port')
+    // As a user's select-all (and Playwright's fill) does, with the list arriving before the typing.
+    await field.focus()
+    await field.selectText()
+    await ports.release()
+    await page.keyboard.insertText('/dev/ttyUSB3')
+    expect(await field.inputValue()).toBe('/dev/ttyUSB3')
+    // Left empty, the field offers the last port.
+    await field.fill('')
+    await page.getByTestId('profile-name').focus()
+    expect(await field.inputValue()).toBe('/dev/ttyACM7')
+    await page.close()
+    await project.dispose()
   })
 })
