@@ -3,6 +3,7 @@
  * reading a list does not disable the step's actions. The reads are held back on the page's
  * WebSocket, so the test does not depend on timing.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeSampleWindow } from '../helpers/hello-firmware'
@@ -190,5 +191,39 @@ describe('step actions while their lists load', () => {
     expect(await field.inputValue()).toBe('/dev/ttyACM7')
     await page.close()
     await project.dispose()
+  })
+
+  // Last: it sets the TFLM SDK, which the server keeps until the end of this file.
+  it('Profile: the TFLM SDK folder typed while the setting is read is the one kept', async () => {
+    const allowed = join(web.app.workDir, 'tflm-sdk')
+    mkdirSync(join(allowed, 'include', 'tensorflow', 'lite', 'micro'), { recursive: true })
+    mkdirSync(join(allowed, 'host'), { recursive: true })
+    writeFileSync(join(allowed, 'include', 'tensorflow', 'lite', 'micro', 'micro_interpreter.h'), '// layout only\n')
+    writeFileSync(join(allowed, 'host', 'libtflm.a'), '!<arch>\n')
+    // A setting to read: saved through the panel first.
+    const first = await web.app.browser.newPage()
+    await first.goto(web.app.url)
+    await createProjectInUi(first, 'Sdk set', join(web.app.workDir, 'projects', 'sdk-set'))
+    await first.getByTestId('nav-profile').click()
+    await first.getByTestId('profile-runtime').selectOption('tflm-reference')
+    await first.getByTestId('profile-tflm-sdk-input').fill(allowed)
+    await first.getByTestId('profile-tflm-sdk-save').click()
+    await expect.poll(() => first.getByTestId('profile-tflm-sdk-ok').textContent()).toContain(allowed)
+    await first.close()
+
+    const page = await web.app.browser.newPage()
+    const sdk = await holdRpc(page, ['system.tflmSdk'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Sdk typed', join(web.app.workDir, 'projects', 'sdk-typed'))
+    await page.getByTestId('nav-profile').click()
+    await page.getByTestId('profile-runtime').selectOption('tflm-reference')
+    await expect.poll(() => sdk.count()).toBe(1)
+    const field = page.getByTestId('profile-tflm-sdk-input')
+    await field.focus()
+    await field.selectText()
+    await sdk.release()
+    await page.keyboard.insertText('/opt/tflm')
+    expect(await field.inputValue()).toBe('/opt/tflm')
+    await page.close()
   })
 })
