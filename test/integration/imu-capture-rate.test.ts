@@ -22,7 +22,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: s
  * then silence until the next motion. The rate must come from inside the bursts (it was read as
  * about 20 Hz across the pauses), and the project and every window must say 119 Hz.
  */
-describe('an IMU_Capture stream over a socat pty', { timeout: 40_000 }, () => {
+describe('an IMU_Capture stream over a socat pty', () => {
   let tmp: { dir: string; cleanup: () => void }
   let sim: SimService
   let device: DeviceService
@@ -55,7 +55,7 @@ describe('an IMU_Capture stream over a socat pty', { timeout: 40_000 }, () => {
   it('is saved at 119 Hz +-2%, windows and project alike, with the rate of each burst shown', async () => {
     const info = await sim.start({ rateHz: 119, format: 'imu-capture', samplesPerGesture: 119, classes: ['punch'], seed: 4 })
     await device.open(info.path, 115200)
-    await until(async () => (await device.status()).layout !== null, 10_000, 'the header line')
+    await until(async () => (await device.status()).layout !== null, 20_000, 'the header line')
     await device.startRecording({ project, label: 'punch', trigger: 'board', count: 3 })
     await until(() => (recs.at(-1)?.windowsSaved ?? 0) >= 3, 30_000, 'three gestures')
 

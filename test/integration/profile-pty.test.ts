@@ -24,7 +24,7 @@ async function ptyPair(): Promise<{ board: string; app: string; proc: ChildProce
   const board = join(tmp.dir, `board-${Math.random().toString(36).slice(2, 7)}`)
   const app = `${board}-app`
   const proc = spawn('socat', [`PTY,link=${board},raw,echo=0`, `PTY,link=${app},raw,echo=0`], { stdio: 'ignore' })
-  const until = Date.now() + 5000
+  const until = Date.now() + 20_000
   while (!(existsSync(board) && existsSync(app))) {
     if (Date.now() > until) throw new Error('socat did not create the pty pair')
     await new Promise((r) => setTimeout(r, 20))

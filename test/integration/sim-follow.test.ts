@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../src/main/services'
 import type { RecordingStatus } from '../../src/shared/contract/device'
 import { tempDir } from '../helpers/tmp'
+import { until } from './helpers/until'
 
 const peak = (w: number[][], axis: number): number => Math.max(...w.map((s) => Math.abs(s[axis])))
 
@@ -27,8 +28,7 @@ describe('the virtual board performs the gesture being recorded', () => {
     bus.on('device.recording', (r) => (last = r))
     const info = await api.sim.start({ rateHz: 100, classes: ['wave', 'punch', 'flex'] })
     await api.device.open(info.path, 115200)
-    const t0 = Date.now()
-    while (!(await api.device.status()).layout && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20))
+    await until(async () => (await api.device.status()).layout !== null, 20_000, 'the header line')
 
     const plan = [
       { label: 'punch', trigger: 'continuous' },
