@@ -193,6 +193,22 @@ describe('step actions while their lists load', () => {
     await project.dispose()
   })
 
+  it('Train: epochs typed while the presets are read stay when the default preset arrives', async () => {
+    const page = await web.app.browser.newPage()
+    const presets = await holdRpc(page, ['training.presets'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Typed epochs', join(web.app.workDir, 'projects', 'typed-epochs'))
+    await page.getByTestId('nav-train').click()
+    await page.getByTestId('step-train').waitFor()
+    await expect.poll(() => presets.count()).toBe(1)
+    await page.getByTestId('epochs').fill('77')
+    await presets.release()
+    // The default preset's model came in, and the user's epochs stayed.
+    await page.getByRole('button', { name: 'Remove layer 1' }).waitFor()
+    expect(await page.getByTestId('epochs').inputValue()).toBe('77')
+    await page.close()
+  })
+
   // Last: it sets the TFLM SDK, which the server keeps until the end of this file.
   it('Profile: the TFLM SDK folder typed while the setting is read is the one kept', async () => {
     const allowed = join(web.app.workDir, 'tflm-sdk')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { draftFromSettings, settingsOverDraft, type TrainDraft } from '../../../src/renderer/src/stores/train-draft'
+import { draftFromSettings, keepEdits, settingsOverDraft, type TrainDraft } from '../../../src/renderer/src/stores/train-draft'
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/shared/training'
 
 const form = draftFromSettings({ ...DEFAULT_TRAIN_OPTIONS, spec: { preset: 'cnn1d', layers: [{ type: 'flatten' }] } }) as TrainDraft
@@ -14,5 +14,18 @@ describe("the project's saved training settings over the Train form", () => {
     const spec = { preset: 'dense' as const, layers: [{ type: 'dense' as const, units: 8, activation: 'relu' as const }] }
     const d = settingsOverDraft({ ...form, earlyStopping: false }, { earlyStoppingPatience: 7, spec, seed: 0 })
     expect(d).toEqual({ ...form, earlyStopping: true, earlyStoppingPatience: 7, spec, seed: 0 })
+  })
+})
+
+describe('the form after a read that was on its way while the user edited it', () => {
+  it("keeps the fields the user changed and takes the read's for the rest", () => {
+    const next = { ...form, epochs: 60, learningRate: 0.01, spec: { preset: 'dense' as const, layers: [] } }
+    const d = keepEdits(form, { ...form, epochs: 77, seed: 9 }, next)
+    expect(d).toEqual({ ...next, epochs: 77, seed: 9 })
+  })
+
+  it('changes nothing when the user changed nothing', () => {
+    const next = { ...form, epochs: 60 }
+    expect(keepEdits(form, { ...form }, next)).toEqual(next)
   })
 })

@@ -38,3 +38,10 @@ export function settingsOverDraft(d: TrainDraft, s: Partial<TrainOptions>): Trai
     ...(s.preprocessing?.method ? { method: s.preprocessing.method } : {})
   }
 }
+
+/** `next`, except the fields the user changed from `before` to `edited` (while a read was on its way), which stay theirs. */
+export function keepEdits(before: TrainDraft, edited: TrainDraft, next: TrainDraft): TrainDraft {
+  const out: Record<string, unknown> = { ...next }
+  for (const k of Object.keys(next) as Array<keyof TrainDraft>) if (JSON.stringify(edited[k]) !== JSON.stringify(before[k])) out[k] = edited[k]
+  return out as TrainDraft
+}
