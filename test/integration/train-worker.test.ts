@@ -22,7 +22,6 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
   afterAll(() => tmp.cleanup())
 
   it('the 1D CNN reaches at least 90% test accuracy with a fixed seed, and saves a reloadable model', async () => {
-    const started = Date.now()
     const { jobId } = await services.training.start(project, { preset: 'cnn1d', epochs: 40, seed: 42 })
     const updates = jobUpdates(services.bus, jobId)
     const done = await services.jobs.wait(jobId)
@@ -34,7 +33,8 @@ describe('training in a worker thread on mpu6050-punch-flex', () => {
     expect(result.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12)
     expect(result.test.perClass.map((c) => c.label)).toEqual(['punch', 'flex'])
     expect(['wasm', 'tensorflow', 'cpu']).toContain(result.backend)
-    expect(Date.now() - started).toBeLessThan(60_000)
+    // How fast it trains is npm run bench -- train's to say (the same loop, per preset and backend), not a
+    // wall-clock bound here that a busy machine fails.
 
     // Live progress: one update per epoch with metrics and an ETA.
     const epochs = updates.filter((u) => u.state === 'running' && u.data && (u.data as EpochMetrics).epoch)
