@@ -51,4 +51,19 @@ describe('the create form while the recent list is loading', () => {
     expect(await page.locator('header .path').textContent()).toBe(folder)
     await page.close()
   })
+
+  it('Enter with the suggested folder before the projects folder is known makes the project in the projects folder', async () => {
+    const page = await web.app.browser.newPage()
+    const info = await holdRpc(page, ['system.info'])
+    await page.goto(web.app.url)
+    await page.getByTestId('create-form').waitFor()
+    await expect.poll(() => info.count()).toBe(1)
+    await page.getByTestId('project-name').fill('Suggested')
+    await page.getByTestId('project-name').press('Enter')
+    await info.release()
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Suggested')
+    // The suggested folder in the projects folder, not a bare 'Suggested' the server would put beside itself.
+    expect(await page.locator('header .path').textContent()).toMatch(/^\/.+\/Microforge\/Suggested$/)
+    await page.close()
+  })
 })
