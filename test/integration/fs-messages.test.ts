@@ -26,7 +26,9 @@ describe('file-system messages', () => {
   const cliAsUser = (args: string[]): { error?: { code?: string; message?: string }; damagedWindows?: Array<{ file: string; reason: string }> } => {
     const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : []
     const cmd = [...asUser, 'env', `HOME=${home()}`, process.execPath, join(repoRoot, 'bin', 'microforge.mjs'), ...args, '--json']
-    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 60_000 })
+    // A cold start of the CLI: about 20 s at nice 10 beside two busy loops. One that hangs is stopped, and said so.
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 120_000 })
+    if (r.error || r.signal) throw new Error(`microforge ${args[0]} did not finish (${r.error?.message ?? r.signal}):\n${r.stderr}`)
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as ReturnType<typeof cliAsUser>
   }
   let services: Services
@@ -77,7 +79,8 @@ describe('file-system messages', () => {
       expect(exported).toMatchObject(denied)
       chmodSync(join(project, 'firmware'), 0o755)
     })
-  })
+    // Two CLI runs of up to 120 s each.
+  }, 300_000)
 
   it('a window file the user cannot read is named as unreadable, not as a folder it cannot write to', async () => {
     for (const d of [tmp.dir, project, join(project, 'samples')]) chmodSync(d, 0o755)
