@@ -63,7 +63,7 @@ describe('web server under a flood', () => {
     b.close()
   })
 
-  it('a client that reads nothing holds the server to a bounded buffer, then is told why it is closed', { timeout: 90_000 }, async () => {
+  it('a client that reads nothing holds the server to a bounded buffer, then is told why it is closed', async () => {
     const c = await open()
     c.pause()
     const before = process.memoryUsage()

@@ -150,5 +150,5 @@ describe('the streaming import gives the project the in-memory import gave', () 
     for (const s of scenarios) expect(got[s.name], s.name).toEqual(golden[s.name])
     // The golden holds real imports, not only refusals.
     expect(Object.values(golden).filter((o) => (o.windows?.length ?? 0) > 0).length).toBe(13)
-  }, 120_000)
+  })
 })

@@ -57,7 +57,7 @@ describe('stale means stale: variants, firmware and steps of an earlier model', 
     expect((await services.api.project.open(dir())).stale.firmware).toBe(1)
   })
 
-  it('profiles of an earlier model are marked in the list, the session and the sidebar; a new profile of the current model is not', { timeout: 120_000 }, async () => {
+  it('profiles of an earlier model are marked in the list, the session and the sidebar; a new profile of the current model is not', async () => {
     const profileFirmware = () =>
       services.api.deploy.generate({ projectDir: dir(), variant: 'hello_int8', target: 'pico', runtime: 'c', mode: 'profile', kind: 'platformio', name: 'hello_profile', overwrite: true })
     const profileOnce = async (): Promise<string> => {

@@ -62,14 +62,14 @@ describe('a search keeps to its deadline', () => {
     expect(first.overtimeMs).toBeGreaterThan(0)
     expect(first.overtimeMs).toBe(first.trainMs)
     run.best!.model.dispose()
-  }, 60_000)
+  })
 
   it('a first candidate with fewer epochs than the minimum trains them all; the one after it still keeps to the deadline', async () => {
     const run = await runSearch(spent(candidates, { zscore: { train: windows(24, 1), val: windows(8, 2), test: windows(8, 3) } }), { cancelled: () => false, onCandidate: () => undefined, now: lateClock() })
     expect(run.results.map((r) => [r.id, r.epochsRun, r.cutShort])).toEqual([['first', 5, false]])
     expect(run.skipped).toBe(1)
     run.best!.model.dispose()
-  }, 60_000)
+  })
 
   it('a first candidate that cannot learn trains all its epochs past the deadline, and the search reports that model\'s failure, not the budget', async () => {
     const few = candidates.map((c) => ({ ...c, epochs: FIRST_MODEL_MIN_EPOCHS + 4 }))
@@ -80,7 +80,7 @@ describe('a search keeps to its deadline', () => {
     expect(err?.message).toBe(`The first model did not learn: its training loss did not fall below chance (or it diverged) in the ${FIRST_MODEL_MIN_EPOCHS + 4} epochs it trained, and the budget left no time for the other 1. Nothing was saved.`)
     expect(err?.hint).toMatch(/Capture step/)
     run.best!.model.dispose()
-  }, 60_000)
+  })
 
   it('starts no candidate after the deadline (a clock that moves 1 s per finished candidate)', async () => {
     // The clock is the test's: each finished candidate costs exactly 1,000 ms, so which candidates run
@@ -106,7 +106,7 @@ describe('a search keeps to its deadline', () => {
     expect(run.skipped).toBe(2)
     expect(run.results.every((r) => !r.cutShort)).toBe(true)
     run.best!.model.dispose()
-  }, 60_000)
+  })
 })
 
 describe('when the first model may stop past the deadline', () => {
