@@ -101,7 +101,7 @@ export class DatasetService implements DatasetApi {
     // Under the project lock like every other change: another process's import or delete waits.
     await withProjectLock(project, async () => {
       await fs.mkdir(samplesDir(project), { recursive: true }).catch((err) => {
-        throw wrapFsError(err, samplesDir(project))
+        throw wrapFsError(err, samplesDir(project), 'write')
       })
       await writeSample(project, window)
     })
@@ -129,13 +129,13 @@ export class DatasetService implements DatasetApi {
     const trash = join(samplesDir(project), TRASH, undoToken)
     await withProjectLock(project, async () => {
       await fs.mkdir(trash, { recursive: true }).catch((err) => {
-        throw wrapFsError(err, trash)
+        throw wrapFsError(err, trash, 'write')
       })
       for (const id of ids) {
         try {
           await fs.rename(windowPath(project, id), join(trash, `${id}.json`))
         } catch (err) {
-          if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, windowPath(project, id))
+          if ((err as { code?: string }).code !== 'ENOENT') throw wrapFsError(err, windowPath(project, id), 'write')
         }
       }
     })
@@ -148,7 +148,7 @@ export class DatasetService implements DatasetApi {
     await withProjectLock(project, async () => {
       const names = await readdirOrEmpty(trash)
       if (names.length === 0) throw new MicroforgeError('NOT_FOUND', 'There is nothing to undo.', 'The deleted windows were already restored or emptied.')
-      for (const n of names) await fs.rename(join(trash, n), join(samplesDir(project), n)).catch((err) => Promise.reject(wrapFsError(err, n)))
+      for (const n of names) await fs.rename(join(trash, n), join(samplesDir(project), n)).catch((err) => Promise.reject(wrapFsError(err, n, 'write')))
       await fs.rm(trash, { recursive: true, force: true })
     })
     this.changed(project, 'restored')
@@ -265,14 +265,14 @@ export class DatasetService implements DatasetApi {
     if (windows.length === 0) throw new MicroforgeError('NOT_FOUND', 'This project has no windows to export.', 'Record or import some windows first.')
     if (format === 'csv') {
       const file = target.toLowerCase().endsWith('.csv') ? target : join(target, 'dataset.csv')
-      await fs.mkdir(dirname(file), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, file)))
+      await fs.mkdir(dirname(file), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, file, 'write')))
       await writeFileAtomic(file, exportCsv(windows))
       return { out: file, files: 1, windows: windows.length }
     }
     const files = exportNpyTree(windows)
     for (const f of files) {
       const path = join(target, ...f.path.split('/'))
-      await fs.mkdir(dirname(path), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, path)))
+      await fs.mkdir(dirname(path), { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, path, 'write')))
       await writeFileAtomic(path, f.bytes)
     }
     return { out: target, files: files.length, windows: windows.length }

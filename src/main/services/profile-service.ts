@@ -82,7 +82,7 @@ export class ProfileService implements ProfileApi {
   async start(dir: string, source: ProfileSource, options: ProfileOptions): Promise<ProfileStarted> {
     const abs = absolute(dir)
     await fs.mkdir(join(abs, 'profiles'), { recursive: true }).catch((err: unknown) => {
-      throw wrapFsError(err, join(abs, 'profiles'))
+      throw wrapFsError(err, join(abs, 'profiles'), 'write')
     })
     if (source.kind === 'serial') {
       for (const s of this.sessions.values()) {
@@ -169,7 +169,7 @@ export class ProfileService implements ProfileApi {
       } catch (err) {
         throw (err as { code?: string }).code === 'ENOENT'
           ? new MicroforgeError('NOT_FOUND', `No saved profiling session ${id}.`, 'Refresh the list of sessions.')
-          : wrapFsError(err, path)
+          : wrapFsError(err, path, 'write')
       }
       const warning = await forgetSession(absolute(dir), id)
       return warning ? { warning } : {}

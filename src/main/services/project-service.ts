@@ -32,7 +32,7 @@ export class ProjectService implements ProjectApi {
       await fs.mkdir(abs, { recursive: true })
       for (const d of PROJECT_DIRS) await fs.mkdir(join(abs, d), { recursive: true })
     } catch (err) {
-      throw wrapFsError(err, abs)
+      throw wrapFsError(err, abs, 'write')
     }
     await writeProjectFile(abs, newProjectFile(name.trim()))
     return this.open(abs)

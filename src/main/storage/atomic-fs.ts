@@ -17,7 +17,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (err) {
     if (err instanceof InjectedKill) throw err
     await fsOps.rm(tmp, { force: true }).catch(() => undefined)
-    throw wrapFsError(err, path)
+    throw wrapFsError(err, path, 'write')
   }
   await syncDir(dir)
 }
@@ -40,7 +40,7 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /** Maps Node fs errors to errors a user can act on; `op` is what was being done to `path` (a permission error names it). */
-export function wrapFsError(err: unknown, path: string, op: 'read' | 'write' = 'write'): Error {
+export function wrapFsError(err: unknown, path: string, op: 'read' | 'write'): Error {
   if (err instanceof MicroforgeError || err instanceof InjectedKill) return err
   const code = (err as { code?: string })?.code
   if (code === 'ENOSPC') return new MicroforgeError('DISK_FULL', `The disk is full; could not save ${basename(path)}.`, 'Free some space and try again. Everything saved before is still on disk.')

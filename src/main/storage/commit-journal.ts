@@ -71,7 +71,7 @@ export async function commitChange(projectDir: string, change: { files?: CommitF
     // Nothing is committed yet: the temporary files go and the project is as it was.
     for (const [tmp] of moves) await fs.rm(inside(projectDir, tmp), { force: true }).catch(() => undefined)
     const failed = moves.at(-1)?.[1]
-    throw wrapFsError(err, failed ? inside(projectDir, failed) : projectDir)
+    throw wrapFsError(err, failed ? inside(projectDir, failed) : projectDir, 'write')
   }
   for (const d of new Set(moves.map(([tmp]) => dirname(inside(projectDir, tmp))))) await syncDir(d)
   const swaps = (change.swaps ?? []).map((w): [string, string, string] => {

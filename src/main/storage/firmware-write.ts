@@ -28,7 +28,7 @@ export async function writeFirmware(projectDir: string, out: string, output: Fir
   const root = inProject ? projectDir : dirname(out)
   const rel = (p: string): string => relative(root, p).split(sep).join('/')
   // Outside the project the folder it goes into may not exist yet: the lock lives there, so make it first.
-  if (!inProject) await fsOps.mkdir(root).catch((err) => Promise.reject(wrapFsError(err, root)))
+  if (!inProject) await fsOps.mkdir(root).catch((err) => Promise.reject(wrapFsError(err, root, 'write')))
   await withProjectLock(root, async () => {
     await settleCommit(root)
     await recoverFolder(out)
@@ -42,7 +42,7 @@ export async function writeFirmware(projectDir: string, out: string, output: Fir
       files.push({ path: 'firmware/.sources.json', data: JSON.stringify(sources, null, 2) })
     }
     if (output.kind === 'zip') {
-      await fsOps.mkdir(dirname(out)).catch((err) => Promise.reject(wrapFsError(err, dirname(out))))
+      await fsOps.mkdir(dirname(out)).catch((err) => Promise.reject(wrapFsError(err, dirname(out), 'write')))
       await commitChange(root, { files: [{ path: rel(out), data: output.bytes }, ...files] })
       return
     }
@@ -59,7 +59,7 @@ export async function writeFirmware(projectDir: string, out: string, output: Fir
       if (err instanceof InjectedKill) throw err
       // The cleanup's own failure (the same unwritable or looping path) must not hide the first error.
       await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined)
-      throw wrapFsError(err, out)
+      throw wrapFsError(err, out, 'write')
     }
   })
 }

@@ -40,7 +40,7 @@ export async function stageWindows(project: string, windows: Iterable<SampleWind
   } catch (err) {
     if (err instanceof InjectedKill) throw err
     await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined)
-    throw wrapFsError(err, join(samples, 'the imported windows'))
+    throw wrapFsError(err, join(samples, 'the imported windows'), 'write')
   }
   return name
 }

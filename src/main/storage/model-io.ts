@@ -35,7 +35,7 @@ export function modelFolderIO(dir: string, metadata?: Record<string, unknown>): 
  * with project.json instead (modelFolderChange + ProjectService.mutate).
  */
 export async function writeModelFolder(dir: string, modelJson: ModelJson, weights: ArrayBuffer, attachments: Record<string, unknown> = {}): Promise<void> {
-  await fs.mkdir(dir, { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, dir)))
+  await fs.mkdir(dir, { recursive: true }).catch((err) => Promise.reject(wrapFsError(err, dir, 'write')))
   await withProjectLock(dir, async () => {
     await settleCommit(dir)
     await commitChange(dir, await modelFolderChange(dir, '', modelJson, weights, attachments))
