@@ -41,7 +41,7 @@ describe('microforge train', () => {
       expect(Math.max(...s.candidates.map((c) => c.epochsRun))).toBeGreaterThanOrEqual(FIRST_MODEL_MIN_EPOCHS)
       expect(s.candidates[0].id).toBe(s.bestId)
       expect(lines.some((l) => l.startsWith('Tried 1:'))).toBe(true)
-      expect(command.format!(search)).toMatch(/Searched \d+ models/)
+      expect(command.format!(search)).toMatch(/Searched (1 model|\d+ models) in/)
       await expect(command.run(ctx, [join(tmp.dir, 'project')], { search: true, budget: '1' })).rejects.toThrow(/between 5 and 3600/)
     } finally {
       close()
