@@ -44,6 +44,8 @@ describe('the create form while the recent list is loading', () => {
     await field.focus()
     await field.selectText()
     await info.release()
+    // The reply has been applied (the status bar shows the backend it names) before the typing.
+    await expect.poll(() => page.getByTestId('backend').textContent()).not.toContain('…')
     await page.keyboard.insertText(folder)
     expect(await field.inputValue()).toBe(folder)
     await field.press('Enter')

@@ -30,8 +30,9 @@ describe('step actions while their lists load', () => {
     expect(await page.getByText('No serial ports found').count()).toBe(0)
     expect(await page.getByTestId('ports-listing').count()).toBe(1)
     await ports.release()
+    // The listing's reply has been applied once 'Looking for serial ports…' is gone.
+    await expect.poll(() => page.getByTestId('ports-listing').count()).toBe(0)
     expect(await page.getByTestId('virtual-board').isDisabled()).toBe(false)
-    expect(await page.getByTestId('ports-listing').count()).toBe(0)
   })
 
   it('Profile: Start stays usable, with no "Compiling…", while the live state and saved sessions are read', async () => {
@@ -46,7 +47,10 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
     expect(await page.getByTestId('profile-compiling').count()).toBe(0)
     await reads.release()
+    // Once the saved sessions' reply has been applied, Start is still usable.
+    await expect.poll(() => page.getByTestId('profile-no-sessions').count()).toBe(1)
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    expect(await page.getByTestId('profile-compiling').count()).toBe(0)
     await page.close()
   })
 
@@ -76,6 +80,8 @@ describe('step actions while their lists load', () => {
     expect(await second.getByTestId('cancel-training').count()).toBe(1)
     expect(await second.getByTestId('start-training').count()).toBe(0)
     await presets.release()
+    // Once the presets' reply has been applied (their buttons are shown), the job's settings stay.
+    await expect.poll(() => second.getByTestId('preset-dense').count()).toBe(1)
     expect(await second.getByTestId('epochs').inputValue()).toBe('10000')
     expect(await second.getByTestId('cancel-training').count()).toBe(1)
     await second.close()
@@ -98,8 +104,8 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(true)
     expect(await page.getByTestId('profile-tflm-sdk-checking').count()).toBe(1)
     await sdk.release()
-    expect(await page.getByTestId('profile-tflm-sdk-checking').count()).toBe(0)
-    expect(await page.getByTestId('profile-tflm-sdk-missing').textContent()).toMatch(/TFLM SDK not set/)
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-checking').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-missing').textContent()).toMatch(/TFLM SDK not set/)
     await page.close()
   })
 
@@ -119,7 +125,7 @@ describe('step actions while their lists load', () => {
     const options = page.getByTestId('deploy-variant').locator('option')
     expect(await options.allTextContents()).toEqual(['Reading the variants…'])
     await reads.release()
-    expect(await options.allTextContents()).toEqual(['No variants yet — create one in Optimize'])
+    await expect.poll(() => options.allTextContents()).toEqual(['No variants yet — create one in Optimize'])
     await page.getByTestId('nav-optimize').click()
     await page.getByTestId('no-variants').waitFor()
     await page.close()
@@ -144,8 +150,8 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('class-count-sine').textContent()).toBe('…')
     expect(await page.getByTestId('window-total').textContent()).toBe('Reading the windows…')
     await list.release()
-    expect(await page.getByTestId('class-count-sine').textContent()).toBe('2')
-    expect(await page.getByTestId('window-total').textContent()).toContain('2 windows')
+    await expect.poll(() => page.getByTestId('class-count-sine').textContent()).toBe('2')
+    await expect.poll(() => page.getByTestId('window-total').textContent()).toContain('2 windows')
     await page.close()
   })
 
@@ -182,7 +188,10 @@ describe('step actions while their lists load', () => {
     // As a user's select-all (and Playwright's fill) does, with the list arriving before the typing.
     await field.focus()
     await field.selectText()
+    expect(await page.getByTestId('profile-ports-listing').count()).toBe(1)
     await ports.release()
+    // The listing has been applied before the typing.
+    await expect.poll(() => page.getByTestId('profile-ports-listing').count()).toBe(0)
     await page.keyboard.insertText('/dev/ttyUSB3')
     expect(await field.inputValue()).toBe('/dev/ttyUSB3')
     // Left empty, the field offers the last port.
@@ -238,6 +247,8 @@ describe('step actions while their lists load', () => {
     await field.focus()
     await field.selectText()
     await sdk.release()
+    // The setting has been applied (the panel no longer says it is checking) before the typing.
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-checking').count()).toBe(0)
     await page.keyboard.insertText('/opt/tflm')
     expect(await field.inputValue()).toBe('/opt/tflm')
     await page.close()

@@ -5,7 +5,10 @@ import { expect } from 'vitest'
 export interface HeldRpc {
   /** How many requests are held so far. */
   count(): number
-  /** Sends the held requests to the server, holds no more, and resolves once every reply has reached the page. */
+  /**
+   * Sends the held requests to the server, holds no more, and resolves once every reply has been
+   * forwarded to the page: not once the app has applied it. A check of what the reply changes polls.
+   */
   release(): Promise<void>
 }
 
