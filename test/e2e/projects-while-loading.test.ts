@@ -5,12 +5,23 @@
  * next one's are read. The reads are held back on the page's WebSocket, so nothing depends on timing.
  */
 import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { writeSampleWindow } from '../helpers/hello-firmware'
 import { holdRpc } from '../helpers/hold-rpc'
 import { writeSavedSession } from '../helpers/saved-session'
 import { createProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
+
+/**
+ * Adds a class on Capture and waits for its row: its reply comes on the page's socket after every
+ * reply released before it, so what the page shows next is what those replies left.
+ */
+async function settleWithClass(page: Page, name: string): Promise<void> {
+  await page.getByTestId('new-class').fill(name)
+  await page.getByTestId('add-class').click()
+  await page.getByTestId(`class-${name}`).waitFor()
+}
 
 describe('a project while it is being opened', () => {
   const web = useWebApp()
@@ -83,6 +94,78 @@ describe('a project while it is being opened', () => {
     await expect.poll(() => page.getByTestId('profile-no-sessions').count()).toBe(1)
     expect(await page.locator('[data-testid^="session-"]').count()).toBe(0)
     expect(await page.getByTestId('profile-shown').count()).toBe(0)
+    await page.close()
+  })
+
+  it("a late re-read of the project left does not bring it back over the one opened since", async () => {
+    const page = await web.app.browser.newPage()
+    const a = join(web.app.workDir, 'projects', 'left')
+    const b = join(web.app.workDir, 'projects', 'opened-since')
+    // The re-read Capture makes after the project's windows changed (here a new split).
+    const reread = await holdRpc(page, ['project.open'], (args) => args[0] === a)
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Left', a)
+    writeSampleWindow(a, 'w1', 1)
+    await page.getByTestId('nav-capture').click()
+    await expect.poll(() => page.locator('[data-window-row]').count()).toBe(1)
+    await page.getByTestId('auto-split').click()
+    await expect.poll(() => reread.count()).toBeGreaterThan(0)
+
+    await page.getByTestId('switch-project').click()
+    await createProjectInUi(page, 'Opened since', b)
+    await page.getByTestId('nav-capture').click()
+    await reread.release()
+    await settleWithClass(page, 'after')
+    expect(await page.getByTestId('project-title').textContent()).toBe('Opened since')
+    await page.close()
+  })
+
+  it("a late window list of the project left is not shown in the one opened since", async () => {
+    const page = await web.app.browser.newPage()
+    const a = join(web.app.workDir, 'projects', 'late-windows')
+    const b = join(web.app.workDir, 'projects', 'after-late-windows')
+    const list = await holdRpc(page, ['dataset.list'], (args) => args[0] === a)
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Late windows', a)
+    writeSampleWindow(a, 'w1', 1)
+    writeSampleWindow(a, 'w2', 0)
+    await page.getByTestId('nav-capture').click()
+    await expect.poll(() => list.count()).toBeGreaterThan(0)
+
+    await page.getByTestId('switch-project').click()
+    await createProjectInUi(page, 'After late windows', b)
+    await page.getByTestId('nav-capture').click()
+    await expect.poll(() => page.getByTestId('window-total').textContent()).toContain('0 windows')
+    await list.release()
+    await settleWithClass(page, 'after')
+    expect(await page.locator('[data-window-row]').count()).toBe(0)
+    expect(await page.getByTestId('window-total').textContent()).toContain('0 windows')
+    await page.close()
+  })
+
+  it("a late session list of the project left is not shown in the one opened since", async () => {
+    const page = await web.app.browser.newPage()
+    const a = join(web.app.workDir, 'projects', 'late-sessions')
+    const b = join(web.app.workDir, 'projects', 'after-late-sessions')
+    const saved = await holdRpc(page, ['profile.saved'], (args) => args[0] === a)
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Late sessions', a)
+    writeSavedSession(a, '20261204-100000-aaaaaa', 'left behind')
+    await page.getByTestId('nav-profile').click()
+    await expect.poll(() => saved.count()).toBeGreaterThan(0)
+
+    await page.getByTestId('switch-project').click()
+    await createProjectInUi(page, 'After late sessions', b)
+    writeSavedSession(b, '20261204-110000-bbbbbb', 'this one')
+    await page.getByTestId('nav-profile').click()
+    const mine = page.getByTestId('session-20261204-110000-bbbbbb')
+    await mine.waitFor()
+    await saved.release()
+    // Viewing B's session: its reply comes after the released list, so the rows show what that list left.
+    await mine.getByRole('button', { name: 'this one', exact: true }).click()
+    await page.getByTestId('profile-shown').waitFor()
+    expect(await page.getByTestId('session-20261204-100000-aaaaaa').count()).toBe(0)
+    expect(await mine.count()).toBe(1)
     await page.close()
   })
 })

@@ -89,7 +89,8 @@ export const useProjectStore = defineStore('project', () => {
     if (!current.value) return
     const d = current.value.dir
     const s = await reported(() => api.project.open(d))
-    if (s) current.value = s
+    // Another project opened (or the picker shown) meanwhile: this reply is not the open one's.
+    if (s && current.value?.dir === d) current.value = s
   }
 
   function close(): void {

@@ -45,3 +45,13 @@ export function keepEdits(before: TrainDraft, edited: TrainDraft, next: TrainDra
   for (const k of Object.keys(next) as Array<keyof TrainDraft>) if (JSON.stringify(edited[k]) !== JSON.stringify(before[k])) out[k] = edited[k]
   return out as TrainDraft
 }
+
+/**
+ * Whether the form takes the default preset's model once the presets arrive: when neither the form
+ * (a draft, a running job's settings) nor the project's saved settings name a model. A draft left
+ * before the presets replied (or after their read failed) has no layers: it names none, so it must
+ * not keep the model empty on every later visit.
+ */
+export function needsDefaultModel(known: TrainDraft | null, saved: Partial<TrainOptions> | undefined): boolean {
+  return !saved?.spec && (!known || known.spec.layers.length === 0)
+}
