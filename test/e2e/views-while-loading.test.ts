@@ -155,7 +155,7 @@ describe('step actions while their lists load', () => {
     await page.close()
   })
 
-  it('Profile: deleting a saved session neither disables Start nor shows "Compiling…"', async () => {
+  it('Profile: deleting a saved session neither disables Start nor shows "Compiling…", and its Delete waits for it', async () => {
     const page = await web.app.browser.newPage()
     const folder = join(web.app.workDir, 'projects', 'delete')
     const remove = await holdRpc(page, ['profile.remove'])
@@ -163,12 +163,16 @@ describe('step actions while their lists load', () => {
     await createProjectInUi(page, 'Delete', folder)
     writeSavedSession(folder, '20261204-100000-aaaaaa', 'old run')
     await page.getByTestId('nav-profile').click()
-    await page.getByRole('button', { name: 'Delete old run', exact: true }).click()
+    const del = page.getByRole('button', { name: 'Delete old run', exact: true })
+    await del.click()
     await expect.poll(() => remove.count()).toBe(1)
     expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
     expect(await page.getByTestId('profile-compiling').count()).toBe(0)
+    // Its Delete waits for the remove: a second click would send a remove that finds nothing (NOT_FOUND).
+    expect(await del.isDisabled()).toBe(true)
     await remove.release()
     await expect.poll(() => page.getByTestId('profile-no-sessions').count()).toBe(1)
+    expect(await page.locator('.toast.error').count()).toBe(0)
     await page.close()
   })
 

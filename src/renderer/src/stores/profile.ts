@@ -35,6 +35,8 @@ export const useProfileStore = defineStore('profile', () => {
   const busy = ref(false)
   /** Whether `sessions` is the open project's list yet: shown as "reading" (or "unreadable"), never as "no sessions". */
   const listed = ref<'reading' | 'read' | 'unreadable'>('reading')
+  /** Sessions whose delete is on its way: their Delete is disabled, so a double click sends one remove, not a second that finds nothing. */
+  const removing = ref<string[]>([])
   let unsubscribe: (() => void) | null = null
   let projectDir: string | null = null
   /** Whose sessions the store holds; kept when the step closes, so coming back shows them at once. */
@@ -84,9 +86,15 @@ export const useProfileStore = defineStore('profile', () => {
     if (heldDir !== dir) forget()
     heldDir = dir
     unsubscribe ??= api.on('profile.live', onLive)
-    const running = (await reported(() => api.profile.live())) ?? []
-    const mine = running.find((r) => r.dir === dir)
+    const running = await reported(() => api.profile.live())
+    const mine = running?.find((r) => r.dir === dir)
     if (mine && dir === heldDir) live.value = mine
+    // The run ended while the step was closed (its events were not listened to): a state kept as
+    // running would leave Start disabled and Stop shown. Only when the list was read: a failed read says nothing.
+    else if (running && dir === heldDir && projectDir === dir && live.value && (live.value.state === 'running' || live.value.state === 'starting')) {
+      live.value = null
+      liveSamples.value = []
+    }
     await refresh()
   }
 
@@ -135,9 +143,15 @@ export const useProfileStore = defineStore('profile', () => {
   }
 
   async function remove(id: string): Promise<void> {
-    if (!projectDir) return
+    if (!projectDir || removing.value.includes(id)) return
     const dir = projectDir
-    const removed = await reported(() => api.profile.remove(dir, id))
+    removing.value = [...removing.value, id]
+    let removed: Awaited<ReturnType<typeof api.profile.remove>> | undefined
+    try {
+      removed = await reported(() => api.profile.remove(dir, id))
+    } finally {
+      removing.value = removing.value.filter((r) => r !== id)
+    }
     if (removed?.warning) useAppStore().notify('error', removed.warning)
     if (viewed.value?.id === id) viewed.value = null
     await refresh()
@@ -157,5 +171,5 @@ export const useProfileStore = defineStore('profile', () => {
     return reported(() => api.profile.exportCsv(dir, id))
   }
 
-  return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, listed, running, open, close, refresh, start, stop, view, remove, compare, csv }
+  return { live, liveSamples, sessions, damaged, viewed, selected, comparison, busy, listed, removing, running, open, close, refresh, start, stop, view, remove, compare, csv }
 })
