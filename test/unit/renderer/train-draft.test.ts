@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { draftFromSettings, keepEdits, settingsOverDraft, type TrainDraft } from '../../../src/renderer/src/stores/train-draft'
+import { draftFromSettings, keepEdits, needsDefaultModel, settingsOverDraft, type TrainDraft } from '../../../src/renderer/src/stores/train-draft'
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/shared/training'
 
 const form = draftFromSettings({ ...DEFAULT_TRAIN_OPTIONS, spec: { preset: 'cnn1d', layers: [{ type: 'flatten' }] } }) as TrainDraft
@@ -27,5 +27,21 @@ describe('the form after a read that was on its way while the user edited it', (
   it('changes nothing when the user changed nothing', () => {
     const next = { ...form, epochs: 60 }
     expect(keepEdits(form, { ...form }, next)).toEqual(next)
+  })
+})
+
+describe('the default model once the presets arrive', () => {
+  const empty = { ...form, spec: { preset: 'cnn1d' as const, layers: [] } }
+
+  it('is taken when nothing names a model, even with a draft left before the presets replied (no layers)', () => {
+    expect(needsDefaultModel(null, undefined)).toBe(true)
+    expect(needsDefaultModel(empty, undefined)).toBe(true)
+    expect(needsDefaultModel(empty, { epochs: 12 })).toBe(true)
+  })
+
+  it("is not taken over a draft's model or the project's saved one", () => {
+    expect(needsDefaultModel(form, undefined)).toBe(false)
+    expect(needsDefaultModel(null, { spec: form.spec })).toBe(false)
+    expect(needsDefaultModel(empty, { spec: form.spec })).toBe(false)
   })
 })
