@@ -7,7 +7,7 @@ import { api } from '../api'
 import { reported } from '../composables/reported'
 import { useAppStore } from './app'
 import { useProjectStore } from './project'
-import { formatNoun } from '../../../shared/format'
+import { formatNoun, MISSING } from '../../../shared/format'
 
 export interface ClassCount {
   train: number
@@ -71,6 +71,12 @@ export const useDatasetStore = defineStore('dataset', () => {
     const min = Math.min(...entries.map(([, c]) => c.total))
     return { entries, unbalanced: entries.length >= 2 && min * 2 < max }
   })
+
+  /** A window count as shown: "…" while the list is read, "—" when it could not be read (never a 0 that is not known). */
+  function countText(n: number): string {
+    if (windowsState.value === 'read') return String(n)
+    return windowsState.value === 'reading' ? '…' : MISSING
+  }
 
   function colorOf(label: string): string {
     return classes.value.find((c) => c.name === label)?.color ?? '#888888'
@@ -277,6 +283,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     total,
     testTotal,
     balance,
+    countText,
     colorOf,
     reload,
     scheduleReload,
