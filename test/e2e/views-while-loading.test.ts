@@ -14,6 +14,14 @@ import { makePunchFlexProject } from '../helpers/train-fixture'
 import { createProjectInUi, openProjectInUi } from '../helpers/web-app'
 import { useWebApp } from '../helpers/web-app-project'
 
+/** A folder laid out as a TFLM SDK (headers, host library): enough for the setting and the host run's check. */
+function writeSdkLayout(dir: string): void {
+  mkdirSync(join(dir, 'include', 'tensorflow', 'lite', 'micro'), { recursive: true })
+  mkdirSync(join(dir, 'host'), { recursive: true })
+  writeFileSync(join(dir, 'include', 'tensorflow', 'lite', 'micro', 'micro_interpreter.h'), '// layout only\n')
+  writeFileSync(join(dir, 'host', 'libtflm.a'), '!<arch>\n')
+}
+
 describe('step actions while their lists load', () => {
   const web = useWebApp()
 
@@ -222,13 +230,34 @@ describe('step actions while their lists load', () => {
     await page.close()
   })
 
+  // After the tests that read the setting unset: it sets the TFLM SDK, which the server keeps until the end of this file.
+  it('Profile: a TFLM SDK folder saved while the setting is read stays set when the read replies', async () => {
+    const sdkDir = join(web.app.workDir, 'tflm-sdk-early')
+    writeSdkLayout(sdkDir)
+    const page = await web.app.browser.newPage()
+    // The reply is held, not the request: the server answers "not set" before the save, as a slow
+    // read's reply does when it reaches the page after the save's.
+    const read = await holdRpc(page, ['system.tflmSdk'], { replies: true })
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Sdk early', join(web.app.workDir, 'projects', 'sdk-early'))
+    await page.getByTestId('nav-profile').click()
+    await page.getByTestId('profile-runtime').selectOption('tflm-reference')
+    await expect.poll(() => read.count()).toBe(1)
+    await page.getByTestId('profile-tflm-sdk-input').fill(sdkDir)
+    await page.getByTestId('profile-tflm-sdk-save').click()
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk-ok').textContent()).toContain(sdkDir)
+    await read.release()
+    await expect.poll(() => page.getByTestId('profile-tflm-sdk').getAttribute('aria-busy')).toBe('false')
+    expect(await page.getByTestId('profile-tflm-sdk-missing').count()).toBe(0)
+    expect(await page.getByTestId('profile-tflm-sdk-ok').textContent()).toContain(sdkDir)
+    expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    await page.close()
+  })
+
   // Last: it sets the TFLM SDK, which the server keeps until the end of this file.
   it('Profile: the TFLM SDK folder typed while the setting is read is the one kept', async () => {
     const allowed = join(web.app.workDir, 'tflm-sdk')
-    mkdirSync(join(allowed, 'include', 'tensorflow', 'lite', 'micro'), { recursive: true })
-    mkdirSync(join(allowed, 'host'), { recursive: true })
-    writeFileSync(join(allowed, 'include', 'tensorflow', 'lite', 'micro', 'micro_interpreter.h'), '// layout only\n')
-    writeFileSync(join(allowed, 'host', 'libtflm.a'), '!<arch>\n')
+    writeSdkLayout(allowed)
     // A setting to read: saved through the panel first.
     const first = await web.app.browser.newPage()
     await first.goto(web.app.url)
