@@ -43,6 +43,46 @@ describe('step actions while their lists load', () => {
     expect(await page.getByTestId('virtual-board').isDisabled()).toBe(false)
   })
 
+  it('Connect: the port typed while the ports are listed is the one used, and Refresh waits for the listing', async () => {
+    // A port that can be a board: the virtual board's, listed (as a path opened before) while it runs.
+    const board = await web.app.browser.newPage()
+    await board.goto(web.app.url)
+    await createProjectInUi(board, 'Board', join(web.app.workDir, 'projects', 'board'))
+    await board.getByTestId('nav-connect').click()
+    await board.getByTestId('virtual-board').click()
+    await expect.poll(() => board.getByTestId('device-state').textContent()).toBe('Receiving data')
+    await board.getByTestId('connect').click()
+    await expect.poll(() => board.getByTestId('device-state').textContent()).toBe('Not connected')
+
+    const page = await web.app.browser.newPage()
+    const ports = await holdRpc(page, ['device.listPorts'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Typed port', join(web.app.workDir, 'projects', 'typed-port'))
+    await page.getByTestId('nav-connect').click()
+    await expect.poll(() => ports.count()).toBe(1)
+    // One listing at a time: Refresh waits for the one out.
+    expect(await page.getByTestId('refresh-ports').isDisabled()).toBe(true)
+    const field = page.getByTestId('port-path')
+    expect(await field.inputValue()).toBe('')
+    // As a user's select-all (and Playwright's fill) does, with the list arriving before the typing.
+    await field.focus()
+    await field.selectText()
+    await ports.release()
+    await expect.poll(() => page.getByTestId('ports-listing').count()).toBe(0)
+    await page.keyboard.insertText('/dev/ttyUSB3')
+    expect(await field.inputValue()).toBe('/dev/ttyUSB3')
+    expect(await page.getByTestId('refresh-ports').isDisabled()).toBe(false)
+    // Left empty, the field offers a port that can be a board.
+    await field.fill('')
+    await page.getByTestId('baud').focus()
+    expect(await field.inputValue()).not.toBe('')
+    await page.close()
+
+    await board.getByTestId('virtual-board').click()
+    await expect.poll(() => board.getByTestId('virtual-board-path').count()).toBe(0)
+    await board.close()
+  })
+
   it('Profile: Start stays usable, with no "Compiling…", while the live state and saved sessions are read', async () => {
     // A page of its own: the first one would reopen the last test's project instead of showing the picker.
     const page = await web.app.browser.newPage()

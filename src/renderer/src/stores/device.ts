@@ -5,6 +5,7 @@ import type { FirmwareBoardOptions, VirtualBoardInfo, VirtualBoardOptions } from
 import { api } from '../api'
 import { SampleRing } from '../live/sample-ring'
 import { useAppStore } from './app'
+import { useOfferedField } from '../composables/offered-field'
 import { guardedBy, reported } from '../composables/reported'
 
 const LAST_PORT = 'microforge.lastPort'
@@ -33,11 +34,18 @@ export const useDeviceStore = defineStore('device', () => {
   const recording = shallowRef<RecordingStatus | null>(null)
   const live = shallowRef<LiveNumbers | null>(null)
   const ports = ref<PortInfo[]>([])
-  /** The ports have been listed once: before that an empty list means "not known yet", not "none". */
-  const portsListed = ref(false)
+  /**
+   * Whether `ports` is the system's list: 'listing' until the first listing replies (an empty list
+   * then means "not known yet", not "none"), 'unreadable' when the last listing failed.
+   */
+  const portsState = ref<'listing' | 'listed' | 'unreadable'>('listing')
+  /** A listing is out: Refresh waits for it rather than sending another. */
+  const listingPorts = ref(false)
   const virtualBoard = shallowRef<VirtualBoardInfo | null>(null)
   const busy = ref(false)
   const path = ref(localStorage.getItem(LAST_PORT) ?? '')
+  /** The first port that can be a board, offered to an empty port field (not while the user is in it). */
+  const pathField = useOfferedField(path, () => ports.value.find((p) => p.likelyBoard)?.path ?? '')
   const baud = ref(Number(localStorage.getItem(LAST_BAUD)) || 115200)
   const autoReconnect = ref(localStorage.getItem(AUTO_RECONNECT) === 'true')
   const ring = markRaw(new SampleRing(20_000))
@@ -123,14 +131,19 @@ export const useDeviceStore = defineStore('device', () => {
   const guarded = guardedBy(busy)
 
   async function refreshPorts(): Promise<void> {
+    if (listingPorts.value) return
     // Listing ports does not make the store busy: Connect and the virtual board stay usable meanwhile.
+    listingPorts.value = true
     const list = await reported(() => api.device.listPorts())
-    // Listed, or failed with its message: either way the list is no longer "being read".
-    portsListed.value = true
-    if (list) {
-      ports.value = list
-      if (!path.value) path.value = list.find((p) => p.likelyBoard)?.path ?? ''
+    listingPorts.value = false
+    if (!list) {
+      // The message says why; the ports listed before (if any) are still offered.
+      portsState.value = 'unreadable'
+      return
     }
+    portsState.value = 'listed'
+    ports.value = list
+    pathField.offer()
   }
 
   async function open(options: OpenOptions = {}): Promise<boolean> {
@@ -182,7 +195,10 @@ export const useDeviceStore = defineStore('device', () => {
     recording,
     live,
     ports,
-    portsListed,
+    portsState,
+    listingPorts,
+    pathEntered: pathField.entered,
+    pathLeft: pathField.left,
     virtualBoard,
     busy,
     path,
