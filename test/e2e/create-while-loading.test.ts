@@ -62,6 +62,11 @@ describe('the create form while the recent list is loading', () => {
     await expect.poll(() => info.count()).toBe(1)
     await page.getByTestId('project-name').fill('Suggested')
     await page.getByTestId('project-name').press('Enter')
+    // While the create waits for the system info, the form takes no second Enter, and the wait is
+    // for the app's own read: no second system.info is sent.
+    await expect.poll(() => page.getByTestId('create-project').isDisabled()).toBe(true)
+    expect(await page.getByTestId('project-name').isDisabled()).toBe(true)
+    expect(info.count()).toBe(1)
     await info.release()
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Suggested')
     // The suggested folder in the projects folder, not a bare 'Suggested' the server would put beside itself.

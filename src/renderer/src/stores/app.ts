@@ -57,6 +57,30 @@ export const useAppStore = defineStore('app', () => {
     notify('error', describeError(data))
   }
 
+  /** The system info read out (init's, or one asked for since), shared by whoever needs it meanwhile. */
+  let systemRead: Promise<SystemInfo | null> | null = null
+  function readSystem(): Promise<SystemInfo | null> {
+    systemRead ??= api.system
+      .info()
+      .then(
+        (info) => (system.value = info),
+        (err: unknown) => {
+          reportError(err)
+          return null
+        }
+      )
+      .finally(() => (systemRead = null))
+    return systemRead
+  }
+
+  /**
+   * The system info, waiting for the read out (init's) rather than sending another, and asking again
+   * if an earlier read failed. Null when it cannot be read: the error has been reported.
+   */
+  async function ensureSystem(): Promise<SystemInfo | null> {
+    return system.value ?? (await readSystem())
+  }
+
   async function init(): Promise<void> {
     api.on('jobs.update', (u) => {
       jobs.value = { ...jobs.value, [u.jobId]: u }
@@ -68,12 +92,8 @@ export const useAppStore = defineStore('app', () => {
     } catch (err) {
       reportError(err)
     }
-    try {
-      system.value = await api.system.info()
-    } catch (err) {
-      reportError(err)
-    }
+    await readSystem()
   }
 
-  return { system, theme, jobs, toasts, deviceLabel, toggleTheme, notify, dismiss, reportError, init }
+  return { system, theme, jobs, toasts, deviceLabel, toggleTheme, notify, dismiss, reportError, init, ensureSystem }
 })
