@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Interpreter } from '../../src/main/core/quant/interpreter'
@@ -139,6 +139,41 @@ describe('Profile in Chromium: the virtual board runs the firmware Deploy genera
     } finally {
       board.destroy()
       await pair.close()
+    }
+  })
+
+  it('a run that ends while the user is on another step is not shown as running when they come back', async () => {
+    // A page of its own: it shows the project picker, not the last project.
+    const page = await app.browser.newPage()
+    const pair = await startPtyPair(join(app.workDir, 'ends-away-board'))
+    const board = openBoardEnd(pair.boardLink)
+    board.on('error', () => undefined)
+    try {
+      await page.goto(app.url)
+      const folder = join(app.workDir, 'projects', 'ends-away')
+      await createProjectInUi(page, 'Ends away', folder)
+      await page.getByTestId('nav-profile').click()
+      await page.getByTestId('profile-source-serial').check()
+      await page.getByTestId('profile-port').fill(pair.link)
+      await page.getByTestId('profile-max').fill('1')
+      await page.getByTestId('profile-start').click()
+      await page.getByTestId('profile-stop').waitFor()
+
+      // On Capture, the step's live events are not listened to: the run's one inference ends it there.
+      await page.getByTestId('nav-capture').click()
+      await page.getByTestId('step-capture').waitFor()
+      board.write('sensor:180 preprocess:210 inference:1200 output:5 us\n')
+      const profiles = join(folder, 'profiles')
+      await expect.poll(() => (existsSync(profiles) ? readdirSync(profiles).filter((f) => f.endsWith('.json')).length : 0), { timeout: 15_000 }).toBeGreaterThan(0)
+
+      await page.getByTestId('nav-profile').click()
+      await expect.poll(() => page.locator('[data-testid^="session-"]').count()).toBeGreaterThan(0)
+      await expect.poll(() => page.getByTestId('profile-stop').count()).toBe(0)
+      expect(await page.getByTestId('profile-start').isDisabled()).toBe(false)
+    } finally {
+      board.destroy()
+      await pair.close()
+      await page.close()
     }
   })
 })
