@@ -203,6 +203,33 @@ describe('step actions while their lists load', () => {
     await page.close()
   })
 
+  it("Capture: a class count whose windows could not be read shows '—', not the '…' of a list still being read", async () => {
+    const page = await web.app.browser.newPage()
+    // Every dataset.list of this page is answered with a read error, as a folder that cannot be read is.
+    await page.routeWebSocket(/\/rpc\?token=/, (ws) => {
+      const server = ws.connectToServer()
+      const lists = new Set<number>()
+      ws.onMessage((m) => {
+        const { id, method } = JSON.parse(String(m)) as { id?: number; method?: string }
+        if (method === 'dataset.list' && id !== undefined) lists.add(id)
+        server.send(m)
+      })
+      server.onMessage((m) => {
+        const reply = JSON.parse(String(m)) as { type?: string; id?: number }
+        if (reply.type === 'response' && lists.has(reply.id ?? -1)) ws.send(JSON.stringify({ type: 'response', id: reply.id, ok: false, error: { code: 'IO_ERROR', message: 'Could not read the samples folder.' } }))
+        else ws.send(m)
+      })
+    })
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Unreadable', join(web.app.workDir, 'projects', 'unreadable'))
+    await page.getByTestId('nav-capture').click()
+    await page.getByTestId('new-class').fill('sine')
+    await page.getByTestId('new-class').press('Enter')
+    await expect.poll(() => page.getByTestId('window-total').textContent()).toContain('could not be read')
+    expect(await page.getByTestId('class-count-sine').textContent()).toBe('—')
+    await page.close()
+  })
+
   it('Profile: deleting a saved session neither disables Start nor shows "Compiling…", and its Delete waits for it', async () => {
     const page = await web.app.browser.newPage()
     const folder = join(web.app.workDir, 'projects', 'delete')
