@@ -43,6 +43,24 @@ describe('a project while it is being opened', () => {
     await page.close()
   })
 
+  it('a project created while the app is still starting stays open: the start does not reopen it over a later choice', async () => {
+    const page = await web.app.browser.newPage()
+    const a = join(web.app.workDir, 'projects', 'created-early')
+    const b = join(web.app.workDir, 'projects', 'created-after-switch')
+    // The start reads the board's state, then reopens the project of the page load (none here).
+    const start = await holdRpc(page, ['sim.status', 'project.open'])
+    await page.goto(web.app.url)
+    await createProjectInUi(page, 'Created early', a)
+    await start.release(['sim.status'])
+    await page.getByTestId('switch-project').click()
+    // Whatever the start sent meanwhile is answered now, after the user left that project.
+    await start.release()
+    await createProjectInUi(page, 'Created after', b)
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Created after')
+    expect(await page.getByTestId('create-form').count()).toBe(0)
+    await page.close()
+  })
+
   it("Capture shows none of the last project's windows while the next project's are read", async () => {
     const page = await web.app.browser.newPage()
     const a = join(web.app.workDir, 'projects', 'with-windows')

@@ -8,9 +8,10 @@ export interface HeldRpc {
   /**
    * Sends the held requests to the server (with `replies`, the held replies to the page), holds no
    * more, and resolves once every reply has been forwarded to the page: not once the app has applied
-   * it. A check of what the reply changes polls.
+   * it. A check of what the reply changes polls. Given `methods`, releases and stops holding only
+   * those; the others stay held until a later release.
    */
-  release(): Promise<void>
+  release(methods?: readonly string[]): Promise<void>
 }
 
 export interface HoldOptions {
@@ -30,13 +31,14 @@ export interface HoldOptions {
  */
 export async function holdRpc(page: Page, methods: readonly string[], options: HoldOptions | HoldOptions['only'] = {}): Promise<HeldRpc> {
   const { only = () => true, replies = false } = typeof options === 'function' ? { only: options } : options
-  const held: string[] = []
-  /** Ids of the requests whose replies are held (with `replies`), and the replies held so far. */
-  const replyIds = new Set<number>()
-  const heldReplies: string[] = []
+  const held: Array<{ method: string; text: string }> = []
+  /** The method of each request whose reply is held (with `replies`), by id, and the replies held so far. */
+  const replyIds = new Map<number, string>()
+  const heldReplies: Array<{ method: string; text: string }> = []
   const releasedIds: number[] = []
   const answered: number[] = []
-  let holding = true
+  /** The methods still held. */
+  const holding = new Set(methods)
   let server: WebSocketRoute | null = null
   let client: WebSocketRoute | null = null
   await page.routeWebSocket(/\/rpc\?token=/, (ws) => {
@@ -46,17 +48,18 @@ export async function holdRpc(page: Page, methods: readonly string[], options: H
     ws.onMessage((m) => {
       const text = String(m)
       const { method, args, id } = JSON.parse(text) as { method?: string; args?: unknown[]; id?: number }
-      const matches = holding && method !== undefined && methods.includes(method) && only(args ?? [])
-      if (matches && replies) replyIds.add(id ?? -1)
-      if (matches && !replies) held.push(text)
+      const matches = method !== undefined && holding.has(method) && only(args ?? [])
+      if (matches && replies) replyIds.set(id ?? -1, method)
+      if (matches && !replies) held.push({ method, text })
       else upstream.send(text)
     })
     upstream.onMessage((m) => {
       const text = String(m)
       const reply = JSON.parse(text) as { type?: string; id?: number }
       const id = reply.id ?? -1
-      if (reply.type === 'response' && holding && replyIds.has(id)) {
-        heldReplies.push(text)
+      const method = replyIds.get(id)
+      if (reply.type === 'response' && method !== undefined && holding.has(method)) {
+        heldReplies.push({ method, text })
         return
       }
       if (reply.type === 'response' && releasedIds.includes(id)) answered.push(id)
@@ -65,19 +68,31 @@ export async function holdRpc(page: Page, methods: readonly string[], options: H
   })
   return {
     count: () => (replies ? heldReplies.length : held.length),
-    async release(): Promise<void> {
-      holding = false
-      for (const text of held.splice(0)) {
+    async release(which: readonly string[] = methods): Promise<void> {
+      const now = (e: { method: string }): boolean => which.includes(e.method)
+      for (const m of which) holding.delete(m)
+      for (const { text } of take(held, now)) {
         releasedIds.push((JSON.parse(text) as { id: number }).id)
         server!.send(text)
       }
       // Replies not back from the server yet pass through as they come (and count as answered then).
-      releasedIds.push(...replyIds)
-      for (const text of heldReplies.splice(0)) {
+      for (const [id, m] of [...replyIds]) {
+        if (!which.includes(m)) continue
+        releasedIds.push(id)
+        replyIds.delete(id)
+      }
+      for (const { text } of take(heldReplies, now)) {
         answered.push((JSON.parse(text) as { id: number }).id)
         client!.send(text)
       }
       await expect.poll(() => answered.length).toBe(releasedIds.length)
     }
   }
+}
+
+/** Removes the entries `pick` accepts from `list`, in order, and returns them. */
+function take<T>(list: T[], pick: (e: T) => boolean): T[] {
+  const out = list.filter(pick)
+  list.splice(0, list.length, ...list.filter((e) => !pick(e)))
+  return out
 }

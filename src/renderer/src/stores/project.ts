@@ -29,10 +29,13 @@ export const useProjectStore = defineStore('project', () => {
   const step = ref<StepId>((localStorage.getItem(LAST_STEP) as StepId | null) ?? 'connect')
 
   const dir = computed(() => current.value?.dir ?? null)
+  /** The user created, opened or left a project since the page loaded: restore() leaves their choice alone. */
+  let chosen = false
 
   const guarded = guardedBy(busy)
 
   function setCurrent(s: ProjectSummary): void {
+    chosen = true
     current.value = s
     localStorage.setItem(LAST_PROJECT, s.dir)
   }
@@ -94,24 +97,32 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   function close(): void {
+    chosen = true
     current.value = null
     localStorage.removeItem(LAST_PROJECT)
     void loadRecent()
   }
 
+  /**
+   * Reopens the project that was open when the page loaded. A user who created, opened or left a
+   * project before this ran (the app was still starting on a busy computer) keeps their choice: the
+   * folder is the one of the page load, not one chosen since, and a reply after their choice is dropped.
+   */
   async function restore(): Promise<void> {
-    const last = localStorage.getItem(LAST_PROJECT)
-    if (last) {
+    const last = restoring.value
+    if (last && !chosen) {
       try {
-        setCurrent(await api.project.open(last))
+        const s = await api.project.open(last)
+        if (!chosen) setCurrent(s)
         return
       } catch {
-        localStorage.removeItem(LAST_PROJECT)
+        if (!chosen) localStorage.removeItem(LAST_PROJECT)
       } finally {
         restoring.value = null
       }
     }
-    await loadRecent()
+    restoring.value = null
+    if (!current.value) await loadRecent()
   }
 
   /** What Optimize recommended, for Deploy to start from once (then forgotten). */
