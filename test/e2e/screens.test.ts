@@ -122,7 +122,14 @@ describe('first run, screen by screen', () => {
     await page.getByTestId('virtual-board').click()
     await expect.poll(() => page.getByTestId('firmware-board').isEnabled(), { timeout: 10_000 }).toBe(true)
     await page.getByTestId('firmware-board').click()
-    await expect.poll(async () => Number((await page.getByTestId('profile-lines').textContent())?.replace(/\D/g, '') || 0), { timeout: 60_000 }).toBeGreaterThan(0)
+    // Compiling and starting the firmware shares 2 cores with the other test lanes: a failure says what the page showed.
+    await expect
+      .poll(async () => Number((await page.getByTestId('profile-lines').textContent())?.replace(/\D/g, '') || 0), { timeout: 120_000 })
+      .toBeGreaterThan(0)
+      .catch(async (err: Error) => {
+        const shown = await page.locator('.toast, [role="status"], [role="alert"]').allTextContents()
+        throw new Error(`${err.message}\nThe page showed: ${JSON.stringify(shown)}`)
+      })
     await page.waitForTimeout(1500)
     expect(await page.getByTestId('garbled').textContent()).toBe('0')
     expect((await page.getByTestId('device-warning').textContent().catch(() => '')) ?? '').not.toMatch(/does not look like numbers|baud rate/)
