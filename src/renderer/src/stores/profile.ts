@@ -86,12 +86,12 @@ export const useProfileStore = defineStore('profile', () => {
     if (heldDir !== dir) forget()
     heldDir = dir
     unsubscribe ??= api.on('profile.live', onLive)
-    const running = await reported(() => api.profile.live())
-    const mine = running?.find((r) => r.dir === dir)
+    const runs = await reported(() => api.profile.live())
+    const mine = runs?.find((r) => r.dir === dir)
     if (mine && dir === heldDir) live.value = mine
     // The run ended while the step was closed (its events were not listened to): a state kept as
     // running would leave Start disabled and Stop shown. Only when the list was read: a failed read says nothing.
-    else if (running && dir === heldDir && projectDir === dir && live.value && (live.value.state === 'running' || live.value.state === 'starting')) {
+    else if (runs && dir === heldDir && projectDir === dir && running.value) {
       live.value = null
       liveSamples.value = []
     }
